@@ -1,0 +1,1 @@
+//! Benchmarks crate (criterion benches live in benches/benches).

@@ -1,0 +1,109 @@
+//! The catalog: where the planner looks up tables, and the built-in schemas of
+//! the four Defender XDR tables.
+
+use crate::types::{Field, KqlType, Schema};
+
+/// Resolves table names to schemas. The engine implements it over a data
+/// directory; tests implement it over fixed schemas.
+pub trait Catalog {
+    /// The schema of `name`, or `None` if no such table exists.
+    fn table(&self, name: &str) -> Option<Schema>;
+    /// All table names, used to suggest a close name for an unknown one.
+    fn table_names(&self) -> Vec<String>;
+}
+
+/// The built-in schemas, derived from `shared/schemas/tables.json` (name and type
+/// only), plus `FileName` and `FileExtension` on `DataSecurityEvents`, which
+/// Microsoft's own example query uses although the reference page lists `ObjectName`.
+const BUILTIN_JSON: &str = include_str!("builtin_schemas.json");
+
+/// Names of the tables with built-in schemas.
+pub const BUILTIN_TABLES: [&str; 4] =
+    ["DataSecurityEvents", "DataSecurityBehaviors", "AlertInfo", "AlertEvidence"];
+
+/// The documented schema of a built-in table, or `None` for other names.
+pub fn builtin_schema(table: &str) -> Option<Schema> {
+    let all: serde_json::Map<String, serde_json::Value> = serde_json::from_str(BUILTIN_JSON).ok()?;
+    let cols = all.get(table)?.as_array()?;
+    let fields = cols
+        .iter()
+        .filter_map(|c| {
+            let name = c.get(0)?.as_str()?;
+            let ty = KqlType::from_name(c.get(1)?.as_str()?)?;
+            Some(Field::new(name, ty))
+        })
+        .collect();
+    Some(Schema::new(fields))
+}
+
+/// A catalog over a fixed list of schemas (for tests and tools).
+#[derive(Debug, Clone, Default)]
+pub struct MemoryCatalog {
+    tables: Vec<(String, Schema)>,
+}
+
+impl MemoryCatalog {
+    /// An empty catalog.
+    pub fn new() -> MemoryCatalog {
+        MemoryCatalog::default()
+    }
+    /// Adds (or replaces) a table.
+    pub fn add(&mut self, name: impl Into<String>, schema: Schema) {
+        let name = name.into();
+        self.tables.retain(|(n, _)| *n != name);
+        self.tables.push((name, schema));
+    }
+    /// A catalog holding the four built-in tables.
+    pub fn builtin() -> MemoryCatalog {
+        let mut c = MemoryCatalog::new();
+        for t in BUILTIN_TABLES {
+            if let Some(s) = builtin_schema(t) {
+                c.add(t, s);
+            }
+        }
+        c
+    }
+}
+
+impl Catalog for MemoryCatalog {
+    fn table(&self, name: &str) -> Option<Schema> {
+        self.tables.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone())
+    }
+    fn table_names(&self) -> Vec<String> {
+        self.tables.iter().map(|(n, _)| n.clone()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_tables_have_documented_columns() {
+        let dse = builtin_schema("DataSecurityEvents").expect("builtin");
+        assert_eq!(dse.fields[dse.index_of("Timestamp").expect("ts")].ty, KqlType::DateTime);
+        assert_eq!(dse.fields[dse.index_of("ObjectSize").expect("size")].ty, KqlType::Int);
+        assert_eq!(dse.fields[dse.index_of("AadDeviceId").expect("guid")].ty, KqlType::Guid);
+        assert!(dse.index_of("FileName").is_some());
+        let ae = builtin_schema("AlertEvidence").expect("builtin");
+        assert_eq!(ae.fields[ae.index_of("FileSize").expect("size")].ty, KqlType::Long);
+    }
+
+    /// The compiled-in list must follow `shared/schemas/tables.json` when it is present.
+    #[test]
+    fn builtin_schemas_follow_shared_tables_json() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/schemas/tables.json");
+        let Ok(text) = std::fs::read_to_string(path) else { return };
+        let shared: serde_json::Value = serde_json::from_str(&text).expect("valid json");
+        for t in BUILTIN_TABLES {
+            let ours = builtin_schema(t).expect("builtin");
+            let cols = shared[t].as_array().expect("table");
+            for c in cols {
+                let name = c["name"].as_str().expect("name");
+                let ty = KqlType::from_name(c["type"].as_str().expect("type")).expect("known type");
+                let i = ours.index_of(name).unwrap_or_else(|| panic!("{t}.{name} missing"));
+                assert_eq!(ours.fields[i].ty, ty, "{t}.{name}");
+            }
+        }
+    }
+}
