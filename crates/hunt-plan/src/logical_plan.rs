@@ -1,0 +1,177 @@
+//! The logical plan: relational operators over typed expressions.
+//!
+//! Vocabulary per `STYLE.md`: `where` → [`LogicalPlan::Filter`], `project`/`extend`
+//! → [`LogicalPlan::Projection`], `summarize`/`count`/`distinct` →
+//! [`LogicalPlan::Aggregate`], `sort`/`top` → [`LogicalPlan::Sort`], `take` →
+//! [`LogicalPlan::Limit`].
+
+use crate::expr::{AggExpr, Expr, Scalar};
+use crate::types::{Field, Schema};
+use std::fmt;
+
+/// One sort key with KQL's defaults already filled in by the planner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    /// The sorted expression.
+    pub expr: Expr,
+    /// True for descending (KQL's default).
+    pub descending: bool,
+    /// True when nulls come first (KQL: first for `asc`, last for `desc`, unless written).
+    pub nulls_first: bool,
+}
+
+/// A node of the logical plan. Each node's output schema is [`LogicalPlan::schema`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogicalPlan {
+    /// Read a registered table. `projection` (set by the optimizer) lists the
+    /// columns actually needed, in table order; `None` reads all.
+    Scan {
+        /// Table name.
+        table: String,
+        /// The table's full schema.
+        table_schema: Schema,
+        /// Columns to read, by name.
+        projection: Option<Vec<String>>,
+    },
+    /// Constant rows (`datatable`, `print`).
+    Values {
+        /// Output schema.
+        schema: Schema,
+        /// Row-major values, each matching the schema's types.
+        rows: Vec<Vec<Scalar>>,
+    },
+    /// Keep rows where the predicate is true (null counts as false).
+    Filter {
+        /// Input.
+        input: Box<LogicalPlan>,
+        /// A `bool` expression.
+        predicate: Expr,
+    },
+    /// Compute output columns (each named) from the input row.
+    Projection {
+        /// Input.
+        input: Box<LogicalPlan>,
+        /// Output columns in order.
+        exprs: Vec<(String, Expr)>,
+    },
+    /// Group by keys and aggregate; the output is the keys then the aggregates.
+    Aggregate {
+        /// Input.
+        input: Box<LogicalPlan>,
+        /// Grouping expressions, named.
+        group_by: Vec<(String, Expr)>,
+        /// Aggregates, named.
+        aggs: Vec<(String, AggExpr)>,
+    },
+    /// Sort; with `fetch`, keep only the first rows (`top`).
+    Sort {
+        /// Input.
+        input: Box<LogicalPlan>,
+        /// Keys, most significant first.
+        keys: Vec<SortKey>,
+        /// Row limit for `top`.
+        fetch: Option<usize>,
+    },
+    /// The first `fetch` rows.
+    Limit {
+        /// Input.
+        input: Box<LogicalPlan>,
+        /// How many rows.
+        fetch: usize,
+    },
+}
+
+impl LogicalPlan {
+    /// The output columns of this node.
+    pub fn schema(&self) -> Schema {
+        match self {
+            LogicalPlan::Scan { table_schema, projection, .. } => match projection {
+                None => table_schema.clone(),
+                Some(cols) => Schema::new(
+                    table_schema.fields.iter().filter(|f| cols.contains(&f.name)).cloned().collect(),
+                ),
+            },
+            LogicalPlan::Values { schema, .. } => schema.clone(),
+            LogicalPlan::Filter { input, .. }
+            | LogicalPlan::Sort { input, .. }
+            | LogicalPlan::Limit { input, .. } => input.schema(),
+            LogicalPlan::Projection { exprs, .. } => {
+                Schema::new(exprs.iter().map(|(n, e)| Field::new(n, e.ty)).collect())
+            }
+            LogicalPlan::Aggregate { group_by, aggs, .. } => Schema::new(
+                group_by
+                    .iter()
+                    .map(|(n, e)| Field::new(n, e.ty))
+                    .chain(aggs.iter().map(|(n, a)| Field::new(n, a.ty)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The direct inputs.
+    pub fn inputs(&self) -> Vec<&LogicalPlan> {
+        match self {
+            LogicalPlan::Scan { .. } | LogicalPlan::Values { .. } => vec![],
+            LogicalPlan::Filter { input, .. }
+            | LogicalPlan::Projection { input, .. }
+            | LogicalPlan::Aggregate { input, .. }
+            | LogicalPlan::Sort { input, .. }
+            | LogicalPlan::Limit { input, .. } => vec![input],
+        }
+    }
+
+    fn fmt_indent(&self, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Result {
+        write!(f, "{:02}){}", depth + 1, "--".repeat(depth))?;
+        match self {
+            LogicalPlan::Scan { table, projection, .. } => {
+                write!(f, "Scan: {table}")?;
+                if let Some(p) = projection {
+                    write!(f, " projection=[{}]", p.join(", "))?;
+                }
+            }
+            LogicalPlan::Values { schema, rows } => {
+                write!(f, "Values: {} columns, {} rows", schema.fields.len(), rows.len())?
+            }
+            LogicalPlan::Filter { predicate, .. } => write!(f, "Filter: {predicate}")?,
+            LogicalPlan::Projection { exprs, .. } => {
+                let items: Vec<String> = exprs.iter().map(|(n, e)| format!("{n}={e}")).collect();
+                write!(f, "Projection: {}", items.join(", "))?
+            }
+            LogicalPlan::Aggregate { group_by, aggs, .. } => {
+                let g: Vec<String> = group_by.iter().map(|(n, e)| format!("{n}={e}")).collect();
+                let a: Vec<String> = aggs.iter().map(|(n, e)| format!("{n}={e}")).collect();
+                write!(f, "Aggregate: by=[{}] aggs=[{}]", g.join(", "), a.join(", "))?
+            }
+            LogicalPlan::Sort { keys, fetch, .. } => {
+                let k: Vec<String> = keys
+                    .iter()
+                    .map(|k| {
+                        format!(
+                            "{} {} nulls {}",
+                            k.expr,
+                            if k.descending { "desc" } else { "asc" },
+                            if k.nulls_first { "first" } else { "last" }
+                        )
+                    })
+                    .collect();
+                write!(f, "Sort: {}", k.join(", "))?;
+                if let Some(n) = fetch {
+                    write!(f, " fetch={n}")?;
+                }
+            }
+            LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
+        }
+        writeln!(f)?;
+        for i in self.inputs() {
+            i.fmt_indent(f, depth + 1)?;
+        }
+        Ok(())
+    }
+}
+
+/// EXPLAIN text, one node per line, DataFusion style: `01)Limit: 10` / `02)--Scan: T`.
+impl fmt::Display for LogicalPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_indent(f, 0)
+    }
+}

@@ -1,0 +1,316 @@
+//! Binding scalar expressions: names → columns, overloads → typed [`Func`]s,
+//! implicit numeric promotion made explicit as casts.
+
+use super::functions::bind_call;
+use super::literals::{timespan_from_parts, typed_literal};
+use super::Scope;
+use crate::error::{closest, PlanError, PlanErrorKind};
+use crate::expr::{Expr, ExprKind, Func, Scalar};
+use crate::types::KqlType;
+use hunt_syntax::ast::{self, BinOp, ListOp, Literal};
+use hunt_syntax::Span;
+
+/// Binds `e` against the scope's input schema.
+pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError> {
+    match &e.kind {
+        ast::ExprKind::Literal(l) => Ok(Expr::literal(bind_literal(l, e.span)?, e.span)),
+        ast::ExprKind::Ident(id) => bind_ident(id, sc),
+        ast::ExprKind::Paren(inner) => bind_expr(inner, sc),
+        ast::ExprKind::Neg(inner) => {
+            let x = bind_expr(inner, sc)?;
+            if let ExprKind::Literal(s) = &x.kind {
+                if let Some(v) = negate_scalar(s) {
+                    return Ok(Expr::literal(v, e.span));
+                }
+            }
+            if x.ty.is_numeric() || x.ty == KqlType::TimeSpan {
+                let ty = if x.ty == KqlType::Int { KqlType::Long } else { x.ty };
+                let x = cast(x, ty);
+                Ok(Expr::call(Func::Neg, vec![x], ty, e.span))
+            } else {
+                Err(PlanError::ty(inner.span, format!("cannot negate a value of type {}", x.ty)))
+            }
+        }
+        ast::ExprKind::Binary { op, lhs, rhs } => {
+            let l = bind_expr(lhs, sc)?;
+            let r = bind_expr(rhs, sc)?;
+            bind_binary(*op, l, r, e.span)
+        }
+        ast::ExprKind::Call { name, args } => bind_call(name, args, e.span, sc),
+        ast::ExprKind::InList { expr, op, list } => {
+            let x = bind_expr(expr, sc)?;
+            let items = list.iter().map(|i| bind_expr(i, sc)).collect::<Result<Vec<_>, _>>()?;
+            bind_in_list(x, *op, items, e.span)
+        }
+        ast::ExprKind::Between { expr, negated, low, high } => {
+            let x = bind_expr(expr, sc)?;
+            let lo = bind_expr(low, sc)?;
+            let mut hi = bind_expr(high, sc)?;
+            // `t between (start .. 1h)`: a timespan upper bound is an offset from the lower one.
+            if x.ty == KqlType::DateTime && hi.ty == KqlType::TimeSpan {
+                hi = bind_binary(BinOp::Add, lo.clone(), hi, high.span)?;
+            }
+            let (c1, c2, join) = if *negated {
+                (BinOp::Lt, BinOp::Gt, BinOp::Or)
+            } else {
+                (BinOp::Ge, BinOp::Le, BinOp::And)
+            };
+            let a = bind_binary(c1, x.clone(), lo, e.span)?;
+            let b = bind_binary(c2, x, hi, e.span)?;
+            bind_binary(join, a, b, e.span)
+        }
+        ast::ExprKind::Star => Err(PlanError::invalid(e.span, "`*` is only valid as an aggregate argument")),
+        ast::ExprKind::JoinSide { .. } => {
+            Err(PlanError::invalid(e.span, "`$left`/`$right` are only valid in a join condition"))
+        }
+        ast::ExprKind::Member { .. } | ast::ExprKind::Index { .. } => {
+            Err(PlanError::unsupported(e.span, "dynamic member access"))
+        }
+    }
+}
+
+fn negate_scalar(s: &Scalar) -> Option<Scalar> {
+    Some(match s {
+        Scalar::Long(v) => Scalar::Long(v.checked_neg()?),
+        Scalar::Int(v) => Scalar::Int(v.checked_neg()?),
+        Scalar::Real(v) => Scalar::Real(-v),
+        Scalar::TimeSpan(v) => Scalar::TimeSpan(v.checked_neg()?),
+        _ => return None,
+    })
+}
+
+/// Reads a literal into a typed scalar.
+pub(crate) fn bind_literal(l: &Literal, span: Span) -> Result<Scalar, PlanError> {
+    Ok(match l {
+        Literal::String(s) => Scalar::String(s.clone()),
+        Literal::Long(v) => Scalar::Long(*v),
+        Literal::Real(v) => Scalar::Real(*v),
+        Literal::Bool(b) => Scalar::Bool(*b),
+        Literal::TimeSpan { value, unit } => Scalar::TimeSpan(
+            timespan_from_parts(value, unit)
+                .ok_or_else(|| PlanError::invalid(span, format!("invalid timespan `{value}{unit}`")))?,
+        ),
+        Literal::Typed { ty, text } => match typed_literal(ty, text) {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                return Err(PlanError::invalid(span, format!("invalid {ty} literal `{ty}({text})`"))
+                    .with_label(format!("not a valid {ty}")))
+            }
+            Err(what) => return Err(PlanError::unsupported(span, what)),
+        },
+    })
+}
+
+fn bind_ident(id: &ast::Ident, sc: &Scope<'_>) -> Result<Expr, PlanError> {
+    if let Some(f) = sc.schema.fields.iter().find(|f| f.name == id.name) {
+        return Ok(Expr::column(&f.name, f.ty, id.span));
+    }
+    if let Some(v) = sc.lets.scalar(&id.name) {
+        let mut v = v.clone();
+        v.span = id.span;
+        return Ok(v);
+    }
+    if sc.lets.tabular(&id.name).is_some() {
+        return Err(PlanError::ty(id.span, format!("`{}` is a tabular expression, not a scalar", id.name)));
+    }
+    let names = sc.schema.fields.iter().map(|f| f.name.as_str());
+    let mut err = PlanError::new(
+        PlanErrorKind::UnknownColumn,
+        id.span,
+        format!("unknown column or name `{}`", id.name),
+    )
+    .with_label(match sc.table {
+        Some(t) => format!("not a column of `{t}`"),
+        None => "not a column here".to_string(),
+    });
+    if let Some(c) = closest(&id.name, names) {
+        err = err.with_help(format!("did you mean `{c}`?"));
+    }
+    Err(err)
+}
+
+/// Wraps `e` in a numeric cast to `ty` unless it already has that type.
+pub(crate) fn cast(e: Expr, ty: KqlType) -> Expr {
+    if e.ty == ty {
+        return e;
+    }
+    if let ExprKind::Literal(s) = &e.kind {
+        let folded = match (s, ty) {
+            (Scalar::Null(_), _) => Some(Scalar::Null(ty)),
+            (Scalar::Int(v), KqlType::Long) => Some(Scalar::Long(*v as i64)),
+            (Scalar::Int(v), KqlType::Real) => Some(Scalar::Real(*v as f64)),
+            (Scalar::Long(v), KqlType::Real) => Some(Scalar::Real(*v as f64)),
+            (Scalar::Bool(b), KqlType::Long) => Some(Scalar::Long(*b as i64)),
+            _ => None,
+        };
+        if let Some(v) = folded {
+            return Expr::literal(v, e.span);
+        }
+    }
+    let span = e.span;
+    Expr::call(Func::Cast(ty), vec![e], ty, span)
+}
+
+/// The common type of two operands for comparison/arithmetic, if they can meet.
+pub(crate) fn unify(a: KqlType, b: KqlType) -> Option<KqlType> {
+    use KqlType::*;
+    Some(match (a, b) {
+        (x, y) if x == y => x,
+        (Int, Long) | (Long, Int) => Long,
+        (Real, Int | Long) | (Int | Long, Real) => Real,
+        // KQL compares bool with numbers (`IsAnomalous == 1`).
+        (Bool, Int | Long) | (Int | Long, Bool) => Long,
+        (Guid, String) | (String, Guid) => Guid,
+        _ => return None,
+    })
+}
+
+fn is_null_literal(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::Literal(Scalar::Null(_)))
+}
+
+/// Binds `l op r` with KQL's typing rules.
+pub(crate) fn bind_binary(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Expr, PlanError> {
+    use KqlType::*;
+    let mismatch = |what: &str| {
+        PlanError::ty(span, format!("cannot apply `{what}` to {} and {}", l.ty, r.ty))
+            .with_label(format!("{} {what} {}", l.ty, r.ty))
+    };
+    match op {
+        BinOp::And | BinOp::Or => {
+            if l.ty != Bool || r.ty != Bool {
+                return Err(mismatch(if op == BinOp::And { "and" } else { "or" }));
+            }
+            let f = if op == BinOp::And { Func::And } else { Func::Or };
+            Ok(Expr::call(f, vec![l, r], Bool, span))
+        }
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            let sym = match op {
+                BinOp::Eq => "==",
+                BinOp::Ne => "!=",
+                BinOp::Lt => "<",
+                BinOp::Le => "<=",
+                BinOp::Gt => ">",
+                _ => ">=",
+            };
+            let ty = if is_null_literal(&r) {
+                l.ty
+            } else if is_null_literal(&l) {
+                r.ty
+            } else {
+                unify(l.ty, r.ty).ok_or_else(|| mismatch(sym))?
+            };
+            if ty == Dynamic {
+                return Err(PlanError::unsupported(span, "comparing dynamic values"));
+            }
+            let (l, r) = if ty == Guid { (guid_side(l)?, guid_side(r)?) } else { (cast(l, ty), cast(r, ty)) };
+            let f = match op {
+                BinOp::Eq => Func::Eq,
+                BinOp::Ne => Func::Ne,
+                BinOp::Lt => Func::Lt,
+                BinOp::Le => Func::Le,
+                BinOp::Gt => Func::Gt,
+                _ => Func::Ge,
+            };
+            Ok(Expr::call(f, vec![l, r], Bool, span))
+        }
+        BinOp::EqCi | BinOp::NeCi => {
+            let l = to_string_expr(l);
+            let r = to_string_expr(r);
+            let f = if op == BinOp::EqCi { Func::EqCi } else { Func::NeCi };
+            Ok(Expr::call(f, vec![l, r], Bool, span))
+        }
+        BinOp::Str { op, negated } => {
+            let l = to_string_expr(l);
+            let r = to_string_expr(r);
+            Ok(Expr::call(Func::Str(op, negated), vec![l, r], Bool, span))
+        }
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
+            let f = match op {
+                BinOp::Add => Func::Add,
+                BinOp::Sub => Func::Sub,
+                BinOp::Mul => Func::Mul,
+                BinOp::Div => Func::Div,
+                _ => Func::Mod,
+            };
+            let sym = ["+", "-", "*", "/", "%"][[Func::Add, Func::Sub, Func::Mul, Func::Div, Func::Mod]
+                .iter()
+                .position(|x| *x == f)
+                .unwrap_or(0)];
+            let num = |t: KqlType| t.is_numeric();
+            let out = match (l.ty, r.ty, f) {
+                // Integer arithmetic is done in long (docs: "both integer → long").
+                (a, b, _) if num(a) && num(b) => {
+                    let t = if a == Real || b == Real { Real } else { Long };
+                    return Ok(Expr::call(f, vec![cast(l, t), cast(r, t)], t, span));
+                }
+                (DateTime, DateTime, Func::Sub) => TimeSpan,
+                (DateTime, TimeSpan, Func::Add | Func::Sub) => DateTime,
+                (TimeSpan, DateTime, Func::Add) => DateTime,
+                (TimeSpan, TimeSpan, Func::Add | Func::Sub | Func::Mod) => TimeSpan,
+                (TimeSpan, TimeSpan, Func::Div) => Real,
+                (TimeSpan, b, Func::Mul | Func::Div) if num(b) => {
+                    return Ok(Expr::call(f, vec![l, cast(r, Real)], TimeSpan, span));
+                }
+                (a, TimeSpan, Func::Mul) if num(a) => {
+                    return Ok(Expr::call(f, vec![r, cast(l, Real)], TimeSpan, span));
+                }
+                _ => return Err(mismatch(sym)),
+            };
+            Ok(Expr::call(f, vec![l, r], out, span))
+        }
+    }
+}
+
+/// A guid comparison operand: string literals are validated and normalized.
+fn guid_side(e: Expr) -> Result<Expr, PlanError> {
+    match &e.kind {
+        ExprKind::Literal(Scalar::String(s)) => match super::literals::parse_guid_text(s) {
+            Some(g) => Ok(Expr::literal(Scalar::Guid(g), e.span)),
+            None => Err(PlanError::ty(e.span, format!("`{s}` is not a guid"))),
+        },
+        _ if e.ty == KqlType::String => Ok(Expr::call(Func::ToLower, vec![e.clone()], KqlType::Guid, e.span)),
+        _ => Ok(e),
+    }
+}
+
+/// `tostring(e)` unless `e` is already a string.
+pub(crate) fn to_string_expr(e: Expr) -> Expr {
+    if e.ty == KqlType::String {
+        return e;
+    }
+    let span = e.span;
+    Expr::call(Func::ToString, vec![e], KqlType::String, span)
+}
+
+fn bind_in_list(x: Expr, op: ListOp, items: Vec<Expr>, span: Span) -> Result<Expr, PlanError> {
+    let (func, ci, stringy) = match op {
+        ListOp::In => (Func::In { ci: false, negated: false }, false, false),
+        ListOp::NotIn => (Func::In { ci: false, negated: true }, false, false),
+        ListOp::InCi => (Func::In { ci: true, negated: false }, true, true),
+        ListOp::NotInCi => (Func::In { ci: true, negated: true }, true, true),
+        ListOp::HasAny => (Func::HasAny, true, true),
+        ListOp::HasAll => (Func::HasAll, true, true),
+    };
+    let _ = ci;
+    if stringy {
+        let mut args = vec![to_string_expr(x)];
+        args.extend(items.into_iter().map(to_string_expr));
+        return Ok(Expr::call(func, args, KqlType::Bool, span));
+    }
+    let mut ty = x.ty;
+    for i in &items {
+        if is_null_literal(i) {
+            continue;
+        }
+        ty = unify(ty, i.ty).ok_or_else(|| {
+            PlanError::ty(i.span, format!("cannot compare {} with {} in `in`", x.ty, i.ty))
+        })?;
+    }
+    if ty == KqlType::Dynamic {
+        return Err(PlanError::unsupported(span, "`in` over dynamic values"));
+    }
+    let mut args = vec![cast(x, ty)];
+    args.extend(items.into_iter().map(|i| cast(i, ty)));
+    Ok(Expr::call(func, args, KqlType::Bool, span))
+}

@@ -1,0 +1,189 @@
+//! Reading literal text: `datetime(…)`, `timespan(…)`, `1.5h`, `guid(…)`, `dynamic(…)`.
+
+use crate::expr::Scalar;
+use crate::types::KqlType;
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// Nanoseconds per KQL tick (100 ns).
+pub const NS_PER_TICK: i64 = 100;
+
+/// Nanoseconds in one unit of a timespan suffix (`d`, `h`, `ms`, `tick`, …).
+pub fn timespan_unit_ns(unit: &str) -> Option<i64> {
+    Some(match unit {
+        "d" | "day" | "days" => 86_400_000_000_000,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3_600_000_000_000,
+        "m" | "min" | "minute" | "minutes" => 60_000_000_000,
+        "s" | "sec" | "second" | "seconds" => 1_000_000_000,
+        "ms" | "milli" | "millis" | "millisecond" | "milliseconds" => 1_000_000,
+        "microsecond" | "microseconds" => 1_000,
+        "tick" | "ticks" => NS_PER_TICK,
+        _ => return None,
+    })
+}
+
+/// `value` × `unit` in nanoseconds, rounded to whole ticks as Kusto stores them.
+pub fn timespan_from_parts(value: &str, unit: &str) -> Option<i64> {
+    let per = timespan_unit_ns(unit)?;
+    if let Ok(v) = value.parse::<i64>() {
+        return v.checked_mul(per);
+    }
+    let v: f64 = value.parse().ok()?;
+    let ns = v * per as f64;
+    if !ns.is_finite() || ns.abs() > i64::MAX as f64 {
+        return None;
+    }
+    Some(((ns / NS_PER_TICK as f64).round() as i64) * NS_PER_TICK)
+}
+
+/// Parses the text of `timespan(…)`: `1.02:03:04.5`, `02:03:04`, `02:03`, `1d`, `1.5h`, or a bare
+/// number of days.
+pub fn parse_timespan_text(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let ns = if t.contains(':') {
+        let (days, clock) = match t.split_once('.') {
+            Some((d, rest)) if rest.contains(':') && d.chars().all(|c| c.is_ascii_digit()) => {
+                (d.parse::<i64>().ok()?, rest)
+            }
+            _ => (0, t),
+        };
+        let parts: Vec<&str> = clock.split(':').collect();
+        let (h, m, s) = match parts.as_slice() {
+            [h, m] => (*h, *m, "0"),
+            [h, m, s] => (*h, *m, *s),
+            _ => return None,
+        };
+        let h: i64 = h.parse().ok()?;
+        let m: i64 = m.parse().ok()?;
+        let (secs, frac) = s.split_once('.').unwrap_or((s, ""));
+        let secs: i64 = secs.parse().ok()?;
+        if frac.len() > 7 || !frac.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let frac_ticks: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<7}").parse().ok()? };
+        ((days * 24 + h) * 60 + m) * 60_000_000_000 + secs * 1_000_000_000 + frac_ticks * NS_PER_TICK
+    } else {
+        let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        if unit.is_empty() {
+            timespan_from_parts(num, "d")?
+        } else {
+            timespan_from_parts(num, unit)?
+        }
+    };
+    Some(if neg { -ns } else { ns })
+}
+
+/// Parses the text of `datetime(…)` to nanoseconds since the epoch (UTC), truncated to ticks.
+///
+/// Accepts ISO-8601 forms with `T` or a space, optional seconds, up to 7 fractional digits and
+/// an optional `Z`, and a bare date.
+pub fn parse_datetime_text(text: &str) -> Option<i64> {
+    let t = text.trim().trim_end_matches('Z').trim_end_matches('z');
+    let t = t.replace('T', " ");
+    let t = t.trim();
+    let naive = if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        d.and_hms_opt(0, 0, 0)?
+    } else {
+        // Split the fraction ourselves: chrono's %f accepts up to 9 digits, Kusto up to 7.
+        let (main, frac) = match t.rsplit_once('.') {
+            Some((m, f)) if m.contains(':') => (m, f),
+            _ => (t, ""),
+        };
+        let base = NaiveDateTime::parse_from_str(main, "%Y-%m-%d %H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(main, "%Y-%m-%d %H:%M"))
+            .ok()?;
+        if frac.len() > 9 || !frac.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let nanos: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<9}").parse().ok()? };
+        base.checked_add_signed(chrono::Duration::nanoseconds(nanos - nanos % NS_PER_TICK))?
+    };
+    naive.and_utc().timestamp_nanos_opt()
+}
+
+/// Normalizes guid text (`8-4-4-4-12` hex, optionally in braces) to lower case.
+pub fn parse_guid_text(text: &str) -> Option<String> {
+    let t = text.trim().trim_start_matches('{').trim_end_matches('}');
+    let groups: Vec<&str> = t.split('-').collect();
+    let lens = [8, 4, 4, 4, 12];
+    if groups.len() != 5
+        || groups.iter().zip(lens).any(|(g, n)| g.len() != n || !g.chars().all(|c| c.is_ascii_hexdigit()))
+    {
+        return None;
+    }
+    Some(t.to_ascii_lowercase())
+}
+
+/// The value of a typed literal `ty(text)`, or `None` when the text does not fit the type.
+/// `Err` carries an unsupported type name.
+pub fn typed_literal(ty: &str, text: &str) -> Result<Option<Scalar>, String> {
+    let kql = match ty {
+        "decimal" => return Err("the decimal type".into()),
+        other => KqlType::from_name(other).ok_or_else(|| format!("type `{other}`"))?,
+    };
+    let t = text.trim();
+    if t == "null" && kql != KqlType::Dynamic {
+        return Ok(Some(Scalar::Null(kql)));
+    }
+    Ok(match kql {
+        KqlType::Bool => match t.to_ascii_lowercase().as_str() {
+            "true" | "1" => Some(Scalar::Bool(true)),
+            "false" | "0" => Some(Scalar::Bool(false)),
+            _ => None,
+        },
+        KqlType::Int => t.parse::<i32>().ok().map(Scalar::Int),
+        KqlType::Long => t.parse::<i64>().ok().map(Scalar::Long),
+        KqlType::Real => match t.to_ascii_lowercase().as_str() {
+            "nan" => Some(Scalar::Real(f64::NAN)),
+            "inf" | "+inf" => Some(Scalar::Real(f64::INFINITY)),
+            "-inf" => Some(Scalar::Real(f64::NEG_INFINITY)),
+            s => s.parse::<f64>().ok().map(Scalar::Real),
+        },
+        KqlType::String => None,
+        KqlType::DateTime => parse_datetime_text(t).map(Scalar::DateTime),
+        KqlType::TimeSpan => parse_timespan_text(t).map(Scalar::TimeSpan),
+        KqlType::Guid => parse_guid_text(t).map(Scalar::Guid),
+        KqlType::Dynamic => serde_json::from_str::<serde_json::Value>(t).ok().map(Scalar::Dynamic),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timespans_follow_kusto_units() {
+        assert_eq!(timespan_from_parts("1", "d"), Some(86_400_000_000_000));
+        assert_eq!(timespan_from_parts("1.5", "h"), Some(5_400_000_000_000));
+        assert_eq!(timespan_from_parts("100", "ms"), Some(100_000_000));
+        assert_eq!(timespan_from_parts("1", "tick"), Some(100));
+        assert_eq!(parse_timespan_text("1.02:03:04.5"), Some(((26 * 60 + 3) * 60 + 4) * 1_000_000_000 + 500_000_000));
+        assert_eq!(parse_timespan_text("00:30"), Some(30 * 60_000_000_000));
+        assert_eq!(parse_timespan_text("-00:00:01"), Some(-1_000_000_000));
+        assert_eq!(parse_timespan_text("2"), Some(2 * 86_400_000_000_000));
+    }
+
+    #[test]
+    fn datetimes_parse_iso_forms() {
+        // 2025-06-01T00:00:00Z is 1748736000 s after the epoch.
+        let base = 1_748_736_000_000_000_000i64;
+        assert_eq!(parse_datetime_text("2025-06-01"), Some(base));
+        assert_eq!(parse_datetime_text("2025-06-01T10:00:00Z"), Some(base + 36_000_000_000_000));
+        assert_eq!(parse_datetime_text("2025-06-01 10:00"), Some(base + 36_000_000_000_000));
+        assert_eq!(parse_datetime_text("2025-06-01 00:00:00.1234567"), Some(base + 123_456_700));
+        assert_eq!(parse_datetime_text("2025-13-01"), None);
+    }
+
+    #[test]
+    fn guids_normalize() {
+        assert_eq!(
+            parse_guid_text("74BE27DE-1E4E-49D9-B579-FE0B331D3642").as_deref(),
+            Some("74be27de-1e4e-49d9-b579-fe0b331d3642")
+        );
+        assert_eq!(parse_guid_text("nope"), None);
+    }
+}

@@ -1,0 +1,262 @@
+//! The planner (binder): `ast::Query` + [`Catalog`] → [`LogicalPlan`].
+//!
+//! KQL's defaults are made explicit here: sort direction, null placement, result
+//! column names (`count_`, `Column1`, `print_0`), implicit numeric promotion.
+
+mod exprs;
+mod functions;
+pub mod literals;
+mod operators;
+
+use crate::catalog::Catalog;
+use crate::error::{closest, PlanError, PlanErrorKind};
+use crate::expr::{Expr, Scalar};
+use crate::logical_plan::LogicalPlan;
+use crate::types::{Field, KqlType, Schema};
+use hunt_syntax::ast::{self, LetValue, Source, Statement};
+use std::collections::HashMap;
+
+/// What the planner produced: the plan and notices for the user (such as an
+/// ignored `render`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    /// The logical plan of the query's result.
+    pub plan: LogicalPlan,
+    /// Informational messages; not errors.
+    pub notices: Vec<String>,
+}
+
+/// Names bound by `let`.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Lets {
+    scalars: HashMap<String, Expr>,
+    tables: HashMap<String, LogicalPlan>,
+}
+
+impl Lets {
+    pub(crate) fn scalar(&self, name: &str) -> Option<&Expr> {
+        self.scalars.get(name)
+    }
+    pub(crate) fn tabular(&self, name: &str) -> Option<&LogicalPlan> {
+        self.tables.get(name)
+    }
+}
+
+/// What an expression can see: the input columns, `let` names and the query's `now()`.
+pub(crate) struct Scope<'a> {
+    pub(crate) schema: &'a Schema,
+    pub(crate) table: Option<&'a str>,
+    pub(crate) lets: &'a Lets,
+    pub(crate) now_ns: i64,
+}
+
+pub(crate) struct Planner<'a> {
+    catalog: &'a dyn Catalog,
+    now_ns: i64,
+    lets: Lets,
+    notices: Vec<String>,
+}
+
+/// Plans a parsed query against `catalog`. `now_ns` is the value of `now()` (ns since the Unix
+/// epoch), fixed for the whole query as in Kusto.
+pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Planned, PlanError> {
+    let mut p = Planner { catalog, now_ns, lets: Lets::default(), notices: vec![] };
+    let mut result = None;
+    for st in &query.statements {
+        match st {
+            Statement::Let { name, value, .. } => p.bind_let(name, value)?,
+            Statement::Tabular(pipe) => {
+                if result.is_some() {
+                    return Err(PlanError::unsupported(pipe.span, "a query with several result tables"));
+                }
+                result = Some(p.plan_pipeline(pipe)?);
+            }
+        }
+    }
+    let plan = result.ok_or_else(|| {
+        PlanError::invalid(query.span, "the query has no tabular expression to run")
+            .with_help("end the query with a table expression, e.g. `T | take 10`")
+    })?;
+    Ok(Planned { plan, notices: p.notices })
+}
+
+impl Planner<'_> {
+    fn scope<'s>(&'s self, schema: &'s Schema, table: Option<&'s str>) -> Scope<'s> {
+        Scope { schema, table, lets: &self.lets, now_ns: self.now_ns }
+    }
+
+    fn bind_let(&mut self, name: &ast::Ident, value: &LetValue) -> Result<(), PlanError> {
+        match value {
+            LetValue::Pipeline(p) => {
+                let plan = self.plan_pipeline(p)?;
+                self.lets.scalars.remove(&name.name);
+                self.lets.tables.insert(name.name.clone(), plan);
+            }
+            LetValue::Expr(e) => {
+                // A bare name may be a table: `let t = DataSecurityEvents;`.
+                if let ast::ExprKind::Ident(id) = &e.kind {
+                    if let Some(plan) = self.table_source(id).ok().filter(|_| self.lets.scalar(&id.name).is_none()) {
+                        self.lets.tables.insert(name.name.clone(), plan);
+                        return Ok(());
+                    }
+                }
+                let empty = Schema::default();
+                let bound = exprs::bind_expr(e, &self.scope(&empty, None))?;
+                self.lets.tables.remove(&name.name);
+                self.lets.scalars.insert(name.name.clone(), bound);
+            }
+        }
+        Ok(())
+    }
+
+    fn table_source(&self, id: &ast::Ident) -> Result<LogicalPlan, PlanError> {
+        if let Some(p) = self.lets.tabular(&id.name) {
+            return Ok(p.clone());
+        }
+        if let Some(schema) = self.catalog.table(&id.name) {
+            return Ok(LogicalPlan::Scan { table: id.name.clone(), table_schema: schema, projection: None });
+        }
+        let names = self.catalog.table_names();
+        let mut err = PlanError::new(PlanErrorKind::UnknownTable, id.span, format!("unknown table `{}`", id.name))
+            .with_label("no such table");
+        let lets: Vec<&str> = self.lets.tables.keys().map(String::as_str).collect();
+        if let Some(c) = closest(&id.name, names.iter().map(String::as_str).chain(lets)) {
+            err = err.with_help(format!("did you mean `{c}`?"));
+        } else if !names.is_empty() {
+            err = err.with_help(format!("known tables: {}", names.join(", ")));
+        }
+        Err(err)
+    }
+
+    pub(crate) fn plan_pipeline(&mut self, pipe: &ast::Pipeline) -> Result<LogicalPlan, PlanError> {
+        let (mut plan, mut table) = self.plan_source(&pipe.source)?;
+        for op in &pipe.ops {
+            plan = self.plan_operator(plan, op, table.as_deref())?;
+            table = None;
+        }
+        Ok(plan)
+    }
+
+    fn plan_source(&mut self, src: &Source) -> Result<(LogicalPlan, Option<String>), PlanError> {
+        match src {
+            Source::Table(id) => Ok((self.table_source(id)?, Some(id.name.clone()))),
+            Source::Nested(p) => Ok((self.plan_pipeline(p)?, None)),
+            Source::Datatable { columns, values, span } => {
+                let mut fields = Vec::new();
+                for (name, ty) in columns {
+                    let t = KqlType::from_name(&ty.name).ok_or_else(|| {
+                        PlanError::invalid(ty.span, format!("unknown type `{}`", ty.name))
+                    })?;
+                    if fields.iter().any(|f: &Field| f.name == name.name) {
+                        return Err(PlanError::invalid(name.span, format!("duplicate column `{}`", name.name)));
+                    }
+                    fields.push(Field::new(&name.name, t));
+                }
+                if fields.is_empty() || values.len() % fields.len() != 0 {
+                    return Err(PlanError::invalid(
+                        *span,
+                        format!("datatable has {} values for {} columns", values.len(), fields.len()),
+                    ));
+                }
+                let empty = Schema::default();
+                let mut rows = Vec::new();
+                for chunk in values.chunks(fields.len()) {
+                    let mut row = Vec::new();
+                    for (v, f) in chunk.iter().zip(&fields) {
+                        let e = exprs::bind_expr(v, &self.scope(&empty, None))?;
+                        row.push(const_value(&e, f.ty)?);
+                    }
+                    rows.push(row);
+                }
+                Ok((LogicalPlan::Values { schema: Schema::new(fields), rows }, None))
+            }
+            Source::Print { exprs, .. } => {
+                let one_row = LogicalPlan::Values { schema: Schema::default(), rows: vec![vec![]] };
+                let empty = Schema::default();
+                let mut out = Vec::new();
+                for (i, ne) in exprs.iter().enumerate() {
+                    let e = exprs::bind_expr(&ne.expr, &self.scope(&empty, None))?;
+                    let name = match ne.names.as_slice() {
+                        [] => format!("print_{i}"),
+                        [n] => n.name.clone(),
+                        [_, extra, ..] => return Err(PlanError::unsupported(extra.span, "several names in `print`")),
+                    };
+                    out.push((name, e));
+                }
+                Ok((LogicalPlan::Projection { input: Box::new(one_row), exprs: out }, None))
+            }
+            Source::Range { name, from, to, step, span } => {
+                let empty = Schema::default();
+                let sc = self.scope(&empty, None);
+                let (f, t, s) = (
+                    exprs::bind_expr(from, &sc)?,
+                    exprs::bind_expr(to, &sc)?,
+                    exprs::bind_expr(step, &sc)?,
+                );
+                let rows = range_rows(&f, &t, &s, *span)?;
+                let ty = f.ty.max(t.ty);
+                let ty = if ty == KqlType::Int { KqlType::Long } else { ty };
+                Ok((LogicalPlan::Values { schema: Schema::new(vec![Field::new(&name.name, ty)]), rows }, None))
+            }
+            Source::Union { span, .. } => Err(PlanError::unsupported(*span, "`union`")),
+        }
+    }
+}
+
+/// The most rows `range` may produce; larger ranges are refused rather than
+/// materialized (`range` is planned as constant rows).
+const MAX_RANGE_ROWS: i64 = 10_000_000;
+
+fn range_rows(from: &Expr, to: &Expr, step: &Expr, span: hunt_syntax::Span) -> Result<Vec<Vec<Scalar>>, PlanError> {
+    let lit = |e: &Expr| match &e.kind {
+        crate::expr::ExprKind::Literal(s) => Some(s.clone()),
+        _ => None,
+    };
+    let (Some(f), Some(t), Some(s)) = (lit(from), lit(to), lit(step)) else {
+        return Err(PlanError::unsupported(span, "`range` with non-constant bounds"));
+    };
+    let as_i64 = |s: &Scalar| match s {
+        Scalar::Int(v) => Some(*v as i64),
+        Scalar::Long(v) | Scalar::DateTime(v) | Scalar::TimeSpan(v) => Some(*v),
+        _ => None,
+    };
+    let (Some(a), Some(b), Some(st)) = (as_i64(&f), as_i64(&t), as_i64(&s)) else {
+        return Err(PlanError::unsupported(span, "`range` over these types"));
+    };
+    if st == 0 || (b > a && st < 0) {
+        return Ok(vec![]);
+    }
+    let n = if st > 0 { (b.saturating_sub(a)) / st + 1 } else { (a.saturating_sub(b)) / (-st) + 1 };
+    if n > MAX_RANGE_ROWS {
+        return Err(PlanError::unsupported(span, format!("`range` of more than {MAX_RANGE_ROWS} rows")));
+    }
+    let make = |v: i64| match f {
+        Scalar::DateTime(_) => Scalar::DateTime(v),
+        Scalar::TimeSpan(_) => Scalar::TimeSpan(v),
+        _ => Scalar::Long(v),
+    };
+    Ok((0..n.max(0)).map(|i| vec![make(a + i * st)]).collect())
+}
+
+/// Folds a constant expression (a literal, possibly negated) into a value of type `ty`.
+fn const_value(e: &Expr, ty: KqlType) -> Result<Scalar, PlanError> {
+    let bad = || PlanError::ty(e.span, format!("expected a constant {ty} value")).with_label(format!("not a {ty}"));
+    let crate::expr::ExprKind::Literal(s) = &e.kind else { return Err(bad()) };
+    Ok(match (s, ty) {
+        (s, t) if s.ty() == t => s.clone(),
+        (Scalar::Null(_), t) => Scalar::Null(t),
+        (Scalar::Long(v), KqlType::Int) => Scalar::Int(
+            i32::try_from(*v).map_err(|_| PlanError::invalid(e.span, format!("{v} does not fit in an int")))?,
+        ),
+        (Scalar::Long(v), KqlType::Real) => Scalar::Real(*v as f64),
+        (Scalar::Int(v), KqlType::Long) => Scalar::Long(*v as i64),
+        (Scalar::Int(v), KqlType::Real) => Scalar::Real(*v as f64),
+        (Scalar::String(s), KqlType::Guid) => literals::parse_guid_text(s)
+            .map(Scalar::Guid)
+            .ok_or_else(|| PlanError::ty(e.span, format!("`{s}` is not a guid")))?,
+        (Scalar::String(s), KqlType::Dynamic) => Scalar::Dynamic(serde_json::Value::String(s.clone())),
+        (Scalar::Long(v), KqlType::Dynamic) => Scalar::Dynamic(serde_json::Value::from(*v)),
+        (Scalar::Bool(v), KqlType::Dynamic) => Scalar::Dynamic(serde_json::Value::from(*v)),
+        _ => return Err(bad()),
+    })
+}

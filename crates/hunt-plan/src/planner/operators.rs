@@ -1,0 +1,341 @@
+//! Planning each tabular operator onto the plan built so far.
+
+use super::exprs::bind_expr;
+use super::functions::bind_aggregate;
+use super::{Planner, Scope};
+use crate::error::{closest, PlanError, PlanErrorKind};
+use crate::expr::{AggExpr, AggFunc, Expr, ExprKind, Scalar};
+use crate::logical_plan::{LogicalPlan, SortKey};
+use crate::types::{Field, KqlType, Schema};
+use hunt_syntax::ast::{self, NamedExpr, NullsOrder, OperatorKind, SortOrder};
+use hunt_syntax::Span;
+
+impl Planner<'_> {
+    pub(crate) fn plan_operator(
+        &mut self,
+        input: LogicalPlan,
+        op: &ast::Operator,
+        table: Option<&str>,
+    ) -> Result<LogicalPlan, PlanError> {
+        let schema = input.schema();
+        let sc = self.scope(&schema, table);
+        let span = op.span;
+        Ok(match &op.kind {
+            OperatorKind::Where(pred) => {
+                let p = bind_expr(pred, &sc)?;
+                if p.ty != KqlType::Bool {
+                    return Err(PlanError::ty(pred.span, format!("`where` needs a bool predicate, got {}", p.ty))
+                        .with_label(format!("this is a {}", p.ty)));
+                }
+                LogicalPlan::Filter { input: Box::new(input), predicate: p }
+            }
+            OperatorKind::Project(items) => {
+                let exprs = named_exprs(items, &sc, &[])?;
+                check_unique(&exprs, items)?;
+                LogicalPlan::Projection { input: Box::new(input), exprs: exprs.into_iter().map(|(n, e, _)| (n, e)).collect() }
+            }
+            OperatorKind::Extend(items) => {
+                let existing: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+                let new = named_exprs(items, &sc, &existing)?;
+                let mut out: Vec<(String, Expr)> = schema
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
+                    .collect();
+                for (name, e, _) in new {
+                    // Extending an existing name replaces that column in place.
+                    match out.iter_mut().find(|(n, _)| *n == name) {
+                        Some(slot) => slot.1 = e,
+                        None => out.push((name, e)),
+                    }
+                }
+                LogicalPlan::Projection { input: Box::new(input), exprs: out }
+            }
+            OperatorKind::ProjectAway(cols) => {
+                let drop = match_columns(cols, &schema)?;
+                let exprs = schema
+                    .fields
+                    .iter()
+                    .filter(|f| !drop.contains(&f.name))
+                    .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
+                    .collect();
+                LogicalPlan::Projection { input: Box::new(input), exprs }
+            }
+            OperatorKind::ProjectKeep(cols) => {
+                let keep = match_columns(cols, &schema)?;
+                let exprs = schema
+                    .fields
+                    .iter()
+                    .filter(|f| keep.contains(&f.name))
+                    .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
+                    .collect();
+                LogicalPlan::Projection { input: Box::new(input), exprs }
+            }
+            OperatorKind::ProjectReorder(cols) => {
+                let first = match_columns(cols, &schema)?;
+                let mut exprs: Vec<(String, Expr)> = Vec::new();
+                for name in first.iter().chain(schema.fields.iter().map(|f| &f.name)) {
+                    if exprs.iter().any(|(n, _)| n == name) {
+                        continue;
+                    }
+                    if let Some(f) = schema.fields.iter().find(|f| &f.name == name) {
+                        exprs.push((f.name.clone(), Expr::column(&f.name, f.ty, span)));
+                    }
+                }
+                LogicalPlan::Projection { input: Box::new(input), exprs }
+            }
+            OperatorKind::ProjectRename(pairs) => {
+                let mut exprs: Vec<(String, Expr)> = schema
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
+                    .collect();
+                for (new, old) in pairs {
+                    let e = bind_expr(&ident_expr(old), &sc)?;
+                    let slot = exprs.iter_mut().find(|(n, _)| *n == old.name).ok_or_else(|| {
+                        PlanError::new(PlanErrorKind::UnknownColumn, old.span, format!("unknown column `{}`", old.name))
+                    })?;
+                    *slot = (new.name.clone(), e);
+                }
+                LogicalPlan::Projection { input: Box::new(input), exprs }
+            }
+            OperatorKind::Summarize { aggs, by } => self.plan_summarize(input, &sc, aggs, by)?,
+            OperatorKind::Count => LogicalPlan::Aggregate {
+                input: Box::new(input),
+                group_by: vec![],
+                aggs: vec![("Count".into(), AggExpr { func: AggFunc::Count, args: vec![], ty: KqlType::Long })],
+            },
+            OperatorKind::Distinct { exprs, star } => {
+                let group_by = if *star {
+                    schema.fields.iter().map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span))).collect()
+                } else {
+                    let items: Vec<NamedExpr> =
+                        exprs.iter().map(|e| NamedExpr { names: vec![], expr: e.clone() }).collect();
+                    let named = named_exprs(&items, &sc, &[])?;
+                    check_unique(&named, &items)?;
+                    named.into_iter().map(|(n, e, _)| (n, e)).collect()
+                };
+                LogicalPlan::Aggregate { input: Box::new(input), group_by, aggs: vec![] }
+            }
+            OperatorKind::Take { count, .. } => {
+                let n = const_count(count, &sc)?;
+                LogicalPlan::Limit { input: Box::new(input), fetch: n }
+            }
+            OperatorKind::Sort { keys, .. } => {
+                let keys = sort_keys(keys, &sc)?;
+                LogicalPlan::Sort { input: Box::new(input), keys, fetch: None }
+            }
+            OperatorKind::Top { count, keys } => {
+                let n = const_count(count, &sc)?;
+                let keys = sort_keys(keys, &sc)?;
+                LogicalPlan::Sort { input: Box::new(input), keys, fetch: Some(n) }
+            }
+            OperatorKind::GetSchema => getschema(&schema),
+            OperatorKind::Render { chart, .. } => {
+                self.notices.push(format!(
+                    "`render {}` ignored: hunt prints tables, it does not draw charts",
+                    chart.name
+                ));
+                input
+            }
+            OperatorKind::Join { .. } => return Err(PlanError::unsupported(span, "`join`")),
+            OperatorKind::Lookup { .. } => return Err(PlanError::unsupported(span, "`lookup`")),
+            OperatorKind::Union { .. } => return Err(PlanError::unsupported(span, "`union`")),
+            OperatorKind::MvExpand { .. } => return Err(PlanError::unsupported(span, "`mv-expand`")),
+            OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
+            OperatorKind::Serialize(_) => return Err(PlanError::unsupported(span, "`serialize`")),
+        })
+    }
+
+    fn plan_summarize(
+        &self,
+        input: LogicalPlan,
+        sc: &Scope<'_>,
+        aggs: &[NamedExpr],
+        by: &[NamedExpr],
+    ) -> Result<LogicalPlan, PlanError> {
+        let keys = named_exprs(by, sc, &[])?;
+        let mut group_by: Vec<(String, Expr)> = Vec::new();
+        for (name, e, _) in keys {
+            let name = unique_name(name, group_by.iter().map(|(n, _)| n.as_str()));
+            group_by.push((name, e));
+        }
+        let mut out_aggs: Vec<(String, AggExpr)> = Vec::new();
+        for item in aggs {
+            let (agg, default) = bind_aggregate(&item.expr, sc)?;
+            let name = match item.names.as_slice() {
+                [] => unique_name(
+                    default,
+                    group_by.iter().map(|(n, _)| n.as_str()).chain(out_aggs.iter().map(|(n, _)| n.as_str())),
+                ),
+                [n] => {
+                    if group_by.iter().any(|(g, _)| *g == n.name) || out_aggs.iter().any(|(a, _)| *a == n.name) {
+                        return Err(PlanError::invalid(n.span, format!("duplicate column name `{}`", n.name)));
+                    }
+                    n.name.clone()
+                }
+                [_, extra, ..] => {
+                    return Err(PlanError::unsupported(extra.span, "several names for one aggregate"));
+                }
+            };
+            out_aggs.push((name, agg));
+        }
+        Ok(LogicalPlan::Aggregate { input: Box::new(input), group_by, aggs: out_aggs })
+    }
+}
+
+/// `Column` trailing-number naming: `x`, then `x1`, `x2`… when taken.
+fn unique_name<'a>(base: String, taken: impl Iterator<Item = &'a str> + Clone) -> String {
+    if !taken.clone().any(|t| t == base) {
+        return base;
+    }
+    (1..)
+        .map(|i| format!("{base}{i}"))
+        .find(|cand| !taken.clone().any(|t| t == cand))
+        .unwrap_or(base)
+}
+
+/// Binds `name = expr` items, naming unnamed ones as Kusto does: a column keeps
+/// its name, `bin(col, …)`/`floor(col, …)` takes the column's, and anything else
+/// becomes `Column1`, `Column2`, … (skipping names in `taken`).
+fn named_exprs(
+    items: &[NamedExpr],
+    sc: &Scope<'_>,
+    taken: &[&str],
+) -> Result<Vec<(String, Expr, Span)>, PlanError> {
+    let mut out: Vec<(String, Expr, Span)> = Vec::new();
+    let mut next_col = 1;
+    for item in items {
+        let e = bind_expr(&item.expr, sc)?;
+        let name = match item.names.as_slice() {
+            [n] => n.name.clone(),
+            [_, extra, ..] => return Err(PlanError::unsupported(extra.span, "several names for one expression")),
+            [] => match derived_name(&item.expr) {
+                Some(n) => n,
+                None => loop {
+                    let cand = format!("Column{next_col}");
+                    next_col += 1;
+                    if !taken.contains(&cand.as_str()) && !out.iter().any(|(n, _, _)| *n == cand) {
+                        break cand;
+                    }
+                },
+            },
+        };
+        out.push((name, e, item.expr.span));
+    }
+    Ok(out)
+}
+
+fn derived_name(e: &ast::Expr) -> Option<String> {
+    match &e.kind {
+        ast::ExprKind::Ident(id) => Some(id.name.clone()),
+        ast::ExprKind::Paren(inner) => derived_name(inner),
+        ast::ExprKind::Call { name, args } if matches!(name.name.as_str(), "bin" | "floor") => {
+            match args.first().map(|a| &a.kind) {
+                Some(ast::ExprKind::Ident(id)) => Some(id.name.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn check_unique(exprs: &[(String, Expr, Span)], _items: &[NamedExpr]) -> Result<(), PlanError> {
+    for (i, (n, _, span)) in exprs.iter().enumerate() {
+        if exprs[..i].iter().any(|(m, _, _)| m == n) {
+            return Err(PlanError::invalid(*span, format!("duplicate column name `{n}`"))
+                .with_help("give the column another name with `Name = …`"));
+        }
+    }
+    Ok(())
+}
+
+fn ident_expr(id: &ast::Ident) -> ast::Expr {
+    ast::Expr { kind: ast::ExprKind::Ident(id.clone()), span: id.span }
+}
+
+/// Resolves column names and `Prefix*` wildcards against `schema`, in the order written.
+fn match_columns(cols: &[ast::Ident], schema: &Schema) -> Result<Vec<String>, PlanError> {
+    let mut out = Vec::new();
+    for c in cols {
+        if let Some(prefix) = c.name.strip_suffix('*') {
+            out.extend(schema.fields.iter().filter(|f| f.name.starts_with(prefix)).map(|f| f.name.clone()));
+        } else if schema.index_of(&c.name).is_some() {
+            out.push(c.name.clone());
+        } else {
+            let mut e = PlanError::new(PlanErrorKind::UnknownColumn, c.span, format!("unknown column `{}`", c.name))
+                .with_label("no such column");
+            if let Some(s) = closest(&c.name, schema.fields.iter().map(|f| f.name.as_str())) {
+                e = e.with_help(format!("did you mean `{s}`?"));
+            }
+            return Err(e);
+        }
+    }
+    Ok(out)
+}
+
+fn const_count(e: &ast::Expr, sc: &Scope<'_>) -> Result<usize, PlanError> {
+    let b = bind_expr(e, sc)?;
+    let v = match &b.kind {
+        ExprKind::Literal(Scalar::Long(v)) => *v,
+        ExprKind::Literal(Scalar::Int(v)) => *v as i64,
+        _ => return Err(PlanError::invalid(e.span, "expected a constant row count").with_label("not a constant long")),
+    };
+    usize::try_from(v).map_err(|_| PlanError::invalid(e.span, format!("row count {v} is negative")))
+}
+
+fn sort_keys(keys: &[ast::SortKey], sc: &Scope<'_>) -> Result<Vec<SortKey>, PlanError> {
+    keys.iter()
+        .map(|k| {
+            let expr = bind_expr(&k.expr, sc)?;
+            if expr.ty == KqlType::Dynamic {
+                return Err(PlanError::unsupported(k.expr.span, "sorting by a dynamic value"));
+            }
+            // KQL sorts descending by default; nulls go first ascending and last descending.
+            let descending = k.order != Some(SortOrder::Asc);
+            let nulls_first = match k.nulls {
+                Some(NullsOrder::First) => true,
+                Some(NullsOrder::Last) => false,
+                None => !descending,
+            };
+            Ok(SortKey { expr, descending, nulls_first })
+        })
+        .collect()
+}
+
+/// `getschema`: one row per column with its name, ordinal, .NET type and KQL type.
+fn getschema(schema: &Schema) -> LogicalPlan {
+    let dotnet = |t: KqlType| match t {
+        KqlType::Bool => "System.SByte",
+        KqlType::Int => "System.Int32",
+        KqlType::Long => "System.Int64",
+        KqlType::Real => "System.Double",
+        KqlType::String => "System.String",
+        KqlType::DateTime => "System.DateTime",
+        KqlType::TimeSpan => "System.TimeSpan",
+        KqlType::Guid => "System.Guid",
+        KqlType::Dynamic => "System.Object",
+    };
+    let rows = schema
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            vec![
+                Scalar::String(f.name.clone()),
+                Scalar::Int(i as i32),
+                Scalar::String(dotnet(f.ty).into()),
+                Scalar::String(f.ty.name().into()),
+            ]
+        })
+        .collect();
+    LogicalPlan::Values {
+        schema: Schema::new(vec![
+            Field::new("ColumnName", KqlType::String),
+            Field::new("ColumnOrdinal", KqlType::Int),
+            Field::new("DataType", KqlType::String),
+            Field::new("ColumnType", KqlType::String),
+        ]),
+        rows,
+    }
+}

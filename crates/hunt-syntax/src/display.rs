@@ -1,0 +1,481 @@
+//! Canonical KQL printing: `impl Display` for every AST type.
+//!
+//! The format: single spaces around binary operators, `, ` between list
+//! items, each pipeline operator on its own line starting with `| `,
+//! statements separated by `;` and a newline, strings always double-quoted,
+//! reals always with a `.` or an exponent, names bare when they are plain
+//! identifiers and `['…']` otherwise. Invariant (tested by proptest and the
+//! fuzz target): for any text `q` that parses, `parse(q).to_string()` parses
+//! and prints to the same text.
+//!
+//! Parentheses the user wrote are kept as [`ExprKind::Paren`]; the printer
+//! adds parentheses only where a hand-built tree would otherwise re-parse
+//! differently.
+
+use std::fmt::{self, Display, Formatter, Write};
+
+use crate::ast::{
+    BinOp, Expr, ExprKind, Ident, JoinSide, LetValue, ListOp, Literal, NamedExpr, NullsOrder, Operator,
+    OperatorKind, Pipeline, Query, SortKey, SortKeyword, SortOrder, Source, Statement, TakeKeyword,
+};
+use crate::parser::expr::{PREC_ATOM, PREC_CMP, PREC_UNARY, bin_prec};
+use crate::parser::lexical::is_plain_ident;
+
+/// Words that cannot be printed bare as a name because they would parse as
+/// something else in some position.
+const RESERVED: [&str; 23] = [
+    "and", "or", "by", "on", "to", "step", "from", "asc", "desc", "nulls", "with", "let", "print", "range",
+    "union", "datatable", "true", "True", "TRUE", "false", "False", "FALSE", "typeof",
+];
+
+/// Writes `items` separated by `, `.
+fn comma<T: Display>(f: &mut Formatter<'_>, items: &[T]) -> fmt::Result {
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
+}
+
+/// Writes `s` as a double-quoted KQL string literal.
+pub(crate) fn write_string(f: &mut impl Write, s: &str, quote: char) -> fmt::Result {
+    f.write_char(quote)?;
+    for ch in s.chars() {
+        match ch {
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\t' => f.write_str("\\t")?,
+            '\r' => f.write_str("\\r")?,
+            c if c == quote => {
+                f.write_char('\\')?;
+                f.write_char(c)?;
+            }
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    write!(f, "\\u{unit:04x}")?;
+                }
+            }
+            c => f.write_char(c)?,
+        }
+    }
+    f.write_char(quote)
+}
+
+impl Display for Query {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (n, s) in self.statements.iter().enumerate() {
+            if n > 0 {
+                f.write_str(";\n")?;
+            }
+            write!(f, "{s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for Statement {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Statement::Let { name, value, .. } => write!(f, "let {name} = {value}"),
+            Statement::Tabular(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+impl Display for LetValue {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            LetValue::Expr(e) => write!(f, "{e}"),
+            LetValue::Pipeline(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+impl Display for Pipeline {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        // `{:#}` prints on one line, used for pipelines nested in parentheses.
+        let sep = if f.alternate() { " | " } else { "\n| " };
+        write!(f, "{}", self.source)?;
+        for op in &self.ops {
+            write!(f, "{sep}{op}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A table operand of `join`/`lookup`/`union`: bare name or `(pipeline)`.
+struct Operand<'a>(&'a Pipeline);
+
+impl Display for Operand<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match (&self.0.source, self.0.ops.is_empty()) {
+            (Source::Table(t), true) => write!(f, "{t}"),
+            _ => write!(f, "({:#})", self.0),
+        }
+    }
+}
+
+/// `name=value` parameters, each followed by a space.
+struct Params<'a>(&'a [(Ident, Expr)]);
+
+impl Display for Params<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (name, value) in self.0 {
+            // Parameter names may contain dots (`hint.strategy`): print as written.
+            write!(f, "{}={value} ", name.name)?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of tables for `union`.
+fn union_tables(f: &mut Formatter<'_>, tables: &[Pipeline]) -> fmt::Result {
+    let operands: Vec<Operand<'_>> = tables.iter().map(Operand).collect();
+    comma(f, &operands)
+}
+
+impl Display for Source {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Table(t) => write!(f, "{t}"),
+            Source::Datatable { columns, values, .. } => {
+                f.write_str("datatable(")?;
+                for (n, (name, ty)) in columns.iter().enumerate() {
+                    if n > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{name}:{ty}")?;
+                }
+                f.write_str(") [")?;
+                comma(f, values)?;
+                f.write_str("]")
+            }
+            Source::Print { exprs, .. } => {
+                f.write_str("print ")?;
+                comma(f, exprs)
+            }
+            Source::Range { name, from, to, step, .. } => {
+                write!(f, "range {name} from {from} to {to} step {step}")
+            }
+            Source::Union { params, tables, .. } => {
+                write!(f, "union {}", Params(params))?;
+                union_tables(f, tables)
+            }
+            Source::Nested(p) => write!(f, "({p:#})"),
+        }
+    }
+}
+
+impl Display for Operator {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.kind.fmt(f)
+    }
+}
+
+impl Display for OperatorKind {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            OperatorKind::Where(e) => write!(f, "where {e}"),
+            OperatorKind::Project(v) => {
+                f.write_str("project ")?;
+                comma(f, v)
+            }
+            OperatorKind::Extend(v) => {
+                f.write_str("extend ")?;
+                comma(f, v)
+            }
+            OperatorKind::ProjectAway(v) => column_list(f, "project-away", v),
+            OperatorKind::ProjectKeep(v) => column_list(f, "project-keep", v),
+            OperatorKind::ProjectReorder(v) => column_list(f, "project-reorder", v),
+            OperatorKind::ProjectRename(pairs) => {
+                f.write_str("project-rename ")?;
+                for (n, (new, old)) in pairs.iter().enumerate() {
+                    if n > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{new} = {old}")?;
+                }
+                Ok(())
+            }
+            OperatorKind::Summarize { aggs, by } => {
+                f.write_str("summarize")?;
+                if !aggs.is_empty() {
+                    f.write_str(" ")?;
+                    comma(f, aggs)?;
+                }
+                if !by.is_empty() {
+                    f.write_str(" by ")?;
+                    comma(f, by)?;
+                }
+                Ok(())
+            }
+            OperatorKind::Take { count, keyword } => match keyword {
+                TakeKeyword::Take => write!(f, "take {count}"),
+                TakeKeyword::Limit => write!(f, "limit {count}"),
+            },
+            OperatorKind::Sort { keys, keyword } => {
+                f.write_str(match keyword {
+                    SortKeyword::Sort => "sort by ",
+                    SortKeyword::Order => "order by ",
+                })?;
+                comma(f, keys)
+            }
+            OperatorKind::Top { count, keys } => {
+                write!(f, "top {count} by ")?;
+                comma(f, keys)
+            }
+            OperatorKind::Count => f.write_str("count"),
+            OperatorKind::Distinct { exprs, star } => {
+                f.write_str("distinct ")?;
+                if *star && exprs.is_empty() { f.write_str("*") } else { comma(f, exprs) }
+            }
+            OperatorKind::Join { params, right, on } => {
+                write!(f, "join {}{} on ", Params(params), Operand(right))?;
+                comma(f, on)
+            }
+            OperatorKind::Lookup { params, right, on } => {
+                write!(f, "lookup {}{} on ", Params(params), Operand(right))?;
+                comma(f, on)
+            }
+            OperatorKind::Union { params, tables } => {
+                write!(f, "union {}", Params(params))?;
+                union_tables(f, tables)
+            }
+            OperatorKind::MvExpand { params, items, limit } => {
+                write!(f, "mv-expand {}", Params(params))?;
+                for (n, (item, ty)) in items.iter().enumerate() {
+                    if n > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                    if let Some(ty) = ty {
+                        write!(f, " to typeof({ty})")?;
+                    }
+                }
+                if let Some(limit) = limit {
+                    write!(f, " limit {limit}")?;
+                }
+                Ok(())
+            }
+            OperatorKind::Render { chart, rest } => {
+                write!(f, "render {chart}")?;
+                if !rest.is_empty() {
+                    write!(f, " {rest}")?;
+                }
+                Ok(())
+            }
+            OperatorKind::As(name) => write!(f, "as {name}"),
+            OperatorKind::GetSchema => f.write_str("getschema"),
+            OperatorKind::Serialize(v) => {
+                f.write_str("serialize")?;
+                if !v.is_empty() {
+                    f.write_str(" ")?;
+                    comma(f, v)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `keyword a, b*` for the column-pattern operators.
+fn column_list(f: &mut Formatter<'_>, keyword: &str, columns: &[Ident]) -> fmt::Result {
+    write!(f, "{keyword} ")?;
+    for (n, c) in columns.iter().enumerate() {
+        if n > 0 {
+            f.write_str(", ")?;
+        }
+        let pattern = c.name.contains('*') && is_plain_ident(&c.name.replace('*', "_"));
+        if pattern && !c.name.is_empty() {
+            f.write_str(&c.name)?;
+        } else {
+            write!(f, "{c}")?;
+        }
+    }
+    Ok(())
+}
+
+impl Display for SortKey {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.expr)?;
+        match self.order {
+            Some(SortOrder::Asc) => f.write_str(" asc")?,
+            Some(SortOrder::Desc) => f.write_str(" desc")?,
+            None => {}
+        }
+        match self.nulls {
+            Some(NullsOrder::First) => f.write_str(" nulls first"),
+            Some(NullsOrder::Last) => f.write_str(" nulls last"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Display for NamedExpr {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self.names.as_slice() {
+            [] => {}
+            [one] => write!(f, "{one} = ")?,
+            many => {
+                f.write_str("(")?;
+                comma(f, many)?;
+                f.write_str(") = ")?;
+            }
+        }
+        // A bare expression that starts with `(` would be read as tuple names
+        // only if `=` followed; it never does here, so no extra care needed.
+        write!(f, "{}", self.expr)
+    }
+}
+
+impl Display for Ident {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if is_plain_ident(&self.name) && !RESERVED.contains(&self.name.as_str()) {
+            f.write_str(&self.name)
+        } else {
+            f.write_char('[')?;
+            write_string(f, &self.name, '\'')?;
+            f.write_char(']')
+        }
+    }
+}
+
+impl Display for Literal {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::String(s) => write_string(f, s, '"'),
+            Literal::Long(n) => write!(f, "{n}"),
+            Literal::Real(r) => {
+                if r.is_nan() {
+                    f.write_str("real(nan)")
+                } else if r.is_infinite() {
+                    f.write_str(if *r > 0.0 { "real(+inf)" } else { "real(-inf)" })
+                } else {
+                    // `{:?}` always prints a `.` or an exponent (`1.0`, `1e21`).
+                    write!(f, "{r:?}")
+                }
+            }
+            Literal::Bool(b) => write!(f, "{b}"),
+            Literal::TimeSpan { value, unit } => write!(f, "{value}{unit}"),
+            Literal::Typed { ty, text } => write!(f, "{ty}({text})"),
+        }
+    }
+}
+
+/// The binding power of an expression's outermost form, for deciding when a
+/// hand-built tree needs parentheses.
+fn prec(e: &Expr) -> u8 {
+    match &e.kind {
+        ExprKind::Binary { op, .. } => bin_prec(*op),
+        ExprKind::InList { .. } | ExprKind::Between { .. } => PREC_CMP,
+        ExprKind::Neg(_) => PREC_UNARY,
+        ExprKind::Literal(Literal::Long(n)) if *n < 0 => PREC_UNARY,
+        ExprKind::Literal(Literal::Real(r)) if r.is_sign_negative() => PREC_UNARY,
+        _ => PREC_ATOM,
+    }
+}
+
+/// Prints `e`, in parentheses if it binds less tightly than `min`.
+struct Prec<'a>(&'a Expr, u8);
+
+impl Display for Prec<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if prec(self.0) < self.1 { write!(f, "({})", self.0) } else { write!(f, "{}", self.0) }
+    }
+}
+
+/// The keyword of a binary operator.
+fn bin_op_str(op: BinOp) -> String {
+    match op {
+        BinOp::Or => "or".into(),
+        BinOp::And => "and".into(),
+        BinOp::Eq => "==".into(),
+        BinOp::Ne => "!=".into(),
+        BinOp::Lt => "<".into(),
+        BinOp::Le => "<=".into(),
+        BinOp::Gt => ">".into(),
+        BinOp::Ge => ">=".into(),
+        BinOp::EqCi => "=~".into(),
+        BinOp::NeCi => "!~".into(),
+        BinOp::Add => "+".into(),
+        BinOp::Sub => "-".into(),
+        BinOp::Mul => "*".into(),
+        BinOp::Div => "/".into(),
+        BinOp::Mod => "%".into(),
+        BinOp::Str { op, negated } => {
+            if negated {
+                format!("!{}", op.keyword())
+            } else {
+                op.keyword().to_string()
+            }
+        }
+    }
+}
+
+impl Display for BinOp {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(&bin_op_str(*self))
+    }
+}
+
+impl Display for ListOp {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ListOp::In => "in",
+            ListOp::NotIn => "!in",
+            ListOp::InCi => "in~",
+            ListOp::NotInCi => "!in~",
+            ListOp::HasAny => "has_any",
+            ListOp::HasAll => "has_all",
+        })
+    }
+}
+
+impl Display for JoinSide {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JoinSide::Left => "$left",
+            JoinSide::Right => "$right",
+        })
+    }
+}
+
+impl Display for Expr {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ExprKind::Literal(l) => write!(f, "{l}"),
+            ExprKind::Ident(i) => write!(f, "{i}"),
+            ExprKind::JoinSide { side, column } => write!(f, "{side}.{column}"),
+            ExprKind::Binary { op, lhs, rhs } => {
+                let p = bin_prec(*op);
+                write!(f, "{} {op} {}", Prec(lhs, p), Prec(rhs, p + 1))
+            }
+            ExprKind::Neg(e) => {
+                // `- -x` rather than `--x`, which reads like a comment marker.
+                let sep = if matches!(e.kind, ExprKind::Neg(_)) { " " } else { "" };
+                write!(f, "-{sep}{}", Prec(e, PREC_UNARY))
+            }
+            ExprKind::Call { name, args } => {
+                write!(f, "{}(", name.name)?;
+                comma(f, args)?;
+                f.write_str(")")
+            }
+            ExprKind::Star => f.write_str("*"),
+            ExprKind::Member { expr, name } => write!(f, "{}.{name}", Prec(expr, PREC_ATOM)),
+            ExprKind::Index { expr, index } => write!(f, "{}[{index}]", Prec(expr, PREC_ATOM)),
+            ExprKind::InList { expr, op, list } => {
+                write!(f, "{} {op} (", Prec(expr, PREC_CMP))?;
+                comma(f, list)?;
+                f.write_str(")")
+            }
+            ExprKind::Between { expr, negated, low, high } => {
+                let kw = if *negated { "!between" } else { "between" };
+                write!(f, "{} {kw} ({low} .. {high})", Prec(expr, PREC_CMP))
+            }
+            ExprKind::Paren(e) => write!(f, "({e})"),
+        }
+    }
+}

@@ -1,0 +1,611 @@
+//! Scalar expressions by precedence climbing (lowest first): `or`; `and`;
+//! comparisons, string and list operators, `between`; `+ -`; `* / %`; unary
+//! `-`/`+`; postfix `.name` / `[index]`; primary.
+
+use super::lexical::{
+    TYPED_LITERALS, bracketed_ident, ident, number, peek_assign, peek_kw, peek_sym, starts_string,
+    strings, sym, typed_text, word, ws,
+};
+use super::{Ctx, Expected, PResult, cut_err, err, fatal};
+use crate::ast::{BinOp, Expr, ExprKind, Ident, JoinSide, ListOp, Literal, NamedExpr, StrOp};
+
+/// Binding power of `or`.
+pub(crate) const PREC_OR: u8 = 1;
+/// Binding power of `and`.
+pub(crate) const PREC_AND: u8 = 2;
+/// Binding power of comparisons, string and list operators and `between`.
+pub(crate) const PREC_CMP: u8 = 3;
+/// Binding power of `+` and `-`.
+pub(crate) const PREC_ADD: u8 = 4;
+/// Binding power of `*`, `/` and `%`.
+pub(crate) const PREC_MUL: u8 = 5;
+/// Binding power of unary minus.
+pub(crate) const PREC_UNARY: u8 = 6;
+/// Binding power of postfix and primary expressions.
+pub(crate) const PREC_ATOM: u8 = 7;
+
+/// The binding power of a binary operator.
+pub(crate) fn bin_prec(op: BinOp) -> u8 {
+    match op {
+        BinOp::Or => PREC_OR,
+        BinOp::And => PREC_AND,
+        BinOp::Add | BinOp::Sub => PREC_ADD,
+        BinOp::Mul | BinOp::Div | BinOp::Mod => PREC_MUL,
+        _ => PREC_CMP,
+    }
+}
+
+/// An infix operator found after an operand.
+enum Infix {
+    Bin(BinOp),
+    List(ListOp),
+    Between { negated: bool },
+}
+
+/// A full expression.
+pub(crate) fn expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let i = ws(i);
+    let _depth = c.descend(i)?;
+    binary(c, i, 0)
+}
+
+/// Recognizes the infix operator at the next token, returning it, its binding
+/// power and the input after it.
+fn infix(i: &str) -> Option<(Infix, u8, &str)> {
+    let i = ws(i);
+    // `ws` has already removed `//` comments, so `/` here is division.
+    const SYMBOLS: [(&str, BinOp); 14] = [
+        ("==", BinOp::Eq),
+        ("!=", BinOp::Ne),
+        ("<>", BinOp::Ne),
+        ("<=", BinOp::Le),
+        (">=", BinOp::Ge),
+        ("=~", BinOp::EqCi),
+        ("!~", BinOp::NeCi),
+        ("<", BinOp::Lt),
+        (">", BinOp::Gt),
+        ("+", BinOp::Add),
+        ("-", BinOp::Sub),
+        ("*", BinOp::Mul),
+        ("/", BinOp::Div),
+        ("%", BinOp::Mod),
+    ];
+    for (s, op) in SYMBOLS {
+        if let Some(rest) = i.strip_prefix(s) {
+            return Some((Infix::Bin(op), bin_prec(op), rest));
+        }
+    }
+    let (negated, w) = match i.strip_prefix('!') {
+        Some(r) => (true, r),
+        None => (false, i),
+    };
+    let (name, rest) = word(w)?;
+    let found = match (name, negated) {
+        ("or", false) => (Infix::Bin(BinOp::Or), PREC_OR, rest),
+        ("and", false) => (Infix::Bin(BinOp::And), PREC_AND, rest),
+        ("in", _) => match (rest.strip_prefix('~'), negated) {
+            (Some(r), false) => (Infix::List(ListOp::InCi), PREC_CMP, r),
+            (Some(r), true) => (Infix::List(ListOp::NotInCi), PREC_CMP, r),
+            (None, false) => (Infix::List(ListOp::In), PREC_CMP, rest),
+            (None, true) => (Infix::List(ListOp::NotIn), PREC_CMP, rest),
+        },
+        ("has_any", false) => (Infix::List(ListOp::HasAny), PREC_CMP, rest),
+        ("has_all", false) => (Infix::List(ListOp::HasAll), PREC_CMP, rest),
+        ("between", _) => (Infix::Between { negated }, PREC_CMP, rest),
+        ("matches", false) => {
+            let r = peek_kw(rest, "regex")?;
+            (Infix::Bin(BinOp::Str { op: StrOp::MatchesRegex, negated: false }), PREC_CMP, r)
+        }
+        _ => {
+            let (op, _) = StrOp::ALL.iter().find(|(op, kw)| *kw == name && *op != StrOp::MatchesRegex)?;
+            (Infix::Bin(BinOp::Str { op: *op, negated }), PREC_CMP, rest)
+        }
+    };
+    Some(found)
+}
+
+/// Precedence climbing: an operand, then every infix operator binding at
+/// least as tightly as `min`, left-associatively.
+fn binary<'a>(c: &Ctx, i: &'a str, min: u8) -> PResult<'a, Expr> {
+    let (mut rest, mut lhs) = unary(c, i)?;
+    // Each chained operator deepens the (left-leaning) tree by one level.
+    let mut guards = Vec::new();
+    while let Some((op, prec, after)) = infix(rest) {
+        if prec < min {
+            break;
+        }
+        guards.push(c.grow(ws(rest))?);
+        let start = lhs.span;
+        // Once an operator is consumed an operand must follow: `cut`, so
+        // `where x >` reports the missing operand rather than a stray `>`.
+        let (r, kind) = match op {
+            Infix::Bin(op) => {
+                let (r, rhs) = cut_err(binary(c, after, prec + 1))?;
+                (r, ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) })
+            }
+            Infix::List(op) => {
+                let (r, list) = cut_err(paren_list(c, after))?;
+                (r, ExprKind::InList { expr: Box::new(lhs), op, list })
+            }
+            Infix::Between { negated } => {
+                let (r, (low, high)) = cut_err(between_range(c, after))?;
+                let (low, high) = (Box::new(low), Box::new(high));
+                (r, ExprKind::Between { expr: Box::new(lhs), negated, low, high })
+            }
+        };
+        let span = start.to(c.span(r, r));
+        lhs = Expr { kind, span };
+        rest = r;
+    }
+    if let Some((w, _)) = word(ws(rest))
+        && UNSUPPORTED_INFIX.contains(&w)
+    {
+        let at = ws(rest);
+        return fatal(at, w.len(), format!("the `{w}` operator is not supported yet"), None);
+    }
+    Ok((rest, lhs))
+}
+
+/// Infix operators KQL has that hunt does not parse yet; naming them gives a
+/// clearer error than "expected end of input".
+const UNSUPPORTED_INFIX: [&str; 8] =
+    ["like", "notlike", "likecs", "notlikecs", "notcontains", "notcontainscs", "containscs", "nothas"];
+
+/// `(a, b, …)` after a list operator.
+fn paren_list<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
+    let (mut rest, _) = sym(i, "(")?;
+    let mut items = Vec::new();
+    if let Some(r) = peek_sym(rest, ")") {
+        return Ok((r, items));
+    }
+    loop {
+        let (r, e) = expr(c, rest)?;
+        items.push(e);
+        let r = ws(r);
+        if let Some(r) = r.strip_prefix(',') {
+            rest = r;
+        } else if let Some(r) = r.strip_prefix(')') {
+            return Ok((r, items));
+        } else if r.starts_with('|') {
+            return fatal(
+                r,
+                1,
+                "a tabular expression inside `in (…)` is not supported yet",
+                Some("bind the column list with `let` and `toscalar`/`make_set`, or use a join".into()),
+            );
+        } else {
+            return err(r, Expected::Desc("`,` or `)`"));
+        }
+    }
+}
+
+/// `(low .. high)` after `between`.
+fn between_range<'a>(c: &Ctx, i: &'a str) -> PResult<'a, (Expr, Expr)> {
+    let (r, _) = sym(i, "(")?;
+    let (r, low) = expr(c, r)?;
+    let (r, _) = sym(r, "..")?;
+    let (r, high) = expr(c, r)?;
+    let (r, _) = sym(r, ")")?;
+    Ok((r, (low, high)))
+}
+
+/// Unary `-` / `+`, then a postfix expression.
+fn unary<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let i = ws(i);
+    if let Some(r) = i.strip_prefix('-') {
+        let _depth = c.descend(i)?;
+        let (r, e) = cut_err(unary(c, r))?;
+        return Ok((r, Expr { kind: ExprKind::Neg(Box::new(e)), span: c.span(i, r) }));
+    }
+    if let Some(r) = i.strip_prefix('+') {
+        // Unary plus changes nothing; keep the operand, widening its span.
+        let _depth = c.descend(i)?;
+        let (r, mut e) = cut_err(unary(c, r))?;
+        e.span = c.span(i, r);
+        return Ok((r, e));
+    }
+    postfix(c, i)
+}
+
+/// A primary expression followed by `.name` and `[index]` suffixes.
+fn postfix<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let (mut rest, mut e) = primary(c, i)?;
+    let mut guards = Vec::new();
+    loop {
+        if rest.starts_with(['.', '[']) {
+            guards.push(c.grow(rest)?);
+        }
+        if let Some(r) = rest.strip_prefix('.') {
+            // `..` belongs to `between (a .. b)`.
+            if r.starts_with('.') {
+                break;
+            }
+            let (r, name) = cut_err(ident(c, r))?;
+            if peek_sym(r, "(").is_some() {
+                return fatal(
+                    r,
+                    1,
+                    format!("method-call syntax `x.{}()` is not supported", name.name),
+                    Some(format!("call it as a function: `{}(x, …)`", name.name)),
+                );
+            }
+            let span = e.span.to(name.span);
+            e = Expr { kind: ExprKind::Member { expr: Box::new(e), name }, span };
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let (r, index) = cut_err(expr(c, r))?;
+            let (r, _) = cut_err(sym(r, "]"))?;
+            let span = e.span.to(c.span(r, r));
+            e = Expr { kind: ExprKind::Index { expr: Box::new(e), index: Box::new(index) }, span };
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    Ok((rest, e))
+}
+
+/// Literals, identifiers, `$left.X`, calls, typed literals and `(expr)`.
+fn primary<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let i = ws(i);
+    let lit = |r: &'a str, l: Literal| Ok((r, Expr { kind: ExprKind::Literal(l), span: c.span(i, r) }));
+    if let Some(r) = i.strip_prefix('(') {
+        let (r, inner) = expr(c, r)?;
+        let (r, _) = sym(r, ")")?;
+        return Ok((r, Expr { kind: ExprKind::Paren(Box::new(inner)), span: c.span(i, r) }));
+    }
+    if starts_string(i)
+        && let Some(res) = strings(c, i)
+    {
+        let (r, (s, span)) = res?;
+        return Ok((r, Expr { kind: ExprKind::Literal(Literal::String(s)), span }));
+    }
+    if i.starts_with(|ch: char| ch.is_ascii_digit()) {
+        let (r, l) = number(i)?;
+        return lit(r, l);
+    }
+    if let Some(r) = i.strip_prefix('$') {
+        let side = match word(r) {
+            Some(("left", r)) => Some((JoinSide::Left, r)),
+            Some(("right", r)) => Some((JoinSide::Right, r)),
+            _ => None,
+        };
+        let Some((side, r)) = side else {
+            return fatal(
+                i,
+                1 + word(r).map_or(0, |(w, _)| w.len()),
+                "expected `$left` or `$right`",
+                None,
+            );
+        };
+        let (r, _) = cut_err(sym(r, "."))?;
+        let (r, column) = cut_err(ident(c, r))?;
+        return Ok((r, Expr { kind: ExprKind::JoinSide { side, column }, span: c.span(i, r) }));
+    }
+    if i.starts_with('[') {
+        let (r, id) = bracketed_ident(c, i)?;
+        let span = id.span;
+        return Ok((r, Expr { kind: ExprKind::Ident(id), span }));
+    }
+    if let Some((w, rest)) = word(i) {
+        match w {
+            "true" | "True" | "TRUE" => return lit(rest, Literal::Bool(true)),
+            "false" | "False" | "FALSE" => return lit(rest, Literal::Bool(false)),
+            _ => {}
+        }
+        if let Some(args) = peek_sym(rest, "(") {
+            if TYPED_LITERALS.contains(&w) {
+                let (r, text) = typed_text(rest)?;
+                return lit(r, Literal::Typed { ty: w.to_string(), text });
+            }
+            let name = Ident { name: w.to_string(), span: c.span(i, rest) };
+            let (r, args) = cut_err(call_args(c, args))?;
+            return Ok((r, Expr { kind: ExprKind::Call { name, args }, span: c.span(i, r) }));
+        }
+        let id = Ident { name: w.to_string(), span: c.span(i, rest) };
+        return Ok((rest, Expr { kind: ExprKind::Ident(id), span: c.span(i, rest) }));
+    }
+    err(i, Expected::Desc("an expression"))
+}
+
+/// Call arguments after `(`, up to and including `)`. `*` is an argument.
+fn call_args<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
+    let mut args = Vec::new();
+    if let Some(r) = peek_sym(i, ")") {
+        return Ok((r, args));
+    }
+    let mut rest = i;
+    loop {
+        let a = ws(rest);
+        let (r, e) = match a.strip_prefix('*') {
+            Some(r) if peek_sym(r, ",").is_some() || peek_sym(r, ")").is_some() => {
+                (r, Expr { kind: ExprKind::Star, span: c.span(a, r) })
+            }
+            _ => expr(c, a)?,
+        };
+        args.push(e);
+        let r = ws(r);
+        if let Some(r) = r.strip_prefix(',') {
+            rest = r;
+        } else if let Some(r) = r.strip_prefix(')') {
+            return Ok((r, args));
+        } else if r.starts_with('|') {
+            return fatal(
+                r,
+                1,
+                "a tabular expression as a function argument (`toscalar(T | …)`) is not supported yet",
+                Some("compute the value in a separate query".into()),
+            );
+        } else {
+            return err(r, Expected::Desc("`,` or `)`"));
+        }
+    }
+}
+
+/// `expr`, `Name = expr` or `(A, B) = expr`.
+pub(crate) fn named_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, NamedExpr> {
+    let i = ws(i);
+    if let Ok((r, name)) = ident(c, i)
+        && let Some(r) = peek_assign(r)
+    {
+        let (r, e) = cut_err(expr(c, r))?;
+        return Ok((r, NamedExpr { names: vec![name], expr: e }));
+    }
+    if let Some(r) = i.strip_prefix('(')
+        && let Ok((r, names)) = comma_list(c, r, ident)
+        && let Some(r) = peek_sym(r, ")")
+        && let Some(r) = peek_assign(r)
+    {
+        let (r, e) = cut_err(expr(c, r))?;
+        return Ok((r, NamedExpr { names, expr: e }));
+    }
+    let (r, e) = expr(c, i)?;
+    Ok((r, NamedExpr { names: Vec::new(), expr: e }))
+}
+
+/// One or more items separated by `,`. An item must follow every comma.
+pub(crate) fn comma_list<'a, T>(
+    c: &Ctx,
+    i: &'a str,
+    f: impl Fn(&Ctx, &'a str) -> PResult<'a, T>,
+) -> PResult<'a, Vec<T>> {
+    let (mut rest, first) = f(c, i)?;
+    let mut items = vec![first];
+    while let Some(r) = peek_sym(rest, ",") {
+        let (r, item) = f(c, r)?;
+        items.push(item);
+        rest = r;
+    }
+    Ok((rest, items))
+}
+
+/// A parameter value (`kind=inner`, `withsource=T`, `isfuzzy=true`): a
+/// literal or a bare word, never a call, so `kind=inner (R)` is not `inner(R)`.
+pub(crate) fn param_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let i = ws(i);
+    if i.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-' || ch == '[') || starts_string(i) {
+        return unary(c, i);
+    }
+    match word(i) {
+        Some(("true" | "True" | "TRUE" | "false" | "False" | "FALSE", _)) => primary(c, i),
+        Some((w, rest)) => {
+            let id = Ident { name: w.to_string(), span: c.span(i, rest) };
+            Ok((rest, Expr { kind: ExprKind::Ident(id), span: c.span(i, rest) }))
+        }
+        None => err(i, Expected::Desc("a parameter value")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::{BinOp, ExprKind, JoinSide, ListOp, StrOp};
+    use crate::test_util::{canonical, parse_err, print_expr, verified, where_expr};
+
+    /// Shape of an expression as an S-expression, ignoring spans.
+    fn sexp(src: &str) -> String {
+        fn go(e: &crate::ast::Expr) -> String {
+            match &e.kind {
+                ExprKind::Binary { op, lhs, rhs } => format!("({op} {} {})", go(lhs), go(rhs)),
+                ExprKind::Neg(x) => format!("(neg {})", go(x)),
+                ExprKind::Paren(x) => format!("[{}]", go(x)),
+                ExprKind::Member { expr, name } => format!("(. {} {})", go(expr), name.name),
+                ExprKind::Index { expr, index } => format!("(idx {} {})", go(expr), go(index)),
+                ExprKind::Call { name, args } => {
+                    let a: Vec<String> = args.iter().map(go).collect();
+                    format!("{}({})", name.name, a.join(" "))
+                }
+                ExprKind::InList { expr, op, list } => {
+                    let a: Vec<String> = list.iter().map(go).collect();
+                    format!("({op} {} [{}])", go(expr), a.join(" "))
+                }
+                ExprKind::Between { expr, negated, low, high } => {
+                    format!("({}between {} {} {})", if *negated { "!" } else { "" }, go(expr), go(low), go(high))
+                }
+                _ => e.to_string(),
+            }
+        }
+        go(&where_expr(src))
+    }
+
+    #[test]
+    fn precedence_and_associativity() {
+        assert_eq!(sexp("a or b and c"), "(or a (and b c))");
+        assert_eq!(sexp("a and b or c"), "(or (and a b) c)");
+        assert_eq!(sexp("a == 1 and b != 2"), "(and (== a 1) (!= b 2))");
+        assert_eq!(sexp("a + b * c == d - e / f % g"), "(== (+ a (* b c)) (- d (% (/ e f) g)))");
+        assert_eq!(sexp("a - b - c"), "(- (- a b) c)");
+        assert_eq!(sexp("(a - b) * c"), "(* [(- a b)] c)");
+        assert_eq!(sexp("-a.b * 2"), "(* (neg (. a b)) 2)");
+        assert_eq!(sexp("a + b in (1, 2)"), "(in (+ a b) [1 2])");
+        assert_eq!(sexp("x between (1 .. 2) and y"), "(and (between x 1 2) y)");
+    }
+
+    #[test]
+    fn comparison_operators() {
+        for (src, op) in [
+            ("==", BinOp::Eq),
+            ("!=", BinOp::Ne),
+            ("<>", BinOp::Ne),
+            ("<", BinOp::Lt),
+            ("<=", BinOp::Le),
+            (">", BinOp::Gt),
+            (">=", BinOp::Ge),
+            ("=~", BinOp::EqCi),
+            ("!~", BinOp::NeCi),
+        ] {
+            let e = where_expr(&format!("a {src} 1"));
+            assert!(matches!(e.kind, ExprKind::Binary { op: o, .. } if o == op), "{src}");
+        }
+        canonical("T | where a<>1 and b=~'x' and c!~\"y\"", "T\n| where a != 1 and b =~ \"x\" and c !~ \"y\"");
+    }
+
+    #[test]
+    fn string_operators_and_negations() {
+        for (op, kw) in StrOp::ALL {
+            let e = where_expr(&format!("a {kw} \"x\""));
+            assert!(matches!(e.kind, ExprKind::Binary { op: BinOp::Str { op: o, negated: false }, .. } if o == op));
+            if op != StrOp::MatchesRegex {
+                let e = where_expr(&format!("a !{kw} \"x\""));
+                assert!(
+                    matches!(e.kind, ExprKind::Binary { op: BinOp::Str { op: o, negated: true }, .. } if o == op),
+                    "!{kw}"
+                );
+                verified(&format!("T\n| where a !{kw} \"x\""));
+            }
+            verified(&format!("T\n| where a {kw} \"x\""));
+        }
+        verified("T\n| where FileName matches regex @\"x\" or a has_cs \"B\"".replace("@\"x\"", "\"x\"").as_str());
+    }
+
+    #[test]
+    fn word_operators_need_a_boundary() {
+        // `hasx` is an identifier, so `a hasx` is not `a has x`.
+        let e = parse_err("T | where a hasx 'b'");
+        assert_eq!((e.span.start, e.span.end), (12, 16));
+        // `has_any` is a list operator, not `has` followed by `_any`.
+        let e = where_expr("a has_any ('x')");
+        assert!(matches!(e.kind, ExprKind::InList { op: ListOp::HasAny, .. }));
+        // `order` and `information` are identifiers, not `or`/`in`.
+        assert_eq!(sexp("order or information"), "(or order information)");
+        assert_eq!(sexp("android and inner"), "(and android inner)");
+    }
+
+    #[test]
+    fn list_operators() {
+        for (src, op) in [
+            ("in", ListOp::In),
+            ("!in", ListOp::NotIn),
+            ("in~", ListOp::InCi),
+            ("!in~", ListOp::NotInCi),
+            ("has_any", ListOp::HasAny),
+            ("has_all", ListOp::HasAll),
+        ] {
+            let e = where_expr(&format!("a {src} (1, 'x')"));
+            assert!(matches!(&e.kind, ExprKind::InList { op: o, list, .. } if *o == op && list.len() == 2), "{src}");
+            verified(&format!("T\n| where a {src} (1, \"x\")"));
+        }
+        canonical("T | where Title in('a',\n'b' // c\n)", "T\n| where Title in (\"a\", \"b\")");
+        verified("T\n| where a in ()");
+        let e = parse_err("T | where a in (T | project x)");
+        assert!(e.message.contains("not supported"), "{}", e.message);
+        let e = parse_err("T | where a in 1");
+        assert!(e.message.contains("expected `(`"), "{}", e.message);
+    }
+
+    #[test]
+    fn between() {
+        assert_eq!(sexp("t between (a .. b)"), "(between t a b)");
+        assert_eq!(sexp("t !between (0min..3min)"), "(!between t 0min 3min)");
+        assert_eq!(sexp("t between ((a - 1h) ..(a + 1h))"), "(between t [(- a 1h)] [(+ a 1h)])");
+        assert_eq!(sexp("t between (1..2)"), "(between t 1 2)");
+        verified("T\n| where t between (ago(1d) .. now()) and x !between (1.5 .. 2.5)");
+        let e = parse_err("T | where t between (1, 2)");
+        assert!(e.message.contains("expected `..`"), "{}", e.message);
+    }
+
+    #[test]
+    fn unary_and_postfix() {
+        assert_eq!(print_expr("-5").to_string(), "-5");
+        assert!(matches!(print_expr("-5").kind, ExprKind::Neg(_)));
+        canonical("print +5, - -x, -(1 + 2)", "print 5, - -x, -(1 + 2)");
+        assert_eq!(sexp("d.a.b"), "(. (. d a) b)");
+        assert_eq!(sexp("d['k'][0].x"), "(. (idx (idx d \"k\") 0) x)");
+        assert_eq!(sexp("parse_json(f).Account.Sid"), "(. (. parse_json(f) Account) Sid)");
+        verified("print d.['a b'], d[\"k\"], arr[-1], f(x)[0]");
+    }
+
+    #[test]
+    fn primaries() {
+        let e = print_expr("$left.AlertId");
+        assert!(matches!(&e.kind, ExprKind::JoinSide { side: JoinSide::Left, column } if column.name == "AlertId"));
+        let e = print_expr("$right.['x y']");
+        assert!(matches!(&e.kind, ExprKind::JoinSide { side: JoinSide::Right, .. }));
+        assert!(matches!(print_expr("['a b']").kind, ExprKind::Ident(_)));
+        assert!(matches!(print_expr("(x)").kind, ExprKind::Paren(_)));
+        assert_eq!(sexp("count()"), "count()");
+        assert_eq!(sexp("arg_max(T, *)"), "arg_max(T *)");
+        assert_eq!(sexp("strcat ('a', b)"), "strcat(\"a\" b)");
+        assert_eq!(sexp("not(not(x))"), "not(not(x))");
+        verified("print count(), arg_max(Timestamp, *), not(isempty(x)), null");
+        let e = parse_err("print $lft.x");
+        assert_eq!(e.message, "expected `$left` or `$right`");
+        assert_eq!((e.span.start, e.span.end), (6, 10));
+    }
+
+    #[test]
+    fn expression_spans() {
+        let e = where_expr("a + f(b, 'c')");
+        assert_eq!((e.span.start, e.span.end), (10, 23));
+        let ExprKind::Binary { rhs, .. } = &e.kind else { panic!() };
+        assert_eq!((rhs.span.start, rhs.span.end), (14, 23));
+        let e = where_expr("(x).y[1]");
+        assert_eq!((e.span.start, e.span.end), (10, 18));
+        let e = where_expr("x in (1)");
+        assert_eq!((e.span.start, e.span.end), (10, 18));
+    }
+
+    #[test]
+    fn missing_operands_are_errors_at_the_gap() {
+        let e = parse_err("T | where x >");
+        assert_eq!(e.message, "expected an expression, found end of input");
+        assert_eq!((e.span.start, e.span.end), (13, 13));
+        let e = parse_err("T | where f(a,");
+        assert_eq!((e.span.start, e.span.end), (14, 14));
+        let e = parse_err("T | where f(a b)");
+        assert_eq!(e.message, "expected `,` or `)`, found `b`");
+        let e = parse_err("T | where d.");
+        assert!(e.message.contains("identifier"), "{}", e.message);
+        let e = parse_err("T | where a like 'x'");
+        assert_eq!(e.message, "the `like` operator is not supported yet");
+        let e = parse_err("T | extend r = Col.split(',')");
+        assert!(e.message.contains("method-call syntax"), "{}", e.message);
+        let e = parse_err("print toscalar(T | count)");
+        assert!(e.message.contains("tabular expression as a function argument"), "{}", e.message);
+    }
+
+    #[test]
+    fn named_expressions() {
+        verified("T\n| extend A = 1, B = a + b, c");
+        verified("T\n| summarize (A, B) = arg_max(Timestamp, Account)");
+        verified("T\n| project ['a b'] = x, (y)");
+        canonical("T | extend (A) = 1", "T\n| extend A = 1");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        for open in ["(", "not(", "-", "f(1, ", "d["] {
+            let src = format!("print {}", open.repeat(10_000));
+            let e = parse_err(&src);
+            assert!(e.message.contains("nests too deeply") || e.message.contains("too deep"), "{open}: {}", e.message);
+        }
+        let chain = format!("print 1{}", " + 1".repeat(10_000));
+        assert!(parse_err(&chain).message.contains("too deep"));
+        let members = format!("print d{}", ".a".repeat(10_000));
+        assert!(parse_err(&members).message.contains("too deep"));
+        // Depth up to the limit is fine.
+        let ok = format!("print {}1{}", "(".repeat(60), ")".repeat(60));
+        crate::parse(&ok).unwrap();
+        let ok = format!("print 1{}", " or x".repeat(200));
+        crate::parse(&ok).unwrap();
+    }
+}
