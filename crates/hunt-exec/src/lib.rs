@@ -1,1 +1,16 @@
-//! stub
+//! hunt-exec: runs a logical plan as streaming, vectorized operators over Arrow
+//! record batches (stage 4 of hunt; see `docs/architecture.md`).
+//!
+//! `create_physical_plan(&LogicalPlan, &TableSet) -> Arc<dyn ExecutionPlan>`, then
+//! `collect(&plan) -> Vec<RecordBatch>`.
+
+pub mod error;
+pub mod expr;
+pub mod kernels;
+pub mod operators;
+pub mod physical_plan;
+pub mod scan;
+
+pub use error::{ExecError, Result};
+pub use physical_plan::{collect, create_physical_plan, display, ExecutionPlan};
+pub use scan::{discover, TableSet};

@@ -21,9 +21,9 @@ pub use span::Span;
 /// Parses a whole KQL query: `let` statements and a tabular expression,
 /// separated by `;`. All input must be consumed.
 ///
-/// Nesting is limited (64 levels of parentheses, calls and pipelines; 256
-/// levels of expression tree), so hostile input returns an error rather than
-/// overflowing the stack.
+/// Nesting is limited (64 levels of parentheses, calls and pipelines, of which
+/// at most 16 pipelines; 256 levels of expression tree), so hostile input
+/// returns an error rather than overflowing the stack.
 pub fn parse(src: &str) -> Result<ast::Query, ParseError> {
     parser::parse_query(src)
 }

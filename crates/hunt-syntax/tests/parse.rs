@@ -1,6 +1,7 @@
 //! Corpus tests: every `testdata/parse/ok/*.kql` parses and round-trips through
 //! the canonical printer; every `testdata/parse/err/*.kql` fails with a span
-//! inside the text. Also reports (without failing) how much of the shared
+//! inside the text and, when its first line is `// expect: text`, a message
+//! containing `text`. Also reports (without failing) how much of the shared
 //! conformance corpus parses.
 
 use std::path::{Path, PathBuf};
@@ -63,6 +64,13 @@ fn err_corpus_fails_with_spans_inside_the_text() {
                 if r.end > src.len() || !src.is_char_boundary(r.start) || !src.is_char_boundary(r.end) {
                     failures.push(format!("{}: bad span {:?}", f.display(), e.span));
                 }
+                // The first line may name a part of the expected message.
+                let expect = src.lines().next().and_then(|l| l.strip_prefix("// expect: "));
+                if let Some(want) = expect
+                    && !e.message.contains(want.trim())
+                {
+                    failures.push(format!("{}: message {:?} lacks {want:?}", f.display(), e.message));
+                }
                 if e.message.is_empty() {
                     failures.push(format!("{}: empty message", f.display()));
                 }
@@ -101,7 +109,7 @@ fn report_conformance_parse_rate() {
         return;
     }
     let verbose = std::env::var_os("HUNT_PARSE_VERBOSE").is_some();
-    let mut report = |label: &str, queries: Vec<(String, String)>| {
+    let report = |label: &str, queries: Vec<(String, String)>| {
         let total = queries.len();
         let mut ok = 0;
         for (name, q) in &queries {

@@ -1,9 +1,25 @@
-//! hunt: run KQL over Parquet tables, embedded. (API stub; being written.)
+//! hunt: run KQL (Kusto Query Language) over Parquet tables, offline and embedded.
+//!
+//! ```no_run
+//! let engine = hunt::Engine::open_dir("data")?;
+//! let result = engine.query("DataSecurityEvents | where ActionType == 'FileUploaded' | count")?;
+//! println!("{} rows", result.num_rows());
+//! # Ok::<(), hunt::Error>(())
+//! ```
+//!
+//! The stages (see `docs/architecture.md`): `hunt_syntax::parse` (text → AST),
+//! `hunt_plan::plan` (AST → logical plan), `hunt_plan::optimize`,
+//! `hunt_exec::create_physical_plan` and `hunt_exec::collect` (→ Arrow batches).
 
 pub mod format;
 
 pub use arrow::record_batch::RecordBatch;
 pub use hunt_plan::types::{Field, KqlType, Schema};
+
+use hunt_exec::{ExecError, TableSet};
+use hunt_plan::{PlanError, PlanErrorKind};
+use hunt_syntax::ParseError;
+use std::path::{Path, PathBuf};
 
 /// A query's answer: its KQL schema and Arrow batches (physical types per [`KqlType::arrow_type`]).
 #[derive(Debug, Clone)]
@@ -12,6 +28,8 @@ pub struct QueryResult {
     pub schema: Schema,
     /// The rows, in order.
     pub batches: Vec<RecordBatch>,
+    /// Informational notices (such as an ignored `render`).
+    pub notices: Vec<String>,
 }
 
 impl QueryResult {
@@ -21,15 +39,24 @@ impl QueryResult {
     }
 }
 
-/// An error, rendered by the CLI from [`Error::diagnostic`].
+/// Any error of the engine. [`Error::diagnostic`] gives what a front end renders.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Error(pub String);
+pub enum Error {
+    /// The query text is not valid KQL.
+    #[error("{0}")]
+    Parse(#[from] ParseError),
+    /// The query names something unknown, mixes types, or uses what hunt does not support.
+    #[error("{0}")]
+    Plan(#[from] PlanError),
+    /// Reading data or running the plan failed.
+    #[error("{0}")]
+    Exec(#[from] ExecError),
+}
 
-/// What the CLI needs to render any error.
+/// What a front end needs to render any error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Category: "syntax error", "error" ...
+    /// Category: `syntax error`, `unknown name`, `type error`, `not supported`, `error`.
     pub kind: &'static str,
     /// One-line message.
     pub message: String,
@@ -42,32 +69,103 @@ pub struct Diagnostic {
 }
 
 impl Error {
-    /// The renderable form.
+    /// The renderable form of this error.
     pub fn diagnostic(&self) -> Diagnostic {
-        Diagnostic { kind: "error", message: self.0.clone(), span: None, label: None, help: None }
+        match self {
+            Error::Parse(e) => Diagnostic {
+                kind: "syntax error",
+                message: e.message.clone(),
+                span: Some(e.span.range()),
+                label: Some("here".into()),
+                help: e.help.clone(),
+            },
+            Error::Plan(e) => Diagnostic {
+                kind: match e.kind {
+                    PlanErrorKind::UnknownTable | PlanErrorKind::UnknownColumn | PlanErrorKind::UnknownFunction => {
+                        "unknown name"
+                    }
+                    PlanErrorKind::Type => "type error",
+                    PlanErrorKind::Unsupported => "not supported",
+                    PlanErrorKind::Invalid => "error",
+                },
+                message: e.message.clone(),
+                span: Some(e.span.range()),
+                label: e.label.clone(),
+                help: e.help.clone(),
+            },
+            Error::Exec(ExecError::Eval { message, span }) => Diagnostic {
+                kind: "error",
+                message: message.clone(),
+                span: Some(span.range()),
+                label: None,
+                help: None,
+            },
+            Error::Exec(e) => Diagnostic { kind: "error", message: e.to_string(), span: None, label: None, help: None },
+        }
     }
 }
 
-/// The engine: registered tables and settings.
-#[derive(Debug, Default)]
-pub struct Engine {}
+/// The engine: registered tables and settings. Cheap to share across threads.
+#[derive(Debug, Default, Clone)]
+pub struct Engine {
+    tables: TableSet,
+    now_ns: Option<i64>,
+}
 
 impl Engine {
     /// An engine with no tables.
     pub fn new() -> Engine {
-        Engine {}
+        Engine::default()
     }
-    /// An engine over every table in `dir` (`DIR/<Table>/**/*.parquet` or `DIR/<Table>.parquet`).
-    pub fn open_dir(dir: impl AsRef<std::path::Path>) -> Result<Engine, Error> {
-        let _ = dir;
-        Ok(Engine {})
+
+    /// An engine over every table in `dir`: each folder `DIR/<Table>/**/*.parquet` and each
+    /// file `DIR/<Table>.parquet`, schemas read from the Parquet footers.
+    pub fn open_dir(dir: impl AsRef<Path>) -> Result<Engine, Error> {
+        Ok(Engine { tables: hunt_exec::discover(dir.as_ref())?, now_ns: None })
     }
+
+    /// Registers (or replaces) table `name` made of `files`.
+    pub fn register_parquet(&mut self, name: &str, files: Vec<PathBuf>) -> Result<(), Error> {
+        Ok(self.tables.register(name, files)?)
+    }
+
+    /// Names of the registered tables.
+    pub fn table_names(&self) -> Vec<String> {
+        hunt_plan::Catalog::table_names(&self.tables)
+    }
+
     /// Fixes `now()` (nanoseconds since the Unix epoch) for reproducible hunts.
     pub fn set_now(&mut self, now_ns: i64) {
-        let _ = now_ns;
+        self.now_ns = Some(now_ns);
     }
-    /// Runs a query.
+
+    fn now(&self) -> i64 {
+        self.now_ns.unwrap_or_else(|| {
+            let ns = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0);
+            ns - ns % 100
+        })
+    }
+
+    fn physical(&self, kql: &str) -> Result<(std::sync::Arc<dyn hunt_exec::ExecutionPlan>, Vec<String>), Error> {
+        let ast = hunt_syntax::parse(kql)?;
+        let planned = hunt_plan::plan(&ast, &self.tables, self.now())?;
+        let plan = hunt_plan::optimize(planned.plan);
+        Ok((hunt_exec::create_physical_plan(&plan, &self.tables)?, planned.notices))
+    }
+
+    /// Runs a query and returns all its rows.
     pub fn query(&self, kql: &str) -> Result<QueryResult, Error> {
-        Err(Error(format!("not implemented: {kql}")))
+        let (plan, notices) = self.physical(kql)?;
+        let batches = hunt_exec::collect(&plan)?;
+        Ok(QueryResult { schema: plan.schema().clone(), batches, notices })
+    }
+
+    /// The logical and physical plans of a query, as text, without running it.
+    pub fn explain(&self, kql: &str) -> Result<String, Error> {
+        let ast = hunt_syntax::parse(kql)?;
+        let planned = hunt_plan::plan(&ast, &self.tables, self.now())?;
+        let plan = hunt_plan::optimize(planned.plan);
+        let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
+        Ok(format!("logical plan:\n{plan}\nphysical plan:\n{}", hunt_exec::display(&physical)))
     }
 }

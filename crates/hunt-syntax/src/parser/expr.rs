@@ -115,26 +115,8 @@ fn binary<'a>(c: &Ctx, i: &'a str, min: u8) -> PResult<'a, Expr> {
             break;
         }
         guards.push(c.grow(ws(rest))?);
-        let start = lhs.span;
-        // Once an operator is consumed an operand must follow: `cut`, so
-        // `where x >` reports the missing operand rather than a stray `>`.
-        let (r, kind) = match op {
-            Infix::Bin(op) => {
-                let (r, rhs) = cut_err(binary(c, after, prec + 1))?;
-                (r, ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) })
-            }
-            Infix::List(op) => {
-                let (r, list) = cut_err(paren_list(c, after))?;
-                (r, ExprKind::InList { expr: Box::new(lhs), op, list })
-            }
-            Infix::Between { negated } => {
-                let (r, (low, high)) = cut_err(between_range(c, after))?;
-                let (low, high) = (Box::new(low), Box::new(high));
-                (r, ExprKind::Between { expr: Box::new(lhs), negated, low, high })
-            }
-        };
-        let span = start.to(c.span(r, r));
-        lhs = Expr { kind, span };
+        let (r, e) = apply_infix(c, lhs, op, prec, after)?;
+        lhs = e;
         rest = r;
     }
     if let Some((w, _)) = word(ws(rest))
@@ -144,6 +126,29 @@ fn binary<'a>(c: &Ctx, i: &'a str, min: u8) -> PResult<'a, Expr> {
         return fatal(at, w.len(), format!("the `{w}` operator is not supported yet"), None);
     }
     Ok((rest, lhs))
+}
+
+/// Parses the right operand of `op` (input `after` the operator) and builds
+/// the node. Once an operator is consumed an operand must follow: `cut`, so
+/// `where x >` reports the missing operand rather than a stray `>`.
+fn apply_infix<'a>(c: &Ctx, lhs: Expr, op: Infix, prec: u8, after: &'a str) -> PResult<'a, Expr> {
+    let start = lhs.span;
+    let (r, kind) = match op {
+        Infix::Bin(op) => {
+            let (r, rhs) = cut_err(binary(c, after, prec + 1))?;
+            (r, ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) })
+        }
+        Infix::List(op) => {
+            let (r, list) = cut_err(paren_list(c, after))?;
+            (r, ExprKind::InList { expr: Box::new(lhs), op, list })
+        }
+        Infix::Between { negated } => {
+            let (r, (low, high)) = cut_err(between_range(c, after))?;
+            let (low, high) = (Box::new(low), Box::new(high));
+            (r, ExprKind::Between { expr: Box::new(lhs), negated, low, high })
+        }
+    };
+    Ok((r, Expr { kind, span: start.to(c.span(r, r)) }))
 }
 
 /// Infix operators KQL has that hunt does not parse yet; naming them gives a
@@ -192,19 +197,26 @@ fn between_range<'a>(c: &Ctx, i: &'a str) -> PResult<'a, (Expr, Expr)> {
 /// Unary `-` / `+`, then a postfix expression.
 fn unary<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     let i = ws(i);
-    if let Some(r) = i.strip_prefix('-') {
-        let _depth = c.descend(i)?;
-        let (r, e) = cut_err(unary(c, r))?;
-        return Ok((r, Expr { kind: ExprKind::Neg(Box::new(e)), span: c.span(i, r) }));
+    match i.chars().next() {
+        Some('-') => neg_expr(c, i),
+        Some('+') => plus_expr(c, i),
+        _ => postfix(c, i),
     }
-    if let Some(r) = i.strip_prefix('+') {
-        // Unary plus changes nothing; keep the operand, widening its span.
-        let _depth = c.descend(i)?;
-        let (r, mut e) = cut_err(unary(c, r))?;
-        e.span = c.span(i, r);
-        return Ok((r, e));
-    }
-    postfix(c, i)
+}
+
+/// `-x`; `i` starts at `-`.
+fn neg_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let _depth = c.descend(i)?;
+    let (r, e) = cut_err(unary(c, &i[1..]))?;
+    Ok((r, Expr { kind: ExprKind::Neg(Box::new(e)), span: c.span(i, r) }))
+}
+
+/// `+x`, which changes nothing: the operand, with its span widened.
+fn plus_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let _depth = c.descend(i)?;
+    let (r, mut e) = cut_err(unary(c, &i[1..]))?;
+    e.span = c.span(i, r);
+    Ok((r, e))
 }
 
 /// A primary expression followed by `.name` and `[index]` suffixes.
@@ -212,100 +224,131 @@ fn postfix<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     let (mut rest, mut e) = primary(c, i)?;
     let mut guards = Vec::new();
     loop {
-        if rest.starts_with(['.', '[']) {
-            guards.push(c.grow(rest)?);
-        }
-        if let Some(r) = rest.strip_prefix('.') {
-            // `..` belongs to `between (a .. b)`.
-            if r.starts_with('.') {
-                break;
-            }
-            let (r, name) = cut_err(ident(c, r))?;
-            if peek_sym(r, "(").is_some() {
-                return fatal(
-                    r,
-                    1,
-                    format!("method-call syntax `x.{}()` is not supported", name.name),
-                    Some(format!("call it as a function: `{}(x, …)`", name.name)),
-                );
-            }
-            let span = e.span.to(name.span);
-            e = Expr { kind: ExprKind::Member { expr: Box::new(e), name }, span };
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix('[') {
-            let (r, index) = cut_err(expr(c, r))?;
-            let (r, _) = cut_err(sym(r, "]"))?;
-            let span = e.span.to(c.span(r, r));
-            e = Expr { kind: ExprKind::Index { expr: Box::new(e), index: Box::new(index) }, span };
-            rest = r;
-        } else {
+        // `..` belongs to `between (a .. b)`.
+        let member = rest.starts_with('.') && !rest.starts_with("..");
+        if !member && !rest.starts_with('[') {
             break;
         }
+        guards.push(c.grow(rest)?);
+        let (r, next) = if member { member_suffix(c, e, rest)? } else { index_suffix(c, e, rest)? };
+        e = next;
+        rest = r;
     }
     Ok((rest, e))
 }
 
+/// `.name` after `e`; `i` starts at the dot.
+fn member_suffix<'a>(c: &Ctx, e: Expr, i: &'a str) -> PResult<'a, Expr> {
+    let (r, name) = cut_err(ident(c, &i[1..]))?;
+    if peek_sym(r, "(").is_some() {
+        return fatal(
+            r,
+            1,
+            format!("method-call syntax `x.{}()` is not supported", name.name),
+            Some(format!("call it as a function: `{}(x, …)`", name.name)),
+        );
+    }
+    let span = e.span.to(name.span);
+    Ok((r, Expr { kind: ExprKind::Member { expr: Box::new(e), name }, span }))
+}
+
+/// `[index]` after `e`; `i` starts at the bracket.
+fn index_suffix<'a>(c: &Ctx, e: Expr, i: &'a str) -> PResult<'a, Expr> {
+    let (r, index) = cut_err(expr(c, &i[1..]))?;
+    let (r, _) = cut_err(sym(r, "]"))?;
+    let span = e.span.to(c.span(r, r));
+    Ok((r, Expr { kind: ExprKind::Index { expr: Box::new(e), index: Box::new(index) }, span }))
+}
+
+// Stack use: the parser recurses once per nesting level through `expr`,
+// `binary`, `unary`, `postfix`, `primary` and one of the small helpers below.
+// Unoptimized builds give every local its own stack slot, so each alternative
+// lives in its own function: only the taken branch's locals are on the stack.
+
 /// Literals, identifiers, `$left.X`, calls, typed literals and `(expr)`.
 fn primary<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     let i = ws(i);
+    match i.chars().next() {
+        Some('(') => paren_expr(c, i),
+        Some(ch) if ch.is_ascii_digit() => number_expr(c, i),
+        Some('$') => join_side_expr(c, i),
+        Some('[') => bracketed_expr(c, i),
+        Some(_) if starts_string(i) => string_expr(c, i),
+        Some(ch) if ch.is_ascii_alphabetic() || ch == '_' => word_expr(c, i),
+        _ => err(i, Expected::Desc("an expression")),
+    }
+}
+
+/// `(expr)`
+fn paren_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let (r, inner) = expr(c, &i[1..])?;
+    let (r, _) = sym(r, ")")?;
+    Ok((r, Expr { kind: ExprKind::Paren(Box::new(inner)), span: c.span(i, r) }))
+}
+
+/// A string literal (adjacent literals concatenated).
+fn string_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let Some(res) = strings(c, i) else { return err(i, Expected::Desc("an expression")) };
+    let (r, (s, span)) = res?;
+    Ok((r, Expr { kind: ExprKind::Literal(Literal::String(s)), span }))
+}
+
+/// A number or timespan literal.
+fn number_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let (r, l) = number(i)?;
+    Ok((r, Expr { kind: ExprKind::Literal(l), span: c.span(i, r) }))
+}
+
+/// `$left.X` / `$right.X`
+fn join_side_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let r = &i[1..];
+    let side = match word(r) {
+        Some(("left", r)) => Some((JoinSide::Left, r)),
+        Some(("right", r)) => Some((JoinSide::Right, r)),
+        _ => None,
+    };
+    let Some((side, r)) = side else {
+        let len = 1 + word(r).map_or(0, |(w, _)| w.len());
+        return fatal(i, len, "expected `$left` or `$right`", None);
+    };
+    let (r, _) = cut_err(sym(r, "."))?;
+    let (r, column) = cut_err(ident(c, r))?;
+    Ok((r, Expr { kind: ExprKind::JoinSide { side, column }, span: c.span(i, r) }))
+}
+
+/// `['name']` as a column reference.
+fn bracketed_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let (r, id) = bracketed_ident(c, i)?;
+    let span = id.span;
+    Ok((r, Expr { kind: ExprKind::Ident(id), span }))
+}
+
+/// A word: `true`/`false`, a typed literal `datetime(…)`, a call `f(…)` or
+/// an identifier.
+fn word_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let Some((w, rest)) = word(i) else { return err(i, Expected::Desc("an expression")) };
     let lit = |r: &'a str, l: Literal| Ok((r, Expr { kind: ExprKind::Literal(l), span: c.span(i, r) }));
-    if let Some(r) = i.strip_prefix('(') {
-        let (r, inner) = expr(c, r)?;
-        let (r, _) = sym(r, ")")?;
-        return Ok((r, Expr { kind: ExprKind::Paren(Box::new(inner)), span: c.span(i, r) }));
+    match w {
+        "true" | "True" | "TRUE" => return lit(rest, Literal::Bool(true)),
+        "false" | "False" | "FALSE" => return lit(rest, Literal::Bool(false)),
+        _ => {}
     }
-    if starts_string(i)
-        && let Some(res) = strings(c, i)
-    {
-        let (r, (s, span)) = res?;
-        return Ok((r, Expr { kind: ExprKind::Literal(Literal::String(s)), span }));
-    }
-    if i.starts_with(|ch: char| ch.is_ascii_digit()) {
-        let (r, l) = number(i)?;
-        return lit(r, l);
-    }
-    if let Some(r) = i.strip_prefix('$') {
-        let side = match word(r) {
-            Some(("left", r)) => Some((JoinSide::Left, r)),
-            Some(("right", r)) => Some((JoinSide::Right, r)),
-            _ => None,
-        };
-        let Some((side, r)) = side else {
-            return fatal(
-                i,
-                1 + word(r).map_or(0, |(w, _)| w.len()),
-                "expected `$left` or `$right`",
-                None,
-            );
-        };
-        let (r, _) = cut_err(sym(r, "."))?;
-        let (r, column) = cut_err(ident(c, r))?;
-        return Ok((r, Expr { kind: ExprKind::JoinSide { side, column }, span: c.span(i, r) }));
-    }
-    if i.starts_with('[') {
-        let (r, id) = bracketed_ident(c, i)?;
-        let span = id.span;
-        return Ok((r, Expr { kind: ExprKind::Ident(id), span }));
-    }
-    if let Some((w, rest)) = word(i) {
-        match w {
-            "true" | "True" | "TRUE" => return lit(rest, Literal::Bool(true)),
-            "false" | "False" | "FALSE" => return lit(rest, Literal::Bool(false)),
-            _ => {}
+    if let Some(args) = peek_sym(rest, "(") {
+        if TYPED_LITERALS.contains(&w) {
+            let (r, text) = typed_text(rest)?;
+            return lit(r, Literal::Typed { ty: w.to_string(), text });
         }
-        if let Some(args) = peek_sym(rest, "(") {
-            if TYPED_LITERALS.contains(&w) {
-                let (r, text) = typed_text(rest)?;
-                return lit(r, Literal::Typed { ty: w.to_string(), text });
-            }
-            let name = Ident { name: w.to_string(), span: c.span(i, rest) };
-            let (r, args) = cut_err(call_args(c, args))?;
-            return Ok((r, Expr { kind: ExprKind::Call { name, args }, span: c.span(i, r) }));
-        }
-        let id = Ident { name: w.to_string(), span: c.span(i, rest) };
-        return Ok((rest, Expr { kind: ExprKind::Ident(id), span: c.span(i, rest) }));
+        return call_expr(c, i, w, rest, args);
     }
-    err(i, Expected::Desc("an expression"))
+    let id = Ident { name: w.to_string(), span: c.span(i, rest) };
+    Ok((rest, Expr { kind: ExprKind::Ident(id), span: c.span(i, rest) }))
+}
+
+/// `name(args)`; `args` is the input after `(`.
+fn call_expr<'a>(c: &Ctx, i: &'a str, w: &str, rest: &'a str, args: &'a str) -> PResult<'a, Expr> {
+    let name = Ident { name: w.to_string(), span: c.span(i, rest) };
+    let (r, args) = cut_err(call_args(c, args))?;
+    Ok((r, Expr { kind: ExprKind::Call { name, args }, span: c.span(i, r) }))
 }
 
 /// Call arguments after `(`, up to and including `)`. `*` is an argument.
@@ -606,6 +649,7 @@ mod tests {
         let ok = format!("print {}1{}", "(".repeat(60), ")".repeat(60));
         crate::parse(&ok).unwrap();
         let ok = format!("print 1{}", " or x".repeat(200));
-        crate::parse(&ok).unwrap();
+        let printed = crate::parse(&ok).unwrap().to_string();
+        assert_eq!(crate::parse(&printed).unwrap().to_string(), printed);
     }
 }

@@ -176,22 +176,30 @@ pub(crate) struct Ctx {
     /// chained operators (`a or b or c …`) and suffixes (`d.a.b.c …`): it
     /// bounds the recursion of every later pass (printing, planning, drop).
     tree: Cell<u32>,
+    /// Current nesting depth of pipelines (`(T | …)`, `join (…)`).
+    pipelines: Cell<u32>,
 }
 
 /// Undoes one [`Ctx::descend`] or [`Ctx::grow`] when dropped.
 pub(crate) struct DepthGuard<'c> {
     depth: Option<&'c Cell<u32>>,
     tree: &'c Cell<u32>,
+    pipelines: Option<&'c Cell<u32>>,
 }
 
 impl Drop for DepthGuard<'_> {
     fn drop(&mut self) {
-        if let Some(d) = self.depth {
-            d.set(d.get().saturating_sub(1));
+        for cell in [self.depth, Some(self.tree), self.pipelines].into_iter().flatten() {
+            cell.set(cell.get().saturating_sub(1));
         }
-        self.tree.set(self.tree.get().saturating_sub(1));
     }
 }
+
+/// How deeply pipelines may nest (`(T | join (U | …))`). A nested pipeline
+/// costs several times the stack of a nested expression in unoptimized
+/// builds, so it has a lower limit of its own; real hunting queries nest two
+/// or three levels.
+pub const MAX_PIPELINE_DEPTH: u32 = 16;
 
 /// How deep the expression tree may grow, counting chained binary operators
 /// and postfix suffixes as well as nesting. Later passes recurse over the
@@ -201,7 +209,7 @@ pub const MAX_TREE_DEPTH: u32 = 256;
 impl Ctx {
     /// A context for parsing `src`.
     pub fn new(src: &str) -> Ctx {
-        Ctx { len: src.len(), depth: Cell::new(0), tree: Cell::new(0) }
+        Ctx { len: src.len(), depth: Cell::new(0), tree: Cell::new(0), pipelines: Cell::new(0) }
     }
 
     /// Byte offset of the remaining input `rest` in the query text.
@@ -225,7 +233,23 @@ impl Ctx {
         self.check_tree(at)?;
         self.depth.set(d);
         self.tree.set(self.tree.get() + 1);
-        Ok(DepthGuard { depth: Some(&self.depth), tree: &self.tree })
+        Ok(DepthGuard { depth: Some(&self.depth), tree: &self.tree, pipelines: None })
+    }
+
+    /// Enters one pipeline nesting level, failing beyond
+    /// [`MAX_PIPELINE_DEPTH`] (or the other limits).
+    pub fn descend_pipeline<'a>(&self, at: &'a str) -> Result<DepthGuard<'_>, nom::Err<PError<'a>>> {
+        let p = self.pipelines.get() + 1;
+        if p > MAX_PIPELINE_DEPTH {
+            return Err(too_deep(
+                at,
+                format!("the query nests too deeply (more than {MAX_PIPELINE_DEPTH} nested pipelines)"),
+            ));
+        }
+        let mut guard = self.descend(at)?;
+        self.pipelines.set(p);
+        guard.pipelines = Some(&self.pipelines);
+        Ok(guard)
     }
 
     /// Adds one level to the expression tree (a chained operator or suffix),
@@ -233,7 +257,7 @@ impl Ctx {
     pub fn grow<'a>(&self, at: &'a str) -> Result<DepthGuard<'_>, nom::Err<PError<'a>>> {
         self.check_tree(at)?;
         self.tree.set(self.tree.get() + 1);
-        Ok(DepthGuard { depth: None, tree: &self.tree })
+        Ok(DepthGuard { depth: None, tree: &self.tree, pipelines: None })
     }
 
     /// Fails if the tree cannot grow by one more level.

@@ -111,15 +111,19 @@ fn let_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, LetValue> {
 /// `source | op | op …`
 pub(crate) fn pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
     let i = ws(i);
-    let _depth = c.descend(i)?;
+    let _depth = c.descend_pipeline(i)?;
     let (mut rest, source) = source(c, i)?;
     let mut ops = Vec::new();
     loop {
         let r = ws(rest);
         let Some(after) = r.strip_prefix('|') else { break };
-        let (r, op) = cut_err(operator(c, after))?;
-        ops.push(op);
-        rest = r;
+        match operator(c, after) {
+            Ok((r, op)) => {
+                ops.push(op);
+                rest = r;
+            }
+            Err(e) => return Err(super::operator::as_failure(e)),
+        }
     }
     Ok((rest, Pipeline { source, ops, span: c.span(i, rest) }))
 }
@@ -127,51 +131,61 @@ pub(crate) fn pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
 /// The first element of a pipeline.
 fn source<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
     let i = ws(i);
-    if let Some(r) = i.strip_prefix('(') {
-        let (r, p) = pipeline(c, r)?;
-        let (r, _) = sym(r, ")")?;
-        return Ok((r, Source::Nested(Box::new(p))));
+    if i.starts_with('(') {
+        return nested_source(c, i);
     }
     if let Some((w, rest)) = word(i) {
-        let r = match w {
-            "datatable" if peek_sym(rest, "(").is_some() => cut_err(datatable(c, rest)),
-            "print" => cut_err(print(c, rest)),
-            "range" => cut_err(range(c, rest)),
-            "union" => cut_err(union_body(c, rest)).map(|(r, (params, tables))| {
-                (r, Source::Union { params, tables, span: Span::default() })
-            }),
+        return match w {
+            "datatable" | "print" | "range" | "union"
+                if w != "datatable" || peek_sym(rest, "(").is_some() =>
+            {
+                keyword_source(c, i, w, rest)
+            }
             "find" | "search" | "externaldata" | "evaluate" | "materialize" | "view" => {
-                return soft(i, w.len(), format!("`{w}` is not supported yet"));
+                soft(i, w.len(), format!("`{w}` is not supported yet"))
             }
-            _ if peek_sym(rest, "(").is_some() => {
-                // Recoverable: `let x = ago(1d)` tries a pipeline first.
-                return soft(
-                    i,
-                    w.len(),
-                    format!("a function call (`{w}(…)`) as a tabular source is not supported yet"),
-                );
-            }
-            _ => {
-                let id = Ident { name: w.to_string(), span: c.span(i, rest) };
-                return Ok((rest, Source::Table(id)));
-            }
+            // Recoverable: `let x = ago(1d)` tries a pipeline first.
+            _ if peek_sym(rest, "(").is_some() => soft(
+                i,
+                w.len(),
+                format!("a function call (`{w}(…)`) as a tabular source is not supported yet"),
+            ),
+            _ => Ok((rest, Source::Table(Ident { name: w.to_string(), span: c.span(i, rest) }))),
         };
-        let (r, mut s) = r.map_err(|e| super::operator::with_context(c, e, w, rest))?;
-        let span = c.span(i, r);
-        match &mut s {
-            Source::Datatable { span: s, .. }
-            | Source::Print { span: s, .. }
-            | Source::Range { span: s, .. }
-            | Source::Union { span: s, .. } => *s = span,
-            Source::Table(_) | Source::Nested(_) => {}
-        }
-        return Ok((r, s));
     }
     if i.starts_with('[') {
         let (r, id) = ident(c, i)?;
         return Ok((r, Source::Table(id)));
     }
     err(i, Expected::Desc("a table name or tabular expression"))
+}
+
+/// `( pipeline )`; `i` starts at `(`.
+fn nested_source<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
+    let (r, p) = pipeline(c, &i[1..])?;
+    let (r, _) = sym(r, ")")?;
+    Ok((r, Source::Nested(Box::new(p))))
+}
+
+/// `datatable`, `print`, `range` or `union` (keyword `w`, input `rest` after it).
+fn keyword_source<'a>(c: &Ctx, i: &'a str, w: &str, rest: &'a str) -> PResult<'a, Source> {
+    let r = match w {
+        "datatable" => datatable(c, rest),
+        "print" => print(c, rest),
+        "range" => range(c, rest),
+        _ => union_body(c, rest)
+            .map(|(r, (params, tables))| (r, Source::Union { params, tables, span: Span::default() })),
+    };
+    let (r, mut s) = cut_err(r.map_err(|e| super::operator::with_context(c, e, w, rest)))?;
+    let span = c.span(i, r);
+    match &mut s {
+        Source::Datatable { span: s, .. }
+        | Source::Print { span: s, .. }
+        | Source::Range { span: s, .. }
+        | Source::Union { span: s, .. } => *s = span,
+        Source::Table(_) | Source::Nested(_) => {}
+    }
+    Ok((r, s))
 }
 
 /// `datatable(a:long, b:string) [1, "x", …]` after the keyword.
@@ -249,10 +263,8 @@ pub(crate) fn params<'a>(
 /// A table operand of `join`, `lookup` or `union`: a name or `(pipeline)`.
 pub(crate) fn table_operand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
     let i = ws(i);
-    if let Some(r) = i.strip_prefix('(') {
-        let (r, p) = pipeline(c, r)?;
-        let (r, _) = sym(r, ")")?;
-        return Ok((r, p));
+    if i.starts_with('(') {
+        return paren_pipeline(c, i);
     }
     match ident(c, i) {
         Ok((r, id)) => {
@@ -261,6 +273,13 @@ pub(crate) fn table_operand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
         }
         Err(_) => err(i, Expected::Desc("a table name or `(`")),
     }
+}
+
+/// `( pipeline )`; `i` starts at `(`.
+fn paren_pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
+    let (r, p) = pipeline(c, &i[1..])?;
+    let (r, _) = sym(r, ")")?;
+    Ok((r, p))
 }
 
 /// `[params] T1, (T2 | …), …` after `union`.
@@ -276,4 +295,154 @@ pub(crate) fn union_body<'a>(
 /// A recoverable error with a complete message: shown if nothing else parses.
 fn soft<T>(at: &str, len: usize, message: String) -> PResult<'_, T> {
     Err(nom::Err::Error(super::PError::custom(at, len, message, None)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::{ExprKind, LetValue, Literal, Source, Statement};
+    use crate::test_util::{canonical, parse_err, verified};
+
+    fn let_value(src: &str) -> LetValue {
+        let q = crate::parse(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        match &q.statements[0] {
+            Statement::Let { value, .. } => value.clone(),
+            other => panic!("not a let: {other:?}"),
+        }
+    }
+
+    fn source(src: &str) -> Source {
+        let q = verified(src);
+        match &q.statements[0] {
+            Statement::Tabular(p) => p.source.clone(),
+            other => panic!("not tabular: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn statements_and_semicolons() {
+        let q = verified("let n = 5;\nT\n| take n");
+        assert_eq!(q.statements.len(), 2);
+        assert_eq!((q.span.start, q.span.end), (0, 21));
+        let Statement::Let { name, span, .. } = &q.statements[0] else { panic!() };
+        assert_eq!(name.name, "n");
+        assert_eq!((span.start, span.end), (0, 9));
+        canonical("T | count;", "T\n| count");
+        canonical("let a = 1;;\n let b = a ; T", "let a = 1;\nlet b = a;\nT");
+        verified("let x = 5");
+    }
+
+    #[test]
+    fn let_values() {
+        assert!(matches!(let_value("let n = 5"), LetValue::Expr(_)));
+        assert!(matches!(let_value("let n = ago(7d)"), LetValue::Expr(_)));
+        assert!(matches!(let_value("let n = x + 1"), LetValue::Expr(_)));
+        assert!(matches!(let_value("let n = (1 + 2)"), LetValue::Expr(e) if matches!(e.kind, ExprKind::Paren(_))));
+        // A bare name is an expression; the planner decides whether it is a table.
+        assert!(matches!(let_value("let t = T"), LetValue::Expr(e) if matches!(e.kind, ExprKind::Ident(_))));
+        assert!(matches!(let_value("let t = T | take 5"), LetValue::Pipeline(p) if p.ops.len() == 1));
+        assert!(matches!(let_value("let t = (T | take 5)"), LetValue::Pipeline(_)));
+        assert!(matches!(let_value("let t = (T)"), LetValue::Pipeline(_)));
+        assert!(matches!(let_value("let t = print 1"), LetValue::Pipeline(_)));
+        assert!(matches!(let_value("let t = range x from 1 to 3 step 1"), LetValue::Pipeline(_)));
+        assert!(matches!(let_value("let t = datatable(a:long) [1]"), LetValue::Pipeline(_)));
+        assert!(matches!(let_value("let t = union A, B"), LetValue::Pipeline(_)));
+        verified("let t = AlertInfo\n| where Severity == \"High\";\nt\n| count");
+        verified("let t = (AlertInfo | where x);\nt");
+    }
+
+    #[test]
+    fn let_errors() {
+        let e = parse_err("let f = (a:long) { a + 1 }; print f(1)");
+        assert_eq!(e.message, "user-defined functions are not supported yet");
+        assert_eq!((e.span.start, e.span.end), (8, 9));
+        let e = parse_err("let f = () { 1 }; print f()");
+        assert_eq!(e.message, "user-defined functions are not supported yet");
+        let e = parse_err("let x = ");
+        assert_eq!(e.message, "expected a table name or tabular expression or an expression, found end of input");
+        let e = parse_err("let x 5");
+        assert_eq!(e.message, "expected `=`, found `5`");
+        let e = parse_err("let t = T | where; t");
+        assert_eq!(e.message, "expected an expression after `where`, found `;`");
+        let e = parse_err("let x = 5 6");
+        assert_eq!(e.message, "expected `;` or end of input, found `6`");
+        assert_eq!((e.span.start, e.span.end), (10, 11));
+    }
+
+    #[test]
+    fn sources() {
+        assert!(matches!(source("AlertInfo"), Source::Table(t) if t.name == "AlertInfo"));
+        assert!(matches!(source("['My Table']"), Source::Table(t) if t.name == "My Table"));
+        let Source::Datatable { columns, values, span } = source("datatable(a:long, b:string) [1, \"x\", -2, \"y\"]")
+        else {
+            panic!()
+        };
+        assert_eq!(columns.len(), 2);
+        assert_eq!(columns[1].1.name, "string");
+        assert_eq!(values.len(), 4);
+        assert_eq!((span.start, span.end), (0, 45));
+        canonical("datatable (a : long) [1,2,]", "datatable(a:long) [1, 2]");
+        verified("datatable(a:long) []");
+        let Source::Print { exprs, .. } = source("print x = 1, \"a\"") else { panic!() };
+        assert_eq!(exprs.len(), 2);
+        let Source::Range { name, step, .. } = source("range x from 1 to 10 step 2") else { panic!() };
+        assert_eq!(name.name, "x");
+        assert!(matches!(step.kind, ExprKind::Literal(Literal::Long(2))));
+        verified("range d from datetime(2023-01-01) to datetime(2023-01-31) step 1d");
+        let Source::Union { params, tables, .. } = source("union withsource=Src (A | take 1), B") else { panic!() };
+        assert_eq!((params.len(), tables.len()), (1, 2));
+        assert!(matches!(source("(T | take 1)"), Source::Nested(p) if p.ops.len() == 1));
+        verified("(T)\n| take 1");
+    }
+
+    #[test]
+    fn source_errors() {
+        let e = parse_err("range x from 1 to 10");
+        assert_eq!(e.message, "expected `step`, found end of input");
+        let e = parse_err("datatable(a:long) [1");
+        assert!(e.message.contains("expected `]`"), "{}", e.message);
+        let e = parse_err("datatable(a long) [1]");
+        assert_eq!(e.message, "expected `:`, found `long`");
+        let e = parse_err("find \"x\"");
+        assert_eq!(e.message, "`find` is not supported yet");
+        let e = parse_err("database(\"db\").T");
+        assert!(e.message.contains("as a tabular source is not supported"), "{}", e.message);
+        let e = parse_err("set notruncation; T");
+        assert_eq!(e.message, "`set` statements are not supported yet");
+        let e = parse_err("(T | take 1");
+        assert_eq!(e.message, "expected `)`, found end of input");
+        let e = parse_err("");
+        assert_eq!(e.message, "expected a query, found end of input");
+        let e = parse_err("// just a comment\n");
+        assert_eq!((e.span.start, e.span.end), (18, 18));
+    }
+
+    #[test]
+    fn trailing_garbage_is_an_error() {
+        let e = parse_err("T | take 10 )");
+        assert_eq!(e.message, "expected `|`, `;` or end of input, found `)`");
+        assert_eq!((e.span.start, e.span.end), (12, 13));
+        let e = parse_err("T x");
+        assert_eq!((e.span.start, e.span.end), (2, 3));
+        let e = parse_err("T | where a == 1 b");
+        assert_eq!((e.span.start, e.span.end), (17, 18));
+    }
+
+    #[test]
+    fn deep_pipelines_are_errors_not_crashes() {
+        let src = "(".repeat(10_000);
+        assert!(parse_err(&src).message.contains("nests too deeply"));
+        let src = "T | join (".repeat(10_000);
+        assert!(parse_err(&src).message.contains("nests too deeply"));
+        let src = "let x = ".to_string() + &"(".repeat(10_000);
+        assert!(parse_err(&src).message.contains("nests too deeply"));
+    }
+
+    #[test]
+    fn pipeline_spans() {
+        let q = crate::parse("  T | take 1 ; ").unwrap();
+        let Statement::Tabular(p) = &q.statements[0] else { panic!() };
+        assert_eq!((p.span.start, p.span.end), (2, 12));
+        let Source::Table(t) = &p.source else { panic!() };
+        assert_eq!((t.span.start, t.span.end), (2, 3));
+    }
 }

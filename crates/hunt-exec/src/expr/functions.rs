@@ -1,0 +1,371 @@
+//! Evaluating each [`Func`] over argument values: dispatch to arrow's kernels or
+//! to hunt's KQL kernels.
+
+use super::scalar::{scalar_datum, to_array};
+use super::Value;
+use crate::error::{ExecError, Result};
+use crate::kernels::arith;
+use crate::kernels::string::{self as sk, Match};
+use crate::kernels::text;
+use arrow::array::*;
+use arrow::compute::kernels::{boolean, cmp, numeric, zip};
+use arrow::compute::{cast, cast_with_options, CastOptions};
+use arrow::datatypes::{DataType, TimeUnit};
+use hunt_plan::expr::{Func, Scalar};
+use hunt_plan::types::KqlType;
+use hunt_syntax::ast::StrOp;
+use std::sync::Arc;
+
+fn internal(what: &str) -> ExecError {
+    ExecError::Internal(format!("unexpected argument types for {what}"))
+}
+
+fn as_str(a: &ArrayRef) -> Result<&StringArray> {
+    a.as_any().downcast_ref::<StringArray>().ok_or_else(|| internal("a string function"))
+}
+
+fn as_bool(a: &ArrayRef) -> Result<&BooleanArray> {
+    a.as_any().downcast_ref::<BooleanArray>().ok_or_else(|| internal("a bool function"))
+}
+
+/// Temporal and integer values as plain `Int64` for arithmetic.
+fn as_i64(a: &ArrayRef) -> Result<Int64Array> {
+    let c = cast(a, &DataType::Int64)?;
+    c.as_any().downcast_ref::<Int64Array>().cloned().ok_or_else(|| internal("integer arithmetic"))
+}
+
+fn as_f64(a: &ArrayRef) -> Result<Float64Array> {
+    let c = cast(a, &DataType::Float64)?;
+    c.as_any().downcast_ref::<Float64Array>().cloned().ok_or_else(|| internal("real arithmetic"))
+}
+
+/// Reinterprets an `Int64` result as the physical type of `ty`.
+fn from_i64(a: Int64Array, ty: KqlType) -> Result<ArrayRef> {
+    let a: ArrayRef = Arc::new(a);
+    Ok(match ty {
+        KqlType::Long => a,
+        other => cast(&a, &other.arrow_type())?,
+    })
+}
+
+/// Applies `func` to evaluated arguments (`tys` are their KQL types, `out` the result type).
+pub(super) fn call(
+    func: Func,
+    args: Vec<Value>,
+    tys: &[KqlType],
+    out: KqlType,
+    n: usize,
+    regex: Option<&regex::Regex>,
+) -> Result<Value> {
+    // Whole-constant calls are folded into a one-row evaluation.
+    if n != 1 && args.iter().all(|a| matches!(a, Value::Scalar(_))) && !args.is_empty() {
+        let one = call(func, args, tys, out, 1, regex)?;
+        let arr = to_array(one, 1)?;
+        return Ok(Value::Scalar(super::scalar::array_value(arr.as_ref(), 0, out)?));
+    }
+    let arr = |i: usize, args: &[Value]| -> Result<ArrayRef> { to_array(args[i].clone(), n) };
+    let v: ArrayRef = match func {
+        Func::And | Func::Or => {
+            let (a, b) = (arr(0, &args)?, arr(1, &args)?);
+            let (a, b) = (as_bool(&a)?, as_bool(&b)?);
+            Arc::new(if func == Func::And { boolean::and_kleene(a, b)? } else { boolean::or_kleene(a, b)? })
+        }
+        Func::Not => Arc::new(boolean::not(as_bool(&arr(0, &args)?)?)?),
+        Func::Eq | Func::Ne | Func::Lt | Func::Le | Func::Gt | Func::Ge => {
+            let l = arr(0, &args)?;
+            let r: Box<dyn Datum> = match &args[1] {
+                Value::Scalar(s) => Box::new(scalar_datum(s)),
+                Value::Array(a) => Box::new(a.clone()),
+            };
+            let r = r.as_ref();
+            Arc::new(match func {
+                Func::Eq => cmp::eq(&l, r)?,
+                Func::Ne => cmp::neq(&l, r)?,
+                Func::Lt => cmp::lt(&l, r)?,
+                Func::Le => cmp::lt_eq(&l, r)?,
+                Func::Gt => cmp::gt(&l, r)?,
+                _ => cmp::gt_eq(&l, r)?,
+            })
+        }
+        Func::EqCi | Func::NeCi => {
+            let m = string_match(&args, n, false, Match::Equal)?;
+            negate_if(m, func == Func::NeCi)?
+        }
+        Func::Str(op, negated) => {
+            let m = match op {
+                StrOp::MatchesRegex => regex_match(&args, n, regex)?,
+                _ => {
+                    let (mode, cs) = str_op_mode(op);
+                    string_match(&args, n, cs, mode)?
+                }
+            };
+            negate_if(m, negated)?
+        }
+        Func::Add | Func::Sub | Func::Mul | Func::Div | Func::Mod => arithmetic(func, &args, tys, out, n)?,
+        Func::Neg => {
+            let a = arr(0, &args)?;
+            match out {
+                KqlType::Real => numeric::neg(&a)?,
+                _ => from_i64(numeric::neg_wrapping(&as_i64(&a)?)?.as_any().downcast_ref::<Int64Array>().cloned().ok_or_else(|| internal("neg"))?, out)?,
+            }
+        }
+        Func::In { ci, negated } => {
+            let m = in_list(&args, tys, n, ci)?;
+            negate_if(m, negated)?
+        }
+        Func::HasAny | Func::HasAll => {
+            let mut acc: Option<BooleanArray> = None;
+            for i in 1..args.len() {
+                let one = args_match(&args[0], &args[i], n, false, Match::Term)?;
+                acc = Some(match acc {
+                    None => one,
+                    Some(a) if func == Func::HasAny => boolean::or_kleene(&a, &one)?,
+                    Some(a) => boolean::and_kleene(&a, &one)?,
+                });
+            }
+            // An empty list matches nothing (`has_any ()`), and everything for `has_all ()`.
+            Arc::new(acc.unwrap_or_else(|| BooleanArray::from(vec![func == Func::HasAll; n])))
+        }
+        Func::IsEmpty | Func::IsNotEmpty => {
+            let a = arr(0, &args)?;
+            let empty = if tys[0].is_utf8() {
+                sk::is_empty(as_str(&a)?)
+            } else {
+                arrow::compute::is_null(&a)?
+            };
+            negate_if(empty, func == Func::IsNotEmpty)?
+        }
+        Func::IsNull | Func::IsNotNull => {
+            let a = arr(0, &args)?;
+            // KQL strings are never null: `isnull("")` is false.
+            let nulls = if tys[0] == KqlType::String {
+                BooleanArray::from(vec![false; n])
+            } else {
+                arrow::compute::is_null(&a)?
+            };
+            negate_if(nulls, func == Func::IsNotNull)?
+        }
+        Func::ToString => to_string(&arr(0, &args)?, tys[0])?,
+        Func::ToLower | Func::ToUpper => {
+            let a = arr(0, &args)?;
+            let s = as_str(&a)?;
+            let up = func == Func::ToUpper;
+            Arc::new(StringArray::from(sk::map_str(s, |v| if up { v.to_uppercase() } else { v.to_lowercase() })))
+        }
+        Func::StrLen => {
+            let a = arr(0, &args)?;
+            // Kusto counts Unicode characters, not bytes: strlen("😀") is 1.
+            Arc::new(Int64Array::from(sk::map_str(as_str(&a)?, |v| v.chars().count() as i64)))
+        }
+        Func::StrCat => {
+            let cols = (0..args.len()).map(|i| arr(i, &args)).collect::<Result<Vec<_>>>()?;
+            let strs = cols.iter().map(as_str).collect::<Result<Vec<_>>>()?;
+            let mut b = StringBuilder::with_capacity(n, n * 16);
+            let mut row = String::new();
+            for r in 0..n {
+                row.clear();
+                for s in &strs {
+                    if !s.is_null(r) {
+                        row.push_str(s.value(r));
+                    }
+                }
+                b.append_value(&row);
+            }
+            Arc::new(b.finish())
+        }
+        Func::Iff => {
+            let c = arr(0, &args)?;
+            let c = as_bool(&c)?;
+            let t: Box<dyn Datum> = datum(&args[1]);
+            let e: Box<dyn Datum> = datum(&args[2]);
+            zip::zip(c, t.as_ref(), e.as_ref())?
+        }
+        Func::Bin => {
+            let (a, s) = (arr(0, &args)?, arr(1, &args)?);
+            match out {
+                KqlType::Real => Arc::new(arith::bin_f64(&as_f64(&a)?, &as_f64(&s)?)),
+                _ => from_i64(arith::bin_i64(&as_i64(&a)?, &as_i64(&s)?), out)?,
+            }
+        }
+        Func::Cast(to) => {
+            let a = arr(0, &args)?;
+            let opts = CastOptions { safe: true, ..Default::default() };
+            let src = if tys[0] == KqlType::String {
+                // Kusto's parse of numbers ignores surrounding spaces.
+                Arc::new(StringArray::from(sk::map_str(as_str(&a)?, |v| v.trim().to_string()))) as ArrayRef
+            } else {
+                a
+            };
+            cast_with_options(&src, &to.arrow_type(), &opts)?
+        }
+    };
+    Ok(Value::Array(v))
+}
+
+fn datum(v: &Value) -> Box<dyn Datum> {
+    match v {
+        Value::Scalar(s) => Box::new(scalar_datum(s)),
+        Value::Array(a) => Box::new(a.clone()),
+    }
+}
+
+fn negate_if(b: BooleanArray, negate: bool) -> Result<ArrayRef> {
+    Ok(Arc::new(if negate { boolean::not(&b)? } else { b }))
+}
+
+fn str_op_mode(op: StrOp) -> (Match, bool) {
+    match op {
+        StrOp::Has => (Match::Term, false),
+        StrOp::HasCs => (Match::Term, true),
+        StrOp::HasPrefix => (Match::TermPrefix, false),
+        StrOp::HasPrefixCs => (Match::TermPrefix, true),
+        StrOp::HasSuffix => (Match::TermSuffix, false),
+        StrOp::HasSuffixCs => (Match::TermSuffix, true),
+        StrOp::Contains => (Match::Contains, false),
+        StrOp::ContainsCs => (Match::Contains, true),
+        StrOp::StartsWith => (Match::Prefix, false),
+        StrOp::StartsWithCs => (Match::Prefix, true),
+        StrOp::EndsWith => (Match::Suffix, false),
+        StrOp::EndsWithCs => (Match::Suffix, true),
+        StrOp::MatchesRegex => (Match::Contains, true),
+    }
+}
+
+fn args_match(hay: &Value, needle: &Value, n: usize, cs: bool, mode: Match) -> Result<BooleanArray> {
+    let h = to_array(hay.clone(), n)?;
+    let h = as_str(&h)?;
+    Ok(match needle {
+        Value::Scalar(Scalar::String(s)) => sk::match_scalar(h, s, cs, mode),
+        other => {
+            let nd = to_array(other.clone(), n)?;
+            sk::match_arrays(h, as_str(&nd)?, cs, mode)
+        }
+    })
+}
+
+fn string_match(args: &[Value], n: usize, cs: bool, mode: Match) -> Result<BooleanArray> {
+    args_match(&args[0], &args[1], n, cs, mode)
+}
+
+fn regex_match(args: &[Value], n: usize, re: Option<&regex::Regex>) -> Result<BooleanArray> {
+    let h = to_array(args[0].clone(), n)?;
+    let h = as_str(&h)?;
+    match re {
+        Some(re) => Ok(h.iter().map(|v| v.map(|s| re.is_match(s))).collect()),
+        None => {
+            let p = to_array(args[1].clone(), n)?;
+            let p = as_str(&p)?;
+            h.iter()
+                .zip(p.iter())
+                .map(|(v, p)| match (v, p) {
+                    (Some(v), Some(p)) => regex::Regex::new(p)
+                        .map(|re| Some(re.is_match(v)))
+                        .map_err(|e| ExecError::Internal(format!("invalid regular expression: {e}"))),
+                    _ => Ok(None),
+                })
+                .collect()
+        }
+    }
+}
+
+fn in_list(args: &[Value], tys: &[KqlType], n: usize, ci: bool) -> Result<BooleanArray> {
+    if ci || tys[0] == KqlType::String {
+        // String lists: one pass with a set of (folded) constants when the list is constant.
+        let consts: Option<Vec<String>> = args[1..]
+            .iter()
+            .map(|a| match a {
+                Value::Scalar(Scalar::String(s)) => Some(if ci { s.to_lowercase() } else { s.clone() }),
+                _ => None,
+            })
+            .collect();
+        if let Some(set) = consts {
+            let set: std::collections::HashSet<String> = set.into_iter().collect();
+            let h = to_array(args[0].clone(), n)?;
+            let h = as_str(&h)?;
+            return Ok(h
+                .iter()
+                .map(|v| v.map(|s| if ci { set.contains(&s.to_lowercase()) } else { set.contains(s) }))
+                .collect());
+        }
+    }
+    let mut acc: Option<BooleanArray> = None;
+    let l = to_array(args[0].clone(), n)?;
+    for item in &args[1..] {
+        let one = if ci {
+            args_match(&args[0], item, n, false, Match::Equal)?
+        } else {
+            let d = datum(item);
+            cmp::eq(&l, d.as_ref())?
+        };
+        acc = Some(match acc {
+            None => one,
+            Some(a) => boolean::or_kleene(&a, &one)?,
+        });
+    }
+    Ok(acc.unwrap_or_else(|| BooleanArray::from(vec![false; n])))
+}
+
+fn arithmetic(func: Func, args: &[Value], tys: &[KqlType], out: KqlType, n: usize) -> Result<ArrayRef> {
+    let a = to_array(args[0].clone(), n)?;
+    let b = to_array(args[1].clone(), n)?;
+    use KqlType::*;
+    let as_prim = |x: ArrayRef| x.as_any().downcast_ref::<Int64Array>().cloned().ok_or_else(|| internal("arithmetic"));
+    Ok(match (tys[0], tys[1], out) {
+        (Real, Real, Real) => match func {
+            Func::Add => numeric::add(&a, &b)?,
+            Func::Sub => numeric::sub(&a, &b)?,
+            Func::Mul => numeric::mul(&a, &b)?,
+            Func::Div => Arc::new(as_f64(&a)?.iter().zip(as_f64(&b)?.iter()).map(|(x, y)| Some(x? / y?)).collect::<Float64Array>()),
+            _ => Arc::new(arith::mod_f64(&as_f64(&a)?, &as_f64(&b)?)),
+        },
+        (TimeSpan, TimeSpan, Real) => {
+            // timespan / timespan is a plain ratio.
+            Arc::new(as_f64(&a)?.iter().zip(as_f64(&b)?.iter()).map(|(x, y)| Some(x? / y?)).collect::<Float64Array>())
+        }
+        (TimeSpan, Real, TimeSpan) => {
+            Arc::new(DurationNanosecondArray::from(arith::scale_ticks(&as_i64(&a)?, &as_f64(&b)?, func == Func::Div).iter().collect::<Vec<_>>()))
+        }
+        _ => {
+            // long arithmetic, and datetime/timespan arithmetic on their nanosecond counts.
+            let (x, y) = (as_i64(&a)?, as_i64(&b)?);
+            let r: Int64Array = match func {
+                Func::Add => as_prim(numeric::add_wrapping(&x, &y)?)?,
+                Func::Sub => as_prim(numeric::sub_wrapping(&x, &y)?)?,
+                Func::Mul => as_prim(numeric::mul_wrapping(&x, &y)?)?,
+                Func::Div => arith::div_i64(&x, &y),
+                _ => arith::mod_i64(&x, &y),
+            };
+            from_i64(r, out)?
+        }
+    })
+}
+
+/// `tostring()` by source type.
+fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
+    let n = a.len();
+    let mut b = StringBuilder::with_capacity(n, n * 8);
+    macro_rules! each {
+        ($arr:ty, $f:expr) => {{
+            let arr = a.as_any().downcast_ref::<$arr>().ok_or_else(|| internal("tostring"))?;
+            for v in arr.iter() {
+                match v {
+                    // tostring(null) is the empty string.
+                    None => b.append_value(""),
+                    Some(v) => b.append_value($f(v)),
+                }
+            }
+        }};
+    }
+    match ty {
+        KqlType::String | KqlType::Guid => each!(StringArray, |v: &str| v.to_string()),
+        KqlType::Dynamic => each!(StringArray, text::dynamic_to_string),
+        KqlType::Bool => each!(BooleanArray, |v: bool| if v { "True" } else { "False" }.to_string()),
+        KqlType::Int => each!(Int32Array, |v: i32| v.to_string()),
+        KqlType::Long => each!(Int64Array, |v: i64| v.to_string()),
+        KqlType::Real => each!(Float64Array, text::real_to_string),
+        KqlType::DateTime => each!(TimestampNanosecondArray, text::datetime_to_string),
+        KqlType::TimeSpan => each!(DurationNanosecondArray, text::timespan_to_string),
+    }
+    let _ = TimeUnit::Nanosecond;
+    Ok(Arc::new(b.finish()))
+}

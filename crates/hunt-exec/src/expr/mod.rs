@@ -1,0 +1,116 @@
+//! Physical expressions: a logical [`Expr`] with columns resolved to positions,
+//! evaluated over a [`RecordBatch`] to an Arrow array.
+
+mod functions;
+pub mod scalar;
+
+use crate::error::{ExecError, Result};
+use arrow::array::ArrayRef;
+use arrow::record_batch::RecordBatch;
+use hunt_plan::expr::{Expr, ExprKind, Func, Scalar};
+use hunt_plan::types::{KqlType, Schema};
+use hunt_syntax::Span;
+use std::fmt;
+
+/// An expression ready to evaluate against batches of one schema.
+#[derive(Debug, Clone)]
+pub enum PhysicalExpr {
+    /// The column at this position.
+    Column(usize, KqlType),
+    /// A constant.
+    Literal(Scalar),
+    /// A function of sub-expressions.
+    Call {
+        /// The function.
+        func: Func,
+        /// Arguments.
+        args: Vec<PhysicalExpr>,
+        /// Result type.
+        ty: KqlType,
+        /// Query text, for run-time errors.
+        span: Span,
+        /// Compiled regex for `matches regex` with a constant pattern.
+        regex: Option<regex::Regex>,
+    },
+}
+
+impl PhysicalExpr {
+    /// The KQL result type.
+    pub fn ty(&self) -> KqlType {
+        match self {
+            PhysicalExpr::Column(_, t) => *t,
+            PhysicalExpr::Literal(s) => s.ty(),
+            PhysicalExpr::Call { ty, .. } => *ty,
+        }
+    }
+}
+
+impl fmt::Display for PhysicalExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PhysicalExpr::Column(i, _) => write!(f, "#{i}"),
+            PhysicalExpr::Literal(s) => write!(f, "{s}"),
+            PhysicalExpr::Call { func, args, .. } => {
+                let a: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+                write!(f, "{}({})", func.name(), a.join(", "))
+            }
+        }
+    }
+}
+
+/// Resolves `e`'s column names against `schema`.
+pub fn compile(e: &Expr, schema: &Schema) -> Result<PhysicalExpr> {
+    Ok(match &e.kind {
+        ExprKind::Column(name) => {
+            let i = schema
+                .index_of(name)
+                .ok_or_else(|| ExecError::Internal(format!("column `{name}` missing from the input")))?;
+            PhysicalExpr::Column(i, e.ty)
+        }
+        ExprKind::Literal(s) => PhysicalExpr::Literal(s.clone()),
+        ExprKind::Call(func, args) => {
+            let args = args.iter().map(|a| compile(a, schema)).collect::<Result<Vec<_>>>()?;
+            let regex = match (func, args.get(1)) {
+                (Func::Str(hunt_syntax::ast::StrOp::MatchesRegex, _), Some(PhysicalExpr::Literal(Scalar::String(p)))) => {
+                    Some(regex::Regex::new(p).map_err(|err| ExecError::Eval {
+                        message: format!("invalid regular expression: {err}"),
+                        span: e.span,
+                    })?)
+                }
+                _ => None,
+            };
+            PhysicalExpr::Call { func: *func, args, ty: e.ty, span: e.span, regex }
+        }
+    })
+}
+
+/// A value during evaluation: a column, or one constant standing for every row.
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// One value per row.
+    Array(ArrayRef),
+    /// The same value for every row (never broadcast unless a kernel needs it).
+    Scalar(Scalar),
+}
+
+/// Evaluates `e` over `batch`, returning an array with one value per row.
+pub fn evaluate(e: &PhysicalExpr, batch: &RecordBatch) -> Result<ArrayRef> {
+    let v = eval(e, batch)?;
+    scalar::to_array(v, batch.num_rows())
+}
+
+/// Evaluates `e`, keeping constants as scalars.
+pub fn eval(e: &PhysicalExpr, batch: &RecordBatch) -> Result<Value> {
+    match e {
+        PhysicalExpr::Column(i, _) => Ok(Value::Array(batch.column(*i).clone())),
+        PhysicalExpr::Literal(s) => Ok(Value::Scalar(s.clone())),
+        PhysicalExpr::Call { func, args, ty, span, regex } => {
+            let vals = args.iter().map(|a| eval(a, batch)).collect::<Result<Vec<_>>>()?;
+            let tys: Vec<KqlType> = args.iter().map(|a| a.ty()).collect();
+            functions::call(*func, vals, &tys, *ty, batch.num_rows(), regex.as_ref()).map_err(|err| match err {
+                ExecError::Arrow(a) => ExecError::Eval { message: format!("{a} (in `{e}`)"), span: *span },
+                other => other,
+            })
+        }
+    }
+}

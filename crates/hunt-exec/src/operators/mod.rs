@@ -1,0 +1,15 @@
+//! Physical operators, one `*Exec` per file.
+
+mod aggregate;
+mod filter;
+mod limit;
+mod projection;
+mod sort;
+mod values;
+
+pub use aggregate::AggregateExec;
+pub use filter::FilterExec;
+pub use limit::LimitExec;
+pub use projection::ProjectionExec;
+pub use sort::SortExec;
+pub use values::ValuesExec;

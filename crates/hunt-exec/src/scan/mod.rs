@@ -1,0 +1,10 @@
+//! Tables on disk: discovery of `DIR/<Table>/**/*.parquet` and `DIR/<Table>.parquet`,
+//! schema unification across files, and the streaming Parquet scan.
+
+mod conform;
+mod parquet;
+mod table;
+
+pub use self::parquet::ParquetScanExec;
+pub use conform::conform_column;
+pub use table::{discover, ParquetTable, TableSet};
