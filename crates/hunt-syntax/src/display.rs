@@ -112,6 +112,7 @@ struct Operand<'a>(&'a Pipeline);
 impl Display for Operand<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match (&self.0.source, self.0.ops.is_empty()) {
+            (Source::Table(t), true) if is_pattern(&t.name) => f.write_str(&t.name),
             (Source::Table(t), true) => write!(f, "{t}"),
             _ => write!(f, "({:#})", self.0),
         }
@@ -281,6 +282,11 @@ impl Display for OperatorKind {
     }
 }
 
+/// True for a name with `*` wildcards that can be printed bare (`Device*`, `*`).
+fn is_pattern(name: &str) -> bool {
+    name.contains('*') && is_plain_ident(&name.replace('*', "_"))
+}
+
 /// `keyword a, b*` for the column-pattern operators.
 fn column_list(f: &mut Formatter<'_>, keyword: &str, columns: &[Ident]) -> fmt::Result {
     write!(f, "{keyword} ")?;
@@ -288,8 +294,7 @@ fn column_list(f: &mut Formatter<'_>, keyword: &str, columns: &[Ident]) -> fmt::
         if n > 0 {
             f.write_str(", ")?;
         }
-        let pattern = c.name.contains('*') && is_plain_ident(&c.name.replace('*', "_"));
-        if pattern && !c.name.is_empty() {
+        if is_pattern(&c.name) {
             f.write_str(&c.name)?;
         } else {
             write!(f, "{c}")?;
@@ -477,5 +482,118 @@ impl Display for Expr {
             }
             ExprKind::Paren(e) => write!(f, "({e})"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+    use crate::test_util::{canonical, verified};
+
+    fn e(kind: ExprKind) -> Expr {
+        Expr { kind, span: Span::default() }
+    }
+
+    fn id(name: &str) -> Expr {
+        e(ExprKind::Ident(Ident { name: name.into(), span: Span::default() }))
+    }
+
+    fn bin(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
+        e(ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) })
+    }
+
+    #[test]
+    fn canonical_spacing_and_layout() {
+        canonical(
+            "T|where a==1|project a,b=c*2|summarize n=count()by a|sort by n desc|take 5",
+            "T\n| where a == 1\n| project a, b = c * 2\n| summarize n = count() by a\n| sort by n desc\n| take 5",
+        );
+        canonical("let a=1;let b=T|take 1;b", "let a = 1;\nlet b = T\n| take 1;\nb");
+        canonical(
+            "T | join (U | where x | project y) on y",
+            "T\n| join (U | where x | project y) on y",
+        );
+    }
+
+    #[test]
+    fn every_operator_prints_canonically() {
+        verified(
+            "T\n| where a\n| project a, b = 1\n| extend c = 2\n| project-away d, e*\n| project-keep f\n\
+             | project-rename g = h\n| project-reorder i, *\n| summarize by j\n| take 1\n| limit 2\n\
+             | sort by k asc nulls first\n| order by l\n| top 3 by m desc\n| count\n| distinct *\n| distinct n, o\n\
+             | join kind=inner U on p\n| lookup (V | take 1) on $left.q == $right.r\n| union W, (X | count)\n\
+             | mv-expand s = t to typeof(string), u limit 4\n| render barchart with (title=\"x\")\n| as Y\n\
+             | getschema\n| serialize\n| serialize z = row_number()",
+        );
+        verified("datatable(a:long, ['b c']:string) [1, \"x\"]\n| take 1");
+        verified("print x = 1, 2");
+        verified("range x from 1 to 10 step 2");
+        verified("union kind=outer withsource=Src A, (B | take 1)");
+        verified("(T | take 1)\n| count");
+    }
+
+    #[test]
+    fn strings_are_double_quoted_with_escapes() {
+        canonical(r#"print 'a"b', "c'd", @"e\f""#, r#"print "a\"b", "c'd", "e\\f""#);
+        canonical("print \"tab\\there\", \"\\u0001\"", "print \"tab\\there\", \"\\u0001\"");
+        verified("print \"é 😀\"");
+    }
+
+    #[test]
+    fn reals_always_look_like_reals() {
+        canonical("print 1.0, 2.50, 1e2, 1.5E-10, 0.", "print 1.0, 2.5, 100.0, 1.5e-10, 0.0");
+        let big = Literal::Real(1e300).to_string();
+        assert!(big.contains('e') || big.contains('.'), "{big}");
+        assert_eq!(Literal::Real(f64::NAN).to_string(), "real(nan)");
+    }
+
+    #[test]
+    fn names_are_bracketed_only_when_needed() {
+        let ident = |n: &str| Ident { name: n.into(), span: Span::default() }.to_string();
+        assert_eq!(ident("Account_Upn1"), "Account_Upn1");
+        assert_eq!(ident("My Column"), "['My Column']");
+        assert_eq!(ident("by"), "['by']");
+        assert_eq!(ident("true"), "['true']");
+        assert_eq!(ident("let"), "['let']");
+        assert_eq!(ident("1st"), "['1st']");
+        assert_eq!(ident("it's"), r"['it\'s']");
+        assert_eq!(ident(""), "['']");
+        verified("['let']\n| project ['and'], ['on'], ['a-b'], count");
+    }
+
+    #[test]
+    fn hand_built_trees_get_parentheses_where_needed() {
+        // (a + b) * c, built without a Paren node.
+        let t = bin(BinOp::Mul, bin(BinOp::Add, id("a"), id("b")), id("c"));
+        assert_eq!(t.to_string(), "(a + b) * c");
+        // a - (b - c)
+        let t = bin(BinOp::Sub, id("a"), bin(BinOp::Sub, id("b"), id("c")));
+        assert_eq!(t.to_string(), "a - (b - c)");
+        // (a or b) and c
+        let t = bin(BinOp::And, bin(BinOp::Or, id("a"), id("b")), id("c"));
+        assert_eq!(t.to_string(), "(a or b) and c");
+        // -(a + b) and (a + b).x
+        let t = e(ExprKind::Neg(Box::new(bin(BinOp::Add, id("a"), id("b")))));
+        assert_eq!(t.to_string(), "-(a + b)");
+        let name = Ident { name: "x".into(), span: Span::default() };
+        let t = e(ExprKind::Member { expr: Box::new(bin(BinOp::Add, id("a"), id("b"))), name });
+        assert_eq!(t.to_string(), "(a + b).x");
+        // No parentheses when precedence already groups correctly.
+        let t = bin(BinOp::Add, id("a"), bin(BinOp::Mul, id("b"), id("c")));
+        assert_eq!(t.to_string(), "a + b * c");
+        let t = e(ExprKind::Neg(Box::new(e(ExprKind::Neg(Box::new(id("x")))))));
+        assert_eq!(t.to_string(), "- -x");
+    }
+
+    #[test]
+    fn operators_print_their_keywords() {
+        let s = |op| bin(op, id("a"), id("b")).to_string();
+        assert_eq!(s(BinOp::Ne), "a != b");
+        assert_eq!(s(BinOp::EqCi), "a =~ b");
+        assert_eq!(s(BinOp::Str { op: crate::ast::StrOp::HasCs, negated: true }), "a !has_cs b");
+        assert_eq!(s(BinOp::Str { op: crate::ast::StrOp::MatchesRegex, negated: false }), "a matches regex b");
+        assert_eq!(ListOp::NotInCi.to_string(), "!in~");
+        assert_eq!(JoinSide::Right.to_string(), "$right");
     }
 }

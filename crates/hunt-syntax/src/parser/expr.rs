@@ -3,7 +3,7 @@
 //! `-`/`+`; postfix `.name` / `[index]`; primary.
 
 use super::lexical::{
-    TYPED_LITERALS, bracketed_ident, ident, number, peek_assign, peek_kw, peek_sym, starts_string,
+    TYPED_LITERALS, bracketed_ident, ident, is_ident_char, number, peek_assign, peek_kw, peek_sym, starts_string,
     strings, sym, typed_text, word, ws,
 };
 use super::{Ctx, Expected, PResult, cut_err, err, fatal};
@@ -206,6 +206,12 @@ fn unary<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
 
 /// `-x`; `i` starts at `-`.
 fn neg_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    // `-9223372036854775808` is the smallest long, though its digits alone overflow.
+    if let Some(r) = i.strip_prefix("-9223372036854775808")
+        && !r.starts_with(|ch: char| is_ident_char(ch) || ch == '.')
+    {
+        return Ok((r, Expr { kind: ExprKind::Literal(Literal::Long(i64::MIN)), span: c.span(i, r) }));
+    }
     let _depth = c.descend(i)?;
     let (r, e) = cut_err(unary(c, &i[1..]))?;
     Ok((r, Expr { kind: ExprKind::Neg(Box::new(e)), span: c.span(i, r) }))

@@ -375,6 +375,10 @@ pub(crate) fn number(i: &str) -> PResult<'_, Literal> {
     if i[end..].starts_with('.') && i[end + 1..].starts_with(|c: char| c.is_ascii_digit()) {
         end += 1 + digits(&i[end + 1..]);
         is_real = true;
+    } else if i[end..].starts_with('.') && !i[end + 1..].starts_with(|c: char| c == '.' || is_ident_start(c)) {
+        // `0.` is a real; `1..2` is a range and `1.x` is left to fail later.
+        end += 1;
+        is_real = true;
     }
     if i[end..].starts_with(['e', 'E']) {
         let mut e = end + 1;

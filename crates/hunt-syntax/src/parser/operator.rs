@@ -279,8 +279,11 @@ fn as_op<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
     Ok((r, OperatorKind::As(name)))
 }
 
-/// `[aggs] [by keys]` after `summarize`.
+/// `[hints] [aggs] [by keys]` after `summarize`. Hints such as
+/// `hint.strategy=shuffle` only tune execution; the AST has no place for them,
+/// so they are accepted and dropped.
 fn summarize<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
+    let (i, _hints) = params(c, i, |n| n.starts_with("hint."))?;
     let (r, aggs) = if peek_kw(i, "by").is_some() {
         (i, Vec::new())
     } else {

@@ -1,7 +1,7 @@
 //! Statements (`let`, tabular), pipelines and pipeline sources.
 
 use super::expr::{comma_list, expr, named_expr, param_value};
-use super::lexical::{dotted_name, ident, kw, peek_assign, peek_kw, peek_sym, sym, word, ws};
+use super::lexical::{column_pattern, dotted_name, ident, kw, peek_assign, peek_kw, peek_sym, sym, word, ws};
 use super::operator::operator;
 use super::{Ctx, Expected, PResult, cut_err, err, fatal};
 use crate::ast::{Expr, Ident, LetValue, Pipeline, Query, Source, Statement};
@@ -79,6 +79,16 @@ fn let_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, LetValue> {
                 Some("inline the function body where it is used".into()),
             );
         }
+    }
+    if let Some(r) = peek_kw(i, "view")
+        && peek_sym(r, "(").is_some()
+    {
+        return fatal(
+            i,
+            4,
+            "user-defined functions (`view`) are not supported yet",
+            Some("inline the function body where it is used".into()),
+        );
     }
     let tabular_kw = ["datatable", "print", "range", "union"].iter().any(|k| peek_kw(i, k).is_some());
     if tabular_kw {
@@ -288,8 +298,24 @@ pub(crate) fn union_body<'a>(
     i: &'a str,
 ) -> PResult<'a, (Vec<(Ident, Expr)>, Vec<Pipeline>)> {
     let (r, params) = params(c, i, |_| true)?;
-    let (r, tables) = comma_list(c, r, table_operand)?;
+    let (r, tables) = comma_list(c, r, union_operand)?;
     Ok((r, (params, tables)))
+}
+
+/// A `union` operand: like [`table_operand`], but names may contain `*`
+/// wildcards (`union Device*`).
+fn union_operand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
+    let i = ws(i);
+    if i.starts_with('(') {
+        return paren_pipeline(c, i);
+    }
+    match column_pattern(c, i) {
+        Ok((r, id)) => {
+            let span = id.span;
+            Ok((r, Pipeline { source: Source::Table(id), ops: Vec::new(), span }))
+        }
+        Err(_) => err(i, Expected::Desc("a table name or `(`")),
+    }
 }
 
 /// A recoverable error with a complete message: shown if nothing else parses.
