@@ -562,7 +562,7 @@ fn render_evidence(
             let _ = write!(j, r#"{{"$id":"1","SessionId":"{}"}}"#, crate::util::ascii(&crate::util::guid_text(rng.r#gen())));
         }
         (Ent::CloudApp, _) => {
-            let (app, id) = *pick(
+            let (app, id) = pick(
                 rng,
                 &[
                     ("Microsoft SharePoint Online", 20892),

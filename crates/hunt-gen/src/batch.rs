@@ -187,12 +187,14 @@ impl RowBatch {
             return None;
         }
         let rows = self.rows;
+        let ok = matches!(self.cols.get(c), Some(Col::Str(b, _)) if b.len() == rows);
+        if !ok {
+            self.mark_bad(c);
+            return None;
+        }
         match self.cols.get_mut(c) {
-            Some(Col::Str(b, _)) if b.len() == rows => Some(b),
-            _ => {
-                self.mark_bad(c);
-                None
-            }
+            Some(Col::Str(b, _)) => Some(b),
+            _ => None,
         }
     }
 

@@ -36,7 +36,7 @@ columns!(
         IsContentHidden, AccountUpn, AccountEmail, Application, DeviceInfo, SensitivityLabelInfo,
         SensitiveInfoTypesInfo, UrlDomainInfo, SharepointSiteInfo, RecipientEmailInfo,
         RemovableMediaInfo, PrinterName, PriorityContentMatchInfo, PolicyMatchInfo,
-        TimeGenerated, TenantId, SourceSystem, Type,
+        TimeGenerated, TenantId, Type,
     }
 );
 
@@ -277,7 +277,7 @@ impl<'a> BehaviorChunk<'a> {
             count,
             anomalous: rng.gen_bool(if count > 150 { 0.35 } else { 0.08 }),
             device: rng.gen_range(0..devices) as u8,
-            label: *pick(rng, &[domains::LABEL_GENERAL, domains::LABEL_CONFIDENTIAL, 7, 9, 11]),
+            label: pick(rng, &[domains::LABEL_GENERAL, domains::LABEL_CONFIDENTIAL, 7, 9, 11]),
             domain: "",
             usb: rng.gen_range(1..self.tenant.usbs.len().max(2)) as u8,
         };
@@ -343,7 +343,7 @@ impl<'a> BehaviorChunk<'a> {
         j.clear();
         if tpl.info & SIT != 0 {
             let pool = domains::DEPT_SITS.get(user.dept).copied().unwrap_or(&[2]);
-            let (id, name, _) = domains::SITS[*pick(rng, pool) % domains::SITS.len()];
+            let (id, name, _) = domains::SITS[pick(rng, pool) % domains::SITS.len()];
             let _ = write!(
                 j,
                 r#"[{{"SensitiveInfoTypeId":"{id}","SensitiveInfoTypeName":"{name}","EventCount":{n}}}]"#
@@ -356,9 +356,9 @@ impl<'a> BehaviorChunk<'a> {
             let (domain, kind) = if !x.domain.is_empty() {
                 (x.domain, "Unallowed")
             } else if tpl.application == "Microsoft Edge" && tpl.category == "RiskyBrowsing" {
-                (*pick(rng, domains::GENAI_DOMAINS), "Watchlist")
+                (pick(rng, domains::GENAI_DOMAINS), "Watchlist")
             } else {
-                let (d, bad) = *pick(rng, domains::UPLOAD_DOMAINS);
+                let (d, bad) = pick(rng, domains::UPLOAD_DOMAINS);
                 (d, if bad { "Unallowed" } else { "Allowed" })
             };
             let _ = write!(

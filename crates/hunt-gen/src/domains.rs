@@ -370,17 +370,6 @@ pub const CC_POLICIES: &[(&str, &str)] = &[
     ("Sensitive information", "f3b5d7e9-1c3a-4f5b-b7d9-2a4c6e8b0c1f"),
 ];
 
-/// `IrmActionCategory` values (*invented*: the docs call it an enum without listing values).
-pub const IRM_CATEGORIES: &[&str] = &[
-    "Exfiltration",
-    "Obfuscation",
-    "Collection",
-    "Access",
-    "Deletion",
-    "RiskyAIUsage",
-    "RiskyBrowsing",
-];
-
 /// Copilot host applications (`ApplicationNames` on Copilot rows).
 pub const COPILOT_APPS: &[&str] = &[
     "Microsoft 365 Copilot Chat",

@@ -35,7 +35,7 @@ columns!(
         RecipientEmailAddress, SiteUrl, SourceRelativeUrl, TargetFilePath, Workload,
         IrmActionCategory, RiskyAIUsageAccessedResourceInfo, RiskyAIUsageAppCategory,
         RiskyAIUsageSensitivityLabelsInfo, SequenceCorrelationId, EventTime, IsIrmInteresting,
-        DeviceInfo, TimeGenerated, TenantId, SourceSystem, Type, FileName, FileExtension,
+        DeviceInfo, TimeGenerated, TenantId, Type, FileName, FileExtension,
     }
 );
 
@@ -278,7 +278,7 @@ impl Sampler {
                     a.file = Some(FileRef::Catalog(t.pick_file(rng, user.dept) as u32));
                 }
                 if rng.gen_bool(0.03) {
-                    a.dlp = Some((5, *pick(rng, &[1, 4])));
+                    a.dlp = Some((5, pick(rng, &[1, 4])));
                 }
             }
             Kind::AiApp => a.app = pick(rng, domains::AI_APPS),
@@ -291,7 +291,7 @@ impl Sampler {
                     "Label downgraded on a file" => {
                         let prev = own.unwrap_or(domains::LABEL_CONFIDENTIAL).max(domains::LABEL_CONFIDENTIAL);
                         a.prev_label = Some(prev);
-                        a.label = Some(Some(*pick(rng, &[1, domains::LABEL_GENERAL, 4])));
+                        a.label = Some(Some(pick(rng, &[1, domains::LABEL_GENERAL, 4])));
                     }
                     "Label removed from a file" => {
                         let prev = own.unwrap_or(domains::LABEL_GENERAL);
@@ -302,7 +302,7 @@ impl Sampler {
                     _ => {}
                 }
                 if !t.files[f].sits.is_empty() && rng.gen_bool(0.08) {
-                    a.dlp = Some((*pick(rng, &[0u8, 1, 2, 3]), *pick(rng, &[0, 1, 1, 2, 4])));
+                    a.dlp = Some((pick(rng, &[0u8, 1, 2, 3]), pick(rng, &[0, 1, 1, 2, 4])));
                 }
             }
             Kind::Endpoint => self.endpoint(rng, t, user, &mut a),
@@ -319,12 +319,12 @@ impl Sampler {
             Kind::Email => {
                 a.app = "Microsoft Exchange Online";
                 a.file = Some(FileRef::Catalog(t.pick_file(rng, user.dept) as u32));
-                a.dlp = Some((*pick(rng, &[0u8, 0, 1, 1, 2, 3]), *pick(rng, &[0, 1, 1, 1, 2, 3, 4, 4])));
+                a.dlp = Some((pick(rng, &[0u8, 0, 1, 1, 2, 3]), pick(rng, &[0, 1, 1, 1, 2, 3, 4, 4])));
             }
             Kind::Teams => {
                 a.app = "Microsoft Teams";
                 if action.ends_with("DLP Rule Matched") {
-                    a.dlp = Some((*pick(rng, &[0u8, 1, 2]), *pick(rng, &[1, 2, 4])));
+                    a.dlp = Some((pick(rng, &[0u8, 1, 2]), pick(rng, &[1, 2, 4])));
                 }
             }
         }
@@ -362,7 +362,7 @@ impl Sampler {
                 a.usb = Some(rng.gen_range(1..t.usbs.len().max(2)) as u8);
                 a.app = "explorer.exe";
                 if rng.gen_bool(0.3) {
-                    a.dlp = Some((domains::DLP_REMOVABLE as u8, *pick(rng, &[1, 2, 3, 4])));
+                    a.dlp = Some((domains::DLP_REMOVABLE as u8, pick(rng, &[1, 2, 3, 4])));
                 }
             }
             "Files collected and exfiltrated" => {
@@ -591,7 +591,7 @@ fn render_email(b: &mut RowBatch, c: &EventCols, t: &Tenant, file: Option<&FileI
     b.str(c.EmailSubject, subject);
     b.str(c.ObjectName, subject);
     b.str(c.ObjectType, "Email");
-    let mailbox_server = *pick(rng, &["DM6PR11MB4202", "BN8PR15MB2946", "SA1PR04MB8112", "CH3PR12MB7738"]);
+    let mailbox_server = pick(rng, &["DM6PR11MB4202", "BN8PR15MB2946", "SA1PR04MB8112", "CH3PR12MB7738"]);
     let msg: u64 = rng.r#gen();
     b.fmt(c.InternetMessageId, format_args!("<{mailbox_server}{msg:016X}@{mailbox_server}.namprd11.prod.outlook.com>"));
     b.fmt(c.ObjectId, format_args!("<{mailbox_server}{msg:016X}@{mailbox_server}.namprd11.prod.outlook.com>"));

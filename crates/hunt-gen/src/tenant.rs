@@ -96,8 +96,6 @@ pub(crate) struct FileItem {
     pub sits: Vec<(usize, i64, i64)>,
     /// `SensitiveInfoTypeInfo` value: array of JSON-encoded strings, or `[]`.
     pub sit_json: String,
-    /// SharePoint unique id (guid text).
-    pub file_id: String,
     /// `RiskyAIUsageAccessedResourceInfo` value referencing this file.
     pub ai_resource_json: String,
     /// `RiskyAIUsageSensitivityLabelsInfo` value for responses citing this file.
@@ -163,7 +161,7 @@ impl Tenant {
         let usbs = (0..40)
             .map(|i| {
                 let (manufacturer, model) =
-                    if i == 0 { domains::USB_MODELS[0] } else { *pick(&mut rng, domains::USB_MODELS) };
+                    if i == 0 { domains::USB_MODELS[0] } else { pick(&mut rng, domains::USB_MODELS) };
                 let serial = if i == 0 {
                     PLANTED_USB_SERIAL.to_string()
                 } else {
@@ -318,7 +316,7 @@ fn build_users(rng: &mut Rng, n: usize) -> Vec<User> {
         let ip = if rng.gen_bool(0.7) {
             pick(rng, domains::OFFICE_IPS).to_string()
         } else {
-            let first_octet = *pick(rng, &[24u8, 67, 73, 86, 92, 109, 174, 185]);
+            let first_octet = pick(rng, &[24u8, 67, 73, 86, 92, 109, 174, 185]);
             format!(
                 "{first_octet}.{}.{}.{}",
                 rng.gen_range(1..255),
@@ -417,9 +415,9 @@ fn random_sits(rng: &mut Rng, dept: usize, max: usize) -> Vec<(usize, i64, i64)>
     let k = rng.gen_range(1..=max.min(pool.len()).max(1));
     let mut out: Vec<(usize, i64, i64)> = Vec::with_capacity(k);
     for _ in 0..k {
-        let s = *pick(rng, pool);
+        let s = pick(rng, pool);
         if out.iter().all(|o| o.0 != s) {
-            let conf = *pick(rng, &[65i64, 75, 85, 85]);
+            let conf = pick(rng, &[65i64, 75, 85, 85]);
             out.push((s, conf, log_uniform(rng, 1, 60)));
         }
     }
@@ -473,7 +471,6 @@ pub(crate) fn make_file(
         size,
         label,
         sits,
-        file_id,
         ai_resource_json,
         ai_label_json,
     }
@@ -493,7 +490,7 @@ fn build_files(
     while files.len() < n {
         let d = dept_weights.pick(rng);
         let dept = &DEPARTMENTS[d];
-        let stem = if rng.gen_bool(0.75) { *pick(rng, dept.stems) } else { *pick(rng, domains::COMMON_STEMS) };
+        let stem = if rng.gen_bool(0.75) { pick(rng, dept.stems) } else { pick(rng, domains::COMMON_STEMS) };
         let (ext, _, lo, hi) = domains::EXTENSIONS[ext_weights.pick(rng)];
         let variant = pick(rng, domains::NAME_VARIANTS);
         let mut name = format!("{stem}{variant}.{ext}");
@@ -511,7 +508,7 @@ fn build_files(
         } else {
             Vec::new()
         };
-        let folder = *pick(rng, dept.folders);
+        let folder = pick(rng, dept.folders);
         let size = log_uniform(rng, lo, hi);
         let idx = files.len() as u32;
         if ext == "zip" {

@@ -103,21 +103,21 @@ impl Weighted {
 }
 
 /// Picks from a `(value, weight)` slice (linear scan; for short static lists).
-pub(crate) fn pick_weighted<'a, T>(rng: &mut Rng, items: &'a [(T, f64)]) -> &'a T {
+pub(crate) fn pick_weighted<T: Copy>(rng: &mut Rng, items: &[(T, f64)]) -> T {
     let total: f64 = items.iter().map(|(_, w)| w).sum();
     let mut x = rng.r#gen::<f64>() * total;
-    for (v, w) in items {
-        if x < *w {
+    for &(v, w) in items {
+        if x < w {
             return v;
         }
         x -= w;
     }
-    &items[items.len() - 1].0
+    items[items.len() - 1].0
 }
 
 /// Picks uniformly from a non-empty slice.
-pub(crate) fn pick<'a, T>(rng: &mut Rng, items: &'a [T]) -> &'a T {
-    &items[rng.gen_range(0..items.len())]
+pub(crate) fn pick<T: Copy>(rng: &mut Rng, items: &[T]) -> T {
+    items[rng.gen_range(0..items.len())]
 }
 
 /// Log-uniform integer in `[lo, hi]`.

@@ -110,9 +110,15 @@ fn binary<'a>(c: &Ctx, i: &'a str, min: u8) -> PResult<'a, Expr> {
     let (mut rest, mut lhs) = unary(c, i)?;
     // Each chained operator deepens the (left-leaning) tree by one level.
     let mut guards = Vec::new();
+    // After `x in (…)` or `x between (…)` nothing was absorbed on the right,
+    // so a tighter operator (`x in (1) + 2`) must not apply to the whole.
+    let mut max = u8::MAX;
     while let Some((op, prec, after)) = infix(rest) {
-        if prec < min {
+        if prec < min || prec > max {
             break;
+        }
+        if !matches!(op, Infix::Bin(_)) {
+            max = prec;
         }
         guards.push(c.grow(ws(rest))?);
         let (r, e) = apply_infix(c, lhs, op, prec, after)?;
@@ -487,6 +493,10 @@ mod tests {
         assert_eq!(sexp("-a.b * 2"), "(* (neg (. a b)) 2)");
         assert_eq!(sexp("a + b in (1, 2)"), "(in (+ a b) [1 2])");
         assert_eq!(sexp("x between (1 .. 2) and y"), "(and (between x 1 2) y)");
+        assert_eq!(sexp("x in (1) == true"), "(== (in x [1]) true)");
+        assert_eq!(sexp("(x in (1)) + 1"), "(+ [(in x [1])] 1)");
+        let e = parse_err("T | where x in (1) + 1");
+        assert_eq!((e.span.start, e.span.end), (19, 20));
     }
 
     #[test]

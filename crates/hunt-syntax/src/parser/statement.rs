@@ -95,25 +95,31 @@ fn let_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, LetValue> {
         let (r, p) = pipeline(c, i)?;
         return Ok((r, LetValue::Pipeline(p)));
     }
-    let first_err = match pipeline(c, i) {
+    // Try a pipeline first; keep it if it is tabular and ends the statement,
+    // otherwise prefer an expression that gets further (`let x = (a).b or c`).
+    let tabular = |p: &Pipeline| !p.ops.is_empty() || !matches!(p.source, Source::Table(_));
+    let (piped, first_err) = match pipeline(c, i) {
         Ok((r, p)) => {
-            if !p.ops.is_empty() || !matches!(p.source, Source::Table(_)) {
+            let next = ws(r);
+            if tabular(&p) && (next.is_empty() || next.starts_with(';')) {
                 return Ok((r, LetValue::Pipeline(p)));
             }
-            None
+            (Some((r, p)), None)
         }
-        Err(nom::Err::Error(e)) => Some(e),
+        Err(nom::Err::Error(e)) => (None, Some(e)),
         Err(other) => return Err(other),
     };
+    let piped = piped.filter(|(_, p)| tabular(p));
     match expr(c, i) {
-        Ok((r, e)) => Ok((r, LetValue::Expr(e))),
-        Err(nom::Err::Error(e)) => {
-            let e = match first_err {
-                Some(first) => nom::error::ParseError::or(first, e),
-                None => e,
-            };
-            Err(nom::Err::Error(e))
-        }
+        Ok((r, e)) => match piped {
+            Some((pr, p)) if pr.len() <= r.len() => Ok((pr, LetValue::Pipeline(p))),
+            _ => Ok((r, LetValue::Expr(e))),
+        },
+        Err(nom::Err::Error(e)) => match (piped, first_err) {
+            (Some((pr, p)), _) => Ok((pr, LetValue::Pipeline(p))),
+            (None, Some(first)) => Err(nom::Err::Error(nom::error::ParseError::or(first, e))),
+            (None, None) => Err(nom::Err::Error(e)),
+        },
         Err(other) => Err(other),
     }
 }
@@ -368,6 +374,8 @@ mod tests {
         assert!(matches!(let_value("let t = T | take 5"), LetValue::Pipeline(p) if p.ops.len() == 1));
         assert!(matches!(let_value("let t = (T | take 5)"), LetValue::Pipeline(_)));
         assert!(matches!(let_value("let t = (T)"), LetValue::Pipeline(_)));
+        assert!(matches!(let_value("let t = (T).x or y"), LetValue::Expr(_)));
+        assert!(matches!(let_value("let t = (T | take 1)"), LetValue::Pipeline(_)));
         assert!(matches!(let_value("let t = print 1"), LetValue::Pipeline(_)));
         assert!(matches!(let_value("let t = range x from 1 to 3 step 1"), LetValue::Pipeline(_)));
         assert!(matches!(let_value("let t = datatable(a:long) [1]"), LetValue::Pipeline(_)));
