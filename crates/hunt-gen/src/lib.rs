@@ -434,32 +434,76 @@ pub fn demo_dir_name() -> String {
 /// concurrent callers (threads or processes) never see a half-written dataset; when two
 /// race, the loser discards its copy and returns the winner's.
 pub fn demo_dir() -> Result<PathBuf, GenError> {
+    cached_dataset(&std::env::temp_dir(), &demo_dir_name(), &GenOptions::default())
+}
+
+/// Returns `root/name`, generating `opts` into it first if it does not exist (write to a
+/// unique sibling, then an atomic rename).
+fn cached_dataset(root: &Path, name: &str, opts: &GenOptions) -> Result<PathBuf, GenError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let root = std::env::temp_dir();
-    let dir = root.join(demo_dir_name());
+    let dir = root.join(name);
     if dir.is_dir() {
         return Ok(dir);
     }
+    std::fs::create_dir_all(root).map_err(|e| GenError::io(root, e))?;
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     let tmp = root.join(format!(
-        ".{}.tmp-{}-{}-{nanos}",
-        demo_dir_name(),
+        ".{name}.tmp-{}-{}-{nanos}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    let result = write_dataset(&GenOptions::default(), &tmp);
-    if let Err(e) = result {
+    if let Err(e) = write_dataset(opts, &tmp) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
     match std::fs::rename(&tmp, &dir) {
         Ok(()) => Ok(dir),
         Err(e) => {
+            // Another caller won the race: use its copy.
             let _ = std::fs::remove_dir_all(&tmp);
             if dir.is_dir() { Ok(dir) } else { Err(GenError::io(&dir, e)) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concurrent_cache_fill_is_atomic() {
+        let root = tempfile::tempdir().unwrap();
+        let opts = GenOptions { events: 2_000, ..GenOptions::default() };
+        let dirs: Vec<PathBuf> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..3).map(|_| s.spawn(|| cached_dataset(root.path(), "cache", &opts))).collect();
+            hs.into_iter().map(|h| h.join().unwrap().unwrap()).collect()
+        });
+        assert!(dirs.iter().all(|d| d == &root.path().join("cache")));
+        // Only the final directory remains; the losers' temporary copies are gone.
+        let names: Vec<String> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["cache".to_string()]);
+        for t in TABLES {
+            assert!(root.path().join("cache").join(t).join("part-00000.parquet").is_file());
+        }
+    }
+
+    #[test]
+    fn invalid_options() {
+        let out = tempfile::tempdir().unwrap();
+        let bad = GenOptions { max_rows_per_file: 0, ..GenOptions::default() };
+        assert!(matches!(write_dataset(&bad, out.path()), Err(GenError::InvalidOptions(_))));
+    }
+
+    #[test]
+    fn demo_now_is_window_end() {
+        let (_, end) = window_ticks(&GenOptions::default());
+        let now = DateTime::parse_from_rfc3339(DEMO_NOW).unwrap().with_timezone(&Utc);
+        assert_eq!(end, now.timestamp() * TICKS_PER_SEC);
     }
 }

@@ -71,22 +71,7 @@ pub(super) fn call(
             Arc::new(if func == Func::And { boolean::and_kleene(a, b)? } else { boolean::or_kleene(a, b)? })
         }
         Func::Not => Arc::new(boolean::not(as_bool(&arr(0, &args)?)?)?),
-        Func::Eq | Func::Ne | Func::Lt | Func::Le | Func::Gt | Func::Ge => {
-            let l = arr(0, &args)?;
-            let r: Box<dyn Datum> = match &args[1] {
-                Value::Scalar(s) => Box::new(scalar_datum(s)),
-                Value::Array(a) => Box::new(a.clone()),
-            };
-            let r = r.as_ref();
-            Arc::new(match func {
-                Func::Eq => cmp::eq(&l, r)?,
-                Func::Ne => cmp::neq(&l, r)?,
-                Func::Lt => cmp::lt(&l, r)?,
-                Func::Le => cmp::lt_eq(&l, r)?,
-                Func::Gt => cmp::gt(&l, r)?,
-                _ => cmp::gt_eq(&l, r)?,
-            })
-        }
+        Func::Eq | Func::Ne | Func::Lt | Func::Le | Func::Gt | Func::Ge => compare(func, &args, tys, n)?,
         Func::EqCi | Func::NeCi => {
             let m = string_match(&args, n, false, Match::Equal)?;
             negate_if(m, func == Func::NeCi)?
@@ -110,7 +95,9 @@ pub(super) fn call(
             }
         }
         Func::In { ci, negated } => {
+            // A null value is in no list, so `!in` keeps it (Kusto: `null !in (1, 2)` is true).
             let m = in_list(&args, tys, n, ci)?;
+            let m = if m.null_count() > 0 { arrow::compute::prep_null_mask_filter(&m) } else { m };
             negate_if(m, negated)?
         }
         Func::HasAny | Func::HasAll => {
@@ -184,19 +171,29 @@ pub(super) fn call(
             let (a, s) = (arr(0, &args)?, arr(1, &args)?);
             match out {
                 KqlType::Real => Arc::new(arith::bin_f64(&as_f64(&a)?, &as_f64(&s)?)),
+                // Kusto bins datetimes from 0001-01-01 (its tick epoch), not from 1970:
+                // 7-day bins start on Mondays.
+                KqlType::DateTime => from_i64(arith::bin_from(&as_i64(&a)?, &as_i64(&s)?, arith::KUSTO_EPOCH_NS), out)?,
                 _ => from_i64(arith::bin_i64(&as_i64(&a)?, &as_i64(&s)?), out)?,
             }
         }
         Func::Cast(to) => {
             let a = arr(0, &args)?;
             let opts = CastOptions { safe: true, ..Default::default() };
-            let src = if tys[0] == KqlType::String {
-                // Kusto's parse of numbers ignores surrounding spaces.
-                Arc::new(StringArray::from(sk::map_str(as_str(&a)?, |v| v.trim().to_string()))) as ArrayRef
+            if tys[0] == KqlType::String {
+                let s = as_str(&a)?;
+                match to {
+                    KqlType::Int => Arc::new(Int32Array::from(
+                        s.iter().map(|v| v.and_then(|v| parse_integer(v, true)).map(|x| x as i32)).collect::<Vec<_>>(),
+                    )),
+                    KqlType::Long => Arc::new(Int64Array::from(
+                        s.iter().map(|v| v.and_then(|v| parse_integer(v, false))).collect::<Vec<_>>(),
+                    )),
+                    _ => Arc::new(Float64Array::from(s.iter().map(|v| v.and_then(parse_real)).collect::<Vec<_>>())),
+                }
             } else {
-                a
-            };
-            cast_with_options(&src, &to.arrow_type(), &opts)?
+                cast_with_options(&a, &to.arrow_type(), &opts)?
+            }
         }
     };
     Ok(Value::Array(v))
@@ -368,4 +365,68 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
     }
     let _ = TimeUnit::Nanosecond;
     Ok(Arc::new(b.finish()))
+}
+
+/// Comparisons as Kusto does them: a null operand makes `==`, `<`, … false and `!=` true;
+/// a NaN compares unequal to everything (arrow's kernels order NaN as a value).
+fn compare(func: Func, args: &[Value], tys: &[KqlType], n: usize) -> Result<ArrayRef> {
+    let l = to_array(args[0].clone(), n)?;
+    let r = datum(&args[1]);
+    let r = r.as_ref();
+    let ne = func == Func::Ne;
+    let raw = match func {
+        Func::Eq | Func::Ne => cmp::eq(&l, r)?,
+        Func::Lt => cmp::lt(&l, r)?,
+        Func::Le => cmp::lt_eq(&l, r)?,
+        Func::Gt => cmp::gt(&l, r)?,
+        _ => cmp::gt_eq(&l, r)?,
+    };
+    // (`prep_null_mask_filter` requires a null buffer, so only call it when there are nulls.)
+    let mut b = if raw.null_count() > 0 { arrow::compute::prep_null_mask_filter(&raw) } else { raw };
+    if tys[0] == KqlType::Real {
+        let rr = to_array(args[1].clone(), n)?;
+        let (x, y) = (as_f64(&l)?, as_f64(&rr)?);
+        let nan: BooleanArray =
+            x.iter().zip(y.iter()).map(|(a, b)| Some(a.is_some_and(f64::is_nan) || b.is_some_and(f64::is_nan))).collect();
+        b = boolean::and(&b, &boolean::not(&nan)?)?;
+    }
+    Ok(Arc::new(if ne { boolean::not(&b)? } else { b }))
+}
+
+/// Kusto's string → integer parse: surrounding spaces ignored, a leading `+`, and hex
+/// `0x…` (read as unsigned bits, so `0xFFFFFFFFFFFFFFFF` is -1); anything else is null.
+fn parse_integer(s: &str, int32: bool) -> Option<i64> {
+    let t = s.trim();
+    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return if int32 {
+            u32::from_str_radix(hex, 16).ok().map(|v| v as i32 as i64)
+        } else {
+            u64::from_str_radix(hex, 16).ok().map(|v| v as i64)
+        };
+    }
+    let v: i64 = t.strip_prefix('+').unwrap_or(t).parse().ok()?;
+    if int32 && i32::try_from(v).is_err() {
+        return None;
+    }
+    Some(v)
+}
+
+/// Kusto's string → real parse: `nan`, `inf`, `-inf`, `Infinity` forms, decimal and exponent.
+fn parse_real(s: &str) -> Option<f64> {
+    let t = s.trim();
+    // Exactly these spellings (the oracle shows `Inf` and `-inf` accepted, `INF` refused).
+    match t {
+        "inf" | "+inf" | "Inf" | "+Inf" => return Some(f64::INFINITY),
+        "-inf" | "-Inf" => return Some(f64::NEG_INFINITY),
+        _ => {}
+    }
+    let lower = t.to_ascii_lowercase();
+    match lower.as_str() {
+        "nan" => Some(f64::NAN),
+        "infinity" | "+infinity" => Some(f64::INFINITY),
+        "-infinity" => Some(f64::NEG_INFINITY),
+        // Rust also accepts `INF`, `inf` in other cases; Kusto does not.
+        l if l.contains("inf") || l.contains("nan") => None,
+        _ => t.parse().ok(),
+    }
 }

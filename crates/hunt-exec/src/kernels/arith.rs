@@ -35,6 +35,21 @@ pub fn bin_i64(a: &Int64Array, size: &Int64Array) -> Int64Array {
     }).collect()
 }
 
+/// Nanoseconds from 0001-01-01 to 1970-01-01: Kusto counts datetime ticks from year 1.
+pub const KUSTO_EPOCH_NS: i128 = 62_135_596_800 * 1_000_000_000;
+
+/// `bin` measured from an origin `origin` nanoseconds before the Unix epoch.
+pub fn bin_from(a: &Int64Array, size: &Int64Array, origin: i128) -> Int64Array {
+    a.iter().zip(size.iter()).map(|(x, s)| match (x, s) {
+        (Some(x), Some(s)) if s > 0 => {
+            let shifted = x as i128 + origin;
+            let b = shifted.div_euclid(s as i128) * s as i128 - origin;
+            i64::try_from(b).ok()
+        }
+        _ => None,
+    }).collect()
+}
+
 /// `bin(x, size)` over reals.
 pub fn bin_f64(a: &Float64Array, size: &Float64Array) -> Float64Array {
     a.iter().zip(size.iter()).map(|(x, s)| match (x, s) {

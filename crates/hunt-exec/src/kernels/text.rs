@@ -43,11 +43,12 @@ pub fn timespan_to_string(ns: i64) -> String {
     out
 }
 
-/// A real as Kusto prints it: shortest round-trip digits, `NaN`, `Infinity`, `-Infinity`.
+/// A real as `tostring()` gives it: shortest round-trip digits with `.0` on whole numbers
+/// (`tostring(1.0)` is `1.0` in Kusto), `NaN`, `Infinity`, `-Infinity`.
 ///
 /// ```
 /// use hunt_exec::kernels::text::real_to_string;
-/// assert_eq!(real_to_string(15.0), "15");
+/// assert_eq!(real_to_string(15.0), "15.0");
 /// assert_eq!(real_to_string(2.5), "2.5");
 /// assert_eq!(real_to_string(f64::NEG_INFINITY), "-Infinity");
 /// ```
@@ -57,7 +58,8 @@ pub fn real_to_string(v: f64) -> String {
     } else if v.is_infinite() {
         if v > 0.0 { "Infinity".into() } else { "-Infinity".into() }
     } else {
-        format!("{v}")
+        let s = format!("{v}");
+        if s.contains(['.', 'e']) || v.abs() >= 1e15 { s } else { format!("{s}.0") }
     }
 }
 

@@ -91,6 +91,22 @@ pub(crate) fn bind_call(
             if a[0].ty != Bool {
                 return Err(PlanError::ty(args[0].span, format!("`not` needs a bool, got {}", a[0].ty)));
             }
+            // `not(a < b)` is `a >= b`: Kusto negates comparisons this way, so a null operand
+            // stays false under `not` (its oracle drops `not(x > 0)` rows where x is null).
+            if let Some(ExprKind::Call(f, inner)) = a.first().map(|x| &x.kind) {
+                let flipped = match f {
+                    Func::Eq => Some(Func::Ne),
+                    Func::Ne => Some(Func::Eq),
+                    Func::Lt => Some(Func::Ge),
+                    Func::Le => Some(Func::Gt),
+                    Func::Gt => Some(Func::Le),
+                    Func::Ge => Some(Func::Lt),
+                    _ => None,
+                };
+                if let Some(g) = flipped {
+                    return Ok(Expr::call(g, inner.clone(), Bool, span));
+                }
+            }
             Ok(Expr::call(Func::Not, a, Bool, span))
         }
         "tostring" => {

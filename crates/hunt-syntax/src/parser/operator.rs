@@ -244,7 +244,7 @@ fn distinct_op<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
 
 /// `join [params] Right on …` / `lookup …`
 fn join_op<'a>(c: &Ctx, name: &str, i: &'a str) -> PResult<'a, OperatorKind> {
-    let (r, params) = params(c, i, |_| true)?;
+    let (r, params) = params(c, i, |_, _| true)?;
     let (r, right) = table_operand(c, r)?;
     let (r, _) = kw(r, "on")?;
     let (r, conds) = comma_list(c, r, expr)?;
@@ -283,7 +283,7 @@ fn as_op<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
 /// `hint.strategy=shuffle` only tune execution; the AST has no place for them,
 /// so they are accepted and dropped.
 fn summarize<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
-    let (i, _hints) = params(c, i, |n| n.starts_with("hint."))?;
+    let (i, _hints) = params(c, i, |n, _| n.starts_with("hint."))?;
     let (r, aggs) = if peek_kw(i, "by").is_some() {
         (i, Vec::new())
     } else {
@@ -336,7 +336,13 @@ fn sort_key<'a>(c: &Ctx, i: &'a str) -> PResult<'a, SortKey> {
 
 /// `[params] [Name =] expr [to typeof(T)], … [limit N]` after `mv-expand`.
 fn mv_expand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
-    let (r, params) = params(c, i, |n| matches!(n, "bagexpansion" | "with_itemindex" | "kind"))?;
+    // `kind=bag|array` is a parameter, but `kind = 0` expands a column named `kind`.
+    let is_param = |n: &str, v: &Expr| match n {
+        "bagexpansion" | "with_itemindex" => true,
+        "kind" => matches!(&v.kind, ExprKind::Ident(id) if id.name == "bag" || id.name == "array"),
+        _ => false,
+    };
+    let (r, params) = params(c, i, is_param)?;
     let item = |c: &Ctx, i: &'a str| -> PResult<'a, (NamedExpr, Option<Ident>)> {
         let (r, ne) = named_expr(c, i)?;
         match peek_kw(r, "to") {

@@ -253,21 +253,23 @@ fn range<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
     Ok((r, Source::Range { name, from, to, step, span: Span::default() }))
 }
 
-/// `name=value` parameters accepted by `accept`, such as `kind=inner` or
-/// `hint.strategy=shuffle`.
+/// `name=value` parameters accepted by `accept(name, value)`, such as
+/// `kind=inner` or `hint.strategy=shuffle`. Parsing stops at the first
+/// `name=value` that `accept` rejects, which is then read as something else
+/// (`mv-expand kind = 0` is an expanded column named `kind`).
 pub(crate) fn params<'a>(
     c: &Ctx,
     i: &'a str,
-    accept: impl Fn(&str) -> bool,
+    accept: impl Fn(&str, &Expr) -> bool,
 ) -> PResult<'a, Vec<(Ident, Expr)>> {
     let mut out = Vec::new();
     let mut rest = i;
     loop {
         if let Ok((r, name)) = dotted_name(c, rest)
-            && accept(&name.name)
             && let Some(r) = peek_assign(r)
+            && let Ok((r, value)) = param_value(c, r)
+            && accept(&name.name, &value)
         {
-            let (r, value) = cut_err(param_value(c, r))?;
             out.push((name, value));
             rest = r;
             continue;
@@ -303,7 +305,7 @@ pub(crate) fn union_body<'a>(
     c: &Ctx,
     i: &'a str,
 ) -> PResult<'a, (Vec<(Ident, Expr)>, Vec<Pipeline>)> {
-    let (r, params) = params(c, i, |_| true)?;
+    let (r, params) = params(c, i, |_, _| true)?;
     let (r, tables) = comma_list(c, r, union_operand)?;
     Ok((r, (params, tables)))
 }

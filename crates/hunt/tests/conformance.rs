@@ -1,0 +1,147 @@
+//! Conformance against real-Kusto answers in `../shared/conformance/kusto-oracle`.
+//!
+//! Prints the score per family. It fails when a query that Kusto answers *runs* in hunt
+//! but gives a different answer (hunt must refuse what it cannot do exactly), or when a
+//! query Kusto rejects runs in hunt without error. The full runner with a ratchet and the
+//! msdocs and parse-only corpora is the fidelity issue's work.
+
+use hunt::format::cell_text;
+use hunt::{Engine, KqlType};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn oracle_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/kusto-oracle/cases.jsonl")
+}
+
+fn type_class(t: KqlType) -> &'static str {
+    match t {
+        KqlType::Int | KqlType::Long => "Int",
+        KqlType::Real => "Real",
+        KqlType::String => "String",
+        KqlType::Bool => "Bool",
+        KqlType::DateTime => "DateTime",
+        KqlType::TimeSpan => "TimeSpan",
+        KqlType::Guid => "Guid",
+        KqlType::Dynamic => "Dynamic",
+    }
+}
+
+/// A cell as the oracle writes it: strings quoted, bools `True`/`False`, null as `null`.
+fn oracle_cell(col: &arrow::array::ArrayRef, row: usize, ty: KqlType) -> String {
+    use arrow::array::Array;
+    if col.is_null(row) {
+        return "null".into();
+    }
+    let text = cell_text(col, row, ty);
+    match ty {
+        KqlType::String | KqlType::Guid => format!("'{text}'"),
+        KqlType::Bool => if text == "true" { "True".into() } else { "False".into() },
+        KqlType::Dynamic => match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => serde_json::to_string_pretty(&v).unwrap_or(text),
+            Err(_) => text,
+        },
+        _ => text,
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    pass: usize,
+    refused: usize,
+    wrong: usize,
+    total: usize,
+}
+
+#[test]
+fn kusto_oracle() {
+    let Ok(text) = std::fs::read_to_string(oracle_path()) else {
+        eprintln!("kusto-oracle corpus not found; skipped");
+        return;
+    };
+    let mut engine = Engine::new();
+    engine.set_now(1_748_736_000_000_000_000);
+    let mut families: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    for line in text.lines() {
+        let Ok(case) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if case["nondeterministic"].as_bool() == Some(true) {
+            continue;
+        }
+        let id = case["id"].as_str().unwrap_or("?").to_string();
+        let kql = case["kql"].as_str().unwrap_or("");
+        let fam = families.entry(case["family"].as_str().unwrap_or("?").to_string()).or_default();
+        fam.total += 1;
+        let got = std::panic::catch_unwind(|| engine.query(kql));
+        let Ok(got) = got else {
+            wrong.push(format!("{id}: PANIC\n  {kql}"));
+            fam.wrong += 1;
+            continue;
+        };
+        if !case["kusto_error"].is_null() {
+            match got {
+                Err(_) => fam.pass += 1,
+                Ok(_) => {
+                    fam.wrong += 1;
+                    wrong.push(format!("{id}: Kusto rejects this, hunt ran it\n  {kql}"));
+                }
+            }
+            continue;
+        }
+        let Ok(r) = got else {
+            fam.refused += 1;
+            continue;
+        };
+        let cols: Vec<String> =
+            r.schema.fields.iter().map(|f| format!("{}:{}", f.name, type_class(f.ty))).collect();
+        let want_cols: Vec<String> =
+            case["columns"].as_array().map(|a| a.iter().filter_map(|c| c.as_str().map(String::from)).collect()).unwrap_or_default();
+        let mut rows = Vec::new();
+        for b in &r.batches {
+            for i in 0..b.num_rows() {
+                let cells: Vec<String> =
+                    r.schema.fields.iter().enumerate().map(|(c, f)| oracle_cell(b.column(c), i, f.ty)).collect();
+                rows.push(format!("({})", cells.join(", ")));
+            }
+        }
+        let want_rows: Vec<String> =
+            case["rows_sample"].as_array().map(|a| a.iter().filter_map(|c| c.as_str().map(String::from)).collect()).unwrap_or_default();
+        let sorted = kql.contains("sort ") || kql.contains("order ") || kql.contains("top ");
+        let complete = case["rows_complete"].as_bool() == Some(true);
+        let rows_ok = if complete && !sorted {
+            let (mut a, mut b) = (rows.clone(), want_rows.clone());
+            a.sort();
+            b.sort();
+            a == b
+        } else if sorted || rows.len() <= want_rows.len() {
+            rows.iter().take(want_rows.len()).eq(want_rows.iter())
+        } else {
+            want_rows.iter().all(|w| rows.contains(w))
+        };
+        let count_ok = case["row_count"].as_u64() == Some(rows.len() as u64);
+        if cols == want_cols && count_ok && rows_ok {
+            fam.pass += 1;
+        } else {
+            fam.wrong += 1;
+            wrong.push(format!(
+                "{id}: ran but differs\n  {kql}\n  want {want_cols:?} {} rows {want_rows:?}\n  got  {cols:?} {} rows {:?}",
+                case["row_count"],
+                rows.len(),
+                rows.iter().take(8).collect::<Vec<_>>()
+            ));
+        }
+    }
+    let (mut p, mut t, mut w) = (0, 0, 0);
+    for (name, f) in &families {
+        eprintln!("{name:28} {:4}/{:4} pass, {:4} refused, {:3} differ", f.pass, f.total, f.refused, f.wrong);
+        p += f.pass;
+        t += f.total;
+        w += f.wrong;
+    }
+    eprintln!("kusto-oracle: {p}/{t} pass ({:.1}%), {w} ran but differ", 100.0 * p as f64 / t.max(1) as f64);
+    if std::env::var("HUNT_CONFORMANCE_VERBOSE").is_ok() {
+        for x in &wrong {
+            eprintln!("{x}");
+        }
+    }
+}
