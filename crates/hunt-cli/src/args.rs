@@ -45,6 +45,10 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
+    /// Print the query's logical and physical plans instead of running it.
+    #[arg(long)]
+    pub explain: bool,
+
     /// Read the query from FILE (`-` for standard input).
     #[arg(
         short = 'f',
@@ -75,7 +79,7 @@ pub enum Command {
 pub struct GenArgs {
     /// Number of events to generate.
     #[arg(long, value_name = "N")]
-    pub events: u64,
+    pub events: usize,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -131,6 +135,8 @@ pub struct QueryConfig {
     pub threads: Option<usize>,
     /// The query text.
     pub query: String,
+    /// Print the plans instead of running the query.
+    pub explain: bool,
     /// Name of the query's source for error reports: `query`, the file path, or `<stdin>`.
     pub source_name: String,
 }
@@ -180,6 +186,7 @@ impl Args {
             format: self.format,
             now_ns,
             threads: self.threads.map(usize::from),
+            explain: self.explain,
             query,
             source_name,
         }))

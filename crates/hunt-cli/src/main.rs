@@ -64,6 +64,14 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
     let (dir, demo) = match &config.data {
         DataSource::Dir(dir) => (dir.clone(), false),
         DataSource::Demo => {
+            // The first use generates ~100k events, which takes a moment: say so.
+            let cache = std::env::temp_dir().join(hunt_gen::demo_dir_name());
+            if !cache.is_dir() {
+                render::eprint(&format!(
+                    "note: generating the built-in demo dataset in {} (first use only)\n",
+                    cache.display()
+                ));
+            }
             let dir = hunt_gen::demo_dir()
                 .map_err(|e| anyhow!("cannot prepare the built-in demo dataset: {e}"))?;
             (dir, true)
@@ -111,24 +119,37 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
         // TODO(lead): engine.set_threads(threads) once the engine exposes it.
         let _ = threads;
     }
-    // TODO(lead): a `hunt explain QUERY` subcommand calling engine.explain(&query) once it exists.
+
+    let query_error = |err: hunt::Error| {
+        let diag = err.diagnostic();
+        render::eprint(&render::render_diagnostic(
+            &diag,
+            &config.source_name,
+            &config.query,
+            color,
+        ));
+        ExitCode::from(EXIT_ERROR)
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+
+    if config.explain {
+        let plan = match engine.explain(&config.query) {
+            Ok(plan) => plan,
+            Err(err) => return Ok(query_error(err)),
+        };
+        writeln!(out, "{}", plan.trim_end())?;
+        out.flush()?;
+        return Ok(ExitCode::from(EXIT_ROWS));
+    }
 
     let result = match engine.query(&config.query) {
         Ok(result) => result,
-        Err(err) => {
-            let text = render::render_diagnostic(
-                &err.diagnostic(),
-                &config.source_name,
-                &config.query,
-                color,
-            );
-            render::eprint(&text);
-            return Ok(ExitCode::from(EXIT_ERROR));
-        }
+        Err(err) => return Ok(query_error(err)),
     };
-
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    for notice in &result.notices {
+        render::eprint(&format!("note: {notice}\n"));
+    }
     output::write_result(&mut out, &result, config.format)?;
     out.flush()?;
     Ok(ExitCode::from(if result.num_rows() > 0 {
@@ -140,14 +161,14 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
 
 fn run_gen(gen_args: &GenArgs) -> anyhow::Result<ExitCode> {
     let mut opts = hunt_gen::GenOptions {
-        events: gen_args.events as _,
+        events: gen_args.events,
         ..Default::default()
     };
     if let Some(seed) = gen_args.seed {
-        opts.seed = seed as _;
+        opts.seed = seed;
     }
     if let Some(days) = gen_args.days {
-        opts.days = days as _;
+        opts.days = days;
     }
     let report = hunt_gen::write_dataset(&opts, &gen_args.out).map_err(|e| {
         anyhow!(
@@ -177,30 +198,4 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
-}
-
-// TEMPORARY SHIM (remove when hunt_gen lands)
-mod hunt_gen {
-    #![allow(missing_docs, dead_code)]
-    pub const DEMO_NOW: &str = "2025-06-01T10:00:00Z";
-    pub fn demo_dir() -> Result<std::path::PathBuf, String> {
-        Err("no demo".into())
-    }
-    #[derive(Default)]
-    pub struct GenOptions {
-        pub events: usize,
-        pub seed: u64,
-        pub days: u32,
-    }
-    pub struct TableReport {
-        pub name: String,
-        pub rows: u64,
-        pub files: usize,
-    }
-    pub struct GenReport {
-        pub tables: Vec<TableReport>,
-    }
-    pub fn write_dataset(_: &GenOptions, _: &std::path::Path) -> Result<GenReport, String> {
-        Err("x".into())
-    }
 }

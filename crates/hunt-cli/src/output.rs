@@ -149,6 +149,7 @@ mod tests {
         QueryResult {
             schema,
             batches: vec![batch.slice(0, 1), batch.slice(1, 1)],
+            notices: vec![],
         }
     }
 
@@ -219,6 +220,7 @@ alice,2,2025-06-01T10:00:00.0000000Z,2.5,\"{\"\"a\"\":[1,2]}\",00:01:30
         let empty = QueryResult {
             schema: r.schema.clone(),
             batches: vec![],
+            notices: vec![],
         };
         let mut out = Vec::new();
         write_result(&mut out, &empty, Format::Csv).unwrap();

@@ -205,17 +205,13 @@ fn assert_underlined(stderr: &str, needle: &str) {
         .position(|w| w == needle_chars.as_slice())
         .unwrap();
     let under: Vec<char> = lines.get(src + 1).copied().unwrap_or("").chars().collect();
-    let marks: String = (0..under.len())
-        .filter(|&i| matches!(under[i], '─' | '┬' | '^'))
-        .map(|i| under[i])
-        .collect();
-    let expected_cols: Vec<usize> = (col..col + needle_chars.len()).collect();
     let marked_cols: Vec<usize> = (0..under.len())
         .filter(|&i| matches!(under[i], '─' | '┬' | '^'))
         .collect();
+    let expected_cols: Vec<usize> = (col..col + needle_chars.len()).collect();
     assert_eq!(
         marked_cols, expected_cols,
-        "underline `{marks}` not under `{needle}` in:\n{stderr}"
+        "underline not under `{needle}` in:\n{stderr}"
     );
 }
 
@@ -378,6 +374,27 @@ fn now_fixes_ago() {
 }
 
 #[test]
+fn explain_prints_the_plan_without_running() {
+    let out = Fixture::new().run(&["--explain", QUERY]);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(out.stdout.contains("Scan"), "{out:?}");
+    assert!(!out.stdout.contains("carol"), "{out:?}");
+}
+
+#[test]
+fn engine_notices_go_to_stderr() {
+    // `render` draws nothing in hunt; the engine reports that it ignored it.
+    let out = Fixture::new().run(&[
+        "--format",
+        "csv",
+        "T | project N | where N == 5 | render table",
+    ]);
+    assert_eq!(out.stdout, "N\n5\n", "{out:?}");
+    assert!(out.stderr.starts_with("note: "), "{out:?}");
+    assert_eq!(out.code, Some(0), "{out:?}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let fx = Fixture::new();
     for args in [
@@ -422,9 +439,8 @@ fn gen_writes_a_queryable_dataset() {
     assert!(out.stdout.starts_with("Count\n"), "{out:?}");
 }
 
-/// Needs `print` and `dynamic(...)` literals, which the engine's first slice may not have.
+/// Uses `print` and a `dynamic(...)` literal (no fixture table has a dynamic column).
 #[test]
-#[ignore = "needs `print` and dynamic literals in the engine"]
 fn json_dynamic_is_a_json_value_not_a_string() {
     let out = Fixture::new().run(&["--format", "json", r#"print d = dynamic({"a":[1,2]})"#]);
     assert_eq!(
