@@ -12,5 +12,5 @@ pub mod physical_plan;
 pub mod scan;
 
 pub use error::{ExecError, Result};
-pub use physical_plan::{collect, create_physical_plan, display, ExecutionPlan};
-pub use scan::{discover, TableSet};
+pub use physical_plan::{ExecutionPlan, collect, create_physical_plan, display};
+pub use scan::{TableSet, discover};

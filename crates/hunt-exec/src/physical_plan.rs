@@ -6,11 +6,13 @@
 //! state, not by the data scanned.
 
 use crate::error::{ExecError, Result};
-use crate::operators::{AggregateExec, FilterExec, LimitExec, ProjectionExec, SortExec, ValuesExec};
+use crate::operators::{
+    AggregateExec, FilterExec, LimitExec, ProjectionExec, SortExec, ValuesExec,
+};
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
-use hunt_plan::types::Schema;
 use hunt_plan::LogicalPlan;
+use hunt_plan::types::Schema;
 use std::sync::Arc;
 
 /// A stream of batches pulled one at a time.
@@ -32,40 +34,72 @@ pub trait ExecutionPlan: Send + Sync + std::fmt::Debug {
 pub const BATCH_SIZE: usize = 8192;
 
 /// Builds the operator tree for a logical plan.
-pub fn create_physical_plan(plan: &LogicalPlan, tables: &TableSet) -> Result<Arc<dyn ExecutionPlan>> {
+pub fn create_physical_plan(
+    plan: &LogicalPlan,
+    tables: &TableSet,
+) -> Result<Arc<dyn ExecutionPlan>> {
     Ok(match plan {
-        LogicalPlan::Scan { table, projection, .. } => {
-            let t = tables
-                .get(table)
-                .ok_or_else(|| ExecError::Internal(format!("table `{table}` planned but not registered")))?;
-            Arc::new(ParquetScanExec::try_new(t.clone(), projection.clone(), plan.schema())?)
+        LogicalPlan::Scan {
+            table, projection, ..
+        } => {
+            let t = tables.get(table).ok_or_else(|| {
+                ExecError::Internal(format!("table `{table}` planned but not registered"))
+            })?;
+            Arc::new(ParquetScanExec::try_new(
+                t.clone(),
+                projection.clone(),
+                plan.schema(),
+            )?)
         }
-        LogicalPlan::Values { schema, rows } => Arc::new(ValuesExec::try_new(schema.clone(), rows)?),
-        LogicalPlan::Filter { input, predicate } => {
-            Arc::new(FilterExec::try_new(create_physical_plan(input, tables)?, predicate)?)
+        LogicalPlan::Values { schema, rows } => {
+            Arc::new(ValuesExec::try_new(schema.clone(), rows)?)
         }
-        LogicalPlan::Projection { input, exprs } => {
-            Arc::new(ProjectionExec::try_new(create_physical_plan(input, tables)?, exprs, plan.schema())?)
+        LogicalPlan::Filter { input, predicate } => Arc::new(FilterExec::try_new(
+            create_physical_plan(input, tables)?,
+            predicate,
+        )?),
+        LogicalPlan::Projection { input, exprs } => Arc::new(ProjectionExec::try_new(
+            create_physical_plan(input, tables)?,
+            exprs,
+            plan.schema(),
+        )?),
+        LogicalPlan::Aggregate {
+            input,
+            group_by,
+            aggs,
+        } => Arc::new(AggregateExec::try_new(
+            create_physical_plan(input, tables)?,
+            group_by,
+            aggs,
+            plan.schema(),
+        )?),
+        LogicalPlan::Sort { input, keys, fetch } => Arc::new(SortExec::try_new(
+            create_physical_plan(input, tables)?,
+            keys,
+            *fetch,
+        )?),
+        LogicalPlan::Limit { input, fetch } => {
+            Arc::new(LimitExec::new(create_physical_plan(input, tables)?, *fetch))
         }
-        LogicalPlan::Aggregate { input, group_by, aggs } => {
-            Arc::new(AggregateExec::try_new(create_physical_plan(input, tables)?, group_by, aggs, plan.schema())?)
-        }
-        LogicalPlan::Sort { input, keys, fetch } => {
-            Arc::new(SortExec::try_new(create_physical_plan(input, tables)?, keys, *fetch)?)
-        }
-        LogicalPlan::Limit { input, fetch } => Arc::new(LimitExec::new(create_physical_plan(input, tables)?, *fetch)),
     })
 }
 
 /// Runs a plan to completion.
 pub fn collect(plan: &Arc<dyn ExecutionPlan>) -> Result<Vec<RecordBatch>> {
-    plan.execute()?.filter(|b| !matches!(b, Ok(b) if b.num_rows() == 0)).collect()
+    plan.execute()?
+        .filter(|b| !matches!(b, Ok(b) if b.num_rows() == 0))
+        .collect()
 }
 
 /// EXPLAIN text of the physical plan.
 pub fn display(plan: &Arc<dyn ExecutionPlan>) -> String {
     fn go(p: &Arc<dyn ExecutionPlan>, depth: usize, out: &mut String) {
-        out.push_str(&format!("{:02}){}{}\n", depth + 1, "--".repeat(depth), p.describe()));
+        out.push_str(&format!(
+            "{:02}){}{}\n",
+            depth + 1,
+            "--".repeat(depth),
+            p.describe()
+        ));
         for c in p.children() {
             go(c, depth + 1, out);
         }

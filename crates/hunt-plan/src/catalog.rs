@@ -18,12 +18,17 @@ pub trait Catalog {
 const BUILTIN_JSON: &str = include_str!("builtin_schemas.json");
 
 /// Names of the tables with built-in schemas.
-pub const BUILTIN_TABLES: [&str; 4] =
-    ["DataSecurityEvents", "DataSecurityBehaviors", "AlertInfo", "AlertEvidence"];
+pub const BUILTIN_TABLES: [&str; 4] = [
+    "DataSecurityEvents",
+    "DataSecurityBehaviors",
+    "AlertInfo",
+    "AlertEvidence",
+];
 
 /// The documented schema of a built-in table, or `None` for other names.
 pub fn builtin_schema(table: &str) -> Option<Schema> {
-    let all: serde_json::Map<String, serde_json::Value> = serde_json::from_str(BUILTIN_JSON).ok()?;
+    let all: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(BUILTIN_JSON).ok()?;
     let cols = all.get(table)?.as_array()?;
     let fields = cols
         .iter()
@@ -67,7 +72,10 @@ impl MemoryCatalog {
 
 impl Catalog for MemoryCatalog {
     fn table(&self, name: &str) -> Option<Schema> {
-        self.tables.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone())
+        self.tables
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s.clone())
     }
     fn table_names(&self) -> Vec<String> {
         self.tables.iter().map(|(n, _)| n.clone()).collect()
@@ -81,19 +89,36 @@ mod tests {
     #[test]
     fn builtin_tables_have_documented_columns() {
         let dse = builtin_schema("DataSecurityEvents").expect("builtin");
-        assert_eq!(dse.fields[dse.index_of("Timestamp").expect("ts")].ty, KqlType::DateTime);
-        assert_eq!(dse.fields[dse.index_of("ObjectSize").expect("size")].ty, KqlType::Int);
-        assert_eq!(dse.fields[dse.index_of("AadDeviceId").expect("guid")].ty, KqlType::Guid);
+        assert_eq!(
+            dse.fields[dse.index_of("Timestamp").expect("ts")].ty,
+            KqlType::DateTime
+        );
+        assert_eq!(
+            dse.fields[dse.index_of("ObjectSize").expect("size")].ty,
+            KqlType::Int
+        );
+        assert_eq!(
+            dse.fields[dse.index_of("AadDeviceId").expect("guid")].ty,
+            KqlType::Guid
+        );
         assert!(dse.index_of("FileName").is_some());
         let ae = builtin_schema("AlertEvidence").expect("builtin");
-        assert_eq!(ae.fields[ae.index_of("FileSize").expect("size")].ty, KqlType::Long);
+        assert_eq!(
+            ae.fields[ae.index_of("FileSize").expect("size")].ty,
+            KqlType::Long
+        );
     }
 
     /// The compiled-in list must follow `shared/schemas/tables.json` when it is present.
     #[test]
     fn builtin_schemas_follow_shared_tables_json() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/schemas/tables.json");
-        let Ok(text) = std::fs::read_to_string(path) else { return };
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/schemas/tables.json"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return;
+        };
         let shared: serde_json::Value = serde_json::from_str(&text).expect("valid json");
         for t in BUILTIN_TABLES {
             let ours = builtin_schema(t).expect("builtin");
@@ -101,7 +126,9 @@ mod tests {
             for c in cols {
                 let name = c["name"].as_str().expect("name");
                 let ty = KqlType::from_name(c["type"].as_str().expect("type")).expect("known type");
-                let i = ours.index_of(name).unwrap_or_else(|| panic!("{t}.{name} missing"));
+                let i = ours
+                    .index_of(name)
+                    .unwrap_or_else(|| panic!("{t}.{name} missing"));
                 assert_eq!(ours.fields[i].ty, ty, "{t}.{name}");
             }
         }

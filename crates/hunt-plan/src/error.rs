@@ -38,7 +38,13 @@ pub struct PlanError {
 impl PlanError {
     /// A new error without label or help.
     pub fn new(kind: PlanErrorKind, span: Span, message: impl Into<String>) -> PlanError {
-        PlanError { kind, span, message: message.into(), label: None, help: None }
+        PlanError {
+            kind,
+            span,
+            message: message.into(),
+            label: None,
+            help: None,
+        }
     }
     /// Adds the label shown under the span.
     pub fn with_label(mut self, label: impl Into<String>) -> PlanError {
@@ -52,8 +58,12 @@ impl PlanError {
     }
     /// `unsupported` error naming the construct.
     pub fn unsupported(span: Span, what: impl std::fmt::Display) -> PlanError {
-        PlanError::new(PlanErrorKind::Unsupported, span, format!("{what} is not supported by hunt yet"))
-            .with_label("not supported")
+        PlanError::new(
+            PlanErrorKind::Unsupported,
+            span,
+            format!("{what} is not supported by hunt yet"),
+        )
+        .with_label("not supported")
     }
     /// A type error.
     pub fn ty(span: Span, message: impl Into<String>) -> PlanError {

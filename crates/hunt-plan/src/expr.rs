@@ -1,8 +1,8 @@
 //! Resolved, typed expressions: what the planner makes of `ast::Expr`.
 
 use crate::types::KqlType;
-use hunt_syntax::ast::StrOp;
 use hunt_syntax::Span;
+use hunt_syntax::ast::StrOp;
 use std::fmt;
 
 /// A constant value of a KQL type.
@@ -48,7 +48,10 @@ impl Scalar {
     }
     /// True for a null of any type (a JSON null counts as a dynamic null).
     pub fn is_null(&self) -> bool {
-        matches!(self, Scalar::Null(_) | Scalar::Dynamic(serde_json::Value::Null))
+        matches!(
+            self,
+            Scalar::Null(_) | Scalar::Dynamic(serde_json::Value::Null)
+        )
     }
 }
 
@@ -173,7 +176,11 @@ impl Func {
         match self {
             Func::Str(op, neg) => format!("{}{}", if neg { "!" } else { "" }, op.keyword()),
             Func::In { ci, negated } => {
-                format!("{}in{}", if negated { "!" } else { "" }, if ci { "~" } else { "" })
+                format!(
+                    "{}in{}",
+                    if negated { "!" } else { "" },
+                    if ci { "~" } else { "" }
+                )
             }
             Func::Cast(t) => format!("to{t}"),
             other => format!("{other:?}").to_lowercase(),
@@ -184,15 +191,27 @@ impl Func {
 impl Expr {
     /// A column reference.
     pub fn column(name: impl Into<String>, ty: KqlType, span: Span) -> Expr {
-        Expr { kind: ExprKind::Column(name.into()), ty, span }
+        Expr {
+            kind: ExprKind::Column(name.into()),
+            ty,
+            span,
+        }
     }
     /// A literal.
     pub fn literal(value: Scalar, span: Span) -> Expr {
-        Expr { ty: value.ty(), kind: ExprKind::Literal(value), span }
+        Expr {
+            ty: value.ty(),
+            kind: ExprKind::Literal(value),
+            span,
+        }
     }
     /// A call.
     pub fn call(func: Func, args: Vec<Expr>, ty: KqlType, span: Span) -> Expr {
-        Expr { kind: ExprKind::Call(func, args), ty, span }
+        Expr {
+            kind: ExprKind::Call(func, args),
+            ty,
+            span,
+        }
     }
     /// Adds every column this expression reads to `out`.
     pub fn columns_into(&self, out: &mut Vec<String>) {

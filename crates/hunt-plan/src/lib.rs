@@ -15,4 +15,4 @@ pub use catalog::Catalog;
 pub use error::{PlanError, PlanErrorKind};
 pub use logical_plan::LogicalPlan;
 pub use optimizer::optimize;
-pub use planner::{plan, Planned};
+pub use planner::{Planned, plan};

@@ -85,10 +85,19 @@ impl LogicalPlan {
     /// The output columns of this node.
     pub fn schema(&self) -> Schema {
         match self {
-            LogicalPlan::Scan { table_schema, projection, .. } => match projection {
+            LogicalPlan::Scan {
+                table_schema,
+                projection,
+                ..
+            } => match projection {
                 None => table_schema.clone(),
                 Some(cols) => Schema::new(
-                    table_schema.fields.iter().filter(|f| cols.contains(&f.name)).cloned().collect(),
+                    table_schema
+                        .fields
+                        .iter()
+                        .filter(|f| cols.contains(&f.name))
+                        .cloned()
+                        .collect(),
                 ),
             },
             LogicalPlan::Values { schema, .. } => schema.clone(),
@@ -123,15 +132,20 @@ impl LogicalPlan {
     fn fmt_indent(&self, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Result {
         write!(f, "{:02}){}", depth + 1, "--".repeat(depth))?;
         match self {
-            LogicalPlan::Scan { table, projection, .. } => {
+            LogicalPlan::Scan {
+                table, projection, ..
+            } => {
                 write!(f, "Scan: {table}")?;
                 if let Some(p) = projection {
                     write!(f, " projection=[{}]", p.join(", "))?;
                 }
             }
-            LogicalPlan::Values { schema, rows } => {
-                write!(f, "Values: {} columns, {} rows", schema.fields.len(), rows.len())?
-            }
+            LogicalPlan::Values { schema, rows } => write!(
+                f,
+                "Values: {} columns, {} rows",
+                schema.fields.len(),
+                rows.len()
+            )?,
             LogicalPlan::Filter { predicate, .. } => write!(f, "Filter: {predicate}")?,
             LogicalPlan::Projection { exprs, .. } => {
                 let items: Vec<String> = exprs.iter().map(|(n, e)| format!("{n}={e}")).collect();
@@ -140,7 +154,12 @@ impl LogicalPlan {
             LogicalPlan::Aggregate { group_by, aggs, .. } => {
                 let g: Vec<String> = group_by.iter().map(|(n, e)| format!("{n}={e}")).collect();
                 let a: Vec<String> = aggs.iter().map(|(n, e)| format!("{n}={e}")).collect();
-                write!(f, "Aggregate: by=[{}] aggs=[{}]", g.join(", "), a.join(", "))?
+                write!(
+                    f,
+                    "Aggregate: by=[{}] aggs=[{}]",
+                    g.join(", "),
+                    a.join(", ")
+                )?
             }
             LogicalPlan::Sort { keys, fetch, .. } => {
                 let k: Vec<String> = keys

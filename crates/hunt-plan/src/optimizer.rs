@@ -13,27 +13,52 @@ pub fn optimize(plan: LogicalPlan) -> LogicalPlan {
 /// Rewrites `plan` knowing its parent reads only the columns in `needed`.
 fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
     match plan {
-        LogicalPlan::Scan { table, table_schema, .. } => {
-            let projection =
-                table_schema.fields.iter().filter(|f| needed.contains(&f.name)).map(|f| f.name.clone()).collect();
-            LogicalPlan::Scan { table, table_schema, projection: Some(projection) }
+        LogicalPlan::Scan {
+            table,
+            table_schema,
+            ..
+        } => {
+            let projection = table_schema
+                .fields
+                .iter()
+                .filter(|f| needed.contains(&f.name))
+                .map(|f| f.name.clone())
+                .collect();
+            LogicalPlan::Scan {
+                table,
+                table_schema,
+                projection: Some(projection),
+            }
         }
         v @ LogicalPlan::Values { .. } => v,
         LogicalPlan::Filter { input, predicate } => {
             let mut cols = needed;
             predicate.columns_into(&mut cols);
-            LogicalPlan::Filter { input: Box::new(push_projection(*input, cols)), predicate }
+            LogicalPlan::Filter {
+                input: Box::new(push_projection(*input, cols)),
+                predicate,
+            }
         }
         LogicalPlan::Projection { input, exprs } => {
             // Columns the parent does not read are dropped here too.
-            let exprs: Vec<_> = exprs.into_iter().filter(|(n, _)| needed.contains(n)).collect();
+            let exprs: Vec<_> = exprs
+                .into_iter()
+                .filter(|(n, _)| needed.contains(n))
+                .collect();
             let mut cols = Vec::new();
             for (_, e) in &exprs {
                 e.columns_into(&mut cols);
             }
-            LogicalPlan::Projection { input: Box::new(push_projection(*input, cols)), exprs }
+            LogicalPlan::Projection {
+                input: Box::new(push_projection(*input, cols)),
+                exprs,
+            }
         }
-        LogicalPlan::Aggregate { input, group_by, aggs } => {
+        LogicalPlan::Aggregate {
+            input,
+            group_by,
+            aggs,
+        } => {
             let mut cols = Vec::new();
             for (_, e) in &group_by {
                 e.columns_into(&mut cols);
@@ -41,15 +66,24 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
             for (_, a) in &aggs {
                 a.args.iter().for_each(|e| e.columns_into(&mut cols));
             }
-            LogicalPlan::Aggregate { input: Box::new(push_projection(*input, cols)), group_by, aggs }
+            LogicalPlan::Aggregate {
+                input: Box::new(push_projection(*input, cols)),
+                group_by,
+                aggs,
+            }
         }
         LogicalPlan::Sort { input, keys, fetch } => {
             let mut cols = needed;
             keys.iter().for_each(|k| k.expr.columns_into(&mut cols));
-            LogicalPlan::Sort { input: Box::new(push_projection(*input, cols)), keys, fetch }
+            LogicalPlan::Sort {
+                input: Box::new(push_projection(*input, cols)),
+                keys,
+                fetch,
+            }
         }
-        LogicalPlan::Limit { input, fetch } => {
-            LogicalPlan::Limit { input: Box::new(push_projection(*input, needed)), fetch }
-        }
+        LogicalPlan::Limit { input, fetch } => LogicalPlan::Limit {
+            input: Box::new(push_projection(*input, needed)),
+            fetch,
+        },
     }
 }

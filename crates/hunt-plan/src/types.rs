@@ -81,9 +81,11 @@ impl KqlType {
     pub fn from_arrow(dt: &DataType) -> Option<KqlType> {
         Some(match dt {
             DataType::Boolean => KqlType::Bool,
-            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::UInt8 | DataType::UInt16 => {
-                KqlType::Int
-            }
+            DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::UInt8
+            | DataType::UInt16 => KqlType::Int,
             DataType::Int64 | DataType::UInt32 => KqlType::Long,
             DataType::Float16 | DataType::Float32 | DataType::Float64 => KqlType::Real,
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => KqlType::String,
@@ -123,7 +125,10 @@ pub struct Field {
 impl Field {
     /// A new field.
     pub fn new(name: impl Into<String>, ty: KqlType) -> Field {
-        Field { name: name.into(), ty }
+        Field {
+            name: name.into(),
+            ty,
+        }
     }
 }
 

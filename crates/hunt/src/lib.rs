@@ -81,9 +81,9 @@ impl Error {
             },
             Error::Plan(e) => Diagnostic {
                 kind: match e.kind {
-                    PlanErrorKind::UnknownTable | PlanErrorKind::UnknownColumn | PlanErrorKind::UnknownFunction => {
-                        "unknown name"
-                    }
+                    PlanErrorKind::UnknownTable
+                    | PlanErrorKind::UnknownColumn
+                    | PlanErrorKind::UnknownFunction => "unknown name",
                     PlanErrorKind::Type => "type error",
                     PlanErrorKind::Unsupported => "not supported",
                     PlanErrorKind::Invalid => "error",
@@ -100,7 +100,13 @@ impl Error {
                 label: None,
                 help: None,
             },
-            Error::Exec(e) => Diagnostic { kind: "error", message: e.to_string(), span: None, label: None, help: None },
+            Error::Exec(e) => Diagnostic {
+                kind: "error",
+                message: e.to_string(),
+                span: None,
+                label: None,
+                help: None,
+            },
         }
     }
 }
@@ -121,7 +127,10 @@ impl Engine {
     /// An engine over every table in `dir`: each folder `DIR/<Table>/**/*.parquet` and each
     /// file `DIR/<Table>.parquet`, schemas read from the Parquet footers.
     pub fn open_dir(dir: impl AsRef<Path>) -> Result<Engine, Error> {
-        Ok(Engine { tables: hunt_exec::discover(dir.as_ref())?, now_ns: None })
+        Ok(Engine {
+            tables: hunt_exec::discover(dir.as_ref())?,
+            now_ns: None,
+        })
     }
 
     /// Registers (or replaces) table `name` made of `files`.
@@ -146,18 +155,28 @@ impl Engine {
         })
     }
 
-    fn physical(&self, kql: &str) -> Result<(std::sync::Arc<dyn hunt_exec::ExecutionPlan>, Vec<String>), Error> {
+    fn physical(
+        &self,
+        kql: &str,
+    ) -> Result<(std::sync::Arc<dyn hunt_exec::ExecutionPlan>, Vec<String>), Error> {
         let ast = hunt_syntax::parse(kql)?;
         let planned = hunt_plan::plan(&ast, &self.tables, self.now())?;
         let plan = hunt_plan::optimize(planned.plan);
-        Ok((hunt_exec::create_physical_plan(&plan, &self.tables)?, planned.notices))
+        Ok((
+            hunt_exec::create_physical_plan(&plan, &self.tables)?,
+            planned.notices,
+        ))
     }
 
     /// Runs a query and returns all its rows.
     pub fn query(&self, kql: &str) -> Result<QueryResult, Error> {
         let (plan, notices) = self.physical(kql)?;
         let batches = hunt_exec::collect(&plan)?;
-        Ok(QueryResult { schema: plan.schema().clone(), batches, notices })
+        Ok(QueryResult {
+            schema: plan.schema().clone(),
+            batches,
+            notices,
+        })
     }
 
     /// The logical and physical plans of a query, as text, without running it.
@@ -166,6 +185,9 @@ impl Engine {
         let planned = hunt_plan::plan(&ast, &self.tables, self.now())?;
         let plan = hunt_plan::optimize(planned.plan);
         let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
-        Ok(format!("logical plan:\n{plan}\nphysical plan:\n{}", hunt_exec::display(&physical)))
+        Ok(format!(
+            "logical plan:\n{plan}\nphysical plan:\n{}",
+            hunt_exec::display(&physical)
+        ))
     }
 }

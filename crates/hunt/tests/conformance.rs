@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 fn oracle_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/kusto-oracle/cases.jsonl")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/kusto-oracle/cases.jsonl")
 }
 
 fn type_class(t: KqlType) -> &'static str {
@@ -36,7 +37,13 @@ fn oracle_cell(col: &arrow::array::ArrayRef, row: usize, ty: KqlType) -> String 
     let text = cell_text(col, row, ty);
     match ty {
         KqlType::String | KqlType::Guid => format!("'{text}'"),
-        KqlType::Bool => if text == "true" { "True".into() } else { "False".into() },
+        KqlType::Bool => {
+            if text == "true" {
+                "True".into()
+            } else {
+                "False".into()
+            }
+        }
         KqlType::Dynamic => match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(v) => serde_json::to_string_pretty(&v).unwrap_or(text),
             Err(_) => text,
@@ -64,13 +71,17 @@ fn kusto_oracle() {
     let mut families: BTreeMap<String, Tally> = BTreeMap::new();
     let mut wrong = Vec::new();
     for line in text.lines() {
-        let Ok(case) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let Ok(case) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
         if case["nondeterministic"].as_bool() == Some(true) {
             continue;
         }
         let id = case["id"].as_str().unwrap_or("?").to_string();
         let kql = case["kql"].as_str().unwrap_or("");
-        let fam = families.entry(case["family"].as_str().unwrap_or("?").to_string()).or_default();
+        let fam = families
+            .entry(case["family"].as_str().unwrap_or("?").to_string())
+            .or_default();
         fam.total += 1;
         let got = std::panic::catch_unwind(|| engine.query(kql));
         let Ok(got) = got else {
@@ -92,20 +103,41 @@ fn kusto_oracle() {
             fam.refused += 1;
             continue;
         };
-        let cols: Vec<String> =
-            r.schema.fields.iter().map(|f| format!("{}:{}", f.name, type_class(f.ty))).collect();
-        let want_cols: Vec<String> =
-            case["columns"].as_array().map(|a| a.iter().filter_map(|c| c.as_str().map(String::from)).collect()).unwrap_or_default();
+        let cols: Vec<String> = r
+            .schema
+            .fields
+            .iter()
+            .map(|f| format!("{}:{}", f.name, type_class(f.ty)))
+            .collect();
+        let want_cols: Vec<String> = case["columns"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| c.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut rows = Vec::new();
         for b in &r.batches {
             for i in 0..b.num_rows() {
-                let cells: Vec<String> =
-                    r.schema.fields.iter().enumerate().map(|(c, f)| oracle_cell(b.column(c), i, f.ty)).collect();
+                let cells: Vec<String> = r
+                    .schema
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(c, f)| oracle_cell(b.column(c), i, f.ty))
+                    .collect();
                 rows.push(format!("({})", cells.join(", ")));
             }
         }
-        let want_rows: Vec<String> =
-            case["rows_sample"].as_array().map(|a| a.iter().filter_map(|c| c.as_str().map(String::from)).collect()).unwrap_or_default();
+        let want_rows: Vec<String> = case["rows_sample"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| c.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
         let sorted = kql.contains("sort ") || kql.contains("order ") || kql.contains("top ");
         let complete = case["rows_complete"].as_bool() == Some(true);
         let rows_ok = if complete && !sorted {
@@ -133,12 +165,18 @@ fn kusto_oracle() {
     }
     let (mut p, mut t, mut w) = (0, 0, 0);
     for (name, f) in &families {
-        eprintln!("{name:28} {:4}/{:4} pass, {:4} refused, {:3} differ", f.pass, f.total, f.refused, f.wrong);
+        eprintln!(
+            "{name:28} {:4}/{:4} pass, {:4} refused, {:3} differ",
+            f.pass, f.total, f.refused, f.wrong
+        );
         p += f.pass;
         t += f.total;
         w += f.wrong;
     }
-    eprintln!("kusto-oracle: {p}/{t} pass ({:.1}%), {w} ran but differ", 100.0 * p as f64 / t.max(1) as f64);
+    eprintln!(
+        "kusto-oracle: {p}/{t} pass ({:.1}%), {w} ran but differ",
+        100.0 * p as f64 / t.max(1) as f64
+    );
     if std::env::var("HUNT_CONFORMANCE_VERBOSE").is_ok() {
         for x in &wrong {
             eprintln!("{x}");

@@ -7,7 +7,9 @@ use hunt::{Engine, Error};
 use std::path::PathBuf;
 
 fn testdata(dir: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata").join(dir)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(dir)
 }
 
 fn engine() -> Engine {
@@ -19,12 +21,26 @@ fn engine() -> Engine {
 
 /// Runs `q` and renders the result as `header` then one line per row, cells joined by `|`.
 fn run(q: &str) -> String {
-    let r = engine().query(q).unwrap_or_else(|e| panic!("{q}\n{:?}", e.diagnostic()));
-    let mut lines = vec![r.schema.fields.iter().map(|f| format!("{}:{}", f.name, f.ty)).collect::<Vec<_>>().join("|")];
+    let r = engine()
+        .query(q)
+        .unwrap_or_else(|e| panic!("{q}\n{:?}", e.diagnostic()));
+    let mut lines = vec![
+        r.schema
+            .fields
+            .iter()
+            .map(|f| format!("{}:{}", f.name, f.ty))
+            .collect::<Vec<_>>()
+            .join("|"),
+    ];
     for b in &r.batches {
         for row in 0..b.num_rows() {
-            let cells: Vec<String> =
-                r.schema.fields.iter().enumerate().map(|(i, f)| cell_text(b.column(i), row, f.ty)).collect();
+            let cells: Vec<String> = r
+                .schema
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| cell_text(b.column(i), row, f.ty))
+                .collect();
             lines.push(cells.join("|"));
         }
     }
@@ -62,14 +78,38 @@ fn where_is_case_sensitive_for_eq_and_not_for_tilde() {
 #[test]
 fn string_operators_follow_kusto() {
     // has matches whole terms: "contoso" is a term of the address, "conto" is not.
-    check("Logons | where Account has 'CONTOSO' | count", "Count:long\n6");
-    check("Logons | where Account has 'conto' | count", "Count:long\n0");
-    check("Logons | where Account contains 'conto' | count", "Count:long\n6");
-    check("Logons | where Host startswith 'LT-' | count", "Count:long\n5");
-    check("Logons | where Host !endswith '01' | count", "Count:long\n5");
-    check("Logons | where Host in ('srv-01', 'lt-dave') | count", "Count:long\n3");
-    check("Logons | where Host in~ ('SRV-01') | count", "Count:long\n2");
-    check("Logons | where Host !in ('srv-01') | count", "Count:long\n5");
+    check(
+        "Logons | where Account has 'CONTOSO' | count",
+        "Count:long\n6",
+    );
+    check(
+        "Logons | where Account has 'conto' | count",
+        "Count:long\n0",
+    );
+    check(
+        "Logons | where Account contains 'conto' | count",
+        "Count:long\n6",
+    );
+    check(
+        "Logons | where Host startswith 'LT-' | count",
+        "Count:long\n5",
+    );
+    check(
+        "Logons | where Host !endswith '01' | count",
+        "Count:long\n5",
+    );
+    check(
+        "Logons | where Host in ('srv-01', 'lt-dave') | count",
+        "Count:long\n3",
+    );
+    check(
+        "Logons | where Host in~ ('SRV-01') | count",
+        "Count:long\n2",
+    );
+    check(
+        "Logons | where Host !in ('srv-01') | count",
+        "Count:long\n5",
+    );
 }
 
 #[test]
@@ -218,7 +258,10 @@ fn literal_sources() {
         "a:long|b:string
          2|y",
     );
-    check("range x from 1 to 5 step 2 | summarize sum(x)", "sum_x:long\n9");
+    check(
+        "range x from 1 to 5 step 2 | summarize sum(x)",
+        "sum_x:long\n9",
+    );
     // Kusto: summarize over no rows without `by` gives one row (count 0, avg NaN, min null).
     check(
         "datatable(x:int) [] | summarize s=sum(x), a=avg(x), mn=min(x), c=count()",
@@ -255,7 +298,10 @@ fn type_errors_and_unsupported_are_refused_with_spans() {
 fn clashing_column_types_name_both_files() {
     let e = Engine::open_dir(testdata("clash")).expect_err("clash must fail");
     let msg = e.to_string();
-    assert!(msg.contains("a.parquet") && msg.contains("b.parquet") && msg.contains("`N`"), "{msg}");
+    assert!(
+        msg.contains("a.parquet") && msg.contains("b.parquet") && msg.contains("`N`"),
+        "{msg}"
+    );
 }
 
 #[test]

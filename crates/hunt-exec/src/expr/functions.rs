@@ -1,15 +1,15 @@
 //! Evaluating each [`Func`] over argument values: dispatch to arrow's kernels or
 //! to hunt's KQL kernels.
 
-use super::scalar::{scalar_datum, to_array};
 use super::Value;
+use super::scalar::{scalar_datum, to_array};
 use crate::error::{ExecError, Result};
 use crate::kernels::arith;
 use crate::kernels::string::{self as sk, Match};
 use crate::kernels::text;
 use arrow::array::*;
 use arrow::compute::kernels::{boolean, cmp, numeric, zip};
-use arrow::compute::{cast, cast_with_options, CastOptions};
+use arrow::compute::{CastOptions, cast, cast_with_options};
 use arrow::datatypes::{DataType, TimeUnit};
 use hunt_plan::expr::{Func, Scalar};
 use hunt_plan::types::KqlType;
@@ -21,22 +21,32 @@ fn internal(what: &str) -> ExecError {
 }
 
 fn as_str(a: &ArrayRef) -> Result<&StringArray> {
-    a.as_any().downcast_ref::<StringArray>().ok_or_else(|| internal("a string function"))
+    a.as_any()
+        .downcast_ref::<StringArray>()
+        .ok_or_else(|| internal("a string function"))
 }
 
 fn as_bool(a: &ArrayRef) -> Result<&BooleanArray> {
-    a.as_any().downcast_ref::<BooleanArray>().ok_or_else(|| internal("a bool function"))
+    a.as_any()
+        .downcast_ref::<BooleanArray>()
+        .ok_or_else(|| internal("a bool function"))
 }
 
 /// Temporal and integer values as plain `Int64` for arithmetic.
 fn as_i64(a: &ArrayRef) -> Result<Int64Array> {
     let c = cast(a, &DataType::Int64)?;
-    c.as_any().downcast_ref::<Int64Array>().cloned().ok_or_else(|| internal("integer arithmetic"))
+    c.as_any()
+        .downcast_ref::<Int64Array>()
+        .cloned()
+        .ok_or_else(|| internal("integer arithmetic"))
 }
 
 fn as_f64(a: &ArrayRef) -> Result<Float64Array> {
     let c = cast(a, &DataType::Float64)?;
-    c.as_any().downcast_ref::<Float64Array>().cloned().ok_or_else(|| internal("real arithmetic"))
+    c.as_any()
+        .downcast_ref::<Float64Array>()
+        .cloned()
+        .ok_or_else(|| internal("real arithmetic"))
 }
 
 /// Reinterprets an `Int64` result as the physical type of `ty`.
@@ -61,17 +71,27 @@ pub(super) fn call(
     if n != 1 && args.iter().all(|a| matches!(a, Value::Scalar(_))) && !args.is_empty() {
         let one = call(func, args, tys, out, 1, regex)?;
         let arr = to_array(one, 1)?;
-        return Ok(Value::Scalar(super::scalar::array_value(arr.as_ref(), 0, out)?));
+        return Ok(Value::Scalar(super::scalar::array_value(
+            arr.as_ref(),
+            0,
+            out,
+        )?));
     }
     let arr = |i: usize, args: &[Value]| -> Result<ArrayRef> { to_array(args[i].clone(), n) };
     let v: ArrayRef = match func {
         Func::And | Func::Or => {
             let (a, b) = (arr(0, &args)?, arr(1, &args)?);
             let (a, b) = (as_bool(&a)?, as_bool(&b)?);
-            Arc::new(if func == Func::And { boolean::and_kleene(a, b)? } else { boolean::or_kleene(a, b)? })
+            Arc::new(if func == Func::And {
+                boolean::and_kleene(a, b)?
+            } else {
+                boolean::or_kleene(a, b)?
+            })
         }
         Func::Not => Arc::new(boolean::not(as_bool(&arr(0, &args)?)?)?),
-        Func::Eq | Func::Ne | Func::Lt | Func::Le | Func::Gt | Func::Ge => compare(func, &args, tys, n)?,
+        Func::Eq | Func::Ne | Func::Lt | Func::Le | Func::Gt | Func::Ge => {
+            compare(func, &args, tys, n)?
+        }
         Func::EqCi | Func::NeCi => {
             let m = string_match(&args, n, false, Match::Equal)?;
             negate_if(m, func == Func::NeCi)?
@@ -86,18 +106,31 @@ pub(super) fn call(
             };
             negate_if(m, negated)?
         }
-        Func::Add | Func::Sub | Func::Mul | Func::Div | Func::Mod => arithmetic(func, &args, tys, out, n)?,
+        Func::Add | Func::Sub | Func::Mul | Func::Div | Func::Mod => {
+            arithmetic(func, &args, tys, out, n)?
+        }
         Func::Neg => {
             let a = arr(0, &args)?;
             match out {
                 KqlType::Real => numeric::neg(&a)?,
-                _ => from_i64(numeric::neg_wrapping(&as_i64(&a)?)?.as_any().downcast_ref::<Int64Array>().cloned().ok_or_else(|| internal("neg"))?, out)?,
+                _ => from_i64(
+                    numeric::neg_wrapping(&as_i64(&a)?)?
+                        .as_any()
+                        .downcast_ref::<Int64Array>()
+                        .cloned()
+                        .ok_or_else(|| internal("neg"))?,
+                    out,
+                )?,
             }
         }
         Func::In { ci, negated } => {
             // A null value is in no list, so `!in` keeps it (Kusto: `null !in (1, 2)` is true).
             let m = in_list(&args, tys, n, ci)?;
-            let m = if m.null_count() > 0 { arrow::compute::prep_null_mask_filter(&m) } else { m };
+            let m = if m.null_count() > 0 {
+                arrow::compute::prep_null_mask_filter(&m)
+            } else {
+                m
+            };
             negate_if(m, negated)?
         }
         Func::HasAny | Func::HasAll => {
@@ -137,15 +170,25 @@ pub(super) fn call(
             let a = arr(0, &args)?;
             let s = as_str(&a)?;
             let up = func == Func::ToUpper;
-            Arc::new(StringArray::from(sk::map_str(s, |v| if up { v.to_uppercase() } else { v.to_lowercase() })))
+            Arc::new(StringArray::from(sk::map_str(s, |v| {
+                if up {
+                    v.to_uppercase()
+                } else {
+                    v.to_lowercase()
+                }
+            })))
         }
         Func::StrLen => {
             let a = arr(0, &args)?;
             // Kusto counts Unicode characters, not bytes: strlen("😀") is 1.
-            Arc::new(Int64Array::from(sk::map_str(as_str(&a)?, |v| v.chars().count() as i64)))
+            Arc::new(Int64Array::from(sk::map_str(as_str(&a)?, |v| {
+                v.chars().count() as i64
+            })))
         }
         Func::StrCat => {
-            let cols = (0..args.len()).map(|i| arr(i, &args)).collect::<Result<Vec<_>>>()?;
+            let cols = (0..args.len())
+                .map(|i| arr(i, &args))
+                .collect::<Result<Vec<_>>>()?;
             let strs = cols.iter().map(as_str).collect::<Result<Vec<_>>>()?;
             let mut b = StringBuilder::with_capacity(n, n * 16);
             let mut row = String::new();
@@ -173,23 +216,35 @@ pub(super) fn call(
                 KqlType::Real => Arc::new(arith::bin_f64(&as_f64(&a)?, &as_f64(&s)?)),
                 // Kusto bins datetimes from 0001-01-01 (its tick epoch), not from 1970:
                 // 7-day bins start on Mondays.
-                KqlType::DateTime => from_i64(arith::bin_from(&as_i64(&a)?, &as_i64(&s)?, arith::KUSTO_EPOCH_NS), out)?,
+                KqlType::DateTime => from_i64(
+                    arith::bin_from(&as_i64(&a)?, &as_i64(&s)?, arith::KUSTO_EPOCH_NS),
+                    out,
+                )?,
                 _ => from_i64(arith::bin_i64(&as_i64(&a)?, &as_i64(&s)?), out)?,
             }
         }
         Func::Cast(to) => {
             let a = arr(0, &args)?;
-            let opts = CastOptions { safe: true, ..Default::default() };
+            let opts = CastOptions {
+                safe: true,
+                ..Default::default()
+            };
             if tys[0] == KqlType::String {
                 let s = as_str(&a)?;
                 match to {
                     KqlType::Int => Arc::new(Int32Array::from(
-                        s.iter().map(|v| v.and_then(|v| parse_integer(v, true)).map(|x| x as i32)).collect::<Vec<_>>(),
+                        s.iter()
+                            .map(|v| v.and_then(|v| parse_integer(v, true)).map(|x| x as i32))
+                            .collect::<Vec<_>>(),
                     )),
                     KqlType::Long => Arc::new(Int64Array::from(
-                        s.iter().map(|v| v.and_then(|v| parse_integer(v, false))).collect::<Vec<_>>(),
+                        s.iter()
+                            .map(|v| v.and_then(|v| parse_integer(v, false)))
+                            .collect::<Vec<_>>(),
                     )),
-                    _ => Arc::new(Float64Array::from(s.iter().map(|v| v.and_then(parse_real)).collect::<Vec<_>>())),
+                    _ => Arc::new(Float64Array::from(
+                        s.iter().map(|v| v.and_then(parse_real)).collect::<Vec<_>>(),
+                    )),
                 }
             } else {
                 cast_with_options(&a, &to.arrow_type(), &opts)?
@@ -228,7 +283,13 @@ fn str_op_mode(op: StrOp) -> (Match, bool) {
     }
 }
 
-fn args_match(hay: &Value, needle: &Value, n: usize, cs: bool, mode: Match) -> Result<BooleanArray> {
+fn args_match(
+    hay: &Value,
+    needle: &Value,
+    n: usize,
+    cs: bool,
+    mode: Match,
+) -> Result<BooleanArray> {
     let h = to_array(hay.clone(), n)?;
     let h = as_str(&h)?;
     Ok(match needle {
@@ -257,7 +318,9 @@ fn regex_match(args: &[Value], n: usize, re: Option<&regex::Regex>) -> Result<Bo
                 .map(|(v, p)| match (v, p) {
                     (Some(v), Some(p)) => regex::Regex::new(p)
                         .map(|re| Some(re.is_match(v)))
-                        .map_err(|e| ExecError::Internal(format!("invalid regular expression: {e}"))),
+                        .map_err(|e| {
+                            ExecError::Internal(format!("invalid regular expression: {e}"))
+                        }),
                     _ => Ok(None),
                 })
                 .collect()
@@ -271,7 +334,9 @@ fn in_list(args: &[Value], tys: &[KqlType], n: usize, ci: bool) -> Result<Boolea
         let consts: Option<Vec<String>> = args[1..]
             .iter()
             .map(|a| match a {
-                Value::Scalar(Scalar::String(s)) => Some(if ci { s.to_lowercase() } else { s.clone() }),
+                Value::Scalar(Scalar::String(s)) => {
+                    Some(if ci { s.to_lowercase() } else { s.clone() })
+                }
                 _ => None,
             })
             .collect();
@@ -281,7 +346,15 @@ fn in_list(args: &[Value], tys: &[KqlType], n: usize, ci: bool) -> Result<Boolea
             let h = as_str(&h)?;
             return Ok(h
                 .iter()
-                .map(|v| v.map(|s| if ci { set.contains(&s.to_lowercase()) } else { set.contains(s) }))
+                .map(|v| {
+                    v.map(|s| {
+                        if ci {
+                            set.contains(&s.to_lowercase())
+                        } else {
+                            set.contains(s)
+                        }
+                    })
+                })
                 .collect());
         }
     }
@@ -302,26 +375,51 @@ fn in_list(args: &[Value], tys: &[KqlType], n: usize, ci: bool) -> Result<Boolea
     Ok(acc.unwrap_or_else(|| BooleanArray::from(vec![false; n])))
 }
 
-fn arithmetic(func: Func, args: &[Value], tys: &[KqlType], out: KqlType, n: usize) -> Result<ArrayRef> {
+fn arithmetic(
+    func: Func,
+    args: &[Value],
+    tys: &[KqlType],
+    out: KqlType,
+    n: usize,
+) -> Result<ArrayRef> {
     let a = to_array(args[0].clone(), n)?;
     let b = to_array(args[1].clone(), n)?;
     use KqlType::*;
-    let as_prim = |x: ArrayRef| x.as_any().downcast_ref::<Int64Array>().cloned().ok_or_else(|| internal("arithmetic"));
+    let as_prim = |x: ArrayRef| {
+        x.as_any()
+            .downcast_ref::<Int64Array>()
+            .cloned()
+            .ok_or_else(|| internal("arithmetic"))
+    };
     Ok(match (tys[0], tys[1], out) {
         (Real, Real, Real) => match func {
             Func::Add => numeric::add(&a, &b)?,
             Func::Sub => numeric::sub(&a, &b)?,
             Func::Mul => numeric::mul(&a, &b)?,
-            Func::Div => Arc::new(as_f64(&a)?.iter().zip(as_f64(&b)?.iter()).map(|(x, y)| Some(x? / y?)).collect::<Float64Array>()),
+            Func::Div => Arc::new(
+                as_f64(&a)?
+                    .iter()
+                    .zip(as_f64(&b)?.iter())
+                    .map(|(x, y)| Some(x? / y?))
+                    .collect::<Float64Array>(),
+            ),
             _ => Arc::new(arith::mod_f64(&as_f64(&a)?, &as_f64(&b)?)),
         },
         (TimeSpan, TimeSpan, Real) => {
             // timespan / timespan is a plain ratio.
-            Arc::new(as_f64(&a)?.iter().zip(as_f64(&b)?.iter()).map(|(x, y)| Some(x? / y?)).collect::<Float64Array>())
+            Arc::new(
+                as_f64(&a)?
+                    .iter()
+                    .zip(as_f64(&b)?.iter())
+                    .map(|(x, y)| Some(x? / y?))
+                    .collect::<Float64Array>(),
+            )
         }
-        (TimeSpan, Real, TimeSpan) => {
-            Arc::new(DurationNanosecondArray::from(arith::scale_ticks(&as_i64(&a)?, &as_f64(&b)?, func == Func::Div).iter().collect::<Vec<_>>()))
-        }
+        (TimeSpan, Real, TimeSpan) => Arc::new(DurationNanosecondArray::from(
+            arith::scale_ticks(&as_i64(&a)?, &as_f64(&b)?, func == Func::Div)
+                .iter()
+                .collect::<Vec<_>>(),
+        )),
         _ => {
             // long arithmetic, and datetime/timespan arithmetic on their nanosecond counts.
             let (x, y) = (as_i64(&a)?, as_i64(&b)?);
@@ -343,7 +441,10 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
     let mut b = StringBuilder::with_capacity(n, n * 8);
     macro_rules! each {
         ($arr:ty, $f:expr) => {{
-            let arr = a.as_any().downcast_ref::<$arr>().ok_or_else(|| internal("tostring"))?;
+            let arr = a
+                .as_any()
+                .downcast_ref::<$arr>()
+                .ok_or_else(|| internal("tostring"))?;
             for v in arr.iter() {
                 match v {
                     // tostring(null) is the empty string.
@@ -356,7 +457,8 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
     match ty {
         KqlType::String | KqlType::Guid => each!(StringArray, |v: &str| v.to_string()),
         KqlType::Dynamic => each!(StringArray, text::dynamic_to_string),
-        KqlType::Bool => each!(BooleanArray, |v: bool| if v { "True" } else { "False" }.to_string()),
+        KqlType::Bool => each!(BooleanArray, |v: bool| if v { "True" } else { "False" }
+            .to_string()),
         KqlType::Int => each!(Int32Array, |v: i32| v.to_string()),
         KqlType::Long => each!(Int64Array, |v: i64| v.to_string()),
         KqlType::Real => each!(Float64Array, text::real_to_string),
@@ -382,12 +484,19 @@ fn compare(func: Func, args: &[Value], tys: &[KqlType], n: usize) -> Result<Arra
         _ => cmp::gt_eq(&l, r)?,
     };
     // (`prep_null_mask_filter` requires a null buffer, so only call it when there are nulls.)
-    let mut b = if raw.null_count() > 0 { arrow::compute::prep_null_mask_filter(&raw) } else { raw };
+    let mut b = if raw.null_count() > 0 {
+        arrow::compute::prep_null_mask_filter(&raw)
+    } else {
+        raw
+    };
     if tys[0] == KqlType::Real {
         let rr = to_array(args[1].clone(), n)?;
         let (x, y) = (as_f64(&l)?, as_f64(&rr)?);
-        let nan: BooleanArray =
-            x.iter().zip(y.iter()).map(|(a, b)| Some(a.is_some_and(f64::is_nan) || b.is_some_and(f64::is_nan))).collect();
+        let nan: BooleanArray = x
+            .iter()
+            .zip(y.iter())
+            .map(|(a, b)| Some(a.is_some_and(f64::is_nan) || b.is_some_and(f64::is_nan)))
+            .collect();
         b = boolean::and(&b, &boolean::not(&nan)?)?;
     }
     Ok(Arc::new(if ne { boolean::not(&b)? } else { b }))

@@ -62,24 +62,34 @@ impl fmt::Display for PhysicalExpr {
 pub fn compile(e: &Expr, schema: &Schema) -> Result<PhysicalExpr> {
     Ok(match &e.kind {
         ExprKind::Column(name) => {
-            let i = schema
-                .index_of(name)
-                .ok_or_else(|| ExecError::Internal(format!("column `{name}` missing from the input")))?;
+            let i = schema.index_of(name).ok_or_else(|| {
+                ExecError::Internal(format!("column `{name}` missing from the input"))
+            })?;
             PhysicalExpr::Column(i, e.ty)
         }
         ExprKind::Literal(s) => PhysicalExpr::Literal(s.clone()),
         ExprKind::Call(func, args) => {
-            let args = args.iter().map(|a| compile(a, schema)).collect::<Result<Vec<_>>>()?;
+            let args = args
+                .iter()
+                .map(|a| compile(a, schema))
+                .collect::<Result<Vec<_>>>()?;
             let regex = match (func, args.get(1)) {
-                (Func::Str(hunt_syntax::ast::StrOp::MatchesRegex, _), Some(PhysicalExpr::Literal(Scalar::String(p)))) => {
-                    Some(regex::Regex::new(p).map_err(|err| ExecError::Eval {
-                        message: format!("invalid regular expression: {err}"),
-                        span: e.span,
-                    })?)
-                }
+                (
+                    Func::Str(hunt_syntax::ast::StrOp::MatchesRegex, _),
+                    Some(PhysicalExpr::Literal(Scalar::String(p))),
+                ) => Some(regex::Regex::new(p).map_err(|err| ExecError::Eval {
+                    message: format!("invalid regular expression: {err}"),
+                    span: e.span,
+                })?),
                 _ => None,
             };
-            PhysicalExpr::Call { func: *func, args, ty: e.ty, span: e.span, regex }
+            PhysicalExpr::Call {
+                func: *func,
+                args,
+                ty: e.ty,
+                span: e.span,
+                regex,
+            }
         }
     })
 }
@@ -104,13 +114,27 @@ pub fn eval(e: &PhysicalExpr, batch: &RecordBatch) -> Result<Value> {
     match e {
         PhysicalExpr::Column(i, _) => Ok(Value::Array(batch.column(*i).clone())),
         PhysicalExpr::Literal(s) => Ok(Value::Scalar(s.clone())),
-        PhysicalExpr::Call { func, args, ty, span, regex } => {
-            let vals = args.iter().map(|a| eval(a, batch)).collect::<Result<Vec<_>>>()?;
+        PhysicalExpr::Call {
+            func,
+            args,
+            ty,
+            span,
+            regex,
+        } => {
+            let vals = args
+                .iter()
+                .map(|a| eval(a, batch))
+                .collect::<Result<Vec<_>>>()?;
             let tys: Vec<KqlType> = args.iter().map(|a| a.ty()).collect();
-            functions::call(*func, vals, &tys, *ty, batch.num_rows(), regex.as_ref()).map_err(|err| match err {
-                ExecError::Arrow(a) => ExecError::Eval { message: format!("{a} (in `{e}`)"), span: *span },
-                other => other,
-            })
+            functions::call(*func, vals, &tys, *ty, batch.num_rows(), regex.as_ref()).map_err(
+                |err| match err {
+                    ExecError::Arrow(a) => ExecError::Eval {
+                        message: format!("{a} (in `{e}`)"),
+                        span: *span,
+                    },
+                    other => other,
+                },
+            )
         }
     }
 }

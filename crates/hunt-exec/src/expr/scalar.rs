@@ -16,11 +16,16 @@ pub fn scalar_to_array(s: &Scalar, n: usize) -> ArrayRef {
         Scalar::Int(v) => Arc::new(Int32Array::from_value(*v, n)),
         Scalar::Long(v) => Arc::new(Int64Array::from_value(*v, n)),
         Scalar::Real(v) => Arc::new(Float64Array::from_value(*v, n)),
-        Scalar::String(v) | Scalar::Guid(v) => Arc::new(StringArray::from_iter_values(std::iter::repeat_n(v, n))),
+        Scalar::String(v) | Scalar::Guid(v) => {
+            Arc::new(StringArray::from_iter_values(std::iter::repeat_n(v, n)))
+        }
         Scalar::DateTime(v) => Arc::new(TimestampNanosecondArray::from_value(*v, n)),
         Scalar::TimeSpan(v) => Arc::new(DurationNanosecondArray::from_value(*v, n)),
         Scalar::Dynamic(serde_json::Value::Null) => new_null_array(&DataType::Utf8, n),
-        Scalar::Dynamic(v) => Arc::new(StringArray::from_iter_values(std::iter::repeat_n(v.to_string(), n))),
+        Scalar::Dynamic(v) => Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
+            v.to_string(),
+            n,
+        ))),
     }
 }
 
@@ -34,7 +39,10 @@ pub fn to_array(v: Value, n: usize) -> Result<ArrayRef> {
     match v {
         Value::Array(a) => {
             if a.len() != n {
-                return Err(ExecError::Internal(format!("array of {} rows where {n} expected", a.len())));
+                return Err(ExecError::Internal(format!(
+                    "array of {} rows where {n} expected",
+                    a.len()
+                )));
             }
             Ok(a)
         }
@@ -49,29 +57,65 @@ pub fn array_value(a: &dyn Array, i: usize, ty: KqlType) -> Result<Scalar> {
     }
     let bad = || ExecError::Internal(format!("{ty} column stored as {}", a.data_type()));
     Ok(match ty {
-        KqlType::Bool => Scalar::Bool(a.as_any().downcast_ref::<BooleanArray>().ok_or_else(bad)?.value(i)),
-        KqlType::Int => Scalar::Int(a.as_any().downcast_ref::<Int32Array>().ok_or_else(bad)?.value(i)),
-        KqlType::Long => Scalar::Long(a.as_any().downcast_ref::<Int64Array>().ok_or_else(bad)?.value(i)),
-        KqlType::Real => Scalar::Real(a.as_any().downcast_ref::<Float64Array>().ok_or_else(bad)?.value(i)),
-        KqlType::DateTime => {
-            Scalar::DateTime(a.as_any().downcast_ref::<TimestampNanosecondArray>().ok_or_else(bad)?.value(i))
-        }
-        KqlType::TimeSpan => {
-            Scalar::TimeSpan(a.as_any().downcast_ref::<DurationNanosecondArray>().ok_or_else(bad)?.value(i))
-        }
+        KqlType::Bool => Scalar::Bool(
+            a.as_any()
+                .downcast_ref::<BooleanArray>()
+                .ok_or_else(bad)?
+                .value(i),
+        ),
+        KqlType::Int => Scalar::Int(
+            a.as_any()
+                .downcast_ref::<Int32Array>()
+                .ok_or_else(bad)?
+                .value(i),
+        ),
+        KqlType::Long => Scalar::Long(
+            a.as_any()
+                .downcast_ref::<Int64Array>()
+                .ok_or_else(bad)?
+                .value(i),
+        ),
+        KqlType::Real => Scalar::Real(
+            a.as_any()
+                .downcast_ref::<Float64Array>()
+                .ok_or_else(bad)?
+                .value(i),
+        ),
+        KqlType::DateTime => Scalar::DateTime(
+            a.as_any()
+                .downcast_ref::<TimestampNanosecondArray>()
+                .ok_or_else(bad)?
+                .value(i),
+        ),
+        KqlType::TimeSpan => Scalar::TimeSpan(
+            a.as_any()
+                .downcast_ref::<DurationNanosecondArray>()
+                .ok_or_else(bad)?
+                .value(i),
+        ),
         KqlType::String | KqlType::Guid | KqlType::Dynamic => {
-            let s = a.as_any().downcast_ref::<StringArray>().ok_or_else(bad)?.value(i).to_string();
+            let s = a
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(bad)?
+                .value(i)
+                .to_string();
             match ty {
                 KqlType::String => Scalar::String(s),
                 KqlType::Guid => Scalar::Guid(s),
-                _ => Scalar::Dynamic(serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s))),
+                _ => Scalar::Dynamic(
+                    serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)),
+                ),
             }
         }
     })
 }
 
 /// An array of KQL type `ty` from scalars (each of that type or a null).
-pub fn array_from_scalars<'a>(vals: impl Iterator<Item = &'a Scalar>, ty: KqlType) -> Result<ArrayRef> {
+pub fn array_from_scalars<'a>(
+    vals: impl Iterator<Item = &'a Scalar>,
+    ty: KqlType,
+) -> Result<ArrayRef> {
     let vals: Vec<&Scalar> = vals.collect();
     let bad = |s: &Scalar| ExecError::Internal(format!("value {s} in a {ty} column"));
     macro_rules! build {

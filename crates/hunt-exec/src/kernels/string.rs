@@ -85,8 +85,17 @@ fn matches(hay: &[u8], needle: &[u8], finder: &Finder<'_>, mode: Match) -> bool 
 /// let got = match_scalar(&v, "america", false, Match::Term);
 /// assert_eq!(got.iter().collect::<Vec<_>>(), vec![Some(true), Some(false)]);
 /// ```
-pub fn match_scalar(values: &StringArray, needle: &str, case_sensitive: bool, mode: Match) -> BooleanArray {
-    let needle_bytes: Vec<u8> = if case_sensitive { needle.as_bytes().to_vec() } else { fold(needle) };
+pub fn match_scalar(
+    values: &StringArray,
+    needle: &str,
+    case_sensitive: bool,
+    mode: Match,
+) -> BooleanArray {
+    let needle_bytes: Vec<u8> = if case_sensitive {
+        needle.as_bytes().to_vec()
+    } else {
+        fold(needle)
+    };
     let finder = Finder::new(&needle_bytes);
     let mut buf = Vec::new();
     let mut out = BooleanBuilder::with_capacity(values.len());
@@ -108,7 +117,12 @@ pub fn match_scalar(values: &StringArray, needle: &str, case_sensitive: bool, mo
 }
 
 /// Row-by-row form for a needle that is itself a column.
-pub fn match_arrays(values: &StringArray, needles: &StringArray, case_sensitive: bool, mode: Match) -> BooleanArray {
+pub fn match_arrays(
+    values: &StringArray,
+    needles: &StringArray,
+    case_sensitive: bool,
+    mode: Match,
+) -> BooleanArray {
     let mut hb = Vec::new();
     let mut nb = Vec::new();
     values
@@ -135,7 +149,9 @@ pub fn map_str<T>(values: &StringArray, mut f: impl FnMut(&str) -> T) -> Vec<Opt
 
 /// True where the value is null or empty (KQL's `isempty` on strings).
 pub fn is_empty(values: &StringArray) -> BooleanArray {
-    (0..values.len()).map(|i| Some(values.is_null(i) || values.value(i).is_empty())).collect()
+    (0..values.len())
+        .map(|i| Some(values.is_null(i) || values.value(i).is_empty()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -158,8 +174,12 @@ mod tests {
                 h.match_indices(&n).any(|(at, _)| {
                     let before = h[..at].chars().next_back();
                     let after = h[at + n.len()..].chars().next();
-                    let lo = mode == Match::TermSuffix || !n.starts_with(term) || before.is_none_or(|c| !term(c));
-                    let hi = mode == Match::TermPrefix || !n.ends_with(term) || after.is_none_or(|c| !term(c));
+                    let lo = mode == Match::TermSuffix
+                        || !n.starts_with(term)
+                        || before.is_none_or(|c| !term(c));
+                    let hi = mode == Match::TermPrefix
+                        || !n.ends_with(term)
+                        || after.is_none_or(|c| !term(c));
                     lo && hi
                 })
             }
@@ -169,8 +189,15 @@ mod tests {
     #[test]
     fn has_matches_whole_terms_only() {
         // Examples from the Kusto string operators page.
-        let v = StringArray::from(vec!["North America", "Kusto: ad67d136-c1db-4f9f;KustoExplorerQueryRun"]);
-        let has = |n| match_scalar(&v, n, false, Match::Term).iter().collect::<Vec<_>>();
+        let v = StringArray::from(vec![
+            "North America",
+            "Kusto: ad67d136-c1db-4f9f;KustoExplorerQueryRun",
+        ]);
+        let has = |n| {
+            match_scalar(&v, n, false, Match::Term)
+                .iter()
+                .collect::<Vec<_>>()
+        };
         assert_eq!(has("america"), vec![Some(true), Some(false)]);
         assert_eq!(has("c1db"), vec![Some(false), Some(true)]);
         assert_eq!(has("KustoExplorer"), vec![Some(false), Some(false)]);

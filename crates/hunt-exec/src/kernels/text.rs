@@ -28,7 +28,12 @@ pub fn timespan_to_string(ns: i64) -> String {
     let ticks = (ns / 100).unsigned_abs();
     let frac = ticks % 10_000_000;
     let total_secs = ticks / 10_000_000;
-    let (d, h, m, s) = (total_secs / 86_400, (total_secs / 3600) % 24, (total_secs / 60) % 60, total_secs % 60);
+    let (d, h, m, s) = (
+        total_secs / 86_400,
+        (total_secs / 3600) % 24,
+        (total_secs / 60) % 60,
+        total_secs % 60,
+    );
     let mut out = String::new();
     if neg {
         out.push('-');
@@ -56,10 +61,18 @@ pub fn real_to_string(v: f64) -> String {
     if v.is_nan() {
         "NaN".into()
     } else if v.is_infinite() {
-        if v > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+        if v > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
     } else {
         let s = format!("{v}");
-        if s.contains(['.', 'e']) || v.abs() >= 1e15 { s } else { format!("{s}.0") }
+        if s.contains(['.', 'e']) || v.abs() >= 1e15 {
+            s
+        } else {
+            format!("{s}.0")
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! and compare as the values do; each aggregate keeps one state per group.
 
 use crate::error::{ExecError, Result};
-use crate::expr::{compile, evaluate, PhysicalExpr};
+use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan};
 use arrow::array::*;
 use arrow::compute::cast;
@@ -33,15 +33,27 @@ impl AggregateExec {
         aggs: &[(String, AggExpr)],
         schema: Schema,
     ) -> Result<AggregateExec> {
-        let keys = group_by.iter().map(|(_, e)| compile(e, input.schema())).collect::<Result<Vec<_>>>()?;
+        let keys = group_by
+            .iter()
+            .map(|(_, e)| compile(e, input.schema()))
+            .collect::<Result<Vec<_>>>()?;
         let aggs = aggs
             .iter()
             .map(|(_, a)| {
-                let args = a.args.iter().map(|e| compile(e, input.schema())).collect::<Result<Vec<_>>>()?;
+                let args = a
+                    .args
+                    .iter()
+                    .map(|e| compile(e, input.schema()))
+                    .collect::<Result<Vec<_>>>()?;
                 Ok((a.func, args, a.ty))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(AggregateExec { input, keys, aggs, schema })
+        Ok(AggregateExec {
+            input,
+            keys,
+            aggs,
+            schema,
+        })
     }
 }
 
@@ -54,7 +66,12 @@ enum Acc {
     SumReal(Vec<f64>),
     Avg(Vec<f64>, Vec<i64>),
     /// min/max keep the best value's order-preserving row encoding.
-    MinMax { min: bool, conv: RowConverter, best: Vec<Option<OwnedRow>>, dt: DataType },
+    MinMax {
+        min: bool,
+        conv: RowConverter,
+        best: Vec<Option<OwnedRow>>,
+        dt: DataType,
+    },
 }
 
 impl Acc {
@@ -94,7 +111,10 @@ impl Acc {
         match self {
             Acc::Count(v) => gids.iter().for_each(|g| v[*g] += 1),
             Acc::CountIf(v) => {
-                let p = args[0].as_any().downcast_ref::<BooleanArray>().ok_or_else(bad)?;
+                let p = args[0]
+                    .as_any()
+                    .downcast_ref::<BooleanArray>()
+                    .ok_or_else(bad)?;
                 for (i, g) in gids.iter().enumerate() {
                     if p.is_valid(i) && p.value(i) {
                         v[*g] += 1;
@@ -137,19 +157,29 @@ impl Acc {
                     }
                 }
             }
-            Acc::MinMax { min, conv, best, .. } => {
+            Acc::MinMax {
+                min, conv, best, ..
+            } => {
                 let skip_empty = arg_ty == Some(KqlType::String);
                 let strs = args[0].as_any().downcast_ref::<StringArray>();
                 let rows = conv.convert_columns(&[args[0].clone()])?;
                 for (i, g) in gids.iter().enumerate() {
                     // Nulls (and, for strings, the empty string that stands for null) are ignored.
-                    if args[0].is_null(i) || (skip_empty && strs.is_some_and(|s| s.value(i).is_empty())) {
+                    if args[0].is_null(i)
+                        || (skip_empty && strs.is_some_and(|s| s.value(i).is_empty()))
+                    {
                         continue;
                     }
                     let r = rows.row(i);
                     let better = match &best[*g] {
                         None => true,
-                        Some(b) => if *min { r < b.row() } else { r > b.row() },
+                        Some(b) => {
+                            if *min {
+                                r < b.row()
+                            } else {
+                                r > b.row()
+                            }
+                        }
                     };
                     if better {
                         best[*g] = Some(r.owned());
@@ -163,16 +193,27 @@ impl Acc {
     fn finish(self, out: KqlType) -> Result<ArrayRef> {
         Ok(match self {
             Acc::Count(v) | Acc::CountIf(v) => Arc::new(Int64Array::from(v)),
-            Acc::SumLong(v) => cast(&(Arc::new(Int64Array::from(v)) as ArrayRef), &out.arrow_type())?,
+            Acc::SumLong(v) => cast(
+                &(Arc::new(Int64Array::from(v)) as ArrayRef),
+                &out.arrow_type(),
+            )?,
             Acc::SumReal(v) => Arc::new(Float64Array::from(v)),
             // 0/0 is NaN: Kusto's avg over no rows.
-            Acc::Avg(s, c) => Arc::new(Float64Array::from_iter_values(s.iter().zip(&c).map(|(s, c)| s / *c as f64))),
-            Acc::DCount(_, sets) => Arc::new(Int64Array::from_iter_values(sets.iter().map(|s| s.len() as i64))),
+            Acc::Avg(s, c) => Arc::new(Float64Array::from_iter_values(
+                s.iter().zip(&c).map(|(s, c)| s / *c as f64),
+            )),
+            Acc::DCount(_, sets) => Arc::new(Int64Array::from_iter_values(
+                sets.iter().map(|s| s.len() as i64),
+            )),
             Acc::MinMax { conv, best, dt, .. } => {
                 let null = conv.convert_columns(&[new_null_array(&dt, 1)])?;
-                let rows: Vec<_> = best.iter().map(|b| b.as_ref().map(|r| r.row()).unwrap_or(null.row(0))).collect();
+                let rows: Vec<_> = best
+                    .iter()
+                    .map(|b| b.as_ref().map(|r| r.row()).unwrap_or(null.row(0)))
+                    .collect();
                 let mut cols = conv.convert_rows(rows)?;
-                cols.pop().ok_or_else(|| ExecError::Internal("min/max produced no column".into()))?
+                cols.pop()
+                    .ok_or_else(|| ExecError::Internal("min/max produced no column".into()))?
             }
         })
     }
@@ -181,7 +222,12 @@ impl Acc {
 impl ExecutionPlan for AggregateExec {
     fn describe(&self) -> String {
         let n = self.keys.len();
-        let keys: Vec<String> = self.keys.iter().zip(&self.schema.fields).map(|(k, f)| format!("{}={k}", f.name)).collect();
+        let keys: Vec<String> = self
+            .keys
+            .iter()
+            .zip(&self.schema.fields)
+            .map(|(k, f)| format!("{}={k}", f.name))
+            .collect();
         let aggs: Vec<String> = self
             .aggs
             .iter()
@@ -191,7 +237,11 @@ impl ExecutionPlan for AggregateExec {
                 format!("{}={:?}({})", fld.name, f, a.join(", "))
             })
             .collect();
-        format!("AggregateExec: by=[{}] aggs=[{}]", keys.join(", "), aggs.join(", "))
+        format!(
+            "AggregateExec: by=[{}] aggs=[{}]",
+            keys.join(", "),
+            aggs.join(", ")
+        )
     }
     fn schema(&self) -> &Schema {
         &self.schema
@@ -204,7 +254,12 @@ impl ExecutionPlan for AggregateExec {
         let mut conv = if key_types.is_empty() {
             None
         } else {
-            Some(RowConverter::new(key_types.iter().map(|t| SortField::new(t.arrow_type())).collect())?)
+            Some(RowConverter::new(
+                key_types
+                    .iter()
+                    .map(|t| SortField::new(t.arrow_type()))
+                    .collect(),
+            )?)
         };
         let mut accs = self
             .aggs
@@ -224,7 +279,11 @@ impl ExecutionPlan for AggregateExec {
             match conv.as_mut() {
                 None => gids.resize(n, 0),
                 Some(conv) => {
-                    let cols = self.keys.iter().map(|k| evaluate(k, &batch)).collect::<Result<Vec<_>>>()?;
+                    let cols = self
+                        .keys
+                        .iter()
+                        .map(|k| evaluate(k, &batch))
+                        .collect::<Result<Vec<_>>>()?;
                     let rows = conv.convert_columns(&cols)?;
                     for i in 0..n {
                         let r = rows.row(i);
@@ -243,7 +302,10 @@ impl ExecutionPlan for AggregateExec {
             }
             accs.iter_mut().for_each(|a| a.grow(groups));
             for (acc, (_, args, _)) in accs.iter_mut().zip(&self.aggs) {
-                let vals = args.iter().map(|a| evaluate(a, &batch)).collect::<Result<Vec<_>>>()?;
+                let vals = args
+                    .iter()
+                    .map(|a| evaluate(a, &batch))
+                    .collect::<Result<Vec<_>>>()?;
                 acc.update(&gids, &vals, args.first().map(|a| a.ty()))?;
             }
         }

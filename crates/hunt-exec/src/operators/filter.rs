@@ -1,7 +1,7 @@
 //! `FilterExec`: keeps the rows where the predicate is true.
 
 use crate::error::{ExecError, Result};
-use crate::expr::{compile, evaluate, PhysicalExpr};
+use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan};
 use arrow::array::BooleanArray;
 use arrow::compute::filter_record_batch;
@@ -20,7 +20,10 @@ impl FilterExec {
     /// Rejects a predicate that is not `bool`.
     pub fn try_new(input: Arc<dyn ExecutionPlan>, predicate: &Expr) -> Result<FilterExec> {
         if predicate.ty != KqlType::Bool {
-            return Err(ExecError::Internal(format!("filter predicate of type {}", predicate.ty)));
+            return Err(ExecError::Internal(format!(
+                "filter predicate of type {}",
+                predicate.ty
+            )));
         }
         let predicate = compile(predicate, input.schema())?;
         Ok(FilterExec { input, predicate })

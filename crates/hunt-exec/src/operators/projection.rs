@@ -1,7 +1,7 @@
 //! `ProjectionExec`: computes the output columns of `project`/`extend`.
 
 use crate::error::Result;
-use crate::expr::{compile, evaluate, PhysicalExpr};
+use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan};
 use arrow::array::RecordBatchOptions;
 use arrow::record_batch::RecordBatch;
@@ -19,16 +19,32 @@ pub struct ProjectionExec {
 
 impl ProjectionExec {
     /// Compiles the expressions against the input schema.
-    pub fn try_new(input: Arc<dyn ExecutionPlan>, exprs: &[(String, Expr)], schema: Schema) -> Result<ProjectionExec> {
-        let exprs = exprs.iter().map(|(_, e)| compile(e, input.schema())).collect::<Result<Vec<_>>>()?;
-        Ok(ProjectionExec { input, exprs, schema })
+    pub fn try_new(
+        input: Arc<dyn ExecutionPlan>,
+        exprs: &[(String, Expr)],
+        schema: Schema,
+    ) -> Result<ProjectionExec> {
+        let exprs = exprs
+            .iter()
+            .map(|(_, e)| compile(e, input.schema()))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ProjectionExec {
+            input,
+            exprs,
+            schema,
+        })
     }
 }
 
 impl ExecutionPlan for ProjectionExec {
     fn describe(&self) -> String {
-        let items: Vec<String> =
-            self.schema.fields.iter().zip(&self.exprs).map(|(f, e)| format!("{}={e}", f.name)).collect();
+        let items: Vec<String> = self
+            .schema
+            .fields
+            .iter()
+            .zip(&self.exprs)
+            .map(|(f, e)| format!("{}={e}", f.name))
+            .collect();
         format!("ProjectionExec: {}", items.join(", "))
     }
     fn schema(&self) -> &Schema {
@@ -42,9 +58,16 @@ impl ExecutionPlan for ProjectionExec {
         let schema = self.schema.to_arrow();
         Ok(Box::new(self.input.execute()?.map(move |b| {
             let b = b?;
-            let cols = exprs.iter().map(|e| evaluate(e, &b)).collect::<Result<Vec<_>>>()?;
+            let cols = exprs
+                .iter()
+                .map(|e| evaluate(e, &b))
+                .collect::<Result<Vec<_>>>()?;
             let opts = RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
-            Ok(RecordBatch::try_new_with_options(schema.clone(), cols, &opts)?)
+            Ok(RecordBatch::try_new_with_options(
+                schema.clone(),
+                cols,
+                &opts,
+            )?)
         })))
     }
 }

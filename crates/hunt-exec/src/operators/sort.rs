@@ -1,10 +1,12 @@
 //! `SortExec`: `sort by` and, with a fetch, `top N by`.
 
 use crate::error::Result;
-use crate::expr::{compile, evaluate, PhysicalExpr};
+use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan};
 use arrow::array::UInt32Array;
-use arrow::compute::{concat_batches, take_record_batch, LexicographicalComparator, SortColumn, SortOptions};
+use arrow::compute::{
+    LexicographicalComparator, SortColumn, SortOptions, concat_batches, take_record_batch,
+};
 use hunt_plan::logical_plan::SortKey;
 use hunt_plan::types::Schema;
 use std::sync::Arc;
@@ -19,11 +21,18 @@ pub struct SortExec {
 
 impl SortExec {
     /// Compiles the keys against the input.
-    pub fn try_new(input: Arc<dyn ExecutionPlan>, keys: &[SortKey], fetch: Option<usize>) -> Result<SortExec> {
+    pub fn try_new(
+        input: Arc<dyn ExecutionPlan>,
+        keys: &[SortKey],
+        fetch: Option<usize>,
+    ) -> Result<SortExec> {
         let keys = keys
             .iter()
             .map(|k| {
-                let opts = SortOptions { descending: k.descending, nulls_first: k.nulls_first };
+                let opts = SortOptions {
+                    descending: k.descending,
+                    nulls_first: k.nulls_first,
+                };
                 Ok((compile(&k.expr, input.schema())?, opts))
             })
             .collect::<Result<Vec<_>>>()?;
@@ -60,7 +69,12 @@ impl ExecutionPlan for SortExec {
         let cols = self
             .keys
             .iter()
-            .map(|(e, o)| Ok(SortColumn { values: evaluate(e, &all)?, options: Some(*o) }))
+            .map(|(e, o)| {
+                Ok(SortColumn {
+                    values: evaluate(e, &all)?,
+                    options: Some(*o),
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         // Ties keep their input order: the row number breaks them, which also makes the
         // partial selection for `top` deterministic.

@@ -2,7 +2,7 @@
 
 use crate::error::{ExecError, Result};
 use arrow::array::*;
-use arrow::compute::{cast_with_options, CastOptions};
+use arrow::compute::{CastOptions, cast_with_options};
 use arrow::datatypes::{DataType, TimeUnit};
 use hunt_plan::types::KqlType;
 use std::sync::Arc;
@@ -13,13 +13,20 @@ use std::sync::Arc;
 /// zone label dropped); the three string layouts become `Utf8`; null strings become
 /// empty strings, because KQL has no null string.
 pub fn conform_column(col: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
-    let strict = CastOptions { safe: false, ..Default::default() };
+    let strict = CastOptions {
+        safe: false,
+        ..Default::default()
+    };
     let out: ArrayRef = match (col.data_type(), ty) {
         (DataType::Timestamp(unit, Some(tz)), KqlType::DateTime) => {
             let ns = if *unit == TimeUnit::Nanosecond {
                 col.clone()
             } else {
-                cast_with_options(col, &DataType::Timestamp(TimeUnit::Nanosecond, Some(tz.clone())), &strict)?
+                cast_with_options(
+                    col,
+                    &DataType::Timestamp(TimeUnit::Nanosecond, Some(tz.clone())),
+                    &strict,
+                )?
             };
             let ns = ns
                 .as_any()
@@ -33,14 +40,28 @@ pub fn conform_column(col: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
         (_, t) => cast_with_options(col, &t.arrow_type(), &strict)?,
     };
     if ty == KqlType::String && out.null_count() > 0 {
-        let s = out.as_any().downcast_ref::<StringArray>().ok_or_else(|| ExecError::Internal("string cast".into()))?;
-        return Ok(Arc::new(s.iter().map(|v| Some(v.unwrap_or(""))).collect::<StringArray>()));
+        let s = out
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or_else(|| ExecError::Internal("string cast".into()))?;
+        return Ok(Arc::new(
+            s.iter()
+                .map(|v| Some(v.unwrap_or("")))
+                .collect::<StringArray>(),
+        ));
     }
     if matches!(ty, KqlType::Dynamic | KqlType::Guid) {
         // An empty dynamic or guid cell is a null one.
-        let s = out.as_any().downcast_ref::<StringArray>().ok_or_else(|| ExecError::Internal("string cast".into()))?;
+        let s = out
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or_else(|| ExecError::Internal("string cast".into()))?;
         if s.iter().any(|v| v == Some("")) {
-            return Ok(Arc::new(s.iter().map(|v| v.filter(|x| !x.is_empty())).collect::<StringArray>()));
+            return Ok(Arc::new(
+                s.iter()
+                    .map(|v| v.filter(|x| !x.is_empty()))
+                    .collect::<StringArray>(),
+            ));
         }
     }
     Ok(out)

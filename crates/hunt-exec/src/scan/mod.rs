@@ -7,4 +7,4 @@ mod table;
 
 pub use self::parquet::ParquetScanExec;
 pub use conform::conform_column;
-pub use table::{discover, ParquetTable, TableSet};
+pub use table::{ParquetTable, TableSet, discover};

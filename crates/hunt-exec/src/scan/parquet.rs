@@ -4,9 +4,9 @@
 use super::conform::{conform_column, missing_column};
 use super::table::ParquetTable;
 use crate::error::{ExecError, Result};
-use crate::physical_plan::{BatchIter, ExecutionPlan, BATCH_SIZE};
-use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use crate::physical_plan::{BATCH_SIZE, BatchIter, ExecutionPlan};
 use ::parquet::arrow::ProjectionMask;
+use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use arrow::array::RecordBatchOptions;
 use arrow::record_batch::RecordBatch;
 use hunt_plan::types::Schema;
@@ -24,7 +24,11 @@ pub struct ParquetScanExec {
 
 impl ParquetScanExec {
     /// A scan of `table` producing `schema` (the projected columns).
-    pub fn try_new(table: Arc<ParquetTable>, projection: Option<Vec<String>>, schema: Schema) -> Result<ParquetScanExec> {
+    pub fn try_new(
+        table: Arc<ParquetTable>,
+        projection: Option<Vec<String>>,
+        schema: Schema,
+    ) -> Result<ParquetScanExec> {
         let _ = projection;
         Ok(ParquetScanExec { table, schema })
     }
@@ -36,7 +40,10 @@ fn read_file(path: PathBuf, schema: Schema) -> Result<BatchIter> {
         let p = p.clone();
         move |source| ExecError::Parquet { path: p, source }
     };
-    let file = File::open(&path).map_err(|source| ExecError::Io { path: path.clone(), source })?;
+    let file = File::open(&path).map_err(|source| ExecError::Io {
+        path: path.clone(),
+        source,
+    })?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(perr(&path))?;
     let file_schema = builder.schema().clone();
     let present: Vec<&str> = schema
@@ -46,10 +53,17 @@ fn read_file(path: PathBuf, schema: Schema) -> Result<BatchIter> {
         .map(|f| f.name.as_str())
         .collect();
     let mask = ProjectionMask::columns(builder.parquet_schema(), present.iter().copied());
-    let reader = builder.with_projection(mask).with_batch_size(BATCH_SIZE).build().map_err(perr(&path))?;
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(BATCH_SIZE)
+        .build()
+        .map_err(perr(&path))?;
     let arrow_schema = schema.to_arrow();
     Ok(Box::new(reader.map(move |b| {
-        let b = b.map_err(|e| ExecError::Parquet { path: path.clone(), source: e.into() })?;
+        let b = b.map_err(|e| ExecError::Parquet {
+            path: path.clone(),
+            source: e.into(),
+        })?;
         let n = b.num_rows();
         let cols = schema
             .fields
@@ -62,14 +76,23 @@ fn read_file(path: PathBuf, schema: Schema) -> Result<BatchIter> {
             })
             .collect::<Result<Vec<_>>>()?;
         let opts = RecordBatchOptions::new().with_row_count(Some(n));
-        Ok(RecordBatch::try_new_with_options(arrow_schema.clone(), cols, &opts)?)
+        Ok(RecordBatch::try_new_with_options(
+            arrow_schema.clone(),
+            cols,
+            &opts,
+        )?)
     })))
 }
 
 impl ExecutionPlan for ParquetScanExec {
     fn describe(&self) -> String {
         let cols: Vec<&str> = self.schema.fields.iter().map(|f| f.name.as_str()).collect();
-        format!("ParquetScanExec: {} files={} projection=[{}]", self.table.name, self.table.files.len(), cols.join(", "))
+        format!(
+            "ParquetScanExec: {} files={} projection=[{}]",
+            self.table.name,
+            self.table.files.len(),
+            cols.join(", ")
+        )
     }
     fn schema(&self) -> &Schema {
         &self.schema
@@ -81,9 +104,11 @@ impl ExecutionPlan for ParquetScanExec {
         let schema = self.schema.clone();
         let files = self.table.files.clone();
         // Files are opened lazily, one at a time, so memory holds one reader.
-        Ok(Box::new(files.into_iter().flat_map(move |p| match read_file(p, schema.clone()) {
-            Ok(it) => it,
-            Err(e) => Box::new(std::iter::once(Err(e))),
-        })))
+        Ok(Box::new(files.into_iter().flat_map(
+            move |p| match read_file(p, schema.clone()) {
+                Ok(it) => it,
+                Err(e) => Box::new(std::iter::once(Err(e))),
+            },
+        )))
     }
 }

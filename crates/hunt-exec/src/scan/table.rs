@@ -2,7 +2,7 @@
 
 use crate::error::{ExecError, Result};
 use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use hunt_plan::catalog::{builtin_schema, Catalog};
+use hunt_plan::catalog::{Catalog, builtin_schema};
 use hunt_plan::types::{Field, KqlType, Schema};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -34,7 +34,14 @@ impl TableSet {
     /// Registers (or replaces) a table made of `files`.
     pub fn register(&mut self, name: &str, files: Vec<PathBuf>) -> Result<()> {
         let schema = unify(name, &files)?;
-        self.tables.insert(name.to_string(), Arc::new(ParquetTable { name: name.to_string(), files, schema }));
+        self.tables.insert(
+            name.to_string(),
+            Arc::new(ParquetTable {
+                name: name.to_string(),
+                files,
+                schema,
+            }),
+        );
         Ok(())
     }
     /// A table by name.
@@ -61,16 +68,24 @@ impl Catalog for TableSet {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + '_ {
-    move |source| ExecError::Io { path: path.to_path_buf(), source }
+    move |source| ExecError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Hidden and bookkeeping entries (`.x`, `_SUCCESS`, `_delta_log`) are not data.
 fn skipped(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_none_or(|n| n.starts_with('.') || n.starts_with('_'))
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_none_or(|n| n.starts_with('.') || n.starts_with('_'))
 }
 
 fn parquet_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries = std::fs::read_dir(dir).map_err(io(dir))?.collect::<std::io::Result<Vec<_>>>().map_err(io(dir))?;
+    let mut entries = std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(io(dir))?;
     entries.sort_by_key(|e| e.path());
     for e in entries {
         let p = e.path();
@@ -91,17 +106,24 @@ fn parquet_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 pub fn discover(dir: &Path) -> Result<TableSet> {
     let meta = std::fs::metadata(dir).map_err(io(dir))?;
     if !meta.is_dir() {
-        return Err(ExecError::Schema { message: format!("{} is not a directory", dir.display()) });
+        return Err(ExecError::Schema {
+            message: format!("{} is not a directory", dir.display()),
+        });
     }
     let mut found: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    let mut entries = std::fs::read_dir(dir).map_err(io(dir))?.collect::<std::io::Result<Vec<_>>>().map_err(io(dir))?;
+    let mut entries = std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(io(dir))?;
     entries.sort_by_key(|e| e.path());
     for e in entries {
         let p = e.path();
         if skipped(&p) {
             continue;
         }
-        let Some(stem) = p.file_stem().and_then(|s| s.to_str()).map(str::to_string) else { continue };
+        let Some(stem) = p.file_stem().and_then(|s| s.to_str()).map(str::to_string) else {
+            continue;
+        };
         if p.is_dir() {
             let mut files = Vec::new();
             parquet_files_under(&p, &mut files)?;
@@ -129,8 +151,12 @@ fn unify(table: &str, files: &[PathBuf]) -> Result<Schema> {
     let mut seen_in: Vec<Option<PathBuf>> = vec![None; fields.len()];
     for path in files {
         let file = File::open(path).map_err(io(path))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(|source| ExecError::Parquet { path: path.clone(), source })?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|source| {
+            ExecError::Parquet {
+                path: path.clone(),
+                source,
+            }
+        })?;
         for af in builder.schema().fields() {
             let Some(ty) = KqlType::from_arrow(af.data_type()) else {
                 return Err(ExecError::Schema {
@@ -149,16 +175,29 @@ fn unify(table: &str, files: &[PathBuf]) -> Result<Schema> {
                 }
                 Some(i) => {
                     let have = fields[i].ty;
-                    let documented = builtin.as_ref().is_some_and(|b| b.index_of(af.name()).is_some());
-                    let fits = if documented { readable_as(ty, have) } else { ty == have };
+                    let documented = builtin
+                        .as_ref()
+                        .is_some_and(|b| b.index_of(af.name()).is_some());
+                    let fits = if documented {
+                        readable_as(ty, have)
+                    } else {
+                        ty == have
+                    };
                     if fits {
                         seen_in[i].get_or_insert(path.clone());
-                    } else if !documented && matches!((have, ty), (KqlType::Int, KqlType::Long) | (KqlType::Long, KqlType::Int)) {
+                    } else if !documented
+                        && matches!(
+                            (have, ty),
+                            (KqlType::Int, KqlType::Long) | (KqlType::Long, KqlType::Int)
+                        )
+                    {
                         fields[i].ty = KqlType::Long;
                     } else {
                         let other = match &seen_in[i] {
                             Some(p) => format!("{} has it as {have}", p.display()),
-                            None => format!("the built-in schema of {table} documents it as {have}"),
+                            None => {
+                                format!("the built-in schema of {table} documents it as {have}")
+                            }
                         };
                         return Err(ExecError::Schema {
                             message: format!(

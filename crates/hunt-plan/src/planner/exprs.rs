@@ -1,14 +1,14 @@
 //! Binding scalar expressions: names → columns, overloads → typed [`Func`]s,
 //! implicit numeric promotion made explicit as casts.
 
+use super::Scope;
 use super::functions::bind_call;
 use super::literals::{timespan_from_parts, typed_literal};
-use super::Scope;
-use crate::error::{closest, PlanError, PlanErrorKind};
+use crate::error::{PlanError, PlanErrorKind, closest};
 use crate::expr::{Expr, ExprKind, Func, Scalar};
 use crate::types::KqlType;
-use hunt_syntax::ast::{self, BinOp, ListOp, Literal};
 use hunt_syntax::Span;
+use hunt_syntax::ast::{self, BinOp, ListOp, Literal};
 
 /// Binds `e` against the scope's input schema.
 pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError> {
@@ -24,11 +24,18 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
                 }
             }
             if x.ty.is_numeric() || x.ty == KqlType::TimeSpan {
-                let ty = if x.ty == KqlType::Int { KqlType::Long } else { x.ty };
+                let ty = if x.ty == KqlType::Int {
+                    KqlType::Long
+                } else {
+                    x.ty
+                };
                 let x = cast(x, ty);
                 Ok(Expr::call(Func::Neg, vec![x], ty, e.span))
             } else {
-                Err(PlanError::ty(inner.span, format!("cannot negate a value of type {}", x.ty)))
+                Err(PlanError::ty(
+                    inner.span,
+                    format!("cannot negate a value of type {}", x.ty),
+                ))
             }
         }
         ast::ExprKind::Binary { op, lhs, rhs } => {
@@ -39,10 +46,18 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
         ast::ExprKind::Call { name, args } => bind_call(name, args, e.span, sc),
         ast::ExprKind::InList { expr, op, list } => {
             let x = bind_expr(expr, sc)?;
-            let items = list.iter().map(|i| bind_expr(i, sc)).collect::<Result<Vec<_>, _>>()?;
+            let items = list
+                .iter()
+                .map(|i| bind_expr(i, sc))
+                .collect::<Result<Vec<_>, _>>()?;
             bind_in_list(x, *op, items, e.span)
         }
-        ast::ExprKind::Between { expr, negated, low, high } => {
+        ast::ExprKind::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => {
             let x = bind_expr(expr, sc)?;
             let lo = bind_expr(low, sc)?;
             let mut hi = bind_expr(high, sc)?;
@@ -59,10 +74,14 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
             let b = bind_binary(c2, x, hi, e.span)?;
             bind_binary(join, a, b, e.span)
         }
-        ast::ExprKind::Star => Err(PlanError::invalid(e.span, "`*` is only valid as an aggregate argument")),
-        ast::ExprKind::JoinSide { .. } => {
-            Err(PlanError::invalid(e.span, "`$left`/`$right` are only valid in a join condition"))
-        }
+        ast::ExprKind::Star => Err(PlanError::invalid(
+            e.span,
+            "`*` is only valid as an aggregate argument",
+        )),
+        ast::ExprKind::JoinSide { .. } => Err(PlanError::invalid(
+            e.span,
+            "`$left`/`$right` are only valid in a join condition",
+        )),
         ast::ExprKind::Member { .. } | ast::ExprKind::Index { .. } => {
             Err(PlanError::unsupported(e.span, "dynamic member access"))
         }
@@ -86,15 +105,19 @@ pub(crate) fn bind_literal(l: &Literal, span: Span) -> Result<Scalar, PlanError>
         Literal::Long(v) => Scalar::Long(*v),
         Literal::Real(v) => Scalar::Real(*v),
         Literal::Bool(b) => Scalar::Bool(*b),
-        Literal::TimeSpan { value, unit } => Scalar::TimeSpan(
-            timespan_from_parts(value, unit)
-                .ok_or_else(|| PlanError::invalid(span, format!("invalid timespan `{value}{unit}`")))?,
-        ),
+        Literal::TimeSpan { value, unit } => {
+            Scalar::TimeSpan(timespan_from_parts(value, unit).ok_or_else(|| {
+                PlanError::invalid(span, format!("invalid timespan `{value}{unit}`"))
+            })?)
+        }
         Literal::Typed { ty, text } => match typed_literal(ty, text) {
             Ok(Some(v)) => v,
             Ok(None) => {
-                return Err(PlanError::invalid(span, format!("invalid {ty} literal `{ty}({text})`"))
-                    .with_label(format!("not a valid {ty}")))
+                return Err(PlanError::invalid(
+                    span,
+                    format!("invalid {ty} literal `{ty}({text})`"),
+                )
+                .with_label(format!("not a valid {ty}")));
             }
             Err(what) => return Err(PlanError::unsupported(span, what)),
         },
@@ -111,7 +134,10 @@ fn bind_ident(id: &ast::Ident, sc: &Scope<'_>) -> Result<Expr, PlanError> {
         return Ok(v);
     }
     if sc.lets.tabular(&id.name).is_some() {
-        return Err(PlanError::ty(id.span, format!("`{}` is a tabular expression, not a scalar", id.name)));
+        return Err(PlanError::ty(
+            id.span,
+            format!("`{}` is a tabular expression, not a scalar", id.name),
+        ));
     }
     let names = sc.schema.fields.iter().map(|f| f.name.as_str());
     let mut err = PlanError::new(
@@ -173,15 +199,22 @@ fn is_null_literal(e: &Expr) -> bool {
 pub(crate) fn bind_binary(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Expr, PlanError> {
     use KqlType::*;
     let mismatch = |what: &str| {
-        PlanError::ty(span, format!("cannot apply `{what}` to {} and {}", l.ty, r.ty))
-            .with_label(format!("{} {what} {}", l.ty, r.ty))
+        PlanError::ty(
+            span,
+            format!("cannot apply `{what}` to {} and {}", l.ty, r.ty),
+        )
+        .with_label(format!("{} {what} {}", l.ty, r.ty))
     };
     match op {
         BinOp::And | BinOp::Or => {
             if l.ty != Bool || r.ty != Bool {
                 return Err(mismatch(if op == BinOp::And { "and" } else { "or" }));
             }
-            let f = if op == BinOp::And { Func::And } else { Func::Or };
+            let f = if op == BinOp::And {
+                Func::And
+            } else {
+                Func::Or
+            };
             Ok(Expr::call(f, vec![l, r], Bool, span))
         }
         BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -203,7 +236,11 @@ pub(crate) fn bind_binary(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Exp
             if ty == Dynamic {
                 return Err(PlanError::unsupported(span, "comparing dynamic values"));
             }
-            let (l, r) = if ty == Guid { (guid_side(l)?, guid_side(r)?) } else { (cast(l, ty), cast(r, ty)) };
+            let (l, r) = if ty == Guid {
+                (guid_side(l)?, guid_side(r)?)
+            } else {
+                (cast(l, ty), cast(r, ty))
+            };
             let f = match op {
                 BinOp::Eq => Func::Eq,
                 BinOp::Ne => Func::Ne,
@@ -217,7 +254,11 @@ pub(crate) fn bind_binary(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Exp
         BinOp::EqCi | BinOp::NeCi => {
             let l = to_string_expr(l);
             let r = to_string_expr(r);
-            let f = if op == BinOp::EqCi { Func::EqCi } else { Func::NeCi };
+            let f = if op == BinOp::EqCi {
+                Func::EqCi
+            } else {
+                Func::NeCi
+            };
             Ok(Expr::call(f, vec![l, r], Bool, span))
         }
         BinOp::Str { op, negated } => {
@@ -233,10 +274,11 @@ pub(crate) fn bind_binary(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Exp
                 BinOp::Div => Func::Div,
                 _ => Func::Mod,
             };
-            let sym = ["+", "-", "*", "/", "%"][[Func::Add, Func::Sub, Func::Mul, Func::Div, Func::Mod]
-                .iter()
-                .position(|x| *x == f)
-                .unwrap_or(0)];
+            let sym =
+                ["+", "-", "*", "/", "%"][[Func::Add, Func::Sub, Func::Mul, Func::Div, Func::Mod]
+                    .iter()
+                    .position(|x| *x == f)
+                    .unwrap_or(0)];
             let num = |t: KqlType| t.is_numeric();
             let out = match (l.ty, r.ty, f) {
                 // Integer arithmetic is done in long (docs: "both integer → long").
@@ -269,7 +311,12 @@ fn guid_side(e: Expr) -> Result<Expr, PlanError> {
             Some(g) => Ok(Expr::literal(Scalar::Guid(g), e.span)),
             None => Err(PlanError::ty(e.span, format!("`{s}` is not a guid"))),
         },
-        _ if e.ty == KqlType::String => Ok(Expr::call(Func::ToLower, vec![e.clone()], KqlType::Guid, e.span)),
+        _ if e.ty == KqlType::String => Ok(Expr::call(
+            Func::ToLower,
+            vec![e.clone()],
+            KqlType::Guid,
+            e.span,
+        )),
         _ => Ok(e),
     }
 }
@@ -285,10 +332,38 @@ pub(crate) fn to_string_expr(e: Expr) -> Expr {
 
 fn bind_in_list(x: Expr, op: ListOp, items: Vec<Expr>, span: Span) -> Result<Expr, PlanError> {
     let (func, ci, stringy) = match op {
-        ListOp::In => (Func::In { ci: false, negated: false }, false, false),
-        ListOp::NotIn => (Func::In { ci: false, negated: true }, false, false),
-        ListOp::InCi => (Func::In { ci: true, negated: false }, true, true),
-        ListOp::NotInCi => (Func::In { ci: true, negated: true }, true, true),
+        ListOp::In => (
+            Func::In {
+                ci: false,
+                negated: false,
+            },
+            false,
+            false,
+        ),
+        ListOp::NotIn => (
+            Func::In {
+                ci: false,
+                negated: true,
+            },
+            false,
+            false,
+        ),
+        ListOp::InCi => (
+            Func::In {
+                ci: true,
+                negated: false,
+            },
+            true,
+            true,
+        ),
+        ListOp::NotInCi => (
+            Func::In {
+                ci: true,
+                negated: true,
+            },
+            true,
+            true,
+        ),
         ListOp::HasAny => (Func::HasAny, true, true),
         ListOp::HasAll => (Func::HasAll, true, true),
     };
@@ -304,7 +379,10 @@ fn bind_in_list(x: Expr, op: ListOp, items: Vec<Expr>, span: Span) -> Result<Exp
             continue;
         }
         ty = unify(ty, i.ty).ok_or_else(|| {
-            PlanError::ty(i.span, format!("cannot compare {} with {} in `in`", x.ty, i.ty))
+            PlanError::ty(
+                i.span,
+                format!("cannot compare {} with {} in `in`", x.ty, i.ty),
+            )
         })?;
     }
     if ty == KqlType::Dynamic {

@@ -63,8 +63,14 @@ pub fn parse_timespan_text(text: &str) -> Option<i64> {
         if frac.len() > 7 || !frac.chars().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        let frac_ticks: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<7}").parse().ok()? };
-        ((days * 24 + h) * 60 + m) * 60_000_000_000 + secs * 1_000_000_000 + frac_ticks * NS_PER_TICK
+        let frac_ticks: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<7}").parse().ok()?
+        };
+        ((days * 24 + h) * 60 + m) * 60_000_000_000
+            + secs * 1_000_000_000
+            + frac_ticks * NS_PER_TICK
     } else {
         let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
@@ -99,7 +105,11 @@ pub fn parse_datetime_text(text: &str) -> Option<i64> {
         if frac.len() > 9 || !frac.chars().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        let nanos: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<9}").parse().ok()? };
+        let nanos: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<9}").parse().ok()?
+        };
         base.checked_add_signed(chrono::Duration::nanoseconds(nanos - nanos % NS_PER_TICK))?
     };
     naive.and_utc().timestamp_nanos_opt()
@@ -111,7 +121,10 @@ pub fn parse_guid_text(text: &str) -> Option<String> {
     let groups: Vec<&str> = t.split('-').collect();
     let lens = [8, 4, 4, 4, 12];
     if groups.len() != 5
-        || groups.iter().zip(lens).any(|(g, n)| g.len() != n || !g.chars().all(|c| c.is_ascii_hexdigit()))
+        || groups
+            .iter()
+            .zip(lens)
+            .any(|(g, n)| g.len() != n || !g.chars().all(|c| c.is_ascii_hexdigit()))
     {
         return None;
     }
@@ -147,7 +160,9 @@ pub fn typed_literal(ty: &str, text: &str) -> Result<Option<Scalar>, String> {
         KqlType::DateTime => parse_datetime_text(t).map(Scalar::DateTime),
         KqlType::TimeSpan => parse_timespan_text(t).map(Scalar::TimeSpan),
         KqlType::Guid => parse_guid_text(t).map(Scalar::Guid),
-        KqlType::Dynamic => serde_json::from_str::<serde_json::Value>(t).ok().map(Scalar::Dynamic),
+        KqlType::Dynamic => serde_json::from_str::<serde_json::Value>(t)
+            .ok()
+            .map(Scalar::Dynamic),
     })
 }
 
@@ -161,7 +176,10 @@ mod tests {
         assert_eq!(timespan_from_parts("1.5", "h"), Some(5_400_000_000_000));
         assert_eq!(timespan_from_parts("100", "ms"), Some(100_000_000));
         assert_eq!(timespan_from_parts("1", "tick"), Some(100));
-        assert_eq!(parse_timespan_text("1.02:03:04.5"), Some(((26 * 60 + 3) * 60 + 4) * 1_000_000_000 + 500_000_000));
+        assert_eq!(
+            parse_timespan_text("1.02:03:04.5"),
+            Some(((26 * 60 + 3) * 60 + 4) * 1_000_000_000 + 500_000_000)
+        );
         assert_eq!(parse_timespan_text("00:30"), Some(30 * 60_000_000_000));
         assert_eq!(parse_timespan_text("-00:00:01"), Some(-1_000_000_000));
         assert_eq!(parse_timespan_text("2"), Some(2 * 86_400_000_000_000));
@@ -172,9 +190,18 @@ mod tests {
         // 2025-06-01T00:00:00Z is 1748736000 s after the epoch.
         let base = 1_748_736_000_000_000_000i64;
         assert_eq!(parse_datetime_text("2025-06-01"), Some(base));
-        assert_eq!(parse_datetime_text("2025-06-01T10:00:00Z"), Some(base + 36_000_000_000_000));
-        assert_eq!(parse_datetime_text("2025-06-01 10:00"), Some(base + 36_000_000_000_000));
-        assert_eq!(parse_datetime_text("2025-06-01 00:00:00.1234567"), Some(base + 123_456_700));
+        assert_eq!(
+            parse_datetime_text("2025-06-01T10:00:00Z"),
+            Some(base + 36_000_000_000_000)
+        );
+        assert_eq!(
+            parse_datetime_text("2025-06-01 10:00"),
+            Some(base + 36_000_000_000_000)
+        );
+        assert_eq!(
+            parse_datetime_text("2025-06-01 00:00:00.1234567"),
+            Some(base + 123_456_700)
+        );
         assert_eq!(parse_datetime_text("2025-13-01"), None);
     }
 

@@ -9,7 +9,7 @@ pub mod literals;
 mod operators;
 
 use crate::catalog::Catalog;
-use crate::error::{closest, PlanError, PlanErrorKind};
+use crate::error::{PlanError, PlanErrorKind, closest};
 use crate::expr::{Expr, Scalar};
 use crate::logical_plan::LogicalPlan;
 use crate::types::{Field, KqlType, Schema};
@@ -60,14 +60,22 @@ pub(crate) struct Planner<'a> {
 /// Plans a parsed query against `catalog`. `now_ns` is the value of `now()` (ns since the Unix
 /// epoch), fixed for the whole query as in Kusto.
 pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Planned, PlanError> {
-    let mut p = Planner { catalog, now_ns, lets: Lets::default(), notices: vec![] };
+    let mut p = Planner {
+        catalog,
+        now_ns,
+        lets: Lets::default(),
+        notices: vec![],
+    };
     let mut result = None;
     for st in &query.statements {
         match st {
             Statement::Let { name, value, .. } => p.bind_let(name, value)?,
             Statement::Tabular(pipe) => {
                 if result.is_some() {
-                    return Err(PlanError::unsupported(pipe.span, "a query with several result tables"));
+                    return Err(PlanError::unsupported(
+                        pipe.span,
+                        "a query with several result tables",
+                    ));
                 }
                 result = Some(p.plan_pipeline(pipe)?);
             }
@@ -77,12 +85,20 @@ pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Pl
         PlanError::invalid(query.span, "the query has no tabular expression to run")
             .with_help("end the query with a table expression, e.g. `T | take 10`")
     })?;
-    Ok(Planned { plan, notices: p.notices })
+    Ok(Planned {
+        plan,
+        notices: p.notices,
+    })
 }
 
 impl Planner<'_> {
     fn scope<'s>(&'s self, schema: &'s Schema, table: Option<&'s str>) -> Scope<'s> {
-        Scope { schema, table, lets: &self.lets, now_ns: self.now_ns }
+        Scope {
+            schema,
+            table,
+            lets: &self.lets,
+            now_ns: self.now_ns,
+        }
     }
 
     fn bind_let(&mut self, name: &ast::Ident, value: &LetValue) -> Result<(), PlanError> {
@@ -95,7 +111,11 @@ impl Planner<'_> {
             LetValue::Expr(e) => {
                 // A bare name may be a table: `let t = DataSecurityEvents;`.
                 if let ast::ExprKind::Ident(id) = &e.kind {
-                    if let Some(plan) = self.table_source(id).ok().filter(|_| self.lets.scalar(&id.name).is_none()) {
+                    if let Some(plan) = self
+                        .table_source(id)
+                        .ok()
+                        .filter(|_| self.lets.scalar(&id.name).is_none())
+                    {
                         self.lets.tables.insert(name.name.clone(), plan);
                         return Ok(());
                     }
@@ -114,11 +134,19 @@ impl Planner<'_> {
             return Ok(p.clone());
         }
         if let Some(schema) = self.catalog.table(&id.name) {
-            return Ok(LogicalPlan::Scan { table: id.name.clone(), table_schema: schema, projection: None });
+            return Ok(LogicalPlan::Scan {
+                table: id.name.clone(),
+                table_schema: schema,
+                projection: None,
+            });
         }
         let names = self.catalog.table_names();
-        let mut err = PlanError::new(PlanErrorKind::UnknownTable, id.span, format!("unknown table `{}`", id.name))
-            .with_label("no such table");
+        let mut err = PlanError::new(
+            PlanErrorKind::UnknownTable,
+            id.span,
+            format!("unknown table `{}`", id.name),
+        )
+        .with_label("no such table");
         let lets: Vec<&str> = self.lets.tables.keys().map(String::as_str).collect();
         if let Some(c) = closest(&id.name, names.iter().map(String::as_str).chain(lets)) {
             err = err.with_help(format!("did you mean `{c}`?"));
@@ -141,21 +169,32 @@ impl Planner<'_> {
         match src {
             Source::Table(id) => Ok((self.table_source(id)?, Some(id.name.clone()))),
             Source::Nested(p) => Ok((self.plan_pipeline(p)?, None)),
-            Source::Datatable { columns, values, span } => {
+            Source::Datatable {
+                columns,
+                values,
+                span,
+            } => {
                 let mut fields = Vec::new();
                 for (name, ty) in columns {
                     let t = KqlType::from_name(&ty.name).ok_or_else(|| {
                         PlanError::invalid(ty.span, format!("unknown type `{}`", ty.name))
                     })?;
                     if fields.iter().any(|f: &Field| f.name == name.name) {
-                        return Err(PlanError::invalid(name.span, format!("duplicate column `{}`", name.name)));
+                        return Err(PlanError::invalid(
+                            name.span,
+                            format!("duplicate column `{}`", name.name),
+                        ));
                     }
                     fields.push(Field::new(&name.name, t));
                 }
                 if fields.is_empty() || values.len() % fields.len() != 0 {
                     return Err(PlanError::invalid(
                         *span,
-                        format!("datatable has {} values for {} columns", values.len(), fields.len()),
+                        format!(
+                            "datatable has {} values for {} columns",
+                            values.len(),
+                            fields.len()
+                        ),
                     ));
                 }
                 let empty = Schema::default();
@@ -168,10 +207,19 @@ impl Planner<'_> {
                     }
                     rows.push(row);
                 }
-                Ok((LogicalPlan::Values { schema: Schema::new(fields), rows }, None))
+                Ok((
+                    LogicalPlan::Values {
+                        schema: Schema::new(fields),
+                        rows,
+                    },
+                    None,
+                ))
             }
             Source::Print { exprs, .. } => {
-                let one_row = LogicalPlan::Values { schema: Schema::default(), rows: vec![vec![]] };
+                let one_row = LogicalPlan::Values {
+                    schema: Schema::default(),
+                    rows: vec![vec![]],
+                };
                 let empty = Schema::default();
                 let mut out = Vec::new();
                 for (i, ne) in exprs.iter().enumerate() {
@@ -179,13 +227,30 @@ impl Planner<'_> {
                     let name = match ne.names.as_slice() {
                         [] => format!("print_{i}"),
                         [n] => n.name.clone(),
-                        [_, extra, ..] => return Err(PlanError::unsupported(extra.span, "several names in `print`")),
+                        [_, extra, ..] => {
+                            return Err(PlanError::unsupported(
+                                extra.span,
+                                "several names in `print`",
+                            ));
+                        }
                     };
                     out.push((name, e));
                 }
-                Ok((LogicalPlan::Projection { input: Box::new(one_row), exprs: out }, None))
+                Ok((
+                    LogicalPlan::Projection {
+                        input: Box::new(one_row),
+                        exprs: out,
+                    },
+                    None,
+                ))
             }
-            Source::Range { name, from, to, step, span } => {
+            Source::Range {
+                name,
+                from,
+                to,
+                step,
+                span,
+            } => {
                 let empty = Schema::default();
                 let sc = self.scope(&empty, None);
                 let (f, t, s) = (
@@ -195,8 +260,18 @@ impl Planner<'_> {
                 );
                 let rows = range_rows(&f, &t, &s, *span)?;
                 let ty = f.ty.max(t.ty);
-                let ty = if ty == KqlType::Int { KqlType::Long } else { ty };
-                Ok((LogicalPlan::Values { schema: Schema::new(vec![Field::new(&name.name, ty)]), rows }, None))
+                let ty = if ty == KqlType::Int {
+                    KqlType::Long
+                } else {
+                    ty
+                };
+                Ok((
+                    LogicalPlan::Values {
+                        schema: Schema::new(vec![Field::new(&name.name, ty)]),
+                        rows,
+                    },
+                    None,
+                ))
             }
             Source::Union { span, .. } => Err(PlanError::unsupported(*span, "`union`")),
         }
@@ -207,13 +282,21 @@ impl Planner<'_> {
 /// materialized (`range` is planned as constant rows).
 const MAX_RANGE_ROWS: i64 = 10_000_000;
 
-fn range_rows(from: &Expr, to: &Expr, step: &Expr, span: hunt_syntax::Span) -> Result<Vec<Vec<Scalar>>, PlanError> {
+fn range_rows(
+    from: &Expr,
+    to: &Expr,
+    step: &Expr,
+    span: hunt_syntax::Span,
+) -> Result<Vec<Vec<Scalar>>, PlanError> {
     let lit = |e: &Expr| match &e.kind {
         crate::expr::ExprKind::Literal(s) => Some(s.clone()),
         _ => None,
     };
     let (Some(f), Some(t), Some(s)) = (lit(from), lit(to), lit(step)) else {
-        return Err(PlanError::unsupported(span, "`range` with non-constant bounds"));
+        return Err(PlanError::unsupported(
+            span,
+            "`range` with non-constant bounds",
+        ));
     };
     let as_i64 = |s: &Scalar| match s {
         Scalar::Int(v) => Some(*v as i64),
@@ -226,9 +309,16 @@ fn range_rows(from: &Expr, to: &Expr, step: &Expr, span: hunt_syntax::Span) -> R
     if st == 0 || (b > a && st < 0) {
         return Ok(vec![]);
     }
-    let n = if st > 0 { (b.saturating_sub(a)) / st + 1 } else { (a.saturating_sub(b)) / (-st) + 1 };
+    let n = if st > 0 {
+        (b.saturating_sub(a)) / st + 1
+    } else {
+        (a.saturating_sub(b)) / (-st) + 1
+    };
     if n > MAX_RANGE_ROWS {
-        return Err(PlanError::unsupported(span, format!("`range` of more than {MAX_RANGE_ROWS} rows")));
+        return Err(PlanError::unsupported(
+            span,
+            format!("`range` of more than {MAX_RANGE_ROWS} rows"),
+        ));
     }
     let make = |v: i64| match f {
         Scalar::DateTime(_) => Scalar::DateTime(v),
@@ -240,13 +330,19 @@ fn range_rows(from: &Expr, to: &Expr, step: &Expr, span: hunt_syntax::Span) -> R
 
 /// Folds a constant expression (a literal, possibly negated) into a value of type `ty`.
 fn const_value(e: &Expr, ty: KqlType) -> Result<Scalar, PlanError> {
-    let bad = || PlanError::ty(e.span, format!("expected a constant {ty} value")).with_label(format!("not a {ty}"));
-    let crate::expr::ExprKind::Literal(s) = &e.kind else { return Err(bad()) };
+    let bad = || {
+        PlanError::ty(e.span, format!("expected a constant {ty} value"))
+            .with_label(format!("not a {ty}"))
+    };
+    let crate::expr::ExprKind::Literal(s) = &e.kind else {
+        return Err(bad());
+    };
     Ok(match (s, ty) {
         (s, t) if s.ty() == t => s.clone(),
         (Scalar::Null(_), t) => Scalar::Null(t),
         (Scalar::Long(v), KqlType::Int) => Scalar::Int(
-            i32::try_from(*v).map_err(|_| PlanError::invalid(e.span, format!("{v} does not fit in an int")))?,
+            i32::try_from(*v)
+                .map_err(|_| PlanError::invalid(e.span, format!("{v} does not fit in an int")))?,
         ),
         (Scalar::Long(v), KqlType::Real) => Scalar::Real(*v as f64),
         (Scalar::Int(v), KqlType::Long) => Scalar::Long(*v as i64),
@@ -254,7 +350,9 @@ fn const_value(e: &Expr, ty: KqlType) -> Result<Scalar, PlanError> {
         (Scalar::String(s), KqlType::Guid) => literals::parse_guid_text(s)
             .map(Scalar::Guid)
             .ok_or_else(|| PlanError::ty(e.span, format!("`{s}` is not a guid")))?,
-        (Scalar::String(s), KqlType::Dynamic) => Scalar::Dynamic(serde_json::Value::String(s.clone())),
+        (Scalar::String(s), KqlType::Dynamic) => {
+            Scalar::Dynamic(serde_json::Value::String(s.clone()))
+        }
         (Scalar::Long(v), KqlType::Dynamic) => Scalar::Dynamic(serde_json::Value::from(*v)),
         (Scalar::Bool(v), KqlType::Dynamic) => Scalar::Dynamic(serde_json::Value::from(*v)),
         _ => return Err(bad()),

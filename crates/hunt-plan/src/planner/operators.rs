@@ -3,12 +3,12 @@
 use super::exprs::bind_expr;
 use super::functions::bind_aggregate;
 use super::{Planner, Scope};
-use crate::error::{closest, PlanError, PlanErrorKind};
+use crate::error::{PlanError, PlanErrorKind, closest};
 use crate::expr::{AggExpr, AggFunc, Expr, ExprKind, Scalar};
 use crate::logical_plan::{LogicalPlan, SortKey};
 use crate::types::{Field, KqlType, Schema};
-use hunt_syntax::ast::{self, NamedExpr, NullsOrder, OperatorKind, SortOrder};
 use hunt_syntax::Span;
+use hunt_syntax::ast::{self, NamedExpr, NullsOrder, OperatorKind, SortOrder};
 
 impl Planner<'_> {
     pub(crate) fn plan_operator(
@@ -24,15 +24,24 @@ impl Planner<'_> {
             OperatorKind::Where(pred) => {
                 let p = bind_expr(pred, &sc)?;
                 if p.ty != KqlType::Bool {
-                    return Err(PlanError::ty(pred.span, format!("`where` needs a bool predicate, got {}", p.ty))
-                        .with_label(format!("this is a {}", p.ty)));
+                    return Err(PlanError::ty(
+                        pred.span,
+                        format!("`where` needs a bool predicate, got {}", p.ty),
+                    )
+                    .with_label(format!("this is a {}", p.ty)));
                 }
-                LogicalPlan::Filter { input: Box::new(input), predicate: p }
+                LogicalPlan::Filter {
+                    input: Box::new(input),
+                    predicate: p,
+                }
             }
             OperatorKind::Project(items) => {
                 let exprs = named_exprs(items, &sc, &[])?;
                 check_unique(&exprs, items)?;
-                LogicalPlan::Projection { input: Box::new(input), exprs: exprs.into_iter().map(|(n, e, _)| (n, e)).collect() }
+                LogicalPlan::Projection {
+                    input: Box::new(input),
+                    exprs: exprs.into_iter().map(|(n, e, _)| (n, e)).collect(),
+                }
             }
             OperatorKind::Extend(items) => {
                 let existing: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
@@ -49,7 +58,10 @@ impl Planner<'_> {
                         None => out.push((name, e)),
                     }
                 }
-                LogicalPlan::Projection { input: Box::new(input), exprs: out }
+                LogicalPlan::Projection {
+                    input: Box::new(input),
+                    exprs: out,
+                }
             }
             OperatorKind::ProjectAway(cols) => {
                 let drop = match_columns(cols, &schema)?;
@@ -59,7 +71,10 @@ impl Planner<'_> {
                     .filter(|f| !drop.contains(&f.name))
                     .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
                     .collect();
-                LogicalPlan::Projection { input: Box::new(input), exprs }
+                LogicalPlan::Projection {
+                    input: Box::new(input),
+                    exprs,
+                }
             }
             OperatorKind::ProjectKeep(cols) => {
                 let keep = match_columns(cols, &schema)?;
@@ -69,7 +84,10 @@ impl Planner<'_> {
                     .filter(|f| keep.contains(&f.name))
                     .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
                     .collect();
-                LogicalPlan::Projection { input: Box::new(input), exprs }
+                LogicalPlan::Projection {
+                    input: Box::new(input),
+                    exprs,
+                }
             }
             OperatorKind::ProjectReorder(cols) => {
                 let first = match_columns(cols, &schema)?;
@@ -82,7 +100,10 @@ impl Planner<'_> {
                         exprs.push((f.name.clone(), Expr::column(&f.name, f.ty, span)));
                     }
                 }
-                LogicalPlan::Projection { input: Box::new(input), exprs }
+                LogicalPlan::Projection {
+                    input: Box::new(input),
+                    exprs,
+                }
             }
             OperatorKind::ProjectRename(pairs) => {
                 let mut exprs: Vec<(String, Expr)> = schema
@@ -92,43 +113,84 @@ impl Planner<'_> {
                     .collect();
                 for (new, old) in pairs {
                     let e = bind_expr(&ident_expr(old), &sc)?;
-                    let slot = exprs.iter_mut().find(|(n, _)| *n == old.name).ok_or_else(|| {
-                        PlanError::new(PlanErrorKind::UnknownColumn, old.span, format!("unknown column `{}`", old.name))
-                    })?;
+                    let slot = exprs
+                        .iter_mut()
+                        .find(|(n, _)| *n == old.name)
+                        .ok_or_else(|| {
+                            PlanError::new(
+                                PlanErrorKind::UnknownColumn,
+                                old.span,
+                                format!("unknown column `{}`", old.name),
+                            )
+                        })?;
                     *slot = (new.name.clone(), e);
                 }
-                LogicalPlan::Projection { input: Box::new(input), exprs }
+                LogicalPlan::Projection {
+                    input: Box::new(input),
+                    exprs,
+                }
             }
             OperatorKind::Summarize { aggs, by } => self.plan_summarize(input, &sc, aggs, by)?,
             OperatorKind::Count => LogicalPlan::Aggregate {
                 input: Box::new(input),
                 group_by: vec![],
-                aggs: vec![("Count".into(), AggExpr { func: AggFunc::Count, args: vec![], ty: KqlType::Long })],
+                aggs: vec![(
+                    "Count".into(),
+                    AggExpr {
+                        func: AggFunc::Count,
+                        args: vec![],
+                        ty: KqlType::Long,
+                    },
+                )],
             },
             OperatorKind::Distinct { exprs, star } => {
                 let group_by = if *star {
-                    schema.fields.iter().map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span))).collect()
+                    schema
+                        .fields
+                        .iter()
+                        .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
+                        .collect()
                 } else {
-                    let items: Vec<NamedExpr> =
-                        exprs.iter().map(|e| NamedExpr { names: vec![], expr: e.clone() }).collect();
+                    let items: Vec<NamedExpr> = exprs
+                        .iter()
+                        .map(|e| NamedExpr {
+                            names: vec![],
+                            expr: e.clone(),
+                        })
+                        .collect();
                     let named = named_exprs(&items, &sc, &[])?;
                     check_unique(&named, &items)?;
                     named.into_iter().map(|(n, e, _)| (n, e)).collect()
                 };
-                LogicalPlan::Aggregate { input: Box::new(input), group_by, aggs: vec![] }
+                LogicalPlan::Aggregate {
+                    input: Box::new(input),
+                    group_by,
+                    aggs: vec![],
+                }
             }
             OperatorKind::Take { count, .. } => {
                 let n = const_count(count, &sc)?;
-                LogicalPlan::Limit { input: Box::new(input), fetch: n }
+                LogicalPlan::Limit {
+                    input: Box::new(input),
+                    fetch: n,
+                }
             }
             OperatorKind::Sort { keys, .. } => {
                 let keys = sort_keys(keys, &sc)?;
-                LogicalPlan::Sort { input: Box::new(input), keys, fetch: None }
+                LogicalPlan::Sort {
+                    input: Box::new(input),
+                    keys,
+                    fetch: None,
+                }
             }
             OperatorKind::Top { count, keys } => {
                 let n = const_count(count, &sc)?;
                 let keys = sort_keys(keys, &sc)?;
-                LogicalPlan::Sort { input: Box::new(input), keys, fetch: Some(n) }
+                LogicalPlan::Sort {
+                    input: Box::new(input),
+                    keys,
+                    fetch: Some(n),
+                }
             }
             OperatorKind::GetSchema => getschema(&schema),
             OperatorKind::Render { chart, .. } => {
@@ -141,7 +203,9 @@ impl Planner<'_> {
             OperatorKind::Join { .. } => return Err(PlanError::unsupported(span, "`join`")),
             OperatorKind::Lookup { .. } => return Err(PlanError::unsupported(span, "`lookup`")),
             OperatorKind::Union { .. } => return Err(PlanError::unsupported(span, "`union`")),
-            OperatorKind::MvExpand { .. } => return Err(PlanError::unsupported(span, "`mv-expand`")),
+            OperatorKind::MvExpand { .. } => {
+                return Err(PlanError::unsupported(span, "`mv-expand`"));
+            }
             OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
             OperatorKind::Serialize(_) => return Err(PlanError::unsupported(span, "`serialize`")),
         })
@@ -166,21 +230,36 @@ impl Planner<'_> {
             let name = match item.names.as_slice() {
                 [] => unique_name(
                     default,
-                    group_by.iter().map(|(n, _)| n.as_str()).chain(out_aggs.iter().map(|(n, _)| n.as_str())),
+                    group_by
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .chain(out_aggs.iter().map(|(n, _)| n.as_str())),
                 ),
                 [n] => {
-                    if group_by.iter().any(|(g, _)| *g == n.name) || out_aggs.iter().any(|(a, _)| *a == n.name) {
-                        return Err(PlanError::invalid(n.span, format!("duplicate column name `{}`", n.name)));
+                    if group_by.iter().any(|(g, _)| *g == n.name)
+                        || out_aggs.iter().any(|(a, _)| *a == n.name)
+                    {
+                        return Err(PlanError::invalid(
+                            n.span,
+                            format!("duplicate column name `{}`", n.name),
+                        ));
                     }
                     n.name.clone()
                 }
                 [_, extra, ..] => {
-                    return Err(PlanError::unsupported(extra.span, "several names for one aggregate"));
+                    return Err(PlanError::unsupported(
+                        extra.span,
+                        "several names for one aggregate",
+                    ));
                 }
             };
             out_aggs.push((name, agg));
         }
-        Ok(LogicalPlan::Aggregate { input: Box::new(input), group_by, aggs: out_aggs })
+        Ok(LogicalPlan::Aggregate {
+            input: Box::new(input),
+            group_by,
+            aggs: out_aggs,
+        })
     }
 }
 
@@ -209,7 +288,12 @@ fn named_exprs(
         let e = bind_expr(&item.expr, sc)?;
         let name = match item.names.as_slice() {
             [n] => n.name.clone(),
-            [_, extra, ..] => return Err(PlanError::unsupported(extra.span, "several names for one expression")),
+            [_, extra, ..] => {
+                return Err(PlanError::unsupported(
+                    extra.span,
+                    "several names for one expression",
+                ));
+            }
             [] => match derived_name(&item.expr) {
                 Some(n) => n,
                 None => loop {
@@ -243,15 +327,20 @@ fn derived_name(e: &ast::Expr) -> Option<String> {
 fn check_unique(exprs: &[(String, Expr, Span)], _items: &[NamedExpr]) -> Result<(), PlanError> {
     for (i, (n, _, span)) in exprs.iter().enumerate() {
         if exprs[..i].iter().any(|(m, _, _)| m == n) {
-            return Err(PlanError::invalid(*span, format!("duplicate column name `{n}`"))
-                .with_help("give the column another name with `Name = …`"));
+            return Err(
+                PlanError::invalid(*span, format!("duplicate column name `{n}`"))
+                    .with_help("give the column another name with `Name = …`"),
+            );
         }
     }
     Ok(())
 }
 
 fn ident_expr(id: &ast::Ident) -> ast::Expr {
-    ast::Expr { kind: ast::ExprKind::Ident(id.clone()), span: id.span }
+    ast::Expr {
+        kind: ast::ExprKind::Ident(id.clone()),
+        span: id.span,
+    }
 }
 
 /// Resolves column names and `Prefix*` wildcards against `schema`, in the order written.
@@ -259,12 +348,22 @@ fn match_columns(cols: &[ast::Ident], schema: &Schema) -> Result<Vec<String>, Pl
     let mut out = Vec::new();
     for c in cols {
         if let Some(prefix) = c.name.strip_suffix('*') {
-            out.extend(schema.fields.iter().filter(|f| f.name.starts_with(prefix)).map(|f| f.name.clone()));
+            out.extend(
+                schema
+                    .fields
+                    .iter()
+                    .filter(|f| f.name.starts_with(prefix))
+                    .map(|f| f.name.clone()),
+            );
         } else if schema.index_of(&c.name).is_some() {
             out.push(c.name.clone());
         } else {
-            let mut e = PlanError::new(PlanErrorKind::UnknownColumn, c.span, format!("unknown column `{}`", c.name))
-                .with_label("no such column");
+            let mut e = PlanError::new(
+                PlanErrorKind::UnknownColumn,
+                c.span,
+                format!("unknown column `{}`", c.name),
+            )
+            .with_label("no such column");
             if let Some(s) = closest(&c.name, schema.fields.iter().map(|f| f.name.as_str())) {
                 e = e.with_help(format!("did you mean `{s}`?"));
             }
@@ -279,7 +378,10 @@ fn const_count(e: &ast::Expr, sc: &Scope<'_>) -> Result<usize, PlanError> {
     let v = match &b.kind {
         ExprKind::Literal(Scalar::Long(v)) => *v,
         ExprKind::Literal(Scalar::Int(v)) => *v as i64,
-        _ => return Err(PlanError::invalid(e.span, "expected a constant row count").with_label("not a constant long")),
+        _ => {
+            return Err(PlanError::invalid(e.span, "expected a constant row count")
+                .with_label("not a constant long"));
+        }
     };
     usize::try_from(v).map_err(|_| PlanError::invalid(e.span, format!("row count {v} is negative")))
 }
@@ -289,7 +391,10 @@ fn sort_keys(keys: &[ast::SortKey], sc: &Scope<'_>) -> Result<Vec<SortKey>, Plan
         .map(|k| {
             let expr = bind_expr(&k.expr, sc)?;
             if expr.ty == KqlType::Dynamic {
-                return Err(PlanError::unsupported(k.expr.span, "sorting by a dynamic value"));
+                return Err(PlanError::unsupported(
+                    k.expr.span,
+                    "sorting by a dynamic value",
+                ));
             }
             // KQL sorts descending by default; nulls go first ascending and last descending.
             let descending = k.order != Some(SortOrder::Asc);
@@ -298,7 +403,11 @@ fn sort_keys(keys: &[ast::SortKey], sc: &Scope<'_>) -> Result<Vec<SortKey>, Plan
                 Some(NullsOrder::Last) => false,
                 None => !descending,
             };
-            Ok(SortKey { expr, descending, nulls_first })
+            Ok(SortKey {
+                expr,
+                descending,
+                nulls_first,
+            })
         })
         .collect()
 }
