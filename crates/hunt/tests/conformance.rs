@@ -182,4 +182,52 @@ fn kusto_oracle() {
             eprintln!("{x}");
         }
     }
+    let panics: Vec<&String> = wrong.iter().filter(|w| w.contains("PANIC")).collect();
+    assert!(panics.is_empty(), "queries made hunt panic:\n{panics:#?}");
+}
+
+/// Every query of every corpus (msdocs, parse-only, defender) must give an answer or an
+/// error, never a panic. Over the demo tables' schemas so the Defender queries bind.
+#[test]
+fn no_corpus_query_panics() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance");
+    if !root.is_dir() {
+        return;
+    }
+    let mut queries: Vec<String> = Vec::new();
+    if let Ok(text) = std::fs::read_to_string(root.join("msdocs/cases.jsonl")) {
+        for line in text.lines() {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+                queries.extend(v["kql"].as_str().map(String::from));
+            }
+        }
+    }
+    for dir in ["parse-only", "defender"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            if dir == "defender" {
+                queries.push(text);
+            } else {
+                queries.extend(text.split("\n\n").map(String::from));
+            }
+        }
+    }
+    let engine =
+        Engine::open_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/tables"))
+            .expect("fixtures load");
+    let mut panics = Vec::new();
+    for q in &queries {
+        if std::panic::catch_unwind(|| engine.query(q)).is_err() {
+            panics.push(q.clone());
+        }
+    }
+    eprintln!(
+        "{} corpus queries run, {} panics",
+        queries.len(),
+        panics.len()
+    );
+    assert!(panics.is_empty(), "queries made hunt panic:\n{panics:#?}");
 }
