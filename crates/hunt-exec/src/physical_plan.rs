@@ -7,7 +7,7 @@
 
 use crate::error::{ExecError, Result};
 use crate::operators::{
-    AggregateExec, FilterExec, LimitExec, ProjectionExec, SortExec, ValuesExec,
+    AggregateExec, FilterExec, HashJoinExec, LimitExec, ProjectionExec, SortExec, ValuesExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -77,6 +77,20 @@ pub fn create_physical_plan(
             create_physical_plan(input, tables)?,
             keys,
             *fetch,
+        )?),
+        LogicalPlan::Join {
+            left,
+            right,
+            kind,
+            on,
+            outputs,
+        } => Arc::new(HashJoinExec::try_new(
+            create_physical_plan(left, tables)?,
+            create_physical_plan(right, tables)?,
+            *kind,
+            on,
+            outputs,
+            plan.schema(),
         )?),
         LogicalPlan::Limit { input, fetch } => {
             Arc::new(LimitExec::new(create_physical_plan(input, tables)?, *fetch))

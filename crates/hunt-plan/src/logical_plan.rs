@@ -20,6 +20,38 @@ pub struct SortKey {
     pub nulls_first: bool,
 }
 
+/// The flavours of `join` (<https://learn.microsoft.com/kusto/query/join-operator>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    /// The default: the left side deduplicated by key, then an inner join.
+    InnerUnique,
+    /// Every matching pair.
+    Inner,
+    /// Every left row, with matches or nulls.
+    LeftOuter,
+    /// Every right row, with matches or nulls.
+    RightOuter,
+    /// Every row of both sides.
+    FullOuter,
+    /// Left rows with a match (left columns only).
+    LeftSemi,
+    /// Left rows without a match (left columns only).
+    LeftAnti,
+    /// Right rows with a match (right columns only).
+    RightSemi,
+    /// Right rows without a match (right columns only).
+    RightAnti,
+}
+
+/// Which input of a join an output column comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The left (outer) input.
+    Left,
+    /// The right input (`join (…)`).
+    Right,
+}
+
 /// A node of the logical plan. Each node's output schema is [`LogicalPlan::schema`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogicalPlan {
@@ -72,6 +104,20 @@ pub enum LogicalPlan {
         /// Row limit for `top`.
         fetch: Option<usize>,
     },
+    /// An equi-join. Output columns are listed explicitly, each taken from one side,
+    /// because Kusto renames clashing right columns (`Key` → `Key1`).
+    Join {
+        /// Left input.
+        left: Box<LogicalPlan>,
+        /// Right input.
+        right: Box<LogicalPlan>,
+        /// The flavour.
+        kind: JoinKind,
+        /// Key pairs: (left column, right column), same types.
+        on: Vec<(String, String)>,
+        /// Output columns: (output name, side, input column name).
+        outputs: Vec<(String, Side, String)>,
+    },
     /// The first `fetch` rows.
     Limit {
         /// Input.
@@ -107,6 +153,18 @@ impl LogicalPlan {
             LogicalPlan::Projection { exprs, .. } => {
                 Schema::new(exprs.iter().map(|(n, e)| Field::new(n, e.ty)).collect())
             }
+            LogicalPlan::Join { left, right, outputs, .. } => {
+                let (ls, rs) = (left.schema(), right.schema());
+                Schema::new(
+                    outputs
+                        .iter()
+                        .filter_map(|(name, side, col)| {
+                            let s = if *side == Side::Left { &ls } else { &rs };
+                            s.fields.iter().find(|f| f.name == *col).map(|f| Field::new(name, f.ty))
+                        })
+                        .collect(),
+                )
+            }
             LogicalPlan::Aggregate { group_by, aggs, .. } => Schema::new(
                 group_by
                     .iter()
@@ -126,6 +184,7 @@ impl LogicalPlan {
             | LogicalPlan::Aggregate { input, .. }
             | LogicalPlan::Sort { input, .. }
             | LogicalPlan::Limit { input, .. } => vec![input],
+            LogicalPlan::Join { left, right, .. } => vec![left, right],
         }
     }
 
@@ -179,6 +238,10 @@ impl LogicalPlan {
                 }
             }
             LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
+            LogicalPlan::Join { kind, on, .. } => {
+                let k: Vec<String> = on.iter().map(|(l, r)| format!("{l} == {r}")).collect();
+                write!(f, "Join: kind={kind:?} on [{}]", k.join(", "))?
+            }
         }
         writeln!(f)?;
         for i in self.inputs() {

@@ -2,7 +2,7 @@
 //! pushdown: each `Scan` learns the columns the rest of the plan reads, so the Parquet
 //! reader decodes only those.
 
-use crate::logical_plan::LogicalPlan;
+use crate::logical_plan::{LogicalPlan, Side};
 
 /// Optimizes a plan (entry point of the stage).
 pub fn optimize(plan: LogicalPlan) -> LogicalPlan {
@@ -79,6 +79,24 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 input: Box::new(push_projection(*input, cols)),
                 keys,
                 fetch,
+            }
+        }
+        LogicalPlan::Join { left, right, kind, on, outputs } => {
+            let outputs: Vec<_> = outputs.into_iter().filter(|(n, _, _)| needed.contains(n)).collect();
+            let mut lcols: Vec<String> = on.iter().map(|(l, _)| l.clone()).collect();
+            let mut rcols: Vec<String> = on.iter().map(|(_, r)| r.clone()).collect();
+            for (_, side, col) in &outputs {
+                let v = if *side == Side::Left { &mut lcols } else { &mut rcols };
+                if !v.contains(col) {
+                    v.push(col.clone());
+                }
+            }
+            LogicalPlan::Join {
+                left: Box::new(push_projection(*left, lcols)),
+                right: Box::new(push_projection(*right, rcols)),
+                kind,
+                on,
+                outputs,
             }
         }
         LogicalPlan::Limit { input, fetch } => LogicalPlan::Limit {

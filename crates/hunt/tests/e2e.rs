@@ -310,3 +310,76 @@ fn a_corrupt_file_is_named() {
     assert!(matches!(e, Error::Exec(_)));
     assert!(e.to_string().contains("Broken.parquet"), "{e}");
 }
+
+/// The example tables of the Kusto `join` documentation page.
+const XY: &str = "let X = datatable(Key:string, Value1:long) ['a',1, 'b',2, 'b',3, 'c',4];
+let Y = datatable(Key:string, Value2:long) ['b',10, 'c',20, 'c',30, 'd',40];
+X";
+
+#[test]
+fn join_kinds_follow_the_kusto_docs() {
+    // Default innerunique: the left side keeps its first row per key, then an inner join.
+    check(
+        &format!("{XY} | join Y on Key | sort by Value2 asc"),
+        "Key:string|Value1:long|Key1:string|Value2:long
+         b|2|b|10
+         c|4|c|20
+         c|4|c|30",
+    );
+    check(
+        &format!("{XY} | join kind=inner Y on Key | sort by Value1 asc, Value2 asc"),
+        "Key:string|Value1:long|Key1:string|Value2:long
+         b|2|b|10
+         b|3|b|10
+         c|4|c|20
+         c|4|c|30",
+    );
+    check(
+        &format!("{XY} | join kind=leftouter Y on Key | sort by Value1 asc, Value2 asc"),
+        "Key:string|Value1:long|Key1:string|Value2:long
+         a|1||
+         b|2|b|10
+         b|3|b|10
+         c|4|c|20
+         c|4|c|30",
+    );
+    check(
+        &format!("{XY} | join kind=fullouter Y on Key | sort by Value1 asc nulls last, Value2 asc"),
+        "Key:string|Value1:long|Key1:string|Value2:long
+         a|1||
+         b|2|b|10
+         b|3|b|10
+         c|4|c|20
+         c|4|c|30
+         ||d|40",
+    );
+    check(
+        &format!("{XY} | join kind=leftanti Y on Key"),
+        "Key:string|Value1:long\na|1",
+    );
+    check(
+        &format!("{XY} | join kind=rightanti Y on Key"),
+        "Key:string|Value2:long\nd|40",
+    );
+    check(
+        &format!("{XY} | join kind=leftsemi Y on Key | sort by Value1 asc"),
+        "Key:string|Value1:long
+         b|2
+         b|3
+         c|4",
+    );
+    check(
+        &format!("{XY} | join kind=rightsemi Y on $left.Key == $right.Key | sort by Value2 asc"),
+        "Key:string|Value2:long
+         b|10
+         c|20
+         c|30",
+    );
+}
+
+#[test]
+fn join_keys_must_have_one_type() {
+    let d =
+        err("let A = datatable(k:long) [1]; let B = datatable(k:string) ['1']; A | join B on k");
+    assert_eq!(d.kind, "type error");
+}

@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod filter;
+mod join;
 mod limit;
 mod projection;
 mod sort;
@@ -9,6 +10,7 @@ mod values;
 
 pub use aggregate::AggregateExec;
 pub use filter::FilterExec;
+pub use join::HashJoinExec;
 pub use limit::LimitExec;
 pub use projection::ProjectionExec;
 pub use sort::SortExec;

@@ -5,6 +5,7 @@
 
 mod exprs;
 mod functions;
+mod join;
 pub mod literals;
 mod operators;
 

@@ -200,7 +200,10 @@ impl Planner<'_> {
                 ));
                 input
             }
-            OperatorKind::Join { .. } => return Err(PlanError::unsupported(span, "`join`")),
+            OperatorKind::Join { params, right, on } => {
+                let right_plan = self.plan_pipeline(right)?;
+                super::join::plan_join(input, right_plan, params, on, span)?
+            }
             OperatorKind::Lookup { .. } => return Err(PlanError::unsupported(span, "`lookup`")),
             OperatorKind::Union { .. } => return Err(PlanError::unsupported(span, "`union`")),
             OperatorKind::MvExpand { .. } => {

@@ -1,0 +1,233 @@
+//! `HashJoinExec`: every KQL join flavour as a hash join that builds on the right
+//! input and probes with the left one, batch by batch.
+//!
+//! Keys are encoded with arrow's `RowConverter`. A null key matches a null key: Kusto's
+//! oracle joins `long(null)` with `long(null)` (unlike SQL).
+
+use crate::error::{ExecError, Result};
+use crate::physical_plan::{BatchIter, ExecutionPlan};
+use crate::scan::conform_column;
+use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
+use arrow::compute::{concat_batches, take};
+use arrow::row::{RowConverter, SortField};
+use hunt_plan::logical_plan::{JoinKind, Side};
+use hunt_plan::types::{KqlType, Schema};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// An equi-join of two inputs.
+#[derive(Debug)]
+pub struct HashJoinExec {
+    left: Arc<dyn ExecutionPlan>,
+    right: Arc<dyn ExecutionPlan>,
+    kind: JoinKind,
+    keys: Vec<(usize, usize)>,
+    outputs: Vec<(Side, usize)>,
+    schema: Schema,
+}
+
+impl HashJoinExec {
+    /// Resolves key and output columns against the inputs.
+    pub fn try_new(
+        left: Arc<dyn ExecutionPlan>,
+        right: Arc<dyn ExecutionPlan>,
+        kind: JoinKind,
+        on: &[(String, String)],
+        outputs: &[(String, Side, String)],
+        schema: Schema,
+    ) -> Result<HashJoinExec> {
+        let find = |s: &Schema, n: &str| {
+            s.index_of(n).ok_or_else(|| {
+                ExecError::Internal(format!("join column `{n}` missing from its input"))
+            })
+        };
+        let keys = on
+            .iter()
+            .map(|(l, r)| Ok((find(left.schema(), l)?, find(right.schema(), r)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let outputs = outputs
+            .iter()
+            .map(|(_, side, col)| {
+                let s = if *side == Side::Left {
+                    left.schema()
+                } else {
+                    right.schema()
+                };
+                Ok((*side, find(s, col)?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(HashJoinExec {
+            left,
+            right,
+            kind,
+            keys,
+            outputs,
+            schema,
+        })
+    }
+}
+
+/// Row indices of one output chunk: left and right, `None` where that side is absent.
+struct Pairs {
+    left: Vec<Option<u32>>,
+    right: Vec<Option<u32>>,
+}
+
+impl HashJoinExec {
+    fn emit(
+        &self,
+        lb: Option<&RecordBatch>,
+        rb: &RecordBatch,
+        pairs: Pairs,
+    ) -> Result<RecordBatch> {
+        let n = pairs.left.len();
+        let li = UInt32Array::from(pairs.left);
+        let ri = UInt32Array::from(pairs.right);
+        let cols = self
+            .outputs
+            .iter()
+            .zip(&self.schema.fields)
+            .map(|((side, col), field)| {
+                let taken = match (side, lb) {
+                    (Side::Left, Some(lb)) => take(lb.column(*col).as_ref(), &li, None)?,
+                    (Side::Left, None) => arrow::array::new_null_array(&field.ty.arrow_type(), n),
+                    (Side::Right, _) => take(rb.column(*col).as_ref(), &ri, None)?,
+                };
+                // Outer joins leave absent strings null; KQL shows them as empty strings.
+                if field.ty == KqlType::String && taken.null_count() > 0 {
+                    conform_column(&taken, KqlType::String)
+                } else {
+                    Ok(taken)
+                }
+            })
+            .collect::<Result<Vec<ArrayRef>>>()?;
+        let opts = RecordBatchOptions::new().with_row_count(Some(n));
+        Ok(RecordBatch::try_new_with_options(
+            self.schema.to_arrow(),
+            cols,
+            &opts,
+        )?)
+    }
+}
+
+impl ExecutionPlan for HashJoinExec {
+    fn describe(&self) -> String {
+        let k: Vec<String> = self
+            .keys
+            .iter()
+            .map(|(l, r)| format!("#{l} == #{r}"))
+            .collect();
+        format!(
+            "HashJoinExec: kind={:?} on [{}] (build: right)",
+            self.kind,
+            k.join(", ")
+        )
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.left, &self.right]
+    }
+    fn execute(&self) -> Result<BatchIter> {
+        use JoinKind::*;
+        let right_batches = self.right.execute()?.collect::<Result<Vec<_>>>()?;
+        let rb = concat_batches(&self.right.schema().to_arrow(), &right_batches)?;
+        drop(right_batches);
+        let fields: Vec<SortField> = self
+            .keys
+            .iter()
+            .map(|(_, r)| SortField::new(self.right.schema().fields[*r].ty.arrow_type()))
+            .collect();
+        let conv = RowConverter::new(fields)?;
+        let rkeys: Vec<ArrayRef> = self
+            .keys
+            .iter()
+            .map(|(_, r)| rb.column(*r).clone())
+            .collect();
+        let rrows = conv.convert_columns(&rkeys)?;
+        let mut table: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
+        for i in 0..rb.num_rows() {
+            table
+                .entry(rrows.row(i).as_ref().into())
+                .or_default()
+                .push(i as u32);
+        }
+        let mut matched = vec![false; rb.num_rows()];
+        let mut seen_left: HashSet<Box<[u8]>> = HashSet::new();
+        let mut out = Vec::new();
+        for lb in self.left.execute()? {
+            let lb = lb?;
+            let lkeys: Vec<ArrayRef> = self
+                .keys
+                .iter()
+                .map(|(l, _)| lb.column(*l).clone())
+                .collect();
+            let lrows = conv.convert_columns(&lkeys)?;
+            let mut p = Pairs {
+                left: vec![],
+                right: vec![],
+            };
+            for i in 0..lb.num_rows() {
+                let key = lrows.row(i);
+                if self.kind == InnerUnique && !seen_left.insert(key.as_ref().into()) {
+                    // innerunique keeps one left row per key (the first seen).
+                    continue;
+                }
+                let hits: &[u32] = table.get(key.as_ref()).map(Vec::as_slice).unwrap_or(&[]);
+                let li = Some(i as u32);
+                match self.kind {
+                    Inner | InnerUnique | RightOuter => {
+                        for r in hits {
+                            p.left.push(li);
+                            p.right.push(Some(*r));
+                        }
+                    }
+                    LeftOuter | FullOuter => {
+                        if hits.is_empty() {
+                            p.left.push(li);
+                            p.right.push(None);
+                        }
+                        for r in hits {
+                            p.left.push(li);
+                            p.right.push(Some(*r));
+                        }
+                    }
+                    LeftSemi if !hits.is_empty() => {
+                        p.left.push(li);
+                        p.right.push(None);
+                    }
+                    LeftAnti if hits.is_empty() => {
+                        p.left.push(li);
+                        p.right.push(None);
+                    }
+                    _ => {}
+                }
+                for r in hits {
+                    matched[*r as usize] = true;
+                }
+            }
+            if !p.left.is_empty() {
+                out.push(self.emit(Some(&lb), &rb, p)?);
+            }
+        }
+        // Right rows decided only once every left row was seen.
+        let tail: Vec<u32> = match self.kind {
+            RightOuter | FullOuter | RightAnti => (0..rb.num_rows() as u32)
+                .filter(|r| !matched[*r as usize])
+                .collect(),
+            RightSemi => (0..rb.num_rows() as u32)
+                .filter(|r| matched[*r as usize])
+                .collect(),
+            _ => vec![],
+        };
+        if !tail.is_empty() {
+            let p = Pairs {
+                left: vec![None; tail.len()],
+                right: tail.into_iter().map(Some).collect(),
+            };
+            out.push(self.emit(None, &rb, p)?);
+        }
+        Ok(Box::new(out.into_iter().map(Ok)))
+    }
+}
