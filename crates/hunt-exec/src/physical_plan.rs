@@ -39,15 +39,13 @@ pub fn create_physical_plan(
     tables: &TableSet,
 ) -> Result<Arc<dyn ExecutionPlan>> {
     Ok(match plan {
-        LogicalPlan::Scan {
-            table, projection, ..
-        } => {
+        LogicalPlan::Scan { table, filters, .. } => {
             let t = tables.get(table).ok_or_else(|| {
                 ExecError::Internal(format!("table `{table}` planned but not registered"))
             })?;
             Arc::new(ParquetScanExec::try_new(
                 t.clone(),
-                projection.clone(),
+                filters.clone(),
                 plan.schema(),
             )?)
         }

@@ -64,6 +64,10 @@ pub enum LogicalPlan {
         table_schema: Schema,
         /// Columns to read, by name.
         projection: Option<Vec<String>>,
+        /// Conjuncts of a `where` directly above, copied here by the optimizer so the
+        /// scan may skip data (row groups, pages) that cannot match. The `Filter` stays
+        /// in the plan: the scan may return rows that fail these, never drop ones that pass.
+        filters: Vec<Expr>,
     },
     /// Constant rows (`datatable`, `print`).
     Values {
@@ -153,14 +157,22 @@ impl LogicalPlan {
             LogicalPlan::Projection { exprs, .. } => {
                 Schema::new(exprs.iter().map(|(n, e)| Field::new(n, e.ty)).collect())
             }
-            LogicalPlan::Join { left, right, outputs, .. } => {
+            LogicalPlan::Join {
+                left,
+                right,
+                outputs,
+                ..
+            } => {
                 let (ls, rs) = (left.schema(), right.schema());
                 Schema::new(
                     outputs
                         .iter()
                         .filter_map(|(name, side, col)| {
                             let s = if *side == Side::Left { &ls } else { &rs };
-                            s.fields.iter().find(|f| f.name == *col).map(|f| Field::new(name, f.ty))
+                            s.fields
+                                .iter()
+                                .find(|f| f.name == *col)
+                                .map(|f| Field::new(name, f.ty))
                         })
                         .collect(),
                 )
@@ -192,11 +204,18 @@ impl LogicalPlan {
         write!(f, "{:02}){}", depth + 1, "--".repeat(depth))?;
         match self {
             LogicalPlan::Scan {
-                table, projection, ..
+                table,
+                projection,
+                filters,
+                ..
             } => {
                 write!(f, "Scan: {table}")?;
                 if let Some(p) = projection {
                     write!(f, " projection=[{}]", p.join(", "))?;
+                }
+                if !filters.is_empty() {
+                    let fs: Vec<String> = filters.iter().map(|e| e.to_string()).collect();
+                    write!(f, " filters=[{}]", fs.join(", "))?;
                 }
             }
             LogicalPlan::Values { schema, rows } => write!(

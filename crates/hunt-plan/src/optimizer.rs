@@ -1,11 +1,18 @@
-//! The optimizer: rewrites that keep the answer and cut the work. Today, projection
-//! pushdown: each `Scan` learns the columns the rest of the plan reads, so the Parquet
-//! reader decodes only those.
+//! The optimizer: rewrites that keep the answer and cut the work.
+//!
+//! - Projection pushdown: each `Scan` learns the columns the rest of the plan reads, so
+//!   the Parquet reader decodes only those.
+//! - Predicate pushdown: the conjuncts of a `where` directly above a `Scan` (after
+//!   merging stacked `where`s) are copied into the scan, which uses them to skip row
+//!   groups by their statistics. The `Filter` is kept, so skipping is only ever an
+//!   optimization.
 
+use crate::expr::{Expr, ExprKind, Func};
 use crate::logical_plan::{LogicalPlan, Side};
 
 /// Optimizes a plan (entry point of the stage).
 pub fn optimize(plan: LogicalPlan) -> LogicalPlan {
+    let plan = push_filters(plan);
     let all = plan.schema().fields.into_iter().map(|f| f.name).collect();
     push_projection(plan, all)
 }
@@ -16,6 +23,7 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
         LogicalPlan::Scan {
             table,
             table_schema,
+            filters,
             ..
         } => {
             let projection = table_schema
@@ -28,6 +36,7 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 table,
                 table_schema,
                 projection: Some(projection),
+                filters,
             }
         }
         v @ LogicalPlan::Values { .. } => v,
@@ -81,12 +90,25 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 fetch,
             }
         }
-        LogicalPlan::Join { left, right, kind, on, outputs } => {
-            let outputs: Vec<_> = outputs.into_iter().filter(|(n, _, _)| needed.contains(n)).collect();
+        LogicalPlan::Join {
+            left,
+            right,
+            kind,
+            on,
+            outputs,
+        } => {
+            let outputs: Vec<_> = outputs
+                .into_iter()
+                .filter(|(n, _, _)| needed.contains(n))
+                .collect();
             let mut lcols: Vec<String> = on.iter().map(|(l, _)| l.clone()).collect();
             let mut rcols: Vec<String> = on.iter().map(|(_, r)| r.clone()).collect();
             for (_, side, col) in &outputs {
-                let v = if *side == Side::Left { &mut lcols } else { &mut rcols };
+                let v = if *side == Side::Left {
+                    &mut lcols
+                } else {
+                    &mut rcols
+                };
                 if !v.contains(col) {
                     v.push(col.clone());
                 }
@@ -103,5 +125,107 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
             input: Box::new(push_projection(*input, needed)),
             fetch,
         },
+    }
+}
+
+/// Splits `a and b and c` into its conjuncts.
+fn conjuncts(e: &Expr, out: &mut Vec<Expr>) {
+    match &e.kind {
+        ExprKind::Call(Func::And, args) => args.iter().for_each(|a| conjuncts(a, out)),
+        _ => out.push(e.clone()),
+    }
+}
+
+/// Copies the predicates of `where`s that sit directly on a scan into that scan.
+fn push_filters(plan: LogicalPlan) -> LogicalPlan {
+    match plan {
+        LogicalPlan::Filter { input, predicate } => {
+            let input = push_filters(*input);
+            let input = match input {
+                LogicalPlan::Scan {
+                    table,
+                    table_schema,
+                    projection,
+                    mut filters,
+                } => {
+                    conjuncts(&predicate, &mut filters);
+                    LogicalPlan::Scan {
+                        table,
+                        table_schema,
+                        projection,
+                        filters,
+                    }
+                }
+                // A `where` on a `where` on a scan: the inner one already pushed its part;
+                // ours can be pushed through it too, since both must hold.
+                LogicalPlan::Filter {
+                    input: inner,
+                    predicate: p2,
+                } => match *inner {
+                    LogicalPlan::Scan {
+                        table,
+                        table_schema,
+                        projection,
+                        mut filters,
+                    } => {
+                        conjuncts(&predicate, &mut filters);
+                        LogicalPlan::Filter {
+                            input: Box::new(LogicalPlan::Scan {
+                                table,
+                                table_schema,
+                                projection,
+                                filters,
+                            }),
+                            predicate: p2,
+                        }
+                    }
+                    other => LogicalPlan::Filter {
+                        input: Box::new(other),
+                        predicate: p2,
+                    },
+                },
+                other => other,
+            };
+            LogicalPlan::Filter {
+                input: Box::new(input),
+                predicate,
+            }
+        }
+        LogicalPlan::Projection { input, exprs } => LogicalPlan::Projection {
+            input: Box::new(push_filters(*input)),
+            exprs,
+        },
+        LogicalPlan::Aggregate {
+            input,
+            group_by,
+            aggs,
+        } => LogicalPlan::Aggregate {
+            input: Box::new(push_filters(*input)),
+            group_by,
+            aggs,
+        },
+        LogicalPlan::Sort { input, keys, fetch } => LogicalPlan::Sort {
+            input: Box::new(push_filters(*input)),
+            keys,
+            fetch,
+        },
+        LogicalPlan::Limit { input, fetch } => LogicalPlan::Limit {
+            input: Box::new(push_filters(*input)),
+            fetch,
+        },
+        LogicalPlan::Join {
+            left,
+            right,
+            kind,
+            on,
+            outputs,
+        } => LogicalPlan::Join {
+            left: Box::new(push_filters(*left)),
+            right: Box::new(push_filters(*right)),
+            kind,
+            on,
+            outputs,
+        },
+        other => other,
     }
 }

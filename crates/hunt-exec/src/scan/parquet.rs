@@ -23,13 +23,15 @@ pub struct ParquetScanExec {
 }
 
 impl ParquetScanExec {
-    /// A scan of `table` producing `schema` (the projected columns).
+    /// A scan of `table` producing `schema` (the projected columns, in table order).
+    /// `filters` are predicates the scan may use to skip data that cannot match; rows it
+    /// returns are still filtered above it.
     pub fn try_new(
         table: Arc<ParquetTable>,
-        projection: Option<Vec<String>>,
+        filters: Vec<hunt_plan::expr::Expr>,
         schema: Schema,
     ) -> Result<ParquetScanExec> {
-        let _ = projection;
+        let _ = filters; // TODO(#4): row-group pruning from statistics
         Ok(ParquetScanExec { table, schema })
     }
 }

@@ -1,10 +1,10 @@
 //! Planning `join`: kind, key pairs and Kusto's output column names.
 
-use crate::error::{closest, PlanError, PlanErrorKind};
+use crate::error::{PlanError, PlanErrorKind, closest};
 use crate::logical_plan::{JoinKind, LogicalPlan, Side};
 use crate::types::Schema;
-use hunt_syntax::ast::{self, BinOp, ExprKind, JoinSide};
 use hunt_syntax::Span;
+use hunt_syntax::ast::{self, BinOp, ExprKind, JoinSide};
 
 fn kind_of(params: &[(ast::Ident, ast::Expr)]) -> Result<JoinKind, PlanError> {
     let mut kind = JoinKind::InnerUnique;
@@ -12,7 +12,10 @@ fn kind_of(params: &[(ast::Ident, ast::Expr)]) -> Result<JoinKind, PlanError> {
         match name.name.as_str() {
             "kind" => {
                 let ExprKind::Ident(v) = &value.kind else {
-                    return Err(PlanError::invalid(value.span, "expected a join kind such as `inner`"));
+                    return Err(PlanError::invalid(
+                        value.span,
+                        "expected a join kind such as `inner`",
+                    ));
                 };
                 kind = match v.name.as_str() {
                     "innerunique" => JoinKind::InnerUnique,
@@ -33,49 +36,89 @@ fn kind_of(params: &[(ast::Ident, ast::Expr)]) -> Result<JoinKind, PlanError> {
             }
             // Hints change how Kusto distributes the work, never the answer.
             n if n.starts_with("hint.") => {}
-            other => return Err(PlanError::unsupported(name.span, format!("the join parameter `{other}`"))),
+            other => {
+                return Err(PlanError::unsupported(
+                    name.span,
+                    format!("the join parameter `{other}`"),
+                ));
+            }
         }
     }
     Ok(kind)
 }
 
-fn column<'a>(schema: &'a Schema, id: &ast::Ident, side: &str) -> Result<&'a crate::types::Field, PlanError> {
-    schema.fields.iter().find(|f| f.name == id.name).ok_or_else(|| {
-        let mut e = PlanError::new(
-            PlanErrorKind::UnknownColumn,
-            id.span,
-            format!("unknown column `{}` on the {side} side of the join", id.name),
-        )
-        .with_label(format!("not a column of the {side} side"));
-        if let Some(c) = closest(&id.name, schema.fields.iter().map(|f| f.name.as_str())) {
-            e = e.with_help(format!("did you mean `{c}`?"));
-        }
-        e
-    })
+fn column<'a>(
+    schema: &'a Schema,
+    id: &ast::Ident,
+    side: &str,
+) -> Result<&'a crate::types::Field, PlanError> {
+    schema
+        .fields
+        .iter()
+        .find(|f| f.name == id.name)
+        .ok_or_else(|| {
+            let mut e = PlanError::new(
+                PlanErrorKind::UnknownColumn,
+                id.span,
+                format!(
+                    "unknown column `{}` on the {side} side of the join",
+                    id.name
+                ),
+            )
+            .with_label(format!("not a column of the {side} side"));
+            if let Some(c) = closest(&id.name, schema.fields.iter().map(|f| f.name.as_str())) {
+                e = e.with_help(format!("did you mean `{c}`?"));
+            }
+            e
+        })
 }
 
 /// Flattens `a and b`, and reads each condition as a key pair.
-fn conditions(e: &ast::Expr, out: &mut Vec<(ast::Ident, ast::Ident, Span)>) -> Result<(), PlanError> {
+fn conditions(
+    e: &ast::Expr,
+    out: &mut Vec<(ast::Ident, ast::Ident, Span)>,
+) -> Result<(), PlanError> {
     match &e.kind {
         ExprKind::Paren(inner) => conditions(inner, out),
         ExprKind::Ident(id) => {
             out.push((id.clone(), id.clone(), e.span));
             Ok(())
         }
-        ExprKind::Binary { op: BinOp::And, lhs, rhs } => {
+        ExprKind::Binary {
+            op: BinOp::And,
+            lhs,
+            rhs,
+        } => {
             conditions(lhs, out)?;
             conditions(rhs, out)
         }
-        ExprKind::Binary { op: BinOp::Eq, lhs, rhs } => match (&lhs.kind, &rhs.kind) {
+        ExprKind::Binary {
+            op: BinOp::Eq,
+            lhs,
+            rhs,
+        } => match (&lhs.kind, &rhs.kind) {
             (
-                ExprKind::JoinSide { side: a, column: ca },
-                ExprKind::JoinSide { side: b, column: cb },
+                ExprKind::JoinSide {
+                    side: a,
+                    column: ca,
+                },
+                ExprKind::JoinSide {
+                    side: b,
+                    column: cb,
+                },
             ) if a != b => {
-                let (l, r) = if *a == JoinSide::Left { (ca, cb) } else { (cb, ca) };
+                let (l, r) = if *a == JoinSide::Left {
+                    (ca, cb)
+                } else {
+                    (cb, ca)
+                };
                 out.push((l.clone(), r.clone(), e.span));
                 Ok(())
             }
-            _ => Err(PlanError::unsupported(e.span, "a join condition other than `$left.a == $right.b`")),
+            _ => Err(PlanError::unsupported(
+                e.span,
+                "a join condition other than `$left.a == $right.b`",
+            )),
         },
         _ => Err(PlanError::unsupported(e.span, "this join condition")),
     }
@@ -104,7 +147,10 @@ pub(crate) fn plan_join(
         if lf.ty != rf.ty {
             return Err(PlanError::ty(
                 *cspan,
-                format!("join keys `{}` ({}) and `{}` ({}) have different types", lf.name, lf.ty, rf.name, rf.ty),
+                format!(
+                    "join keys `{}` ({}) and `{}` ({}) have different types",
+                    lf.name, lf.ty, rf.name, rf.ty
+                ),
             ));
         }
         if lf.ty == crate::types::KqlType::Dynamic {
@@ -112,12 +158,18 @@ pub(crate) fn plan_join(
         }
         keys.push((lf.name.clone(), rf.name.clone()));
     }
-    let left_out = || ls.fields.iter().map(|f| (f.name.clone(), Side::Left, f.name.clone()));
+    let left_out = || {
+        ls.fields
+            .iter()
+            .map(|f| (f.name.clone(), Side::Left, f.name.clone()))
+    };
     let outputs: Vec<(String, Side, String)> = match kind {
         JoinKind::LeftSemi | JoinKind::LeftAnti => left_out().collect(),
-        JoinKind::RightSemi | JoinKind::RightAnti => {
-            rs.fields.iter().map(|f| (f.name.clone(), Side::Right, f.name.clone())).collect()
-        }
+        JoinKind::RightSemi | JoinKind::RightAnti => rs
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), Side::Right, f.name.clone()))
+            .collect(),
         _ => {
             // Right columns whose names are taken get the first free numeric suffix: `Key1`.
             let mut out: Vec<(String, Side, String)> = left_out().collect();
@@ -133,5 +185,11 @@ pub(crate) fn plan_join(
             out
         }
     };
-    Ok(LogicalPlan::Join { left: Box::new(left), right: Box::new(right), kind, on: keys, outputs })
+    Ok(LogicalPlan::Join {
+        left: Box::new(left),
+        right: Box::new(right),
+        kind,
+        on: keys,
+        outputs,
+    })
 }

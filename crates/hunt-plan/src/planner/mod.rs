@@ -139,6 +139,7 @@ impl Planner<'_> {
                 table: id.name.clone(),
                 table_schema: schema,
                 projection: None,
+                filters: vec![],
             });
         }
         let names = self.catalog.table_names();
