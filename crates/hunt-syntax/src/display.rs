@@ -15,8 +15,9 @@
 use std::fmt::{self, Display, Formatter, Write};
 
 use crate::ast::{
-    BinOp, Expr, ExprKind, Ident, JoinSide, LetValue, ListOp, Literal, NamedExpr, NullsOrder, Operator,
-    OperatorKind, Pipeline, Query, SortKey, SortKeyword, SortOrder, Source, Statement, TakeKeyword,
+    BinOp, Expr, ExprKind, Ident, JoinSide, LetValue, ListOp, Literal, NamedExpr, NullsOrder,
+    Operator, OperatorKind, Pipeline, Query, SortKey, SortKeyword, SortOrder, Source, Statement,
+    TakeKeyword,
 };
 use crate::parser::expr::{PREC_ATOM, PREC_CMP, PREC_UNARY, bin_prec};
 use crate::parser::lexical::is_plain_ident;
@@ -24,8 +25,29 @@ use crate::parser::lexical::is_plain_ident;
 /// Words that cannot be printed bare as a name because they would parse as
 /// something else in some position.
 const RESERVED: [&str; 23] = [
-    "and", "or", "by", "on", "to", "step", "from", "asc", "desc", "nulls", "with", "let", "print", "range",
-    "union", "datatable", "true", "True", "TRUE", "false", "False", "FALSE", "typeof",
+    "and",
+    "or",
+    "by",
+    "on",
+    "to",
+    "step",
+    "from",
+    "asc",
+    "desc",
+    "nulls",
+    "with",
+    "let",
+    "print",
+    "range",
+    "union",
+    "datatable",
+    "true",
+    "True",
+    "TRUE",
+    "false",
+    "False",
+    "FALSE",
+    "typeof",
 ];
 
 /// Writes `items` separated by `, `.
@@ -142,7 +164,9 @@ impl Display for Source {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Source::Table(t) => write!(f, "{t}"),
-            Source::Datatable { columns, values, .. } => {
+            Source::Datatable {
+                columns, values, ..
+            } => {
                 f.write_str("datatable(")?;
                 for (n, (name, ty)) in columns.iter().enumerate() {
                     if n > 0 {
@@ -158,7 +182,13 @@ impl Display for Source {
                 f.write_str("print ")?;
                 comma(f, exprs)
             }
-            Source::Range { name, from, to, step, .. } => {
+            Source::Range {
+                name,
+                from,
+                to,
+                step,
+                ..
+            } => {
                 write!(f, "range {name} from {from} to {to} step {step}")
             }
             Source::Union { params, tables, .. } => {
@@ -231,7 +261,11 @@ impl Display for OperatorKind {
             OperatorKind::Count => f.write_str("count"),
             OperatorKind::Distinct { exprs, star } => {
                 f.write_str("distinct ")?;
-                if *star && exprs.is_empty() { f.write_str("*") } else { comma(f, exprs) }
+                if *star && exprs.is_empty() {
+                    f.write_str("*")
+                } else {
+                    comma(f, exprs)
+                }
             }
             OperatorKind::Join { params, right, on } => {
                 write!(f, "join {}{} on ", Params(params), Operand(right))?;
@@ -245,7 +279,11 @@ impl Display for OperatorKind {
                 write!(f, "union {}", Params(params))?;
                 union_tables(f, tables)
             }
-            OperatorKind::MvExpand { params, items, limit } => {
+            OperatorKind::MvExpand {
+                params,
+                items,
+                limit,
+            } => {
                 write!(f, "mv-expand {}", Params(params))?;
                 for (n, (item, ty)) in items.iter().enumerate() {
                     if n > 0 {
@@ -388,7 +426,11 @@ struct Prec<'a>(&'a Expr, u8);
 
 impl Display for Prec<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        if prec(self.0) < self.1 { write!(f, "({})", self.0) } else { write!(f, "{}", self.0) }
+        if prec(self.0) < self.1 {
+            write!(f, "({})", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
     }
 }
 
@@ -460,7 +502,11 @@ impl Display for Expr {
             }
             ExprKind::Neg(e) => {
                 // `- -x` rather than `--x`, which reads like a comment marker.
-                let sep = if matches!(e.kind, ExprKind::Neg(_)) { " " } else { "" };
+                let sep = if matches!(e.kind, ExprKind::Neg(_)) {
+                    " "
+                } else {
+                    ""
+                };
                 write!(f, "-{sep}{}", Prec(e, PREC_UNARY))
             }
             ExprKind::Call { name, args } => {
@@ -476,7 +522,12 @@ impl Display for Expr {
                 comma(f, list)?;
                 f.write_str(")")
             }
-            ExprKind::Between { expr, negated, low, high } => {
+            ExprKind::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
                 let kw = if *negated { "!between" } else { "between" };
                 write!(f, "{} {kw} ({low} .. {high})", Prec(expr, PREC_CMP))
             }
@@ -486,21 +537,32 @@ impl Display for Expr {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::span::Span;
     use crate::test_util::{canonical, verified};
 
     fn e(kind: ExprKind) -> Expr {
-        Expr { kind, span: Span::default() }
+        Expr {
+            kind,
+            span: Span::default(),
+        }
     }
 
     fn id(name: &str) -> Expr {
-        e(ExprKind::Ident(Ident { name: name.into(), span: Span::default() }))
+        e(ExprKind::Ident(Ident {
+            name: name.into(),
+            span: Span::default(),
+        }))
     }
 
     fn bin(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
-        e(ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) })
+        e(ExprKind::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        })
     }
 
     #[test]
@@ -509,7 +571,10 @@ mod tests {
             "T|where a==1|project a,b=c*2|summarize n=count()by a|sort by n desc|take 5",
             "T\n| where a == 1\n| project a, b = c * 2\n| summarize n = count() by a\n| sort by n desc\n| take 5",
         );
-        canonical("let a=1;let b=T|take 1;b", "let a = 1;\nlet b = T\n| take 1;\nb");
+        canonical(
+            "let a=1;let b=T|take 1;b",
+            "let a = 1;\nlet b = T\n| take 1;\nb",
+        );
         canonical(
             "T | join (U | where x | project y) on y",
             "T\n| join (U | where x | project y) on y",
@@ -535,14 +600,23 @@ mod tests {
 
     #[test]
     fn strings_are_double_quoted_with_escapes() {
-        canonical(r#"print 'a"b', "c'd", @"e\f""#, r#"print "a\"b", "c'd", "e\\f""#);
-        canonical("print \"tab\\there\", \"\\u0001\"", "print \"tab\\there\", \"\\u0001\"");
+        canonical(
+            r#"print 'a"b', "c'd", @"e\f""#,
+            r#"print "a\"b", "c'd", "e\\f""#,
+        );
+        canonical(
+            "print \"tab\\there\", \"\\u0001\"",
+            "print \"tab\\there\", \"\\u0001\"",
+        );
         verified("print \"é 😀\"");
     }
 
     #[test]
     fn reals_always_look_like_reals() {
-        canonical("print 1.0, 2.50, 1e2, 1.5E-10, 0.", "print 1.0, 2.5, 100.0, 1.5e-10, 0.0");
+        canonical(
+            "print 1.0, 2.50, 1e2, 1.5E-10, 0.",
+            "print 1.0, 2.5, 100.0, 1.5e-10, 0.0",
+        );
         let big = Literal::Real(1e300).to_string();
         assert!(big.contains('e') || big.contains('.'), "{big}");
         assert_eq!(Literal::Real(f64::NAN).to_string(), "real(nan)");
@@ -550,7 +624,13 @@ mod tests {
 
     #[test]
     fn names_are_bracketed_only_when_needed() {
-        let ident = |n: &str| Ident { name: n.into(), span: Span::default() }.to_string();
+        let ident = |n: &str| {
+            Ident {
+                name: n.into(),
+                span: Span::default(),
+            }
+            .to_string()
+        };
         assert_eq!(ident("Account_Upn1"), "Account_Upn1");
         assert_eq!(ident("My Column"), "['My Column']");
         assert_eq!(ident("by"), "['by']");
@@ -576,8 +656,14 @@ mod tests {
         // -(a + b) and (a + b).x
         let t = e(ExprKind::Neg(Box::new(bin(BinOp::Add, id("a"), id("b")))));
         assert_eq!(t.to_string(), "-(a + b)");
-        let name = Ident { name: "x".into(), span: Span::default() };
-        let t = e(ExprKind::Member { expr: Box::new(bin(BinOp::Add, id("a"), id("b"))), name });
+        let name = Ident {
+            name: "x".into(),
+            span: Span::default(),
+        };
+        let t = e(ExprKind::Member {
+            expr: Box::new(bin(BinOp::Add, id("a"), id("b"))),
+            name,
+        });
         assert_eq!(t.to_string(), "(a + b).x");
         // No parentheses when precedence already groups correctly.
         let t = bin(BinOp::Add, id("a"), bin(BinOp::Mul, id("b"), id("c")));
@@ -591,8 +677,20 @@ mod tests {
         let s = |op| bin(op, id("a"), id("b")).to_string();
         assert_eq!(s(BinOp::Ne), "a != b");
         assert_eq!(s(BinOp::EqCi), "a =~ b");
-        assert_eq!(s(BinOp::Str { op: crate::ast::StrOp::HasCs, negated: true }), "a !has_cs b");
-        assert_eq!(s(BinOp::Str { op: crate::ast::StrOp::MatchesRegex, negated: false }), "a matches regex b");
+        assert_eq!(
+            s(BinOp::Str {
+                op: crate::ast::StrOp::HasCs,
+                negated: true
+            }),
+            "a !has_cs b"
+        );
+        assert_eq!(
+            s(BinOp::Str {
+                op: crate::ast::StrOp::MatchesRegex,
+                negated: false
+            }),
+            "a matches regex b"
+        );
         assert_eq!(ListOp::NotInCi.to_string(), "!in~");
         assert_eq!(JoinSide::Right.to_string(), "$right");
     }

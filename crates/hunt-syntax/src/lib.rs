@@ -30,6 +30,7 @@ pub fn parse(src: &str) -> Result<ast::Query, ParseError> {
 
 /// Helpers shared by the unit tests of every parser module.
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 pub(crate) mod test_util {
     use crate::ast::{Expr, Operator, OperatorKind, Query, Source, Statement};
     use crate::{ParseError, parse};

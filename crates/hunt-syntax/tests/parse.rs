@@ -4,13 +4,17 @@
 //! containing `text`. Also reports (without failing) how much of the shared
 //! conformance corpus parses.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use hunt_syntax::parse;
 
 /// `*.kql` files in `dir`, sorted.
 fn kql_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "kql"))
@@ -39,7 +43,11 @@ fn round_trip(src: &str) -> Result<String, String> {
 #[test]
 fn ok_corpus_parses_and_round_trips() {
     let files = kql_files(&workspace().join("testdata/parse/ok"));
-    assert!(files.len() >= 10, "expected the ok corpus, found {} files", files.len());
+    assert!(
+        files.len() >= 10,
+        "expected the ok corpus, found {} files",
+        files.len()
+    );
     let mut failures = Vec::new();
     for f in &files {
         let src = std::fs::read_to_string(f).unwrap();
@@ -53,7 +61,11 @@ fn ok_corpus_parses_and_round_trips() {
 #[test]
 fn err_corpus_fails_with_spans_inside_the_text() {
     let files = kql_files(&workspace().join("testdata/parse/err"));
-    assert!(files.len() >= 5, "expected the err corpus, found {} files", files.len());
+    assert!(
+        files.len() >= 5,
+        "expected the err corpus, found {} files",
+        files.len()
+    );
     let mut failures = Vec::new();
     for f in &files {
         let src = std::fs::read_to_string(f).unwrap();
@@ -61,15 +73,25 @@ fn err_corpus_fails_with_spans_inside_the_text() {
             Ok(q) => failures.push(format!("{}: parsed, but should not:\n{q}", f.display())),
             Err(e) => {
                 let r = e.span.range();
-                if r.end > src.len() || !src.is_char_boundary(r.start) || !src.is_char_boundary(r.end) {
+                if r.end > src.len()
+                    || !src.is_char_boundary(r.start)
+                    || !src.is_char_boundary(r.end)
+                {
                     failures.push(format!("{}: bad span {:?}", f.display(), e.span));
                 }
                 // The first line may name a part of the expected message.
-                let expect = src.lines().next().and_then(|l| l.strip_prefix("// expect: "));
+                let expect = src
+                    .lines()
+                    .next()
+                    .and_then(|l| l.strip_prefix("// expect: "));
                 if let Some(want) = expect
                     && !e.message.contains(want.trim())
                 {
-                    failures.push(format!("{}: message {:?} lacks {want:?}", f.display(), e.message));
+                    failures.push(format!(
+                        "{}: message {:?} lacks {want:?}",
+                        f.display(),
+                        e.message
+                    ));
                 }
                 if e.message.is_empty() {
                     failures.push(format!("{}: empty message", f.display()));
@@ -89,8 +111,10 @@ fn split_queries(text: &str) -> Vec<String> {
     let mut cur = String::new();
     for line in text.lines().chain(std::iter::once("")) {
         if line.trim().is_empty() {
-            let code: Vec<&str> =
-                cur.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//")).collect();
+            let code: Vec<&str> = cur
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//"))
+                .collect();
             if code.len() > 1 && code.iter().all(|l| l.starts_with("print ")) {
                 out.extend(code.iter().map(|l| l.to_string()));
             } else if !code.is_empty() {
@@ -136,7 +160,12 @@ fn report_conformance_parse_rate() {
     report("parse-only", parse_only);
     let defender = kql_files(&root.join("defender"))
         .into_iter()
-        .map(|f| (f.display().to_string(), std::fs::read_to_string(&f).unwrap_or_default()))
+        .map(|f| {
+            (
+                f.display().to_string(),
+                std::fs::read_to_string(&f).unwrap_or_default(),
+            )
+        })
         .collect();
     report("defender", defender);
 }

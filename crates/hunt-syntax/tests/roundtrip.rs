@@ -6,6 +6,8 @@
 //! (b) Arbitrary text never panics the parser; errors carry spans inside the
 //!     text on char boundaries; whatever parses round-trips as in (a).
 
+#![allow(clippy::unwrap_used)]
+
 use hunt_syntax::parse;
 use proptest::prelude::*;
 
@@ -28,13 +30,21 @@ fn without_spans(debug: &str) -> String {
 fn check_round_trip(src: &str) -> Result<(), String> {
     let Ok(q) = parse(src) else { return Ok(()) };
     let printed = q.to_string();
-    let q2 = parse(&printed).map_err(|e| format!("print does not re-parse: {e:?}\nsrc: {src:?}\nprint: {printed}"))?;
+    let q2 = parse(&printed)
+        .map_err(|e| format!("print does not re-parse: {e:?}\nsrc: {src:?}\nprint: {printed}"))?;
     if q2.to_string() != printed {
-        return Err(format!("print not stable for {src:?}:\n{printed}\n---\n{q2}"));
+        return Err(format!(
+            "print not stable for {src:?}:\n{printed}\n---\n{q2}"
+        ));
     }
-    let (a, b) = (without_spans(&format!("{q:?}")), without_spans(&format!("{q2:?}")));
+    let (a, b) = (
+        without_spans(&format!("{q:?}")),
+        without_spans(&format!("{q2:?}")),
+    );
     if a != b {
-        return Err(format!("AST changed through print for {src:?}:\n{printed}\n{a}\n---\n{b}"));
+        return Err(format!(
+            "AST changed through print for {src:?}:\n{printed}\n{a}\n---\n{b}"
+        ));
     }
     Ok(())
 }
@@ -44,7 +54,11 @@ fn check_error_span(src: &str) -> Result<(), String> {
     if let Err(e) = parse(src) {
         let (s, t) = (e.span.start as usize, e.span.end as usize);
         if s > t || t > src.len() || !src.is_char_boundary(s) || !src.is_char_boundary(t) {
-            return Err(format!("bad span {:?} for {src:?} ({} bytes)", e.span, src.len()));
+            return Err(format!(
+                "bad span {:?} for {src:?} ({} bytes)",
+                e.span,
+                src.len()
+            ));
         }
         if e.message.is_empty() {
             return Err(format!("empty message for {src:?}"));
@@ -60,8 +74,23 @@ fn check_error_span(src: &str) -> Result<(), String> {
 fn name() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "A", "B", "Timestamp", "AlertId", "Title", "count_", "x1", "_y", "Severity", "has", "inner", "count",
-            "Type", "kind", "order", "hasx", "ands",
+            "A",
+            "B",
+            "Timestamp",
+            "AlertId",
+            "Title",
+            "count_",
+            "x1",
+            "_y",
+            "Severity",
+            "has",
+            "inner",
+            "count",
+            "Type",
+            "kind",
+            "order",
+            "hasx",
+            "ands",
         ])
         .prop_map(String::from),
         "[a-zA-Z ]{1,6}".prop_map(|s| format!("['{s}']")),
@@ -69,19 +98,31 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn table() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["AlertInfo", "AlertEvidence", "DataSecurityEvents", "T", "['My Table']"])
-        .prop_map(String::from)
+    prop::sample::select(vec![
+        "AlertInfo",
+        "AlertEvidence",
+        "DataSecurityEvents",
+        "T",
+        "['My Table']",
+    ])
+    .prop_map(String::from)
 }
 
 /// A string literal in one of KQL's quoting styles, from arbitrary content.
 fn string_lit() -> impl Strategy<Value = String> {
     ("[ -~éü😀\t]{0,8}", 0..5u8).prop_map(|(s, style)| match style {
         0 => {
-            let esc = s.replace('\\', "\\\\").replace('"', "\\\"").replace('\t', "\\t");
+            let esc = s
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\t', "\\t");
             format!("\"{esc}\"")
         }
         1 => {
-            let esc = s.replace('\\', "\\\\").replace('\'', "\\'").replace('\t', "\\t");
+            let esc = s
+                .replace('\\', "\\\\")
+                .replace('\'', "\\'")
+                .replace('\t', "\\t");
             format!("'{esc}'")
         }
         2 => format!("@\"{}\"", s.replace('"', "\"\"")),
@@ -96,7 +137,12 @@ fn literal() -> impl Strategy<Value = String> {
         (0..1000u32, 0..1000u32).prop_map(|(a, b)| format!("{a}.{b}")),
         (1..9u32, -20..20i32).prop_map(|(a, e)| format!("{a}e{e}")),
         (0..100u32).prop_map(|n| format!("0x{n:X}")),
-        (1..100u32, prop::sample::select(vec!["d", "h", "m", "min", "s", "ms", "tick", "hours", "seconds"]))
+        (
+            1..100u32,
+            prop::sample::select(vec![
+                "d", "h", "m", "min", "s", "ms", "tick", "hours", "seconds"
+            ])
+        )
             .prop_map(|(n, u)| format!("{n}{u}")),
         prop::sample::select(vec![
             "true",
@@ -116,9 +162,38 @@ fn literal() -> impl Strategy<Value = String> {
 }
 
 const BIN_OPS: [&str; 33] = [
-    "or", "and", "==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~", "+", "-", "*", "/", "%", "has", "!has",
-    "has_cs", "hasprefix", "!hassuffix_cs", "contains", "!contains", "contains_cs", "startswith",
-    "!startswith_cs", "endswith", "!endswith", "matches regex", "hassuffix", "!hasprefix", "startswith_cs",
+    "or",
+    "and",
+    "==",
+    "!=",
+    "<>",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "=~",
+    "!~",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "has",
+    "!has",
+    "has_cs",
+    "hasprefix",
+    "!hassuffix_cs",
+    "contains",
+    "!contains",
+    "contains_cs",
+    "startswith",
+    "!startswith_cs",
+    "endswith",
+    "!endswith",
+    "matches regex",
+    "hassuffix",
+    "!hasprefix",
+    "startswith_cs",
     "endswith_cs",
 ];
 
@@ -126,11 +201,18 @@ fn expr() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![literal(), name(), name().prop_map(|n| format!("$left.{n}"))];
     leaf.prop_recursive(5, 48, 4, |inner| {
         prop_oneof![
-            (inner.clone(), prop::sample::select(BIN_OPS.to_vec()), inner.clone())
+            (
+                inner.clone(),
+                prop::sample::select(BIN_OPS.to_vec()),
+                inner.clone()
+            )
                 .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
             inner.clone().prop_map(|a| format!("({a})")),
             inner.clone().prop_map(|a| format!("-{a}")),
-            (prop::sample::select(vec!["f", "strcat", "iff", "count", "not", "bin"]), prop::collection::vec(inner.clone(), 0..3))
+            (
+                prop::sample::select(vec!["f", "strcat", "iff", "count", "not", "bin"]),
+                prop::collection::vec(inner.clone(), 0..3)
+            )
                 .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
             (inner.clone(), name()).prop_map(|(a, n)| format!("({a}).{n}")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})[{b}]")),
@@ -140,9 +222,11 @@ fn expr() -> impl Strategy<Value = String> {
                 prop::collection::vec(inner.clone(), 1..3)
             )
                 .prop_map(|(a, op, l)| format!("({a} {op} ({}))", l.join(", "))),
-            (inner.clone(), any::<bool>(), inner.clone(), inner.clone()).prop_map(|(a, n, lo, hi)| {
-                format!("({a} {}between ({lo} .. {hi}))", if n { "!" } else { "" })
-            }),
+            (inner.clone(), any::<bool>(), inner.clone(), inner.clone()).prop_map(
+                |(a, n, lo, hi)| {
+                    format!("({a} {}between ({lo} .. {hi}))", if n { "!" } else { "" })
+                }
+            ),
             inner.clone().prop_map(|a| format!("arg_max({a}, *)")),
         ]
     })
@@ -162,14 +246,21 @@ fn list<S: Strategy<Value = String>>(s: S, max: usize) -> impl Strategy<Value = 
 
 fn sort_keys() -> impl Strategy<Value = String> {
     list(
-        (expr(), prop::sample::select(vec!["", " asc", " desc"]), prop::sample::select(vec!["", " nulls first", " nulls last"]))
+        (
+            expr(),
+            prop::sample::select(vec!["", " asc", " desc"]),
+            prop::sample::select(vec!["", " nulls first", " nulls last"]),
+        )
             .prop_map(|(e, o, n)| format!("{e}{o}{n}")),
         3,
     )
 }
 
 fn operand() -> impl Strategy<Value = String> {
-    prop_oneof![table(), (table(), expr()).prop_map(|(t, e)| format!("({t} | where {e})"))]
+    prop_oneof![
+        table(),
+        (table(), expr()).prop_map(|(t, e)| format!("({t} | where {e})"))
+    ]
 }
 
 fn operator() -> impl Strategy<Value = String> {
@@ -178,41 +269,83 @@ fn operator() -> impl Strategy<Value = String> {
         expr().prop_map(|e| format!("filter {e}")),
         list(named_expr(), 3).prop_map(|l| format!("project {l}")),
         list(named_expr(), 3).prop_map(|l| format!("extend {l}")),
-        list(prop::sample::select(vec!["A", "B*", "*Id", "['x y']", "*"]).prop_map(String::from), 3)
-            .prop_map(|l| format!("project-away {l}")),
-        list(prop::sample::select(vec!["A", "B*"]).prop_map(String::from), 3).prop_map(|l| format!("project-keep {l}")),
-        list((name(), name()).prop_map(|(a, b)| format!("{a} = {b}")), 3).prop_map(|l| format!("project-rename {l}")),
-        (prop::option::of(list(named_expr(), 3)), prop::option::of(list(named_expr(), 3))).prop_map(|(a, b)| {
-            match (a, b) {
-                (None, None) => "summarize count()".to_string(),
-                (Some(a), None) => format!("summarize {a}"),
-                (None, Some(b)) => format!("summarize by {b}"),
-                (Some(a), Some(b)) => format!("summarize {a} by {b}"),
-            }
-        }),
-        (prop::sample::select(vec!["take", "limit"]), 0..100u32).prop_map(|(k, n)| format!("{k} {n}")),
-        (prop::sample::select(vec!["sort", "order"]), sort_keys()).prop_map(|(k, s)| format!("{k} by {s}")),
+        list(
+            prop::sample::select(vec!["A", "B*", "*Id", "['x y']", "*"]).prop_map(String::from),
+            3
+        )
+        .prop_map(|l| format!("project-away {l}")),
+        list(
+            prop::sample::select(vec!["A", "B*"]).prop_map(String::from),
+            3
+        )
+        .prop_map(|l| format!("project-keep {l}")),
+        list((name(), name()).prop_map(|(a, b)| format!("{a} = {b}")), 3)
+            .prop_map(|l| format!("project-rename {l}")),
+        (
+            prop::option::of(list(named_expr(), 3)),
+            prop::option::of(list(named_expr(), 3))
+        )
+            .prop_map(|(a, b)| {
+                match (a, b) {
+                    (None, None) => "summarize count()".to_string(),
+                    (Some(a), None) => format!("summarize {a}"),
+                    (None, Some(b)) => format!("summarize by {b}"),
+                    (Some(a), Some(b)) => format!("summarize {a} by {b}"),
+                }
+            }),
+        (prop::sample::select(vec!["take", "limit"]), 0..100u32)
+            .prop_map(|(k, n)| format!("{k} {n}")),
+        (prop::sample::select(vec!["sort", "order"]), sort_keys())
+            .prop_map(|(k, s)| format!("{k} by {s}")),
         (1..50u32, sort_keys()).prop_map(|(n, s)| format!("top {n} by {s}")),
         Just("count".to_string()),
         Just("getschema".to_string()),
         Just("distinct *".to_string()),
         list(expr(), 3).prop_map(|l| format!("distinct {l}")),
-        (prop::sample::select(vec!["join", "lookup"]), prop::sample::select(vec!["", "kind=inner ", "kind = leftouter hint.strategy=shuffle "]), operand(), list(prop_oneof![name(), (name(), name()).prop_map(|(a, b)| format!("$left.{a} == $right.{b}"))], 3))
+        (
+            prop::sample::select(vec!["join", "lookup"]),
+            prop::sample::select(vec![
+                "",
+                "kind=inner ",
+                "kind = leftouter hint.strategy=shuffle "
+            ]),
+            operand(),
+            list(
+                prop_oneof![
+                    name(),
+                    (name(), name()).prop_map(|(a, b)| format!("$left.{a} == $right.{b}"))
+                ],
+                3
+            )
+        )
             .prop_map(|(k, p, r, on)| format!("{k} {p}{r} on {on}")),
-        (prop::sample::select(vec!["", "kind=outer ", "withsource=Src isfuzzy=true "]), list(operand(), 3))
+        (
+            prop::sample::select(vec!["", "kind=outer ", "withsource=Src isfuzzy=true "]),
+            list(operand(), 3)
+        )
             .prop_map(|(p, t)| format!("union {p}{t}")),
         (
             prop::sample::select(vec!["mv-expand", "mvexpand"]),
             prop::sample::select(vec!["", "bagexpansion=array ", "with_itemindex=Idx "]),
-            list((named_expr(), prop::sample::select(vec!["", " to typeof(string)", " to typeof(long)"])).prop_map(|(e, t)| format!("{e}{t}")), 3),
+            list(
+                (
+                    named_expr(),
+                    prop::sample::select(vec!["", " to typeof(string)", " to typeof(long)"])
+                )
+                    .prop_map(|(e, t)| format!("{e}{t}")),
+                3
+            ),
             prop::option::of(1..100u32)
         )
             .prop_map(|(k, p, items, lim)| match lim {
                 Some(n) => format!("{k} {p}{items} limit {n}"),
                 None => format!("{k} {p}{items}"),
             }),
-        prop::sample::select(vec!["render timechart", "render piechart with (title=\"a | b\", legend=visible)"])
-            .prop_map(String::from),
+        prop::sample::select(vec![
+            "render timechart",
+            "render piechart with (title=\"a | b\", legend=visible)"
+        ])
+        .prop_map(String::from),
         name().prop_map(|n| format!("as {n}")),
         Just("serialize".to_string()),
         list(named_expr(), 2).prop_map(|l| format!("serialize {l}")),
@@ -236,20 +369,28 @@ fn pipe() -> impl Strategy<Value = &'static str> {
 }
 
 fn query() -> impl Strategy<Value = String> {
-    let pipeline = (source(), prop::collection::vec((pipe(), operator()), 0..5)).prop_map(|(s, ops)| {
-        let mut q = s;
-        for (p, o) in ops {
-            q.push_str(p);
-            q.push_str(&o);
-        }
-        q
-    });
+    let pipeline =
+        (source(), prop::collection::vec((pipe(), operator()), 0..5)).prop_map(|(s, ops)| {
+            let mut q = s;
+            for (p, o) in ops {
+                q.push_str(p);
+                q.push_str(&o);
+            }
+            q
+        });
     let lets = prop::collection::vec(
-        (name(), prop_oneof![expr(), (table(), operator()).prop_map(|(t, o)| format!("{t} | {o}"))])
+        (
+            name(),
+            prop_oneof![
+                expr(),
+                (table(), operator()).prop_map(|(t, o)| format!("{t} | {o}"))
+            ],
+        )
             .prop_map(|(n, v)| format!("let {n} = {v};\n")),
         0..3,
     );
-    (lets, pipeline, any::<bool>()).prop_map(|(l, p, semi)| format!("{}{p}{}", l.concat(), if semi { ";" } else { "" }))
+    (lets, pipeline, any::<bool>())
+        .prop_map(|(l, p, semi)| format!("{}{p}{}", l.concat(), if semi { ";" } else { "" }))
 }
 
 proptest! {
@@ -291,5 +432,8 @@ proptest! {
 
 #[test]
 fn without_spans_blanks_every_span() {
-    assert_eq!(without_spans("A { span: Span { start: 1, end: 2 }, x: 3 }"), "A { span: Span, x: 3 }");
+    assert_eq!(
+        without_spans("A { span: Span { start: 1, end: 2 }, x: 3 }"),
+        "A { span: Span, x: 3 }"
+    );
 }

@@ -3,8 +3,8 @@
 //! `-`/`+`; postfix `.name` / `[index]`; primary.
 
 use super::lexical::{
-    TYPED_LITERALS, bracketed_ident, ident, is_ident_char, number, peek_assign, peek_kw, peek_sym, starts_string,
-    strings, sym, typed_text, word, ws,
+    TYPED_LITERALS, bracketed_ident, ident, is_ident_char, number, peek_assign, peek_kw, peek_sym,
+    starts_string, strings, sym, typed_text, word, ws,
 };
 use super::{Ctx, Expected, PResult, cut_err, err, fatal};
 use crate::ast::{BinOp, Expr, ExprKind, Ident, JoinSide, ListOp, Literal, NamedExpr, StrOp};
@@ -94,10 +94,19 @@ fn infix(i: &str) -> Option<(Infix, u8, &str)> {
         ("between", _) => (Infix::Between { negated }, PREC_CMP, rest),
         ("matches", false) => {
             let r = peek_kw(rest, "regex")?;
-            (Infix::Bin(BinOp::Str { op: StrOp::MatchesRegex, negated: false }), PREC_CMP, r)
+            (
+                Infix::Bin(BinOp::Str {
+                    op: StrOp::MatchesRegex,
+                    negated: false,
+                }),
+                PREC_CMP,
+                r,
+            )
         }
         _ => {
-            let (op, _) = StrOp::ALL.iter().find(|(op, kw)| *kw == name && *op != StrOp::MatchesRegex)?;
+            let (op, _) = StrOp::ALL
+                .iter()
+                .find(|(op, kw)| *kw == name && *op != StrOp::MatchesRegex)?;
             (Infix::Bin(BinOp::Str { op: *op, negated }), PREC_CMP, rest)
         }
     };
@@ -129,7 +138,12 @@ fn binary<'a>(c: &Ctx, i: &'a str, min: u8) -> PResult<'a, Expr> {
         && UNSUPPORTED_INFIX.contains(&w)
     {
         let at = ws(rest);
-        return fatal(at, w.len(), format!("the `{w}` operator is not supported yet"), None);
+        return fatal(
+            at,
+            w.len(),
+            format!("the `{w}` operator is not supported yet"),
+            None,
+        );
     }
     Ok((rest, lhs))
 }
@@ -142,25 +156,61 @@ fn apply_infix<'a>(c: &Ctx, lhs: Expr, op: Infix, prec: u8, after: &'a str) -> P
     let (r, kind) = match op {
         Infix::Bin(op) => {
             let (r, rhs) = cut_err(binary(c, after, prec + 1))?;
-            (r, ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) })
+            (
+                r,
+                ExprKind::Binary {
+                    op,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
+            )
         }
         Infix::List(op) => {
             let (r, list) = cut_err(paren_list(c, after))?;
-            (r, ExprKind::InList { expr: Box::new(lhs), op, list })
+            (
+                r,
+                ExprKind::InList {
+                    expr: Box::new(lhs),
+                    op,
+                    list,
+                },
+            )
         }
         Infix::Between { negated } => {
             let (r, (low, high)) = cut_err(between_range(c, after))?;
             let (low, high) = (Box::new(low), Box::new(high));
-            (r, ExprKind::Between { expr: Box::new(lhs), negated, low, high })
+            (
+                r,
+                ExprKind::Between {
+                    expr: Box::new(lhs),
+                    negated,
+                    low,
+                    high,
+                },
+            )
         }
     };
-    Ok((r, Expr { kind, span: start.to(c.span(r, r)) }))
+    Ok((
+        r,
+        Expr {
+            kind,
+            span: start.to(c.span(r, r)),
+        },
+    ))
 }
 
 /// Infix operators KQL has that hunt does not parse yet; naming them gives a
 /// clearer error than "expected end of input".
-const UNSUPPORTED_INFIX: [&str; 8] =
-    ["like", "notlike", "likecs", "notlikecs", "notcontains", "notcontainscs", "containscs", "nothas"];
+const UNSUPPORTED_INFIX: [&str; 8] = [
+    "like",
+    "notlike",
+    "likecs",
+    "notlikecs",
+    "notcontains",
+    "notcontainscs",
+    "containscs",
+    "nothas",
+];
 
 /// `(a, b, …)` after a list operator.
 fn paren_list<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
@@ -182,7 +232,10 @@ fn paren_list<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
                 r,
                 1,
                 "a tabular expression inside `in (…)` is not supported yet",
-                Some("bind the column list with `let` and `toscalar`/`make_set`, or use a join".into()),
+                Some(
+                    "bind the column list with `let` and `toscalar`/`make_set`, or use a join"
+                        .into(),
+                ),
             );
         } else {
             return err(r, Expected::Desc("`,` or `)`"));
@@ -216,11 +269,23 @@ fn neg_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     if let Some(r) = i.strip_prefix("-9223372036854775808")
         && !r.starts_with(|ch: char| is_ident_char(ch) || ch == '.')
     {
-        return Ok((r, Expr { kind: ExprKind::Literal(Literal::Long(i64::MIN)), span: c.span(i, r) }));
+        return Ok((
+            r,
+            Expr {
+                kind: ExprKind::Literal(Literal::Long(i64::MIN)),
+                span: c.span(i, r),
+            },
+        ));
     }
     let _depth = c.descend(i)?;
     let (r, e) = cut_err(unary(c, &i[1..]))?;
-    Ok((r, Expr { kind: ExprKind::Neg(Box::new(e)), span: c.span(i, r) }))
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Neg(Box::new(e)),
+            span: c.span(i, r),
+        },
+    ))
 }
 
 /// `+x`, which changes nothing: the operand, with its span widened.
@@ -242,7 +307,11 @@ fn postfix<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
             break;
         }
         guards.push(c.grow(rest)?);
-        let (r, next) = if member { member_suffix(c, e, rest)? } else { index_suffix(c, e, rest)? };
+        let (r, next) = if member {
+            member_suffix(c, e, rest)?
+        } else {
+            index_suffix(c, e, rest)?
+        };
         e = next;
         rest = r;
     }
@@ -261,7 +330,16 @@ fn member_suffix<'a>(c: &Ctx, e: Expr, i: &'a str) -> PResult<'a, Expr> {
         );
     }
     let span = e.span.to(name.span);
-    Ok((r, Expr { kind: ExprKind::Member { expr: Box::new(e), name }, span }))
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Member {
+                expr: Box::new(e),
+                name,
+            },
+            span,
+        },
+    ))
 }
 
 /// `[index]` after `e`; `i` starts at the bracket.
@@ -269,7 +347,16 @@ fn index_suffix<'a>(c: &Ctx, e: Expr, i: &'a str) -> PResult<'a, Expr> {
     let (r, index) = cut_err(expr(c, &i[1..]))?;
     let (r, _) = cut_err(sym(r, "]"))?;
     let span = e.span.to(c.span(r, r));
-    Ok((r, Expr { kind: ExprKind::Index { expr: Box::new(e), index: Box::new(index) }, span }))
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Index {
+                expr: Box::new(e),
+                index: Box::new(index),
+            },
+            span,
+        },
+    ))
 }
 
 // Stack use: the parser recurses once per nesting level through `expr`,
@@ -295,20 +382,40 @@ fn primary<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
 fn paren_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     let (r, inner) = expr(c, &i[1..])?;
     let (r, _) = sym(r, ")")?;
-    Ok((r, Expr { kind: ExprKind::Paren(Box::new(inner)), span: c.span(i, r) }))
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Paren(Box::new(inner)),
+            span: c.span(i, r),
+        },
+    ))
 }
 
 /// A string literal (adjacent literals concatenated).
 fn string_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
-    let Some(res) = strings(c, i) else { return err(i, Expected::Desc("an expression")) };
+    let Some(res) = strings(c, i) else {
+        return err(i, Expected::Desc("an expression"));
+    };
     let (r, (s, span)) = res?;
-    Ok((r, Expr { kind: ExprKind::Literal(Literal::String(s)), span }))
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Literal(Literal::String(s)),
+            span,
+        },
+    ))
 }
 
 /// A number or timespan literal.
 fn number_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     let (r, l) = number(i)?;
-    Ok((r, Expr { kind: ExprKind::Literal(l), span: c.span(i, r) }))
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Literal(l),
+            span: c.span(i, r),
+        },
+    ))
 }
 
 /// `$left.X` / `$right.X`
@@ -325,21 +432,43 @@ fn join_side_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     };
     let (r, _) = cut_err(sym(r, "."))?;
     let (r, column) = cut_err(ident(c, r))?;
-    Ok((r, Expr { kind: ExprKind::JoinSide { side, column }, span: c.span(i, r) }))
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::JoinSide { side, column },
+            span: c.span(i, r),
+        },
+    ))
 }
 
 /// `['name']` as a column reference.
 fn bracketed_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     let (r, id) = bracketed_ident(c, i)?;
     let span = id.span;
-    Ok((r, Expr { kind: ExprKind::Ident(id), span }))
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Ident(id),
+            span,
+        },
+    ))
 }
 
 /// A word: `true`/`false`, a typed literal `datetime(…)`, a call `f(…)` or
 /// an identifier.
 fn word_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
-    let Some((w, rest)) = word(i) else { return err(i, Expected::Desc("an expression")) };
-    let lit = |r: &'a str, l: Literal| Ok((r, Expr { kind: ExprKind::Literal(l), span: c.span(i, r) }));
+    let Some((w, rest)) = word(i) else {
+        return err(i, Expected::Desc("an expression"));
+    };
+    let lit = |r: &'a str, l: Literal| {
+        Ok((
+            r,
+            Expr {
+                kind: ExprKind::Literal(l),
+                span: c.span(i, r),
+            },
+        ))
+    };
     match w {
         "true" | "True" | "TRUE" => return lit(rest, Literal::Bool(true)),
         "false" | "False" | "FALSE" => return lit(rest, Literal::Bool(false)),
@@ -348,19 +477,43 @@ fn word_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     if let Some(args) = peek_sym(rest, "(") {
         if TYPED_LITERALS.contains(&w) {
             let (r, text) = typed_text(rest)?;
-            return lit(r, Literal::Typed { ty: w.to_string(), text });
+            return lit(
+                r,
+                Literal::Typed {
+                    ty: w.to_string(),
+                    text,
+                },
+            );
         }
         return call_expr(c, i, w, rest, args);
     }
-    let id = Ident { name: w.to_string(), span: c.span(i, rest) };
-    Ok((rest, Expr { kind: ExprKind::Ident(id), span: c.span(i, rest) }))
+    let id = Ident {
+        name: w.to_string(),
+        span: c.span(i, rest),
+    };
+    Ok((
+        rest,
+        Expr {
+            kind: ExprKind::Ident(id),
+            span: c.span(i, rest),
+        },
+    ))
 }
 
 /// `name(args)`; `args` is the input after `(`.
 fn call_expr<'a>(c: &Ctx, i: &'a str, w: &str, rest: &'a str, args: &'a str) -> PResult<'a, Expr> {
-    let name = Ident { name: w.to_string(), span: c.span(i, rest) };
+    let name = Ident {
+        name: w.to_string(),
+        span: c.span(i, rest),
+    };
     let (r, args) = cut_err(call_args(c, args))?;
-    Ok((r, Expr { kind: ExprKind::Call { name, args }, span: c.span(i, r) }))
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Call { name, args },
+            span: c.span(i, r),
+        },
+    ))
 }
 
 /// Call arguments after `(`, up to and including `)`. `*` is an argument.
@@ -373,9 +526,13 @@ fn call_args<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
     loop {
         let a = ws(rest);
         let (r, e) = match a.strip_prefix('*') {
-            Some(r) if peek_sym(r, ",").is_some() || peek_sym(r, ")").is_some() => {
-                (r, Expr { kind: ExprKind::Star, span: c.span(a, r) })
-            }
+            Some(r) if peek_sym(r, ",").is_some() || peek_sym(r, ")").is_some() => (
+                r,
+                Expr {
+                    kind: ExprKind::Star,
+                    span: c.span(a, r),
+                },
+            ),
             _ => expr(c, a)?,
         };
         args.push(e);
@@ -404,7 +561,13 @@ pub(crate) fn named_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, NamedExpr> {
         && let Some(r) = peek_assign(r)
     {
         let (r, e) = cut_err(expr(c, r))?;
-        return Ok((r, NamedExpr { names: vec![name], expr: e }));
+        return Ok((
+            r,
+            NamedExpr {
+                names: vec![name],
+                expr: e,
+            },
+        ));
     }
     if let Some(r) = i.strip_prefix('(')
         && let Ok((r, names)) = comma_list(c, r, ident)
@@ -415,7 +578,13 @@ pub(crate) fn named_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, NamedExpr> {
         return Ok((r, NamedExpr { names, expr: e }));
     }
     let (r, e) = expr(c, i)?;
-    Ok((r, NamedExpr { names: Vec::new(), expr: e }))
+    Ok((
+        r,
+        NamedExpr {
+            names: Vec::new(),
+            expr: e,
+        },
+    ))
 }
 
 /// One or more items separated by `,`. An item must follow every comma.
@@ -444,14 +613,24 @@ pub(crate) fn param_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     match word(i) {
         Some(("true" | "True" | "TRUE" | "false" | "False" | "FALSE", _)) => primary(c, i),
         Some((w, rest)) => {
-            let id = Ident { name: w.to_string(), span: c.span(i, rest) };
-            Ok((rest, Expr { kind: ExprKind::Ident(id), span: c.span(i, rest) }))
+            let id = Ident {
+                name: w.to_string(),
+                span: c.span(i, rest),
+            };
+            Ok((
+                rest,
+                Expr {
+                    kind: ExprKind::Ident(id),
+                    span: c.span(i, rest),
+                },
+            ))
         }
         None => err(i, Expected::Desc("a parameter value")),
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use crate::ast::{BinOp, ExprKind, JoinSide, ListOp, StrOp};
     use crate::test_util::{canonical, parse_err, print_expr, verified, where_expr};
@@ -473,8 +652,19 @@ mod tests {
                     let a: Vec<String> = list.iter().map(go).collect();
                     format!("({op} {} [{}])", go(expr), a.join(" "))
                 }
-                ExprKind::Between { expr, negated, low, high } => {
-                    format!("({}between {} {} {})", if *negated { "!" } else { "" }, go(expr), go(low), go(high))
+                ExprKind::Between {
+                    expr,
+                    negated,
+                    low,
+                    high,
+                } => {
+                    format!(
+                        "({}between {} {} {})",
+                        if *negated { "!" } else { "" },
+                        go(expr),
+                        go(low),
+                        go(high)
+                    )
                 }
                 _ => e.to_string(),
             }
@@ -487,7 +677,10 @@ mod tests {
         assert_eq!(sexp("a or b and c"), "(or a (and b c))");
         assert_eq!(sexp("a and b or c"), "(or (and a b) c)");
         assert_eq!(sexp("a == 1 and b != 2"), "(and (== a 1) (!= b 2))");
-        assert_eq!(sexp("a + b * c == d - e / f % g"), "(== (+ a (* b c)) (- d (% (/ e f) g)))");
+        assert_eq!(
+            sexp("a + b * c == d - e / f % g"),
+            "(== (+ a (* b c)) (- d (% (/ e f) g)))"
+        );
         assert_eq!(sexp("a - b - c"), "(- (- a b) c)");
         assert_eq!(sexp("(a - b) * c"), "(* [(- a b)] c)");
         assert_eq!(sexp("-a.b * 2"), "(* (neg (. a b)) 2)");
@@ -513,16 +706,24 @@ mod tests {
             ("!~", BinOp::NeCi),
         ] {
             let e = where_expr(&format!("a {src} 1"));
-            assert!(matches!(e.kind, ExprKind::Binary { op: o, .. } if o == op), "{src}");
+            assert!(
+                matches!(e.kind, ExprKind::Binary { op: o, .. } if o == op),
+                "{src}"
+            );
         }
-        canonical("T | where a<>1 and b=~'x' and c!~\"y\"", "T\n| where a != 1 and b =~ \"x\" and c !~ \"y\"");
+        canonical(
+            "T | where a<>1 and b=~'x' and c!~\"y\"",
+            "T\n| where a != 1 and b =~ \"x\" and c !~ \"y\"",
+        );
     }
 
     #[test]
     fn string_operators_and_negations() {
         for (op, kw) in StrOp::ALL {
             let e = where_expr(&format!("a {kw} \"x\""));
-            assert!(matches!(e.kind, ExprKind::Binary { op: BinOp::Str { op: o, negated: false }, .. } if o == op));
+            assert!(
+                matches!(e.kind, ExprKind::Binary { op: BinOp::Str { op: o, negated: false }, .. } if o == op)
+            );
             if op != StrOp::MatchesRegex {
                 let e = where_expr(&format!("a !{kw} \"x\""));
                 assert!(
@@ -533,7 +734,11 @@ mod tests {
             }
             verified(&format!("T\n| where a {kw} \"x\""));
         }
-        verified("T\n| where FileName matches regex @\"x\" or a has_cs \"B\"".replace("@\"x\"", "\"x\"").as_str());
+        verified(
+            "T\n| where FileName matches regex @\"x\" or a has_cs \"B\""
+                .replace("@\"x\"", "\"x\"")
+                .as_str(),
+        );
     }
 
     #[test]
@@ -543,7 +748,13 @@ mod tests {
         assert_eq!((e.span.start, e.span.end), (12, 16));
         // `has_any` is a list operator, not `has` followed by `_any`.
         let e = where_expr("a has_any ('x')");
-        assert!(matches!(e.kind, ExprKind::InList { op: ListOp::HasAny, .. }));
+        assert!(matches!(
+            e.kind,
+            ExprKind::InList {
+                op: ListOp::HasAny,
+                ..
+            }
+        ));
         // `order` and `information` are identifiers, not `or`/`in`.
         assert_eq!(sexp("order or information"), "(or order information)");
         assert_eq!(sexp("android and inner"), "(and android inner)");
@@ -560,10 +771,16 @@ mod tests {
             ("has_all", ListOp::HasAll),
         ] {
             let e = where_expr(&format!("a {src} (1, 'x')"));
-            assert!(matches!(&e.kind, ExprKind::InList { op: o, list, .. } if *o == op && list.len() == 2), "{src}");
+            assert!(
+                matches!(&e.kind, ExprKind::InList { op: o, list, .. } if *o == op && list.len() == 2),
+                "{src}"
+            );
             verified(&format!("T\n| where a {src} (1, \"x\")"));
         }
-        canonical("T | where Title in('a',\n'b' // c\n)", "T\n| where Title in (\"a\", \"b\")");
+        canonical(
+            "T | where Title in('a',\n'b' // c\n)",
+            "T\n| where Title in (\"a\", \"b\")",
+        );
         verified("T\n| where a in ()");
         let e = parse_err("T | where a in (T | project x)");
         assert!(e.message.contains("not supported"), "{}", e.message);
@@ -575,7 +792,10 @@ mod tests {
     fn between() {
         assert_eq!(sexp("t between (a .. b)"), "(between t a b)");
         assert_eq!(sexp("t !between (0min..3min)"), "(!between t 0min 3min)");
-        assert_eq!(sexp("t between ((a - 1h) ..(a + 1h))"), "(between t [(- a 1h)] [(+ a 1h)])");
+        assert_eq!(
+            sexp("t between ((a - 1h) ..(a + 1h))"),
+            "(between t [(- a 1h)] [(+ a 1h)])"
+        );
         assert_eq!(sexp("t between (1..2)"), "(between t 1 2)");
         verified("T\n| where t between (ago(1d) .. now()) and x !between (1.5 .. 2.5)");
         let e = parse_err("T | where t between (1, 2)");
@@ -589,16 +809,27 @@ mod tests {
         canonical("print +5, - -x, -(1 + 2)", "print 5, - -x, -(1 + 2)");
         assert_eq!(sexp("d.a.b"), "(. (. d a) b)");
         assert_eq!(sexp("d['k'][0].x"), "(. (idx (idx d \"k\") 0) x)");
-        assert_eq!(sexp("parse_json(f).Account.Sid"), "(. (. parse_json(f) Account) Sid)");
+        assert_eq!(
+            sexp("parse_json(f).Account.Sid"),
+            "(. (. parse_json(f) Account) Sid)"
+        );
         verified("print d.['a b'], d[\"k\"], arr[-1], f(x)[0]");
     }
 
     #[test]
     fn primaries() {
         let e = print_expr("$left.AlertId");
-        assert!(matches!(&e.kind, ExprKind::JoinSide { side: JoinSide::Left, column } if column.name == "AlertId"));
+        assert!(
+            matches!(&e.kind, ExprKind::JoinSide { side: JoinSide::Left, column } if column.name == "AlertId")
+        );
         let e = print_expr("$right.['x y']");
-        assert!(matches!(&e.kind, ExprKind::JoinSide { side: JoinSide::Right, .. }));
+        assert!(matches!(
+            &e.kind,
+            ExprKind::JoinSide {
+                side: JoinSide::Right,
+                ..
+            }
+        ));
         assert!(matches!(print_expr("['a b']").kind, ExprKind::Ident(_)));
         assert!(matches!(print_expr("(x)").kind, ExprKind::Paren(_)));
         assert_eq!(sexp("count()"), "count()");
@@ -615,7 +846,9 @@ mod tests {
     fn expression_spans() {
         let e = where_expr("a + f(b, 'c')");
         assert_eq!((e.span.start, e.span.end), (10, 23));
-        let ExprKind::Binary { rhs, .. } = &e.kind else { panic!() };
+        let ExprKind::Binary { rhs, .. } = &e.kind else {
+            panic!()
+        };
         assert_eq!((rhs.span.start, rhs.span.end), (14, 23));
         let e = where_expr("(x).y[1]");
         assert_eq!((e.span.start, e.span.end), (10, 18));
@@ -639,7 +872,12 @@ mod tests {
         let e = parse_err("T | extend r = Col.split(',')");
         assert!(e.message.contains("method-call syntax"), "{}", e.message);
         let e = parse_err("print toscalar(T | count)");
-        assert!(e.message.contains("tabular expression as a function argument"), "{}", e.message);
+        assert!(
+            e.message
+                .contains("tabular expression as a function argument"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -655,7 +893,11 @@ mod tests {
         for open in ["(", "not(", "-", "f(1, ", "d["] {
             let src = format!("print {}", open.repeat(10_000));
             let e = parse_err(&src);
-            assert!(e.message.contains("nests too deeply") || e.message.contains("too deep"), "{open}: {}", e.message);
+            assert!(
+                e.message.contains("nests too deeply") || e.message.contains("too deep"),
+                "{open}: {}",
+                e.message
+            );
         }
         let chain = format!("print 1{}", " + 1".repeat(10_000));
         assert!(parse_err(&chain).message.contains("too deep"));

@@ -82,14 +82,24 @@ pub(crate) fn sym<'a>(i: &'a str, s: &'static str) -> PResult<'a, &'a str> {
 /// `=` that is not the start of `==` or `=~`.
 pub(crate) fn peek_assign(i: &str) -> Option<&str> {
     let rest = peek_sym(i, "=")?;
-    if rest.starts_with('=') || rest.starts_with('~') { None } else { Some(rest) }
+    if rest.starts_with('=') || rest.starts_with('~') {
+        None
+    } else {
+        Some(rest)
+    }
 }
 
 /// An identifier: a plain word or a bracketed name `['My Column']` / `["x"]`.
 pub(crate) fn ident<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Ident> {
     let i = ws(i);
     if let Some((w, rest)) = word(i) {
-        return Ok((rest, Ident { name: w.to_string(), span: c.span(i, rest) }));
+        return Ok((
+            rest,
+            Ident {
+                name: w.to_string(),
+                span: c.span(i, rest),
+            },
+        ));
     }
     if i.starts_with('[') {
         return bracketed_ident(c, i);
@@ -106,7 +116,13 @@ pub(crate) fn bracketed_ident<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Ident> {
     };
     let (r, name) = res?;
     let (r, _) = sym(r, "]")?;
-    Ok((r, Ident { name, span: c.span(i, r) }))
+    Ok((
+        r,
+        Ident {
+            name,
+            span: c.span(i, r),
+        },
+    ))
 }
 
 /// A column pattern for `project-away`/`project-keep`/`project-reorder`:
@@ -120,16 +136,26 @@ pub(crate) fn column_pattern<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Ident> {
     if !i.starts_with(is_start) {
         return err(i, Expected::Desc("a column name"));
     }
-    let end = i.find(|ch: char| !(is_ident_char(ch) || ch == '*')).unwrap_or(i.len());
+    let end = i
+        .find(|ch: char| !(is_ident_char(ch) || ch == '*'))
+        .unwrap_or(i.len());
     let rest = &i[end..];
-    Ok((rest, Ident { name: i[..end].to_string(), span: c.span(i, rest) }))
+    Ok((
+        rest,
+        Ident {
+            name: i[..end].to_string(),
+            span: c.span(i, rest),
+        },
+    ))
 }
 
 /// A dotted parameter name such as `kind` or `hint.strategy`, as an [`Ident`]
 /// whose name contains the dots.
 pub(crate) fn dotted_name<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Ident> {
     let i = ws(i);
-    let Some((_, mut rest)) = word(i) else { return err(i, Expected::Desc("a parameter name")) };
+    let Some((_, mut rest)) = word(i) else {
+        return err(i, Expected::Desc("a parameter name"));
+    };
     while let Some(after_dot) = rest.strip_prefix('.') {
         match word(after_dot) {
             Some((_, r)) => rest = r,
@@ -137,7 +163,13 @@ pub(crate) fn dotted_name<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Ident> {
         }
     }
     let name = &i[..i.len() - rest.len()];
-    Ok((rest, Ident { name: name.to_string(), span: c.span(i, rest) }))
+    Ok((
+        rest,
+        Ident {
+            name: name.to_string(),
+            span: c.span(i, rest),
+        },
+    ))
 }
 
 // ---------------------------------------------------------------------------
@@ -162,13 +194,15 @@ pub(crate) fn strings<'a>(c: &Ctx, i: &'a str) -> Option<PResult<'a, (String, Sp
         return None;
     }
     Some((|| {
-        let (mut rest, mut value) = string_piece(c, i).unwrap_or_else(|| err(i, Expected::Desc("a string")))?;
+        let (mut rest, mut value) =
+            string_piece(c, i).unwrap_or_else(|| err(i, Expected::Desc("a string")))?;
         loop {
             let next = ws(rest);
             if !starts_string(next) {
                 break;
             }
-            let (r, more) = string_piece(c, next).unwrap_or_else(|| err(next, Expected::Desc("a string")))?;
+            let (r, more) =
+                string_piece(c, next).unwrap_or_else(|| err(next, Expected::Desc("a string")))?;
             value.push_str(&more);
             rest = r;
         }
@@ -210,17 +244,23 @@ fn unterminated<'a, T>(start: &'a str, quote: char) -> PResult<'a, T> {
         start,
         len,
         "unterminated string literal",
-        Some(format!("add a closing {quote} (strings cannot span lines; use ``` for multi-line text)")),
+        Some(format!(
+            "add a closing {quote} (strings cannot span lines; use ``` for multi-line text)"
+        )),
     )
 }
 
 /// `@"…"`: no escapes, a doubled quote stands for one quote. `body` starts at the quote.
 fn verbatim<'a>(start: &'a str, body: &'a str) -> PResult<'a, String> {
-    let Some(q) = body.chars().next() else { return unterminated(start, '"') };
+    let Some(q) = body.chars().next() else {
+        return unterminated(start, '"');
+    };
     let mut out = String::new();
     let mut rest = &body[1..];
     loop {
-        let Some(n) = rest.find([q, '\n']) else { return unterminated(start, q) };
+        let Some(n) = rest.find([q, '\n']) else {
+            return unterminated(start, q);
+        };
         if rest[n..].starts_with('\n') {
             return unterminated(start, q);
         }
@@ -237,11 +277,15 @@ fn verbatim<'a>(start: &'a str, body: &'a str) -> PResult<'a, String> {
 
 /// `"…"` or `'…'` with backslash escapes. `body` starts at the quote.
 fn quoted<'a>(start: &'a str, body: &'a str) -> PResult<'a, String> {
-    let Some(q) = body.chars().next() else { return unterminated(start, '"') };
+    let Some(q) = body.chars().next() else {
+        return unterminated(start, '"');
+    };
     let mut out = String::new();
     let mut rest = &body[1..];
     loop {
-        let Some(n) = rest.find([q, '\\', '\n']) else { return unterminated(start, q) };
+        let Some(n) = rest.find([q, '\\', '\n']) else {
+            return unterminated(start, q);
+        };
         out.push_str(&rest[..n]);
         let at = &rest[n..];
         match at.chars().next() {
@@ -259,7 +303,9 @@ fn quoted<'a>(start: &'a str, body: &'a str) -> PResult<'a, String> {
 /// One escape sequence; `at` starts at the backslash.
 fn escape(at: &str) -> PResult<'_, char> {
     let after = &at[1..];
-    let Some(e) = after.chars().next() else { return unterminated(at, '"') };
+    let Some(e) = after.chars().next() else {
+        return unterminated(at, '"');
+    };
     let simple = match e {
         '\\' => Some('\\'),
         '\'' => Some('\''),
@@ -282,7 +328,9 @@ fn escape(at: &str) -> PResult<'_, char> {
                 Some("write \\u followed by four hex digits, such as \\u00e9".into()),
             )
         };
-        let Some(hi) = hex4(&after[1..]) else { return bad() };
+        let Some(hi) = hex4(&after[1..]) else {
+            return bad();
+        };
         let rest = &after[5..];
         if (0xD800..0xDC00).contains(&hi) {
             // A high surrogate must be followed by `\u` and a low surrogate.
@@ -365,7 +413,12 @@ pub(crate) fn number(i: &str) -> PResult<'_, Literal> {
         }
         return match i64::from_str_radix(&h[..end], 16) {
             Ok(v) => Ok((rest, Literal::Long(v))),
-            Err(_) => fatal(i, text.len(), format!("integer literal `{text}` does not fit in 64 bits"), None),
+            Err(_) => fatal(
+                i,
+                text.len(),
+                format!("integer literal `{text}` does not fit in 64 bits"),
+                None,
+            ),
         };
     }
     let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
@@ -375,7 +428,9 @@ pub(crate) fn number(i: &str) -> PResult<'_, Literal> {
     if i[end..].starts_with('.') && i[end + 1..].starts_with(|c: char| c.is_ascii_digit()) {
         end += 1 + digits(&i[end + 1..]);
         is_real = true;
-    } else if i[end..].starts_with('.') && !i[end + 1..].starts_with(|c: char| c == '.' || is_ident_start(c)) {
+    } else if i[end..].starts_with('.')
+        && !i[end + 1..].starts_with(|c: char| c == '.' || is_ident_start(c))
+    {
         // `0.` is a real; `1..2` is a range and `1.x` is left to fail later.
         end += 1;
         is_real = true;
@@ -397,20 +452,34 @@ pub(crate) fn number(i: &str) -> PResult<'_, Literal> {
     if suffix_len > 0 {
         let unit = &rest[..suffix_len];
         if TIMESPAN_UNITS.contains(&unit) {
-            let lit = Literal::TimeSpan { value: text.to_string(), unit: unit.to_string() };
+            let lit = Literal::TimeSpan {
+                value: text.to_string(),
+                unit: unit.to_string(),
+            };
             return Ok((&rest[suffix_len..], lit));
         }
         return fatal(
             i,
             end + suffix_len,
-            format!("invalid number `{}`: `{unit}` is not a timespan unit", &i[..end + suffix_len]),
-            Some("timespan units are d, h, m, s, ms, microsecond, tick (and their long forms)".into()),
+            format!(
+                "invalid number `{}`: `{unit}` is not a timespan unit",
+                &i[..end + suffix_len]
+            ),
+            Some(
+                "timespan units are d, h, m, s, ms, microsecond, tick (and their long forms)"
+                    .into(),
+            ),
         );
     }
     if is_real {
         match text.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok((rest, Literal::Real(v))),
-            _ => fatal(i, end, format!("real literal `{text}` is out of range"), None),
+            _ => fatal(
+                i,
+                end,
+                format!("real literal `{text}` is out of range"),
+                None,
+            ),
         }
     } else {
         match text.parse::<i64>() {
@@ -431,8 +500,8 @@ pub(crate) fn number(i: &str) -> PResult<'_, Literal> {
 
 /// Type keywords that form a typed literal when followed by `(`.
 pub(crate) const TYPED_LITERALS: [&str; 13] = [
-    "datetime", "date", "timespan", "time", "guid", "dynamic", "int", "long", "real", "double", "bool",
-    "boolean", "decimal",
+    "datetime", "date", "timespan", "time", "guid", "dynamic", "int", "long", "real", "double",
+    "bool", "boolean", "decimal",
 ];
 
 /// The parenthesized text of a typed literal; `i` starts at (whitespace
@@ -464,7 +533,12 @@ pub(crate) fn typed_text(i: &str) -> PResult<'_, String> {
             _ => {}
         }
     }
-    fatal(open, 1, "unclosed `(` in typed literal", Some("add a closing `)`".into()))
+    fatal(
+        open,
+        1,
+        "unclosed `(` in typed literal",
+        Some("add a closing `)`".into()),
+    )
 }
 
 /// Raw text up to the next top-level `|`, `;`, unmatched `)` or end of input,
@@ -520,6 +594,7 @@ pub(crate) fn raw_until_pipe(i: &str) -> (&str, String) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::ast::{ExprKind, Literal};
@@ -560,7 +635,10 @@ mod tests {
     fn bracketed_identifiers() {
         canonical("['My Table'] | take 1", "['My Table']\n| take 1");
         canonical("[\"x\"] | take 1", "x\n| take 1");
-        canonical("T | project ['a b'], ['by']", "T\n| project ['a b'], ['by']");
+        canonical(
+            "T | project ['a b'], ['by']",
+            "T\n| project ['a b'], ['by']",
+        );
         canonical("T | project ['it\\'s']", "T\n| project ['it\\'s']");
     }
 
@@ -604,7 +682,11 @@ mod tests {
         let e = parse_err("print 'abc\n| take 1");
         assert_eq!((e.span.start, e.span.end), (6, 10));
         let e = parse_err(r#"print "a\qb""#);
-        assert!(e.message.contains("unknown escape sequence `\\q`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown escape sequence `\\q`"),
+            "{}",
+            e.message
+        );
         assert_eq!((e.span.start, e.span.end), (8, 10));
         let e = parse_err(r#"print "\u12""#);
         assert_eq!(e.message, "invalid unicode escape");
@@ -631,22 +713,37 @@ mod tests {
     #[test]
     fn number_errors() {
         let e = parse_err("print 9223372036854775808");
-        assert!(e.message.contains("does not fit in 64 bits"), "{}", e.message);
+        assert!(
+            e.message.contains("does not fit in 64 bits"),
+            "{}",
+            e.message
+        );
         assert_eq!((e.span.start, e.span.end), (6, 25));
         let e = parse_err("print 1e999");
         assert!(e.message.contains("out of range"), "{}", e.message);
         let e = parse_err("print 1mx");
-        assert!(e.message.contains("`mx` is not a timespan unit"), "{}", e.message);
+        assert!(
+            e.message.contains("`mx` is not a timespan unit"),
+            "{}",
+            e.message
+        );
         assert_eq!((e.span.start, e.span.end), (6, 9));
         let e = parse_err("print 0x");
         assert!(e.message.contains("invalid hex literal"), "{}", e.message);
         let e = parse_err("print 0x1g");
-        assert!(e.message.contains("invalid hex literal `0x1g`"), "{}", e.message);
+        assert!(
+            e.message.contains("invalid hex literal `0x1g`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn timespans() {
-        let ts = |v: &str, u: &str| Literal::TimeSpan { value: v.into(), unit: u.into() };
+        let ts = |v: &str, u: &str| Literal::TimeSpan {
+            value: v.into(),
+            unit: u.into(),
+        };
         assert_eq!(lit("1d"), ts("1", "d"));
         assert_eq!(lit("1.5h"), ts("1.5", "h"));
         assert_eq!(lit("100ms"), ts("100", "ms"));
@@ -660,7 +757,13 @@ mod tests {
 
     #[test]
     fn booleans() {
-        for (src, b) in [("true", true), ("True", true), ("TRUE", true), ("false", false), ("FALSE", false)] {
+        for (src, b) in [
+            ("true", true),
+            ("True", true),
+            ("TRUE", true),
+            ("false", false),
+            ("FALSE", false),
+        ] {
             assert_eq!(lit(src), Literal::Bool(b));
         }
         canonical("print True, FALSE", "print true, false");
@@ -668,17 +771,37 @@ mod tests {
 
     #[test]
     fn typed_literals() {
-        let typed = |ty: &str, text: &str| Literal::Typed { ty: ty.into(), text: text.into() };
-        assert_eq!(lit("datetime(2025-06-01 10:00:00.1234567)"), typed("datetime", "2025-06-01 10:00:00.1234567"));
-        assert_eq!(lit(r#"dynamic({"a": [1,2]})"#), typed("dynamic", r#"{"a": [1,2]}"#));
+        let typed = |ty: &str, text: &str| Literal::Typed {
+            ty: ty.into(),
+            text: text.into(),
+        };
+        assert_eq!(
+            lit("datetime(2025-06-01 10:00:00.1234567)"),
+            typed("datetime", "2025-06-01 10:00:00.1234567")
+        );
+        assert_eq!(
+            lit(r#"dynamic({"a": [1,2]})"#),
+            typed("dynamic", r#"{"a": [1,2]}"#)
+        );
         assert_eq!(lit("long(null)"), typed("long", "null"));
-        assert_eq!(lit("timespan( 1.02:03:04 )"), typed("timespan", "1.02:03:04"));
-        assert_eq!(lit(r#"dynamic(["(", ")"])"#), typed("dynamic", r#"["(", ")"]"#));
-        assert_eq!(lit(r#"dynamic({"k": "a\"b)"})"#), typed("dynamic", r#"{"k": "a\"b)"}"#));
+        assert_eq!(
+            lit("timespan( 1.02:03:04 )"),
+            typed("timespan", "1.02:03:04")
+        );
+        assert_eq!(
+            lit(r#"dynamic(["(", ")"])"#),
+            typed("dynamic", r#"["(", ")"]"#)
+        );
+        assert_eq!(
+            lit(r#"dynamic({"k": "a\"b)"})"#),
+            typed("dynamic", r#"{"k": "a\"b)"}"#)
+        );
         for ty in TYPED_LITERALS {
             assert_eq!(lit(&format!("{ty}(1)")), typed(ty, "1"));
         }
-        verified("print datetime(2025-06-01), guid(00000000-0000-0000-0000-000000000001), real(nan), bool(true)");
+        verified(
+            "print datetime(2025-06-01), guid(00000000-0000-0000-0000-000000000001), real(nan), bool(true)",
+        );
         let e = parse_err("print dynamic([1, 2]");
         assert!(e.message.contains("unclosed `(`"), "{}", e.message);
         assert_eq!(e.span.start, 13);
@@ -687,14 +810,23 @@ mod tests {
     #[test]
     fn type_keywords_without_parens_are_identifiers() {
         assert!(matches!(print_expr("time").kind, ExprKind::Ident(_)));
-        assert!(matches!(print_expr("date + 1d").kind, ExprKind::Binary { .. }));
+        assert!(matches!(
+            print_expr("date + 1d").kind,
+            ExprKind::Binary { .. }
+        ));
     }
 
     #[test]
     fn render_raw_text() {
-        assert_eq!(raw_until_pipe(" with (title=\"a|b\") | take 1"), ("| take 1", "with (title=\"a|b\")".into()));
+        assert_eq!(
+            raw_until_pipe(" with (title=\"a|b\") | take 1"),
+            ("| take 1", "with (title=\"a|b\")".into())
+        );
         assert_eq!(raw_until_pipe(" // note\n"), ("", String::new()));
-        assert_eq!(raw_until_pipe(" with (x=1) // c ; d\n; T"), ("; T", "with (x=1)".into()));
+        assert_eq!(
+            raw_until_pipe(" with (x=1) // c ; d\n; T"),
+            ("; T", "with (x=1)".into())
+        );
         assert_eq!(raw_until_pipe(" a) | b"), (") | b", "a".into()));
     }
 }

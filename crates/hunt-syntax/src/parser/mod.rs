@@ -6,6 +6,23 @@
 //! `&str` that is a suffix of the query text; spans are computed from the
 //! remaining length (`offset = src.len() - rest.len()`).
 //!
+//! The accepted grammar, informally:
+//!
+//! ```text
+//! query     = statement (";" statement)* ";"?
+//! statement = "let" name "=" (pipeline | expr) | pipeline
+//! pipeline  = source ("|" operator)*
+//! source    = name | "(" pipeline ")" | "datatable" "(" (name ":" type),+ ")" "[" expr,* "]"
+//!           | "print" named,+ | "range" name "from" expr "to" expr "step" expr
+//!           | "union" params operand,+
+//! operator  = where | filter | project | extend | project-away | project-keep
+//!           | project-rename | project-reorder | summarize | take | limit | sort | order
+//!           | top | count | distinct | join | lookup | union | mv-expand | mvexpand
+//!           | render | as | getschema | serialize
+//! expr      = or-level, then and, comparisons / string / list ops / between,
+//!             + -, * / %, unary - +, postfix .name [index], primary
+//! ```
+//!
 //! Error handling follows nom-sql: [`PError::or`] keeps the error that got
 //! furthest, and once an operator keyword has matched the rest of the operator
 //! is `cut`, so the error names the operator instead of backtracking to "expected
@@ -83,7 +100,12 @@ pub(crate) struct PError<'a> {
 impl<'a> PError<'a> {
     /// An error expecting `what` at `at`.
     pub fn expected(at: &'a str, what: Expected) -> Self {
-        PError { at, expected: vec![what], custom: None, context: None }
+        PError {
+            at,
+            expected: vec![what],
+            custom: None,
+            context: None,
+        }
     }
 
     /// An error with a complete message covering `len` bytes from `at`.
@@ -109,7 +131,12 @@ fn clamp_len(at: &str, len: usize) -> usize {
 
 impl<'a> nom::error::ParseError<&'a str> for PError<'a> {
     fn from_error_kind(input: &'a str, _kind: ErrorKind) -> Self {
-        PError { at: input, expected: Vec::new(), custom: None, context: None }
+        PError {
+            at: input,
+            expected: Vec::new(),
+            custom: None,
+            context: None,
+        }
     }
 
     fn append(_input: &'a str, _kind: ErrorKind, other: Self) -> Self {
@@ -154,7 +181,12 @@ pub(crate) fn fatal<'a, T>(
     message: impl Into<String>,
     help: Option<String>,
 ) -> PResult<'a, T> {
-    Err(nom::Err::Failure(PError::custom(at, len, message.into(), help)))
+    Err(nom::Err::Failure(PError::custom(
+        at,
+        len,
+        message.into(),
+        help,
+    )))
 }
 
 /// Turns a recoverable error into a fatal one (nom's `cut` for a result).
@@ -189,7 +221,10 @@ pub(crate) struct DepthGuard<'c> {
 
 impl Drop for DepthGuard<'_> {
     fn drop(&mut self) {
-        for cell in [self.depth, Some(self.tree), self.pipelines].into_iter().flatten() {
+        for cell in [self.depth, Some(self.tree), self.pipelines]
+            .into_iter()
+            .flatten()
+        {
             cell.set(cell.get().saturating_sub(1));
         }
     }
@@ -209,7 +244,12 @@ pub const MAX_TREE_DEPTH: u32 = 256;
 impl Ctx {
     /// A context for parsing `src`.
     pub fn new(src: &str) -> Ctx {
-        Ctx { len: src.len(), depth: Cell::new(0), tree: Cell::new(0), pipelines: Cell::new(0) }
+        Ctx {
+            len: src.len(),
+            depth: Cell::new(0),
+            tree: Cell::new(0),
+            pipelines: Cell::new(0),
+        }
     }
 
     /// Byte offset of the remaining input `rest` in the query text.
@@ -228,22 +268,34 @@ impl Ctx {
     pub fn descend<'a>(&self, at: &'a str) -> Result<DepthGuard<'_>, nom::Err<PError<'a>>> {
         let d = self.depth.get() + 1;
         if d > MAX_DEPTH {
-            return Err(too_deep(at, format!("the query nests too deeply (more than {MAX_DEPTH} levels)")));
+            return Err(too_deep(
+                at,
+                format!("the query nests too deeply (more than {MAX_DEPTH} levels)"),
+            ));
         }
         self.check_tree(at)?;
         self.depth.set(d);
         self.tree.set(self.tree.get() + 1);
-        Ok(DepthGuard { depth: Some(&self.depth), tree: &self.tree, pipelines: None })
+        Ok(DepthGuard {
+            depth: Some(&self.depth),
+            tree: &self.tree,
+            pipelines: None,
+        })
     }
 
     /// Enters one pipeline nesting level, failing beyond
     /// [`MAX_PIPELINE_DEPTH`] (or the other limits).
-    pub fn descend_pipeline<'a>(&self, at: &'a str) -> Result<DepthGuard<'_>, nom::Err<PError<'a>>> {
+    pub fn descend_pipeline<'a>(
+        &self,
+        at: &'a str,
+    ) -> Result<DepthGuard<'_>, nom::Err<PError<'a>>> {
         let p = self.pipelines.get() + 1;
         if p > MAX_PIPELINE_DEPTH {
             return Err(too_deep(
                 at,
-                format!("the query nests too deeply (more than {MAX_PIPELINE_DEPTH} nested pipelines)"),
+                format!(
+                    "the query nests too deeply (more than {MAX_PIPELINE_DEPTH} nested pipelines)"
+                ),
             ));
         }
         let mut guard = self.descend(at)?;
@@ -257,7 +309,11 @@ impl Ctx {
     pub fn grow<'a>(&self, at: &'a str) -> Result<DepthGuard<'_>, nom::Err<PError<'a>>> {
         self.check_tree(at)?;
         self.tree.set(self.tree.get() + 1);
-        Ok(DepthGuard { depth: None, tree: &self.tree, pipelines: None })
+        Ok(DepthGuard {
+            depth: None,
+            tree: &self.tree,
+            pipelines: None,
+        })
     }
 
     /// Fails if the tree cannot grow by one more level.
@@ -299,9 +355,12 @@ pub(crate) fn parse_query(src: &str) -> Result<Query, ParseError> {
 
 /// The text of the token at the start of `at`, for "found …" messages.
 pub(crate) fn token_at(at: &str) -> &str {
-    let Some(c) = at.chars().next() else { return "" };
+    let Some(c) = at.chars().next() else {
+        return "";
+    };
     let end = if lexical::is_ident_char(c) {
-        at.find(|c: char| !lexical::is_ident_char(c)).unwrap_or(at.len())
+        at.find(|c: char| !lexical::is_ident_char(c))
+            .unwrap_or(at.len())
     } else {
         c.len_utf8()
     };
@@ -325,14 +384,28 @@ fn expected_list(items: &[Expected]) -> String {
 fn to_parse_error(src: &str, e: PError<'_>) -> ParseError {
     let start = src.len() - e.at.len().min(src.len());
     if let Some(c) = e.custom {
-        return ParseError { span: Span::new(start, start + c.len), message: c.message, help: c.help };
+        return ParseError {
+            span: Span::new(start, start + c.len),
+            message: c.message,
+            help: c.help,
+        };
     }
     let tok = token_at(e.at);
-    let found = if tok.is_empty() { "end of input".to_string() } else { format!("`{tok}`") };
+    let found = if tok.is_empty() {
+        "end of input".to_string()
+    } else {
+        format!("`{tok}`")
+    };
     let wanted = expected_list(&e.expected);
     let message = match e.context {
-        Some((kw, after)) if after == start => format!("expected {wanted} after `{kw}`, found {found}"),
+        Some((kw, after)) if after == start => {
+            format!("expected {wanted} after `{kw}`, found {found}")
+        }
         _ => format!("expected {wanted}, found {found}"),
     };
-    ParseError { span: Span::new(start, start + tok.len()), message, help: None }
+    ParseError {
+        span: Span::new(start, start + tok.len()),
+        message,
+        help: None,
+    }
 }

@@ -2,12 +2,15 @@
 //! keyword has matched (and `cut`, so errors name the operator).
 
 use super::expr::{comma_list, expr, named_expr};
-use super::lexical::{column_pattern, ident, is_ident_char, kw, peek_assign, peek_kw, peek_sym, raw_until_pipe, sym, ws};
+use super::lexical::{
+    column_pattern, ident, is_ident_char, kw, peek_assign, peek_kw, peek_sym, raw_until_pipe, sym,
+    ws,
+};
 use super::statement::{params, table_operand, union_body};
 use super::{Ctx, Expected, PError, PResult, err, fatal};
 use crate::ast::{
-    BinOp, Expr, ExprKind, Ident, NamedExpr, NullsOrder, Operator, OperatorKind, SortKey, SortKeyword,
-    SortOrder, TakeKeyword,
+    BinOp, Expr, ExprKind, Ident, NamedExpr, NullsOrder, Operator, OperatorKind, SortKey,
+    SortKeyword, SortOrder, TakeKeyword,
 };
 
 /// Operator keywords this parser understands.
@@ -80,7 +83,10 @@ pub(crate) fn with_context<'a>(
     kw: &str,
     after_kw: &'a str,
 ) -> nom::Err<PError<'a>> {
-    let Some(kw) = OPERATORS.iter().chain(["print", "range", "union", "datatable"].iter()).find(|k| **k == kw)
+    let Some(kw) = OPERATORS
+        .iter()
+        .chain(["print", "range", "union", "datatable"].iter())
+        .find(|k| **k == kw)
     else {
         return e;
     };
@@ -110,12 +116,22 @@ pub(crate) fn operator<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Operator> {
     if !i.starts_with(super::lexical::is_ident_start) {
         return err(i, Expected::Desc("a tabular operator"));
     }
-    let end = i.find(|ch: char| !(is_ident_char(ch) || ch == '-')).unwrap_or(i.len());
+    let end = i
+        .find(|ch: char| !(is_ident_char(ch) || ch == '-'))
+        .unwrap_or(i.len());
     let word = i[..end].trim_end_matches('-');
     let rest = &i[word.len()..];
-    let Some(name) = OPERATORS.iter().find(|k| **k == word) else { return unknown_operator(i, word) };
+    let Some(name) = OPERATORS.iter().find(|k| **k == word) else {
+        return unknown_operator(i, word);
+    };
     match operator_body(c, name, rest) {
-        Ok((r, kind)) => Ok((r, Operator { kind, span: c.span(i, r) })),
+        Ok((r, kind)) => Ok((
+            r,
+            Operator {
+                kind,
+                span: c.span(i, r),
+            },
+        )),
         Err(e) => Err(as_failure(with_context(c, e, name, rest))),
     }
 }
@@ -123,10 +139,20 @@ pub(crate) fn operator<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Operator> {
 /// The error for an operator keyword that is not supported; `i` starts at it.
 fn unknown_operator<'a, T>(i: &'a str, word: &str) -> PResult<'a, T> {
     if UNSUPPORTED.contains(&word) {
-        return fatal(i, word.len(), format!("the `{word}` operator is not supported yet"), None);
+        return fatal(
+            i,
+            word.len(),
+            format!("the `{word}` operator is not supported yet"),
+            None,
+        );
     }
     let help = suggest(word).map(|k| format!("did you mean `{k}`?"));
-    fatal(i, word.len(), format!("unknown tabular operator `{word}`"), help)
+    fatal(
+        i,
+        word.len(),
+        format!("unknown tabular operator `{word}`"),
+        help,
+    )
 }
 
 /// Makes an error fatal (`cut`).
@@ -202,7 +228,9 @@ fn columns_op<'a>(c: &Ctx, name: &str, i: &'a str) -> PResult<'a, OperatorKind> 
 fn project_rename<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
     let pair = |c: &Ctx, i: &'a str| -> PResult<'a, (Ident, Ident)> {
         let (r, new) = ident(c, i)?;
-        let Some(r) = peek_assign(r) else { return err(ws(r), Expected::Tok("=")) };
+        let Some(r) = peek_assign(r) else {
+            return err(ws(r), Expected::Tok("="));
+        };
         let (r, old) = ident(c, r)?;
         Ok((r, (new, old)))
     };
@@ -213,7 +241,11 @@ fn project_rename<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
 /// `take n` / `limit n`
 fn take_op<'a>(c: &Ctx, name: &str, i: &'a str) -> PResult<'a, OperatorKind> {
     let (r, count) = expr(c, i)?;
-    let keyword = if name == "take" { TakeKeyword::Take } else { TakeKeyword::Limit };
+    let keyword = if name == "take" {
+        TakeKeyword::Take
+    } else {
+        TakeKeyword::Limit
+    };
     Ok((r, OperatorKind::Take { count, keyword }))
 }
 
@@ -221,7 +253,11 @@ fn take_op<'a>(c: &Ctx, name: &str, i: &'a str) -> PResult<'a, OperatorKind> {
 fn sort_op<'a>(c: &Ctx, name: &str, i: &'a str) -> PResult<'a, OperatorKind> {
     let (r, _) = kw(i, "by")?;
     let (r, keys) = comma_list(c, r, sort_key)?;
-    let keyword = if name == "sort" { SortKeyword::Sort } else { SortKeyword::Order };
+    let keyword = if name == "sort" {
+        SortKeyword::Sort
+    } else {
+        SortKeyword::Order
+    };
     Ok((r, OperatorKind::Sort { keys, keyword }))
 }
 
@@ -236,7 +272,13 @@ fn top_op<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
 /// `distinct *` / `distinct a, b`
 fn distinct_op<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
     if let Some(r) = peek_sym(i, "*") {
-        return Ok((r, OperatorKind::Distinct { exprs: Vec::new(), star: true }));
+        return Ok((
+            r,
+            OperatorKind::Distinct {
+                exprs: Vec::new(),
+                star: true,
+            },
+        ));
     }
     let (r, exprs) = comma_list(c, i, expr)?;
     Ok((r, OperatorKind::Distinct { exprs, star: false }))
@@ -331,7 +373,14 @@ fn sort_key<'a>(c: &Ctx, i: &'a str) -> PResult<'a, SortKey> {
             }));
         }
     }
-    Ok((r, SortKey { expr: e, order, nulls }))
+    Ok((
+        r,
+        SortKey {
+            expr: e,
+            order,
+            nulls,
+        },
+    ))
 }
 
 /// `[params] [Name =] expr [to typeof(T)], … [limit N]` after `mv-expand`.
@@ -364,13 +413,24 @@ fn mv_expand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
         }
         None => (r, None),
     };
-    Ok((r, OperatorKind::MvExpand { params, items, limit }))
+    Ok((
+        r,
+        OperatorKind::MvExpand {
+            params,
+            items,
+            limit,
+        },
+    ))
 }
 
 /// Splits `a and b and c` (outside parentheses) into separate join conditions.
 fn flatten_and(e: Expr, out: &mut Vec<Expr>) {
     match e.kind {
-        ExprKind::Binary { op: BinOp::And, lhs, rhs } => {
+        ExprKind::Binary {
+            op: BinOp::And,
+            lhs,
+            rhs,
+        } => {
             flatten_and(*lhs, out);
             flatten_and(*rhs, out);
         }
@@ -379,6 +439,7 @@ fn flatten_and(e: Expr, out: &mut Vec<Expr>) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use crate::ast::{ExprKind, NullsOrder, OperatorKind, SortKeyword, SortOrder, TakeKeyword};
     use crate::test_util::{canonical, ops, parse_err, verified};
@@ -397,33 +458,54 @@ mod tests {
 
     #[test]
     fn project_family() {
-        let OperatorKind::Project(v) = op("project a, b = c + 1") else { panic!() };
+        let OperatorKind::Project(v) = op("project a, b = c + 1") else {
+            panic!()
+        };
         assert_eq!(v.len(), 2);
         assert_eq!(v[1].names[0].name, "b");
         assert!(matches!(op("extend x = 1"), OperatorKind::Extend(_)));
-        let OperatorKind::ProjectAway(v) = op("project-away A, B*, *Id, ['x y']") else { panic!() };
+        let OperatorKind::ProjectAway(v) = op("project-away A, B*, *Id, ['x y']") else {
+            panic!()
+        };
         let names: Vec<&str> = v.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["A", "B*", "*Id", "x y"]);
-        assert!(matches!(op("project-keep A*"), OperatorKind::ProjectKeep(_)));
-        assert!(matches!(op("project-reorder Name, Value, *"), OperatorKind::ProjectReorder(_)));
-        let OperatorKind::ProjectRename(pairs) = op("project-rename New = Old, ['a b'] = c") else { panic!() };
-        assert_eq!((pairs[0].0.name.as_str(), pairs[0].1.name.as_str()), ("New", "Old"));
+        assert!(matches!(
+            op("project-keep A*"),
+            OperatorKind::ProjectKeep(_)
+        ));
+        assert!(matches!(
+            op("project-reorder Name, Value, *"),
+            OperatorKind::ProjectReorder(_)
+        ));
+        let OperatorKind::ProjectRename(pairs) = op("project-rename New = Old, ['a b'] = c") else {
+            panic!()
+        };
+        assert_eq!(
+            (pairs[0].0.name.as_str(), pairs[0].1.name.as_str()),
+            ("New", "Old")
+        );
         let e = parse_err("T | project-rename A");
         assert!(e.message.contains("expected `=`"), "{}", e.message);
     }
 
     #[test]
     fn summarize() {
-        let OperatorKind::Summarize { aggs, by } = op("summarize N = count(), dcount(A) by K, bin(Timestamp, 1h)")
+        let OperatorKind::Summarize { aggs, by } =
+            op("summarize N = count(), dcount(A) by K, bin(Timestamp, 1h)")
         else {
             panic!()
         };
         assert_eq!((aggs.len(), by.len()), (2, 2));
-        let OperatorKind::Summarize { aggs, by } = op("summarize by DeviceId, Title") else { panic!() };
+        let OperatorKind::Summarize { aggs, by } = op("summarize by DeviceId, Title") else {
+            panic!()
+        };
         assert_eq!((aggs.len(), by.len()), (0, 2));
-        let OperatorKind::Summarize { aggs, by } = op("summarize count()") else { panic!() };
+        let OperatorKind::Summarize { aggs, by } = op("summarize count()") else {
+            panic!()
+        };
         assert_eq!((aggs.len(), by.len()), (1, 0));
-        let OperatorKind::Summarize { aggs, .. } = op("summarize (First, Title) = arg_min(Timestamp, Title) by A")
+        let OperatorKind::Summarize { aggs, .. } =
+            op("summarize (First, Title) = arg_min(Timestamp, Title) by A")
         else {
             panic!()
         };
@@ -434,25 +516,60 @@ mod tests {
             "T\n| summarize Total = count(), Devices = dcount(DeviceId) by Severity",
         );
         let e = parse_err("T | summarize");
-        assert_eq!(e.message, "expected an aggregation or `by` after `summarize`, found end of input");
+        assert_eq!(
+            e.message,
+            "expected an aggregation or `by` after `summarize`, found end of input"
+        );
         let e = parse_err("T | summarize count() by");
-        assert!(e.message.contains("expected an expression"), "{}", e.message);
+        assert!(
+            e.message.contains("expected an expression"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn take_limit_sort_top() {
-        assert!(matches!(op("take 10"), OperatorKind::Take { keyword: TakeKeyword::Take, .. }));
-        assert!(matches!(op("limit n"), OperatorKind::Take { keyword: TakeKeyword::Limit, .. }));
-        let OperatorKind::Sort { keys, keyword } = op("sort by A desc nulls last, B asc, C nulls first, D") else {
+        assert!(matches!(
+            op("take 10"),
+            OperatorKind::Take {
+                keyword: TakeKeyword::Take,
+                ..
+            }
+        ));
+        assert!(matches!(
+            op("limit n"),
+            OperatorKind::Take {
+                keyword: TakeKeyword::Limit,
+                ..
+            }
+        ));
+        let OperatorKind::Sort { keys, keyword } =
+            op("sort by A desc nulls last, B asc, C nulls first, D")
+        else {
             panic!()
         };
         assert_eq!(keyword, SortKeyword::Sort);
-        assert_eq!((keys[0].order, keys[0].nulls), (Some(SortOrder::Desc), Some(NullsOrder::Last)));
+        assert_eq!(
+            (keys[0].order, keys[0].nulls),
+            (Some(SortOrder::Desc), Some(NullsOrder::Last))
+        );
         assert_eq!((keys[1].order, keys[1].nulls), (Some(SortOrder::Asc), None));
-        assert_eq!((keys[2].order, keys[2].nulls), (None, Some(NullsOrder::First)));
+        assert_eq!(
+            (keys[2].order, keys[2].nulls),
+            (None, Some(NullsOrder::First))
+        );
         assert_eq!((keys[3].order, keys[3].nulls), (None, None));
-        assert!(matches!(op("order by A"), OperatorKind::Sort { keyword: SortKeyword::Order, .. }));
-        let OperatorKind::Top { keys, .. } = op("top 10 by Count desc") else { panic!() };
+        assert!(matches!(
+            op("order by A"),
+            OperatorKind::Sort {
+                keyword: SortKeyword::Order,
+                ..
+            }
+        ));
+        let OperatorKind::Top { keys, .. } = op("top 10 by Count desc") else {
+            panic!()
+        };
         assert_eq!(keys[0].order, Some(SortOrder::Desc));
         let e = parse_err("T | sort A");
         assert_eq!(e.message, "expected `by` after `sort`, found `A`");
@@ -466,19 +583,28 @@ mod tests {
     fn count_distinct_getschema_as_serialize() {
         assert_eq!(op("count"), OperatorKind::Count);
         assert_eq!(op("getschema"), OperatorKind::GetSchema);
-        assert!(matches!(op("distinct *"), OperatorKind::Distinct { star: true, .. }));
-        let OperatorKind::Distinct { exprs, star } = op("distinct A, tostring(B)") else { panic!() };
+        assert!(matches!(
+            op("distinct *"),
+            OperatorKind::Distinct { star: true, .. }
+        ));
+        let OperatorKind::Distinct { exprs, star } = op("distinct A, tostring(B)") else {
+            panic!()
+        };
         assert_eq!((exprs.len(), star), (2, false));
         assert!(matches!(op("as Alerts"), OperatorKind::As(n) if n.name == "Alerts"));
         assert!(matches!(op("serialize"), OperatorKind::Serialize(v) if v.is_empty()));
-        assert!(matches!(op("serialize Row = row_number()"), OperatorKind::Serialize(v) if v.len() == 1));
+        assert!(
+            matches!(op("serialize Row = row_number()"), OperatorKind::Serialize(v) if v.len() == 1)
+        );
         verified("T\n| serialize\n| take 1");
         verified("(T | serialize)");
     }
 
     #[test]
     fn join_and_lookup() {
-        let OperatorKind::Join { params, right, on } = op("join kind=inner hint.strategy=shuffle R on AlertId") else {
+        let OperatorKind::Join { params, right, on } =
+            op("join kind=inner hint.strategy=shuffle R on AlertId")
+        else {
             panic!()
         };
         assert_eq!(params[0].0.name, "kind");
@@ -496,8 +622,13 @@ mod tests {
             "T | join kind=inner(R) on $left.a == $right.b and $left.c == $right.d",
             "T\n| join kind=inner R on $left.a == $right.b, $left.c == $right.d",
         );
-        canonical("T | join kind = inner\n(\n R\n | take 1\n)\non X", "T\n| join kind=inner (R | take 1) on X");
-        let OperatorKind::Lookup { on, .. } = op("lookup kind=leftouter R on Key") else { panic!() };
+        canonical(
+            "T | join kind = inner\n(\n R\n | take 1\n)\non X",
+            "T\n| join kind=inner (R | take 1) on X",
+        );
+        let OperatorKind::Lookup { on, .. } = op("lookup kind=leftouter R on Key") else {
+            panic!()
+        };
         assert_eq!(on.len(), 1);
         let e = parse_err("T | join R");
         assert_eq!(e.message, "expected `on`, found end of input");
@@ -507,7 +638,9 @@ mod tests {
 
     #[test]
     fn union_operator() {
-        let OperatorKind::Union { params, tables } = op("union kind=outer withsource=Src T2, (T3 | take 1)") else {
+        let OperatorKind::Union { params, tables } =
+            op("union kind=outer withsource=Src T2, (T3 | take 1)")
+        else {
             panic!()
         };
         assert_eq!((params.len(), tables.len()), (2, 2));
@@ -516,8 +649,13 @@ mod tests {
 
     #[test]
     fn mv_expand() {
-        let OperatorKind::MvExpand { params, items, limit } =
-            op("mv-expand bagexpansion=array with_itemindex=Idx X = parse_json(A) to typeof(string), B limit 100")
+        let OperatorKind::MvExpand {
+            params,
+            items,
+            limit,
+        } = op(
+            "mv-expand bagexpansion=array with_itemindex=Idx X = parse_json(A) to typeof(string), B limit 100",
+        )
         else {
             panic!()
         };
@@ -527,19 +665,39 @@ mod tests {
         assert_eq!(items[0].1.as_ref().map(|t| t.name.as_str()), Some("string"));
         assert!(items[1].1.is_none());
         assert!(limit.is_some());
-        canonical("T | mvexpand todynamic(A) to typeof(string)", "T\n| mv-expand todynamic(A) to typeof(string)");
+        canonical(
+            "T | mvexpand todynamic(A) to typeof(string)",
+            "T\n| mv-expand todynamic(A) to typeof(string)",
+        );
+        // `kind=bag|array` is a parameter; `kind = 0` expands a column named `kind`.
+        let OperatorKind::MvExpand { params, items, .. } = op("mv-expand kind=bag A") else {
+            panic!()
+        };
+        assert_eq!((params.len(), items.len()), (1, 1));
+        let OperatorKind::MvExpand { params, items, .. } = op("mv-expand kind = 0") else {
+            panic!()
+        };
+        assert_eq!(
+            (params.len(), items[0].0.names[0].name.as_str()),
+            (0, "kind")
+        );
         let e = parse_err("T | mv-expand A to string");
         assert!(e.message.contains("expected `typeof`"), "{}", e.message);
     }
 
     #[test]
     fn render() {
-        let OperatorKind::Render { chart, rest } = op("render timechart with (title=\"a | b\", legend=visible)") else {
+        let OperatorKind::Render { chart, rest } =
+            op("render timechart with (title=\"a | b\", legend=visible)")
+        else {
             panic!()
         };
         assert_eq!(chart.name, "timechart");
         assert_eq!(rest, "with (title=\"a | b\", legend=visible)");
-        canonical("T | render columnchart // chart it\n| take 1", "T\n| render columnchart\n| take 1");
+        canonical(
+            "T | render columnchart // chart it\n| take 1",
+            "T\n| render columnchart\n| take 1",
+        );
         canonical("T | render piechart   ;", "T\n| render piechart");
     }
 
@@ -576,14 +734,23 @@ mod tests {
     #[test]
     fn missing_arguments_name_the_operator() {
         let e = parse_err("T | where");
-        assert_eq!(e.message, "expected an expression after `where`, found end of input");
+        assert_eq!(
+            e.message,
+            "expected an expression after `where`, found end of input"
+        );
         assert_eq!((e.span.start, e.span.end), (9, 9));
         let e = parse_err("T | project");
-        assert_eq!(e.message, "expected an expression after `project`, found end of input");
+        assert_eq!(
+            e.message,
+            "expected an expression after `project`, found end of input"
+        );
         let e = parse_err("T | take | count");
         assert_eq!(e.message, "expected an expression after `take`, found `|`");
         assert_eq!((e.span.start, e.span.end), (9, 10));
         let e = parse_err("T | as");
-        assert_eq!(e.message, "expected an identifier after `as`, found end of input");
+        assert_eq!(
+            e.message,
+            "expected an identifier after `as`, found end of input"
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! Statements (`let`, tabular), pipelines and pipeline sources.
 
 use super::expr::{comma_list, expr, named_expr, param_value};
-use super::lexical::{column_pattern, dotted_name, ident, kw, peek_assign, peek_kw, peek_sym, sym, word, ws};
+use super::lexical::{
+    column_pattern, dotted_name, ident, kw, peek_assign, peek_kw, peek_sym, sym, word, ws,
+};
 use super::operator::operator;
 use super::{Ctx, Expected, PResult, cut_err, err, fatal};
 use crate::ast::{Expr, Ident, LetValue, Pipeline, Query, Source, Statement};
@@ -39,7 +41,13 @@ pub(crate) fn query<'a>(c: &Ctx, src: &'a str) -> PResult<'a, Query> {
     if statements.is_empty() {
         return err(rest, Expected::Desc("a query"));
     }
-    Ok(("", Query { statements, span: Span::new(0, src.len()) }))
+    Ok((
+        "",
+        Query {
+            statements,
+            span: Span::new(0, src.len()),
+        },
+    ))
 }
 
 /// `let name = value` or a tabular expression.
@@ -49,15 +57,32 @@ fn statement<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Statement> {
         let (r, name) = cut_err(ident(c, r))?;
         let (r, _) = match peek_assign(r) {
             Some(after) => (after, ()),
-            None => return Err(nom::Err::Failure(super::PError::expected(ws(r), Expected::Tok("=")))),
+            None => {
+                return Err(nom::Err::Failure(super::PError::expected(
+                    ws(r),
+                    Expected::Tok("="),
+                )));
+            }
         };
         let (r, value) = cut_err(let_value(c, r))?;
-        return Ok((r, Statement::Let { name, value, span: c.span(i, r) }));
+        return Ok((
+            r,
+            Statement::Let {
+                name,
+                value,
+                span: c.span(i, r),
+            },
+        ));
     }
     if let Some((w @ ("set" | "declare" | "alias" | "pattern" | "restrict"), rest)) = word(i)
         && word(ws(rest)).is_some()
     {
-        return fatal(i, w.len(), format!("`{w}` statements are not supported yet"), None);
+        return fatal(
+            i,
+            w.len(),
+            format!("`{w}` statements are not supported yet"),
+            None,
+        );
     }
     let (r, p) = pipeline(c, i)?;
     Ok((r, Statement::Tabular(p)))
@@ -70,7 +95,9 @@ fn let_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, LetValue> {
     if let Some(r) = i.strip_prefix('(') {
         let r = ws(r);
         let empty_params = r.strip_prefix(')').and_then(|r| peek_sym(r, "{")).is_some();
-        let typed_param = word(r).and_then(|(_, after)| peek_sym(after, ":")).is_some();
+        let typed_param = word(r)
+            .and_then(|(_, after)| peek_sym(after, ":"))
+            .is_some();
         if empty_params || typed_param {
             return fatal(
                 i,
@@ -90,7 +117,9 @@ fn let_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, LetValue> {
             Some("inline the function body where it is used".into()),
         );
     }
-    let tabular_kw = ["datatable", "print", "range", "union"].iter().any(|k| peek_kw(i, k).is_some());
+    let tabular_kw = ["datatable", "print", "range", "union"]
+        .iter()
+        .any(|k| peek_kw(i, k).is_some());
     if tabular_kw {
         let (r, p) = pipeline(c, i)?;
         return Ok((r, LetValue::Pipeline(p)));
@@ -132,7 +161,9 @@ pub(crate) fn pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
     let mut ops = Vec::new();
     loop {
         let r = ws(rest);
-        let Some(after) = r.strip_prefix('|') else { break };
+        let Some(after) = r.strip_prefix('|') else {
+            break;
+        };
         match operator(c, after) {
             Ok((r, op)) => {
                 ops.push(op);
@@ -141,7 +172,14 @@ pub(crate) fn pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
             Err(e) => return Err(super::operator::as_failure(e)),
         }
     }
-    Ok((rest, Pipeline { source, ops, span: c.span(i, rest) }))
+    Ok((
+        rest,
+        Pipeline {
+            source,
+            ops,
+            span: c.span(i, rest),
+        },
+    ))
 }
 
 /// The first element of a pipeline.
@@ -166,7 +204,13 @@ fn source<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
                 w.len(),
                 format!("a function call (`{w}(…)`) as a tabular source is not supported yet"),
             ),
-            _ => Ok((rest, Source::Table(Ident { name: w.to_string(), span: c.span(i, rest) }))),
+            _ => Ok((
+                rest,
+                Source::Table(Ident {
+                    name: w.to_string(),
+                    span: c.span(i, rest),
+                }),
+            )),
         };
     }
     if i.starts_with('[') {
@@ -189,8 +233,16 @@ fn keyword_source<'a>(c: &Ctx, i: &'a str, w: &str, rest: &'a str) -> PResult<'a
         "datatable" => datatable(c, rest),
         "print" => print(c, rest),
         "range" => range(c, rest),
-        _ => union_body(c, rest)
-            .map(|(r, (params, tables))| (r, Source::Union { params, tables, span: Span::default() })),
+        _ => union_body(c, rest).map(|(r, (params, tables))| {
+            (
+                r,
+                Source::Union {
+                    params,
+                    tables,
+                    span: Span::default(),
+                },
+            )
+        }),
     };
     let (r, mut s) = cut_err(r.map_err(|e| super::operator::with_context(c, e, w, rest)))?;
     let span = c.span(i, r);
@@ -232,13 +284,26 @@ fn datatable<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
             break;
         }
     }
-    Ok((r, Source::Datatable { columns, values, span: Span::default() }))
+    Ok((
+        r,
+        Source::Datatable {
+            columns,
+            values,
+            span: Span::default(),
+        },
+    ))
 }
 
 /// `print a = 1, 2` after the keyword.
 fn print<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
     let (r, exprs) = comma_list(c, i, named_expr)?;
-    Ok((r, Source::Print { exprs, span: Span::default() }))
+    Ok((
+        r,
+        Source::Print {
+            exprs,
+            span: Span::default(),
+        },
+    ))
 }
 
 /// `range x from 1 to 10 step 1` after the keyword.
@@ -250,7 +315,16 @@ fn range<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
     let (r, to) = expr(c, r)?;
     let (r, _) = kw(r, "step")?;
     let (r, step) = expr(c, r)?;
-    Ok((r, Source::Range { name, from, to, step, span: Span::default() }))
+    Ok((
+        r,
+        Source::Range {
+            name,
+            from,
+            to,
+            step,
+            span: Span::default(),
+        },
+    ))
 }
 
 /// `name=value` parameters accepted by `accept(name, value)`, such as
@@ -261,7 +335,7 @@ pub(crate) fn params<'a>(
     c: &Ctx,
     i: &'a str,
     accept: impl Fn(&str, &Expr) -> bool,
-) -> PResult<'a, Vec<(Ident, Expr)>> {
+) -> PResult<'a, Params> {
     let mut out = Vec::new();
     let mut rest = i;
     loop {
@@ -287,7 +361,14 @@ pub(crate) fn table_operand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
     match ident(c, i) {
         Ok((r, id)) => {
             let span = id.span;
-            Ok((r, Pipeline { source: Source::Table(id), ops: Vec::new(), span }))
+            Ok((
+                r,
+                Pipeline {
+                    source: Source::Table(id),
+                    ops: Vec::new(),
+                    span,
+                },
+            ))
         }
         Err(_) => err(i, Expected::Desc("a table name or `(`")),
     }
@@ -300,11 +381,11 @@ fn paren_pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
     Ok((r, p))
 }
 
+/// `name=value` parameters as written.
+type Params = Vec<(Ident, Expr)>;
+
 /// `[params] T1, (T2 | …), …` after `union`.
-pub(crate) fn union_body<'a>(
-    c: &Ctx,
-    i: &'a str,
-) -> PResult<'a, (Vec<(Ident, Expr)>, Vec<Pipeline>)> {
+pub(crate) fn union_body<'a>(c: &Ctx, i: &'a str) -> PResult<'a, (Params, Vec<Pipeline>)> {
     let (r, params) = params(c, i, |_, _| true)?;
     let (r, tables) = comma_list(c, r, union_operand)?;
     Ok((r, (params, tables)))
@@ -320,7 +401,14 @@ fn union_operand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
     match column_pattern(c, i) {
         Ok((r, id)) => {
             let span = id.span;
-            Ok((r, Pipeline { source: Source::Table(id), ops: Vec::new(), span }))
+            Ok((
+                r,
+                Pipeline {
+                    source: Source::Table(id),
+                    ops: Vec::new(),
+                    span,
+                },
+            ))
         }
         Err(_) => err(i, Expected::Desc("a table name or `(`")),
     }
@@ -328,10 +416,13 @@ fn union_operand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
 
 /// A recoverable error with a complete message: shown if nothing else parses.
 fn soft<T>(at: &str, len: usize, message: String) -> PResult<'_, T> {
-    Err(nom::Err::Error(super::PError::custom(at, len, message, None)))
+    Err(nom::Err::Error(super::PError::custom(
+        at, len, message, None,
+    )))
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use crate::ast::{ExprKind, LetValue, Literal, Source, Statement};
     use crate::test_util::{canonical, parse_err, verified};
@@ -357,7 +448,9 @@ mod tests {
         let q = verified("let n = 5;\nT\n| take n");
         assert_eq!(q.statements.len(), 2);
         assert_eq!((q.span.start, q.span.end), (0, 21));
-        let Statement::Let { name, span, .. } = &q.statements[0] else { panic!() };
+        let Statement::Let { name, span, .. } = &q.statements[0] else {
+            panic!()
+        };
         assert_eq!(name.name, "n");
         assert_eq!((span.start, span.end), (0, 9));
         canonical("T | count;", "T\n| count");
@@ -370,18 +463,42 @@ mod tests {
         assert!(matches!(let_value("let n = 5"), LetValue::Expr(_)));
         assert!(matches!(let_value("let n = ago(7d)"), LetValue::Expr(_)));
         assert!(matches!(let_value("let n = x + 1"), LetValue::Expr(_)));
-        assert!(matches!(let_value("let n = (1 + 2)"), LetValue::Expr(e) if matches!(e.kind, ExprKind::Paren(_))));
+        assert!(
+            matches!(let_value("let n = (1 + 2)"), LetValue::Expr(e) if matches!(e.kind, ExprKind::Paren(_)))
+        );
         // A bare name is an expression; the planner decides whether it is a table.
-        assert!(matches!(let_value("let t = T"), LetValue::Expr(e) if matches!(e.kind, ExprKind::Ident(_))));
-        assert!(matches!(let_value("let t = T | take 5"), LetValue::Pipeline(p) if p.ops.len() == 1));
-        assert!(matches!(let_value("let t = (T | take 5)"), LetValue::Pipeline(_)));
+        assert!(
+            matches!(let_value("let t = T"), LetValue::Expr(e) if matches!(e.kind, ExprKind::Ident(_)))
+        );
+        assert!(
+            matches!(let_value("let t = T | take 5"), LetValue::Pipeline(p) if p.ops.len() == 1)
+        );
+        assert!(matches!(
+            let_value("let t = (T | take 5)"),
+            LetValue::Pipeline(_)
+        ));
         assert!(matches!(let_value("let t = (T)"), LetValue::Pipeline(_)));
         assert!(matches!(let_value("let t = (T).x or y"), LetValue::Expr(_)));
-        assert!(matches!(let_value("let t = (T | take 1)"), LetValue::Pipeline(_)));
-        assert!(matches!(let_value("let t = print 1"), LetValue::Pipeline(_)));
-        assert!(matches!(let_value("let t = range x from 1 to 3 step 1"), LetValue::Pipeline(_)));
-        assert!(matches!(let_value("let t = datatable(a:long) [1]"), LetValue::Pipeline(_)));
-        assert!(matches!(let_value("let t = union A, B"), LetValue::Pipeline(_)));
+        assert!(matches!(
+            let_value("let t = (T | take 1)"),
+            LetValue::Pipeline(_)
+        ));
+        assert!(matches!(
+            let_value("let t = print 1"),
+            LetValue::Pipeline(_)
+        ));
+        assert!(matches!(
+            let_value("let t = range x from 1 to 3 step 1"),
+            LetValue::Pipeline(_)
+        ));
+        assert!(matches!(
+            let_value("let t = datatable(a:long) [1]"),
+            LetValue::Pipeline(_)
+        ));
+        assert!(matches!(
+            let_value("let t = union A, B"),
+            LetValue::Pipeline(_)
+        ));
         verified("let t = AlertInfo\n| where Severity == \"High\";\nt\n| count");
         verified("let t = (AlertInfo | where x);\nt");
     }
@@ -394,7 +511,10 @@ mod tests {
         let e = parse_err("let f = () { 1 }; print f()");
         assert_eq!(e.message, "user-defined functions are not supported yet");
         let e = parse_err("let x = ");
-        assert_eq!(e.message, "expected a table name or tabular expression or an expression, found end of input");
+        assert_eq!(
+            e.message,
+            "expected a table name or tabular expression or an expression, found end of input"
+        );
         let e = parse_err("let x 5");
         assert_eq!(e.message, "expected `=`, found `5`");
         let e = parse_err("let t = T | where; t");
@@ -408,7 +528,11 @@ mod tests {
     fn sources() {
         assert!(matches!(source("AlertInfo"), Source::Table(t) if t.name == "AlertInfo"));
         assert!(matches!(source("['My Table']"), Source::Table(t) if t.name == "My Table"));
-        let Source::Datatable { columns, values, span } = source("datatable(a:long, b:string) [1, \"x\", -2, \"y\"]")
+        let Source::Datatable {
+            columns,
+            values,
+            span,
+        } = source("datatable(a:long, b:string) [1, \"x\", -2, \"y\"]")
         else {
             panic!()
         };
@@ -418,13 +542,20 @@ mod tests {
         assert_eq!((span.start, span.end), (0, 45));
         canonical("datatable (a : long) [1,2,]", "datatable(a:long) [1, 2]");
         verified("datatable(a:long) []");
-        let Source::Print { exprs, .. } = source("print x = 1, \"a\"") else { panic!() };
+        let Source::Print { exprs, .. } = source("print x = 1, \"a\"") else {
+            panic!()
+        };
         assert_eq!(exprs.len(), 2);
-        let Source::Range { name, step, .. } = source("range x from 1 to 10 step 2") else { panic!() };
+        let Source::Range { name, step, .. } = source("range x from 1 to 10 step 2") else {
+            panic!()
+        };
         assert_eq!(name.name, "x");
         assert!(matches!(step.kind, ExprKind::Literal(Literal::Long(2))));
         verified("range d from datetime(2023-01-01) to datetime(2023-01-31) step 1d");
-        let Source::Union { params, tables, .. } = source("union withsource=Src (A | take 1), B") else { panic!() };
+        let Source::Union { params, tables, .. } = source("union withsource=Src (A | take 1), B")
+        else {
+            panic!()
+        };
         assert_eq!((params.len(), tables.len()), (1, 2));
         assert!(matches!(source("(T | take 1)"), Source::Nested(p) if p.ops.len() == 1));
         verified("(T)\n| take 1");
@@ -441,7 +572,11 @@ mod tests {
         let e = parse_err("find \"x\"");
         assert_eq!(e.message, "`find` is not supported yet");
         let e = parse_err("database(\"db\").T");
-        assert!(e.message.contains("as a tabular source is not supported"), "{}", e.message);
+        assert!(
+            e.message.contains("as a tabular source is not supported"),
+            "{}",
+            e.message
+        );
         let e = parse_err("set notruncation; T");
         assert_eq!(e.message, "`set` statements are not supported yet");
         let e = parse_err("(T | take 1");
@@ -473,12 +608,44 @@ mod tests {
         assert!(parse_err(&src).message.contains("nests too deeply"));
     }
 
+    /// The nesting limits keep the parser's recursion well inside a small
+    /// stack even in unoptimized builds, where frames are largest.
+    #[test]
+    fn worst_case_nesting_fits_in_a_small_stack() {
+        let inputs = vec![
+            // 15 nested `join (` pipelines, then expressions nested to the limit.
+            format!(
+                "T{}{}",
+                " | join (T".repeat(15),
+                format!(" | where {}", "f(".repeat(64))
+            ),
+            format!("{}{}", "union (".repeat(15), "print x[".repeat(64)),
+            format!("T | where {}", "(x in (x between (".repeat(30)),
+            "(".repeat(10_000),
+            format!("print {}", "-".repeat(10_000)),
+        ];
+        for src in inputs {
+            let handle = std::thread::Builder::new()
+                .stack_size(STACK)
+                .spawn(move || crate::parse(&src).is_err())
+                .unwrap();
+            assert!(handle.join().unwrap());
+        }
+    }
+
+    /// 1 MiB: half of a test thread's default stack.
+    const STACK: usize = 1 << 20;
+
     #[test]
     fn pipeline_spans() {
         let q = crate::parse("  T | take 1 ; ").unwrap();
-        let Statement::Tabular(p) = &q.statements[0] else { panic!() };
+        let Statement::Tabular(p) = &q.statements[0] else {
+            panic!()
+        };
         assert_eq!((p.span.start, p.span.end), (2, 12));
-        let Source::Table(t) = &p.source else { panic!() };
+        let Source::Table(t) = &p.source else {
+            panic!()
+        };
         assert_eq!((t.span.start, t.span.end), (2, 3));
     }
 }
