@@ -17,6 +17,7 @@ pub struct Query {
 }
 
 /// One `;`-separated statement.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
     /// `let name = value`
@@ -33,6 +34,7 @@ pub enum Statement {
 }
 
 /// The right-hand side of a `let`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum LetValue {
     /// A scalar expression (or a bare name, which the planner may resolve to a table): `let n = 5`.
@@ -53,6 +55,7 @@ pub struct Pipeline {
 }
 
 /// The first element of a pipeline.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     /// A table or `let`-bound name: `DataSecurityEvents`, `['My Table']`.
@@ -109,6 +112,7 @@ pub struct Operator {
 }
 
 /// Tabular operators, named by their KQL keyword.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum OperatorKind {
     /// `where Predicate` (also `filter`).
@@ -287,6 +291,7 @@ pub struct Expr {
 }
 
 /// Expression forms.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
     /// A literal: `"x"`, `42`, `1.5`, `true`, `1h`, `datetime(2025-06-01)`.

@@ -85,6 +85,7 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
         ast::ExprKind::Member { .. } | ast::ExprKind::Index { .. } => {
             Err(PlanError::unsupported(e.span, "dynamic member access"))
         }
+        _ => Err(PlanError::unsupported(e.span, "this expression")),
     }
 }
 

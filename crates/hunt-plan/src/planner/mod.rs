@@ -71,6 +71,7 @@ pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Pl
     for st in &query.statements {
         match st {
             Statement::Let { name, value, .. } => p.bind_let(name, value)?,
+            _ => return Err(PlanError::unsupported(query.span, "this kind of statement")),
             Statement::Tabular(pipe) => {
                 if result.is_some() {
                     return Err(PlanError::unsupported(
@@ -126,6 +127,7 @@ impl Planner<'_> {
                 self.lets.tables.remove(&name.name);
                 self.lets.scalars.insert(name.name.clone(), bound);
             }
+            _ => return Err(PlanError::unsupported(name.span, "this kind of `let`")),
         }
         Ok(())
     }
@@ -159,7 +161,7 @@ impl Planner<'_> {
     }
 
     pub(crate) fn plan_pipeline(&mut self, pipe: &ast::Pipeline) -> Result<LogicalPlan, PlanError> {
-        let (mut plan, mut table) = self.plan_source(&pipe.source)?;
+        let (mut plan, mut table) = self.plan_source(&pipe.source, pipe.span)?;
         for op in &pipe.ops {
             plan = self.plan_operator(plan, op, table.as_deref())?;
             table = None;
@@ -167,7 +169,11 @@ impl Planner<'_> {
         Ok(plan)
     }
 
-    fn plan_source(&mut self, src: &Source) -> Result<(LogicalPlan, Option<String>), PlanError> {
+    fn plan_source(
+        &mut self,
+        src: &Source,
+        span: hunt_syntax::Span,
+    ) -> Result<(LogicalPlan, Option<String>), PlanError> {
         match src {
             Source::Table(id) => Ok((self.table_source(id)?, Some(id.name.clone()))),
             Source::Nested(p) => Ok((self.plan_pipeline(p)?, None)),
@@ -276,6 +282,7 @@ impl Planner<'_> {
                 ))
             }
             Source::Union { span, .. } => Err(PlanError::unsupported(*span, "`union`")),
+            _ => Err(PlanError::unsupported(span, "this tabular source")),
         }
     }
 }

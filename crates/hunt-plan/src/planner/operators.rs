@@ -211,6 +211,7 @@ impl Planner<'_> {
             }
             OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
             OperatorKind::Serialize(_) => return Err(PlanError::unsupported(span, "`serialize`")),
+            _ => return Err(PlanError::unsupported(span, "this operator")),
         })
     }
 
