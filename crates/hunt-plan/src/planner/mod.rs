@@ -71,7 +71,6 @@ pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Pl
     for st in &query.statements {
         match st {
             Statement::Let { name, value, .. } => p.bind_let(name, value)?,
-            _ => return Err(PlanError::unsupported(query.span, "this kind of statement")),
             Statement::Tabular(pipe) => {
                 if result.is_some() {
                     return Err(PlanError::unsupported(
@@ -81,6 +80,7 @@ pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Pl
                 }
                 result = Some(p.plan_pipeline(pipe)?);
             }
+            _ => return Err(PlanError::unsupported(query.span, "this kind of statement")),
         }
     }
     let plan = result.ok_or_else(|| {
