@@ -270,6 +270,23 @@ pub enum AggFunc {
     Max,
     /// `avg(x)`
     Avg,
+    /// `arg_max(key, value)`: `value` from the row with the largest `key` (first such row).
+    /// `arg_max(k, a, b)` is planned as one `ArgMax` per output column.
+    ArgMax,
+    /// `arg_min(key, value)`
+    ArgMin,
+    /// `make_list(x [, max])`: a dynamic array of the non-null values in input order.
+    MakeList,
+    /// `make_set(x [, max])`: distinct non-null values in first-seen order.
+    MakeSet,
+    /// `take_any(x)`: some non-null value (hunt: the first seen).
+    TakeAny,
+    /// `stdev(x)`: sample standard deviation.
+    Stdev,
+    /// `variance(x)`: sample variance.
+    Variance,
+    /// `percentile(x, p)`: the nearest-rank percentile (exact; Kusto estimates).
+    Percentile,
 }
 
 /// One aggregate: function, arguments and result type.
@@ -277,10 +294,13 @@ pub enum AggFunc {
 pub struct AggExpr {
     /// The function.
     pub func: AggFunc,
-    /// Its arguments, evaluated per input row.
+    /// Its arguments, evaluated per input row (constant parameters such as a
+    /// percentile or a size limit are literals here).
     pub args: Vec<Expr>,
     /// The result type.
     pub ty: KqlType,
+    /// Rows where this is not true do not count (the `…if` aggregates).
+    pub filter: Option<Expr>,
 }
 
 impl fmt::Display for AggExpr {

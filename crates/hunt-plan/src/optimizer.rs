@@ -74,6 +74,9 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
             }
             for (_, a) in &aggs {
                 a.args.iter().for_each(|e| e.columns_into(&mut cols));
+                if let Some(f) = &a.filter {
+                    f.columns_into(&mut cols);
+                }
             }
             LogicalPlan::Aggregate {
                 input: Box::new(push_projection(*input, cols)),

@@ -1,5 +1,6 @@
 //! Physical operators, one `*Exec` per file.
 
+mod accumulators;
 mod aggregate;
 mod filter;
 mod join;

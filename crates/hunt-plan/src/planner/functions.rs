@@ -34,7 +34,36 @@ const SCALAR_FUNCS: &[&str] = &[
 ];
 
 /// Aggregate function names hunt knows.
-pub(crate) const AGG_FUNCS: &[&str] = &["count", "countif", "dcount", "sum", "min", "max", "avg"];
+pub(crate) const AGG_FUNCS: &[&str] = &[
+    "count",
+    "countif",
+    "dcount",
+    "dcountif",
+    "sum",
+    "sumif",
+    "min",
+    "minif",
+    "max",
+    "maxif",
+    "avg",
+    "avgif",
+    "arg_max",
+    "arg_min",
+    "make_list",
+    "make_set",
+    "make_list_if",
+    "make_set_if",
+    "makelist",
+    "makeset",
+    "take_any",
+    "any",
+    "stdev",
+    "stdevif",
+    "variance",
+    "varianceif",
+    "percentile",
+    "percentiles",
+];
 
 /// Known-but-unsupported names get a clear refusal instead of "unknown function".
 const LATER_FUNCS: &[&str] = &[
@@ -46,11 +75,6 @@ const LATER_FUNCS: &[&str] = &[
     "replace_string",
     "format_datetime",
     "datetime_diff",
-    "make_set",
-    "make_list",
-    "arg_max",
-    "arg_min",
-    "percentile",
     "case",
     "coalesce",
     "trim",
@@ -65,12 +89,6 @@ const LATER_FUNCS: &[&str] = &[
     "toguid",
     "todatetime",
     "totimespan",
-    "dcountif",
-    "sumif",
-    "avgif",
-    "stdev",
-    "variance",
-    "take_any",
     "round",
     "abs",
     "log",
@@ -329,12 +347,15 @@ pub(crate) fn bind_call(
     }
 }
 
-/// Binds an aggregate call in `summarize`. Returns the aggregate and the default column name
-/// Kusto gives it (`count_`, `sum_FileSize`, `dcount_AccountUpn`, `avg_`).
+/// Binds an aggregate call in `summarize` into one or more output columns, each with the
+/// name Kusto gives it by default: `count_`, `sum_FileSize`, `dcount_AccountUpn`, `avg_`,
+/// `list_x`, `set_x`, `percentile_x_50`; `arg_max(T, a, b)` gives `T`, `a`, `b`, and
+/// `arg_max(T, *)` every input column except the `by` keys.
 pub(crate) fn bind_aggregate(
     e: &ast::Expr,
     sc: &Scope<'_>,
-) -> Result<(AggExpr, String), PlanError> {
+    by: &[String],
+) -> Result<Vec<(AggExpr, String)>, PlanError> {
     let ast::ExprKind::Call { name, args } = &e.kind else {
         return Err(
             PlanError::invalid(e.span, "expected an aggregate function such as `count()`")
@@ -354,113 +375,325 @@ pub(crate) fn bind_aggregate(
         return Err(unknown_function(name));
     }
     let span = e.span;
+    use KqlType::*;
+    // `arg_max(T, *)`: the star expands to columns, so bind those arguments here.
+    if matches!(n, "arg_max" | "arg_min") {
+        arity(name, args, 1, 64, span)?;
+        let key = bind_expr(&args[0], sc)?;
+        if matches!(key.ty, Dynamic) {
+            return Err(PlanError::unsupported(
+                args[0].span,
+                format!("`{n}` over dynamic values"),
+            ));
+        }
+        let func = if n == "arg_max" {
+            AggFunc::ArgMax
+        } else {
+            AggFunc::ArgMin
+        };
+        let key_name = key
+            .as_column()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{}_", if n == "arg_max" { "max" } else { "min" }));
+        let mut out = vec![(
+            AggExpr {
+                func,
+                args: vec![key.clone(), key.clone()],
+                ty: key.ty,
+                filter: None,
+            },
+            key_name,
+        )];
+        for a in &args[1..] {
+            if matches!(a.kind, ast::ExprKind::Star) {
+                for f in &sc.schema.fields {
+                    if Some(f.name.as_str()) == key.as_column() || by.contains(&f.name) {
+                        continue;
+                    }
+                    let v = Expr::column(&f.name, f.ty, a.span);
+                    out.push((
+                        AggExpr {
+                            func,
+                            args: vec![key.clone(), v],
+                            ty: f.ty,
+                            filter: None,
+                        },
+                        f.name.clone(),
+                    ));
+                }
+            } else {
+                let v = bind_expr(a, sc)?;
+                let nm = v
+                    .as_column()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| "Column1".into());
+                out.push((
+                    AggExpr {
+                        func,
+                        args: vec![key.clone(), v.clone()],
+                        ty: v.ty,
+                        filter: None,
+                    },
+                    nm,
+                ));
+            }
+        }
+        return Ok(out);
+    }
     let a = args
         .iter()
         .map(|a| bind_expr(a, sc))
         .collect::<Result<Vec<_>, _>>()?;
     // Kusto names an aggregate `<fn>_<column>` when its first argument is a plain column.
-    let suffix = a
+    let col = a
         .first()
         .and_then(|x| x.as_column())
         .unwrap_or("")
         .to_string();
-    let default_name = format!("{n}_{suffix}");
-    use KqlType::*;
-    let agg = match n {
+    let default_name = format!("{n}_{col}");
+    let first = |a: &[Expr]| {
+        a.first()
+            .cloned()
+            .ok_or_else(|| PlanError::invalid(span, "missing argument"))
+    };
+    let predicate = |a: &[Expr], i: usize| -> Result<Expr, PlanError> {
+        let p = a
+            .get(i)
+            .cloned()
+            .ok_or_else(|| PlanError::invalid(span, "missing predicate"))?;
+        if p.ty != Bool {
+            return Err(PlanError::ty(
+                p.span,
+                format!("`{n}` needs a bool predicate, got {}", p.ty),
+            ));
+        }
+        Ok(p)
+    };
+    let const_long = |a: &[Expr], i: usize| -> Result<Option<Expr>, PlanError> {
+        match a.get(i) {
+            None => Ok(None),
+            Some(e) if matches!(e.kind, ExprKind::Literal(Scalar::Long(_) | Scalar::Int(_))) => {
+                Ok(Some(cast(e.clone(), Long)))
+            }
+            Some(e) => Err(PlanError::invalid(e.span, "expected a constant size limit")),
+        }
+    };
+    let agg = |func, args, ty, filter| AggExpr {
+        func,
+        args,
+        ty,
+        filter,
+    };
+    let numeric_sum = |t: KqlType, arg_span: Span| match t {
+        Int | Long | Bool => Ok(Long),
+        Real => Ok(Real),
+        TimeSpan => Ok(TimeSpan),
+        _ => Err(PlanError::ty(
+            arg_span,
+            format!("`{n}` cannot aggregate {t} values"),
+        )),
+    };
+    let out = match n {
         "count" => {
             arity(name, args, 0, 0, span)?;
-            return Ok((
-                AggExpr {
-                    func: AggFunc::Count,
-                    args: vec![],
-                    ty: Long,
-                },
+            return Ok(vec![(
+                agg(AggFunc::Count, vec![], Long, None),
                 "count_".into(),
-            ));
+            )]);
         }
         "countif" => {
             arity(name, args, 1, 1, span)?;
-            if a[0].ty != Bool {
-                return Err(PlanError::ty(
-                    args[0].span,
-                    "`countif` needs a bool predicate",
-                ));
-            }
-            AggExpr {
-                func: AggFunc::CountIf,
-                args: a,
-                ty: Long,
-            }
+            // countif is named `countif_` whatever its predicate.
+            return Ok(vec![(
+                agg(AggFunc::Count, vec![], Long, Some(predicate(&a, 0)?)),
+                "countif_".into(),
+            )]);
         }
-        "dcount" => {
-            arity(name, args, 1, 2, span)?;
-            let mut a = a;
-            a.truncate(1); // the accuracy argument does not matter for an exact count
-            AggExpr {
-                func: AggFunc::DCount,
-                args: a,
-                ty: Long,
-            }
+        "dcount" | "dcountif" => {
+            let iff = n == "dcountif";
+            arity(
+                name,
+                args,
+                if iff { 2 } else { 1 },
+                if iff { 3 } else { 2 },
+                span,
+            )?;
+            let filter = if iff { Some(predicate(&a, 1)?) } else { None };
+            // the accuracy argument does not matter for an exact count
+            (
+                agg(AggFunc::DCount, vec![first(&a)?], Long, filter),
+                default_name,
+            )
         }
-        "sum" | "avg" => {
-            arity(name, args, 1, 1, span)?;
-            let t = a[0].ty;
-            let ty = match (n, t) {
-                ("sum", Int | Long | Bool) => Long,
-                ("sum", Real) => Real,
-                ("sum", TimeSpan) => TimeSpan,
-                ("avg", Int | Long | Real | Bool) => Real,
-                _ => {
+        "sum" | "sumif" | "avg" | "avgif" => {
+            let iff = n.ends_with("if");
+            arity(
+                name,
+                args,
+                if iff { 2 } else { 1 },
+                if iff { 2 } else { 1 },
+                span,
+            )?;
+            let x = first(&a)?;
+            let avg = n.starts_with("avg");
+            let ty = if avg {
+                if !matches!(x.ty, Int | Long | Real | Bool) {
                     return Err(PlanError::ty(
                         args[0].span,
-                        format!("`{n}` cannot aggregate {t} values"),
+                        format!("`{n}` cannot aggregate {} values", x.ty),
                     ));
                 }
-            };
-            let arg = match t {
-                Int | Bool => cast(
-                    a.into_iter()
-                        .next()
-                        .ok_or_else(|| PlanError::invalid(span, "missing argument"))?,
-                    Long,
-                ),
-                _ => a
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| PlanError::invalid(span, "missing argument"))?,
-            };
-            let func = if n == "sum" {
-                AggFunc::Sum
+                Real
             } else {
-                AggFunc::Avg
+                numeric_sum(x.ty, args[0].span)?
             };
-            AggExpr {
-                func,
-                args: vec![arg],
-                ty,
-            }
+            let x = if matches!(x.ty, Int | Bool) {
+                cast(x, Long)
+            } else {
+                x
+            };
+            let filter = if iff { Some(predicate(&a, 1)?) } else { None };
+            (
+                agg(
+                    if avg { AggFunc::Avg } else { AggFunc::Sum },
+                    vec![x],
+                    ty,
+                    filter,
+                ),
+                default_name,
+            )
         }
-        "min" | "max" => {
-            arity(name, args, 1, 1, span)?;
-            let t = a[0].ty;
-            if matches!(t, Dynamic | Guid) {
+        "min" | "max" | "minif" | "maxif" => {
+            let iff = n.ends_with("if");
+            arity(
+                name,
+                args,
+                if iff { 2 } else { 1 },
+                if iff { 2 } else { 1 },
+                span,
+            )?;
+            let x = first(&a)?;
+            if matches!(x.ty, Dynamic | Guid) {
                 return Err(PlanError::unsupported(
                     args[0].span,
-                    format!("`{n}` of {t} values"),
+                    format!("`{n}` of {} values", x.ty),
                 ));
             }
-            let func = if n == "min" {
+            let func = if n.starts_with("min") {
                 AggFunc::Min
             } else {
                 AggFunc::Max
             };
-            AggExpr {
-                func,
-                args: a,
-                ty: t,
+            let filter = if iff { Some(predicate(&a, 1)?) } else { None };
+            let t = x.ty;
+            (agg(func, vec![x], t, filter), default_name)
+        }
+        "make_list" | "make_set" | "make_list_if" | "make_set_if" | "makelist" | "makeset" => {
+            let iff = n.ends_with("_if");
+            arity(
+                name,
+                args,
+                if iff { 2 } else { 1 },
+                if iff { 3 } else { 2 },
+                span,
+            )?;
+            let set = n.contains("set");
+            let filter = if iff { Some(predicate(&a, 1)?) } else { None };
+            let mut call_args = vec![first(&a)?];
+            call_args.extend(const_long(&a, if iff { 2 } else { 1 })?);
+            let base = if set { "set" } else { "list" };
+            (
+                agg(
+                    if set {
+                        AggFunc::MakeSet
+                    } else {
+                        AggFunc::MakeList
+                    },
+                    call_args,
+                    Dynamic,
+                    filter,
+                ),
+                format!("{base}_{col}"),
+            )
+        }
+        "take_any" | "any" => {
+            arity(name, args, 1, 1, span)?;
+            let x = first(&a)?;
+            let t = x.ty;
+            let nm = if col.is_empty() {
+                "any_".to_string()
+            } else {
+                col.clone()
+            };
+            (agg(AggFunc::TakeAny, vec![x], t, None), nm)
+        }
+        "stdev" | "variance" | "stdevif" | "varianceif" => {
+            let iff = n.ends_with("if");
+            arity(
+                name,
+                args,
+                if iff { 2 } else { 1 },
+                if iff { 2 } else { 1 },
+                span,
+            )?;
+            let x = first(&a)?;
+            if !x.ty.is_numeric() {
+                return Err(PlanError::ty(
+                    args[0].span,
+                    format!("`{n}` needs numbers, got {}", x.ty),
+                ));
             }
+            let filter = if iff { Some(predicate(&a, 1)?) } else { None };
+            let func = if n.starts_with("stdev") {
+                AggFunc::Stdev
+            } else {
+                AggFunc::Variance
+            };
+            (agg(func, vec![cast(x, Real)], Real, filter), default_name)
+        }
+        "percentile" | "percentiles" => {
+            arity(name, args, 2, 16, span)?;
+            let x = first(&a)?;
+            if !(x.ty.is_numeric() || matches!(x.ty, DateTime | TimeSpan)) {
+                return Err(PlanError::ty(
+                    args[0].span,
+                    format!("`{n}` needs numbers, got {}", x.ty),
+                ));
+            }
+            let mut out = Vec::new();
+            for p in &a[1..] {
+                let pv = match &p.kind {
+                    ExprKind::Literal(Scalar::Long(v)) => *v as f64,
+                    ExprKind::Literal(Scalar::Int(v)) => *v as f64,
+                    ExprKind::Literal(Scalar::Real(v)) => *v,
+                    _ => return Err(PlanError::invalid(p.span, "expected a constant percentile")),
+                };
+                if !(0.0..=100.0).contains(&pv) {
+                    return Err(PlanError::invalid(
+                        p.span,
+                        "a percentile is between 0 and 100",
+                    ));
+                }
+                let label = super::super::expr::Scalar::Real(pv);
+                let _ = label;
+                let txt = if pv.fract() == 0.0 {
+                    format!("{}", pv as i64)
+                } else {
+                    format!("{pv}").replace('.', "_")
+                };
+                out.push((
+                    agg(
+                        AggFunc::Percentile,
+                        vec![x.clone(), Expr::literal(Scalar::Real(pv), p.span)],
+                        x.ty,
+                        None,
+                    ),
+                    format!("percentile_{col}_{txt}"),
+                ));
+            }
+            return Ok(out);
         }
         _ => return Err(unknown_function(name)),
     };
-    Ok((agg, default_name))
+    Ok(vec![out])
 }

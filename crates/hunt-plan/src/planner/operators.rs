@@ -140,6 +140,7 @@ impl Planner<'_> {
                         func: AggFunc::Count,
                         args: vec![],
                         ty: KqlType::Long,
+                        filter: None,
                     },
                 )],
             },
@@ -229,35 +230,30 @@ impl Planner<'_> {
             group_by.push((name, e));
         }
         let mut out_aggs: Vec<(String, AggExpr)> = Vec::new();
+        let keys: Vec<String> = group_by.iter().map(|(n, _)| n.clone()).collect();
         for item in aggs {
-            let (agg, default) = bind_aggregate(&item.expr, sc)?;
-            let name = match item.names.as_slice() {
-                [] => unique_name(
-                    default,
+            let outputs = bind_aggregate(&item.expr, sc, &keys)?;
+            for (i, (agg, default)) in outputs.into_iter().enumerate() {
+                let taken = || {
                     group_by
                         .iter()
                         .map(|(n, _)| n.as_str())
-                        .chain(out_aggs.iter().map(|(n, _)| n.as_str())),
-                ),
-                [n] => {
-                    if group_by.iter().any(|(g, _)| *g == n.name)
-                        || out_aggs.iter().any(|(a, _)| *a == n.name)
-                    {
-                        return Err(PlanError::invalid(
-                            n.span,
-                            format!("duplicate column name `{}`", n.name),
-                        ));
+                        .chain(out_aggs.iter().map(|(n, _)| n.as_str()))
+                };
+                let name = match (item.names.get(i), item.names.len()) {
+                    (Some(n), _) => {
+                        if taken().any(|t| t == n.name) {
+                            return Err(PlanError::invalid(
+                                n.span,
+                                format!("duplicate column name `{}`", n.name),
+                            ));
+                        }
+                        n.name.clone()
                     }
-                    n.name.clone()
-                }
-                [_, extra, ..] => {
-                    return Err(PlanError::unsupported(
-                        extra.span,
-                        "several names for one aggregate",
-                    ));
-                }
-            };
-            out_aggs.push((name, agg));
+                    (None, _) => unique_name(default, taken()),
+                };
+                out_aggs.push((name, agg));
+            }
         }
         Ok(LogicalPlan::Aggregate {
             input: Box::new(input),

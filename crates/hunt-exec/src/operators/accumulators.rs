@@ -1,0 +1,486 @@
+//! Per-group aggregate states for [`super::AggregateExec`]: one `Acc` per aggregate,
+//! holding a value per group, updated batch by batch.
+
+use crate::error::{ExecError, Result};
+use crate::expr::scalar::{array_from_scalars, array_value};
+use arrow::array::*;
+use arrow::compute::cast;
+use arrow::datatypes::DataType;
+use arrow::row::{OwnedRow, RowConverter, SortField};
+use hunt_plan::expr::{AggFunc, Scalar};
+use hunt_plan::types::KqlType;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Kusto's default cap on `make_list`/`make_set` sizes.
+const DEFAULT_MAX_ITEMS: usize = 1_048_576;
+
+/// Per-group state of one aggregate.
+pub(super) enum Acc {
+    Count(Vec<i64>),
+    DCount(RowConverter, Vec<HashSet<Box<[u8]>>>),
+    SumLong(Vec<i64>),
+    SumReal(Vec<f64>),
+    Avg(Vec<f64>, Vec<i64>),
+    /// avg over longs: Kusto sums in (wrapping) long arithmetic, then divides.
+    AvgLong(Vec<i64>, Vec<i64>),
+    /// min/max keep the best value's order-preserving row encoding.
+    MinMax {
+        min: bool,
+        conv: RowConverter,
+        best: Vec<Option<OwnedRow>>,
+        dt: DataType,
+        skip_empty: bool,
+        /// Groups that saw a NaN: Kusto's min/max of reals is then NaN.
+        nan: Vec<bool>,
+    },
+    /// arg_max/arg_min: the best key's encoding and the value from its row.
+    ArgBest {
+        max: bool,
+        conv: RowConverter,
+        best: Vec<Option<OwnedRow>>,
+        values: Vec<Scalar>,
+        value_ty: KqlType,
+        /// Groups whose value was taken from a row yet (even one with a null key: Kusto
+        /// returns that row's value when every key of the group is null).
+        seeded: Vec<bool>,
+    },
+    List {
+        set: bool,
+        limit: usize,
+        items: Vec<Vec<serde_json::Value>>,
+        seen: Vec<HashSet<String>>,
+        ty: KqlType,
+    },
+    TakeAny(Vec<Scalar>, KqlType),
+    /// Welford's running count, mean and sum of squared deviations.
+    Moments {
+        stdev: bool,
+        n: Vec<f64>,
+        mean: Vec<f64>,
+        m2: Vec<f64>,
+    },
+    Percentile {
+        p: f64,
+        values: Vec<Vec<Scalar>>,
+        ty: KqlType,
+    },
+}
+
+/// A scalar as a JSON value inside `make_list`/`make_set` results.
+fn scalar_json(s: &Scalar) -> serde_json::Value {
+    use crate::kernels::text;
+    match s {
+        Scalar::Null(_) => serde_json::Value::Null,
+        Scalar::Bool(b) => (*b).into(),
+        Scalar::Int(v) => (*v).into(),
+        Scalar::Long(v) => (*v).into(),
+        Scalar::Real(v) => serde_json::Number::from_f64(*v)
+            .map(Into::into)
+            .unwrap_or(serde_json::Value::Null),
+        Scalar::String(v) | Scalar::Guid(v) => v.clone().into(),
+        Scalar::DateTime(v) => text::datetime_to_string(*v).into(),
+        Scalar::TimeSpan(v) => text::timespan_to_string(*v).into(),
+        Scalar::Dynamic(v) => v.clone(),
+    }
+}
+
+fn const_of(a: &ArrayRef) -> Option<i64> {
+    let a = a.as_any().downcast_ref::<Int64Array>()?;
+    (!a.is_empty() && a.is_valid(0)).then(|| a.value(0))
+}
+
+impl Acc {
+    /// A new state. `arg_tys` are the argument types, `consts` the first row of the
+    /// argument arrays for constant parameters (limits, percentiles).
+    pub(super) fn new(func: AggFunc, arg_tys: &[KqlType], out: KqlType) -> Result<Acc> {
+        let ty0 = arg_tys.first().copied().unwrap_or(KqlType::Long);
+        let dt = ty0.arrow_type();
+        Ok(match func {
+            AggFunc::Count | AggFunc::CountIf => Acc::Count(vec![]),
+            AggFunc::DCount => Acc::DCount(RowConverter::new(vec![SortField::new(dt)])?, vec![]),
+            AggFunc::Sum if out == KqlType::Real => Acc::SumReal(vec![]),
+            AggFunc::Sum => Acc::SumLong(vec![]),
+            AggFunc::Avg if ty0 == KqlType::Long => Acc::AvgLong(vec![], vec![]),
+            AggFunc::Avg => Acc::Avg(vec![], vec![]),
+            AggFunc::Min | AggFunc::Max => Acc::MinMax {
+                min: func == AggFunc::Min,
+                conv: RowConverter::new(vec![SortField::new(dt.clone())])?,
+                best: vec![],
+                dt,
+                skip_empty: ty0 == KqlType::String,
+                nan: vec![],
+            },
+            AggFunc::ArgMax | AggFunc::ArgMin => Acc::ArgBest {
+                max: func == AggFunc::ArgMax,
+                conv: RowConverter::new(vec![SortField::new(dt)])?,
+                best: vec![],
+                values: vec![],
+                value_ty: out,
+                seeded: vec![],
+            },
+            AggFunc::MakeList | AggFunc::MakeSet => Acc::List {
+                set: func == AggFunc::MakeSet,
+                limit: DEFAULT_MAX_ITEMS,
+                items: vec![],
+                seen: vec![],
+                ty: ty0,
+            },
+            AggFunc::TakeAny => Acc::TakeAny(vec![], out),
+            AggFunc::Stdev | AggFunc::Variance => Acc::Moments {
+                stdev: func == AggFunc::Stdev,
+                n: vec![],
+                mean: vec![],
+                m2: vec![],
+            },
+            AggFunc::Percentile => Acc::Percentile {
+                p: 50.0,
+                values: vec![],
+                ty: out,
+            },
+        })
+    }
+
+    /// Makes room for `groups` groups.
+    pub(super) fn grow(&mut self, groups: usize) {
+        match self {
+            Acc::Count(v) | Acc::SumLong(v) => v.resize(groups, 0),
+            Acc::SumReal(v) => v.resize(groups, 0.0),
+            Acc::Avg(s, c) => {
+                s.resize(groups, 0.0);
+                c.resize(groups, 0);
+            }
+            Acc::AvgLong(s, c) => {
+                s.resize(groups, 0);
+                c.resize(groups, 0);
+            }
+            Acc::DCount(_, v) => v.resize_with(groups, HashSet::new),
+            Acc::MinMax { best, nan, .. } => {
+                best.resize(groups, None);
+                nan.resize(groups, false);
+            }
+            Acc::ArgBest {
+                best,
+                values,
+                value_ty,
+                seeded,
+                ..
+            } => {
+                best.resize(groups, None);
+                seeded.resize(groups, false);
+                values.resize(groups, Scalar::Null(*value_ty));
+            }
+            Acc::List { items, seen, .. } => {
+                items.resize_with(groups, Vec::new);
+                seen.resize_with(groups, HashSet::new);
+            }
+            Acc::TakeAny(v, t) => v.resize(groups, Scalar::Null(*t)),
+            Acc::Moments { n, mean, m2, .. } => {
+                n.resize(groups, 0.0);
+                mean.resize(groups, 0.0);
+                m2.resize(groups, 0.0);
+            }
+            Acc::Percentile { values, .. } => values.resize_with(groups, Vec::new),
+        }
+    }
+
+    /// Adds rows: `gids[i]` is row i's group, `args` the evaluated arguments.
+    pub(super) fn update(
+        &mut self,
+        gids: &[usize],
+        args: &[ArrayRef],
+        tys: &[KqlType],
+    ) -> Result<()> {
+        let bad = || ExecError::Internal("aggregate argument of an unexpected type".into());
+        match self {
+            Acc::Count(v) => gids.iter().for_each(|g| v[*g] += 1),
+            Acc::SumLong(v) => {
+                let a = cast(&args[0], &DataType::Int64)?;
+                let a = a.as_any().downcast_ref::<Int64Array>().ok_or_else(bad)?;
+                for (i, g) in gids.iter().enumerate() {
+                    if a.is_valid(i) {
+                        v[*g] = v[*g].wrapping_add(a.value(i));
+                    }
+                }
+            }
+            Acc::SumReal(v) => {
+                let a = cast(&args[0], &DataType::Float64)?;
+                let a = a.as_any().downcast_ref::<Float64Array>().ok_or_else(bad)?;
+                for (i, g) in gids.iter().enumerate() {
+                    if a.is_valid(i) {
+                        v[*g] += a.value(i);
+                    }
+                }
+            }
+            Acc::Avg(sums, counts) => {
+                let a = cast(&args[0], &DataType::Float64)?;
+                let a = a.as_any().downcast_ref::<Float64Array>().ok_or_else(bad)?;
+                for (i, g) in gids.iter().enumerate() {
+                    if a.is_valid(i) {
+                        sums[*g] += a.value(i);
+                        counts[*g] += 1;
+                    }
+                }
+            }
+            Acc::AvgLong(sums, counts) => {
+                let a = args[0]
+                    .as_any()
+                    .downcast_ref::<Int64Array>()
+                    .ok_or_else(bad)?;
+                for (i, g) in gids.iter().enumerate() {
+                    if a.is_valid(i) {
+                        sums[*g] = sums[*g].wrapping_add(a.value(i));
+                        counts[*g] += 1;
+                    }
+                }
+            }
+            Acc::DCount(conv, sets) => {
+                let rows = conv.convert_columns(&[args[0].clone()])?;
+                for (i, g) in gids.iter().enumerate() {
+                    if args[0].is_valid(i) {
+                        sets[*g].insert(rows.row(i).as_ref().into());
+                    }
+                }
+            }
+            Acc::MinMax {
+                min,
+                conv,
+                best,
+                skip_empty,
+                nan,
+                ..
+            } => {
+                let strs = args[0].as_any().downcast_ref::<StringArray>();
+                if let Some(f) = args[0].as_any().downcast_ref::<Float64Array>() {
+                    for (i, g) in gids.iter().enumerate() {
+                        if f.is_valid(i) && f.value(i).is_nan() {
+                            nan[*g] = true;
+                        }
+                    }
+                }
+                let rows = conv.convert_columns(&[args[0].clone()])?;
+                for (i, g) in gids.iter().enumerate() {
+                    // Nulls (and, for strings, the empty string that stands for null) are ignored.
+                    if args[0].is_null(i)
+                        || (*skip_empty && strs.is_some_and(|s| s.value(i).is_empty()))
+                    {
+                        continue;
+                    }
+                    let r = rows.row(i);
+                    let better = match &best[*g] {
+                        None => true,
+                        Some(b) => {
+                            if *min {
+                                r < b.row()
+                            } else {
+                                r > b.row()
+                            }
+                        }
+                    };
+                    if better {
+                        best[*g] = Some(r.owned());
+                    }
+                }
+            }
+            Acc::ArgBest {
+                max,
+                conv,
+                best,
+                values,
+                value_ty,
+                seeded,
+            } => {
+                let rows = conv.convert_columns(&[args[0].clone()])?;
+                for (i, g) in gids.iter().enumerate() {
+                    if args[0].is_null(i) {
+                        if !seeded[*g] {
+                            seeded[*g] = true;
+                            values[*g] = array_value(args[1].as_ref(), i, *value_ty)?;
+                        }
+                        continue;
+                    }
+                    seeded[*g] = true;
+                    let r = rows.row(i);
+                    // Strictly better only: ties keep the first row seen.
+                    let better = match &best[*g] {
+                        None => true,
+                        Some(b) => {
+                            if *max {
+                                r > b.row()
+                            } else {
+                                r < b.row()
+                            }
+                        }
+                    };
+                    if better {
+                        best[*g] = Some(r.owned());
+                        values[*g] = array_value(args[1].as_ref(), i, *value_ty)?;
+                    }
+                }
+            }
+            Acc::List {
+                set,
+                limit,
+                items,
+                seen,
+                ty,
+            } => {
+                if let Some(l) = args.get(1).and_then(const_of) {
+                    *limit = usize::try_from(l).unwrap_or(0);
+                }
+                for (i, g) in gids.iter().enumerate() {
+                    if args[0].is_null(i) || items[*g].len() >= *limit {
+                        continue;
+                    }
+                    let v = scalar_json(&array_value(args[0].as_ref(), i, *ty)?);
+                    // Dynamic arrays are spliced in, not nested: Kusto's make_list of
+                    // arrays concatenates them.
+                    let vals = match v {
+                        serde_json::Value::Array(a) if *ty == KqlType::Dynamic => a,
+                        other => vec![other],
+                    };
+                    for v in vals {
+                        if items[*g].len() >= *limit || (*set && !seen[*g].insert(v.to_string())) {
+                            continue;
+                        }
+                        items[*g].push(v);
+                    }
+                }
+            }
+            Acc::TakeAny(v, t) => {
+                for (i, g) in gids.iter().enumerate() {
+                    if v[*g].is_null() && args[0].is_valid(i) {
+                        v[*g] = array_value(args[0].as_ref(), i, *t)?;
+                    }
+                }
+            }
+            Acc::Moments { n, mean, m2, .. } => {
+                let a = cast(&args[0], &DataType::Float64)?;
+                let a = a.as_any().downcast_ref::<Float64Array>().ok_or_else(bad)?;
+                for (i, g) in gids.iter().enumerate() {
+                    if a.is_valid(i) {
+                        let x = a.value(i);
+                        n[*g] += 1.0;
+                        let d = x - mean[*g];
+                        mean[*g] += d / n[*g];
+                        m2[*g] += d * (x - mean[*g]);
+                    }
+                }
+            }
+            Acc::Percentile { p, values, ty } => {
+                if let Some(pa) = args
+                    .get(1)
+                    .and_then(|a| a.as_any().downcast_ref::<Float64Array>())
+                {
+                    if !pa.is_empty() && pa.is_valid(0) {
+                        *p = pa.value(0);
+                    }
+                }
+                for (i, g) in gids.iter().enumerate() {
+                    if args[0].is_valid(i) {
+                        values[*g].push(array_value(args[0].as_ref(), i, *ty)?);
+                    }
+                }
+            }
+        }
+        let _ = tys;
+        Ok(())
+    }
+
+    /// The result column.
+    pub(super) fn finish(self, out: KqlType) -> Result<ArrayRef> {
+        Ok(match self {
+            Acc::Count(v) => Arc::new(Int64Array::from(v)),
+            Acc::SumLong(v) => cast(
+                &(Arc::new(Int64Array::from(v)) as ArrayRef),
+                &out.arrow_type(),
+            )?,
+            Acc::SumReal(v) => Arc::new(Float64Array::from(v)),
+            // 0/0 is NaN: Kusto's avg over no rows.
+            Acc::Avg(s, c) => Arc::new(Float64Array::from_iter_values(
+                s.iter().zip(&c).map(|(s, c)| s / *c as f64),
+            )),
+            Acc::AvgLong(s, c) => Arc::new(Float64Array::from_iter_values(
+                s.iter().zip(&c).map(|(s, c)| *s as f64 / *c as f64),
+            )),
+            Acc::DCount(_, sets) => Arc::new(Int64Array::from_iter_values(
+                sets.iter().map(|s| s.len() as i64),
+            )),
+            Acc::MinMax {
+                conv,
+                best,
+                dt,
+                nan,
+                ..
+            } => {
+                let null = conv.convert_columns(&[new_null_array(&dt, 1)])?;
+                let rows: Vec<_> = best
+                    .iter()
+                    .map(|b| b.as_ref().map(|r| r.row()).unwrap_or(null.row(0)))
+                    .collect();
+                let mut cols = conv.convert_rows(rows)?;
+                let col = cols
+                    .pop()
+                    .ok_or_else(|| ExecError::Internal("min/max produced no column".into()))?;
+                // A NaN anywhere in the group makes Kusto's min/max NaN.
+                match col.as_any().downcast_ref::<Float64Array>() {
+                    Some(f) if nan.iter().any(|x| *x) => Arc::new(Float64Array::from_iter(
+                        f.iter()
+                            .zip(&nan)
+                            .map(|(v, n)| if *n { Some(f64::NAN) } else { v }),
+                    )),
+                    _ => col,
+                }
+            }
+            Acc::ArgBest {
+                values, value_ty, ..
+            } => array_from_scalars(values.iter(), value_ty)?,
+            Acc::List { items, .. } => Arc::new(StringArray::from_iter_values(
+                items
+                    .into_iter()
+                    .map(|v| serde_json::Value::Array(v).to_string()),
+            )),
+            Acc::TakeAny(v, t) => array_from_scalars(v.iter(), t)?,
+            Acc::Moments { stdev, n, m2, .. } => {
+                Arc::new(Float64Array::from_iter(n.iter().zip(&m2).map(|(n, m2)| {
+                    // Sample (n-1) variance, as Kusto's variance(); one value gives 0.
+                    // Kusto's variance comes out rounded to 10 decimals (its oracle gives
+                    // 1.6666666667 for 1,2,3,4 and stdev 1.2909944487487155, the root of
+                    // that), so round the same way.
+                    if *n == 0.0 {
+                        None
+                    } else {
+                        let var = if *n > 1.0 { m2 / (n - 1.0) } else { 0.0 };
+                        let var = (var * 1e10).round() / 1e10;
+                        Some(if stdev { var.sqrt() } else { var })
+                    }
+                })))
+            }
+            Acc::Percentile { p, mut values, ty } => {
+                let picked: Vec<Scalar> = values
+                    .iter_mut()
+                    .map(|vals| {
+                        if vals.is_empty() {
+                            return Scalar::Null(ty);
+                        }
+                        vals.sort_by(|a, b| cmp_scalar(a, b));
+                        // Nearest rank: the smallest value with at least p% of values at or below it.
+                        let rank = ((p / 100.0) * vals.len() as f64).ceil() as usize;
+                        vals[rank.saturating_sub(1).min(vals.len() - 1)].clone()
+                    })
+                    .collect();
+                array_from_scalars(picked.iter(), ty)?
+            }
+        })
+    }
+}
+
+fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
+    use Scalar::*;
+    match (a, b) {
+        (Int(x), Int(y)) => x.cmp(y),
+        (Long(x), Long(y)) | (DateTime(x), DateTime(y)) | (TimeSpan(x), TimeSpan(y)) => x.cmp(y),
+        (Real(x), Real(y)) => x.total_cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    }
+}
