@@ -75,9 +75,10 @@ fn scalar_json(s: &Scalar) -> serde_json::Value {
         Scalar::Bool(b) => (*b).into(),
         Scalar::Int(v) => (*v).into(),
         Scalar::Long(v) => (*v).into(),
+        // JSON has no NaN or infinities; Kusto writes them as strings in dynamic values.
         Scalar::Real(v) => serde_json::Number::from_f64(*v)
             .map(Into::into)
-            .unwrap_or(serde_json::Value::Null),
+            .unwrap_or_else(|| text::real_to_string(*v).into()),
         Scalar::String(v) | Scalar::Guid(v) => v.clone().into(),
         Scalar::DateTime(v) => text::datetime_to_string(*v).into(),
         Scalar::TimeSpan(v) => text::timespan_to_string(*v).into(),
