@@ -7,7 +7,8 @@
 
 use crate::error::{ExecError, Result};
 use crate::operators::{
-    AggregateExec, FilterExec, HashJoinExec, LimitExec, ProjectionExec, SortExec, ValuesExec,
+    AggregateExec, FilterExec, HashJoinExec, LimitExec, MvExpandExec, ProjectionExec, SortExec,
+    ValuesExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -88,6 +89,20 @@ pub fn create_physical_plan(
             *kind,
             on,
             outputs,
+            plan.schema(),
+        )?),
+        LogicalPlan::MvExpand {
+            input,
+            items,
+            index_column,
+            bag_as_array,
+            limit,
+        } => Arc::new(MvExpandExec::try_new(
+            create_physical_plan(input, tables)?,
+            items,
+            index_column.as_deref(),
+            *bag_as_array,
+            *limit,
             plan.schema(),
         )?),
         LogicalPlan::Limit { input, fetch } => {

@@ -168,6 +168,8 @@ pub enum Func {
     Bin,
     /// A conversion between numeric types (implicit promotion or `toint`, `tolong`, `todouble`).
     Cast(KqlType),
+    /// A function of the library (`crate::library`).
+    Lib(crate::library::LibFunc),
 }
 
 impl Func {
@@ -183,6 +185,7 @@ impl Func {
                 )
             }
             Func::Cast(t) => format!("to{t}"),
+            Func::Lib(f) => f.name().to_string(),
             other => format!("{other:?}").to_lowercase(),
         }
     }

@@ -6,7 +6,7 @@
 //! [`LogicalPlan::Limit`].
 
 use crate::expr::{AggExpr, Expr, Scalar};
-use crate::types::{Field, Schema};
+use crate::types::{Field, KqlType, Schema};
 use std::fmt;
 
 /// One sort key with KQL's defaults already filled in by the planner.
@@ -50,6 +50,17 @@ pub enum Side {
     Left,
     /// The right input (`join (…)`).
     Right,
+}
+
+/// One expanded expression of `mv-expand`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvExpandItem {
+    /// Output column name (an input column's name replaces that column in place).
+    pub name: String,
+    /// The dynamic value to expand.
+    pub expr: Expr,
+    /// `to typeof(T)`: the element type (`dynamic` when absent).
+    pub ty: KqlType,
 }
 
 /// A node of the logical plan. Each node's output schema is [`LogicalPlan::schema`].
@@ -122,6 +133,19 @@ pub enum LogicalPlan {
         /// Output columns: (output name, side, input column name).
         outputs: Vec<(String, Side, String)>,
     },
+    /// `mv-expand`: one output row per element of the expanded arrays (in lockstep).
+    MvExpand {
+        /// Input.
+        input: Box<LogicalPlan>,
+        /// Expanded values.
+        items: Vec<MvExpandItem>,
+        /// `with_itemindex=` column (long, appended last).
+        index_column: Option<String>,
+        /// `kind=array`: bag entries expand to `[key, value]` instead of `{key: value}`.
+        bag_as_array: bool,
+        /// `limit N`: at most N rows per input row.
+        limit: Option<usize>,
+    },
     /// The first `fetch` rows.
     Limit {
         /// Input.
@@ -177,6 +201,24 @@ impl LogicalPlan {
                         .collect(),
                 )
             }
+            LogicalPlan::MvExpand {
+                input,
+                items,
+                index_column,
+                ..
+            } => {
+                let mut fields = input.schema().fields;
+                for it in items {
+                    match fields.iter_mut().find(|f| f.name == it.name) {
+                        Some(f) => f.ty = it.ty,
+                        None => fields.push(Field::new(&it.name, it.ty)),
+                    }
+                }
+                if let Some(ix) = index_column {
+                    fields.push(Field::new(ix, KqlType::Long));
+                }
+                Schema::new(fields)
+            }
             LogicalPlan::Aggregate { group_by, aggs, .. } => Schema::new(
                 group_by
                     .iter()
@@ -195,6 +237,7 @@ impl LogicalPlan {
             | LogicalPlan::Projection { input, .. }
             | LogicalPlan::Aggregate { input, .. }
             | LogicalPlan::Sort { input, .. }
+            | LogicalPlan::MvExpand { input, .. }
             | LogicalPlan::Limit { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
         }
@@ -257,6 +300,13 @@ impl LogicalPlan {
                 }
             }
             LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
+            LogicalPlan::MvExpand { items, .. } => {
+                let k: Vec<String> = items
+                    .iter()
+                    .map(|i| format!("{}={} to {}", i.name, i.expr, i.ty))
+                    .collect();
+                write!(f, "MvExpand: {}", k.join(", "))?
+            }
             LogicalPlan::Join { kind, on, .. } => {
                 let k: Vec<String> = on.iter().map(|(l, r)| format!("{l} == {r}")).collect();
                 write!(f, "Join: kind={kind:?} on [{}]", k.join(", "))?

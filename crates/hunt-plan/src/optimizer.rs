@@ -93,6 +93,30 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 fetch,
             }
         }
+        LogicalPlan::MvExpand {
+            input,
+            items,
+            index_column,
+            bag_as_array,
+            limit,
+        } => {
+            // Pass-through columns the parent reads, plus what the expansions read.
+            let mut cols: Vec<String> = needed
+                .into_iter()
+                .filter(|n| !items.iter().any(|i| i.name == *n) && index_column.as_ref() != Some(n))
+                .collect();
+            for it in &items {
+                it.expr.columns_into(&mut cols);
+            }
+            let input = push_projection(*input, cols);
+            LogicalPlan::MvExpand {
+                input: Box::new(input),
+                items,
+                index_column,
+                bag_as_array,
+                limit,
+            }
+        }
         LogicalPlan::Join {
             left,
             right,
@@ -215,6 +239,19 @@ fn push_filters(plan: LogicalPlan) -> LogicalPlan {
         LogicalPlan::Limit { input, fetch } => LogicalPlan::Limit {
             input: Box::new(push_filters(*input)),
             fetch,
+        },
+        LogicalPlan::MvExpand {
+            input,
+            items,
+            index_column,
+            bag_as_array,
+            limit,
+        } => LogicalPlan::MvExpand {
+            input: Box::new(push_filters(*input)),
+            items,
+            index_column,
+            bag_as_array,
+            limit,
         },
         LogicalPlan::Join {
             left,

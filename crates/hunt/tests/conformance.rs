@@ -99,9 +99,15 @@ fn kusto_oracle() {
             }
             continue;
         }
-        let Ok(r) = got else {
-            fam.refused += 1;
-            continue;
+        let r = match got {
+            Ok(r) => r,
+            Err(e) => {
+                fam.refused += 1;
+                if std::env::var("HUNT_CONFORMANCE_REFUSALS").is_ok() {
+                    eprintln!("REFUSED {id}: {}", e.diagnostic().message);
+                }
+                continue;
+            }
         };
         let cols: Vec<String> = r
             .schema

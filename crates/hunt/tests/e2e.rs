@@ -289,9 +289,16 @@ fn unknown_table_suggests_the_closest() {
 fn type_errors_and_unsupported_are_refused_with_spans() {
     let d = err("Logons | where Account > 1");
     assert_eq!(d.kind, "type error");
+    // mv-expand needs a dynamic value; Host is a string.
     let d = err("Logons | mv-expand Host");
+    assert_eq!(d.kind, "type error");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("wrap JSON text in parse_json() or todynamic()")
+    );
+    let d = err("Logons | union Alerts");
     assert_eq!(d.kind, "not supported");
-    assert!(d.message.contains("mv-expand"), "{}", d.message);
+    assert!(d.message.contains("union"), "{}", d.message);
 }
 
 #[test]
@@ -382,4 +389,50 @@ fn join_keys_must_have_one_type() {
     let d =
         err("let A = datatable(k:long) [1]; let B = datatable(k:string) ['1']; A | join B on k");
     assert_eq!(d.kind, "type error");
+}
+
+#[test]
+fn mv_expand_follows_the_kusto_docs() {
+    // The first two examples of the Kusto mv-expand page.
+    check(
+        "datatable (a: int, b: dynamic) [1, dynamic([10, 20]), 2, dynamic(['a', 'b'])] | mv-expand b",
+        r#"a:int|b:dynamic
+         1|10
+         1|20
+         2|"a"
+         2|"b""#,
+    );
+    // Expansions run in lockstep; the shorter one is padded with null; a bag expands to
+    // single-entry bags.
+    check(
+        r#"datatable (a: int, b: dynamic, c: dynamic) [1, dynamic({"prop1": "a1", "prop2": "b1"}), dynamic([5, 4, 3])] | mv-expand b, c"#,
+        r#"a:int|b:dynamic|c:dynamic
+         1|{"prop1":"a1"}|5
+         1|{"prop2":"b1"}|4
+         1||3"#,
+    );
+    // An empty array gives no row, a null one row; `to typeof()` and `with_itemindex`.
+    check(
+        "datatable (k: string, d: dynamic) ['x', dynamic([]), 'y', dynamic(null), 'z', dynamic([7, 8])] | mv-expand with_itemindex=i v = d to typeof(long) | project k, v, i",
+        "k:string|v:long|i:long
+         y||0
+         z|7|0
+         z|8|1",
+    );
+}
+
+#[test]
+fn dynamic_member_access_and_comparison() {
+    // From the oracle: mv-expand item = d.arr | extend i = item.id.
+    check(
+        r#"print d = dynamic({"arr":[{"id":1},{"id":2}]}) | mv-expand item = d.arr | extend i = item.id | project i"#,
+        "i:dynamic
+         1
+         2",
+    );
+    check(
+        r#"datatable (j: dynamic) [dynamic({"c":"Content","n":85}), dynamic({"c":"MLModel","n":60})] | where j.c == "Content" and j.n > 80 | count"#,
+        "Count:long\n1",
+    );
+    check(r#"print x = dynamic([1, 2, 3])[-1]"#, "x:dynamic\n3");
 }

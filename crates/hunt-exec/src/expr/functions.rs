@@ -223,6 +223,12 @@ pub(super) fn call(
                 _ => from_i64(arith::bin_i64(&as_i64(&a)?, &as_i64(&s)?), out)?,
             }
         }
+        Func::Lib(f) => {
+            let arrays = (0..args.len())
+                .map(|i| arr(i, &args))
+                .collect::<Result<Vec<_>>>()?;
+            super::library::call(f, &arrays, tys, out, n)?
+        }
         Func::Cast(to) => {
             let a = arr(0, &args)?;
             let opts = CastOptions {

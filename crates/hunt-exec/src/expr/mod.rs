@@ -2,6 +2,7 @@
 //! evaluated over a [`RecordBatch`] to an Arrow array.
 
 mod functions;
+pub mod library;
 pub mod scalar;
 
 use crate::error::{ExecError, Result};

@@ -2,5 +2,11 @@
 //! Everything arrow's own compute kernels do is called, not rewritten.
 
 pub mod arith;
+pub mod calendar;
+pub mod hash;
+pub mod ipv4;
+pub mod json;
+pub mod numeric;
+pub mod strfn;
 pub mod string;
 pub mod text;

@@ -6,6 +6,7 @@ use super::functions::bind_call;
 use super::literals::{timespan_from_parts, typed_literal};
 use crate::error::{PlanError, PlanErrorKind, closest};
 use crate::expr::{Expr, ExprKind, Func, Scalar};
+use crate::library::LibFunc;
 use crate::types::KqlType;
 use hunt_syntax::Span;
 use hunt_syntax::ast::{self, BinOp, ListOp, Literal};
@@ -82,11 +83,53 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
             e.span,
             "`$left`/`$right` are only valid in a join condition",
         )),
-        ast::ExprKind::Member { .. } | ast::ExprKind::Index { .. } => {
-            Err(PlanError::unsupported(e.span, "dynamic member access"))
+        ast::ExprKind::Member { expr, name } => {
+            let obj = dynamic_operand(bind_expr(expr, sc)?)?;
+            let key = Expr::literal(Scalar::String(name.name.clone()), name.span);
+            Ok(Expr::call(
+                Func::Lib(LibFunc::Member),
+                vec![obj, key],
+                KqlType::Dynamic,
+                e.span,
+            ))
+        }
+        ast::ExprKind::Index { expr, index } => {
+            let obj = dynamic_operand(bind_expr(expr, sc)?)?;
+            let idx = bind_expr(index, sc)?;
+            match idx.ty {
+                KqlType::String => Ok(Expr::call(
+                    Func::Lib(LibFunc::Member),
+                    vec![obj, idx],
+                    KqlType::Dynamic,
+                    e.span,
+                )),
+                KqlType::Int | KqlType::Long => Ok(Expr::call(
+                    Func::Lib(LibFunc::Index),
+                    vec![obj, cast(idx, KqlType::Long)],
+                    KqlType::Dynamic,
+                    e.span,
+                )),
+                t => Err(PlanError::ty(
+                    index.span,
+                    format!("an index must be a string or a long, got {t}"),
+                )),
+            }
         }
         _ => Err(PlanError::unsupported(e.span, "this expression")),
     }
+}
+
+/// The object of `.key` / `[i]`: a dynamic value (a string is refused, as in Kusto,
+/// which needs `parse_json()` first).
+fn dynamic_operand(e: Expr) -> Result<Expr, PlanError> {
+    if e.ty != KqlType::Dynamic {
+        return Err(PlanError::ty(
+            e.span,
+            format!("`.`/`[]` access needs a dynamic value, got {}", e.ty),
+        )
+        .with_help("use parse_json() to turn JSON text into a dynamic value"));
+    }
+    Ok(e)
 }
 
 fn negate_scalar(s: &Scalar) -> Option<Scalar> {
@@ -199,12 +242,10 @@ fn is_null_literal(e: &Expr) -> bool {
 /// Binds `l op r` with KQL's typing rules.
 pub(crate) fn bind_binary(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Expr, PlanError> {
     use KqlType::*;
+    let (lt, rt) = (l.ty, r.ty);
     let mismatch = |what: &str| {
-        PlanError::ty(
-            span,
-            format!("cannot apply `{what}` to {} and {}", l.ty, r.ty),
-        )
-        .with_label(format!("{} {what} {}", l.ty, r.ty))
+        PlanError::ty(span, format!("cannot apply `{what}` to {lt} and {rt}"))
+            .with_label(format!("{lt} {what} {rt}"))
     };
     match op {
         BinOp::And | BinOp::Or => {
@@ -227,6 +268,13 @@ pub(crate) fn bind_binary(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Exp
                 BinOp::Gt => ">",
                 _ => ">=",
             };
+            // A dynamic compared with a scalar compares its value as that scalar type:
+            // `J.Confidence > 80`, `J.ClassifierType == "Content"`.
+            let (l, r) = match (l.ty, r.ty) {
+                (Dynamic, t) if t != Dynamic => (dynamic_as(l, t), r),
+                (t, Dynamic) if t != Dynamic => (l, dynamic_as(r, t)),
+                _ => (l, r),
+            };
             let ty = if is_null_literal(&r) {
                 l.ty
             } else if is_null_literal(&l) {
@@ -235,7 +283,7 @@ pub(crate) fn bind_binary(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Exp
                 unify(l.ty, r.ty).ok_or_else(|| mismatch(sym))?
             };
             if ty == Dynamic {
-                return Err(PlanError::unsupported(span, "comparing dynamic values"));
+                return Err(PlanError::unsupported(span, "comparing two dynamic values"));
             }
             let (l, r) = if ty == Guid {
                 (guid_side(l)?, guid_side(r)?)
@@ -319,6 +367,18 @@ fn guid_side(e: Expr) -> Result<Expr, PlanError> {
             e.span,
         )),
         _ => Ok(e),
+    }
+}
+
+/// A dynamic value read as scalar type `t` (its text for strings, parsed for numbers).
+fn dynamic_as(e: Expr, t: KqlType) -> Expr {
+    let span = e.span;
+    let text = Expr::call(Func::ToString, vec![e], KqlType::String, span);
+    match t {
+        KqlType::Int | KqlType::Long | KqlType::Real => {
+            Expr::call(Func::Cast(KqlType::Real), vec![text], KqlType::Real, span)
+        }
+        _ => text,
     }
 }
 

@@ -144,7 +144,11 @@ fn unknown_function(name: &ast::Ident) -> PlanError {
         format!("unknown function `{}`", name.name),
     )
     .with_label("unknown function");
-    let all = SCALAR_FUNCS.iter().chain(AGG_FUNCS).copied();
+    let all = SCALAR_FUNCS
+        .iter()
+        .chain(AGG_FUNCS)
+        .chain(crate::library::NAMES)
+        .copied();
     if let Some(c) = closest(&name.name, all) {
         e = e.with_help(format!("did you mean `{c}`?"));
     }
@@ -343,7 +347,10 @@ pub(crate) fn bind_call(
             }
             Ok(Expr::call(Func::Cast(to), vec![a], to, span))
         }
-        _ => Err(unknown_function(name)),
+        _ => match crate::library::bind(n, bound()?, span) {
+            Some(r) => r,
+            None => Err(unknown_function(name)),
+        },
     }
 }
 

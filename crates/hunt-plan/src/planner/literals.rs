@@ -68,9 +68,14 @@ pub fn parse_timespan_text(text: &str) -> Option<i64> {
         } else {
             format!("{frac:0<7}").parse().ok()?
         };
-        ((days * 24 + h) * 60 + m) * 60_000_000_000
-            + secs * 1_000_000_000
-            + frac_ticks * NS_PER_TICK
+        // Checked: text such as `99999999999:00:00` must give None, not overflow.
+        days.checked_mul(24)?
+            .checked_add(h)?
+            .checked_mul(60)?
+            .checked_add(m)?
+            .checked_mul(60_000_000_000)?
+            .checked_add(secs.checked_mul(1_000_000_000)?)?
+            .checked_add(frac_ticks * NS_PER_TICK)?
     } else {
         let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
@@ -80,7 +85,7 @@ pub fn parse_timespan_text(text: &str) -> Option<i64> {
             timespan_from_parts(num, unit)?
         }
     };
-    Some(if neg { -ns } else { ns })
+    if neg { ns.checked_neg() } else { Some(ns) }
 }
 
 /// Parses the text of `datetime(…)` to nanoseconds since the epoch (UTC), truncated to ticks.
@@ -160,8 +165,8 @@ pub fn typed_literal(ty: &str, text: &str) -> Result<Option<Scalar>, String> {
         KqlType::DateTime => parse_datetime_text(t).map(Scalar::DateTime),
         KqlType::TimeSpan => parse_timespan_text(t).map(Scalar::TimeSpan),
         KqlType::Guid => parse_guid_text(t).map(Scalar::Guid),
-        KqlType::Dynamic => serde_json::from_str::<serde_json::Value>(t)
-            .ok()
+        KqlType::Dynamic => dynamic_text_to_json(t)
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
             .map(Scalar::Dynamic),
     })
 }
@@ -213,4 +218,47 @@ mod tests {
         );
         assert_eq!(parse_guid_text("nope"), None);
     }
+}
+
+/// KQL dynamic literals are JSON plus single-quoted strings (`dynamic(['a', 'b'])`):
+/// rewrites single-quoted strings as JSON strings. `None` on an unterminated string.
+fn dynamic_text_to_json(t: &str) -> Option<String> {
+    let mut out = String::with_capacity(t.len());
+    let mut chars = t.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push('"');
+                loop {
+                    let d = chars.next()?;
+                    out.push(d);
+                    match d {
+                        '\\' => out.push(chars.next()?),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '\'' => {
+                out.push('"');
+                loop {
+                    match chars.next()? {
+                        '\\' => match chars.next()? {
+                            '\'' => out.push('\''),
+                            other => {
+                                out.push('\\');
+                                out.push(other);
+                            }
+                        },
+                        '\'' => break,
+                        '"' => out.push_str("\\\""),
+                        other => out.push(other),
+                    }
+                }
+                out.push('"');
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
 }

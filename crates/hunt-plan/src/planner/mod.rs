@@ -4,9 +4,11 @@
 //! column names (`count_`, `Column1`, `print_0`), implicit numeric promotion.
 
 mod exprs;
+pub(crate) use exprs::cast as cast_to;
 mod functions;
 mod join;
 pub mod literals;
+mod mvexpand;
 mod operators;
 
 use crate::catalog::Catalog;

@@ -207,9 +207,11 @@ impl Planner<'_> {
             }
             OperatorKind::Lookup { .. } => return Err(PlanError::unsupported(span, "`lookup`")),
             OperatorKind::Union { .. } => return Err(PlanError::unsupported(span, "`union`")),
-            OperatorKind::MvExpand { .. } => {
-                return Err(PlanError::unsupported(span, "`mv-expand`"));
-            }
+            OperatorKind::MvExpand {
+                params,
+                items,
+                limit,
+            } => super::mvexpand::plan_mv_expand(input, &sc, params, items, limit.as_ref())?,
             OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
             OperatorKind::Serialize(_) => return Err(PlanError::unsupported(span, "`serialize`")),
             _ => return Err(PlanError::unsupported(span, "this operator")),

@@ -1,0 +1,526 @@
+//! Dynamic (JSON) functions: member access, arrays, sets, bags, `parse_json`.
+
+use super::{Args, Cache, Json, dyn_array, pv, str_array, sv, user_error};
+use crate::error::Result;
+use crate::kernels::{json, text};
+use arrow::array::*;
+use hunt_plan::library::LibFunc;
+use hunt_plan::types::KqlType;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
+    use LibFunc::*;
+    let n = a.n;
+    // Applies `g` to each row's first argument, parsed.
+    let per_row = |g: &dyn Fn(&Value) -> Option<Value>| -> Result<ArrayRef> {
+        let mut j = a.json(0)?;
+        Ok(dyn_array((0..n).map(|i| j.get(i).and_then(g))))
+    };
+    Ok(match a.f {
+        Member | Index => {
+            let mut obj = a.json(0)?;
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                let v = match (obj.get(i), a.f) {
+                    (Some(Value::Object(m)), Member) => {
+                        let k = a.str(1)?;
+                        if k.is_null(i) { None } else { m.get(k.value(i)).cloned() }
+                    }
+                    (Some(Value::Array(arr)), Index) => {
+                        // Negative indexes count from the end, as in Kusto.
+                        pv(a.long(1)?, i).and_then(|idx| {
+                            let at = if idx < 0 { arr.len() as i64 + idx } else { idx };
+                            usize::try_from(at).ok().and_then(|at| arr.get(at).cloned())
+                        })
+                    }
+                    _ => None,
+                };
+                vals.push(v);
+            }
+            dyn_array(vals)
+        }
+        ToDynamicValue => dyn_array(scalars_as_json(a, 0)?),
+        ParseJson => {
+            let s = a.str(0)?;
+            dyn_array((0..n).map(|i| Some(json::parse_text(sv(s, i)))))
+        }
+        ArrayLength => {
+            let mut j = a.json(0)?;
+            Arc::new(
+                (0..n)
+                    .map(|i| match j.get(i) {
+                        Some(Value::Array(v)) => Some(v.len() as i64),
+                        _ => None,
+                    })
+                    .collect::<Int64Array>(),
+            )
+        }
+        BagKeys => per_row(&|v| match v {
+            Value::Object(m) => Some(Value::Array(
+                m.keys().map(|k| Value::String(k.clone())).collect(),
+            )),
+            _ => None,
+        })?,
+        BagHasKey => {
+            let mut j = a.json(0)?;
+            let k = a.str(1)?;
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let key = sv(k, i);
+                out.push(match j.get(i) {
+                    None => None,
+                    Some(v) if key.starts_with('$') => {
+                        let steps = json::parse_path(key).map_err(user_error)?;
+                        Some(json::lookup(v, &steps).is_some())
+                    }
+                    Some(Value::Object(m)) => Some(m.contains_key(key)),
+                    Some(_) => Some(false),
+                });
+            }
+            Arc::new(BooleanArray::from(out))
+        }
+        BagMerge => {
+            let mut cols = (0..a.len()).map(|c| a.json(c)).collect::<Result<Vec<_>>>()?;
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                let mut merged: Option<Map<String, Value>> = None;
+                for c in cols.iter_mut() {
+                    if let Some(Value::Object(m)) = c.get(i) {
+                        let out = merged.get_or_insert_with(Map::new);
+                        for (k, v) in m {
+                            // The first bag holding a key wins (oracle agent-dynamic-json-0006).
+                            if !out.contains_key(k) {
+                                out.insert(k.clone(), v.clone());
+                            }
+                        }
+                    }
+                }
+                vals.push(merged.map(Value::Object));
+            }
+            dyn_array(vals)
+        }
+        BagRemoveKeys => {
+            let mut bag = a.json(0)?;
+            let mut keys = a.json(1)?;
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                let (Some(Value::Object(m)), ks) = (bag.get(i), keys.get(i)) else {
+                    vals.push(None);
+                    continue;
+                };
+                let mut v = Value::Object(m.clone());
+                if let Some(Value::Array(ks)) = ks {
+                    for k in ks {
+                        let Value::String(k) = k else { continue };
+                        let steps = if k.starts_with('$') {
+                            json::parse_path(k).map_err(user_error)?
+                        } else {
+                            vec![json::Step::Key(k.clone())]
+                        };
+                        json::remove(&mut v, &steps);
+                    }
+                }
+                vals.push(Some(v));
+            }
+            dyn_array(vals)
+        }
+        Pack => {
+            let keys = (0..a.len())
+                .step_by(2)
+                .map(|c| a.str(c))
+                .collect::<Result<Vec<_>>>()?;
+            let mut values = (1..a.len())
+                .step_by(2)
+                .map(|c| a.json(c))
+                .collect::<Result<Vec<_>>>()?;
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                let mut m = Map::new();
+                for (k, v) in keys.iter().zip(values.iter_mut()) {
+                    m.insert(sv(k, i).to_string(), v.get(i).cloned().unwrap_or(Value::Null));
+                }
+                vals.push(Some(Value::Object(m)));
+            }
+            dyn_array(vals)
+        }
+        PackArray => {
+            let mut cols = (0..a.len()).map(|c| a.json(c)).collect::<Result<Vec<_>>>()?;
+            dyn_array((0..n).map(|i| {
+                Some(Value::Array(
+                    cols.iter_mut()
+                        .map(|c| c.get(i).cloned().unwrap_or(Value::Null))
+                        .collect(),
+                ))
+            }))
+        }
+        SetHasElement => {
+            let (mut arr, mut v) = (a.json(0)?, a.json(1)?);
+            Arc::new(
+                (0..n)
+                    .map(|i| {
+                        let Some(Value::Array(xs)) = arr.get(i) else {
+                            return None;
+                        };
+                        let needle = v.get(i).cloned().unwrap_or(Value::Null);
+                        Some(xs.iter().any(|x| json::equal(x, &needle)))
+                    })
+                    .collect::<BooleanArray>(),
+            )
+        }
+        ArrayIndexOf => {
+            let (mut arr, mut v) = (a.json(0)?, a.json(1)?);
+            let (start, length, occ) = (a.opt_long(2)?, a.opt_long(3)?, a.opt_long(4)?);
+            let opt = |c: Option<&Int64Array>, i: usize, d: i64| match c {
+                Some(c) => pv(c, i),
+                None => Some(d),
+            };
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let needle = v.get(i).cloned().unwrap_or(Value::Null);
+                let r = match arr.get(i) {
+                    Some(Value::Array(xs)) => (|| {
+                        index_of(xs, &needle, opt(start, i, 0)?, opt(length, i, -1)?, opt(occ, i, 1)?)
+                    })(),
+                    _ => None,
+                };
+                out.push(r);
+            }
+            Arc::new(Int64Array::from(out))
+        }
+        SetUnion | SetIntersect | SetDifference => {
+            let mut cols = (0..a.len()).map(|c| a.json(c)).collect::<Result<Vec<_>>>()?;
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                let arrays: Vec<Option<&Value>> = cols.iter_mut().map(|c| c.get(i)).collect();
+                vals.push(set_op(a.f, &arrays));
+            }
+            dyn_array(vals)
+        }
+        ArraySlice => {
+            let mut arr = a.json(0)?;
+            let (s, e) = (a.long(1)?, a.long(2)?);
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                let v = match (arr.get(i), pv(s, i), pv(e, i)) {
+                    (Some(Value::Array(xs)), Some(s), Some(e)) => {
+                        let len = xs.len() as i64;
+                        let s = if s < 0 { s + len } else { s }.max(0);
+                        let e = if e < 0 { e + len } else { e }.min(len - 1);
+                        Some(Value::Array(if s > e {
+                            Vec::new()
+                        } else {
+                            xs[s as usize..=e as usize].to_vec()
+                        }))
+                    }
+                    _ => None,
+                };
+                vals.push(v);
+            }
+            dyn_array(vals)
+        }
+        ArrayConcat => {
+            let mut cols = (0..a.len()).map(|c| a.json(c)).collect::<Result<Vec<_>>>()?;
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                let mut out = Vec::new();
+                // Arguments that are not arrays add nothing (oracle t1-dynamic-json-0006).
+                for c in cols.iter_mut() {
+                    if let Some(Value::Array(xs)) = c.get(i) {
+                        out.extend(xs.iter().cloned());
+                    }
+                }
+                vals.push(Some(Value::Array(out)));
+            }
+            dyn_array(vals)
+        }
+        ArraySum => {
+            let mut j = a.json(0)?;
+            Arc::new(
+                (0..n)
+                    .map(|i| match j.get(i) {
+                        Some(Value::Array(xs)) => {
+                            let mut sum = 0.0;
+                            for x in xs {
+                                match x {
+                                    Value::Number(v) => sum += v.as_f64()?,
+                                    Value::Null => {}
+                                    _ => return None,
+                                }
+                            }
+                            Some(sum)
+                        }
+                        _ => None,
+                    })
+                    .collect::<Float64Array>(),
+            )
+        }
+        ArrayReverse => per_row(&|v| match v {
+            Value::Array(xs) => Some(Value::Array(xs.iter().rev().cloned().collect())),
+            _ => None,
+        })?,
+        ArraySortAsc | ArraySortDesc => {
+            let desc = a.f == ArraySortDesc;
+            let nulls_last = if a.len() == 2 {
+                pv_bool(a.bool(1)?, 0).unwrap_or(true)
+            } else {
+                true
+            };
+            per_row(&|v| match v {
+                Value::Array(xs) => {
+                    let (mut nulls, mut rest): (Vec<Value>, Vec<Value>) =
+                        xs.iter().cloned().partition(Value::is_null);
+                    rest.sort_by(|x, y| {
+                        let o = json::compare(x, y);
+                        if desc { o.reverse() } else { o }
+                    });
+                    Some(Value::Array(if nulls_last {
+                        rest.append(&mut nulls);
+                        rest
+                    } else {
+                        nulls.append(&mut rest);
+                        nulls
+                    }))
+                }
+                _ => None,
+            })?
+        }
+        ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight => {
+            let mut arr = a.json(0)?;
+            let k = a.long(1)?;
+            let mut fill = if a.len() == 3 { Some(a.json(2)?) } else { None };
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                let filler = match fill.as_mut() {
+                    Some(f) => f.get(i).cloned().unwrap_or(Value::Null),
+                    None => Value::Null,
+                };
+                let v = match (arr.get(i), pv(k, i)) {
+                    (Some(Value::Array(xs)), Some(k)) => {
+                        // Left by k; right is left by -k.
+                        let k = if matches!(a.f, ArrayRotateRight | ArrayShiftRight) {
+                            -k
+                        } else {
+                            k
+                        };
+                        Some(Value::Array(shift(xs, k, matches!(a.f, ArrayRotateLeft | ArrayRotateRight), &filler)))
+                    }
+                    _ => None,
+                };
+                vals.push(v);
+            }
+            dyn_array(vals)
+        }
+        StrcatArray => {
+            let mut arr = a.json(0)?;
+            let d = a.str(1)?;
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                out.push(match arr.get(i) {
+                    // Null elements join as empty (oracle agent-null-and-edge-0023).
+                    Some(Value::Array(xs)) => xs
+                        .iter()
+                        .map(json::text)
+                        .collect::<Vec<_>>()
+                        .join(sv(d, i)),
+                    _ => String::new(),
+                });
+            }
+            str_array(out)
+        }
+        ExtractJson => {
+            let (p, s) = (a.str(0)?, a.str(1)?);
+            let mut paths = Cache::new();
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let steps = paths.get(sv(p, i), |p| json::parse_path(p).map_err(user_error))?;
+                let v: Option<Value> = serde_json::from_str(sv(s, i)).ok();
+                out.push(
+                    v.as_ref()
+                        .and_then(|v| json::lookup(v, steps))
+                        .map(json::text)
+                        .unwrap_or_default(),
+                );
+            }
+            str_array(out)
+        }
+        Zip => {
+            let mut cols = (0..a.len()).map(|c| a.json(c)).collect::<Result<Vec<_>>>()?;
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                let arrays: Option<Vec<&Vec<Value>>> = cols
+                    .iter_mut()
+                    .map(|c| match c.get(i) {
+                        Some(Value::Array(xs)) => Some(xs),
+                        _ => None,
+                    })
+                    .collect();
+                vals.push(arrays.map(|arrays| {
+                    let len = arrays.iter().map(|x| x.len()).max().unwrap_or(0);
+                    Value::Array(
+                        (0..len)
+                            .map(|k| {
+                                Value::Array(
+                                    arrays
+                                        .iter()
+                                        .map(|x| x.get(k).cloned().unwrap_or(Value::Null))
+                                        .collect(),
+                                )
+                            })
+                            .collect(),
+                    )
+                }));
+            }
+            dyn_array(vals)
+        }
+        DynamicToJson => {
+            let mut j = a.json(0)?;
+            str_array((0..n).map(|i| match j.get(i) {
+                Some(v) => json::sorted(v).to_string(),
+                None => "null".to_string(),
+            }))
+        }
+        _ => return Err(a.internal()),
+    })
+}
+
+fn pv_bool(a: &BooleanArray, i: usize) -> Option<bool> {
+    if a.is_null(i) { None } else { Some(a.value(i)) }
+}
+
+/// Column `c` (of any KQL type) as JSON values, as `pack()` and `pack_array()` store them:
+/// datetimes and timespans as their text, guids as strings, reals that JSON cannot hold
+/// as `"NaN"`/`"Infinity"`.
+fn scalars_as_json(a: &Args<'_>, c: usize) -> Result<Vec<Option<Value>>> {
+    let n = a.n;
+    Ok(match a.tys[c] {
+        KqlType::Bool => {
+            let x = a.bool(c)?;
+            (0..n).map(|i| pv_bool(x, i).map(Value::Bool)).collect()
+        }
+        KqlType::Int => {
+            let x = a.int(c)?;
+            (0..n).map(|i| pv(x, i).map(Value::from)).collect()
+        }
+        KqlType::Long => {
+            let x = a.long(c)?;
+            (0..n).map(|i| pv(x, i).map(Value::from)).collect()
+        }
+        KqlType::Real => {
+            let x = a.real(c)?;
+            (0..n).map(|i| pv(x, i).map(json::real)).collect()
+        }
+        KqlType::String => {
+            let x = a.str(c)?;
+            (0..n)
+                .map(|i| Some(Value::String(sv(x, i).to_string())))
+                .collect()
+        }
+        KqlType::Guid => {
+            let x = a.str(c)?;
+            (0..n)
+                .map(|i| (!x.is_null(i)).then(|| Value::String(x.value(i).to_string())))
+                .collect()
+        }
+        KqlType::DateTime => {
+            let x = a.dt(c)?;
+            (0..n)
+                .map(|i| pv(x, i).map(|v| Value::String(text::datetime_to_string(v))))
+                .collect()
+        }
+        KqlType::TimeSpan => {
+            let x = a.ts(c)?;
+            (0..n)
+                .map(|i| pv(x, i).map(|v| Value::String(text::timespan_to_string(v))))
+                .collect()
+        }
+        KqlType::Dynamic => {
+            let mut j: Json<'_> = a.json(c)?;
+            (0..n).map(|i| j.get(i).cloned()).collect()
+        }
+    })
+}
+
+/// `array_index_of` with `indexof`'s window rules (Kusto docs example: a negative start
+/// counts from the end; -1 when absent).
+fn index_of(xs: &[Value], v: &Value, start: i64, length: i64, occurrence: i64) -> Option<i64> {
+    let n = xs.len() as i64;
+    let start = if start < 0 { start + n } else { start };
+    if start < 0 || length < -1 || occurrence < 1 {
+        return None;
+    }
+    let end = if length == -1 { n } else { start.saturating_add(length).min(n) };
+    let mut seen = 0;
+    for k in start..end {
+        if json::equal(&xs[k as usize], v) {
+            seen += 1;
+            if seen == occurrence {
+                return Some(k);
+            }
+        }
+    }
+    Some(-1)
+}
+
+/// `set_union`, `set_intersect`, `set_difference`: distinct values in first-seen order;
+/// null when an argument is not an array.
+fn set_op(f: LibFunc, arrays: &[Option<&Value>]) -> Option<Value> {
+    let arrays: Vec<&Vec<Value>> = arrays
+        .iter()
+        .map(|v| match v {
+            Some(Value::Array(xs)) => Some(xs),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    match f {
+        LibFunc::SetUnion => {
+            for x in arrays.iter().flat_map(|a| a.iter()) {
+                if seen.insert(json::key(x)) {
+                    out.push(x.clone());
+                }
+            }
+        }
+        _ => {
+            let others: Vec<HashSet<String>> = arrays[1..]
+                .iter()
+                .map(|a| a.iter().map(json::key).collect())
+                .collect();
+            let intersect = f == LibFunc::SetIntersect;
+            for x in arrays[0] {
+                let k = json::key(x);
+                let keep = if intersect {
+                    others.iter().all(|o| o.contains(&k))
+                } else {
+                    !others.iter().any(|o| o.contains(&k))
+                };
+                if keep && seen.insert(k) {
+                    out.push(x.clone());
+                }
+            }
+        }
+    }
+    Some(Value::Array(out))
+}
+
+/// Moves elements `k` places left (negative: right), rotating or filling with `fill`.
+fn shift(xs: &[Value], k: i64, rotate: bool, fill: &Value) -> Vec<Value> {
+    let n = xs.len() as i64;
+    if n == 0 {
+        return Vec::new();
+    }
+    (0..n)
+        .map(|i| {
+            let src = i + k;
+            if rotate {
+                xs[src.rem_euclid(n) as usize].clone()
+            } else if (0..n).contains(&src) {
+                xs[src as usize].clone()
+            } else {
+                fill.clone()
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,357 @@
+//! Math, conditional (`coalesce`, `case`, `max_of`), conversion (`tobool`, `toguid`,
+//! `gettype`) and IPv4 functions.
+
+use super::{Args, Json, pv, str_array, sv};
+use crate::error::Result;
+use crate::kernels::{ipv4, json, numeric};
+use arrow::array::*;
+use arrow::compute::kernels::{cmp, numeric as arith, zip};
+use arrow::datatypes::*;
+use hunt_plan::library::LibFunc;
+use hunt_plan::types::KqlType;
+use serde_json::Value;
+use std::sync::Arc;
+
+pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
+    use LibFunc::*;
+    let unary = |g: fn(f64) -> f64| -> Result<ArrayRef> {
+        Ok(Arc::new(a.real(0)?.unary::<_, Float64Type>(g)))
+    };
+    Ok(match a.f {
+        Abs => match out {
+            KqlType::Real => unary(f64::abs)?,
+            _ => {
+                // |x| = x where x >= 0, else -x; wrapping like Kusto's long arithmetic.
+                let x = &a.a[0];
+                let neg = arith::neg_wrapping(x)?;
+                let zero = new_zero(out);
+                let is_neg = cmp::lt(x, &Scalar::new(zero))?;
+                zip::zip(&is_neg, &neg, x)?
+            }
+        },
+        IsNan | IsInf | IsFinite => {
+            let g: fn(f64) -> bool = match a.f {
+                IsNan => f64::is_nan,
+                IsInf => f64::is_infinite,
+                _ => f64::is_finite,
+            };
+            Arc::new(a.real(0)?.iter().map(|v| v.map(g)).collect::<BooleanArray>())
+        }
+        Round => {
+            let x = a.real(0)?;
+            let p = a.opt_long(1)?;
+            Arc::new(
+                (0..a.n)
+                    .map(|i| {
+                        let digits = match p {
+                            Some(p) => pv(p, i)?,
+                            None => 0,
+                        };
+                        pv(x, i).map(|v| numeric::round_to(v, digits))
+                    })
+                    .collect::<Float64Array>(),
+            )
+        }
+        Ceiling => unary(f64::ceil)?,
+        Sqrt => unary(f64::sqrt)?,
+        Exp => unary(f64::exp)?,
+        Exp2 => unary(f64::exp2)?,
+        Exp10 => unary(|x| 10f64.powf(x))?,
+        Log => unary(f64::ln)?,
+        Log2 => unary(f64::log2)?,
+        Log10 => unary(f64::log10)?,
+        Sin => unary(f64::sin)?,
+        Cos => unary(f64::cos)?,
+        Tan => unary(f64::tan)?,
+        Cot => unary(|x| 1.0 / x.tan())?,
+        Asin => unary(f64::asin)?,
+        Acos => unary(f64::acos)?,
+        Atan => unary(f64::atan)?,
+        Degrees => unary(f64::to_degrees)?,
+        Radians => unary(f64::to_radians)?,
+        Sign => unary(|x| {
+            if x.is_nan() {
+                x
+            } else if x > 0.0 {
+                1.0
+            } else if x < 0.0 {
+                -1.0
+            } else {
+                0.0
+            }
+        })?,
+        Pow | Atan2 => {
+            let (x, y) = (a.real(0)?, a.real(1)?);
+            let g: fn(f64, f64) -> f64 = if a.f == Pow { f64::powf } else { f64::atan2 };
+            Arc::new(
+                x.iter()
+                    .zip(y.iter())
+                    .map(|(x, y)| Some(g(x?, y?)))
+                    .collect::<Float64Array>(),
+            )
+        }
+        Pi => Arc::new(Float64Array::from_value(std::f64::consts::PI, a.n)),
+        MaxOf | MinOf => extremum(a, out, a.f == MaxOf)?,
+        Coalesce => {
+            let last = a.len() - 1;
+            let mut acc = a.a[last].clone();
+            for i in (0..last).rev() {
+                let x = &a.a[i];
+                let present = if out == KqlType::String {
+                    let s = a.str(i)?;
+                    (0..a.n).map(|r| Some(!sv(s, r).is_empty())).collect()
+                } else {
+                    arrow::compute::is_not_null(x)?
+                };
+                acc = zip::zip(&present, x, &acc)?;
+            }
+            acc
+        }
+        Case => {
+            let last = a.len() - 1;
+            let mut acc = a.a[last].clone();
+            for i in (0..last).step_by(2).rev() {
+                let p = a.bool(i)?;
+                // A null predicate is not true.
+                let p = if p.null_count() > 0 {
+                    arrow::compute::prep_null_mask_filter(p)
+                } else {
+                    p.clone()
+                };
+                acc = zip::zip(&p, &a.a[i + 1], &acc)?;
+            }
+            acc
+        }
+        ToBool => to_bool(a)?,
+        ToGuid => {
+            let mut b = StringBuilder::new();
+            if a.tys[0] == KqlType::Dynamic {
+                let mut j = a.json(0)?;
+                for i in 0..a.n {
+                    match j.get(i) {
+                        Some(Value::String(s)) => append_opt(&mut b, parse_guid(s)),
+                        _ => b.append_null(),
+                    }
+                }
+            } else {
+                let s = a.str(0)?;
+                for i in 0..a.n {
+                    append_opt(&mut b, parse_guid(sv(s, i)));
+                }
+            }
+            Arc::new(b.finish())
+        }
+        GetType => {
+            let mut j = a.json(0)?;
+            str_array((0..a.n).map(|i| j.get(i).map(json::type_name).unwrap_or("null")))
+        }
+        Ipv4IsPrivate => {
+            let s = a.str(0)?;
+            Arc::new(
+                (0..a.n)
+                    .map(|i| ipv4::parse(sv(s, i)).map(ipv4::is_private))
+                    .collect::<BooleanArray>(),
+            )
+        }
+        ParseIpv4 => {
+            let s = a.str(0)?;
+            Arc::new(
+                (0..a.n)
+                    .map(|i| ipv4::parse(sv(s, i)).map(ipv4::to_long))
+                    .collect::<Int64Array>(),
+            )
+        }
+        Ipv4IsInRange => {
+            let (s, r) = (a.str(0)?, a.str(1)?);
+            Arc::new(
+                (0..a.n)
+                    .map(|i| {
+                        Some(ipv4::in_range(
+                            ipv4::parse(sv(s, i))?,
+                            ipv4::parse(sv(r, i))?,
+                        ))
+                    })
+                    .collect::<BooleanArray>(),
+            )
+        }
+        Ipv4IsMatch | Ipv4Compare => {
+            let (s, r) = (a.str(0)?, a.str(1)?);
+            let p = a.opt_long(2)?;
+            let vals: Vec<Option<i64>> = (0..a.n)
+                .map(|i| {
+                    let prefix = match p {
+                        Some(p) => Some(pv(p, i)?),
+                        None => None,
+                    };
+                    ipv4::compare(ipv4::parse(sv(s, i))?, ipv4::parse(sv(r, i))?, prefix)
+                })
+                .collect();
+            if a.f == Ipv4Compare {
+                Arc::new(Int64Array::from(vals))
+            } else {
+                Arc::new(
+                    vals.into_iter()
+                        .map(|v| v.map(|c| c == 0))
+                        .collect::<BooleanArray>(),
+                )
+            }
+        }
+        FormatIpv4 => {
+            let p = a.opt_long(1)?;
+            let addr = |i: usize| -> Result<Option<(u32, u8)>> {
+                Ok(if a.tys[0] == KqlType::String {
+                    ipv4::parse(sv(a.str(0)?, i)).map(|ip| (ip.addr, ip.prefix))
+                } else {
+                    pv(a.long(0)?, i)
+                        .and_then(|v| u32::try_from(v).ok())
+                        .map(|v| (v, 32))
+                })
+            };
+            let mut out = Vec::with_capacity(a.n);
+            for i in 0..a.n {
+                let prefix = match p {
+                    Some(p) => pv(p, i).filter(|x| (0..=32).contains(x)).map(|x| x as u8),
+                    None => Some(32),
+                };
+                out.push(match (addr(i)?, prefix) {
+                    (Some((ad, own)), Some(pf)) => ipv4::format(ad, own.min(pf)),
+                    _ => String::new(),
+                });
+            }
+            str_array(out)
+        }
+        HasIpv4 => {
+            let (s, ip) = (a.str(0)?, a.str(1)?);
+            Arc::new(
+                (0..a.n)
+                    .map(|i| Some(ipv4::has_ipv4(sv(s, i), sv(ip, i))))
+                    .collect::<BooleanArray>(),
+            )
+        }
+        _ => return Err(a.internal()),
+    })
+}
+
+fn new_zero(t: KqlType) -> ArrayRef {
+    match t {
+        KqlType::Int => Arc::new(Int32Array::from(vec![0])),
+        KqlType::TimeSpan => Arc::new(DurationNanosecondArray::from(vec![0])),
+        _ => Arc::new(Int64Array::from(vec![0])),
+    }
+}
+
+fn append_opt(b: &mut StringBuilder, v: Option<String>) {
+    match v {
+        Some(v) => b.append_value(v),
+        None => b.append_null(),
+    }
+}
+
+/// Guid text in the forms .NET reads: `8-4-4-4-12` hex, optionally in braces or
+/// parentheses, or 32 hex digits without hyphens; lower-cased.
+fn parse_guid(s: &str) -> Option<String> {
+    let t = s.trim();
+    let t = t
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(t);
+    if t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let l = t.to_ascii_lowercase();
+        return Some(format!(
+            "{}-{}-{}-{}-{}",
+            &l[..8],
+            &l[8..12],
+            &l[12..16],
+            &l[16..20],
+            &l[20..]
+        ));
+    }
+    hunt_plan::planner::literals::parse_guid_text(t)
+}
+
+/// `tobool(s)`: `true`/`false` in any case, or an integer (non-zero is true); anything
+/// else, surrounding spaces included, is null (oracle: `tobool(" true")` and
+/// `tobool("1.0")` are null, `tobool(dynamic("123"))` is true).
+fn text_bool(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        s.parse::<i64>().ok().map(|v| v != 0)
+    }
+}
+
+fn to_bool(a: &Args<'_>) -> Result<ArrayRef> {
+    let n = a.n;
+    Ok(Arc::new(match a.tys[0] {
+        KqlType::String => {
+            let s = a.str(0)?;
+            (0..n).map(|i| text_bool(sv(s, i))).collect::<BooleanArray>()
+        }
+        KqlType::Int => a.int(0)?.iter().map(|v| v.map(|v| v != 0)).collect(),
+        KqlType::Long => a.long(0)?.iter().map(|v| v.map(|v| v != 0)).collect(),
+        KqlType::Real => a.real(0)?.iter().map(|v| v.map(|v| v != 0.0)).collect(),
+        _ => {
+            let mut j: Json<'_> = a.json(0)?;
+            (0..n)
+                .map(|i| match j.get(i) {
+                    Some(Value::Bool(b)) => Some(*b),
+                    Some(Value::Number(x)) => match x.as_i64() {
+                        Some(v) => Some(v != 0),
+                        None => x.as_f64().map(|v| v != 0.0),
+                    },
+                    Some(Value::String(s)) => text_bool(s),
+                    _ => None,
+                })
+                .collect()
+        }
+    }))
+}
+
+/// `max_of` / `min_of`: nulls are skipped; a NaN wins (oracle: `max_of(real(nan), 1.0)`
+/// is NaN).
+fn extremum(a: &Args<'_>, out: KqlType, max: bool) -> Result<ArrayRef> {
+    fn pick<T: ArrowPrimitiveType>(
+        cols: Vec<&PrimitiveArray<T>>,
+        n: usize,
+        max: bool,
+        is_nan: fn(T::Native) -> bool,
+    ) -> PrimitiveArray<T>
+    where
+        T::Native: PartialOrd,
+    {
+        (0..n)
+            .map(|i| {
+                let mut best: Option<T::Native> = None;
+                for c in &cols {
+                    let Some(v) = pv(c, i) else { continue };
+                    if is_nan(v) {
+                        return Some(v);
+                    }
+                    best = Some(match best {
+                        Some(b) if (max && b >= v) || (!max && b <= v) => b,
+                        _ => v,
+                    });
+                }
+                best
+            })
+            .collect()
+    }
+    macro_rules! run {
+        ($acc:ident, $t:ty, $nan:expr) => {{
+            let cols = (0..a.len())
+                .map(|i| a.$acc(i))
+                .collect::<Result<Vec<_>>>()?;
+            Arc::new(pick::<$t>(cols, a.n, max, $nan)) as ArrayRef
+        }};
+    }
+    Ok(match out {
+        KqlType::Int => run!(int, Int32Type, |_| false),
+        KqlType::Long => run!(long, Int64Type, |_| false),
+        KqlType::Real => run!(real, Float64Type, f64::is_nan),
+        KqlType::DateTime => run!(dt, TimestampNanosecondType, |_| false),
+        KqlType::TimeSpan => run!(ts, DurationNanosecondType, |_| false),
+        _ => return Err(a.internal()),
+    })
+}

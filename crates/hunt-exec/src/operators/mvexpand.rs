@@ -1,0 +1,196 @@
+//! `MvExpandExec`: one output row per element of the expanded dynamic values.
+//!
+//! Per the Kusto docs: a null value gives one row (null); an empty array or bag gives
+//! no rows; several expansions run in lockstep, the shorter padded with nulls; a bag
+//! expands to one `{key: value}` (or `[key, value]` with `kind=array`) per entry; with
+//! `to typeof(T)` elements that are not of type T become null (a cast, not a parse).
+
+use crate::error::{ExecError, Result};
+use crate::expr::scalar::array_from_scalars;
+use crate::expr::{compile, evaluate, PhysicalExpr};
+use crate::physical_plan::{BatchIter, ExecutionPlan};
+use arrow::array::{Array, ArrayRef, Int64Array, RecordBatch, RecordBatchOptions, StringArray, UInt32Array};
+use arrow::compute::take;
+use hunt_plan::expr::Scalar;
+use hunt_plan::logical_plan::MvExpandItem;
+use hunt_plan::types::{KqlType, Schema};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Expands dynamic arrays and bags into rows.
+#[derive(Debug)]
+pub struct MvExpandExec {
+    input: Arc<dyn ExecutionPlan>,
+    expander: Expander,
+}
+
+/// The per-batch work, shared with the lazy output iterator.
+#[derive(Debug, Clone)]
+struct Expander {
+    items: Vec<(PhysicalExpr, KqlType)>,
+    /// For each output column: an input column to repeat, or an expansion item.
+    outputs: Vec<Out>,
+    bag_as_array: bool,
+    limit: Option<usize>,
+    schema: Schema,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Out {
+    Input(usize),
+    Item(usize),
+    Index,
+}
+
+impl MvExpandExec {
+    /// Compiles the expansions against the input.
+    pub fn try_new(
+        input: Arc<dyn ExecutionPlan>,
+        items: &[MvExpandItem],
+        index_column: Option<&str>,
+        bag_as_array: bool,
+        limit: Option<usize>,
+        schema: Schema,
+    ) -> Result<MvExpandExec> {
+        let compiled = items
+            .iter()
+            .map(|i| Ok((compile(&i.expr, input.schema())?, i.ty)))
+            .collect::<Result<Vec<_>>>()?;
+        let outputs = schema
+            .fields
+            .iter()
+            .map(|f| {
+                if let Some(k) = items.iter().position(|i| i.name == f.name) {
+                    Ok(Out::Item(k))
+                } else if Some(f.name.as_str()) == index_column {
+                    Ok(Out::Index)
+                } else {
+                    input
+                        .schema()
+                        .index_of(&f.name)
+                        .map(Out::Input)
+                        .ok_or_else(|| ExecError::Internal(format!("mv-expand column `{}` missing", f.name)))
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(MvExpandExec {
+            input,
+            expander: Expander { items: compiled, outputs, bag_as_array, limit, schema },
+        })
+    }
+}
+
+/// The elements one value expands to.
+fn elements(v: Option<&str>, bag_as_array: bool) -> Vec<Value> {
+    let Some(text) = v else { return vec![Value::Null] };
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(a)) => a,
+        Ok(Value::Object(m)) => m
+            .into_iter()
+            .map(|(k, v)| {
+                if bag_as_array {
+                    Value::Array(vec![Value::String(k), v])
+                } else {
+                    let mut one = serde_json::Map::new();
+                    one.insert(k, v);
+                    Value::Object(one)
+                }
+            })
+            .collect(),
+        Ok(other) => vec![other],
+        Err(_) => vec![Value::String(text.to_string())],
+    }
+}
+
+/// An element as a value of type `ty`; elements of another type become null.
+fn element_scalar(v: &Value, ty: KqlType) -> Scalar {
+    match (ty, v) {
+        (_, Value::Null) => Scalar::Null(ty),
+        (KqlType::Dynamic, v) => Scalar::Dynamic(v.clone()),
+        (KqlType::String, Value::String(s)) => Scalar::String(s.clone()),
+        (KqlType::Long, Value::Number(n)) => n.as_i64().map(Scalar::Long).unwrap_or(Scalar::Null(ty)),
+        (KqlType::Int, Value::Number(n)) => n
+            .as_i64()
+            .and_then(|x| i32::try_from(x).ok())
+            .map(Scalar::Int)
+            .unwrap_or(Scalar::Null(ty)),
+        (KqlType::Real, Value::Number(n)) => n.as_f64().map(Scalar::Real).unwrap_or(Scalar::Null(ty)),
+        (KqlType::Bool, Value::Bool(b)) => Scalar::Bool(*b),
+        (KqlType::DateTime, Value::String(s)) => hunt_plan::planner::literals::parse_datetime_text(s)
+            .map(Scalar::DateTime)
+            .unwrap_or(Scalar::Null(ty)),
+        (KqlType::TimeSpan, Value::String(s)) => hunt_plan::planner::literals::parse_timespan_text(s)
+            .map(Scalar::TimeSpan)
+            .unwrap_or(Scalar::Null(ty)),
+        (KqlType::Guid, Value::String(s)) => hunt_plan::planner::literals::parse_guid_text(s)
+            .map(Scalar::Guid)
+            .unwrap_or(Scalar::Null(ty)),
+        _ => Scalar::Null(ty),
+    }
+}
+
+impl Expander {
+    fn expand(&self, b: &RecordBatch) -> Result<RecordBatch> {
+        let vals = self.items.iter().map(|(e, _)| evaluate(e, b)).collect::<Result<Vec<ArrayRef>>>()?;
+        let strs = vals
+            .iter()
+            .map(|a| {
+                a.as_any()
+                    .downcast_ref::<StringArray>()
+                    .ok_or_else(|| ExecError::Internal("mv-expand value is not dynamic".into()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut rows: Vec<u32> = Vec::new();
+        let mut index: Vec<i64> = Vec::new();
+        let mut cells: Vec<Vec<Scalar>> = vec![Vec::new(); self.items.len()];
+        for r in 0..b.num_rows() {
+            let els: Vec<Vec<Value>> = strs
+                .iter()
+                .map(|s| elements((!s.is_null(r)).then(|| s.value(r)), self.bag_as_array))
+                .collect();
+            let mut n = els.iter().map(Vec::len).max().unwrap_or(0);
+            if let Some(l) = self.limit {
+                n = n.min(l);
+            }
+            for k in 0..n {
+                rows.push(r as u32);
+                index.push(k as i64);
+                for (j, e) in els.iter().enumerate() {
+                    let ty = self.items[j].1;
+                    cells[j].push(e.get(k).map(|v| element_scalar(v, ty)).unwrap_or(Scalar::Null(ty)));
+                }
+            }
+        }
+        let idx = UInt32Array::from(rows);
+        let cols = self
+            .outputs
+            .iter()
+            .map(|o| -> Result<ArrayRef> {
+                Ok(match o {
+                    Out::Input(c) => take(b.column(*c).as_ref(), &idx, None)?,
+                    Out::Item(k) => array_from_scalars(cells[*k].iter(), self.items[*k].1)?,
+                    Out::Index => Arc::new(Int64Array::from(index.clone())),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let opts = RecordBatchOptions::new().with_row_count(Some(idx.len()));
+        Ok(RecordBatch::try_new_with_options(self.schema.to_arrow(), cols, &opts)?)
+    }
+}
+
+impl ExecutionPlan for MvExpandExec {
+    fn describe(&self) -> String {
+        let items: Vec<String> = self.expander.items.iter().map(|(e, t)| format!("{e} to {t}")).collect();
+        format!("MvExpandExec: [{}]", items.join(", "))
+    }
+    fn schema(&self) -> &Schema {
+        &self.expander.schema
+    }
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+    fn execute(&self) -> Result<BatchIter> {
+        let ex = self.expander.clone();
+        Ok(Box::new(self.input.execute()?.map(move |b| b.and_then(|b| ex.expand(&b)))))
+    }
+}

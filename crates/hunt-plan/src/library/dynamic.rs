@@ -1,0 +1,153 @@
+//! Typing of the dynamic (JSON array and property bag) functions.
+
+use super::{Binder, LibFunc, to_dynamic, to_str};
+use crate::error::PlanError;
+use crate::expr::{Expr, ExprKind, Scalar};
+use crate::types::KqlType;
+
+pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanError> {
+    use KqlType::*;
+    use LibFunc::*;
+    let dynamics = |args: Vec<Expr>| -> Result<Vec<Expr>, PlanError> {
+        args.into_iter().map(|a| b.dynamic(a)).collect()
+    };
+    match b.f {
+        ParseJson => {
+            b.arity(&args, 1, 1)?;
+            let x = args.remove(0);
+            match x.ty {
+                Dynamic => Ok(x),
+                String => Ok(b.call(vec![x], Dynamic)),
+                _ => Ok(to_dynamic(x)),
+            }
+        }
+        ArrayLength | BagKeys | ArrayReverse | ArraySum | DynamicToJson => {
+            b.arity(&args, 1, 1)?;
+            let out = match b.f {
+                ArrayLength => Long,
+                ArraySum => Real,
+                DynamicToJson => String,
+                _ => Dynamic,
+            };
+            Ok(b.call(dynamics(args)?, out))
+        }
+        BagHasKey => {
+            b.arity(&args, 2, 2)?;
+            let key = to_str(args.pop().expect("two arguments"));
+            let d = b.dynamic(args.remove(0))?;
+            Ok(b.call(vec![d, key], Bool))
+        }
+        BagMerge | SetUnion | SetIntersect | SetDifference | Zip => {
+            b.arity(&args, 2, 64)?;
+            Ok(b.call(dynamics(args)?, Dynamic))
+        }
+        ArrayConcat => {
+            b.arity(&args, 1, 64)?;
+            Ok(b.call(dynamics(args)?, Dynamic))
+        }
+        BagRemoveKeys => {
+            b.arity(&args, 2, 2)?;
+            Ok(b.call(dynamics(args)?, Dynamic))
+        }
+        Pack => {
+            if args.len() % 2 != 0 {
+                return Err(PlanError::invalid(
+                    b.span,
+                    format!("`{}` takes key/value pairs", b.name),
+                ));
+            }
+            let a = args
+                .into_iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    if i % 2 == 0 {
+                        if e.ty != String {
+                            return Err(b.bad(&e, "string keys"));
+                        }
+                        Ok(e)
+                    } else {
+                        Ok(to_dynamic(e))
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(b.call(a, Dynamic))
+        }
+        PackArray => {
+            b.arity(&args, 1, 64)?;
+            let a = args.into_iter().map(to_dynamic).collect();
+            Ok(b.call(a, Dynamic))
+        }
+        SetHasElement => {
+            b.arity(&args, 2, 2)?;
+            let v = to_dynamic(args.pop().expect("two arguments"));
+            let a = b.dynamic(args.remove(0))?;
+            Ok(b.call(vec![a, v], Bool))
+        }
+        ArrayIndexOf => {
+            b.arity(&args, 2, 5)?;
+            let rest = args.split_off(2);
+            let v = to_dynamic(args.pop().expect("two arguments"));
+            let mut a = vec![b.dynamic(args.remove(0))?, v];
+            for e in rest {
+                a.push(b.long(e)?);
+            }
+            Ok(b.call(a, Long))
+        }
+        ArraySlice => {
+            b.arity(&args, 3, 3)?;
+            let end = b.long(args.pop().expect("three arguments"))?;
+            let start = b.long(args.pop().expect("three arguments"))?;
+            let a = b.dynamic(args.remove(0))?;
+            Ok(b.call(vec![a, start, end], Dynamic))
+        }
+        ArraySortAsc | ArraySortDesc => {
+            b.arity(&args, 1, 2)?;
+            if args.len() == 2 {
+                match &args[1].kind {
+                    ExprKind::Literal(Scalar::Bool(_)) => {}
+                    _ if args[1].ty == Dynamic => {
+                        return Err(b.unsupported("over several arrays"));
+                    }
+                    _ => return Err(b.bad(&args[1], "a constant bool `nulls_last`")),
+                }
+            }
+            let nulls = args.split_off(1);
+            let mut a = vec![b.dynamic(args.remove(0))?];
+            a.extend(nulls);
+            Ok(b.call(a, Dynamic))
+        }
+        ArrayRotateLeft | ArrayRotateRight => {
+            b.arity(&args, 2, 2)?;
+            let n = b.long(args.pop().expect("two arguments"))?;
+            let a = b.dynamic(args.remove(0))?;
+            Ok(b.call(vec![a, n], Dynamic))
+        }
+        ArrayShiftLeft | ArrayShiftRight => {
+            b.arity(&args, 2, 3)?;
+            let fill = if args.len() == 3 {
+                Some(to_dynamic(args.pop().expect("three arguments")))
+            } else {
+                None
+            };
+            let n = b.long(args.pop().expect("two arguments"))?;
+            let mut a = vec![b.dynamic(args.remove(0))?, n];
+            a.extend(fill);
+            Ok(b.call(a, Dynamic))
+        }
+        StrcatArray => {
+            b.arity(&args, 2, 2)?;
+            let delim = to_str(args.pop().expect("two arguments"));
+            let a = b.dynamic(args.remove(0))?;
+            Ok(b.call(vec![a, delim], String))
+        }
+        ExtractJson => {
+            b.arity(&args, 2, 2)?;
+            let a = args.into_iter().map(to_str).collect();
+            Ok(b.call(a, String))
+        }
+        _ => Err(PlanError::invalid(
+            b.span,
+            format!("bug: `{}` bound as a dynamic function", b.name),
+        )),
+    }
+}

@@ -1,0 +1,479 @@
+//! The scalar function library: KQL functions beyond the core operators, each bound
+//! here (argument checks, implicit conversions, result type) and evaluated in
+//! `hunt_exec::expr::library`.
+//!
+//! To add a function: a line in the [`lib_funcs!`] table below (variant, KQL name, aliases),
+//! its typing in the family module (`string`, `datetime`, `dynamic`, `math`), and its kernel
+//! in `hunt-exec`. Result types follow what Kusto reports for the function (checked against
+//! the real-Kusto oracle in `shared/conformance/kusto-oracle`); where hunt cannot give
+//! Kusto's exact answer for some form of a call, binding refuses it with
+//! [`PlanError::unsupported`] rather than run it.
+
+pub mod datetime;
+mod dynamic;
+mod math;
+mod string;
+
+pub use string::MAX_STRREP;
+
+use crate::error::PlanError;
+use crate::expr::{Expr, ExprKind, Func, Scalar};
+use crate::planner::cast_to as cast;
+use crate::types::KqlType;
+use hunt_syntax::Span;
+
+/// Declares [`LibFunc`], its names and its name lookup from one table.
+macro_rules! lib_funcs {
+    (
+        internal { $( $(#[$idoc:meta])* $ivar:ident => $iname:literal, )* }
+        public { $( $(#[$doc:meta])* $var:ident => $name:literal $(| $alias:literal)*, )* }
+    ) => {
+        /// A library function.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum LibFunc {
+            $( $(#[$idoc])* $ivar, )*
+            $( $(#[$doc])* $var, )*
+        }
+
+        /// Names of the library functions callable by name, aliases included (for suggestions).
+        pub const NAMES: &[&str] = &[ $( $name, $($alias,)* )* ];
+
+        impl LibFunc {
+            /// The KQL name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( LibFunc::$ivar => $iname, )*
+                    $( LibFunc::$var => $name, )*
+                }
+            }
+            /// The function a KQL name (or alias) calls; internal functions have no name.
+            pub fn lookup(name: &str) -> Option<LibFunc> {
+                match name {
+                    $( $name $(| $alias)* => Some(LibFunc::$var), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+lib_funcs! {
+    internal {
+        /// `d.key` / `d["key"]`: a property of a dynamic bag (null if absent or not a bag).
+        /// Args: the dynamic value and the key as a string.
+        Member => "member",
+        /// `d[i]`: an element of a dynamic array; negative indexes count from the end.
+        /// Args: the dynamic value and the index as a long.
+        Index => "index",
+        /// A scalar as a dynamic value (`pack("k", 1)` stores its values this way).
+        ToDynamicValue => "todynamic_value",
+    }
+    public {
+        // ---- math ----
+        /// `abs(x)`
+        Abs => "abs",
+        /// `isnan(x)`
+        IsNan => "isnan",
+        /// `isinf(x)`
+        IsInf => "isinf",
+        /// `isfinite(x)`: neither infinite nor NaN.
+        IsFinite => "isfinite",
+        /// `round(x [, precision])`: half away from zero on the decimal digits.
+        Round => "round",
+        /// `ceiling(x)`
+        Ceiling => "ceiling",
+        /// `sqrt(x)`
+        Sqrt => "sqrt",
+        /// `exp(x)`
+        Exp => "exp",
+        /// `exp2(x)`
+        Exp2 => "exp2",
+        /// `exp10(x)`
+        Exp10 => "exp10",
+        /// `log(x)`: natural logarithm.
+        Log => "log",
+        /// `log2(x)`
+        Log2 => "log2",
+        /// `log10(x)`
+        Log10 => "log10",
+        /// `pow(x, y)`
+        Pow => "pow",
+        /// `sign(x)`: -1, 0 or 1.
+        Sign => "sign",
+        /// `sin(x)`
+        Sin => "sin",
+        /// `cos(x)`
+        Cos => "cos",
+        /// `tan(x)`
+        Tan => "tan",
+        /// `cot(x)`
+        Cot => "cot",
+        /// `asin(x)`
+        Asin => "asin",
+        /// `acos(x)`
+        Acos => "acos",
+        /// `atan(x)`
+        Atan => "atan",
+        /// `atan2(y, x)`
+        Atan2 => "atan2",
+        /// `degrees(radians)`
+        Degrees => "degrees",
+        /// `radians(degrees)`
+        Radians => "radians",
+        /// `pi()`
+        Pi => "pi",
+        /// `max_of(a, b, …)`: nulls ignored.
+        MaxOf => "max_of",
+        /// `min_of(a, b, …)`: nulls ignored.
+        MinOf => "min_of",
+        /// `coalesce(a, b, …)`: the first non-null (non-empty for strings).
+        Coalesce => "coalesce",
+        /// `case(p1, v1, p2, v2, …, else)`
+        Case => "case",
+        /// `tobool(x)`
+        ToBool => "tobool" | "toboolean",
+        /// `toguid(x)`
+        ToGuid => "toguid",
+        /// `gettype(x)`: the runtime type name.
+        GetType => "gettype",
+        /// `ipv4_is_private(ip)`
+        Ipv4IsPrivate => "ipv4_is_private",
+        /// `ipv4_is_in_range(ip, range)`
+        Ipv4IsInRange => "ipv4_is_in_range",
+        /// `ipv4_is_match(a, b [, prefix])`
+        Ipv4IsMatch => "ipv4_is_match",
+        /// `ipv4_compare(a, b [, prefix])`
+        Ipv4Compare => "ipv4_compare",
+        /// `parse_ipv4(ip)`: the address as a long.
+        ParseIpv4 => "parse_ipv4",
+        /// `format_ipv4(ip [, prefix])`
+        FormatIpv4 => "format_ipv4",
+        /// `has_ipv4(text, ip)`
+        HasIpv4 => "has_ipv4",
+
+        // ---- string ----
+        /// `substring(s, start [, length])`
+        Substring => "substring",
+        /// `indexof(s, lookup [, start [, length [, occurrence]]])`
+        IndexOf => "indexof",
+        /// `split(s, delimiter [, index])`: a dynamic array of strings.
+        Split => "split",
+        /// `replace_string(s, lookup, rewrite)`
+        ReplaceString => "replace_string",
+        /// `replace_regex(s, regex, rewrite)`: `\1` in the rewrite is group 1.
+        ReplaceRegex => "replace_regex",
+        /// `extract(regex, group, s)`
+        Extract => "extract",
+        /// `extract_all(regex, s)`
+        ExtractAll => "extract_all",
+        /// `trim(regex, s)`: one match of `regex` removed from each end.
+        Trim => "trim",
+        /// `trim_start(regex, s)`
+        TrimStart => "trim_start",
+        /// `trim_end(regex, s)`
+        TrimEnd => "trim_end",
+        /// `strcat_delim(delimiter, a, b, …)`
+        StrcatDelim => "strcat_delim",
+        /// `countof(s, search [, kind])`
+        CountOf => "countof",
+        /// `reverse(s)`
+        Reverse => "reverse",
+        /// `strrep(s, n [, delimiter])`
+        StrRep => "strrep",
+        /// `string_size(s)`: UTF-8 bytes.
+        StringSize => "string_size",
+        /// `strcmp(a, b)`: -1, 0 or 1.
+        StrCmp => "strcmp",
+        /// `url_encode(s)`
+        UrlEncode => "url_encode",
+        /// `url_encode_component(s)`
+        UrlEncodeComponent => "url_encode_component",
+        /// `url_decode(s)`
+        UrlDecode => "url_decode",
+        /// `base64_encode_tostring(s)`
+        Base64EncodeToString => "base64_encode_tostring" | "base64_encodestring",
+        /// `base64_decode_tostring(s)`
+        Base64DecodeToString => "base64_decode_tostring" | "base64_decodestring",
+        /// `parse_url(s)`: a bag of the URL parts.
+        ParseUrl => "parse_url",
+        /// `parse_path(s)`: a bag of the path parts.
+        ParsePath => "parse_path",
+        /// `hash_sha256(s)`
+        HashSha256 => "hash_sha256",
+        /// `hash_md5(s)`
+        HashMd5 => "hash_md5",
+
+        // ---- dynamic ----
+        /// `parse_json(s)` / `todynamic(s)`
+        ParseJson => "parse_json" | "todynamic" | "toobject",
+        /// `array_length(a)`: null when not an array.
+        ArrayLength => "array_length",
+        /// `bag_keys(b)`
+        BagKeys => "bag_keys",
+        /// `bag_has_key(b, key)`
+        BagHasKey => "bag_has_key",
+        /// `bag_merge(b1, b2, …)`: the first bag with a key wins.
+        BagMerge => "bag_merge",
+        /// `bag_remove_keys(b, keys)`
+        BagRemoveKeys => "bag_remove_keys",
+        /// `pack(k1, v1, …)` / `bag_pack(…)`
+        Pack => "pack" | "bag_pack",
+        /// `pack_array(v1, …)`
+        PackArray => "pack_array",
+        /// `set_has_element(a, v)`
+        SetHasElement => "set_has_element",
+        /// `array_index_of(a, v)`
+        ArrayIndexOf => "array_index_of",
+        /// `set_union(a, b, …)`
+        SetUnion => "set_union",
+        /// `set_intersect(a, b, …)`
+        SetIntersect => "set_intersect",
+        /// `set_difference(a, b, …)`
+        SetDifference => "set_difference",
+        /// `array_slice(a, start, end)`: `end` inclusive.
+        ArraySlice => "array_slice",
+        /// `array_concat(a, b, …)`
+        ArrayConcat => "array_concat",
+        /// `array_sum(a)`: a real.
+        ArraySum => "array_sum",
+        /// `array_reverse(a)`
+        ArrayReverse => "array_reverse",
+        /// `array_sort_asc(a [, nulls_last])`
+        ArraySortAsc => "array_sort_asc",
+        /// `array_sort_desc(a [, nulls_last])`
+        ArraySortDesc => "array_sort_desc",
+        /// `array_rotate_left(a, n)`
+        ArrayRotateLeft => "array_rotate_left",
+        /// `array_rotate_right(a, n)`
+        ArrayRotateRight => "array_rotate_right",
+        /// `array_shift_left(a, n [, fill])`
+        ArrayShiftLeft => "array_shift_left",
+        /// `array_shift_right(a, n [, fill])`
+        ArrayShiftRight => "array_shift_right",
+        /// `strcat_array(a, delimiter)`
+        StrcatArray => "strcat_array",
+        /// `extract_json(path, text)` / `extractjson`
+        ExtractJson => "extract_json" | "extractjson",
+        /// `zip(a, b, …)`
+        Zip => "zip",
+        /// `dynamic_to_json(d)`: compact JSON with bag keys sorted.
+        DynamicToJson => "dynamic_to_json",
+
+        // ---- datetime and timespan ----
+        /// `todatetime(x)`
+        ToDateTime => "todatetime",
+        /// `totimespan(x)`
+        ToTimeSpan => "totimespan" | "totime",
+        /// `datetime_add(part, n, dt)`
+        DatetimeAdd => "datetime_add",
+        /// `datetime_diff(part, dt1, dt2)`
+        DatetimeDiff => "datetime_diff",
+        /// `datetime_part(part, dt)`
+        DatetimePart => "datetime_part",
+        /// `format_datetime(dt, format)`
+        FormatDatetime => "format_datetime",
+        /// `format_timespan(ts, format)`
+        FormatTimespan => "format_timespan",
+        /// `startofday(dt [, offset])`
+        StartOfDay => "startofday",
+        /// `startofweek(dt [, offset])`: weeks start on Sunday.
+        StartOfWeek => "startofweek",
+        /// `startofmonth(dt [, offset])`
+        StartOfMonth => "startofmonth",
+        /// `startofyear(dt [, offset])`
+        StartOfYear => "startofyear",
+        /// `endofday(dt [, offset])`
+        EndOfDay => "endofday",
+        /// `endofweek(dt [, offset])`
+        EndOfWeek => "endofweek",
+        /// `endofmonth(dt [, offset])`
+        EndOfMonth => "endofmonth",
+        /// `endofyear(dt [, offset])`
+        EndOfYear => "endofyear",
+        /// `dayofweek(dt)`: days since Sunday, as a timespan.
+        DayOfWeek => "dayofweek",
+        /// `dayofmonth(dt)`
+        DayOfMonth => "dayofmonth",
+        /// `dayofyear(dt)`
+        DayOfYear => "dayofyear",
+        /// `hourofday(dt)`
+        HourOfDay => "hourofday",
+        /// `monthofyear(dt)` / `getmonth(dt)`
+        MonthOfYear => "monthofyear" | "getmonth",
+        /// `getyear(dt)`
+        GetYear => "getyear",
+        /// `week_of_year(dt)`: the ISO 8601 week number.
+        WeekOfYear => "week_of_year" | "weekofyear",
+        /// `make_datetime(y, m, d [, h, min, s])`
+        MakeDatetime => "make_datetime",
+        /// `make_timespan([d,] h, m [, s])`
+        MakeTimespan => "make_timespan",
+        /// `bin_at(x, size, fixed_point)`
+        BinAt => "bin_at",
+        /// `unixtime_seconds_todatetime(n)`
+        UnixSeconds => "unixtime_seconds_todatetime",
+        /// `unixtime_milliseconds_todatetime(n)`
+        UnixMillis => "unixtime_milliseconds_todatetime",
+        /// `unixtime_microseconds_todatetime(n)`
+        UnixMicros => "unixtime_microseconds_todatetime",
+        /// `unixtime_nanoseconds_todatetime(n)`
+        UnixNanos => "unixtime_nanoseconds_todatetime",
+    }
+}
+
+/// Binds `name(args)` if `name` is a library function; `None` otherwise. `args` are
+/// already bound against the input.
+pub fn bind(name: &str, args: Vec<Expr>, span: Span) -> Option<Result<Expr, PlanError>> {
+    let f = LibFunc::lookup(name)?;
+    Some(bind_known(f, name, args, span))
+}
+
+fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, PlanError> {
+    let b = Binder { f, name, span };
+    use LibFunc::*;
+    match f {
+        Member | Index | ToDynamicValue => Ok(b.call(args, KqlType::Dynamic)),
+        Abs | IsNan | IsInf | IsFinite | Round | Ceiling | Sqrt | Exp | Exp2 | Exp10 | Log
+        | Log2 | Log10 | Pow | Sign | Sin | Cos | Tan | Cot | Asin | Acos | Atan | Atan2
+        | Degrees | Radians | Pi | MaxOf | MinOf | Coalesce | Case | ToBool | ToGuid | GetType
+        | Ipv4IsPrivate | Ipv4IsInRange | Ipv4IsMatch | Ipv4Compare | ParseIpv4 | FormatIpv4
+        | HasIpv4 => math::bind(&b, args),
+        Substring | IndexOf | Split | ReplaceString | ReplaceRegex | Extract | ExtractAll
+        | Trim | TrimStart | TrimEnd | StrcatDelim | CountOf | Reverse | StrRep | StringSize
+        | StrCmp | UrlEncode | UrlEncodeComponent | UrlDecode | Base64EncodeToString
+        | Base64DecodeToString | ParseUrl | ParsePath | HashSha256 | HashMd5 => {
+            string::bind(&b, args)
+        }
+        ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
+        | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
+        | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
+        | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
+        | ExtractJson | Zip | DynamicToJson => dynamic::bind(&b, args),
+        ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
+        | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
+        | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
+        | MonthOfYear | GetYear | WeekOfYear | MakeDatetime | MakeTimespan | BinAt
+        | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::bind(&b, args),
+    }
+}
+
+/// What the family binders share: the function, the name it was called by, the call's span.
+struct Binder<'a> {
+    f: LibFunc,
+    name: &'a str,
+    span: Span,
+}
+
+impl Binder<'_> {
+    /// The bound call.
+    fn call(&self, args: Vec<Expr>, ty: KqlType) -> Expr {
+        Expr::call(Func::Lib(self.f), args, ty, self.span)
+    }
+
+    /// Checks the argument count.
+    fn arity(&self, args: &[Expr], min: usize, max: usize) -> Result<(), PlanError> {
+        if args.len() < min || args.len() > max {
+            let want = if min == max {
+                format!("{min}")
+            } else if max == usize::MAX {
+                format!("at least {min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            return Err(PlanError::invalid(
+                self.span,
+                format!(
+                    "`{}` takes {want} argument(s), got {}",
+                    self.name,
+                    args.len()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A type error on argument `e`.
+    fn bad(&self, e: &Expr, want: &str) -> PlanError {
+        PlanError::ty(
+            e.span,
+            format!("`{}` needs {want}, got {}", self.name, e.ty),
+        )
+    }
+
+    /// An argument that must have exactly type `ty` (a typed null literal is converted).
+    fn exact(&self, e: Expr, ty: KqlType) -> Result<Expr, PlanError> {
+        if e.ty == ty {
+            return Ok(e);
+        }
+        if is_null_literal(&e) {
+            return Ok(Expr::literal(Scalar::Null(ty), e.span));
+        }
+        Err(self.bad(&e, &format!("a {ty}")))
+    }
+
+    /// An integer argument (int, long or bool), as a long.
+    fn long(&self, e: Expr) -> Result<Expr, PlanError> {
+        match e.ty {
+            KqlType::Int | KqlType::Long | KqlType::Bool => Ok(cast(e, KqlType::Long)),
+            _ if is_null_literal(&e) => Ok(cast(e, KqlType::Long)),
+            _ => Err(self.bad(&e, "an integer")),
+        }
+    }
+
+    /// A numeric argument, as a real.
+    fn real(&self, e: Expr) -> Result<Expr, PlanError> {
+        match e.ty {
+            KqlType::Int | KqlType::Long | KqlType::Real => Ok(cast(e, KqlType::Real)),
+            _ if is_null_literal(&e) => Ok(cast(e, KqlType::Real)),
+            _ => Err(self.bad(&e, "a number")),
+        }
+    }
+
+    /// A dynamic argument.
+    fn dynamic(&self, e: Expr) -> Result<Expr, PlanError> {
+        self.exact(e, KqlType::Dynamic)
+    }
+
+    /// A constant string argument (a period name, a format).
+    fn const_str(&self, e: &Expr) -> Result<String, PlanError> {
+        match &e.kind {
+            ExprKind::Literal(Scalar::String(s)) => Ok(s.clone()),
+            _ => Err(PlanError::unsupported(
+                e.span,
+                format!("a non-constant argument here in `{}`", self.name),
+            )),
+        }
+    }
+
+    /// `unsupported` for a form of this function.
+    fn unsupported(&self, what: impl std::fmt::Display) -> PlanError {
+        PlanError::unsupported(self.span, format!("`{}` {what}", self.name))
+    }
+}
+
+/// Any argument converted to a string, as Kusto's string functions do (`tostring(x)`).
+fn to_str(e: Expr) -> Expr {
+    if e.ty == KqlType::String {
+        return e;
+    }
+    let span = e.span;
+    Expr::call(Func::ToString, vec![e], KqlType::String, span)
+}
+
+fn is_null_literal(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::Literal(Scalar::Null(_)))
+}
+
+/// A scalar argument stored as a dynamic value (dynamic arguments pass through).
+fn to_dynamic(e: Expr) -> Expr {
+    if e.ty == KqlType::Dynamic {
+        return e;
+    }
+    let span = e.span;
+    Expr::call(
+        Func::Lib(LibFunc::ToDynamicValue),
+        vec![e],
+        KqlType::Dynamic,
+        span,
+    )
+}

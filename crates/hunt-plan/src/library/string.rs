@@ -1,0 +1,77 @@
+//! Typing of the string functions. Like Kusto, they convert non-string text arguments
+//! with `tostring()` (`indexof(1234567, 5)` searches "1234567" for "5").
+
+use super::{Binder, LibFunc, to_str};
+use crate::error::PlanError;
+use crate::expr::{Expr, Scalar};
+use crate::types::KqlType;
+
+pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
+    use KqlType::*;
+    use LibFunc::*;
+    // Argument kinds by position: S = text (converted), L = integer.
+    let (min, max, kinds, out): (usize, usize, &str, KqlType) = match b.f {
+        Substring => (2, 3, "SLL", String),
+        IndexOf => (2, 5, "SSLLL", Long),
+        Split => (2, 3, "SSL", Dynamic),
+        ReplaceString | ReplaceRegex => (3, 3, "SSS", String),
+        Extract => (3, 3, "SLS", String),
+        ExtractAll => (2, 2, "SS", Dynamic),
+        Trim | TrimStart | TrimEnd => (2, 2, "SS", String),
+        StrcatDelim => (3, 65, "", String),
+        CountOf => (2, 3, "SSS", Long),
+        Reverse | UrlEncode | UrlEncodeComponent | UrlDecode | Base64EncodeToString
+        | Base64DecodeToString => (1, 1, "S", String),
+        StrRep => (2, 3, "SLS", String),
+        StringSize => (1, 1, "S", Long),
+        StrCmp => (2, 2, "SS", Int),
+        ParseUrl | ParsePath => (1, 1, "S", Dynamic),
+        HashSha256 | HashMd5 => (1, 1, "S", String),
+        _ => {
+            return Err(PlanError::invalid(
+                b.span,
+                format!("bug: `{}` bound as a string function", b.name),
+            ));
+        }
+    };
+    b.arity(&args, min, max)?;
+    if b.f == ExtractAll && args.len() == 3 {
+        return Err(b.unsupported("with a capture-group list"));
+    }
+    if matches!(b.f, HashSha256 | HashMd5) && args[0].ty != String {
+        // Kusto hashes each type's own binary form; only text is hashed here.
+        return Err(b.unsupported(format!("of a {} value", args[0].ty)));
+    }
+    if b.f == CountOf && args.len() == 3 {
+        let kind = b.const_str(&args[2])?;
+        if kind != "normal" && kind != "regex" {
+            return Err(PlanError::invalid(
+                args[2].span,
+                "`countof` kind is \"normal\" or \"regex\"",
+            ));
+        }
+    }
+    let kinds: Vec<char> = kinds.chars().collect();
+    let a = args
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| match kinds.get(i).copied().unwrap_or('S') {
+            'L' => b.long(e),
+            _ => Ok(to_str(e)),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if b.f == StrRep {
+        if let crate::expr::ExprKind::Literal(Scalar::Long(n)) = &a[1].kind {
+            if *n > MAX_STRREP {
+                return Err(PlanError::invalid(
+                    a[1].span,
+                    format!("`strrep` repeats at most {MAX_STRREP} times"),
+                ));
+            }
+        }
+    }
+    Ok(b.call(a, out))
+}
+
+/// Kusto limits `strrep`'s multiplier (docs: "maximal allowed value is 1024").
+pub const MAX_STRREP: i64 = 1024;
