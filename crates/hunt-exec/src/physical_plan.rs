@@ -8,7 +8,7 @@
 use crate::error::{ExecError, Result};
 use crate::operators::{
     AggregateExec, FilterExec, HashJoinExec, LimitExec, MvExpandExec, ProjectionExec, SortExec,
-    ValuesExec,
+    UnionExec, ValuesExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -91,6 +91,13 @@ pub fn create_physical_plan(
             outputs,
             plan.schema(),
         )?),
+        LogicalPlan::Union { inputs } => Arc::new(UnionExec::new(
+            inputs
+                .iter()
+                .map(|i| create_physical_plan(i, tables))
+                .collect::<Result<Vec<_>>>()?,
+            plan.schema(),
+        )),
         LogicalPlan::MvExpand {
             input,
             items,

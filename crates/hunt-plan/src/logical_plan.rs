@@ -146,6 +146,11 @@ pub enum LogicalPlan {
         /// `limit N`: at most N rows per input row.
         limit: Option<usize>,
     },
+    /// The rows of every input, in input order; inputs have the same schema.
+    Union {
+        /// Inputs (each projected to the union's columns by the planner).
+        inputs: Vec<LogicalPlan>,
+    },
     /// The first `fetch` rows.
     Limit {
         /// Input.
@@ -201,6 +206,7 @@ impl LogicalPlan {
                         .collect(),
                 )
             }
+            LogicalPlan::Union { inputs } => inputs.first().map(|i| i.schema()).unwrap_or_default(),
             LogicalPlan::MvExpand {
                 input,
                 items,
@@ -240,6 +246,7 @@ impl LogicalPlan {
             | LogicalPlan::MvExpand { input, .. }
             | LogicalPlan::Limit { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
+            LogicalPlan::Union { inputs } => inputs.iter().collect(),
         }
     }
 
@@ -300,6 +307,7 @@ impl LogicalPlan {
                 }
             }
             LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
+            LogicalPlan::Union { inputs } => write!(f, "Union: {} inputs", inputs.len())?,
             LogicalPlan::MvExpand { items, .. } => {
                 let k: Vec<String> = items
                     .iter()

@@ -93,6 +93,12 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 fetch,
             }
         }
+        LogicalPlan::Union { inputs } => LogicalPlan::Union {
+            inputs: inputs
+                .into_iter()
+                .map(|i| push_projection(i, needed.clone()))
+                .collect(),
+        },
         LogicalPlan::MvExpand {
             input,
             items,
@@ -239,6 +245,9 @@ fn push_filters(plan: LogicalPlan) -> LogicalPlan {
         LogicalPlan::Limit { input, fetch } => LogicalPlan::Limit {
             input: Box::new(push_filters(*input)),
             fetch,
+        },
+        LogicalPlan::Union { inputs } => LogicalPlan::Union {
+            inputs: inputs.into_iter().map(push_filters).collect(),
         },
         LogicalPlan::MvExpand {
             input,

@@ -8,6 +8,7 @@ mod limit;
 mod mvexpand;
 mod projection;
 mod sort;
+mod union;
 mod values;
 
 pub use aggregate::AggregateExec;
@@ -17,4 +18,5 @@ pub use limit::LimitExec;
 pub use mvexpand::MvExpandExec;
 pub use projection::ProjectionExec;
 pub use sort::SortExec;
+pub use union::UnionExec;
 pub use values::ValuesExec;

@@ -7,9 +7,11 @@
 
 use crate::error::{ExecError, Result};
 use crate::expr::scalar::array_from_scalars;
-use crate::expr::{compile, evaluate, PhysicalExpr};
+use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan};
-use arrow::array::{Array, ArrayRef, Int64Array, RecordBatch, RecordBatchOptions, StringArray, UInt32Array};
+use arrow::array::{
+    Array, ArrayRef, Int64Array, RecordBatch, RecordBatchOptions, StringArray, UInt32Array,
+};
 use arrow::compute::take;
 use hunt_plan::expr::Scalar;
 use hunt_plan::logical_plan::MvExpandItem;
@@ -69,20 +71,30 @@ impl MvExpandExec {
                         .schema()
                         .index_of(&f.name)
                         .map(Out::Input)
-                        .ok_or_else(|| ExecError::Internal(format!("mv-expand column `{}` missing", f.name)))
+                        .ok_or_else(|| {
+                            ExecError::Internal(format!("mv-expand column `{}` missing", f.name))
+                        })
                 }
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(MvExpandExec {
             input,
-            expander: Expander { items: compiled, outputs, bag_as_array, limit, schema },
+            expander: Expander {
+                items: compiled,
+                outputs,
+                bag_as_array,
+                limit,
+                schema,
+            },
         })
     }
 }
 
 /// The elements one value expands to.
 fn elements(v: Option<&str>, bag_as_array: bool) -> Vec<Value> {
-    let Some(text) = v else { return vec![Value::Null] };
+    let Some(text) = v else {
+        return vec![Value::Null];
+    };
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Array(a)) => a,
         Ok(Value::Object(m)) => m
@@ -108,20 +120,28 @@ fn element_scalar(v: &Value, ty: KqlType) -> Scalar {
         (_, Value::Null) => Scalar::Null(ty),
         (KqlType::Dynamic, v) => Scalar::Dynamic(v.clone()),
         (KqlType::String, Value::String(s)) => Scalar::String(s.clone()),
-        (KqlType::Long, Value::Number(n)) => n.as_i64().map(Scalar::Long).unwrap_or(Scalar::Null(ty)),
+        (KqlType::Long, Value::Number(n)) => {
+            n.as_i64().map(Scalar::Long).unwrap_or(Scalar::Null(ty))
+        }
         (KqlType::Int, Value::Number(n)) => n
             .as_i64()
             .and_then(|x| i32::try_from(x).ok())
             .map(Scalar::Int)
             .unwrap_or(Scalar::Null(ty)),
-        (KqlType::Real, Value::Number(n)) => n.as_f64().map(Scalar::Real).unwrap_or(Scalar::Null(ty)),
+        (KqlType::Real, Value::Number(n)) => {
+            n.as_f64().map(Scalar::Real).unwrap_or(Scalar::Null(ty))
+        }
         (KqlType::Bool, Value::Bool(b)) => Scalar::Bool(*b),
-        (KqlType::DateTime, Value::String(s)) => hunt_plan::planner::literals::parse_datetime_text(s)
-            .map(Scalar::DateTime)
-            .unwrap_or(Scalar::Null(ty)),
-        (KqlType::TimeSpan, Value::String(s)) => hunt_plan::planner::literals::parse_timespan_text(s)
-            .map(Scalar::TimeSpan)
-            .unwrap_or(Scalar::Null(ty)),
+        (KqlType::DateTime, Value::String(s)) => {
+            hunt_plan::planner::literals::parse_datetime_text(s)
+                .map(Scalar::DateTime)
+                .unwrap_or(Scalar::Null(ty))
+        }
+        (KqlType::TimeSpan, Value::String(s)) => {
+            hunt_plan::planner::literals::parse_timespan_text(s)
+                .map(Scalar::TimeSpan)
+                .unwrap_or(Scalar::Null(ty))
+        }
         (KqlType::Guid, Value::String(s)) => hunt_plan::planner::literals::parse_guid_text(s)
             .map(Scalar::Guid)
             .unwrap_or(Scalar::Null(ty)),
@@ -131,7 +151,11 @@ fn element_scalar(v: &Value, ty: KqlType) -> Scalar {
 
 impl Expander {
     fn expand(&self, b: &RecordBatch) -> Result<RecordBatch> {
-        let vals = self.items.iter().map(|(e, _)| evaluate(e, b)).collect::<Result<Vec<ArrayRef>>>()?;
+        let vals = self
+            .items
+            .iter()
+            .map(|(e, _)| evaluate(e, b))
+            .collect::<Result<Vec<ArrayRef>>>()?;
         let strs = vals
             .iter()
             .map(|a| {
@@ -157,7 +181,11 @@ impl Expander {
                 index.push(k as i64);
                 for (j, e) in els.iter().enumerate() {
                     let ty = self.items[j].1;
-                    cells[j].push(e.get(k).map(|v| element_scalar(v, ty)).unwrap_or(Scalar::Null(ty)));
+                    cells[j].push(
+                        e.get(k)
+                            .map(|v| element_scalar(v, ty))
+                            .unwrap_or(Scalar::Null(ty)),
+                    );
                 }
             }
         }
@@ -174,13 +202,22 @@ impl Expander {
             })
             .collect::<Result<Vec<_>>>()?;
         let opts = RecordBatchOptions::new().with_row_count(Some(idx.len()));
-        Ok(RecordBatch::try_new_with_options(self.schema.to_arrow(), cols, &opts)?)
+        Ok(RecordBatch::try_new_with_options(
+            self.schema.to_arrow(),
+            cols,
+            &opts,
+        )?)
     }
 }
 
 impl ExecutionPlan for MvExpandExec {
     fn describe(&self) -> String {
-        let items: Vec<String> = self.expander.items.iter().map(|(e, t)| format!("{e} to {t}")).collect();
+        let items: Vec<String> = self
+            .expander
+            .items
+            .iter()
+            .map(|(e, t)| format!("{e} to {t}"))
+            .collect();
         format!("MvExpandExec: [{}]", items.join(", "))
     }
     fn schema(&self) -> &Schema {
@@ -191,6 +228,10 @@ impl ExecutionPlan for MvExpandExec {
     }
     fn execute(&self) -> Result<BatchIter> {
         let ex = self.expander.clone();
-        Ok(Box::new(self.input.execute()?.map(move |b| b.and_then(|b| ex.expand(&b)))))
+        Ok(Box::new(
+            self.input
+                .execute()?
+                .map(move |b| b.and_then(|b| ex.expand(&b))),
+        ))
     }
 }

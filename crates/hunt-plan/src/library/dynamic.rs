@@ -145,6 +145,34 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             let a = args.into_iter().map(to_str).collect();
             Ok(b.call(a, String))
         }
+        Range => {
+            b.arity(&args, 2, 3)?;
+            let (s, e) = (args[0].ty, args[1].ty);
+            match (s, e) {
+                (a, c) if a.is_numeric() && c.is_numeric() => {
+                    let real = args.iter().any(|x| x.ty == Real);
+                    let a = args
+                        .into_iter()
+                        .map(|x| if real { b.real(x) } else { b.long(x) })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(b.call(a, Dynamic))
+                }
+                (DateTime, DateTime) | (TimeSpan, TimeSpan) => {
+                    // The docs give 1h as the default step of datetime and timespan ranges.
+                    let step = match args.get(2) {
+                        Some(_) => b.exact(args.pop().expect("three arguments"), TimeSpan)?,
+                        None => Expr::literal(Scalar::TimeSpan(3_600_000_000_000), b.span),
+                    };
+                    args.truncate(2);
+                    args.push(step);
+                    Ok(b.call(args, Dynamic))
+                }
+                _ => Err(PlanError::ty(
+                    b.span,
+                    format!("`range` cannot step from {s} to {e}"),
+                )),
+            }
+        }
         _ => Err(PlanError::invalid(
             b.span,
             format!("bug: `{}` bound as a dynamic function", b.name),

@@ -258,6 +258,8 @@ lib_funcs! {
         Zip => "zip",
         /// `dynamic_to_json(d)`: compact JSON with bag keys sorted.
         DynamicToJson => "dynamic_to_json",
+        /// `range(start, stop [, step])`: a dynamic array of the values.
+        Range => "range",
 
         // ---- datetime and timespan ----
         /// `todatetime(x)`
@@ -348,7 +350,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
         | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
         | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
-        | ExtractJson | Zip | DynamicToJson => dynamic::bind(&b, args),
+        | ExtractJson | Zip | DynamicToJson | Range => dynamic::bind(&b, args),
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay

@@ -10,6 +10,7 @@ mod join;
 pub mod literals;
 mod mvexpand;
 mod operators;
+mod union;
 
 use crate::catalog::Catalog;
 use crate::error::{PlanError, PlanErrorKind, closest};
@@ -54,9 +55,9 @@ pub(crate) struct Scope<'a> {
 }
 
 pub(crate) struct Planner<'a> {
-    catalog: &'a dyn Catalog,
+    pub(crate) catalog: &'a dyn Catalog,
     now_ns: i64,
-    lets: Lets,
+    pub(crate) lets: Lets,
     notices: Vec<String>,
 }
 
@@ -283,7 +284,11 @@ impl Planner<'_> {
                     None,
                 ))
             }
-            Source::Union { span, .. } => Err(PlanError::unsupported(*span, "`union`")),
+            Source::Union {
+                params,
+                tables,
+                span,
+            } => Ok((self.plan_union(None, params, tables, *span)?, None)),
             _ => Err(PlanError::unsupported(span, "this tabular source")),
         }
     }

@@ -205,8 +205,13 @@ impl Planner<'_> {
                 let right_plan = self.plan_pipeline(right)?;
                 super::join::plan_join(input, right_plan, params, on, span)?
             }
-            OperatorKind::Lookup { .. } => return Err(PlanError::unsupported(span, "`lookup`")),
-            OperatorKind::Union { .. } => return Err(PlanError::unsupported(span, "`union`")),
+            OperatorKind::Lookup { params, right, on } => {
+                let right_plan = self.plan_pipeline(right)?;
+                super::union::plan_lookup(input, right_plan, params, on, span)?
+            }
+            OperatorKind::Union { params, tables } => {
+                self.plan_union(Some(input), params, tables, span)?
+            }
             OperatorKind::MvExpand {
                 params,
                 items,
@@ -214,7 +219,12 @@ impl Planner<'_> {
             } => super::mvexpand::plan_mv_expand(input, &sc, params, items, limit.as_ref())?,
             OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
             OperatorKind::Serialize(_) => return Err(PlanError::unsupported(span, "`serialize`")),
-            _ => return Err(PlanError::unsupported(span, "this operator")),
+            other => {
+                return Err(PlanError::unsupported(
+                    span,
+                    format!("the `{}` operator", other.keyword()),
+                ));
+            }
         })
     }
 
