@@ -1,7 +1,9 @@
 //! Calendar arithmetic on datetimes (nanoseconds since the Unix epoch, UTC, 100 ns ticks)
 //! as Kusto's datetime functions do it: `startofmonth`, `datetime_add`, `datetime_diff`,
-//! `format_datetime`, … Every function returns `None` where the result leaves the range
-//! hunt can hold (years 1677–2262), which the callers turn into null.
+//! `format_datetime`, … Results Kusto gives as null (an invalid date, a year past 9999) are
+//! `Ok(None)`; results Kusto can hold but hunt cannot (nanosecond timestamps end in the
+//! years 1677 and 2262) are [`OutOfRange`], which the callers report as an error rather
+//! than a wrong null.
 //! <https://learn.microsoft.com/kusto/query/datetime-timespan-arithmetic>
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike};
@@ -19,12 +21,40 @@ fn civil(ns: i64) -> Option<NaiveDateTime> {
         .map(|d| d.naive_utc())
 }
 
-fn from_civil(d: NaiveDateTime) -> Option<i64> {
-    d.and_utc().timestamp_nanos_opt()
+/// A result hunt cannot represent although Kusto can (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfRange;
+
+/// A datetime result: a value, Kusto's null, or out of hunt's range.
+pub type Cal = Result<Option<i64>, OutOfRange>;
+
+/// Kusto's first and last datetimes, 0001-01-01 and 9999-12-31 23:59:59.9999999, in
+/// nanoseconds since the Unix epoch.
+const KUSTO_MIN: i128 = -62_135_596_800 * SECOND as i128;
+const KUSTO_MAX: i128 = 253_402_300_800 * SECOND as i128 - TICK as i128;
+
+/// `ns` as a datetime: null outside Kusto's range, out of range outside hunt's.
+pub fn fit(ns: i128) -> Cal {
+    if !(KUSTO_MIN..=KUSTO_MAX).contains(&ns) {
+        return Ok(None);
+    }
+    i64::try_from(ns).map(Some).map_err(|_| OutOfRange)
 }
 
-fn from_date(d: NaiveDate) -> Option<i64> {
-    from_civil(d.and_hms_opt(0, 0, 0)?)
+fn ns128(d: NaiveDateTime) -> i128 {
+    let u = d.and_utc();
+    u.timestamp() as i128 * SECOND as i128 + u.timestamp_subsec_nanos() as i128
+}
+
+fn from_civil(d: NaiveDateTime) -> Cal {
+    fit(ns128(d))
+}
+
+fn from_date(d: NaiveDate) -> Cal {
+    match d.and_hms_opt(0, 0, 0) {
+        Some(t) => from_civil(t),
+        None => Ok(None),
+    }
 }
 
 /// Days since the epoch (floor).
@@ -53,28 +83,59 @@ fn month_start(ns: i64, offset: i64) -> Option<NaiveDate> {
 /// use hunt_plan::library::datetime::Period;
 /// // 2020-06-15 (a Monday) 13:45 → week starting Sunday 2020-06-14.
 /// let t = 18_428 * DAY + 49_500_000_000_000;
-/// assert_eq!(start_of(Period::Week, t, 0), Some(18_427 * DAY));
+/// assert_eq!(start_of(Period::Week, t, 0), Ok(Some(18_427 * DAY)));
 /// ```
-pub fn start_of(unit: Period, ns: i64, offset: i64) -> Option<i64> {
+pub fn start_of(unit: Period, ns: i64, offset: i64) -> Cal {
+    let day = DAY as i128;
     match unit {
-        Period::Day => day_index(ns)
-            .checked_add(offset)?
-            .checked_mul(DAY),
-        Period::Week => (day_index(ns) - weekday(ns))
-            .checked_add(offset.checked_mul(7)?)?
-            .checked_mul(DAY),
-        Period::Month => from_date(month_start(ns, offset)?),
-        Period::Year => {
-            let y = i32::try_from(civil(ns)?.year() as i64 + offset).ok()?;
-            from_date(NaiveDate::from_ymd_opt(y, 1, 1)?)
+        Period::Day => fit((day_index(ns) as i128 + offset as i128) * day),
+        Period::Week => {
+            fit((day_index(ns) as i128 - weekday(ns) as i128 + 7 * offset as i128) * day)
         }
-        _ => None,
+        Period::Month => match month_start(ns, offset) {
+            Some(d) => from_date(d),
+            None => Ok(None),
+        },
+        Period::Year => {
+            let y = civil(ns).map(|d| d.year() as i64 + offset);
+            match y
+                .and_then(|y| i32::try_from(y).ok())
+                .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+            {
+                Some(d) => from_date(d),
+                None => Ok(None),
+            }
+        }
+        _ => Ok(None),
     }
 }
 
 /// `endofday` … `endofyear`: the last tick of the period.
-pub fn end_of(unit: Period, ns: i64, offset: i64) -> Option<i64> {
-    start_of(unit, ns, offset.checked_add(1)?)?.checked_sub(TICK)
+pub fn end_of(unit: Period, ns: i64, offset: i64) -> Cal {
+    // The start of the next period, less one tick, computed without leaving i128.
+    let next = match unit {
+        Period::Day | Period::Week => {
+            let per = if unit == Period::Day { 1 } else { 7 };
+            let first = (day_index(ns) as i128
+                - if unit == Period::Week { weekday(ns) as i128 } else { 0 }
+                + per * (offset as i128 + 1))
+                * DAY as i128;
+            Some(first)
+        }
+        Period::Month => month_start(ns, offset.saturating_add(1))
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(ns128),
+        Period::Year => civil(ns)
+            .and_then(|d| i32::try_from(d.year() as i64 + offset.saturating_add(1)).ok())
+            .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(ns128),
+        _ => None,
+    };
+    match next {
+        Some(n) => fit(n - TICK as i128),
+        None => Ok(None),
+    }
 }
 
 fn days_in_month(y: i32, m: u32) -> u32 {
@@ -91,13 +152,20 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 
 /// Adds calendar months, clamping the day to the new month's length (Jan 31 + 1 month is
 /// Feb 29 in a leap year), keeping the time of day.
-fn add_months(ns: i64, months: i64) -> Option<i64> {
-    let d = civil(ns)?;
-    let total = (d.year() as i64 * 12 + d.month0() as i64).checked_add(months)?;
-    let y = i32::try_from(total.div_euclid(12)).ok()?;
+fn add_months(ns: i64, months: i64) -> Cal {
+    let Some(d) = civil(ns) else { return Ok(None) };
+    let Some(total) = (d.year() as i64 * 12 + d.month0() as i64).checked_add(months) else {
+        return Ok(None);
+    };
+    let Ok(y) = i32::try_from(total.div_euclid(12)) else {
+        return Ok(None);
+    };
     let m = total.rem_euclid(12) as u32 + 1;
     let day = d.day().min(days_in_month(y, m));
-    from_civil(NaiveDate::from_ymd_opt(y, m, day)?.and_time(d.time()))
+    match NaiveDate::from_ymd_opt(y, m, day) {
+        Some(date) => from_civil(date.and_time(d.time())),
+        None => Ok(None),
+    }
 }
 
 /// Nanoseconds in one fixed-length period (`week` and shorter).
@@ -116,14 +184,17 @@ fn fixed_ns(p: Period) -> Option<i64> {
 }
 
 /// `datetime_add(period, n, dt)`.
-pub fn add(p: Period, n: i64, ns: i64) -> Option<i64> {
+pub fn add(p: Period, n: i64, ns: i64) -> Cal {
     match p {
-        Period::Year => add_months(ns, n.checked_mul(12)?),
-        Period::Quarter => add_months(ns, n.checked_mul(3)?),
+        Period::Year => add_months(ns, n.saturating_mul(12)),
+        Period::Quarter => add_months(ns, n.saturating_mul(3)),
         Period::Month => add_months(ns, n),
         // Kusto keeps 100 ns ticks: whole ticks of a nanosecond count are added.
-        Period::Nanosecond => ns.checked_add(n / TICK * TICK),
-        _ => ns.checked_add(n.checked_mul(fixed_ns(p)?)?),
+        Period::Nanosecond => fit(ns as i128 + (n / TICK * TICK) as i128),
+        _ => match fixed_ns(p) {
+            Some(u) => fit(ns as i128 + n as i128 * u as i128),
+            None => Ok(None),
+        },
     }
 }
 
@@ -136,7 +207,10 @@ pub fn diff(p: Period, a: i64, b: i64) -> Option<i64> {
         Period::Quarter => months(a)?.div_euclid(3) - months(b)?.div_euclid(3),
         Period::Month => months(a)? - months(b)?,
         // Weeks start on Sunday, as in startofweek().
-        Period::Week => (start_of(Period::Week, a, 0)? - start_of(Period::Week, b, 0)?) / (7 * DAY),
+        Period::Week => {
+            let sunday = |ns: i64| day_index(ns) - weekday(ns);
+            (sunday(a) - sunday(b)) / 7
+        }
         Period::Nanosecond => a.checked_sub(b)?,
         _ => {
             let u = fixed_ns(p)?;
@@ -174,20 +248,26 @@ pub fn day_of_week(ns: i64) -> i64 {
 }
 
 /// `make_datetime(y, m, d, h, min, s)`: null when a part is out of range.
-pub fn make(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: f64) -> Option<i64> {
-    let date = NaiveDate::from_ymd_opt(
-        i32::try_from(y).ok()?,
-        u32::try_from(mo).ok()?,
-        u32::try_from(d).ok()?,
-    )?;
+pub fn make(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: f64) -> Cal {
+    let date = (|| {
+        NaiveDate::from_ymd_opt(
+            i32::try_from(y).ok()?,
+            u32::try_from(mo).ok()?,
+            u32::try_from(d).ok()?,
+        )
+    })();
+    let Some(date) = date else { return Ok(None) };
     if !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0.0..60.0).contains(&s) {
-        return None;
+        return Ok(None);
     }
     let ticks = (s * 1e7).round() as i64;
     if ticks >= 600_000_000 {
-        return None;
+        return Ok(None);
     }
-    from_date(date)?.checked_add((h * 3_600 + mi * 60) * SECOND + ticks * TICK)
+    let Some(midnight) = date.and_hms_opt(0, 0, 0) else {
+        return Ok(None);
+    };
+    fit(ns128(midnight) + ((h * 3_600 + mi * 60) * SECOND + ticks * TICK) as i128)
 }
 
 /// `make_timespan(d, h, m, s)`: null when hours, minutes or seconds are out of their
@@ -195,8 +275,7 @@ pub fn make(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: f64) -> Option<i64> {
 /// and `make_timespan(-1, -2)`).
 pub fn make_timespan(d: f64, h: f64, m: f64, s: f64) -> Option<i64> {
     let whole = |x: f64| x.fract() == 0.0 && x >= 0.0;
-    if !whole(d) || !whole(h) || !whole(m) || h >= 24.0 || m >= 60.0 || !(0.0..60.0).contains(&s)
-    {
+    if !whole(d) || !whole(h) || !whole(m) || h >= 24.0 || m >= 60.0 || !(0.0..60.0).contains(&s) {
         return None;
     }
     let ticks = (s * 1e7).round() as i64;
@@ -259,9 +338,7 @@ pub fn format_timespan(ns: i64, items: &[FormatItem]) -> String {
         match it {
             FormatItem::Literal(s) => out.push_str(s),
             FormatItem::Day(w) => pad(&mut out, secs / 86_400, *w),
-            FormatItem::Hour24(w) | FormatItem::Hour12(w) => {
-                pad(&mut out, secs / 3_600 % 24, *w)
-            }
+            FormatItem::Hour24(w) | FormatItem::Hour12(w) => pad(&mut out, secs / 3_600 % 24, *w),
             FormatItem::Minute(w) => pad(&mut out, secs / 60 % 60, *w),
             FormatItem::Second(w) => pad(&mut out, secs % 60, *w),
             FormatItem::Fraction { digits, trim } => fraction(&mut out, frac, *digits, *trim),
@@ -273,12 +350,12 @@ pub fn format_timespan(ns: i64, items: &[FormatItem]) -> String {
 
 /// `bin_at(x, size, fixed)` on integers: `fixed + floor((x - fixed) / size) * size`;
 /// null for a size that is not positive.
-pub fn bin_at(x: i64, size: i64, fixed: i64) -> Option<i64> {
+pub fn bin_at(x: i64, size: i64, fixed: i64) -> Option<i128> {
     if size <= 0 {
         return None;
     }
     let k = (x as i128 - fixed as i128).div_euclid(size as i128);
-    i64::try_from(fixed as i128 + k * size as i128).ok()
+    Some(fixed as i128 + k * size as i128)
 }
 
 /// Reads a datetime as `todatetime()` does: the ISO 8601 forms of datetime literals, an
@@ -311,20 +388,23 @@ mod tests {
         // agent-datetime-timespan-0010 / -0011 / -0019
         assert_eq!(
             end_of(Period::Week, dt("2020-06-15 13:45:00"), 0),
-            Some(dt("2020-06-20 23:59:59.9999999"))
+            Ok(Some(dt("2020-06-20 23:59:59.9999999")))
         );
         assert_eq!(
             end_of(Period::Month, dt("2020-02-15"), 0),
-            Some(dt("2020-02-29 23:59:59.9999999"))
+            Ok(Some(dt("2020-02-29 23:59:59.9999999")))
         );
         assert_eq!(
             end_of(Period::Month, dt("2020-01-31"), 13),
-            Some(dt("2021-02-28 23:59:59.9999999"))
+            Ok(Some(dt("2021-02-28 23:59:59.9999999")))
         );
         assert_eq!(
             start_of(Period::Month, dt("2020-06-15"), -1),
-            Some(dt("2020-05-01"))
+            Ok(Some(dt("2020-05-01")))
         );
+        // Kusto holds year 9999; hunt cannot, and says so instead of giving null.
+        assert_eq!(make(9999, 12, 31, 23, 59, 59.0), Err(OutOfRange));
+        assert_eq!(make(10000, 1, 1, 0, 0, 0.0), Ok(None));
     }
 
     #[test]
@@ -332,17 +412,30 @@ mod tests {
         // agent-datetime-timespan-0009 / -0003 / -0011 / -0028
         assert_eq!(
             add(Period::Month, 13, dt("2019-01-31")),
-            Some(dt("2020-02-29"))
+            Ok(Some(dt("2020-02-29")))
         );
         assert_eq!(
             add(Period::Quarter, -3, dt("2020-02-29 12:00:00")),
-            Some(dt("2019-05-29 12:00:00"))
+            Ok(Some(dt("2019-05-29 12:00:00")))
         );
-        assert_eq!(diff(Period::Year, dt("2020-12-31"), dt("2021-01-01")), Some(-1));
-        assert_eq!(diff(Period::Month, dt("2020-01-31"), dt("2020-02-01")), Some(-1));
-        assert_eq!(diff(Period::Week, dt("2024-02-29"), dt("2020-02-29")), Some(209));
         assert_eq!(
-            diff(Period::Second, dt("2020-03-01"), dt("2020-02-29 23:59:59.9999999")),
+            diff(Period::Year, dt("2020-12-31"), dt("2021-01-01")),
+            Some(-1)
+        );
+        assert_eq!(
+            diff(Period::Month, dt("2020-01-31"), dt("2020-02-01")),
+            Some(-1)
+        );
+        assert_eq!(
+            diff(Period::Week, dt("2024-02-29"), dt("2020-02-29")),
+            Some(209)
+        );
+        assert_eq!(
+            diff(
+                Period::Second,
+                dt("2020-03-01"),
+                dt("2020-02-29 23:59:59.9999999")
+            ),
             Some(1)
         );
     }

@@ -137,13 +137,22 @@ mod tests {
         assert_eq!(to_long(ip("192.168.1.1")), 3232235777);
         assert_eq!(to_long(ip("255.255.255.255/31")), 4294967294);
         // ipv4-compare-function-00/01
-        assert_eq!(compare(ip("192.168.1.1/30"), ip("192.168.1.255/24"), None), Some(0));
-        assert_eq!(compare(ip("192.168.1.1"), ip("192.168.1.0"), Some(31)), Some(0));
+        assert_eq!(
+            compare(ip("192.168.1.1/30"), ip("192.168.1.255/24"), None),
+            Some(0)
+        );
+        assert_eq!(
+            compare(ip("192.168.1.1"), ip("192.168.1.0"), Some(31)),
+            Some(0)
+        );
         // ipv4-is-private-function-01
         assert!(is_private(ip("192.168.1.1/24")));
         assert!(!is_private(ip("127.0.0.1")));
         // has-ipv4-function-00..02
-        assert!(has_ipv4("05:04:54 127.0.0.1 GET /favicon.ico 404", "127.0.0.1"));
+        assert!(has_ipv4(
+            "05:04:54 127.0.0.1 GET /favicon.ico 404",
+            "127.0.0.1"
+        ));
         assert!(!has_ipv4("05:04:54127.0.0.1 GET", "127.0.0.1"));
         assert!(!has_ipv4("05:04:54 127.0.0.256 GET", "127.0.0.256"));
         // format-ipv4-function-00

@@ -78,15 +78,13 @@ fn rank(v: &Value) -> u8 {
 /// kind (hunt's choice: Kusto documents no order for mixed arrays).
 pub fn compare(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            match (x.as_i64(), y.as_i64()) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                _ => x
-                    .as_f64()
-                    .partial_cmp(&y.as_f64())
-                    .unwrap_or(Ordering::Equal),
-            }
-        }
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => x
+                .as_f64()
+                .partial_cmp(&y.as_f64())
+                .unwrap_or(Ordering::Equal),
+        },
         (Value::String(x), Value::String(y)) => x.cmp(y),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
         _ => rank(a)
@@ -214,13 +212,12 @@ pub fn remove(v: &mut Value, steps: &[Step]) {
                 Some(x) => x,
                 None => return,
             },
-            (Step::Index(i), Value::Array(a)) => match usize::try_from(*i)
-                .ok()
-                .and_then(|i| a.get_mut(i))
-            {
-                Some(x) => x,
-                None => return,
-            },
+            (Step::Index(i), Value::Array(a)) => {
+                match usize::try_from(*i).ok().and_then(|i| a.get_mut(i)) {
+                    Some(x) => x,
+                    None => return,
+                }
+            }
             _ => return,
         };
     }
@@ -276,7 +273,10 @@ pub fn path_parts(p: &str) -> Value {
 pub fn url_parts(u: &str) -> Option<Value> {
     let i = u.find("://")?;
     let scheme = &u[..i];
-    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     {
         return None;
     }

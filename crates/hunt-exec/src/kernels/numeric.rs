@@ -31,7 +31,10 @@ pub fn round_to(x: f64, digits: i64) -> f64 {
         return 0.0 * sign;
     }
     let keep = keep as usize;
-    let mut kept: Vec<u8> = digits_str.as_bytes()[..keep].iter().map(|b| b - b'0').collect();
+    let mut kept: Vec<u8> = digits_str.as_bytes()[..keep]
+        .iter()
+        .map(|b| b - b'0')
+        .collect();
     if digits_str.as_bytes()[keep] >= b'5' {
         // Carry the increment.
         let mut i = kept.len();

@@ -33,41 +33,58 @@ pub fn substring(s: &str, start: i64, len: Option<i64>) -> &str {
 
 /// `indexof(s, lookup, start, length, occurrence)` in characters: -1 when not found, null
 /// for a start before the beginning (after a negative start is counted from the end), a
-/// length below -1 or an occurrence below 1.
+/// length below -1 or an occurrence below 1. Each further occurrence is searched from one
+/// past the previous match with the same `length` window (Kusto docs:
+/// `indexof("abcdefgabcdefg", "cde", 1, 10, 2)` is 9).
 ///
 /// ```
 /// use hunt_exec::kernels::strfn::indexof;
-/// // Kusto docs: indexof("abcdefgabcdefg", "cde", 1, 10, 2) is 9.
 /// assert_eq!(indexof("abcdefgabcdefg", "cde", 1, 10, 2), Some(9));
 /// assert_eq!(indexof("abcdefg", "cde", 1, 2, 1), Some(-1));
 /// ```
 pub fn indexof(s: &str, lookup: &str, start: i64, length: i64, occurrence: i64) -> Option<i64> {
     let chars: Vec<char> = s.chars().collect();
-    let n = chars.len() as i64;
+    let pat: Vec<char> = lookup.chars().collect();
+    Some(window_search(chars.len(), start, length, occurrence, |i, end| {
+        let m = pat.len();
+        i + m <= end && chars[i..i + m] == pat[..]
+    })?)
+}
+
+/// The search `indexof` and `array_index_of` share: `hit(i, end)` tells whether a match
+/// starts at `i` and fits before `end`.
+pub fn window_search(
+    n: usize,
+    start: i64,
+    length: i64,
+    occurrence: i64,
+    hit: impl Fn(usize, usize) -> bool,
+) -> Option<i64> {
+    let n = n as i64;
     let start = if start < 0 { start + n } else { start };
     if start < 0 || length < -1 || occurrence < 1 {
         return None;
     }
-    let end = if length == -1 {
-        n
-    } else {
-        start.saturating_add(length).min(n)
-    };
-    let pat: Vec<char> = lookup.chars().collect();
-    let m = pat.len() as i64;
+    let mut pos = start;
     let mut seen = 0;
-    let mut i = start;
-    while i + m <= end {
-        let at = i as usize;
-        if chars[at..at + m as usize] == pat[..] {
-            seen += 1;
-            if seen == occurrence {
-                return Some(i);
+    loop {
+        let end = if length == -1 {
+            n
+        } else {
+            pos.saturating_add(length).min(n)
+        };
+        let found = (pos..end).find(|&i| hit(i as usize, end as usize));
+        match found {
+            None => return Some(-1),
+            Some(i) => {
+                seen += 1;
+                if seen == occurrence {
+                    return Some(i);
+                }
+                pos = i + 1;
             }
         }
-        i += 1;
     }
-    Some(-1)
 }
 
 /// `countof(s, search)`: occurrences, overlapping (Kusto docs: `countof("aaaa", "aa")`
@@ -81,7 +98,11 @@ pub fn count_plain(s: &str, search: &str) -> i64 {
     while let Some(i) = s[from..].find(search) {
         n += 1;
         // Step one character past the match start so matches may overlap.
-        let step = s[from + i..].chars().next().map(char::len_utf8).unwrap_or(1);
+        let step = s[from + i..]
+            .chars()
+            .next()
+            .map(char::len_utf8)
+            .unwrap_or(1);
         from += i + step;
     }
     n
@@ -162,7 +183,15 @@ pub fn url_encode(s: &str, component: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'*' | b'('
+            b'a'..=b'z'
+            | b'A'..=b'Z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'!'
+            | b'*'
+            | b'('
             | b')' => out.push(b as char),
             b' ' if !component => out.push('+'),
             _ => {
@@ -183,16 +212,14 @@ pub fn url_decode(s: &str) -> String {
     let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
     while i < bytes.len() {
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b'+' => out.push(b' '),
             c => out.push(c),
         }
@@ -212,7 +239,11 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for k in 0..4 {
             if k <= chunk.len() {
@@ -292,7 +323,10 @@ mod tests {
             url_encode("https://www.bing.com/hello world", false),
             "https%3a%2f%2fwww.bing.com%2fhello+world"
         );
-        assert_eq!(url_decode("https%3a%2f%2fwww.bing.com%2f"), "https://www.bing.com/");
+        assert_eq!(
+            url_decode("https%3a%2f%2fwww.bing.com%2f"),
+            "https://www.bing.com/"
+        );
         assert_eq!(base64_decode("S3VzdG8=").as_deref(), Some(&b"Kusto"[..]));
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Args, Cache, pv, str_array, sv, user_error};
 use crate::error::Result;
-use crate::kernels::calendar::{self, TICK};
+use crate::kernels::calendar::{self, Cal, OutOfRange, TICK};
 use arrow::array::*;
 use hunt_plan::library::LibFunc;
 use hunt_plan::library::datetime::{DatePart, Period, parse_format};
@@ -17,11 +17,33 @@ fn period_arg(a: &Args<'_>, i: usize) -> Result<Period> {
 }
 
 fn datetimes(v: impl IntoIterator<Item = Option<i64>>) -> ArrayRef {
-    Arc::new(TimestampNanosecondArray::from(v.into_iter().collect::<Vec<_>>()))
+    Arc::new(TimestampNanosecondArray::from(
+        v.into_iter().collect::<Vec<_>>(),
+    ))
+}
+
+/// Datetime results that may fall outside hunt's range: an error names the limit rather
+/// than giving a null Kusto would not give.
+fn checked_datetimes(v: impl IntoIterator<Item = Option<Cal>>) -> Result<ArrayRef> {
+    let mut out = Vec::new();
+    for x in v {
+        out.push(match x {
+            None => None,
+            Some(r) => r.map_err(|OutOfRange| {
+                user_error(
+                    "a datetime result lies outside the years 1677-2262, which hunt cannot hold"
+                        .to_string(),
+                )
+            })?,
+        });
+    }
+    Ok(datetimes(out))
 }
 
 fn timespans(v: impl IntoIterator<Item = Option<i64>>) -> ArrayRef {
-    Arc::new(DurationNanosecondArray::from(v.into_iter().collect::<Vec<_>>()))
+    Arc::new(DurationNanosecondArray::from(
+        v.into_iter().collect::<Vec<_>>(),
+    ))
 }
 
 pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
@@ -55,7 +77,7 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
         DatetimeAdd => {
             let p = period_arg(a, 0)?;
             let (k, dt) = (a.long(1)?, a.dt(2)?);
-            datetimes((0..n).map(|i| calendar::add(p, pv(k, i)?, pv(dt, i)?)))
+            checked_datetimes((0..n).map(|i| Some(calendar::add(p, pv(k, i)?, pv(dt, i)?))))?
         }
         DatetimeDiff => {
             let p = period_arg(a, 0)?;
@@ -108,18 +130,18 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
             let end = matches!(a.f, EndOfDay | EndOfWeek | EndOfMonth | EndOfYear);
             let dt = a.dt(0)?;
             let off = a.opt_long(1)?;
-            datetimes((0..n).map(|i| {
+            checked_datetimes((0..n).map(|i| {
                 let o = match off {
                     Some(o) => pv(o, i)?,
                     None => 0,
                 };
                 let t = pv(dt, i)?;
-                if end {
+                Some(if end {
                     calendar::end_of(unit, t, o)
                 } else {
                     calendar::start_of(unit, t, o)
-                }
-            }))
+                })
+            }))?
         }
         DayOfWeek => {
             let dt = a.dt(0)?;
@@ -146,7 +168,7 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                 .map(|c| a.long(c))
                 .collect::<Result<Vec<_>>>()?;
             let secs = if a.len() == 6 { Some(a.real(5)?) } else { None };
-            datetimes((0..n).map(|i| {
+            checked_datetimes((0..n).map(|i| {
                 let mut p = [0i64; 5];
                 for (k, c) in cols.iter().enumerate() {
                     p[k] = pv(c, i)?;
@@ -155,13 +177,18 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                     Some(s) => pv(s, i)?,
                     None => 0.0,
                 };
-                calendar::make(p[0], p[1], p[2], p[3], p[4], s)
-            }))
+                Some(calendar::make(p[0], p[1], p[2], p[3], p[4], s))
+            }))?
         }
         MakeTimespan => {
-            let cols = (0..a.len()).map(|c| a.real(c)).collect::<Result<Vec<_>>>()?;
+            let cols = (0..a.len())
+                .map(|c| a.real(c))
+                .collect::<Result<Vec<_>>>()?;
             timespans((0..n).map(|i| {
-                let v = cols.iter().map(|c| pv(c, i)).collect::<Option<Vec<f64>>>()?;
+                let v = cols
+                    .iter()
+                    .map(|c| pv(c, i))
+                    .collect::<Option<Vec<f64>>>()?;
                 match v.as_slice() {
                     [h, m] => calendar::make_timespan(0.0, *h, *m, 0.0),
                     [h, m, s] => calendar::make_timespan(0.0, *h, *m, *s),
@@ -189,17 +216,25 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                 let (x, s, f) = (a.long(0)?, a.long(1)?, a.long(2)?);
                 Arc::new(
                     (0..n)
-                        .map(|i| calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?))
+                        .map(|i| {
+                            calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?)
+                                .and_then(|v| i64::try_from(v).ok())
+                        })
                         .collect::<Int64Array>(),
                 )
             }
             KqlType::DateTime => {
                 let (x, s, f) = (a.dt(0)?, a.ts(1)?, a.dt(2)?);
-                datetimes((0..n).map(|i| calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?)))
+                checked_datetimes((0..n).map(|i| {
+                    calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?).map(calendar::fit)
+                }))?
             }
             _ => {
                 let (x, s, f) = (a.ts(0)?, a.ts(1)?, a.ts(2)?);
-                timespans((0..n).map(|i| calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?)))
+                timespans((0..n).map(|i| {
+                    calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?)
+                        .and_then(|v| i64::try_from(v).ok())
+                }))
             }
         },
         UnixSeconds | UnixMillis | UnixMicros | UnixNanos => {
@@ -210,16 +245,22 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                 _ => 1,
             };
             // Whole ticks: Kusto keeps 100 ns resolution.
-            let ticks = |ns: i64| ns - ns.rem_euclid(TICK);
+            let ticks = |ns: i128| ns - ns.rem_euclid(TICK as i128);
             if a.tys[0] == KqlType::Real {
                 let x = a.real(0)?;
-                datetimes((0..n).map(|i| {
+                checked_datetimes((0..n).map(|i| {
                     let ns = pv(x, i)? * unit as f64;
-                    (ns.is_finite() && ns.abs() < 9.2e18).then(|| ticks(ns as i64))
-                }))
+                    Some(if ns.is_finite() && ns.abs() < 1e30 {
+                        calendar::fit(ticks(ns as i128))
+                    } else {
+                        Ok(None)
+                    })
+                }))?
             } else {
                 let x = a.long(0)?;
-                datetimes((0..n).map(|i| pv(x, i)?.checked_mul(unit).map(ticks)))
+                checked_datetimes(
+                    (0..n).map(|i| Some(calendar::fit(ticks(pv(x, i)? as i128 * unit as i128)))),
+                )?
             }
         }
         _ => return Err(a.internal()),

@@ -2,7 +2,7 @@
 
 use super::{Args, Cache, Json, dyn_array, pv, str_array, sv, user_error};
 use crate::error::Result;
-use crate::kernels::{json, text};
+use crate::kernels::{json, strfn, text};
 use arrow::array::*;
 use hunt_plan::library::LibFunc;
 use hunt_plan::types::KqlType;
@@ -26,7 +26,11 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                 let v = match (obj.get(i), a.f) {
                     (Some(Value::Object(m)), Member) => {
                         let k = a.str(1)?;
-                        if k.is_null(i) { None } else { m.get(k.value(i)).cloned() }
+                        if k.is_null(i) {
+                            None
+                        } else {
+                            m.get(k.value(i)).cloned()
+                        }
                     }
                     (Some(Value::Array(arr)), Index) => {
                         // Negative indexes count from the end, as in Kusto.
@@ -82,7 +86,9 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             Arc::new(BooleanArray::from(out))
         }
         BagMerge => {
-            let mut cols = (0..a.len()).map(|c| a.json(c)).collect::<Result<Vec<_>>>()?;
+            let mut cols = (0..a.len())
+                .map(|c| a.json(c))
+                .collect::<Result<Vec<_>>>()?;
             let mut vals = Vec::with_capacity(n);
             for i in 0..n {
                 let mut merged: Option<Map<String, Value>> = None;
@@ -139,14 +145,19 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             for i in 0..n {
                 let mut m = Map::new();
                 for (k, v) in keys.iter().zip(values.iter_mut()) {
-                    m.insert(sv(k, i).to_string(), v.get(i).cloned().unwrap_or(Value::Null));
+                    m.insert(
+                        sv(k, i).to_string(),
+                        v.get(i).cloned().unwrap_or(Value::Null),
+                    );
                 }
                 vals.push(Some(Value::Object(m)));
             }
             dyn_array(vals)
         }
         PackArray => {
-            let mut cols = (0..a.len()).map(|c| a.json(c)).collect::<Result<Vec<_>>>()?;
+            let mut cols = (0..a.len())
+                .map(|c| a.json(c))
+                .collect::<Result<Vec<_>>>()?;
             dyn_array((0..n).map(|i| {
                 Some(Value::Array(
                     cols.iter_mut()
@@ -181,7 +192,13 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                 let needle = v.get(i).cloned().unwrap_or(Value::Null);
                 let r = match arr.get(i) {
                     Some(Value::Array(xs)) => (|| {
-                        index_of(xs, &needle, opt(start, i, 0)?, opt(length, i, -1)?, opt(occ, i, 1)?)
+                        index_of(
+                            xs,
+                            &needle,
+                            opt(start, i, 0)?,
+                            opt(length, i, -1)?,
+                            opt(occ, i, 1)?,
+                        )
                     })(),
                     _ => None,
                 };
@@ -190,7 +207,9 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             Arc::new(Int64Array::from(out))
         }
         SetUnion | SetIntersect | SetDifference => {
-            let mut cols = (0..a.len()).map(|c| a.json(c)).collect::<Result<Vec<_>>>()?;
+            let mut cols = (0..a.len())
+                .map(|c| a.json(c))
+                .collect::<Result<Vec<_>>>()?;
             let mut vals = Vec::with_capacity(n);
             for i in 0..n {
                 let arrays: Vec<Option<&Value>> = cols.iter_mut().map(|c| c.get(i)).collect();
@@ -221,7 +240,9 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             dyn_array(vals)
         }
         ArrayConcat => {
-            let mut cols = (0..a.len()).map(|c| a.json(c)).collect::<Result<Vec<_>>>()?;
+            let mut cols = (0..a.len())
+                .map(|c| a.json(c))
+                .collect::<Result<Vec<_>>>()?;
             let mut vals = Vec::with_capacity(n);
             for i in 0..n {
                 let mut out = Vec::new();
@@ -304,7 +325,12 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                         } else {
                             k
                         };
-                        Some(Value::Array(shift(xs, k, matches!(a.f, ArrayRotateLeft | ArrayRotateRight), &filler)))
+                        Some(Value::Array(shift(
+                            xs,
+                            k,
+                            matches!(a.f, ArrayRotateLeft | ArrayRotateRight),
+                            &filler,
+                        )))
                     }
                     _ => None,
                 };
@@ -319,11 +345,9 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             for i in 0..n {
                 out.push(match arr.get(i) {
                     // Null elements join as empty (oracle agent-null-and-edge-0023).
-                    Some(Value::Array(xs)) => xs
-                        .iter()
-                        .map(json::text)
-                        .collect::<Vec<_>>()
-                        .join(sv(d, i)),
+                    Some(Value::Array(xs)) => {
+                        xs.iter().map(json::text).collect::<Vec<_>>().join(sv(d, i))
+                    }
                     _ => String::new(),
                 });
             }
@@ -346,7 +370,9 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             str_array(out)
         }
         Zip => {
-            let mut cols = (0..a.len()).map(|c| a.json(c)).collect::<Result<Vec<_>>>()?;
+            let mut cols = (0..a.len())
+                .map(|c| a.json(c))
+                .collect::<Result<Vec<_>>>()?;
             let mut vals = Vec::with_capacity(n);
             for i in 0..n {
                 let arrays: Option<Vec<&Vec<Value>>> = cols
@@ -381,8 +407,109 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                 None => "null".to_string(),
             }))
         }
+        Range => range(a)?,
         _ => return Err(a.internal()),
     })
+}
+
+/// Kusto's cap on the elements `range()` makes (the docs: 1,048,576); hunt refuses a
+/// longer range rather than guess how Kusto cuts it.
+const MAX_RANGE: usize = 1 << 20;
+
+fn range(a: &Args<'_>) -> Result<ArrayRef> {
+    let n = a.n;
+    let too_long = || user_error(format!("range() of more than {MAX_RANGE} elements"));
+    let mut vals = Vec::with_capacity(n);
+    match a.tys[0] {
+        KqlType::Real => {
+            let (s, e) = (a.real(0)?, a.real(1)?);
+            let st = if a.len() == 3 { Some(a.real(2)?) } else { None };
+            for i in 0..n {
+                let step = match st {
+                    Some(c) => pv(c, i),
+                    None => Some(1.0),
+                };
+                let (Some(s), Some(e), Some(step)) = (pv(s, i), pv(e, i), step) else {
+                    vals.push(None);
+                    continue;
+                };
+                if step == 0.0 || !step.is_finite() {
+                    vals.push(None);
+                    continue;
+                }
+                let count = ((e - s) / step).floor();
+                if count > MAX_RANGE as f64 {
+                    return Err(too_long());
+                }
+                let count = if count < 0.0 { 0 } else { count as usize + 1 };
+                vals.push(Some(Value::Array(
+                    (0..count).map(|k| json::real(s + k as f64 * step)).collect(),
+                )));
+            }
+        }
+        KqlType::Long => {
+            let (s, e) = (a.long(0)?, a.long(1)?);
+            let st = if a.len() == 3 { Some(a.long(2)?) } else { None };
+            for i in 0..n {
+                let step = match st {
+                    Some(c) => pv(c, i),
+                    None => Some(1),
+                };
+                let (Some(s), Some(e), Some(step)) = (pv(s, i), pv(e, i), step) else {
+                    vals.push(None);
+                    continue;
+                };
+                let Some(items) = steps(s, e, step).map_err(|()| too_long())? else {
+                    vals.push(None);
+                    continue;
+                };
+                vals.push(Some(Value::Array(items.into_iter().map(Value::from).collect())));
+            }
+        }
+        ty => {
+            // datetime or timespan bounds, timespan step
+            let (s, e): (Vec<Option<i64>>, Vec<Option<i64>>) = if ty == KqlType::DateTime {
+                (a.dt(0)?.iter().collect(), a.dt(1)?.iter().collect())
+            } else {
+                (a.ts(0)?.iter().collect(), a.ts(1)?.iter().collect())
+            };
+            let st = a.ts(2)?;
+            for i in 0..n {
+                let (Some(s), Some(e), Some(step)) = (s[i], e[i], pv(st, i)) else {
+                    vals.push(None);
+                    continue;
+                };
+                let Some(items) = steps(s, e, step).map_err(|()| too_long())? else {
+                    vals.push(None);
+                    continue;
+                };
+                let show = |v: i64| {
+                    Value::String(if ty == KqlType::DateTime {
+                        text::datetime_to_string(v)
+                    } else {
+                        text::timespan_to_string(v)
+                    })
+                };
+                vals.push(Some(Value::Array(items.into_iter().map(show).collect())));
+            }
+        }
+    }
+    Ok(dyn_array(vals))
+}
+
+/// `s, s + step, …` up to `e`; `None` for a zero step; `Err` past [`MAX_RANGE`].
+fn steps(s: i64, e: i64, step: i64) -> std::result::Result<Option<Vec<i64>>, ()> {
+    if step == 0 {
+        return Ok(None);
+    }
+    let count = (e as i128 - s as i128).div_euclid(step as i128);
+    if count < 0 {
+        return Ok(Some(Vec::new()));
+    }
+    if count >= MAX_RANGE as i128 {
+        return Err(());
+    }
+    Ok(Some((0..=count as i64).map(|k| s + k * step).collect()))
 }
 
 fn pv_bool(a: &BooleanArray, i: usize) -> Option<bool> {
@@ -445,22 +572,9 @@ fn scalars_as_json(a: &Args<'_>, c: usize) -> Result<Vec<Option<Value>>> {
 /// `array_index_of` with `indexof`'s window rules (Kusto docs example: a negative start
 /// counts from the end; -1 when absent).
 fn index_of(xs: &[Value], v: &Value, start: i64, length: i64, occurrence: i64) -> Option<i64> {
-    let n = xs.len() as i64;
-    let start = if start < 0 { start + n } else { start };
-    if start < 0 || length < -1 || occurrence < 1 {
-        return None;
-    }
-    let end = if length == -1 { n } else { start.saturating_add(length).min(n) };
-    let mut seen = 0;
-    for k in start..end {
-        if json::equal(&xs[k as usize], v) {
-            seen += 1;
-            if seen == occurrence {
-                return Some(k);
-            }
-        }
-    }
-    Some(-1)
+    strfn::window_search(xs.len(), start, length, occurrence, |i, end| {
+        i < end && json::equal(&xs[i], v)
+    })
 }
 
 /// `set_union`, `set_intersect`, `set_difference`: distinct values in first-seen order;

@@ -35,7 +35,12 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                 IsInf => f64::is_infinite,
                 _ => f64::is_finite,
             };
-            Arc::new(a.real(0)?.iter().map(|v| v.map(g)).collect::<BooleanArray>())
+            Arc::new(
+                a.real(0)?
+                    .iter()
+                    .map(|v| v.map(g))
+                    .collect::<BooleanArray>(),
+            )
         }
         Round => {
             let x = a.real(0)?;
@@ -287,7 +292,9 @@ fn to_bool(a: &Args<'_>) -> Result<ArrayRef> {
     Ok(Arc::new(match a.tys[0] {
         KqlType::String => {
             let s = a.str(0)?;
-            (0..n).map(|i| text_bool(sv(s, i))).collect::<BooleanArray>()
+            (0..n)
+                .map(|i| text_bool(sv(s, i)))
+                .collect::<BooleanArray>()
         }
         KqlType::Int => a.int(0)?.iter().map(|v| v.map(|v| v != 0)).collect(),
         KqlType::Long => a.long(0)?.iter().map(|v| v.map(|v| v != 0)).collect(),

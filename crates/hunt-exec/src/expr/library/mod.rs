@@ -33,9 +33,9 @@ pub fn call(
         Member | Index | ToDynamicValue => dynamic::call(&a, out),
         Abs | IsNan | IsInf | IsFinite | Round | Ceiling | Sqrt | Exp | Exp2 | Exp10 | Log
         | Log2 | Log10 | Pow | Sign | Sin | Cos | Tan | Cot | Asin | Acos | Atan | Atan2
-        | Degrees | Radians | Pi | MaxOf | MinOf | Coalesce | Case | ToBool | ToGuid
-        | GetType | Ipv4IsPrivate | Ipv4IsInRange | Ipv4IsMatch | Ipv4Compare | ParseIpv4
-        | FormatIpv4 | HasIpv4 => math::call(&a, out),
+        | Degrees | Radians | Pi | MaxOf | MinOf | Coalesce | Case | ToBool | ToGuid | GetType
+        | Ipv4IsPrivate | Ipv4IsInRange | Ipv4IsMatch | Ipv4Compare | ParseIpv4 | FormatIpv4
+        | HasIpv4 => math::call(&a, out),
         Substring | IndexOf | Split | ReplaceString | ReplaceRegex | Extract | ExtractAll
         | Trim | TrimStart | TrimEnd | StrcatDelim | CountOf | Reverse | StrRep | StringSize
         | StrCmp | UrlEncode | UrlEncodeComponent | UrlDecode | Base64EncodeToString
@@ -46,12 +46,12 @@ pub fn call(
         | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
         | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
         | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
-        | ExtractJson | Zip | DynamicToJson => dynamic::call(&a, out),
+        | ExtractJson | Zip | DynamicToJson | Range => dynamic::call(&a, out),
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
-        | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear
-        | HourOfDay | MonthOfYear | GetYear | WeekOfYear | MakeDatetime | MakeTimespan
-        | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
+        | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
+        | MonthOfYear | GetYear | WeekOfYear | MakeDatetime | MakeTimespan | BinAt
+        | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
     }
 }
 
@@ -108,7 +108,10 @@ fn sv(a: &StringArray, i: usize) -> &str {
 }
 
 /// A primitive cell as an option.
-fn pv<T: arrow::datatypes::ArrowPrimitiveType>(a: &PrimitiveArray<T>, i: usize) -> Option<T::Native> {
+fn pv<T: arrow::datatypes::ArrowPrimitiveType>(
+    a: &PrimitiveArray<T>,
+    i: usize,
+) -> Option<T::Native> {
     if a.is_null(i) { None } else { Some(a.value(i)) }
 }
 

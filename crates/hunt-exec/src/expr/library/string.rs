@@ -157,9 +157,8 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             let mut out = Vec::with_capacity(n);
             for i in 0..n {
                 let t = t.get(sv(p, i), |p| {
-                    strfn::Trimmer::new(p).map_err(|e| {
-                        user_error(format!("invalid regular expression `{p}`: {e}"))
-                    })
+                    strfn::Trimmer::new(p)
+                        .map_err(|e| user_error(format!("invalid regular expression `{p}`: {e}")))
                 })?;
                 let v = sv(s, i);
                 let v = match a.f {
@@ -198,7 +197,9 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             let (s, k) = (a.str(0)?, a.long(1)?);
             let d = if a.len() == 3 { Some(a.str(2)?) } else { None };
             str_array((0..n).map(|i| {
-                let times = pv(k, i).unwrap_or(0).clamp(0, hunt_plan::library::MAX_STRREP);
+                let times = pv(k, i)
+                    .unwrap_or(0)
+                    .clamp(0, hunt_plan::library::MAX_STRREP);
                 let delim = d.map(|d| sv(d, i)).unwrap_or("");
                 vec![sv(s, i); times as usize].join(delim)
             }))
@@ -211,13 +212,13 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
         }
         StrCmp => {
             let (x, y) = (a.str(0)?, a.str(1)?);
-            Arc::new(Int32Array::from_iter_values((0..n).map(|i| {
-                match sv(x, i).cmp(sv(y, i)) {
+            Arc::new(Int32Array::from_iter_values((0..n).map(
+                |i| match sv(x, i).cmp(sv(y, i)) {
                     std::cmp::Ordering::Less => -1,
                     std::cmp::Ordering::Equal => 0,
                     std::cmp::Ordering::Greater => 1,
-                }
-            })))
+                },
+            )))
         }
         UrlEncode => map_str(&|s| strfn::url_encode(s, false))?,
         UrlEncodeComponent => map_str(&|s| strfn::url_encode(s, true))?,
