@@ -8,7 +8,7 @@
 use crate::error::{ExecError, Result};
 use crate::operators::{
     AggregateExec, FilterExec, HashJoinExec, LimitExec, MvExpandExec, ProjectionExec, SortExec,
-    UnionExec, ValuesExec,
+    UnionExec, ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -89,6 +89,11 @@ pub fn create_physical_plan(
             *kind,
             on,
             outputs,
+            plan.schema(),
+        )?),
+        LogicalPlan::Window { input, exprs } => Arc::new(WindowExec::try_new(
+            create_physical_plan(input, tables)?,
+            exprs,
             plan.schema(),
         )?),
         LogicalPlan::Union { inputs } => Arc::new(UnionExec::new(

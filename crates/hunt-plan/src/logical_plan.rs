@@ -63,6 +63,55 @@ pub struct MvExpandItem {
     pub ty: KqlType,
 }
 
+/// A window function over serialized rows (<https://learn.microsoft.com/kusto/query/window-functions>).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowFunc {
+    /// `row_number([start [, restart]])`
+    RowNumber {
+        /// The first number.
+        start: i64,
+        /// Restart numbering at rows where this is true.
+        restart: Option<Expr>,
+    },
+    /// `row_cumsum(x [, restart])`
+    RowCumsum {
+        /// The summed value.
+        expr: Expr,
+        /// Restart the sum at rows where this is true.
+        restart: Option<Expr>,
+    },
+    /// `prev(x [, offset [, default]])` (`next` with `forward`).
+    Shift {
+        /// The value read from another row.
+        expr: Expr,
+        /// How many rows back (or forward), at least 1.
+        offset: usize,
+        /// The value where that row does not exist.
+        default: Scalar,
+        /// `next` rather than `prev`.
+        forward: bool,
+    },
+    /// `row_rank_min(x [, restart])` (`dense` for `row_rank_dense`).
+    RowRank {
+        /// The ranked value.
+        expr: Expr,
+        /// Restart ranking at rows where this is true.
+        restart: Option<Expr>,
+        /// Dense ranks (1, 2, 3) rather than minimum ranks (1, 2, 2, 4).
+        dense: bool,
+    },
+}
+
+impl WindowFunc {
+    /// The result type.
+    pub fn ty(&self) -> KqlType {
+        match self {
+            WindowFunc::RowNumber { .. } | WindowFunc::RowRank { .. } => KqlType::Long,
+            WindowFunc::RowCumsum { expr, .. } | WindowFunc::Shift { expr, .. } => expr.ty,
+        }
+    }
+}
+
 /// A node of the logical plan. Each node's output schema is [`LogicalPlan::schema`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogicalPlan {
@@ -151,6 +200,14 @@ pub enum LogicalPlan {
         /// Inputs (each projected to the union's columns by the planner).
         inputs: Vec<LogicalPlan>,
     },
+    /// Serialized rows plus window-function columns computed over them in order
+    /// (`serialize`; also planned under an `extend` that uses window functions).
+    Window {
+        /// Input.
+        input: Box<LogicalPlan>,
+        /// Added columns, appended after the input's.
+        exprs: Vec<(String, WindowFunc)>,
+    },
     /// The first `fetch` rows.
     Limit {
         /// Input.
@@ -207,6 +264,12 @@ impl LogicalPlan {
                 )
             }
             LogicalPlan::Union { inputs } => inputs.first().map(|i| i.schema()).unwrap_or_default(),
+            LogicalPlan::Window { input, exprs } => {
+                let mut s = input.schema();
+                s.fields
+                    .extend(exprs.iter().map(|(n, w)| Field::new(n, w.ty())));
+                s
+            }
             LogicalPlan::MvExpand {
                 input,
                 items,
@@ -244,6 +307,7 @@ impl LogicalPlan {
             | LogicalPlan::Aggregate { input, .. }
             | LogicalPlan::Sort { input, .. }
             | LogicalPlan::MvExpand { input, .. }
+            | LogicalPlan::Window { input, .. }
             | LogicalPlan::Limit { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
             LogicalPlan::Union { inputs } => inputs.iter().collect(),
@@ -308,6 +372,10 @@ impl LogicalPlan {
             }
             LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
             LogicalPlan::Union { inputs } => write!(f, "Union: {} inputs", inputs.len())?,
+            LogicalPlan::Window { exprs, .. } => {
+                let k: Vec<String> = exprs.iter().map(|(n, w)| format!("{n}={w:?}")).collect();
+                write!(f, "Window: [{}]", k.join(", "))?
+            }
             LogicalPlan::MvExpand { items, .. } => {
                 let k: Vec<String> = items
                     .iter()

@@ -8,7 +8,7 @@
 //!   optimization.
 
 use crate::expr::{Expr, ExprKind, Func};
-use crate::logical_plan::{LogicalPlan, Side};
+use crate::logical_plan::{LogicalPlan, Side, WindowFunc};
 
 /// Optimizes a plan (entry point of the stage).
 pub fn optimize(plan: LogicalPlan) -> LogicalPlan {
@@ -91,6 +91,20 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 input: Box::new(push_projection(*input, cols)),
                 keys,
                 fetch,
+            }
+        }
+        LogicalPlan::Window { input, exprs } => {
+            let mut cols: Vec<String> = needed
+                .iter()
+                .filter(|n| !exprs.iter().any(|(w, _)| w == *n))
+                .cloned()
+                .collect();
+            for (_, w) in &exprs {
+                window_columns(w, &mut cols);
+            }
+            LogicalPlan::Window {
+                input: Box::new(push_projection(*input, cols)),
+                exprs,
             }
         }
         LogicalPlan::Union { inputs } => LogicalPlan::Union {
@@ -246,6 +260,10 @@ fn push_filters(plan: LogicalPlan) -> LogicalPlan {
             input: Box::new(push_filters(*input)),
             fetch,
         },
+        LogicalPlan::Window { input, exprs } => LogicalPlan::Window {
+            input: Box::new(push_filters(*input)),
+            exprs,
+        },
         LogicalPlan::Union { inputs } => LogicalPlan::Union {
             inputs: inputs.into_iter().map(push_filters).collect(),
         },
@@ -276,5 +294,22 @@ fn push_filters(plan: LogicalPlan) -> LogicalPlan {
             outputs,
         },
         other => other,
+    }
+}
+
+fn window_columns(w: &WindowFunc, out: &mut Vec<String>) {
+    match w {
+        WindowFunc::RowNumber { restart, .. } => {
+            if let Some(r) = restart {
+                r.columns_into(out);
+            }
+        }
+        WindowFunc::RowCumsum { expr, restart } | WindowFunc::RowRank { expr, restart, .. } => {
+            expr.columns_into(out);
+            if let Some(r) = restart {
+                r.columns_into(out);
+            }
+        }
+        WindowFunc::Shift { expr, .. } => expr.columns_into(out),
     }
 }

@@ -117,7 +117,11 @@ pub fn end_of(unit: Period, ns: i64, offset: i64) -> Cal {
         Period::Day | Period::Week => {
             let per = if unit == Period::Day { 1 } else { 7 };
             let first = (day_index(ns) as i128
-                - if unit == Period::Week { weekday(ns) as i128 } else { 0 }
+                - if unit == Period::Week {
+                    weekday(ns) as i128
+                } else {
+                    0
+                }
                 + per * (offset as i128 + 1))
                 * DAY as i128;
             Some(first)

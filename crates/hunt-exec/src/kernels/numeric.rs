@@ -28,7 +28,7 @@ pub fn round_to(x: f64, digits: i64) -> f64 {
     }
     let sign = if x < 0.0 { -1.0 } else { 1.0 };
     if keep < 0 {
-        return 0.0 * sign;
+        return 0.0;
     }
     let keep = keep as usize;
     let mut kept: Vec<u8> = digits_str.as_bytes()[..keep]
@@ -61,7 +61,7 @@ pub fn round_to(x: f64, digits: i64) -> f64 {
         }
     }
     if kept.is_empty() {
-        return 0.0 * sign;
+        return 0.0;
     }
     let text: String = kept.iter().map(|d| (d + b'0') as char).collect();
     let value: f64 = format!("{text}e{}", exp + 1 - keep as i64)

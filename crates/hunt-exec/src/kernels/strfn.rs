@@ -45,10 +45,16 @@ pub fn substring(s: &str, start: i64, len: Option<i64>) -> &str {
 pub fn indexof(s: &str, lookup: &str, start: i64, length: i64, occurrence: i64) -> Option<i64> {
     let chars: Vec<char> = s.chars().collect();
     let pat: Vec<char> = lookup.chars().collect();
-    Some(window_search(chars.len(), start, length, occurrence, |i, end| {
-        let m = pat.len();
-        i + m <= end && chars[i..i + m] == pat[..]
-    })?)
+    Some(window_search(
+        chars.len(),
+        start,
+        length,
+        occurrence,
+        |i, end| {
+            let m = pat.len();
+            i + m <= end && chars[i..i + m] == pat[..]
+        },
+    )?)
 }
 
 /// The search `indexof` and `array_index_of` share: `hit(i, end)` tells whether a match

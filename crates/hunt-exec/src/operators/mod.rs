@@ -10,6 +10,7 @@ mod projection;
 mod sort;
 mod union;
 mod values;
+mod window;
 
 pub use aggregate::AggregateExec;
 pub use filter::FilterExec;
@@ -20,3 +21,4 @@ pub use projection::ProjectionExec;
 pub use sort::SortExec;
 pub use union::UnionExec;
 pub use values::ValuesExec;
+pub use window::WindowExec;

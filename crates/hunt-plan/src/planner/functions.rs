@@ -122,6 +122,9 @@ pub(crate) fn bind_call(
     sc: &Scope<'_>,
 ) -> Result<Expr, PlanError> {
     let n = name.name.as_str();
+    if super::window::WINDOW_FUNCS.contains(&n) {
+        return super::window::bind_window(name, args, span, sc);
+    }
     if AGG_FUNCS.contains(&n) {
         return Err(PlanError::invalid(
             name.span,

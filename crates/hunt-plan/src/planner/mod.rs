@@ -11,11 +11,12 @@ pub mod literals;
 mod mvexpand;
 mod operators;
 mod union;
+mod window;
 
 use crate::catalog::Catalog;
 use crate::error::{PlanError, PlanErrorKind, closest};
 use crate::expr::{Expr, Scalar};
-use crate::logical_plan::LogicalPlan;
+use crate::logical_plan::{LogicalPlan, WindowFunc};
 use crate::types::{Field, KqlType, Schema};
 use hunt_syntax::ast::{self, LetValue, Source, Statement};
 use std::collections::HashMap;
@@ -52,6 +53,9 @@ pub(crate) struct Scope<'a> {
     pub(crate) table: Option<&'a str>,
     pub(crate) lets: &'a Lets,
     pub(crate) now_ns: i64,
+    /// Where window functions (`row_number()`, `prev()`, …) found while binding are
+    /// collected; `None` when the rows are not serialized, which makes them an error.
+    pub(crate) windows: Option<&'a std::cell::RefCell<Vec<(String, WindowFunc)>>>,
 }
 
 pub(crate) struct Planner<'a> {
@@ -103,6 +107,7 @@ impl Planner<'_> {
             table,
             lets: &self.lets,
             now_ns: self.now_ns,
+            windows: None,
         }
     }
 

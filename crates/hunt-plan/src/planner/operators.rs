@@ -17,8 +17,44 @@ impl Planner<'_> {
         op: &ast::Operator,
         table: Option<&str>,
     ) -> Result<LogicalPlan, PlanError> {
+        // Window functions are allowed over serialized rows; `serialize` itself serializes.
+        let serialize = matches!(op.kind, OperatorKind::Serialize(_));
+        let cell = std::cell::RefCell::new(Vec::new());
+        let windows = (serialize || super::window::is_serialized(&input)).then_some(&cell);
+        let plan = self.plan_operator_inner(input, op, table, windows)?;
+        let ws = cell.into_inner();
+        if ws.is_empty() && !serialize {
+            return Ok(plan);
+        }
+        // The window columns are computed below the node that reads them.
+        Ok(match plan {
+            LogicalPlan::Projection { input, exprs } => LogicalPlan::Projection {
+                input: Box::new(LogicalPlan::Window { input, exprs: ws }),
+                exprs,
+            },
+            LogicalPlan::Filter { input, predicate } => LogicalPlan::Filter {
+                input: Box::new(LogicalPlan::Window { input, exprs: ws }),
+                predicate,
+            },
+            _ => {
+                return Err(PlanError::unsupported(
+                    op.span,
+                    "window functions in this operator",
+                ));
+            }
+        })
+    }
+
+    fn plan_operator_inner(
+        &mut self,
+        input: LogicalPlan,
+        op: &ast::Operator,
+        table: Option<&str>,
+        windows: Option<&std::cell::RefCell<Vec<(String, crate::logical_plan::WindowFunc)>>>,
+    ) -> Result<LogicalPlan, PlanError> {
         let schema = input.schema();
-        let sc = self.scope(&schema, table);
+        let mut sc = self.scope(&schema, table);
+        sc.windows = windows;
         let span = op.span;
         Ok(match &op.kind {
             OperatorKind::Where(pred) => {
@@ -218,7 +254,26 @@ impl Planner<'_> {
                 limit,
             } => super::mvexpand::plan_mv_expand(input, &sc, params, items, limit.as_ref())?,
             OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
-            OperatorKind::Serialize(_) => return Err(PlanError::unsupported(span, "`serialize`")),
+            OperatorKind::Serialize(items) => {
+                // `serialize Name = expr` extends like `extend`.
+                let existing: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+                let new = named_exprs(items, &sc, &existing)?;
+                let mut out: Vec<(String, Expr)> = schema
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
+                    .collect();
+                for (name, e, _) in new {
+                    match out.iter_mut().find(|(n, _)| *n == name) {
+                        Some(slot) => slot.1 = e,
+                        None => out.push((name, e)),
+                    }
+                }
+                LogicalPlan::Projection {
+                    input: Box::new(input),
+                    exprs: out,
+                }
+            }
             other => {
                 return Err(PlanError::unsupported(
                     span,

@@ -197,46 +197,48 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                 }
             }))
         }
-        BinAt => match out {
-            KqlType::Real => {
-                let (x, s, f) = (a.real(0)?, a.real(1)?, a.real(2)?);
-                Arc::new(
-                    (0..n)
-                        .map(|i| {
-                            let (x, s, f) = (pv(x, i)?, pv(s, i)?, pv(f, i)?);
-                            if s <= 0.0 {
-                                return None;
-                            }
-                            Some(f + ((x - f) / s).floor() * s)
-                        })
-                        .collect::<Float64Array>(),
-                )
+        BinAt => {
+            match out {
+                KqlType::Real => {
+                    let (x, s, f) = (a.real(0)?, a.real(1)?, a.real(2)?);
+                    Arc::new(
+                        (0..n)
+                            .map(|i| {
+                                let (x, s, f) = (pv(x, i)?, pv(s, i)?, pv(f, i)?);
+                                if s <= 0.0 {
+                                    return None;
+                                }
+                                Some(f + ((x - f) / s).floor() * s)
+                            })
+                            .collect::<Float64Array>(),
+                    )
+                }
+                KqlType::Long => {
+                    let (x, s, f) = (a.long(0)?, a.long(1)?, a.long(2)?);
+                    Arc::new(
+                        (0..n)
+                            .map(|i| {
+                                calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?)
+                                    .and_then(|v| i64::try_from(v).ok())
+                            })
+                            .collect::<Int64Array>(),
+                    )
+                }
+                KqlType::DateTime => {
+                    let (x, s, f) = (a.dt(0)?, a.ts(1)?, a.dt(2)?);
+                    checked_datetimes((0..n).map(|i| {
+                        calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?).map(calendar::fit)
+                    }))?
+                }
+                _ => {
+                    let (x, s, f) = (a.ts(0)?, a.ts(1)?, a.ts(2)?);
+                    timespans((0..n).map(|i| {
+                        calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?)
+                            .and_then(|v| i64::try_from(v).ok())
+                    }))
+                }
             }
-            KqlType::Long => {
-                let (x, s, f) = (a.long(0)?, a.long(1)?, a.long(2)?);
-                Arc::new(
-                    (0..n)
-                        .map(|i| {
-                            calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?)
-                                .and_then(|v| i64::try_from(v).ok())
-                        })
-                        .collect::<Int64Array>(),
-                )
-            }
-            KqlType::DateTime => {
-                let (x, s, f) = (a.dt(0)?, a.ts(1)?, a.dt(2)?);
-                checked_datetimes((0..n).map(|i| {
-                    calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?).map(calendar::fit)
-                }))?
-            }
-            _ => {
-                let (x, s, f) = (a.ts(0)?, a.ts(1)?, a.ts(2)?);
-                timespans((0..n).map(|i| {
-                    calendar::bin_at(pv(x, i)?, pv(s, i)?, pv(f, i)?)
-                        .and_then(|v| i64::try_from(v).ok())
-                }))
-            }
-        },
+        }
         UnixSeconds | UnixMillis | UnixMicros | UnixNanos => {
             let unit: i64 = match a.f {
                 UnixSeconds => 1_000_000_000,

@@ -443,7 +443,9 @@ fn range(a: &Args<'_>) -> Result<ArrayRef> {
                 }
                 let count = if count < 0.0 { 0 } else { count as usize + 1 };
                 vals.push(Some(Value::Array(
-                    (0..count).map(|k| json::real(s + k as f64 * step)).collect(),
+                    (0..count)
+                        .map(|k| json::real(s + k as f64 * step))
+                        .collect(),
                 )));
             }
         }
@@ -463,7 +465,9 @@ fn range(a: &Args<'_>) -> Result<ArrayRef> {
                     vals.push(None);
                     continue;
                 };
-                vals.push(Some(Value::Array(items.into_iter().map(Value::from).collect())));
+                vals.push(Some(Value::Array(
+                    items.into_iter().map(Value::from).collect(),
+                )));
             }
         }
         ty => {
