@@ -235,6 +235,20 @@ pub(super) fn call(
                 safe: true,
                 ..Default::default()
             };
+            if tys[0] == KqlType::Real && matches!(to, KqlType::Long | KqlType::Int) {
+                // Kusto saturates reals out of range (tolong(9.3e18) is the largest long);
+                // NaN gives null.
+                let f = a
+                    .as_any()
+                    .downcast_ref::<Float64Array>()
+                    .ok_or_else(|| internal("tolong"))?;
+                let vals = f.iter().map(|v| v.filter(|x| x.is_finite()));
+                return Ok(Value::Array(if to == KqlType::Long {
+                    Arc::new(vals.map(|v| v.map(|x| x as i64)).collect::<Int64Array>())
+                } else {
+                    Arc::new(vals.map(|v| v.map(|x| x as i32)).collect::<Int32Array>())
+                }));
+            }
             if tys[0] == KqlType::String {
                 let s = as_str(&a)?;
                 match to {

@@ -331,6 +331,15 @@ pub(crate) fn bind_binary(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Exp
             let num = |t: KqlType| t.is_numeric();
             let out = match (l.ty, r.ty, f) {
                 // Integer arithmetic is done in long (docs: "both integer → long").
+                // Kusto rejects a constant integer expression that overflows.
+                (Long | Int, Long | Int, Func::Add | Func::Sub | Func::Mul)
+                    if const_overflows(&l, &r, f) =>
+                {
+                    return Err(PlanError::invalid(
+                        span,
+                        "integer overflow in a constant expression",
+                    ));
+                }
                 (a, b, _) if num(a) && num(b) => {
                     let t = if a == Real || b == Real { Real } else { Long };
                     return Ok(Expr::call(f, vec![cast(l, t), cast(r, t)], t, span));
@@ -350,6 +359,22 @@ pub(crate) fn bind_binary(op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Exp
             };
             Ok(Expr::call(f, vec![l, r], out, span))
         }
+    }
+}
+
+fn const_overflows(l: &Expr, r: &Expr, f: Func) -> bool {
+    let v = |e: &Expr| match e.kind {
+        ExprKind::Literal(Scalar::Long(v)) => Some(v),
+        ExprKind::Literal(Scalar::Int(v)) => Some(v as i64),
+        _ => None,
+    };
+    match (v(l), v(r)) {
+        (Some(a), Some(b)) => match f {
+            Func::Add => a.checked_add(b).is_none(),
+            Func::Sub => a.checked_sub(b).is_none(),
+            _ => a.checked_mul(b).is_none(),
+        },
+        _ => false,
     }
 }
 

@@ -472,10 +472,10 @@ pub(crate) fn bind_aggregate(
         }
         "countif" => {
             arity(name, args, 1, 1, span)?;
-            // countif is named `countif_` whatever its predicate.
+            // `countif_` unless the predicate is a plain column (`countif_IsActive`).
             return Ok(vec![(
                 agg(AggFunc::Count, vec![], Long, Some(predicate(&a, 0)?)),
-                "countif_".into(),
+                default_name,
             )]);
         }
         "dcount" | "dcountif" => {

@@ -344,6 +344,11 @@ fn unique_name<'a>(base: String, taken: impl Iterator<Item = &'a str> + Clone) -
 /// Binds `name = expr` items, naming unnamed ones as Kusto does: a column keeps
 /// its name, `bin(col, …)`/`floor(col, …)` takes the column's, and anything else
 /// becomes `Column1`, `Column2`, … (skipping names in `taken`).
+/// Words Kusto refuses as bare column names in `extend`/`project` (its oracle rejects
+/// `extend first = …`, `extend select = …`).
+// TODO(#3): the parser should tell `first` from `['first']`; hunt refuses both for now.
+const RESERVED_NAMES: &[&str] = &["first", "last", "select", "from", "where", "order"];
+
 fn named_exprs(
     items: &[NamedExpr],
     sc: &Scope<'_>,
@@ -352,6 +357,16 @@ fn named_exprs(
     let mut out: Vec<(String, Expr, Span)> = Vec::new();
     let mut next_col = 1;
     for item in items {
+        if let Some(n) = item
+            .names
+            .iter()
+            .find(|n| RESERVED_NAMES.contains(&n.name.as_str()))
+        {
+            return Err(
+                PlanError::invalid(n.span, format!("`{}` is a reserved word", n.name))
+                    .with_help(format!("quote it as a column name: ['{}']", n.name)),
+            );
+        }
         let e = bind_expr(&item.expr, sc)?;
         let name = match item.names.as_slice() {
             [n] => n.name.clone(),
