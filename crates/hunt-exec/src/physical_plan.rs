@@ -7,8 +7,8 @@
 
 use crate::error::{ExecError, Result};
 use crate::operators::{
-    AggregateExec, FilterExec, HashJoinExec, LimitExec, MvExpandExec, ProjectionExec, SortExec,
-    UnionExec, ValuesExec, WindowExec,
+    AggregateExec, FilterExec, HashJoinExec, LimitExec, MvExpandExec, ParseExec, ProjectionExec,
+    SortExec, UnionExec, ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -89,6 +89,22 @@ pub fn create_physical_plan(
             *kind,
             on,
             outputs,
+            plan.schema(),
+        )?),
+        LogicalPlan::Parse {
+            input,
+            expr,
+            regex,
+            columns,
+            relaxed,
+            drop_unmatched,
+        } => Arc::new(ParseExec::try_new(
+            create_physical_plan(input, tables)?,
+            expr,
+            regex,
+            columns,
+            *relaxed,
+            *drop_unmatched,
             plan.schema(),
         )?),
         LogicalPlan::Window { input, exprs } => Arc::new(WindowExec::try_new(

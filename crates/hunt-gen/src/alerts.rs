@@ -99,7 +99,10 @@ const MDI: (&str, IdShape) = ("Microsoft Defender for Identity", IdShape::Lower(
 const MDCA: (&str, IdShape) = ("Microsoft Defender for Cloud Apps", IdShape::Upper("ca"));
 const ENTRA: (&str, IdShape) = ("AAD Identity Protection", IdShape::Lower("ad"));
 const DLP: (&str, IdShape) = ("Microsoft Data Loss Prevention", IdShape::Lower("dl"));
-const IRM: (&str, IdShape) = ("Microsoft Purview Insider Risk Management", IdShape::Lower("ir"));
+const IRM: (&str, IdShape) = (
+    "Microsoft Purview Insider Risk Management",
+    IdShape::Lower("ir"),
+);
 const XDR: (&str, IdShape) = ("Microsoft Defender XDR", IdShape::Ticks("ed"));
 
 /// An alert type.
@@ -134,74 +137,390 @@ macro_rules! tpl {
 
 /// Alert types with relative frequency.
 pub(crate) const TEMPLATES: &[Template] = &[
-    tpl!("Suspicious PowerShell command line", "Execution", MED, MDE, "EDR",
-        r#"["PowerShell (T1059.001)","Command and Scripting Interpreter (T1059)"]"#, [Machine, User, Process],
-        "", r#"powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA"#, 8.0),
-    tpl!("Event log was cleared", "DefenseEvasion", MED, MDE, "EDR",
-        r#"["Clear Windows Event Logs (T1070.001)"]"#, [Machine, User, Process], "", "wevtutil.exe cl Security", 3.0),
-    tpl!("File backups were deleted", "Impact", HIGH, MDE, "EDR",
-        r#"["Inhibit System Recovery (T1490)"]"#, [Machine, User, Process], "", "vssadmin.exe delete shadows /all /quiet", 2.0),
-    tpl!("Suspicious decoded content", "Execution", MED, MDE, "EDR",
-        r#"["Deobfuscate/Decode Files or Information (T1140)"]"#, [Machine, User, Process], "",
-        "certutil.exe -decode payload.b64 payload.dll", 3.0),
-    tpl!("'Atosev' malware was detected", "Malware", INFO_LOW, MDE, "Antivirus", "", [Machine, File], "Atosev", "", 6.0),
-    tpl!("'Wacatac' malware was prevented", "Malware", LOW_MED, MDE, "Antivirus", "", [Machine, File], "Wacatac", "", 5.0),
-    tpl!("'Mimikatz' hacktool was detected", "CredentialAccess", HIGH, MDE, "Antivirus",
-        r#"["OS Credential Dumping (T1003)"]"#, [Machine, User, File], "Mimikatz", "", 1.5),
-    tpl!("Sticky Keys binary hijack detected", "Persistence", HIGH, MDE, "EDR",
-        r#"["Accessibility Features (T1546.008)"]"#, [Machine, File], "", "", 0.5),
-    tpl!("File dropped and launched from remote location", "LateralMovement", MED, MDE, "EDR",
-        r#"["Remote Services (T1021)","Lateral Tool Transfer (T1570)"]"#, [Machine, User, File, Ip], "", "", 1.5),
-    tpl!("Suspicious transfer of an executable file", "LateralMovement", MED, MDE, "EDR",
-        r#"["Lateral Tool Transfer (T1570)"]"#, [Machine, File, Ip], "", "", 1.5),
-    tpl!("Possible source of Log4j exploitation", "Exploit", HIGH, MDE, "EDR",
-        r#"["Exploit Public-Facing Application (T1190)"]"#, [Machine, Process, Ip], "",
-        "java.exe -jar /opt/app/server.jar", 0.5),
-    tpl!("Suspicious script launched", "Execution", MED, MDE, "EDR",
-        r#"["Command and Scripting Interpreter (T1059)"]"#, [Machine, User, Process], "", "wscript.exe C:\\Users\\Public\\update.js", 2.0),
-    tpl!("Suspected delivery of Gootkit malware", "Malware", HIGH, MDE, "EDR",
-        r#"["User Execution (T1204)"]"#, [Machine, User, File, Url], "Gootkit", "", 0.5),
-    tpl!("Post-delivery detection of suspicious attachment", "InitialAccess", INFO_LOW, MDO,
-        "Microsoft Defender for Office 365", r#"["Phishing (T1566)","Spearphishing Attachment (T1566.001)"]"#,
-        [Mail, User, File], "", "", 7.0),
-    tpl!("Email messages containing malicious URL removed after delivery", "InitialAccess", INFO_LOW, MDO,
-        "Microsoft Defender for Office 365", r#"["Spearphishing Link (T1566.002)"]"#, [Mail, User, Url], "", "", 8.0),
-    tpl!("A potentially malicious URL click was detected", "InitialAccess", HIGH, MDO,
-        "Microsoft Defender for Office 365", r#"["Spearphishing Link (T1566.002)"]"#, [Url, User, Mail], "", "", 2.0),
-    tpl!("Suspected overpass-the-hash attack (Kerberos)", "LateralMovement", HIGH, MDI,
-        "Microsoft Defender for Identity", r#"["Use Alternate Authentication Material (T1550)","Pass the Ticket (T1550.003)"]"#,
-        [User, Machine, Ip], "", "", 0.7),
-    tpl!("Suspected brute-force attack (Kerberos, NTLM)", "CredentialAccess", MED, MDI,
-        "Microsoft Defender for Identity", r#"["Brute Force (T1110)","Password Guessing (T1110.001)"]"#,
-        [User, Machine, Ip], "", "", 2.0),
-    tpl!("Account enumeration reconnaissance", "Discovery", MED, MDI, "Microsoft Defender for Identity",
-        r#"["Account Discovery (T1087)","Domain Account (T1087.002)"]"#, [User, Machine], "", "", 1.5),
-    tpl!("Anomalous Token", "InitialAccess", MED_HIGH, ENTRA, "AAD Identity Protection",
-        r#"["Steal Web Session Cookie (T1539)"]"#, [User, Ip, Session], "", "", 2.0),
-    tpl!("Unfamiliar sign-in properties", "InitialAccess", LOW_MED, ENTRA, "AAD Identity Protection",
-        r#"["Valid Accounts (T1078)"]"#, [User, Ip], "", "", 6.0),
-    tpl!("Atypical travel", "InitialAccess", MED, ENTRA, "AAD Identity Protection",
-        r#"["Valid Accounts (T1078)","Cloud Accounts (T1078.004)"]"#, [User, Ip, Ip], "", "", 4.0),
-    tpl!("Mass download by a single user", "Exfiltration", MED, MDCA, "Microsoft Defender for Cloud Apps",
-        r#"["Data from Cloud Storage (T1530)"]"#, [User, Ip, CloudApp], "", "", 3.0),
-    tpl!("Activity from infrequent country", "InitialAccess", LOW_MED, MDCA, "Microsoft Defender for Cloud Apps",
-        r#"["Valid Accounts (T1078)"]"#, [User, Ip, CloudApp], "", "", 4.0),
-    tpl!("Suspicious inbox forwarding", "Exfiltration", MED, MDCA, "Microsoft Defender for Cloud Apps",
-        r#"["Email Forwarding Rule (T1114.003)"]"#, [User, Ip], "", "", 1.0),
-    tpl!("DLP policy (U.S. Financial Data) matched for email", "Exfiltration", LOW_MED, DLP,
-        "Microsoft Data Loss Prevention", "", [User, Mail, File], "", "", 6.0),
-    tpl!("DLP policy (U.S. Personally Identifiable Information (PII) Data) matched for document in SharePoint",
-        "Exfiltration", LOW_MED, DLP, "Microsoft Data Loss Prevention", "", [User, File], "", "", 5.0),
-    tpl!("DLP policy (Removable media - Confidential) matched for files copied to removable media",
-        "Exfiltration", MED, DLP, "Microsoft Data Loss Prevention", "", [User, Machine, File], "", "", 2.0),
-    tpl!("Data leaks", "Exfiltration", LOW_MED, IRM, "Insider Risk Management",
-        r#"["Exfiltration Over Web Service (T1567)"]"#, [User, File], "", "", 3.0),
-    tpl!("Data theft by departing users", "Exfiltration", MED_HIGH, IRM, "Insider Risk Management",
-        r#"["Exfiltration Over Web Service (T1567)","Archive Collected Data (T1560)"]"#, [User, File], "", "", 0.6),
-    tpl!("Risky AI usage", "SuspiciousActivity", LOW_MED, IRM, "Insider Risk Management", "", [User], "", "", 2.0),
-    tpl!("Rare process made outbound connection to external IP", "CommandAndControl", LOW_MED, XDR,
-        "Custom detection", r#"["Application Layer Protocol (T1071)"]"#, [Machine, Process, Ip], "",
-        "rundll32.exe C:\\ProgramData\\svc.dll,Start", 2.0),
+    tpl!(
+        "Suspicious PowerShell command line",
+        "Execution",
+        MED,
+        MDE,
+        "EDR",
+        r#"["PowerShell (T1059.001)","Command and Scripting Interpreter (T1059)"]"#,
+        [Machine, User, Process],
+        "",
+        r#"powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA"#,
+        8.0
+    ),
+    tpl!(
+        "Event log was cleared",
+        "DefenseEvasion",
+        MED,
+        MDE,
+        "EDR",
+        r#"["Clear Windows Event Logs (T1070.001)"]"#,
+        [Machine, User, Process],
+        "",
+        "wevtutil.exe cl Security",
+        3.0
+    ),
+    tpl!(
+        "File backups were deleted",
+        "Impact",
+        HIGH,
+        MDE,
+        "EDR",
+        r#"["Inhibit System Recovery (T1490)"]"#,
+        [Machine, User, Process],
+        "",
+        "vssadmin.exe delete shadows /all /quiet",
+        2.0
+    ),
+    tpl!(
+        "Suspicious decoded content",
+        "Execution",
+        MED,
+        MDE,
+        "EDR",
+        r#"["Deobfuscate/Decode Files or Information (T1140)"]"#,
+        [Machine, User, Process],
+        "",
+        "certutil.exe -decode payload.b64 payload.dll",
+        3.0
+    ),
+    tpl!(
+        "'Atosev' malware was detected",
+        "Malware",
+        INFO_LOW,
+        MDE,
+        "Antivirus",
+        "",
+        [Machine, File],
+        "Atosev",
+        "",
+        6.0
+    ),
+    tpl!(
+        "'Wacatac' malware was prevented",
+        "Malware",
+        LOW_MED,
+        MDE,
+        "Antivirus",
+        "",
+        [Machine, File],
+        "Wacatac",
+        "",
+        5.0
+    ),
+    tpl!(
+        "'Mimikatz' hacktool was detected",
+        "CredentialAccess",
+        HIGH,
+        MDE,
+        "Antivirus",
+        r#"["OS Credential Dumping (T1003)"]"#,
+        [Machine, User, File],
+        "Mimikatz",
+        "",
+        1.5
+    ),
+    tpl!(
+        "Sticky Keys binary hijack detected",
+        "Persistence",
+        HIGH,
+        MDE,
+        "EDR",
+        r#"["Accessibility Features (T1546.008)"]"#,
+        [Machine, File],
+        "",
+        "",
+        0.5
+    ),
+    tpl!(
+        "File dropped and launched from remote location",
+        "LateralMovement",
+        MED,
+        MDE,
+        "EDR",
+        r#"["Remote Services (T1021)","Lateral Tool Transfer (T1570)"]"#,
+        [Machine, User, File, Ip],
+        "",
+        "",
+        1.5
+    ),
+    tpl!(
+        "Suspicious transfer of an executable file",
+        "LateralMovement",
+        MED,
+        MDE,
+        "EDR",
+        r#"["Lateral Tool Transfer (T1570)"]"#,
+        [Machine, File, Ip],
+        "",
+        "",
+        1.5
+    ),
+    tpl!(
+        "Possible source of Log4j exploitation",
+        "Exploit",
+        HIGH,
+        MDE,
+        "EDR",
+        r#"["Exploit Public-Facing Application (T1190)"]"#,
+        [Machine, Process, Ip],
+        "",
+        "java.exe -jar /opt/app/server.jar",
+        0.5
+    ),
+    tpl!(
+        "Suspicious script launched",
+        "Execution",
+        MED,
+        MDE,
+        "EDR",
+        r#"["Command and Scripting Interpreter (T1059)"]"#,
+        [Machine, User, Process],
+        "",
+        "wscript.exe C:\\Users\\Public\\update.js",
+        2.0
+    ),
+    tpl!(
+        "Suspected delivery of Gootkit malware",
+        "Malware",
+        HIGH,
+        MDE,
+        "EDR",
+        r#"["User Execution (T1204)"]"#,
+        [Machine, User, File, Url],
+        "Gootkit",
+        "",
+        0.5
+    ),
+    tpl!(
+        "Post-delivery detection of suspicious attachment",
+        "InitialAccess",
+        INFO_LOW,
+        MDO,
+        "Microsoft Defender for Office 365",
+        r#"["Phishing (T1566)","Spearphishing Attachment (T1566.001)"]"#,
+        [Mail, User, File],
+        "",
+        "",
+        7.0
+    ),
+    tpl!(
+        "Email messages containing malicious URL removed after delivery",
+        "InitialAccess",
+        INFO_LOW,
+        MDO,
+        "Microsoft Defender for Office 365",
+        r#"["Spearphishing Link (T1566.002)"]"#,
+        [Mail, User, Url],
+        "",
+        "",
+        8.0
+    ),
+    tpl!(
+        "A potentially malicious URL click was detected",
+        "InitialAccess",
+        HIGH,
+        MDO,
+        "Microsoft Defender for Office 365",
+        r#"["Spearphishing Link (T1566.002)"]"#,
+        [Url, User, Mail],
+        "",
+        "",
+        2.0
+    ),
+    tpl!(
+        "Suspected overpass-the-hash attack (Kerberos)",
+        "LateralMovement",
+        HIGH,
+        MDI,
+        "Microsoft Defender for Identity",
+        r#"["Use Alternate Authentication Material (T1550)","Pass the Ticket (T1550.003)"]"#,
+        [User, Machine, Ip],
+        "",
+        "",
+        0.7
+    ),
+    tpl!(
+        "Suspected brute-force attack (Kerberos, NTLM)",
+        "CredentialAccess",
+        MED,
+        MDI,
+        "Microsoft Defender for Identity",
+        r#"["Brute Force (T1110)","Password Guessing (T1110.001)"]"#,
+        [User, Machine, Ip],
+        "",
+        "",
+        2.0
+    ),
+    tpl!(
+        "Account enumeration reconnaissance",
+        "Discovery",
+        MED,
+        MDI,
+        "Microsoft Defender for Identity",
+        r#"["Account Discovery (T1087)","Domain Account (T1087.002)"]"#,
+        [User, Machine],
+        "",
+        "",
+        1.5
+    ),
+    tpl!(
+        "Anomalous Token",
+        "InitialAccess",
+        MED_HIGH,
+        ENTRA,
+        "AAD Identity Protection",
+        r#"["Steal Web Session Cookie (T1539)"]"#,
+        [User, Ip, Session],
+        "",
+        "",
+        2.0
+    ),
+    tpl!(
+        "Unfamiliar sign-in properties",
+        "InitialAccess",
+        LOW_MED,
+        ENTRA,
+        "AAD Identity Protection",
+        r#"["Valid Accounts (T1078)"]"#,
+        [User, Ip],
+        "",
+        "",
+        6.0
+    ),
+    tpl!(
+        "Atypical travel",
+        "InitialAccess",
+        MED,
+        ENTRA,
+        "AAD Identity Protection",
+        r#"["Valid Accounts (T1078)","Cloud Accounts (T1078.004)"]"#,
+        [User, Ip, Ip],
+        "",
+        "",
+        4.0
+    ),
+    tpl!(
+        "Mass download by a single user",
+        "Exfiltration",
+        MED,
+        MDCA,
+        "Microsoft Defender for Cloud Apps",
+        r#"["Data from Cloud Storage (T1530)"]"#,
+        [User, Ip, CloudApp],
+        "",
+        "",
+        3.0
+    ),
+    tpl!(
+        "Activity from infrequent country",
+        "InitialAccess",
+        LOW_MED,
+        MDCA,
+        "Microsoft Defender for Cloud Apps",
+        r#"["Valid Accounts (T1078)"]"#,
+        [User, Ip, CloudApp],
+        "",
+        "",
+        4.0
+    ),
+    tpl!(
+        "Suspicious inbox forwarding",
+        "Exfiltration",
+        MED,
+        MDCA,
+        "Microsoft Defender for Cloud Apps",
+        r#"["Email Forwarding Rule (T1114.003)"]"#,
+        [User, Ip],
+        "",
+        "",
+        1.0
+    ),
+    tpl!(
+        "DLP policy (U.S. Financial Data) matched for email",
+        "Exfiltration",
+        LOW_MED,
+        DLP,
+        "Microsoft Data Loss Prevention",
+        "",
+        [User, Mail, File],
+        "",
+        "",
+        6.0
+    ),
+    tpl!(
+        "DLP policy (U.S. Personally Identifiable Information (PII) Data) matched for document in SharePoint",
+        "Exfiltration",
+        LOW_MED,
+        DLP,
+        "Microsoft Data Loss Prevention",
+        "",
+        [User, File],
+        "",
+        "",
+        5.0
+    ),
+    tpl!(
+        "DLP policy (Removable media - Confidential) matched for files copied to removable media",
+        "Exfiltration",
+        MED,
+        DLP,
+        "Microsoft Data Loss Prevention",
+        "",
+        [User, Machine, File],
+        "",
+        "",
+        2.0
+    ),
+    tpl!(
+        "Data leaks",
+        "Exfiltration",
+        LOW_MED,
+        IRM,
+        "Insider Risk Management",
+        r#"["Exfiltration Over Web Service (T1567)"]"#,
+        [User, File],
+        "",
+        "",
+        3.0
+    ),
+    tpl!(
+        "Data theft by departing users",
+        "Exfiltration",
+        MED_HIGH,
+        IRM,
+        "Insider Risk Management",
+        r#"["Exfiltration Over Web Service (T1567)","Archive Collected Data (T1560)"]"#,
+        [User, File],
+        "",
+        "",
+        0.6
+    ),
+    tpl!(
+        "Risky AI usage",
+        "SuspiciousActivity",
+        LOW_MED,
+        IRM,
+        "Insider Risk Management",
+        "",
+        [User],
+        "",
+        "",
+        2.0
+    ),
+    tpl!(
+        "Rare process made outbound connection to external IP",
+        "CommandAndControl",
+        LOW_MED,
+        XDR,
+        "Custom detection",
+        r#"["Application Layer Protocol (T1071)"]"#,
+        [Machine, Process, Ip],
+        "",
+        "rundll32.exe C:\\ProgramData\\svc.dll,Start",
+        2.0
+    ),
 ];
 
 /// Index of the template titled `title`.
@@ -249,7 +568,9 @@ pub(crate) struct AlertModel {
 
 /// A new alert id of `template`'s product at `ticks`.
 pub(crate) fn alert_id(rng: &mut Rng, template: usize, ticks: i64) -> String {
-    let shape = TEMPLATES.get(template).map_or(IdShape::Lower("ra"), |t| t.source.1);
+    let shape = TEMPLATES
+        .get(template)
+        .map_or(IdShape::Lower("ra"), |t| t.source.1);
     match shape {
         IdShape::Ticks(p) => {
             let dotnet = DOTNET_EPOCH_TICKS + ticks;
@@ -284,7 +605,13 @@ pub(crate) fn evidence_for(
         ents.pop();
     }
     while ents.len() < 6 && rng.gen_bool(0.28) {
-        ents.push(if tpl.entities.contains(&Ent::File) || tpl.source.0 == DLP.0 { Ent::File } else { Ent::Ip });
+        ents.push(
+            if tpl.entities.contains(&Ent::File) || tpl.source.0 == DLP.0 {
+                Ent::File
+            } else {
+                Ent::Ip
+            },
+        );
     }
     let user = &tenant.users[alert.user as usize % tenant.users.len()];
     ents.into_iter()
@@ -295,7 +622,14 @@ pub(crate) fn evidence_for(
                     let content = [DLP.0, IRM.0, MDO.0].contains(&tpl.source.0);
                     if tpl.family.is_empty() && content {
                         let f = &tenant.files[tenant.pick_file(rng, user.dept)];
-                        Detail::File(f.name.clone(), f.url.trim_end_matches(f.name.as_str()).trim_end_matches('/').to_string(), f.size)
+                        Detail::File(
+                            f.name.clone(),
+                            f.url
+                                .trim_end_matches(f.name.as_str())
+                                .trim_end_matches('/')
+                                .to_string(),
+                            f.size,
+                        )
                     } else {
                         let name = pick(rng, MALWARE_FILES).to_string();
                         let folder = format!("C:\\Users\\{}\\Downloads", user.account);
@@ -310,11 +644,26 @@ pub(crate) fn evidence_for(
                         rng.gen_range(0..255),
                         rng.gen_range(1..255)
                     );
-                    Detail::Ip(ip, if rng.gen_bool(0.5) { "Source" } else { "Destination" })
+                    // Sign-in detections see the client address; endpoint ones either end.
+                    let identity = [ENTRA.0, MDCA.0, MDI.0].contains(&tpl.source.0);
+                    let dir = if identity || rng.gen_bool(0.5) {
+                        "Source"
+                    } else {
+                        "Destination"
+                    };
+                    Detail::Ip(ip, dir)
                 }
                 Ent::Url => Detail::Url(format!(
                     "https://{}.{}/{}",
-                    pick(rng, &["login-micros0ft", "secure-docs", "contoso-payroll", "sharepoint-files"]),
+                    pick(
+                        rng,
+                        &[
+                            "login-micros0ft",
+                            "secure-docs",
+                            "contoso-payroll",
+                            "sharepoint-files"
+                        ]
+                    ),
                     pick(rng, &["com", "net", "info", "xyz"]),
                     hex_text(rng, 10)
                 )),
@@ -324,7 +673,11 @@ pub(crate) fn evidence_for(
                 ticks: alert.ticks,
                 alert: index,
                 ent,
-                role: if i == 0 || ent == Ent::User { "Impacted" } else { "Related" },
+                role: if i == 0 || ent == Ent::User {
+                    "Impacted"
+                } else {
+                    "Related"
+                },
                 detail,
             }
         })
@@ -369,7 +722,9 @@ pub(crate) fn build_model(
         for mut e in ev {
             e.alert = i as u32;
             // Evidence is logged with, or a few seconds after, the alert.
-            e.ticks = (a.ticks + rng.gen_range(0..3 * TICKS_PER_SEC)).min(end - 1).max(a.ticks);
+            e.ticks = (a.ticks + rng.gen_range(0..3 * TICKS_PER_SEC))
+                .min(end - 1)
+                .max(a.ticks);
             evidence.push(e);
         }
         alerts.push(a);
@@ -437,7 +792,15 @@ impl RowSource for EvidenceChunk<'_> {
                 .alerts
                 .get(e.alert as usize)
                 .ok_or_else(|| GenError::Internal("evidence of an unknown alert".into()))?;
-            render_evidence(b, self.cols, self.tenant, a, e, &mut self.rng, &mut self.json);
+            render_evidence(
+                b,
+                self.cols,
+                self.tenant,
+                a,
+                e,
+                &mut self.rng,
+                &mut self.json,
+            );
         }
         Ok(())
     }
@@ -513,11 +876,9 @@ fn render_evidence(
             }
             b.int(c.FileSize, *size);
             b.str(c.ThreatFamily, tpl.family);
-            if on_device {
-                if let Some(d) = device {
-                    b.str(c.DeviceId, &d.id);
-                    b.str(c.DeviceName, &d.name);
-                }
+            if on_device && let Some(d) = device {
+                b.str(c.DeviceId, &d.id);
+                b.str(c.DeviceName, &d.name);
             }
             let _ = write!(j, r#"{{"$id":"1","Name":"#);
             crate::util::push_json_str(j, name);
@@ -528,7 +889,14 @@ fn render_evidence(
         (Ent::Process, _) => {
             let exe = tpl.command.split(' ').next().unwrap_or("");
             b.str(c.FileName, exe);
-            b.str(c.FolderPath, if exe == "powershell.exe" { "C:\\Windows\\System32\\WindowsPowerShell\\v1.0" } else { "C:\\Windows\\System32" });
+            b.str(
+                c.FolderPath,
+                if exe == "powershell.exe" {
+                    "C:\\Windows\\System32\\WindowsPowerShell\\v1.0"
+                } else {
+                    "C:\\Windows\\System32"
+                },
+            );
             b.str(c.ProcessCommandLine, tpl.command);
             b.str(c.SHA1, &hex_text(rng, 40));
             if let Some(d) = device {
@@ -536,7 +904,11 @@ fn render_evidence(
                 b.str(c.DeviceName, &d.name);
             }
             // Numeric-looking values arrive as strings (streaming sample).
-            let _ = write!(j, r#"{{"$id":"1","ProcessId":"{}"}}"#, rng.gen_range(400..20_000));
+            let _ = write!(
+                j,
+                r#"{{"$id":"1","ProcessId":"{}"}}"#,
+                rng.gen_range(400..20_000)
+            );
         }
         (Ent::Ip, Detail::Ip(ip, dir)) => {
             b.str(c.RemoteIP, ip);
@@ -559,7 +931,11 @@ fn render_evidence(
             );
         }
         (Ent::Session, _) => {
-            let _ = write!(j, r#"{{"$id":"1","SessionId":"{}"}}"#, crate::util::ascii(&crate::util::guid_text(rng.r#gen())));
+            let _ = write!(
+                j,
+                r#"{{"$id":"1","SessionId":"{}"}}"#,
+                crate::util::ascii(&crate::util::guid_text(rng.r#gen()))
+            );
         }
         (Ent::CloudApp, _) => {
             let (app, id) = pick(
@@ -573,7 +949,10 @@ fn render_evidence(
             );
             b.str(c.Application, app);
             b.int(c.ApplicationId, id);
-            let _ = write!(j, r#"{{"$id":"1","AppId":{id},"Name":"{app}","SaasId":{id}}}"#);
+            let _ = write!(
+                j,
+                r#"{{"$id":"1","AppId":{id},"Name":"{app}","SaasId":{id}}}"#
+            );
         }
         _ => {}
     }

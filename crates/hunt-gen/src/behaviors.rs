@@ -179,7 +179,10 @@ pub(crate) const TEMPLATES: &[Template] = &[
 
 /// Index of a template by ActionType (planted behaviors use it).
 pub(crate) fn template_index(action: &str) -> usize {
-    TEMPLATES.iter().position(|t| t.action == action).unwrap_or(0)
+    TEMPLATES
+        .iter()
+        .position(|t| t.action == action)
+        .unwrap_or(0)
 }
 
 const PRINTERS: &[&str] = &[
@@ -264,7 +267,8 @@ impl<'a> BehaviorChunk<'a> {
         let u = self.tenant.pick_user(rng);
         let template = self.templates.pick(rng);
         let end = ticks - rng.gen_range(5 * TICKS_PER_MIN..4 * TICKS_PER_HOUR);
-        let start = (end - rng.gen_range(10 * TICKS_PER_MIN..9 * TICKS_PER_HOUR)).max(self.window_start);
+        let start =
+            (end - rng.gen_range(10 * TICKS_PER_MIN..9 * TICKS_PER_HOUR)).max(self.window_start);
         let count = log_uniform(rng, 3, 400);
         let devices = self.tenant.users[u].devices.len();
         let b = Behavior {
@@ -277,7 +281,16 @@ impl<'a> BehaviorChunk<'a> {
             count,
             anomalous: rng.gen_bool(if count > 150 { 0.35 } else { 0.08 }),
             device: rng.gen_range(0..devices) as u8,
-            label: pick(rng, &[domains::LABEL_GENERAL, domains::LABEL_CONFIDENTIAL, 7, 9, 11]),
+            label: pick(
+                rng,
+                &[
+                    domains::LABEL_GENERAL,
+                    domains::LABEL_CONFIDENTIAL,
+                    7,
+                    9,
+                    11,
+                ],
+            ),
             domain: "",
             usb: rng.gen_range(1..self.tenant.usbs.len().max(2)) as u8,
         };
@@ -312,29 +325,43 @@ impl<'a> BehaviorChunk<'a> {
         b.str(c.DetectionSource, DETECTION_SOURCE);
         b.int(c.ActivityCount, x.count);
         b.bool(c.IsAnomalous, x.anomalous);
-        b.bool(c.IsContentHidden, tpl.info & DEVICE != 0 && rng.gen_bool(0.03));
+        b.bool(
+            c.IsContentHidden,
+            tpl.info & DEVICE != 0 && rng.gen_bool(0.03),
+        );
         b.str(c.AccountUpn, &user.upn);
         b.str(c.AccountEmail, &user.upn);
         b.str(c.Application, tpl.application);
         b.str(c.TenantId, domains::TENANT_ID);
         b.str(c.Type, TABLE);
-        b.str(c.PolicyMatchInfo, &t.irm_json[tpl.policy % t.irm_json.len()]);
+        b.str(
+            c.PolicyMatchInfo,
+            &t.irm_json[tpl.policy % t.irm_json.len()],
+        );
 
         let j = &mut self.json;
         let n = x.count;
         // DeviceInfo
         j.clear();
-        if tpl.info & DEVICE != 0 {
-            if let Some(d) = user.devices.get(x.device as usize).or(user.devices.first()) {
-                let _ = write!(j, r#"[{{"DeviceId":"{}","DeviceName":"{}","EventCount":{n}}}]"#, d.id, d.name);
-            }
+        if tpl.info & DEVICE != 0
+            && let Some(d) = user.devices.get(x.device as usize).or(user.devices.first())
+        {
+            let _ = write!(
+                j,
+                r#"[{{"DeviceId":"{}","DeviceName":"{}","EventCount":{n}}}]"#,
+                d.id, d.name
+            );
         }
         set_json(b, c.DeviceInfo, j);
         // SensitivityLabelInfo
         j.clear();
         if tpl.info & LABEL != 0 {
             let l = x.label as usize % LABEL_IDS.len();
-            let _ = write!(j, r#"[{{"SensitivityLabelId":"{}","SensitivityLabelName":"#, LABEL_IDS[l]);
+            let _ = write!(
+                j,
+                r#"[{{"SensitivityLabelId":"{}","SensitivityLabelName":"#,
+                LABEL_IDS[l]
+            );
             push_json_str(j, LABEL_NAMES[l]);
             let _ = write!(j, r#","EventCount":{n}}}]"#);
         }
@@ -369,14 +396,14 @@ impl<'a> BehaviorChunk<'a> {
         set_json(b, c.UrlDomainInfo, j);
         // SharepointSiteInfo
         j.clear();
-        if tpl.info & SITE != 0 {
-            if let Some(s) = t.sites.get(user.dept) {
-                let _ = write!(
-                    j,
-                    r#"[{{"SiteId":"{}","SiteName":"{}","SiteUrl":"{}","EventCount":{n}}}]"#,
-                    s.id, s.name, s.url
-                );
-            }
+        if tpl.info & SITE != 0
+            && let Some(s) = t.sites.get(user.dept)
+        {
+            let _ = write!(
+                j,
+                r#"[{{"SiteId":"{}","SiteName":"{}","SiteUrl":"{}","EventCount":{n}}}]"#,
+                s.id, s.name, s.url
+            );
         }
         set_json(b, c.SharepointSiteInfo, j);
         // RecipientEmailInfo
@@ -388,10 +415,10 @@ impl<'a> BehaviorChunk<'a> {
         set_json(b, c.RecipientEmailInfo, j);
         // RemovableMediaInfo
         j.clear();
-        if tpl.info & USB != 0 {
-            if let Some(u) = t.usbs.get(x.usb as usize) {
-                let _ = write!(j, "[{}]", u.json);
-            }
+        if tpl.info & USB != 0
+            && let Some(u) = t.usbs.get(x.usb as usize)
+        {
+            let _ = write!(j, "[{}]", u.json);
         }
         set_json(b, c.RemovableMediaInfo, j);
         // PrinterName
@@ -405,7 +432,10 @@ impl<'a> BehaviorChunk<'a> {
         if rng.gen_bool(0.04) {
             b.fmt(
                 c.PriorityContentMatchInfo,
-                format_args!(r#"[{{"PriorityContentName":"Project Falcon","MatchCount":{}}}]"#, 1 + n / 10),
+                format_args!(
+                    r#"[{{"PriorityContentName":"Project Falcon","MatchCount":{}}}]"#,
+                    1 + n / 10
+                ),
             );
         } else {
             b.str(c.PriorityContentMatchInfo, "[]");
@@ -421,12 +451,17 @@ fn set_json(b: &mut RowBatch, c: usize, j: &str) {
 impl RowSource for BehaviorChunk<'_> {
     fn fill(&mut self, b: &mut RowBatch, n: usize) -> Result<(), GenError> {
         for _ in 0..n {
-            let take_planted = match (self.planted.get(self.next_planted), self.background.get(self.next_bg)) {
+            let take_planted = match (
+                self.planted.get(self.next_planted),
+                self.background.get(self.next_bg),
+            ) {
                 (Some(p), Some(&bg)) => p.ticks <= bg,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => {
-                    return Err(GenError::Internal("DataSecurityBehaviors chunk ran out of rows".into()));
+                    return Err(GenError::Internal(
+                        "DataSecurityBehaviors chunk ran out of rows".into(),
+                    ));
                 }
             };
             let x = if take_planted {

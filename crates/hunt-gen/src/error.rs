@@ -44,6 +44,9 @@ pub enum GenError {
 impl GenError {
     /// An [`GenError::Io`] for `path`.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> GenError {
-        GenError::Io { path: path.into(), source }
+        GenError::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

@@ -151,8 +151,18 @@ impl Activity {
 type ActionRow = (&'static str, &'static str, &'static str, f64);
 
 const COPILOT_ACTIONS: &[ActionRow] = &[
-    ("Risky prompt entered in Copilot", "CopilotInteraction", "RiskyAIUsage", 45.0),
-    ("Sensitive response received in Copilot", "CopilotInteraction", "RiskyAIUsage", 35.0),
+    (
+        "Risky prompt entered in Copilot",
+        "CopilotInteraction",
+        "RiskyAIUsage",
+        45.0,
+    ),
+    (
+        "Sensitive response received in Copilot",
+        "CopilotInteraction",
+        "RiskyAIUsage",
+        35.0,
+    ),
     (
         "Risky prompt entered in Copilot;Sensitive response received in Copilot",
         "CopilotInteraction",
@@ -167,17 +177,52 @@ const COPILOT_ACTIONS: &[ActionRow] = &[
     ),
 ];
 const AI_APP_ACTIONS: &[ActionRow] = &[
-    ("Risky prompt entered in connected AI apps", "AIAppInteraction", "RiskyAIUsage", 40.0),
-    ("Sensitive response received in connected AI apps", "AIAppInteraction", "RiskyAIUsage", 35.0),
-    ("Exposing agent to risky prompts", "AIAppInteraction", "RiskyAIUsage", 15.0),
-    ("Agent generating sensitive responses", "AIAppInteraction", "RiskyAIUsage", 10.0),
+    (
+        "Risky prompt entered in connected AI apps",
+        "AIAppInteraction",
+        "RiskyAIUsage",
+        40.0,
+    ),
+    (
+        "Sensitive response received in connected AI apps",
+        "AIAppInteraction",
+        "RiskyAIUsage",
+        35.0,
+    ),
+    (
+        "Exposing agent to risky prompts",
+        "AIAppInteraction",
+        "RiskyAIUsage",
+        15.0,
+    ),
+    (
+        "Agent generating sensitive responses",
+        "AIAppInteraction",
+        "RiskyAIUsage",
+        10.0,
+    ),
 ];
 const CLOUD_FILE_ACTIONS: &[ActionRow] = &[
     ("File accessed on SPO", "FileAccessed", "Access", 50.0),
-    ("File downloaded from SharePoint", "FileDownloaded", "Exfiltration", 28.0),
+    (
+        "File downloaded from SharePoint",
+        "FileDownloaded",
+        "Exfiltration",
+        28.0,
+    ),
     ("Sensitive File read", "FileAccessed", "Access", 10.0),
-    ("Label downgraded on a file", "FileSensitivityLabelChanged", "Obfuscation", 7.0),
-    ("Label removed from a file", "FileSensitivityLabelRemoved", "Obfuscation", 5.0),
+    (
+        "Label downgraded on a file",
+        "FileSensitivityLabelChanged",
+        "Obfuscation",
+        7.0,
+    ),
+    (
+        "Label removed from a file",
+        "FileSensitivityLabelRemoved",
+        "Obfuscation",
+        5.0,
+    ),
 ];
 const ENDPOINT_ACTIONS: &[ActionRow] = &[
     ("FileCreated", "FileCreated", "Collection", 18.0),
@@ -188,22 +233,67 @@ const ENDPOINT_ACTIONS: &[ActionRow] = &[
     ("Sensitive File read", "FileRead", "Access", 10.0),
     ("Sensitive file created", "FileCreated", "Collection", 5.0),
     ("File Archived", "FileArchived", "Collection", 4.0),
-    ("File upload to cloud", "FileUploadedToCloud", "Exfiltration", 6.0),
-    ("Text copied to clipboard from sensitive file", "FileCopiedToClipboard", "Exfiltration", 5.0),
-    ("File copied to Removable media", "FileCopiedToRemovableMedia", "Exfiltration", 3.0),
-    ("Files collected and exfiltrated", "FileCollected", "Exfiltration", 0.4),
+    (
+        "File upload to cloud",
+        "FileUploadedToCloud",
+        "Exfiltration",
+        6.0,
+    ),
+    (
+        "Text copied to clipboard from sensitive file",
+        "FileCopiedToClipboard",
+        "Exfiltration",
+        5.0,
+    ),
+    (
+        "File copied to Removable media",
+        "FileCopiedToRemovableMedia",
+        "Exfiltration",
+        3.0,
+    ),
+    (
+        "Files collected and exfiltrated",
+        "FileCollected",
+        "Exfiltration",
+        0.4,
+    ),
 ];
 const BROWSE_ACTIONS: &[ActionRow] = &[
-    ("Generative AI websites browsed", "BrowsedWebsite", "RiskyBrowsing", 85.0),
-    ("Gambling websites browsed", "BrowsedWebsite", "RiskyBrowsing", 15.0),
+    (
+        "Generative AI websites browsed",
+        "BrowsedWebsite",
+        "RiskyBrowsing",
+        85.0,
+    ),
+    (
+        "Gambling websites browsed",
+        "BrowsedWebsite",
+        "RiskyBrowsing",
+        15.0,
+    ),
 ];
 const EMAIL_ACTIONS: &[ActionRow] = &[
     ("DLP Rule Matched", "DLPRuleMatch", "Exfiltration", 90.0),
-    ("Generated High severity DLP alerts", "DLPRuleMatch", "Exfiltration", 10.0),
+    (
+        "Generated High severity DLP alerts",
+        "DLPRuleMatch",
+        "Exfiltration",
+        10.0,
+    ),
 ];
 const TEAMS_ACTIONS: &[ActionRow] = &[
-    ("Sensitive info shared on Teams", "MessageSent", "Exfiltration", 60.0),
-    ("Sensitive info shared on Teams, DLP Rule Matched", "DLPRuleMatch", "Exfiltration", 40.0),
+    (
+        "Sensitive info shared on Teams",
+        "MessageSent",
+        "Exfiltration",
+        60.0,
+    ),
+    (
+        "Sensitive info shared on Teams, DLP Rule Matched",
+        "DLPRuleMatch",
+        "Exfiltration",
+        40.0,
+    ),
 ];
 
 /// Share of background rows per surface (Copilot dominates, as in real tenants).
@@ -220,7 +310,7 @@ const KIND_WEIGHTS: &[(Kind, f64)] = &[
 
 /// Expected number of background `FileUploaded` rows of `.zip` files in a whole dataset,
 /// whatever its size, so that the zip-upload hunt finds "a handful" of users.
-const BACKGROUND_ZIP_UPLOADS: f64 = 12.0;
+const BACKGROUND_ZIP_UPLOADS: f64 = 8.0;
 
 fn actions_of(kind: Kind) -> &'static [ActionRow] {
     match kind {
@@ -246,9 +336,17 @@ impl Sampler {
     /// A sampler for a dataset with `background` background rows.
     pub(crate) fn new(background: usize) -> Sampler {
         let kind_total: f64 = KIND_WEIGHTS.iter().map(|k| k.1).sum();
-        let endpoint_share = KIND_WEIGHTS.iter().find(|k| k.0 == Kind::Endpoint).map_or(0.0, |k| k.1) / kind_total;
+        let endpoint_share = KIND_WEIGHTS
+            .iter()
+            .find(|k| k.0 == Kind::Endpoint)
+            .map_or(0.0, |k| k.1)
+            / kind_total;
         let ep_total: f64 = ENDPOINT_ACTIONS.iter().map(|a| a.3).sum();
-        let upload_share = ENDPOINT_ACTIONS.iter().find(|a| a.0 == "FileUploaded").map_or(0.0, |a| a.3) / ep_total;
+        let upload_share = ENDPOINT_ACTIONS
+            .iter()
+            .find(|a| a.0 == "FileUploaded")
+            .map_or(0.0, |a| a.3)
+            / ep_total;
         let uploads = background as f64 * endpoint_share * upload_share;
         Sampler {
             kinds: Weighted::new(KIND_WEIGHTS.iter().map(|k| k.1)),
@@ -256,7 +354,11 @@ impl Sampler {
                 .iter()
                 .map(|k| Weighted::new(actions_of(k.0).iter().map(|a| a.3)))
                 .collect(),
-            zip_upload_p: if uploads > 0.0 { (BACKGROUND_ZIP_UPLOADS / uploads).min(1.0) } else { 0.0 },
+            zip_upload_p: if uploads > 0.0 {
+                (BACKGROUND_ZIP_UPLOADS / uploads).min(1.0)
+            } else {
+                0.0
+            },
         }
     }
 
@@ -283,13 +385,19 @@ impl Sampler {
             }
             Kind::AiApp => a.app = pick(rng, domains::AI_APPS),
             Kind::SharePoint | Kind::OneDrive => {
-                a.app = "Microsoft SharePoint Online";
+                a.app = if kind == Kind::OneDrive {
+                    "Microsoft OneDrive for Business"
+                } else {
+                    "Microsoft SharePoint Online"
+                };
                 let f = t.pick_file(rng, user.dept);
                 a.file = Some(FileRef::Catalog(f as u32));
                 let own = t.files[f].label;
                 match action {
                     "Label downgraded on a file" => {
-                        let prev = own.unwrap_or(domains::LABEL_CONFIDENTIAL).max(domains::LABEL_CONFIDENTIAL);
+                        let prev = own
+                            .unwrap_or(domains::LABEL_CONFIDENTIAL)
+                            .max(domains::LABEL_CONFIDENTIAL);
                         a.prev_label = Some(prev);
                         a.label = Some(Some(pick(rng, &[1, domains::LABEL_GENERAL, 4])));
                     }
@@ -318,8 +426,14 @@ impl Sampler {
             }
             Kind::Email => {
                 a.app = "Microsoft Exchange Online";
-                a.file = Some(FileRef::Catalog(t.pick_file(rng, user.dept) as u32));
-                a.dlp = Some((pick(rng, &[0u8, 0, 1, 1, 2, 3]), pick(rng, &[0, 1, 1, 1, 2, 3, 4, 4])));
+                // The document, when present, is the e-mail's attachment.
+                if rng.gen_bool(0.7) {
+                    a.file = Some(FileRef::Catalog(t.pick_file(rng, user.dept) as u32));
+                }
+                a.dlp = Some((
+                    pick(rng, &[0u8, 0, 1, 1, 2, 3]),
+                    pick(rng, &[0, 1, 1, 1, 2, 3, 4, 4]),
+                ));
             }
             Kind::Teams => {
                 a.app = "Microsoft Teams";
@@ -339,13 +453,23 @@ impl Sampler {
     }
 
     fn endpoint(&self, rng: &mut Rng, t: &Tenant, user: &User, a: &mut Activity) {
-        a.src_loc = Some(if rng.gen_bool(0.1) { LOC_SHARE } else { LOC_LOCAL });
+        a.src_loc = Some(if rng.gen_bool(0.1) {
+            LOC_SHARE
+        } else {
+            LOC_LOCAL
+        });
         a.dst_loc = Some(LOC_LOCAL);
-        a.app = pick(rng, domains::ENDPOINT_APPS);
         let mut file = t.pick_file(rng, user.dept);
+        a.app = match a.action {
+            "FileDeleted" | "FileRenamed" => "explorer.exe",
+            _ => app_for_ext(t.files[file].ext, rng),
+        };
         match a.action {
             "FileUploaded" | "File upload to cloud" => {
-                if a.action == "FileUploaded" && !t.zips.is_empty() && rng.gen_bool(self.zip_upload_p) {
+                if a.action == "FileUploaded"
+                    && !t.zips.is_empty()
+                    && rng.gen_bool(self.zip_upload_p)
+                {
                     file = t.zips[rng.gen_range(0..t.zips.len())] as usize;
                     a.local_folder = "Downloads";
                 }
@@ -374,6 +498,20 @@ impl Sampler {
     }
 }
 
+/// The desktop application that usually opens files with extension `ext`.
+pub(crate) fn app_for_ext(ext: &str, rng: &mut Rng) -> &'static str {
+    match ext {
+        "docx" => "WINWORD.EXE",
+        "xlsx" | "csv" => "EXCEL.EXE",
+        "pptx" => "POWERPNT.EXE",
+        "pdf" => "AcroRd32.exe",
+        "one" => "ONENOTE.EXE",
+        "msg" => "OUTLOOK.EXE",
+        "txt" | "json" | "py" => pick(rng, &["notepad.exe", "Code.exe"]),
+        _ => pick(rng, domains::ENDPOINT_APPS),
+    }
+}
+
 /// Renders one activity as a row of `b`. `end` is the exclusive end of the dataset window.
 pub(crate) fn render(
     b: &mut RowBatch,
@@ -395,10 +533,17 @@ pub(crate) fn render(
 
     // Time columns: TimeGenerated equals Timestamp except for a few late-ingested rows.
     b.time(c.Timestamp, a.ticks);
-    let lag = if rng.gen_bool(0.03) { rng.gen_range(TICKS_PER_SEC..300 * TICKS_PER_SEC) } else { 0 };
+    let lag = if rng.gen_bool(0.03) {
+        rng.gen_range(TICKS_PER_SEC..300 * TICKS_PER_SEC)
+    } else {
+        0
+    };
     b.time(c.TimeGenerated, (a.ticks + lag).min(end - 1).max(a.ticks));
     let event_lag = if a.kind == Kind::Endpoint { 90 } else { 5 };
-    b.time(c.EventTime, a.ticks - rng.gen_range(0..event_lag * TICKS_PER_SEC));
+    b.time(
+        c.EventTime,
+        a.ticks - rng.gen_range(0..event_lag * TICKS_PER_SEC),
+    );
     b.guid(c.ActivityId, rng.r#gen());
 
     // Identity. Connected-AI-app rows often lack the UPN (community observation).
@@ -425,7 +570,10 @@ pub(crate) fn render(
     b.str(c.Type, TABLE);
     b.bool(c.IsIrmInteresting, a.irm.is_some());
     if let Some(p) = a.irm {
-        b.str(c.IrmPolicyMatchInfo, &t.irm_json[p as usize % t.irm_json.len()]);
+        b.str(
+            c.IrmPolicyMatchInfo,
+            &t.irm_json[p as usize % t.irm_json.len()],
+        );
     }
     if let Some(s) = a.seq {
         b.guid(c.SequenceCorrelationId, s);
@@ -440,7 +588,17 @@ pub(crate) fn render(
     // Labels: the activity's own label (label changes) or the document's.
     let label = a.label.unwrap_or(file.and_then(|f| f.label));
     if let Some(l) = label {
-        b.str(c.SensitivityLabelId, LABEL_IDS[l as usize]);
+        let l = LABEL_IDS[l as usize];
+        if a.kind == Kind::Email && rng.gen_bool(0.2) {
+            // The message's own label next to its attachment's: several comma-separated
+            // GUIDs, as community queries report (tables.md 3.3).
+            b.concat(
+                c.SensitivityLabelId,
+                &[l, ",", LABEL_IDS[domains::LABEL_GENERAL as usize]],
+            );
+        } else {
+            b.str(c.SensitivityLabelId, l);
+        }
     }
     if let Some(l) = a.prev_label {
         b.str(c.PreviousSensitivityLabelId, LABEL_IDS[l as usize]);
@@ -470,18 +628,27 @@ pub(crate) fn render(
         b.str(c.TargetUrlDomain, a.domain);
         b.str(c.ExternalUrlDomains, a.domain);
         let unallowed = a.action.starts_with("Gambling")
-            || domains::UPLOAD_DOMAINS.iter().any(|(d, bad)| *bad && *d == a.domain);
+            || domains::UPLOAD_DOMAINS
+                .iter()
+                .any(|(d, bad)| *bad && *d == a.domain);
         if unallowed {
             b.str(c.UnallowedUrlDomains, a.domain);
         }
         let class = if a.kind == Kind::Browse {
-            if a.action.starts_with("Gambling") { "Gambling" } else { "GenerativeAI" }
+            if a.action.starts_with("Gambling") {
+                "Gambling"
+            } else {
+                "GenerativeAI"
+            }
         } else if unallowed {
             "Unallowed"
         } else {
             "Allowed"
         };
-        b.fmt(c.UrlDomainInfo, format_args!(r#"[{{"Domain":"{}","DomainType":"{class}"}}]"#, a.domain));
+        b.fmt(
+            c.UrlDomainInfo,
+            format_args!(r#"[{{"Domain":"{}","DomainType":"{class}"}}]"#, a.domain),
+        );
     }
 
     match a.kind {
@@ -500,20 +667,40 @@ pub(crate) fn render(
             b.str(c.TeamsChannelName, pick(rng, domains::TEAMS_CHANNELS));
             b.str(c.TeamsChannelType, pick(rng, domains::TEAMS_CHANNEL_TYPES));
             b.str(c.ObjectType, "Message");
-            b.str(c.SensitiveInfoTypeInfo, &t.message_sits[rng.gen_range(0..t.message_sits.len())]);
+            b.str(
+                c.SensitiveInfoTypeInfo,
+                &t.message_sits[rng.gen_range(0..t.message_sits.len())],
+            );
             if rng.gen_bool(0.15) {
-                b.str(c.CcPolicyMatchInfo, &t.cc_json[rng.gen_range(0..t.cc_json.len())]);
+                b.str(
+                    c.CcPolicyMatchInfo,
+                    &t.cc_json[rng.gen_range(0..t.cc_json.len())],
+                );
             }
         }
     }
     b.end_row();
 }
 
-fn render_ai(b: &mut RowBatch, c: &EventCols, t: &Tenant, a: &Activity, file: Option<&FileItem>, rng: &mut Rng) {
+fn render_ai(
+    b: &mut RowBatch,
+    c: &EventCols,
+    t: &Tenant,
+    a: &Activity,
+    file: Option<&FileItem>,
+    rng: &mut Rng,
+) {
     if a.kind == Kind::AiApp {
-        b.concat(c.RiskyAIUsageAppCategory, &["ConnectedAIApp.AzureAI.", a.app]);
+        b.concat(
+            c.RiskyAIUsageAppCategory,
+            &["ConnectedAIApp.AzureAI.", a.app],
+        );
     }
-    let sits = if rng.gen_bool(0.8) { t.copilot_sits[rng.gen_range(0..t.copilot_sits.len())].as_str() } else { "[]" };
+    let sits = if rng.gen_bool(0.8) {
+        t.copilot_sits[rng.gen_range(0..t.copilot_sits.len())].as_str()
+    } else {
+        "[]"
+    };
     b.str(c.SensitiveInfoTypeInfo, sits);
     match file {
         Some(f) if a.action.contains("response") || a.action.contains("accessed by Copilot") => {
@@ -524,7 +711,14 @@ fn render_ai(b: &mut RowBatch, c: &EventCols, t: &Tenant, a: &Activity, file: Op
     }
 }
 
-fn render_cloud_file(b: &mut RowBatch, c: &EventCols, t: &Tenant, user: &User, a: &Activity, file: Option<&FileItem>) {
+fn render_cloud_file(
+    b: &mut RowBatch,
+    c: &EventCols,
+    t: &Tenant,
+    user: &User,
+    a: &Activity,
+    file: Option<&FileItem>,
+) {
     let Some(f) = file else {
         b.str(c.SensitiveInfoTypeInfo, "[]");
         return;
@@ -532,11 +726,17 @@ fn render_cloud_file(b: &mut RowBatch, c: &EventCols, t: &Tenant, user: &User, a
     if a.kind == Kind::OneDrive {
         b.str(c.SiteUrl, &user.onedrive);
         b.concat(c.SourceRelativeUrl, &["Documents/", f.folder]);
-        b.concat(c.ObjectId, &[&user.onedrive, "/Documents/", f.folder, "/", &f.name]);
+        b.concat(
+            c.ObjectId,
+            &[&user.onedrive, "/Documents/", f.folder, "/", &f.name],
+        );
     } else {
         let site = t.sites.get(f.site);
         b.str(c.SiteUrl, site.map_or("", |s| s.url.as_str()));
-        b.str(c.SharepointSiteSensitivityLabelIds, site.map_or("", |s| s.label));
+        b.str(
+            c.SharepointSiteSensitivityLabelIds,
+            site.map_or("", |s| s.label),
+        );
         b.str(c.SourceRelativeUrl, &f.rel_url);
         b.str(c.ObjectId, &f.url);
     }
@@ -554,21 +754,60 @@ fn file_columns(b: &mut RowBatch, c: &EventCols, f: &FileItem) {
     b.str(c.SensitiveInfoTypeInfo, &f.sit_json);
 }
 
-fn render_endpoint(b: &mut RowBatch, c: &EventCols, t: &Tenant, user: &User, a: &Activity, file: Option<&FileItem>) {
+fn render_endpoint(
+    b: &mut RowBatch,
+    c: &EventCols,
+    t: &Tenant,
+    user: &User,
+    a: &Activity,
+    file: Option<&FileItem>,
+) {
     let Some(f) = file else {
         b.str(c.SensitiveInfoTypeInfo, "[]");
         return;
     };
-    let folder = if a.local_folder.is_empty() { "Documents" } else { a.local_folder };
-    let sub = if a.local_folder.is_empty() { f.folder } else { "" };
+    let folder = if a.local_folder.is_empty() {
+        "Documents"
+    } else {
+        a.local_folder
+    };
+    let sub = if a.local_folder.is_empty() {
+        f.folder
+    } else {
+        ""
+    };
     let sep = if sub.is_empty() { "" } else { "\\" };
-    b.concat(c.ObjectId, &["C:\\Users\\", &user.account, "\\", folder, "\\", sub, sep, &f.name]);
+    b.concat(
+        c.ObjectId,
+        &[
+            "C:\\Users\\",
+            &user.account,
+            "\\",
+            folder,
+            "\\",
+            sub,
+            sep,
+            &f.name,
+        ],
+    );
     file_columns(b, c, f);
     match a.action {
         "FileRenamed" => {
             let (stem, ext) = f.name.rsplit_once('.').unwrap_or((&f.name, ""));
             b.concat(c.FileRenameInfo, &[stem, "-old.", ext]);
-            b.concat(c.TargetFilePath, &["C:\\Users\\", &user.account, "\\", folder, "\\", sub, sep, &f.name]);
+            b.concat(
+                c.TargetFilePath,
+                &[
+                    "C:\\Users\\",
+                    &user.account,
+                    "\\",
+                    folder,
+                    "\\",
+                    sub,
+                    sep,
+                    &f.name,
+                ],
+            );
         }
         "File copied to Removable media" => {
             b.concat(c.TargetFilePath, &["E:\\", &f.name]);
@@ -580,21 +819,53 @@ fn render_endpoint(b: &mut RowBatch, c: &EventCols, t: &Tenant, user: &User, a: 
             }
         }
         "FileCreated" | "FileModified" | "Sensitive file created" | "File Archived" => {
-            b.concat(c.TargetFilePath, &["C:\\Users\\", &user.account, "\\", folder, "\\", sub, sep, &f.name]);
+            b.concat(
+                c.TargetFilePath,
+                &[
+                    "C:\\Users\\",
+                    &user.account,
+                    "\\",
+                    folder,
+                    "\\",
+                    sub,
+                    sep,
+                    &f.name,
+                ],
+            );
         }
         _ => {}
     }
 }
 
-fn render_email(b: &mut RowBatch, c: &EventCols, t: &Tenant, file: Option<&FileItem>, rng: &mut Rng) {
+fn render_email(
+    b: &mut RowBatch,
+    c: &EventCols,
+    t: &Tenant,
+    file: Option<&FileItem>,
+    rng: &mut Rng,
+) {
     let subject = pick(rng, domains::EMAIL_SUBJECTS);
     b.str(c.EmailSubject, subject);
     b.str(c.ObjectName, subject);
     b.str(c.ObjectType, "Email");
-    let mailbox_server = pick(rng, &["DM6PR11MB4202", "BN8PR15MB2946", "SA1PR04MB8112", "CH3PR12MB7738"]);
+    let mailbox_server = pick(
+        rng,
+        &[
+            "DM6PR11MB4202",
+            "BN8PR15MB2946",
+            "SA1PR04MB8112",
+            "CH3PR12MB7738",
+        ],
+    );
     let msg: u64 = rng.r#gen();
-    b.fmt(c.InternetMessageId, format_args!("<{mailbox_server}{msg:016X}@{mailbox_server}.namprd11.prod.outlook.com>"));
-    b.fmt(c.ObjectId, format_args!("<{mailbox_server}{msg:016X}@{mailbox_server}.namprd11.prod.outlook.com>"));
+    b.fmt(
+        c.InternetMessageId,
+        format_args!("<{mailbox_server}{msg:016X}@{mailbox_server}.namprd11.prod.outlook.com>"),
+    );
+    b.fmt(
+        c.ObjectId,
+        format_args!("<{mailbox_server}{msg:016X}@{mailbox_server}.namprd11.prod.outlook.com>"),
+    );
     b.guid(c.NetworkMessageId, rng.r#gen());
     let n = rng.gen_range(1..=3usize);
     let r0 = &t.recipients[rng.gen_range(0..t.recipients.len())];
@@ -606,21 +877,30 @@ fn render_email(b: &mut RowBatch, c: &EventCols, t: &Tenant, file: Option<&FileI
         }
     }
     match file {
-        Some(f) if rng.gen_bool(0.7) => {
+        Some(f) => {
             b.int(c.EmailAttachmentCount, 1);
             b.fmt(
                 c.EmailAttachmentInfo,
-                format_args!(r#"[{{"FileName":"{}","FileExtension":"{}","FileSize":{}}}]"#, f.name, f.ext, f.size),
+                format_args!(
+                    r#"[{{"FileName":"{}","FileExtension":"{}","FileSize":{}}}]"#,
+                    f.name, f.ext, f.size
+                ),
             );
             b.str(c.SensitiveInfoTypeInfo, &f.sit_json);
         }
         _ => {
             b.int(c.EmailAttachmentCount, 0);
-            b.str(c.SensitiveInfoTypeInfo, &t.message_sits[rng.gen_range(0..t.message_sits.len())]);
+            b.str(
+                c.SensitiveInfoTypeInfo,
+                &t.message_sits[rng.gen_range(0..t.message_sits.len())],
+            );
         }
     }
     if rng.gen_bool(0.1) {
-        b.str(c.CcPolicyMatchInfo, &t.cc_json[rng.gen_range(0..t.cc_json.len())]);
+        b.str(
+            c.CcPolicyMatchInfo,
+            &t.cc_json[rng.gen_range(0..t.cc_json.len())],
+        );
     }
 }
 
@@ -642,23 +922,44 @@ pub(crate) struct EventChunk<'a> {
 impl RowSource for EventChunk<'_> {
     fn fill(&mut self, b: &mut RowBatch, n: usize) -> Result<(), GenError> {
         for _ in 0..n {
-            let take_planted = match (self.planted.get(self.next_planted), self.background.get(self.next_bg)) {
+            let take_planted = match (
+                self.planted.get(self.next_planted),
+                self.background.get(self.next_bg),
+            ) {
                 (Some(p), Some(&bg)) => p.ticks <= bg,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => {
-                    return Err(GenError::Internal("DataSecurityEvents chunk ran out of rows".into()));
+                    return Err(GenError::Internal(
+                        "DataSecurityEvents chunk ran out of rows".into(),
+                    ));
                 }
             };
             if take_planted {
                 let a = &self.planted[self.next_planted];
                 self.next_planted += 1;
-                render(b, self.cols, self.tenant, self.planted_files, a, self.end, &mut self.rng);
+                render(
+                    b,
+                    self.cols,
+                    self.tenant,
+                    self.planted_files,
+                    a,
+                    self.end,
+                    &mut self.rng,
+                );
             } else {
                 let ticks = self.background[self.next_bg];
                 self.next_bg += 1;
                 let a = self.sampler.sample(&mut self.rng, self.tenant, ticks);
-                render(b, self.cols, self.tenant, self.planted_files, &a, self.end, &mut self.rng);
+                render(
+                    b,
+                    self.cols,
+                    self.tenant,
+                    self.planted_files,
+                    &a,
+                    self.end,
+                    &mut self.rng,
+                );
             }
         }
         Ok(())

@@ -35,7 +35,10 @@
 //! `Timestamp` within each file, and files of DataSecurityEvents/Behaviors cover
 //! consecutive time slices, so the whole table is sorted. Files hold at most
 //! `max_rows_per_file` rows (and at most [`TARGET_ROWS_PER_FILE`], to keep cores busy),
-//! row groups `row_group_rows` rows, snappy-compressed.
+//! row groups `row_group_rows` rows, snappy-compressed. Datetimes are delta-encoded.
+//! Min/max statistics are written for every non-string column (so `Timestamp` filters
+//! prune row groups) but, in the two big tables, only for a few short string columns
+//! (`ActionType`, `Workload`, `AccountUpn`, …): see `writer::writer_props` for why.
 //!
 //! # Determinism
 //!
@@ -96,11 +99,11 @@ use crate::events::{EventChunk, EventCols, Sampler};
 use crate::scenarios::Planted;
 use crate::tenant::Tenant;
 use crate::util::{Clock, TICKS_PER_DAY, TICKS_PER_SEC, rng_for};
-use crate::writer::{ChunkPlan, RowSource};
+use crate::writer::{ChunkPlan, RowSource, StringStats};
 
 /// Version of the demo dataset's content; bump it whenever generated data changes so
 /// stale caches under the temp directory are not reused.
-pub const DEMO_VERSION: u32 = 1;
+pub const DEMO_VERSION: u32 = 2;
 
 /// An instant just after the demo data's last row (the end of the default window).
 /// The CLI uses it as `now()` for the demo data so `ago(7d)` hunts find rows.
@@ -133,7 +136,10 @@ impl Default for GenOptions {
         GenOptions {
             events: 100_000,
             seed: 42,
-            start: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).single().unwrap_or_default(),
+            start: Utc
+                .with_ymd_and_hms(2025, 6, 1, 0, 0, 0)
+                .single()
+                .unwrap_or_default(),
             days: 30,
             max_rows_per_file: 2_000_000,
             row_group_rows: 131_072,
@@ -171,10 +177,14 @@ fn validate(opts: &GenOptions) -> Result<(), GenError> {
         return Err(GenError::InvalidOptions("days must be at least 1".into()));
     }
     if opts.max_rows_per_file == 0 {
-        return Err(GenError::InvalidOptions("max_rows_per_file must be at least 1".into()));
+        return Err(GenError::InvalidOptions(
+            "max_rows_per_file must be at least 1".into(),
+        ));
     }
     if opts.row_group_rows == 0 {
-        return Err(GenError::InvalidOptions("row_group_rows must be at least 1".into()));
+        return Err(GenError::InvalidOptions(
+            "row_group_rows must be at least 1".into(),
+        ));
     }
     Ok(())
 }
@@ -195,14 +205,16 @@ impl<C> TableCtx<C> {
         out: &Path,
         opts: &GenOptions,
         resolve: fn(&Schema) -> C,
-        unique: &[&str],
+        no_dict: &[&str],
+        stats: StringStats<'_>,
     ) -> Result<Self, GenError> {
-        let schema = builtin_schema(name).ok_or_else(|| GenError::UnknownTable(name.to_string()))?;
+        let schema =
+            builtin_schema(name).ok_or_else(|| GenError::UnknownTable(name.to_string()))?;
         Ok(TableCtx {
             name,
             cols: resolve(&schema),
             dir: out.join(name),
-            props: writer::writer_props(&schema, opts.row_group_rows, unique),
+            props: writer::writer_props(&schema, opts.row_group_rows, no_dict, stats),
             schema,
             chunks: Vec::new(),
         })
@@ -229,15 +241,30 @@ struct Slice {
 /// assigns each planted row (by its sorted `ticks`) to the slice containing it.
 fn slices(start: i64, end: i64, n: usize, background: usize, planted_ticks: &[i64]) -> Vec<Slice> {
     let span = i128::from(end - start);
-    let bounds: Vec<i64> = (0..=n).map(|k| start + (span * k as i128 / n as i128) as i64).collect();
+    let bounds: Vec<i64> = (0..=n)
+        .map(|k| start + (span * k as i128 / n as i128) as i64)
+        .collect();
     writer::even_split(background, n)
         .into_iter()
         .enumerate()
         .map(|(k, bg)| {
             let (lo, hi) = (bounds[k], bounds[k + 1]);
-            let a = if k == 0 { 0 } else { planted_ticks.partition_point(|&t| t < lo) };
-            let b = if k + 1 == n { planted_ticks.len() } else { planted_ticks.partition_point(|&t| t < hi) };
-            Slice { lo, hi, background: bg, planted: a..b }
+            let a = if k == 0 {
+                0
+            } else {
+                planted_ticks.partition_point(|&t| t < lo)
+            };
+            let b = if k + 1 == n {
+                planted_ticks.len()
+            } else {
+                planted_ticks.partition_point(|&t| t < hi)
+            };
+            Slice {
+                lo,
+                hi,
+                background: bg,
+                planted: a..b,
+            }
         })
         .collect()
 }
@@ -274,34 +301,98 @@ impl Dataset {
         let tenant = Tenant::build(opts.seed, opts.events);
         let planted = scenarios::plant(opts.seed, &tenant, start, end);
 
-        let mut events = TableCtx::new(events::TABLE, out, opts, EventCols::resolve, &[
-            "ActivityId",
-            "NetworkMessageId",
-            "InternetMessageId",
-        ])?;
+        let mut events = TableCtx::new(
+            events::TABLE,
+            out,
+            opts,
+            EventCols::resolve,
+            &[
+                "ActivityId",
+                "NetworkMessageId",
+                "ObjectId",
+                "TargetFilePath",
+                "InternetMessageId",
+                "SensitiveInfoTypeInfo",
+                "RecipientEmailAddress",
+                "EmailAttachmentInfo",
+                "RiskyAIUsageAccessedResourceInfo",
+                "RiskyAIUsageSensitivityLabelsInfo",
+            ],
+            StringStats::Only(&[
+                "ActionType",
+                "Workload",
+                "AccountUpn",
+                "Department",
+                "FileExtension",
+                "DeviceName",
+            ]),
+        )?;
         let background = opts.events.saturating_sub(planted.events.len());
-        let n = writer::chunk_count(opts.events.max(planted.events.len()), opts.max_rows_per_file);
+        let n = writer::chunk_count(
+            opts.events.max(planted.events.len()),
+            opts.max_rows_per_file,
+        );
         let ticks: Vec<i64> = planted.events.iter().map(|a| a.ticks).collect();
         let event_slices = slices(start, end, n, background, &ticks);
-        let rows: Vec<usize> = event_slices.iter().map(|s| s.background + s.planted.len()).collect();
+        let rows: Vec<usize> = event_slices
+            .iter()
+            .map(|s| s.background + s.planted.len())
+            .collect();
         events.chunks = writer::plan_files(&rows, opts.max_rows_per_file);
 
-        let mut behaviors = TableCtx::new(behaviors::TABLE, out, opts, BehaviorCols::resolve, &["BehaviorId"])?;
+        let mut behaviors = TableCtx::new(
+            behaviors::TABLE,
+            out,
+            opts,
+            BehaviorCols::resolve,
+            &[],
+            StringStats::Only(&["ActionType", "AccountUpn"]),
+        )?;
         let total = (opts.events / 100).max(planted.behaviors.len());
         let n = writer::chunk_count(total, opts.max_rows_per_file);
         let ticks: Vec<i64> = planted.behaviors.iter().map(|b| b.ticks).collect();
         let behavior_slices = slices(start, end, n, total - planted.behaviors.len(), &ticks);
-        let rows: Vec<usize> = behavior_slices.iter().map(|s| s.background + s.planted.len()).collect();
+        let rows: Vec<usize> = behavior_slices
+            .iter()
+            .map(|s| s.background + s.planted.len())
+            .collect();
         behaviors.chunks = writer::plan_files(&rows, opts.max_rows_per_file);
 
         let alert_count = (opts.events / 200).saturating_sub(planted.alerts.len());
-        let model = alerts::build_model(opts.seed, &tenant, alert_count, start, end, planted.alerts.clone());
-        let mut info = TableCtx::new(alerts::INFO_TABLE, out, opts, InfoCols::resolve, &["AlertId"])?;
+        let model = alerts::build_model(
+            opts.seed,
+            &tenant,
+            alert_count,
+            start,
+            end,
+            planted.alerts.clone(),
+        );
+        let mut info = TableCtx::new(
+            alerts::INFO_TABLE,
+            out,
+            opts,
+            InfoCols::resolve,
+            &["AlertId"],
+            StringStats::All,
+        )?;
         let n = writer::chunk_count(model.alerts.len(), opts.max_rows_per_file);
-        info.chunks = writer::plan_files(&writer::even_split(model.alerts.len(), n), opts.max_rows_per_file);
-        let mut evidence = TableCtx::new(alerts::EVIDENCE_TABLE, out, opts, EvidenceCols::resolve, &["SHA1", "SHA256"])?;
+        info.chunks = writer::plan_files(
+            &writer::even_split(model.alerts.len(), n),
+            opts.max_rows_per_file,
+        );
+        let mut evidence = TableCtx::new(
+            alerts::EVIDENCE_TABLE,
+            out,
+            opts,
+            EvidenceCols::resolve,
+            &["SHA1", "SHA256", "AdditionalFields"],
+            StringStats::All,
+        )?;
         let n = writer::chunk_count(model.evidence.len(), opts.max_rows_per_file);
-        evidence.chunks = writer::plan_files(&writer::even_split(model.evidence.len(), n), opts.max_rows_per_file);
+        evidence.chunks = writer::plan_files(
+            &writer::even_split(model.evidence.len(), n),
+            opts.max_rows_per_file,
+        );
 
         Ok(Dataset {
             seed: opts.seed,
@@ -324,17 +415,39 @@ impl Dataset {
     /// All chunk tasks, the biggest first so rayon balances them well.
     fn tasks(&self) -> Vec<Task> {
         let mut t: Vec<(usize, Task)> = Vec::new();
-        t.extend(self.events.chunks.iter().map(|c| (c.rows(), Task::Events(c.index))));
-        t.extend(self.behaviors.chunks.iter().map(|c| (c.rows(), Task::Behaviors(c.index))));
-        t.extend(self.evidence.chunks.iter().map(|c| (c.rows(), Task::Evidence(c.index))));
-        t.extend(self.info.chunks.iter().map(|c| (c.rows(), Task::Info(c.index))));
-        t.sort_by(|a, b| b.0.cmp(&a.0));
+        t.extend(
+            self.events
+                .chunks
+                .iter()
+                .map(|c| (c.rows(), Task::Events(c.index))),
+        );
+        t.extend(
+            self.behaviors
+                .chunks
+                .iter()
+                .map(|c| (c.rows(), Task::Behaviors(c.index))),
+        );
+        t.extend(
+            self.evidence
+                .chunks
+                .iter()
+                .map(|c| (c.rows(), Task::Evidence(c.index))),
+        );
+        t.extend(
+            self.info
+                .chunks
+                .iter()
+                .map(|c| (c.rows(), Task::Info(c.index))),
+        );
+        t.sort_by_key(|x| std::cmp::Reverse(x.0));
         t.into_iter().map(|x| x.1).collect()
     }
 
     /// Sorted background timestamps of a time slice.
     fn background_ticks(&self, rng: &mut util::Rng, s: &Slice) -> Vec<i64> {
-        let mut v: Vec<i64> = (0..s.background).map(|_| self.clock.sample(rng, s.lo, s.hi)).collect();
+        let mut v: Vec<i64> = (0..s.background)
+            .map(|_| self.clock.sample(rng, s.lo, s.hi))
+            .collect();
         v.sort_unstable();
         v
     }
@@ -364,19 +477,36 @@ impl Dataset {
                 let mut rng = rng_for(self.seed, t.name, k as u64);
                 let background = self.background_ticks(&mut rng, s);
                 let planted = &self.planted.behaviors[s.planted.clone()];
-                let mut src = BehaviorChunk::new(&t.cols, &self.tenant, planted, background, self.start, rng);
+                let mut src =
+                    BehaviorChunk::new(&t.cols, &self.tenant, planted, background, self.start, rng);
                 write(t, k, &mut src)
             }
             Task::Info(k) => {
                 let t = &self.info;
                 let c = &t.chunks[k];
-                let alerts = self.model.alerts.get(c.offset..c.offset + c.rows()).unwrap_or(&[]);
-                write(t, k, &mut InfoChunk { cols: &t.cols, alerts, next: 0 })
+                let alerts = self
+                    .model
+                    .alerts
+                    .get(c.offset..c.offset + c.rows())
+                    .unwrap_or(&[]);
+                write(
+                    t,
+                    k,
+                    &mut InfoChunk {
+                        cols: &t.cols,
+                        alerts,
+                        next: 0,
+                    },
+                )
             }
             Task::Evidence(k) => {
                 let t = &self.evidence;
                 let c = &t.chunks[k];
-                let evidence = self.model.evidence.get(c.offset..c.offset + c.rows()).unwrap_or(&[]);
+                let evidence = self
+                    .model
+                    .evidence
+                    .get(c.offset..c.offset + c.rows())
+                    .unwrap_or(&[]);
                 let mut src = EvidenceChunk {
                     cols: &t.cols,
                     tenant: &self.tenant,
@@ -409,7 +539,12 @@ fn write<C>(t: &TableCtx<C>, chunk: usize, src: &mut dyn RowSource) -> Result<()
 pub fn write_dataset(opts: &GenOptions, out: &Path) -> Result<GenReport, GenError> {
     validate(opts)?;
     let ds = Dataset::new(opts, out)?;
-    for dir in [&ds.events.dir, &ds.behaviors.dir, &ds.info.dir, &ds.evidence.dir] {
+    for dir in [
+        &ds.events.dir,
+        &ds.behaviors.dir,
+        &ds.info.dir,
+        &ds.evidence.dir,
+    ] {
         writer::prepare_dir(dir)?;
     }
     ds.tasks()
@@ -417,14 +552,22 @@ pub fn write_dataset(opts: &GenOptions, out: &Path) -> Result<GenReport, GenErro
         .with_max_len(1)
         .map(|task| ds.run(task))
         .collect::<Result<Vec<()>, GenError>>()?;
-    let mut tables = vec![ds.events.report(), ds.behaviors.report(), ds.info.report(), ds.evidence.report()];
+    let mut tables = vec![
+        ds.events.report(),
+        ds.behaviors.report(),
+        ds.info.report(),
+        ds.evidence.report(),
+    ];
     tables.sort_by_key(|r| TABLES.iter().position(|t| *t == r.name));
     Ok(GenReport { tables })
 }
 
 /// Name of the demo dataset's cache directory (under `std::env::temp_dir()`).
 pub fn demo_dir_name() -> String {
-    format!("hunt-demo-v{DEMO_VERSION}-seed{}", GenOptions::default().seed)
+    format!(
+        "hunt-demo-v{DEMO_VERSION}-seed{}",
+        GenOptions::default().seed
+    )
 }
 
 /// The built-in demo dataset ([`GenOptions::default`]), generated on first use and cached
@@ -434,7 +577,11 @@ pub fn demo_dir_name() -> String {
 /// concurrent callers (threads or processes) never see a half-written dataset; when two
 /// race, the loser discards its copy and returns the winner's.
 pub fn demo_dir() -> Result<PathBuf, GenError> {
-    cached_dataset(&std::env::temp_dir(), &demo_dir_name(), &GenOptions::default())
+    cached_dataset(
+        &std::env::temp_dir(),
+        &demo_dir_name(),
+        &GenOptions::default(),
+    )
 }
 
 /// Returns `root/name`, generating `opts` into it first if it does not exist (write to a
@@ -464,7 +611,11 @@ fn cached_dataset(root: &Path, name: &str, opts: &GenOptions) -> Result<PathBuf,
         Err(e) => {
             // Another caller won the race: use its copy.
             let _ = std::fs::remove_dir_all(&tmp);
-            if dir.is_dir() { Ok(dir) } else { Err(GenError::io(&dir, e)) }
+            if dir.is_dir() {
+                Ok(dir)
+            } else {
+                Err(GenError::io(&dir, e))
+            }
         }
     }
 }
@@ -476,9 +627,14 @@ mod tests {
     #[test]
     fn concurrent_cache_fill_is_atomic() {
         let root = tempfile::tempdir().unwrap();
-        let opts = GenOptions { events: 2_000, ..GenOptions::default() };
+        let opts = GenOptions {
+            events: 2_000,
+            ..GenOptions::default()
+        };
         let dirs: Vec<PathBuf> = std::thread::scope(|s| {
-            let hs: Vec<_> = (0..3).map(|_| s.spawn(|| cached_dataset(root.path(), "cache", &opts))).collect();
+            let hs: Vec<_> = (0..3)
+                .map(|_| s.spawn(|| cached_dataset(root.path(), "cache", &opts)))
+                .collect();
             hs.into_iter().map(|h| h.join().unwrap().unwrap()).collect()
         });
         assert!(dirs.iter().all(|d| d == &root.path().join("cache")));
@@ -489,21 +645,35 @@ mod tests {
             .collect();
         assert_eq!(names, vec!["cache".to_string()]);
         for t in TABLES {
-            assert!(root.path().join("cache").join(t).join("part-00000.parquet").is_file());
+            assert!(
+                root.path()
+                    .join("cache")
+                    .join(t)
+                    .join("part-00000.parquet")
+                    .is_file()
+            );
         }
     }
 
     #[test]
     fn invalid_options() {
         let out = tempfile::tempdir().unwrap();
-        let bad = GenOptions { max_rows_per_file: 0, ..GenOptions::default() };
-        assert!(matches!(write_dataset(&bad, out.path()), Err(GenError::InvalidOptions(_))));
+        let bad = GenOptions {
+            max_rows_per_file: 0,
+            ..GenOptions::default()
+        };
+        assert!(matches!(
+            write_dataset(&bad, out.path()),
+            Err(GenError::InvalidOptions(_))
+        ));
     }
 
     #[test]
     fn demo_now_is_window_end() {
         let (_, end) = window_ticks(&GenOptions::default());
-        let now = DateTime::parse_from_rfc3339(DEMO_NOW).unwrap().with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339(DEMO_NOW)
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(end, now.timestamp() * TICKS_PER_SEC);
     }
 }

@@ -16,7 +16,7 @@
 //!    `mega.nz` after); and one `Files collected and exfiltrated` at base-1d 17:30.
 //!    So `DataSecurityEvents | where FileName endswith ".zip" | where ActionType == "FileUploaded"
 //!    | summarize count() by AccountUpn` puts her on top with [`DEPARTING_ARCHIVES`] = 14
-//!    (background adds about a dozen such rows spread over other users).
+//!    (background adds about eight such rows, one or two per user).
 //!    An AlertInfo row `Data theft by departing users` (AlertId prefix `ir`, Severity `High`)
 //!    at base-1d 19:00 (2025-06-30T19:00Z), with 6 evidence rows: User (her UPN), Machine
 //!    (`lt-megan-01.contoso.com`), three Files (zips) and a Url. DataSecurityBehaviors has
@@ -34,6 +34,11 @@
 //!    Copilot` rows (Workload `Copilot`); an IRM alert `Risky AI usage` (prefix `ir`, Medium) at
 //!    15:20 with one User evidence row; 1 anomalous behavior.
 //!
+//! The three users also have ordinary background activity (with their usual activity
+//! rank), so per-user counts of an action can exceed the planted counts; the counts above
+//! that are exact are the zip uploads (14 for the demo data and every seed tested), the
+//! USB copies with serial [`USB_SERIAL`] (12) and the risky prompts inside the Copilot hour (36).
+//!
 //! Totals: [`PLANTED_EVENTS`] DataSecurityEvents rows, [`PLANTED_BEHAVIORS`]
 //! DataSecurityBehaviors rows, [`PLANTED_ALERTS`] alerts with [`PLANTED_EVIDENCE`] evidence rows.
 
@@ -42,7 +47,9 @@ use rand::Rng as _;
 
 use crate::alerts::{self, Alert, Detail, Ent, Evidence};
 use crate::behaviors::{self, Behavior};
-use crate::domains::{self, DEPARTMENTS, LABEL_CONFIDENTIAL, LABEL_GENERAL, LABEL_HIGHLY_CONFIDENTIAL};
+use crate::domains::{
+    self, DEPARTMENTS, LABEL_CONFIDENTIAL, LABEL_GENERAL, LABEL_HIGHLY_CONFIDENTIAL,
+};
 use crate::events::{Activity, FileRef, Kind, LOC_CLOUD, LOC_LOCAL, LOC_REMOVABLE};
 use crate::tenant::{FileItem, Tenant, make_file};
 use crate::util::{Rng, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MIN, TICKS_PER_SEC, rng_for};
@@ -61,8 +68,11 @@ pub const DEPARTING_DOWNLOADS: usize = 30;
 /// Scenario 1: endpoint `Sensitive File read` rows.
 pub const DEPARTING_SENSITIVE_READS: usize = 30;
 /// Scenario 1: all her planted DataSecurityEvents rows.
-pub const DEPARTING_EVENTS: usize =
-    DEPARTING_SPO_READS + DEPARTING_DOWNLOADS + DEPARTING_SENSITIVE_READS + 3 * DEPARTING_ARCHIVES + 1;
+pub const DEPARTING_EVENTS: usize = DEPARTING_SPO_READS
+    + DEPARTING_DOWNLOADS
+    + DEPARTING_SENSITIVE_READS
+    + 3 * DEPARTING_ARCHIVES
+    + 1;
 /// Scenario 1: title of her IRM alert.
 pub const DEPARTING_ALERT_TITLE: &str = "Data theft by departing users";
 
@@ -134,14 +144,23 @@ pub fn windows(opts: &crate::GenOptions) -> Windows {
     };
     Windows {
         departing: w(base - 5 * TICKS_PER_DAY, base),
-        label_usb: w(base - 13 * TICKS_PER_DAY + 9 * TICKS_PER_HOUR, base - 12 * TICKS_PER_DAY + 16 * TICKS_PER_HOUR),
-        copilot: w(base - 8 * TICKS_PER_DAY + 14 * TICKS_PER_HOUR, base - 8 * TICKS_PER_DAY + 15 * TICKS_PER_HOUR),
+        label_usb: w(
+            base - 13 * TICKS_PER_DAY + 9 * TICKS_PER_HOUR,
+            base - 12 * TICKS_PER_DAY + 16 * TICKS_PER_HOUR,
+        ),
+        copilot: w(
+            base - 8 * TICKS_PER_DAY + 14 * TICKS_PER_HOUR,
+            base - 8 * TICKS_PER_DAY + 15 * TICKS_PER_HOUR,
+        ),
     }
 }
 
 fn ticks_to_datetime(t: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(t.div_euclid(TICKS_PER_SEC), (t.rem_euclid(TICKS_PER_SEC) * 100) as u32)
-        .unwrap_or_default()
+    DateTime::from_timestamp(
+        t.div_euclid(TICKS_PER_SEC),
+        (t.rem_euclid(TICKS_PER_SEC) * 100) as u32,
+    )
+    .unwrap_or_default()
 }
 
 /// Midnight UTC at or before `end` (the window's exclusive end).
@@ -225,7 +244,11 @@ fn dept_index(name: &str) -> usize {
 
 fn ext_of(name: &str) -> &'static str {
     let e = name.rsplit('.').next().unwrap_or("");
-    domains::EXTENSIONS.iter().map(|x| x.0).find(|x| *x == e).unwrap_or("docx")
+    domains::EXTENSIONS
+        .iter()
+        .map(|x| x.0)
+        .find(|x| *x == e)
+        .unwrap_or("docx")
 }
 
 fn app_for(name: &str) -> &'static str {
@@ -239,14 +262,23 @@ fn app_for(name: &str) -> &'static str {
 
 /// A random instant in `[from, to)` with 7-digit sub-second precision.
 fn between(rng: &mut Rng, from: i64, to: i64) -> i64 {
-    if to <= from { from } else { rng.gen_range(from..to) }
+    if to <= from {
+        from
+    } else {
+        rng.gen_range(from..to)
+    }
 }
 
 /// Builds the planted rows for the window `[start, end)` (ticks).
 pub(crate) fn plant(seed: u64, tenant: &Tenant, start: i64, end: i64) -> Planted {
     let mut rng = rng_for(seed, "planted", 0);
     let base = base_of(end);
-    let mut p = Planted { files: Vec::new(), events: Vec::new(), behaviors: Vec::new(), alerts: Vec::new() };
+    let mut p = Planted {
+        files: Vec::new(),
+        events: Vec::new(),
+        behaviors: Vec::new(),
+        alerts: Vec::new(),
+    };
 
     // Planted documents.
     let finance = dept_index(DEPARTING_DEPARTMENT);
@@ -254,23 +286,54 @@ pub(crate) fn plant(seed: u64, tenant: &Tenant, start: i64, end: i64) -> Planted
     let sits_fin = vec![(9, 85, 4), (4, 85, 12), (0, 75, 3)];
     for name in FINANCE_DOCS {
         let size = crate::util::log_uniform(&mut rng, 40_000, 6_000_000);
-        let f = make_file(&mut rng, &tenant.sites, finance, "Board", name.to_string(), ext_of(name), size,
-            Some(LABEL_HIGHLY_CONFIDENTIAL), sits_fin.clone());
+        let f = make_file(
+            &mut rng,
+            &tenant.sites,
+            finance,
+            "Board",
+            name.to_string(),
+            ext_of(name),
+            size,
+            Some(LABEL_HIGHLY_CONFIDENTIAL),
+            sits_fin.clone(),
+        );
         p.files.push(f);
     }
     let zip0 = p.files.len();
     for name in ZIP_NAMES {
         let size = crate::util::log_uniform(&mut rng, 5_000_000, 250_000_000);
-        let f = make_file(&mut rng, &tenant.sites, finance, "Archive", name.to_string(), "zip", size, None,
-            sits_fin.clone());
+        let f = make_file(
+            &mut rng,
+            &tenant.sites,
+            finance,
+            "Archive",
+            name.to_string(),
+            "zip",
+            size,
+            None,
+            sits_fin.clone(),
+        );
         p.files.push(f);
     }
     let rnd0 = p.files.len();
     for (i, name) in RND_DOCS.iter().enumerate() {
         let size = crate::util::log_uniform(&mut rng, 30_000, 4_000_000);
-        let label = if i < LABEL_DOWNGRADES { LABEL_HIGHLY_CONFIDENTIAL } else { LABEL_CONFIDENTIAL };
-        let f = make_file(&mut rng, &tenant.sites, rnd, "Patents", name.to_string(), ext_of(name), size,
-            Some(label), vec![(8, 85, 2), (2, 75, 6)]);
+        let label = if i < LABEL_DOWNGRADES {
+            LABEL_HIGHLY_CONFIDENTIAL
+        } else {
+            LABEL_CONFIDENTIAL
+        };
+        let f = make_file(
+            &mut rng,
+            &tenant.sites,
+            rnd,
+            "Patents",
+            name.to_string(),
+            ext_of(name),
+            size,
+            Some(label),
+            vec![(8, 85, 2), (2, 75, 6)],
+        );
         p.files.push(f);
     }
 
@@ -297,14 +360,29 @@ pub(crate) fn plant(seed: u64, tenant: &Tenant, start: i64, end: i64) -> Planted
     p
 }
 
-fn activity(ticks: i64, user: usize, kind: Kind, action: &'static str, op: &'static str, cat: &'static str) -> Activity {
+fn activity(
+    ticks: i64,
+    user: usize,
+    kind: Kind,
+    action: &'static str,
+    op: &'static str,
+    cat: &'static str,
+) -> Activity {
     let mut a = Activity::new(ticks, user, kind, action);
     a.operation = op;
     a.category = cat;
     a
 }
 
-fn behavior(rng: &mut Rng, user: usize, action: &str, start: i64, end: i64, ticks: i64, count: i64) -> Behavior {
+fn behavior(
+    rng: &mut Rng,
+    user: usize,
+    action: &str,
+    start: i64,
+    end: i64,
+    ticks: i64,
+    count: i64,
+) -> Behavior {
     Behavior {
         ticks,
         start,
@@ -332,13 +410,39 @@ fn departing(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64, zip0: usize)
         let doc = |rng: &mut Rng| FileRef::Planted(rng.gen_range(0..FINANCE_DOCS.len()) as u32);
         let mut reads = (i64::MAX, i64::MIN);
         for (n, action, op, kind) in [
-            (DEPARTING_SPO_READS / 5, "File accessed on SPO", "FileAccessed", Kind::SharePoint),
-            (DEPARTING_DOWNLOADS / 5, "File downloaded from SharePoint", "FileDownloaded", Kind::SharePoint),
-            (DEPARTING_SENSITIVE_READS / 5, "Sensitive File read", "FileRead", Kind::Endpoint),
+            (
+                DEPARTING_SPO_READS / 5,
+                "File accessed on SPO",
+                "FileAccessed",
+                Kind::SharePoint,
+            ),
+            (
+                DEPARTING_DOWNLOADS / 5,
+                "File downloaded from SharePoint",
+                "FileDownloaded",
+                Kind::SharePoint,
+            ),
+            (
+                DEPARTING_SENSITIVE_READS / 5,
+                "Sensitive File read",
+                "FileRead",
+                Kind::Endpoint,
+            ),
         ] {
             for _ in 0..n {
                 let ts = between(rng, work.0, work.1);
-                let mut a = activity(ts, u, kind, action, op, if op == "FileDownloaded" { "Exfiltration" } else { "Access" });
+                let mut a = activity(
+                    ts,
+                    u,
+                    kind,
+                    action,
+                    op,
+                    if op == "FileDownloaded" {
+                        "Exfiltration"
+                    } else {
+                        "Access"
+                    },
+                );
                 let f = doc(rng);
                 a.file = Some(f);
                 a.irm = Some(0);
@@ -357,13 +461,24 @@ fn departing(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64, zip0: usize)
             }
         }
         let domain = if d < 3 { "drive.google.com" } else { "mega.nz" };
-        let (mut first_up, mut last_up, mut first_arch, mut last_arch) = (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
+        let (mut first_up, mut last_up, mut first_arch, mut last_arch) =
+            (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
         last_zips.clear();
         for k in 0..n_arch {
-            let t0 = day + 10 * TICKS_PER_HOUR + k as i64 * 2 * TICKS_PER_HOUR + between(rng, 0, 60 * TICKS_PER_MIN);
+            let t0 = day
+                + 10 * TICKS_PER_HOUR
+                + k as i64 * 2 * TICKS_PER_HOUR
+                + between(rng, 0, 60 * TICKS_PER_MIN);
             let seq: u128 = rng.r#gen();
             let file = Some(FileRef::Planted(zip as u32));
-            let mut arch = activity(t0, u, Kind::Endpoint, "File Archived", "FileArchived", "Collection");
+            let mut arch = activity(
+                t0,
+                u,
+                Kind::Endpoint,
+                "File Archived",
+                "FileArchived",
+                "Collection",
+            );
             arch.app = "7zFM.exe";
             arch.file = file;
             arch.seq = Some(seq);
@@ -371,7 +486,14 @@ fn departing(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64, zip0: usize)
             arch.src_loc = Some(LOC_LOCAL);
             arch.dst_loc = Some(LOC_LOCAL);
             let t1 = t0 + between(rng, 3 * TICKS_PER_MIN, 15 * TICKS_PER_MIN);
-            let mut up = activity(t1, u, Kind::Endpoint, "FileUploaded", "FileUploadedToCloud", "Exfiltration");
+            let mut up = activity(
+                t1,
+                u,
+                Kind::Endpoint,
+                "FileUploaded",
+                "FileUploadedToCloud",
+                "Exfiltration",
+            );
             up.app = "chrome.exe";
             up.file = file;
             up.seq = Some(seq);
@@ -393,8 +515,16 @@ fn departing(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64, zip0: usize)
             zip += 1;
         }
         if d == 4 {
-            let ts = day + 17 * TICKS_PER_HOUR + 30 * TICKS_PER_MIN + between(rng, 0, TICKS_PER_MIN);
-            let mut a = activity(ts, u, Kind::Endpoint, "Files collected and exfiltrated", "FileCollected", "Exfiltration");
+            let ts =
+                day + 17 * TICKS_PER_HOUR + 30 * TICKS_PER_MIN + between(rng, 0, TICKS_PER_MIN);
+            let mut a = activity(
+                ts,
+                u,
+                Kind::Endpoint,
+                "Files collected and exfiltrated",
+                "FileCollected",
+                "Exfiltration",
+            );
             a.app = "chrome.exe";
             a.file = Some(FileRef::Planted((zip - 1) as u32));
             a.seq = Some(rng.r#gen());
@@ -406,33 +536,88 @@ fn departing(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64, zip0: usize)
             last_up = last_up.max(ts);
         }
         let rec = day + 23 * TICKS_PER_HOUR + 30 * TICKS_PER_MIN;
-        let mut b = behavior(rng, u, "Exfiltration to personal cloud storage", first_up - TICKS_PER_MIN, last_up + TICKS_PER_SEC, rec, 2 * n_arch as i64);
+        let mut b = behavior(
+            rng,
+            u,
+            "Exfiltration to personal cloud storage",
+            first_up - TICKS_PER_MIN,
+            last_up + TICKS_PER_SEC,
+            rec,
+            2 * n_arch as i64,
+        );
         b.domain = domain;
         p.behaviors.push(b);
-        p.behaviors.push(behavior(rng, u, "Files archived on device", first_arch - TICKS_PER_SEC, last_arch + TICKS_PER_SEC, rec, n_arch as i64));
-        p.behaviors.push(behavior(rng, u, "Unusual volume of SharePoint downloads", reads.0, reads.1, rec, 14));
+        p.behaviors.push(behavior(
+            rng,
+            u,
+            "Files archived on device",
+            first_arch - TICKS_PER_SEC,
+            last_arch + TICKS_PER_SEC,
+            rec,
+            n_arch as i64,
+        ));
+        p.behaviors.push(behavior(
+            rng,
+            u,
+            "Unusual volume of SharePoint downloads",
+            reads.0,
+            reads.1,
+            rec,
+            14,
+        ));
     }
 
     // The IRM alert, after the last upload of the last day.
     let ticks = base - TICKS_PER_DAY + 19 * TICKS_PER_HOUR + between(rng, 0, TICKS_PER_SEC);
     let template = alerts::template_index(DEPARTING_ALERT_TITLE);
-    let alert = Alert { ticks, id: alerts::alert_id(rng, template, ticks), template, severity: "High", user: u as u32, device: 0 };
+    let alert = Alert {
+        ticks,
+        id: alerts::alert_id(rng, template, ticks),
+        template,
+        severity: "High",
+        user: u as u32,
+        device: 0,
+    };
     let account = &t.users[u].account;
-    let mut ev = vec![ev(ticks, Ent::User, "Impacted", Detail::None), ev(ticks, Ent::Machine, "Related", Detail::None)];
+    let mut ev = vec![
+        ev(ticks, Ent::User, "Impacted", Detail::None),
+        ev(ticks, Ent::Machine, "Related", Detail::None),
+    ];
     for &z in &last_zips {
         let f = &p.files[z];
-        ev.push(ev_file(ticks, f, format!("C:\\Users\\{account}\\Documents\\Archive")));
+        ev.push(ev_file(
+            ticks,
+            f,
+            format!("C:\\Users\\{account}\\Documents\\Archive"),
+        ));
     }
-    ev.push(Evidence { ticks, alert: 0, ent: Ent::Url, role: "Related", detail: Detail::Url("https://mega.nz/".into()) });
+    ev.push(Evidence {
+        ticks,
+        alert: 0,
+        ent: Ent::Url,
+        role: "Related",
+        detail: Detail::Url("https://mega.nz/".into()),
+    });
     p.alerts.push((alert, ev));
 }
 
 fn ev(ticks: i64, ent: Ent, role: &'static str, detail: Detail) -> Evidence {
-    Evidence { ticks, alert: 0, ent, role, detail }
+    Evidence {
+        ticks,
+        alert: 0,
+        ent,
+        role,
+        detail,
+    }
 }
 
 fn ev_file(ticks: i64, f: &FileItem, folder: String) -> Evidence {
-    ev(ticks, Ent::File, "Related", Detail::File(f.name.clone(), folder, f.size))
+    ev(
+        ticks,
+        Ent::File,
+        "Related",
+        Detail::File(f.name.clone(), folder, f.size),
+    )
 }
 
 fn label_usb(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64, rnd0: usize) {
@@ -442,12 +627,16 @@ fn label_usb(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64, rnd0: usize)
     let n = LABEL_DOWNGRADES + LABEL_REMOVALS;
     let mut first_change = i64::MAX;
     let mut last_change = i64::MIN;
-    for k in 0..n {
+    for (k, doc) in RND_DOCS.iter().enumerate().take(n) {
         let downgrade = k < LABEL_DOWNGRADES;
         let ts = if downgrade {
-            day0 + 9 * TICKS_PER_HOUR + k as i64 * 15 * TICKS_PER_MIN + between(rng, 0, 10 * TICKS_PER_MIN)
+            day0 + 9 * TICKS_PER_HOUR
+                + k as i64 * 15 * TICKS_PER_MIN
+                + between(rng, 0, 10 * TICKS_PER_MIN)
         } else {
-            day0 + 11 * TICKS_PER_HOUR + (k - LABEL_DOWNGRADES) as i64 * 7 * TICKS_PER_MIN + between(rng, 0, 5 * TICKS_PER_MIN)
+            day0 + 11 * TICKS_PER_HOUR
+                + (k - LABEL_DOWNGRADES) as i64 * 7 * TICKS_PER_MIN
+                + between(rng, 0, 5 * TICKS_PER_MIN)
         };
         let (action, op) = if downgrade {
             ("Label downgraded on a file", "FileSensitivityLabelChanged")
@@ -455,9 +644,13 @@ fn label_usb(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64, rnd0: usize)
             ("Label removed from a file", "FileSensitivityLabelRemoved")
         };
         let mut a = activity(ts, u, Kind::Endpoint, action, op, "Obfuscation");
-        a.app = app_for(RND_DOCS[k]);
+        a.app = app_for(doc);
         a.file = Some(FileRef::Planted((rnd0 + k) as u32));
-        a.prev_label = Some(if downgrade { LABEL_HIGHLY_CONFIDENTIAL } else { LABEL_CONFIDENTIAL });
+        a.prev_label = Some(if downgrade {
+            LABEL_HIGHLY_CONFIDENTIAL
+        } else {
+            LABEL_CONFIDENTIAL
+        });
         a.label = Some(if downgrade { Some(LABEL_GENERAL) } else { None });
         a.src_loc = Some(LOC_LOCAL);
         a.dst_loc = Some(LOC_LOCAL);
@@ -468,13 +661,28 @@ fn label_usb(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64, rnd0: usize)
     }
     let mut spans = [(i64::MAX, i64::MIN); 2];
     for k in 0..USB_COPIES {
-        let (day, slot) = if k < USB_COPIES / 2 { (0, (day0 + 13 * TICKS_PER_HOUR, day0 + 17 * TICKS_PER_HOUR)) } else { (1, (day1 + 9 * TICKS_PER_HOUR, day1 + 16 * TICKS_PER_HOUR)) };
+        let (day, slot) = if k < USB_COPIES / 2 {
+            (0, (day0 + 13 * TICKS_PER_HOUR, day0 + 17 * TICKS_PER_HOUR))
+        } else {
+            (1, (day1 + 9 * TICKS_PER_HOUR, day1 + 16 * TICKS_PER_HOUR))
+        };
         let ts = between(rng, slot.0, slot.1);
         let downgraded = k % n < LABEL_DOWNGRADES;
-        let mut a = activity(ts, u, Kind::Endpoint, "File copied to Removable media", "FileCopiedToRemovableMedia", "Exfiltration");
+        let mut a = activity(
+            ts,
+            u,
+            Kind::Endpoint,
+            "File copied to Removable media",
+            "FileCopiedToRemovableMedia",
+            "Exfiltration",
+        );
         a.app = "explorer.exe";
         a.file = Some(FileRef::Planted((rnd0 + k % n) as u32));
-        a.label = Some(if downgraded { Some(LABEL_GENERAL) } else { None });
+        a.label = Some(if downgraded {
+            Some(LABEL_GENERAL)
+        } else {
+            None
+        });
         a.usb = Some(0);
         a.dlp = Some((domains::DLP_REMOVABLE as u8, 1));
         a.src_loc = Some(LOC_LOCAL);
@@ -483,19 +691,45 @@ fn label_usb(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64, rnd0: usize)
         spans[day] = (spans[day].0.min(ts), spans[day].1.max(ts));
         p.events.push(a);
     }
-    let mut b = behavior(rng, u, "Sensitivity labels downgraded or removed", first_change, last_change, last_change + 45 * TICKS_PER_MIN, n as i64);
+    let mut b = behavior(
+        rng,
+        u,
+        "Sensitivity labels downgraded or removed",
+        first_change,
+        last_change,
+        last_change + 45 * TICKS_PER_MIN,
+        n as i64,
+    );
     b.label = LABEL_HIGHLY_CONFIDENTIAL;
     p.behaviors.push(b);
     for (lo, hi) in spans {
-        let mut b = behavior(rng, u, "Sensitive files copied to removable media", lo, hi, hi + 40 * TICKS_PER_MIN, (USB_COPIES / 2) as i64);
+        let mut b = behavior(
+            rng,
+            u,
+            "Sensitive files copied to removable media",
+            lo,
+            hi,
+            hi + 40 * TICKS_PER_MIN,
+            (USB_COPIES / 2) as i64,
+        );
         b.label = LABEL_GENERAL;
         p.behaviors.push(b);
     }
 
     let ticks = day1 + 17 * TICKS_PER_HOUR + 30 * TICKS_PER_MIN + between(rng, 0, TICKS_PER_SEC);
     let template = alerts::template_index(DLP_ALERT_TITLE);
-    let alert = Alert { ticks, id: alerts::alert_id(rng, template, ticks), template, severity: "Medium", user: u as u32, device: 0 };
-    let mut evs = vec![ev(ticks, Ent::User, "Impacted", Detail::None), ev(ticks, Ent::Machine, "Related", Detail::None)];
+    let alert = Alert {
+        ticks,
+        id: alerts::alert_id(rng, template, ticks),
+        template,
+        severity: "Medium",
+        user: u as u32,
+        device: 0,
+    };
+    let mut evs = vec![
+        ev(ticks, Ent::User, "Impacted", Detail::None),
+        ev(ticks, Ent::Machine, "Related", Detail::None),
+    ];
     for k in 0..4 {
         evs.push(ev_file(ticks, &p.files[rnd0 + k], "E:\\".to_string()));
     }
@@ -509,8 +743,19 @@ fn copilot(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64) {
     let sales = t.users[u].dept;
     for k in 0..COPILOT_EVENTS {
         let prompt = k < COPILOT_RISKY_PROMPTS;
-        let action = if prompt { "Risky prompt entered in Copilot" } else { "Sensitive response received in Copilot" };
-        let mut a = activity(between(rng, lo, hi), u, Kind::Copilot, action, "CopilotInteraction", "RiskyAIUsage");
+        let action = if prompt {
+            "Risky prompt entered in Copilot"
+        } else {
+            "Sensitive response received in Copilot"
+        };
+        let mut a = activity(
+            between(rng, lo, hi),
+            u,
+            Kind::Copilot,
+            action,
+            "CopilotInteraction",
+            "RiskyAIUsage",
+        );
         a.app = "Microsoft 365 Copilot Chat";
         a.irm = Some(2);
         if !prompt {
@@ -518,10 +763,26 @@ fn copilot(rng: &mut Rng, t: &Tenant, p: &mut Planted, base: i64) {
         }
         p.events.push(a);
     }
-    p.behaviors.push(behavior(rng, u, "Risky prompts entered in Copilot", lo, hi, hi + 30 * TICKS_PER_MIN, COPILOT_EVENTS as i64));
+    p.behaviors.push(behavior(
+        rng,
+        u,
+        "Risky prompts entered in Copilot",
+        lo,
+        hi,
+        hi + 30 * TICKS_PER_MIN,
+        COPILOT_EVENTS as i64,
+    ));
 
     let ticks = day + 15 * TICKS_PER_HOUR + 20 * TICKS_PER_MIN + between(rng, 0, TICKS_PER_SEC);
     let template = alerts::template_index(COPILOT_ALERT_TITLE);
-    let alert = Alert { ticks, id: alerts::alert_id(rng, template, ticks), template, severity: "Medium", user: u as u32, device: 0 };
-    p.alerts.push((alert, vec![ev(ticks, Ent::User, "Impacted", Detail::None)]));
+    let alert = Alert {
+        ticks,
+        id: alerts::alert_id(rng, template, ticks),
+        template,
+        severity: "Medium",
+        user: u as u32,
+        device: 0,
+    };
+    p.alerts
+        .push((alert, vec![ev(ticks, Ent::User, "Impacted", Detail::None)]));
 }

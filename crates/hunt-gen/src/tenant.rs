@@ -146,7 +146,9 @@ pub(crate) fn user_count(events: usize) -> usize {
 
 /// Activity rank of the named demo users (lower = busier); the rest are shuffled.
 /// The planted users sit in the middle so their planted rows stand out.
-const NAMED_RANKS: &[usize] = &[180, 260, 120, 0, 3, 9, 1, 25, 40, 60, 14, 80, 6, 150, 33, 70, 18];
+const NAMED_RANKS: &[usize] = &[
+    180, 260, 120, 0, 3, 9, 1, 25, 40, 60, 14, 80, 6, 150, 33, 70, 18,
+];
 
 impl Tenant {
     /// Builds the tenant for `seed`, sized for `events` DataSecurityEvents rows.
@@ -160,8 +162,11 @@ impl Tenant {
         // Device 0 is the planted scenario's stick; the others appear in background rows.
         let usbs = (0..40)
             .map(|i| {
-                let (manufacturer, model) =
-                    if i == 0 { domains::USB_MODELS[0] } else { pick(&mut rng, domains::USB_MODELS) };
+                let (manufacturer, model) = if i == 0 {
+                    domains::USB_MODELS[0]
+                } else {
+                    pick(&mut rng, domains::USB_MODELS)
+                };
                 let serial = if i == 0 {
                     PLANTED_USB_SERIAL.to_string()
                 } else {
@@ -170,7 +175,12 @@ impl Tenant {
                 let json = json_text(&json!({
                     "SerialNumber": serial, "Manufacturer": manufacturer, "Model": model
                 }));
-                Usb { manufacturer, model, serial, json }
+                Usb {
+                    manufacturer,
+                    model,
+                    serial,
+                    json,
+                }
             })
             .collect();
         let copilot_sits = (0..96).map(|_| copilot_sit_json(&mut rng, true)).collect();
@@ -240,7 +250,11 @@ impl Tenant {
     /// A non-zip document a user of department `dept` works on: usually from the own
     /// department, popular documents more often.
     pub(crate) fn pick_file(&self, rng: &mut Rng, dept: usize) -> usize {
-        let d = if rng.gen_bool(0.85) { dept } else { rng.gen_range(0..self.files_by_dept.len()) };
+        let d = if rng.gen_bool(0.85) {
+            dept
+        } else {
+            rng.gen_range(0..self.files_by_dept.len())
+        };
         let list = match self.files_by_dept.get(d) {
             Some(l) if !l.is_empty() => l,
             _ => return 0,
@@ -294,7 +308,13 @@ fn build_users(rng: &mut Rng, n: usize) -> Vec<User> {
         let n_devices = if rng.gen_bool(0.3) { 2 } else { 1 };
         let devices = (0..n_devices)
             .map(|j| {
-                let kind = if j == 0 { "lt" } else if rng.gen_bool(0.7) { "dt" } else { "byod" };
+                let kind = if j == 0 {
+                    "lt"
+                } else if rng.gen_bool(0.7) {
+                    "dt"
+                } else {
+                    "byod"
+                };
                 let key = format!("{kind}-{}", first.to_lowercase());
                 let c = device_counter.entry(key.clone()).or_insert(0);
                 *c += 1;
@@ -308,7 +328,12 @@ fn build_users(rng: &mut Rng, n: usize) -> Vec<User> {
                     host,
                     aad_id: guid_string(rng),
                     managed: kind != "byod",
-                    ip: format!("10.{}.{}.{}", 10 + dept, rng.gen_range(0..64), rng.gen_range(2..255)),
+                    ip: format!(
+                        "10.{}.{}.{}",
+                        10 + dept,
+                        rng.gen_range(0..64),
+                        rng.gen_range(2..255)
+                    ),
                     info_json,
                 }
             })
@@ -404,7 +429,9 @@ pub(crate) fn sit_json(sits: &[(usize, i64, i64)], side: Option<&str>) -> String
             if let Some(s) = side {
                 o.insert("SubEntityName".into(), json!(s));
             }
-            Some(serde_json::Value::String(json_text(&serde_json::Value::Object(o))))
+            Some(serde_json::Value::String(json_text(
+                &serde_json::Value::Object(o),
+            )))
         })
         .collect();
     json_text(&serde_json::Value::Array(elems))
@@ -428,7 +455,11 @@ fn random_sits(rng: &mut Rng, dept: usize, max: usize) -> Vec<(usize, i64, i64)>
 fn copilot_sit_json(rng: &mut Rng, tagged: bool) -> String {
     let dept = rng.gen_range(0..DEPARTMENTS.len());
     let sits = random_sits(rng, dept, 2);
-    let side = if rng.gen_bool(0.6) { "Prompt" } else { "Response" };
+    let side = if rng.gen_bool(0.6) {
+        "Prompt"
+    } else {
+        "Response"
+    };
     sit_json(&sits, tagged.then_some(side))
 }
 
@@ -490,7 +521,11 @@ fn build_files(
     while files.len() < n {
         let d = dept_weights.pick(rng);
         let dept = &DEPARTMENTS[d];
-        let stem = if rng.gen_bool(0.75) { pick(rng, dept.stems) } else { pick(rng, domains::COMMON_STEMS) };
+        let stem = if rng.gen_bool(0.75) {
+            pick(rng, dept.stems)
+        } else {
+            pick(rng, domains::COMMON_STEMS)
+        };
         let (ext, _, lo, hi) = domains::EXTENSIONS[ext_weights.pick(rng)];
         let variant = pick(rng, domains::NAME_VARIANTS);
         let mut name = format!("{stem}{variant}.{ext}");
@@ -500,7 +535,11 @@ fn build_files(
                 continue;
             }
         }
-        let label = if ext == "zip" || ext == "png" { None } else { pick_label(rng, dept.sensitivity) };
+        let label = if ext == "zip" || ext == "png" {
+            None
+        } else {
+            pick_label(rng, dept.sensitivity)
+        };
         let sits = if (label.unwrap_or(0) >= domains::LABEL_CONFIDENTIAL && rng.gen_bool(0.7))
             || rng.gen_bool(0.12)
         {
@@ -516,7 +555,9 @@ fn build_files(
         } else {
             by_dept[d].push(idx);
         }
-        files.push(make_file(rng, sites, d, folder, name, ext, size, label, sits));
+        files.push(make_file(
+            rng, sites, d, folder, name, ext, size, label, sits,
+        ));
     }
     (files, by_dept, zips)
 }
@@ -533,7 +574,11 @@ mod tests {
         assert_eq!(DEPARTMENTS[t.users[0].dept].name, "Finance");
         let upns: HashSet<&str> = t.users.iter().map(|u| u.upn.as_str()).collect();
         assert_eq!(upns.len(), t.users.len());
-        assert!(t.users.iter().all(|u| u.devices.iter().all(|d| d.id.len() == 40)));
+        assert!(
+            t.users
+                .iter()
+                .all(|u| u.devices.iter().all(|d| d.id.len() == 40))
+        );
         assert_eq!(t.users[3].devices[0].name, "lt-adele-01.contoso.com");
         assert!(!t.zips.is_empty());
         assert_eq!(domains::DEPT_SITS.len(), DEPARTMENTS.len());

@@ -43,7 +43,9 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Canonical lower-case GUID text of 128 random bits (version 4 / RFC 4122 variant bits set).
 pub(crate) fn guid_text(bits: u128) -> [u8; 36] {
-    let bits = (bits & !(0xF000u128 << 64) & !(0xC000u128 << 48)) | (0x4000u128 << 64) | (0x8000u128 << 48);
+    let bits = (bits & !(0xF000u128 << 64) & !(0xC000u128 << 48))
+        | (0x4000u128 << 64)
+        | (0x8000u128 << 48);
     let mut out = [b'-'; 36];
     let mut nibble = 32;
     for (i, o) in out.iter_mut().enumerate() {
@@ -98,7 +100,9 @@ impl Weighted {
             return 0;
         }
         let x = rng.r#gen::<f64>() * total;
-        self.cum.partition_point(|&c| c <= x).min(self.cum.len() - 1)
+        self.cum
+            .partition_point(|&c| c <= x)
+            .min(self.cum.len() - 1)
     }
 }
 

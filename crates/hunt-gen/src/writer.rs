@@ -9,8 +9,8 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use parquet::arrow::ArrowWriter;
-use parquet::basic::Compression;
-use parquet::file::properties::WriterProperties;
+use parquet::basic::{Compression, Encoding};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
 use crate::batch::{RowBatch, arrow_schema};
@@ -53,13 +53,16 @@ impl ChunkPlan {
 
 /// How many chunks a table of `rows` rows gets.
 pub(crate) fn chunk_count(rows: usize, max_rows_per_file: usize) -> usize {
-    rows.div_ceil(max_rows_per_file.clamp(1, TARGET_ROWS_PER_FILE)).max(1)
+    rows.div_ceil(max_rows_per_file.clamp(1, TARGET_ROWS_PER_FILE))
+        .max(1)
 }
 
 /// `total` split into `parts` near-equal counts (earlier parts get the remainder).
 pub(crate) fn even_split(total: usize, parts: usize) -> Vec<usize> {
     let parts = parts.max(1);
-    (0..parts).map(|i| total / parts + usize::from(i < total % parts)).collect()
+    (0..parts)
+        .map(|i| total / parts + usize::from(i < total % parts))
+        .collect()
 }
 
 /// File plans for chunks of the given sizes. A table with no rows still gets one empty
@@ -72,28 +75,71 @@ pub(crate) fn plan_files(chunk_rows: &[usize], max_rows_per_file: usize) -> Vec<
         let files = rows.div_ceil(max);
         let file_rows = even_split(rows, files);
         let file_rows = if rows == 0 { Vec::new() } else { file_rows };
-        out.push(ChunkPlan { index, offset, first_file: file, file_rows });
+        out.push(ChunkPlan {
+            index,
+            offset,
+            first_file: file,
+            file_rows,
+        });
         offset += rows;
         file += files;
     }
-    if offset == 0 {
-        if let Some(first) = out.first_mut() {
-            first.file_rows = vec![0];
-        }
+    if offset == 0
+        && let Some(first) = out.first_mut()
+    {
+        first.file_rows = vec![0];
     }
     out
 }
 
-/// Writer settings: snappy, `row_group_rows` rows per row group, and no dictionary for
-/// columns whose values are (nearly) unique, where a dictionary only costs time.
-pub(crate) fn writer_props(schema: &Schema, row_group_rows: usize, unique: &[&str]) -> WriterProperties {
+/// Which string-like columns get min/max statistics.
+#[derive(Clone, Copy)]
+pub(crate) enum StringStats<'a> {
+    /// All of them (small tables).
+    All,
+    /// Only these; other string, guid and dynamic columns get none.
+    Only(&'a [&'a str]),
+}
+
+/// Writer settings: snappy, `row_group_rows` rows per row group, no dictionary for
+/// columns whose values are (nearly) unique (`no_dict`; a dictionary only costs time
+/// there), delta encoding for datetimes, and string statistics as `stats` says.
+///
+/// Why not all string statistics for the big tables: computing min/max of every string
+/// value (two `memcmp`s per value and column, on values with long common prefixes such
+/// as URLs, label GUIDs and JSON) took a quarter of the generator's run time, and the data
+/// is sorted by time, so every row group holds nearly every user, label and path: their
+/// min/max would never prune. Statistics stay on for non-string columns (`Timestamp`
+/// prunes time filters) and for the few short columns hunts filter on.
+pub(crate) fn writer_props(
+    schema: &Schema,
+    row_group_rows: usize,
+    no_dict: &[&str],
+    stats: StringStats<'_>,
+) -> WriterProperties {
     let mut b = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_size(row_group_rows.max(1))
         .set_created_by(format!("hunt-gen {}", env!("CARGO_PKG_VERSION")));
     for f in &schema.fields {
-        if f.ty == KqlType::DateTime || unique.contains(&f.name.as_str()) {
-            b = b.set_column_dictionary_enabled(ColumnPath::from(f.name.as_str()), false);
+        let name = f.name.as_str();
+        let path = || ColumnPath::from(name);
+        if f.ty == KqlType::DateTime {
+            // Sorted (or nearly sorted) 64-bit times: deltas are small, so delta encoding
+            // stores them in a fraction of PLAIN's 8 bytes per value.
+            b = b
+                .set_column_dictionary_enabled(path(), false)
+                .set_column_encoding(path(), Encoding::DELTA_BINARY_PACKED);
+        } else if no_dict.contains(&name) {
+            b = b.set_column_dictionary_enabled(path(), false);
+        }
+        let stringy = matches!(f.ty, KqlType::String | KqlType::Guid | KqlType::Dynamic);
+        let keep = match stats {
+            StringStats::All => !no_dict.contains(&name),
+            StringStats::Only(list) => list.contains(&name),
+        };
+        if stringy && !keep {
+            b = b.set_column_statistics_enabled(path(), EnabledStatistics::None);
         }
     }
     b.build()
@@ -133,7 +179,10 @@ pub(crate) fn write_chunk(
     for (j, &rows) in chunk.file_rows.iter().enumerate() {
         let path = file_path(dir, chunk.first_file + j);
         let file = File::create(&path).map_err(|e| GenError::io(&path, e))?;
-        let pq = |source| GenError::Parquet { path: path.clone(), source };
+        let pq = |source| GenError::Parquet {
+            path: path.clone(),
+            source,
+        };
         let mut w = ArrowWriter::try_new(file, arrow.clone(), Some(props.clone())).map_err(pq)?;
         let mut left = rows;
         while left > 0 {
@@ -167,7 +216,10 @@ mod tests {
         let p = plan_files(&[5, 0, 7], 3);
         assert_eq!(p[0].file_rows, vec![3, 2]);
         assert!(p[1].file_rows.is_empty());
-        assert_eq!((p[2].first_file, p[2].offset, p[2].file_rows.clone()), (2, 5, vec![3, 2, 2]));
+        assert_eq!(
+            (p[2].first_file, p[2].offset, p[2].file_rows.clone()),
+            (2, 5, vec![3, 2, 2])
+        );
         let empty = plan_files(&[0], 3);
         assert_eq!(empty[0].file_rows, vec![0]);
     }

@@ -32,23 +32,41 @@ fn read_file(path: &Path) -> RecordBatch {
 
 /// Every file of a table, in file order.
 fn read_table(out: &Path, table: &str) -> Vec<RecordBatch> {
-    files(&out.join(table)).iter().map(|p| read_file(p)).collect()
+    files(&out.join(table))
+        .iter()
+        .map(|p| read_file(p))
+        .collect()
 }
 
 fn col<'a>(b: &'a RecordBatch, name: &str) -> &'a arrow::array::StringArray {
-    b.column_by_name(name).unwrap_or_else(|| panic!("no column {name}")).as_string::<i32>()
+    b.column_by_name(name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+        .as_string::<i32>()
 }
 
-fn ts<'a>(b: &'a RecordBatch, name: &str) -> &'a arrow::array::PrimitiveArray<TimestampNanosecondType> {
-    b.column_by_name(name).unwrap().as_primitive::<TimestampNanosecondType>()
+fn ts<'a>(
+    b: &'a RecordBatch,
+    name: &str,
+) -> &'a arrow::array::PrimitiveArray<TimestampNanosecondType> {
+    b.column_by_name(name)
+        .unwrap()
+        .as_primitive::<TimestampNanosecondType>()
 }
 
 fn rows(out: &Path, table: &str) -> usize {
-    read_table(out, table).iter().map(RecordBatch::num_rows).sum()
+    read_table(out, table)
+        .iter()
+        .map(RecordBatch::num_rows)
+        .sum()
 }
 
 fn small_opts() -> GenOptions {
-    GenOptions { events: 20_000, max_rows_per_file: 6_000, row_group_rows: 1_000, ..GenOptions::default() }
+    GenOptions {
+        events: 20_000,
+        max_rows_per_file: 6_000,
+        row_group_rows: 1_000,
+        ..GenOptions::default()
+    }
 }
 
 #[test]
@@ -63,15 +81,26 @@ fn counts_and_file_splitting() {
         assert_eq!(fs.len(), t.files, "{}", t.name);
         assert_eq!(rows(out.path(), &t.name), t.rows, "{}", t.name);
         for (i, f) in fs.iter().enumerate() {
-            assert_eq!(f.file_name().unwrap().to_string_lossy(), format!("part-{i:05}.parquet"));
+            assert_eq!(
+                f.file_name().unwrap().to_string_lossy(),
+                format!("part-{i:05}.parquet")
+            );
             let meta = ParquetRecordBatchReaderBuilder::try_new(File::open(f).unwrap()).unwrap();
             let md = meta.metadata();
             let n: i64 = md.row_groups().iter().map(|g| g.num_rows()).sum();
             assert!(n as usize <= opts.max_rows_per_file, "{f:?} has {n} rows");
-            assert!(md.row_groups().iter().all(|g| g.num_rows() as usize <= opts.row_group_rows));
+            assert!(
+                md.row_groups()
+                    .iter()
+                    .all(|g| g.num_rows() as usize <= opts.row_group_rows)
+            );
         }
     }
-    let by: HashMap<&str, usize> = report.tables.iter().map(|t| (t.name.as_str(), t.rows)).collect();
+    let by: HashMap<&str, usize> = report
+        .tables
+        .iter()
+        .map(|t| (t.name.as_str(), t.rows))
+        .collect();
     assert_eq!(by["DataSecurityEvents"], 20_000);
     assert_eq!(report.tables[0].files, 4);
     assert_eq!(by["DataSecurityBehaviors"], 200);
@@ -83,7 +112,14 @@ fn counts_and_file_splitting() {
 #[test]
 fn schemas_match_builtin_catalog() {
     let out = tempfile::tempdir().unwrap();
-    write_dataset(&GenOptions { events: 3_000, ..small_opts() }, out.path()).unwrap();
+    write_dataset(
+        &GenOptions {
+            events: 3_000,
+            ..small_opts()
+        },
+        out.path(),
+    )
+    .unwrap();
     for table in TABLES {
         let want = hunt_plan::catalog::builtin_schema(table).unwrap();
         for f in files(&out.path().join(table)) {
@@ -113,38 +149,74 @@ fn timestamps_sorted_precise_and_in_window() {
             assert_eq!(t.null_count(), 0, "{table}");
             let v = t.values();
             assert!(v.windows(2).all(|w| w[0] <= w[1]), "{table}: not sorted");
-            assert!(v.iter().all(|&x| x % 100 == 0 && x >= start && x < end), "{table}: out of window");
+            assert!(
+                v.iter().all(|&x| x % 100 == 0 && x >= start && x < end),
+                "{table}: out of window"
+            );
             sub_second += v.iter().filter(|&&x| x % 1_000_000_000 != 0).count();
             if table.starts_with("DataSecurity") {
                 // Time-sliced tables are sorted across files too.
-                assert!(v.first().is_none_or(|&f| f >= last_of_prev_file), "{table}: files overlap");
+                assert!(
+                    v.first().is_none_or(|&f| f >= last_of_prev_file),
+                    "{table}: files overlap"
+                );
                 last_of_prev_file = v.last().copied().unwrap_or(last_of_prev_file);
             }
             let g = ts(&b, "TimeGenerated");
-            let same = (0..b.num_rows()).filter(|&i| g.value(i) == t.value(i)).count();
-            assert!(same * 10 >= b.num_rows() * 9, "{table}: TimeGenerated mostly equals Timestamp");
+            let same = (0..b.num_rows())
+                .filter(|&i| g.value(i) == t.value(i))
+                .count();
+            assert!(
+                same * 10 >= b.num_rows() * 9,
+                "{table}: TimeGenerated mostly equals Timestamp"
+            );
         }
-        assert!(sub_second > 0, "{table}: 7-digit sub-second precision expected");
+        assert!(
+            sub_second > 0,
+            "{table}: 7-digit sub-second precision expected"
+        );
     }
 }
 
 fn content(out: &Path) -> Vec<(String, Vec<RecordBatch>)> {
-    TABLES.iter().map(|t| (t.to_string(), read_table(out, t))).collect()
+    TABLES
+        .iter()
+        .map(|t| (t.to_string(), read_table(out, t)))
+        .collect()
 }
 
 #[test]
 fn deterministic_across_runs_threads_and_seeds() {
-    let opts = GenOptions { events: 12_000, max_rows_per_file: 3_000, row_group_rows: 1_000, ..GenOptions::default() };
+    let opts = GenOptions {
+        events: 12_000,
+        max_rows_per_file: 3_000,
+        row_group_rows: 1_000,
+        ..GenOptions::default()
+    };
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
     write_dataset(&opts, a.path()).unwrap();
-    rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| {
-        write_dataset(&opts, b.path()).unwrap();
-    });
-    assert!(content(a.path()) == content(b.path()), "same options must give the same rows");
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| {
+            write_dataset(&opts, b.path()).unwrap();
+        });
+    assert!(
+        content(a.path()) == content(b.path()),
+        "same options must give the same rows"
+    );
 
     let c = tempfile::tempdir().unwrap();
-    write_dataset(&GenOptions { seed: 43, ..opts.clone() }, c.path()).unwrap();
+    write_dataset(
+        &GenOptions {
+            seed: 43,
+            ..opts.clone()
+        },
+        c.path(),
+    )
+    .unwrap();
     let (x, y) = (content(a.path()), content(c.path()));
     for ((t, bx), (_, by)) in x.iter().zip(&y) {
         assert!(bx != by, "{t}: a different seed must give different rows");
@@ -154,16 +226,37 @@ fn deterministic_across_runs_threads_and_seeds() {
 #[test]
 fn rewriting_removes_stale_files() {
     let out = tempfile::tempdir().unwrap();
-    write_dataset(&GenOptions { events: 9_000, max_rows_per_file: 1_000, ..small_opts() }, out.path()).unwrap();
-    let r = write_dataset(&GenOptions { events: 3_000, ..small_opts() }, out.path()).unwrap();
-    assert_eq!(files(&out.path().join("DataSecurityEvents")).len(), r.tables[0].files);
+    write_dataset(
+        &GenOptions {
+            events: 9_000,
+            max_rows_per_file: 1_000,
+            ..small_opts()
+        },
+        out.path(),
+    )
+    .unwrap();
+    let r = write_dataset(
+        &GenOptions {
+            events: 3_000,
+            ..small_opts()
+        },
+        out.path(),
+    )
+    .unwrap();
+    assert_eq!(
+        files(&out.path().join("DataSecurityEvents")).len(),
+        r.tables[0].files
+    );
     assert_eq!(rows(out.path(), "DataSecurityEvents"), 3_000);
 }
 
 #[test]
 fn planted_scenarios_are_found() {
     let out = tempfile::tempdir().unwrap();
-    let opts = GenOptions { events: 50_000, ..GenOptions::default() };
+    let opts = GenOptions {
+        events: 50_000,
+        ..GenOptions::default()
+    };
     write_dataset(&opts, out.path()).unwrap();
     let w = scenarios::windows(&opts);
     assert_eq!(w.departing.start.to_rfc3339(), "2025-06-26T00:00:00+00:00");
@@ -172,15 +265,26 @@ fn planted_scenarios_are_found() {
     // The hunt: zips uploaded, counted per user.
     let mut zips: HashMap<String, usize> = HashMap::new();
     let (mut usb, mut downgrades, mut prompts, mut departing_rows) = (0, 0, 0, 0);
-    let (copilot_lo, copilot_hi) = (w.copilot.start.timestamp_nanos_opt().unwrap(), w.copilot.end.timestamp_nanos_opt().unwrap());
+    let (copilot_lo, copilot_hi) = (
+        w.copilot.start.timestamp_nanos_opt().unwrap(),
+        w.copilot.end.timestamp_nanos_opt().unwrap(),
+    );
     for b in &dse {
-        let (file, action, upn) = (col(b, "FileName"), col(b, "ActionType"), col(b, "AccountUpn"));
+        let (file, action, upn) = (
+            col(b, "FileName"),
+            col(b, "ActionType"),
+            col(b, "AccountUpn"),
+        );
         let (workload, media) = (col(b, "Workload"), col(b, "RemovableMediaInfo"));
         let (ext, object) = (col(b, "FileExtension"), col(b, "ObjectName"));
         let t = ts(b, "Timestamp");
         for i in 0..b.num_rows() {
             if !file.value(i).is_empty() {
-                assert_eq!(file.value(i), object.value(i), "FileName = ObjectName for files");
+                assert_eq!(
+                    file.value(i),
+                    object.value(i),
+                    "FileName = ObjectName for files"
+                );
                 assert!(file.value(i).ends_with(&format!(".{}", ext.value(i))));
             }
             if file.value(i).ends_with(".zip") && action.value(i) == "FileUploaded" {
@@ -202,7 +306,9 @@ fn planted_scenarios_are_found() {
                 }
             }
             let in_burst = (copilot_lo..copilot_hi).contains(&t.value(i));
-            if upn.value(i) == scenarios::COPILOT_USER && in_burst && workload.value(i) == "Copilot"
+            if upn.value(i) == scenarios::COPILOT_USER
+                && in_burst
+                && workload.value(i) == "Copilot"
                 && action.value(i) == "Risky prompt entered in Copilot"
             {
                 prompts += 1;
@@ -210,9 +316,19 @@ fn planted_scenarios_are_found() {
         }
     }
     let mut ranked: Vec<(String, usize)> = zips.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1));
-    assert_eq!(ranked[0], (scenarios::DEPARTING_USER.to_string(), scenarios::DEPARTING_ARCHIVES), "{ranked:?}");
-    assert!(ranked.len() >= 3 && ranked.len() <= 30, "a handful of users: {ranked:?}");
+    ranked.sort_by_key(|x| std::cmp::Reverse(x.1));
+    assert_eq!(
+        ranked[0],
+        (
+            scenarios::DEPARTING_USER.to_string(),
+            scenarios::DEPARTING_ARCHIVES
+        ),
+        "{ranked:?}"
+    );
+    assert!(
+        ranked.len() >= 3 && ranked.len() <= 30,
+        "a handful of users: {ranked:?}"
+    );
     assert!(ranked[1].1 < scenarios::DEPARTING_ARCHIVES);
     assert!(departing_rows >= scenarios::DEPARTING_EVENTS);
     assert_eq!(usb, scenarios::USB_COPIES);
@@ -226,11 +342,18 @@ fn planted_scenarios_are_found() {
     for b in &info {
         let (id, title, sev) = (col(b, "AlertId"), col(b, "Title"), col(b, "Severity"));
         for i in 0..b.num_rows() {
-            if title.value(i) == scenarios::DEPARTING_ALERT_TITLE && sev.value(i) == "High" && id.value(i).starts_with("ir") {
+            if title.value(i) == scenarios::DEPARTING_ALERT_TITLE
+                && sev.value(i) == "High"
+                && id.value(i).starts_with("ir")
+            {
                 let users: Vec<String> = evidence
                     .iter()
                     .flat_map(|e| {
-                        let (eid, ent, upn) = (col(e, "AlertId"), col(e, "EntityType"), col(e, "AccountUpn"));
+                        let (eid, ent, upn) = (
+                            col(e, "AlertId"),
+                            col(e, "EntityType"),
+                            col(e, "AccountUpn"),
+                        );
                         (0..e.num_rows())
                             .filter(|&j| eid.value(j) == id.value(i) && ent.value(j) == "User")
                             .map(|j| upn.value(j).to_string())
@@ -248,7 +371,11 @@ fn planted_scenarios_are_found() {
         .iter()
         .map(|e| {
             let (eid, ent, f) = (col(e, "AlertId"), col(e, "EntityType"), col(e, "FileName"));
-            (0..e.num_rows()).filter(|&j| eid.value(j) == irm && ent.value(j) == "File" && f.value(j).ends_with(".zip")).count()
+            (0..e.num_rows())
+                .filter(|&j| {
+                    eid.value(j) == irm && ent.value(j) == "File" && f.value(j).ends_with(".zip")
+                })
+                .count()
         })
         .sum::<usize>();
     assert_eq!(zip_files, 3);
@@ -259,15 +386,35 @@ fn evidence_references_alerts_and_shapes_are_valid() {
     let out = tempfile::tempdir().unwrap();
     write_dataset(&small_opts(), out.path()).unwrap();
     let info = read_table(out.path(), "AlertInfo");
-    let ids: HashSet<String> =
-        info.iter().flat_map(|b| col(b, "AlertId").iter().map(|s| s.unwrap().to_string()).collect::<Vec<_>>()).collect();
-    assert_eq!(ids.len(), info.iter().map(RecordBatch::num_rows).sum::<usize>(), "AlertIds are unique");
+    let ids: HashSet<String> = info
+        .iter()
+        .flat_map(|b| {
+            col(b, "AlertId")
+                .iter()
+                .map(|s| s.unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(
+        ids.len(),
+        info.iter().map(RecordBatch::num_rows).sum::<usize>(),
+        "AlertIds are unique"
+    );
     let mut per_alert: HashMap<String, usize> = HashMap::new();
     let mut kinds = HashSet::new();
     for b in read_table(out.path(), "AlertEvidence") {
-        let (id, ent, upn, add) = (col(&b, "AlertId"), col(&b, "EntityType"), col(&b, "AccountUpn"), col(&b, "AdditionalFields"));
+        let (id, ent, upn, add) = (
+            col(&b, "AlertId"),
+            col(&b, "EntityType"),
+            col(&b, "AccountUpn"),
+            col(&b, "AdditionalFields"),
+        );
         for i in 0..b.num_rows() {
-            assert!(ids.contains(id.value(i)), "evidence of unknown alert {}", id.value(i));
+            assert!(
+                ids.contains(id.value(i)),
+                "evidence of unknown alert {}",
+                id.value(i)
+            );
             *per_alert.entry(id.value(i).to_string()).or_default() += 1;
             kinds.insert(ent.value(i).to_string());
             if ent.value(i) == "User" {
@@ -296,7 +443,11 @@ fn evidence_references_alerts_and_shapes_are_valid() {
     // DataSecurityEvents JSON shapes (tables.md 3.3).
     let mut sits = 0;
     for b in read_table(out.path(), "DataSecurityEvents") {
-        let (sit, dlp, act) = (col(&b, "SensitiveInfoTypeInfo"), col(&b, "DlpPolicyMatchInfo"), col(&b, "ActivityId"));
+        let (sit, dlp, act) = (
+            col(&b, "SensitiveInfoTypeInfo"),
+            col(&b, "DlpPolicyMatchInfo"),
+            col(&b, "ActivityId"),
+        );
         for i in 0..b.num_rows() {
             let arr: Vec<String> = serde_json::from_str(sit.value(i)).unwrap();
             for e in &arr {
@@ -310,7 +461,10 @@ fn evidence_references_alerts_and_shapes_are_valid() {
             }
             assert_eq!(act.value(i).len(), 36);
         }
-        let loc = b.column_by_name("DeviceDestinationLocationType").unwrap().as_primitive::<arrow::datatypes::Int32Type>();
+        let loc = b
+            .column_by_name("DeviceDestinationLocationType")
+            .unwrap()
+            .as_primitive::<arrow::datatypes::Int32Type>();
         assert!(loc.iter().flatten().all(|v| (0..=5).contains(&v)));
     }
     assert!(sits > 0);
@@ -321,7 +475,13 @@ fn evidence_references_alerts_and_shapes_are_valid() {
         for i in 0..b.num_rows() {
             assert!(s.value(i) <= e.value(i) && e.value(i) <= t.value(i));
         }
-        for c in ["DeviceInfo", "SensitivityLabelInfo", "SensitiveInfoTypesInfo", "UrlDomainInfo", "PrinterName"] {
+        for c in [
+            "DeviceInfo",
+            "SensitivityLabelInfo",
+            "SensitiveInfoTypesInfo",
+            "UrlDomainInfo",
+            "PrinterName",
+        ] {
             for v in col(&b, c).iter().flatten() {
                 let v: serde_json::Value = serde_json::from_str(v).unwrap();
                 assert!(v.is_array(), "{c}");
@@ -333,7 +493,14 @@ fn evidence_references_alerts_and_shapes_are_valid() {
 #[test]
 fn tiny_and_empty_datasets() {
     let out = tempfile::tempdir().unwrap();
-    let r = write_dataset(&GenOptions { events: 0, ..small_opts() }, out.path()).unwrap();
+    let r = write_dataset(
+        &GenOptions {
+            events: 0,
+            ..small_opts()
+        },
+        out.path(),
+    )
+    .unwrap();
     // Planted rows are always present.
     assert_eq!(r.tables[0].rows, scenarios::PLANTED_EVENTS);
     assert_eq!(r.tables[1].rows, scenarios::PLANTED_BEHAVIORS);
@@ -350,6 +517,13 @@ fn tiny_and_empty_datasets() {
 fn timing_1m_events() {
     let out = tempfile::tempdir().unwrap();
     let t = std::time::Instant::now();
-    let r = write_dataset(&GenOptions { events: 1_000_000, ..GenOptions::default() }, out.path()).unwrap();
+    let r = write_dataset(
+        &GenOptions {
+            events: 1_000_000,
+            ..GenOptions::default()
+        },
+        out.path(),
+    )
+    .unwrap();
     eprintln!("1M events: {:?} {:?}", t.elapsed(), r);
 }

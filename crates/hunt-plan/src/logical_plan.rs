@@ -208,6 +208,21 @@ pub enum LogicalPlan {
         /// Added columns, appended after the input's.
         exprs: Vec<(String, WindowFunc)>,
     },
+    /// `parse` / `parse-where`: regex captures of a string expression as new columns.
+    Parse {
+        /// Input.
+        input: Box<LogicalPlan>,
+        /// The parsed text (a string).
+        expr: Expr,
+        /// The regex the pattern compiles to: one capture group per column.
+        regex: String,
+        /// Extracted columns, appended (or replacing same-named ones) in pattern order.
+        columns: Vec<Field>,
+        /// `kind=relaxed`: a value that does not convert gives null without failing the row.
+        relaxed: bool,
+        /// `parse-where`: drop rows that do not match.
+        drop_unmatched: bool,
+    },
     /// The first `fetch` rows.
     Limit {
         /// Input.
@@ -264,6 +279,16 @@ impl LogicalPlan {
                 )
             }
             LogicalPlan::Union { inputs } => inputs.first().map(|i| i.schema()).unwrap_or_default(),
+            LogicalPlan::Parse { input, columns, .. } => {
+                let mut fields = input.schema().fields;
+                for c in columns {
+                    match fields.iter_mut().find(|f| f.name == c.name) {
+                        Some(f) => f.ty = c.ty,
+                        None => fields.push(c.clone()),
+                    }
+                }
+                Schema::new(fields)
+            }
             LogicalPlan::Window { input, exprs } => {
                 let mut s = input.schema();
                 s.fields
@@ -308,6 +333,7 @@ impl LogicalPlan {
             | LogicalPlan::Sort { input, .. }
             | LogicalPlan::MvExpand { input, .. }
             | LogicalPlan::Window { input, .. }
+            | LogicalPlan::Parse { input, .. }
             | LogicalPlan::Limit { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
             LogicalPlan::Union { inputs } => inputs.iter().collect(),
@@ -372,6 +398,7 @@ impl LogicalPlan {
             }
             LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
             LogicalPlan::Union { inputs } => write!(f, "Union: {} inputs", inputs.len())?,
+            LogicalPlan::Parse { expr, regex, .. } => write!(f, "Parse: {expr} with /{regex}/")?,
             LogicalPlan::Window { exprs, .. } => {
                 let k: Vec<String> = exprs.iter().map(|(n, w)| format!("{n}={w:?}")).collect();
                 write!(f, "Window: [{}]", k.join(", "))?

@@ -93,6 +93,29 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 fetch,
             }
         }
+        LogicalPlan::Parse {
+            input,
+            expr,
+            regex,
+            columns,
+            relaxed,
+            drop_unmatched,
+        } => {
+            let mut cols: Vec<String> = needed
+                .iter()
+                .filter(|n| !columns.iter().any(|c| c.name == **n))
+                .cloned()
+                .collect();
+            expr.columns_into(&mut cols);
+            LogicalPlan::Parse {
+                input: Box::new(push_projection(*input, cols)),
+                expr,
+                regex,
+                columns,
+                relaxed,
+                drop_unmatched,
+            }
+        }
         LogicalPlan::Window { input, exprs } => {
             let mut cols: Vec<String> = needed
                 .iter()
@@ -259,6 +282,21 @@ fn push_filters(plan: LogicalPlan) -> LogicalPlan {
         LogicalPlan::Limit { input, fetch } => LogicalPlan::Limit {
             input: Box::new(push_filters(*input)),
             fetch,
+        },
+        LogicalPlan::Parse {
+            input,
+            expr,
+            regex,
+            columns,
+            relaxed,
+            drop_unmatched,
+        } => LogicalPlan::Parse {
+            input: Box::new(push_filters(*input)),
+            expr,
+            regex,
+            columns,
+            relaxed,
+            drop_unmatched,
         },
         LogicalPlan::Window { input, exprs } => LogicalPlan::Window {
             input: Box::new(push_filters(*input)),

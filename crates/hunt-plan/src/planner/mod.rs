@@ -10,6 +10,7 @@ mod join;
 pub mod literals;
 mod mvexpand;
 mod operators;
+mod parse;
 mod union;
 mod window;
 

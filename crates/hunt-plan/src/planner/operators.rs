@@ -254,6 +254,16 @@ impl Planner<'_> {
                 limit,
             } => super::mvexpand::plan_mv_expand(input, &sc, params, items, limit.as_ref())?,
             OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
+            OperatorKind::Parse {
+                params,
+                expr,
+                pattern,
+            } => super::parse::plan_parse(input, &sc, params, expr, pattern, false)?,
+            OperatorKind::ParseWhere {
+                params,
+                expr,
+                pattern,
+            } => super::parse::plan_parse(input, &sc, params, expr, pattern, true)?,
             OperatorKind::Serialize(items) => {
                 // `serialize Name = expr` extends like `extend`.
                 let existing: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
@@ -347,7 +357,7 @@ fn unique_name<'a>(base: String, taken: impl Iterator<Item = &'a str> + Clone) -
 /// Words Kusto refuses as bare column names in `extend`/`project` (its oracle rejects
 /// `extend first = …`, `extend select = …`).
 // TODO(#3): the parser should tell `first` from `['first']`; hunt refuses both for now.
-const RESERVED_NAMES: &[&str] = &["first", "last", "select", "from", "where", "order"];
+pub(crate) const RESERVED_NAMES: &[&str] = &["first", "last", "select", "from", "where", "order"];
 
 fn named_exprs(
     items: &[NamedExpr],

@@ -29,6 +29,7 @@ pub(crate) fn is_serialized(plan: &LogicalPlan) -> bool {
         LogicalPlan::Filter { input, .. }
         | LogicalPlan::Projection { input, .. }
         | LogicalPlan::MvExpand { input, .. }
+        | LogicalPlan::Parse { input, .. }
         | LogicalPlan::Limit { input, .. } => is_serialized(input),
         _ => false,
     }
