@@ -31,6 +31,63 @@ pub enum Statement {
     },
     /// A tabular expression whose result is the query's answer: `T | where x > 1`.
     Tabular(Pipeline),
+    /// `set name [= value]`, a request property: `set notruncation`,
+    /// `set query_take_max_records = 100`.
+    Set {
+        /// The property name (may contain dots).
+        name: Ident,
+        /// The value after `=`, if written.
+        value: Option<Expr>,
+        /// The statement text.
+        span: Span,
+    },
+    /// `declare query_parameters(name:type [= default], …)`
+    QueryParameters {
+        /// The declared parameters.
+        params: Vec<FunctionParam>,
+        /// The statement text.
+        span: Span,
+    },
+    /// `alias database Name = cluster("c").database("d")`
+    Alias {
+        /// What kind of entity is aliased (`database`).
+        kind: Ident,
+        /// The alias.
+        name: Ident,
+        /// The aliased entity.
+        value: Expr,
+        /// The statement text.
+        span: Span,
+    },
+    /// `restrict access to (T1, database("d").T2, Fn)`
+    RestrictAccess {
+        /// The entities the rest of the query may use.
+        entities: Vec<Expr>,
+        /// The statement text.
+        span: Span,
+    },
+    /// A T-SQL query: text that starts with a `--` line, which Kusto hands
+    /// to its SQL front end (`--⏎explain⏎SELECT COUNT(*) FROM T`). Kept as
+    /// text; it is always the only statement.
+    Sql {
+        /// The text after the leading `--`, trimmed.
+        text: String,
+        /// The statement text.
+        span: Span,
+    },
+    /// `declare pattern name [= (params)[path params] { (args).[path] = { body }; … }]`
+    Pattern {
+        /// The pattern name.
+        name: Ident,
+        /// Parameters in parentheses (empty for a bare `declare pattern p`).
+        params: Vec<FunctionParam>,
+        /// Path parameters in brackets, if written.
+        path_params: Option<Vec<FunctionParam>>,
+        /// The definitions between braces, if written.
+        rules: Option<Vec<PatternRule>>,
+        /// The statement text.
+        span: Span,
+    },
 }
 
 /// The right-hand side of a `let`.
@@ -41,6 +98,18 @@ pub enum LetValue {
     Expr(Expr),
     /// A tabular expression with at least one operator or a tabular source: `let t = T | take 5`.
     Pipeline(Pipeline),
+    /// A user-defined function: `let f = (a:long, b:string = "x") { a + 1 }`,
+    /// `let v = view () { T | take 1 }`, `let g = (T:(*)) { T | count }`.
+    Function {
+        /// Parameters in order.
+        params: Vec<FunctionParam>,
+        /// Statements of the body; the last one is its value.
+        body: Vec<Statement>,
+        /// True for `view (…) { … }`.
+        view: bool,
+        /// The text from `(` (or `view`) to `}`.
+        span: Span,
+    },
 }
 
 /// `source | op | op …`
@@ -100,6 +169,45 @@ pub enum Source {
     },
     /// `(T | where …)`: a parenthesized pipeline used as a source.
     Nested(Box<Pipeline>),
+    /// Any other expression as a pipeline source: a function call `MyFunc(1)`,
+    /// `database("d").T`, `table("T")`, `materialize(T | take 1)`; also a bare
+    /// scalar expression statement such as `tolower("A")`.
+    Expr(Expr),
+    /// An operator that needs no input, starting a pipeline:
+    /// `evaluate sql_request(…)`, `search "x"`, `find where x == 1`.
+    Operator(Box<Operator>),
+    /// `externaldata (a:string, b:long) ["https://…"] with (format="csv")`
+    /// (also `external_data`).
+    ExternalData {
+        /// Declared columns and type names.
+        columns: Vec<(Ident, Ident)>,
+        /// Storage connection strings.
+        uris: Vec<Expr>,
+        /// `with (…)` properties.
+        with: Vec<(Ident, Expr)>,
+        /// The whole source text.
+        span: Span,
+    },
+    /// `inline_external_table(a:long) kind=storage dataformat=csv (h@"…")`
+    InlineExternalTable {
+        /// Declared columns (empty when no schema is written).
+        columns: Vec<(Ident, Ident)>,
+        /// `kind=…`, `dataformat=…` and other parameters.
+        params: Vec<(Ident, Expr)>,
+        /// `partition by (Name:type [= expr], …)`.
+        partitions: Vec<FunctionParam>,
+        /// `pathformat=(…)` elements.
+        path_format: Vec<Expr>,
+        /// Storage connection strings.
+        uris: Vec<Expr>,
+        /// `with (…)` properties.
+        with: Vec<(Ident, Expr)>,
+        /// The whole source text.
+        span: Span,
+    },
+    /// The implicit input of a subquery, written as nothing:
+    /// `mv-apply x on (take 1)`, `fork (where a)`, `partition by k (top 1 by x)`.
+    Implicit(Span),
 }
 
 /// One tabular operator after a `|`.
@@ -213,6 +321,218 @@ pub enum OperatorKind {
     GetSchema,
     /// `serialize A = expr`
     Serialize(Vec<NamedExpr>),
+    /// `project-reorder A asc, B* desc` (a reorder with at least one order
+    /// written; without orders it is [`OperatorKind::ProjectReorder`]).
+    ProjectReorderOrdered(Vec<(Ident, Option<ReorderOrder>)>),
+    /// `project-by-names "A", dynamic(["B"])`
+    ProjectByNames(Vec<Expr>),
+    /// `parse [kind=regex flags=i] Text with * "key=" Key:long "," *`
+    Parse {
+        /// `kind=…` and `flags=…` as written.
+        params: Vec<(Ident, Expr)>,
+        /// The parsed expression.
+        expr: Expr,
+        /// The pattern after `with`.
+        pattern: Vec<ParsePart>,
+    },
+    /// `parse-where [kind=…] Text with …`: like `parse`, dropping rows that do not match.
+    ParseWhere {
+        /// `kind=…` and `flags=…` as written.
+        params: Vec<(Ident, Expr)>,
+        /// The parsed expression.
+        expr: Expr,
+        /// The pattern after `with`.
+        pattern: Vec<ParsePart>,
+    },
+    /// `parse-kv Text as (Key:string, N:long) with (pair_delimiter=",")`
+    ParseKv {
+        /// The parsed expression.
+        expr: Expr,
+        /// Extracted keys with their types, if written.
+        columns: Vec<(Ident, Option<Ident>)>,
+        /// `with (…)` options.
+        with: Vec<(Ident, Expr)>,
+    },
+    /// `evaluate [hint.x=y] plugin(args) [: (schema)]`
+    Evaluate {
+        /// Hints before the plugin name.
+        params: Vec<(Ident, Expr)>,
+        /// The plugin name.
+        plugin: Ident,
+        /// Arguments (named ones are [`ExprKind::NamedArg`]).
+        args: Vec<Expr>,
+        /// The output schema after `:`, if written.
+        schema: Option<Vec<SchemaItem>>,
+    },
+    /// `make-series [kind=nonempty] N = count() default = 0 on T from a to b step 1h by K`
+    /// (`on T in range(a, b, 1h)` is read as `from a to b step 1h`).
+    MakeSeries(Box<MakeSeries>),
+    /// `mv-apply [params] x = Arr to typeof(long) [limit N] on (subquery)`
+    MvApply {
+        /// Parameters (`with_itemindex=i`, …).
+        params: Vec<(Ident, Expr)>,
+        /// Expanded expressions with optional names and `to typeof(T)`.
+        items: Vec<(NamedExpr, Option<Ident>)>,
+        /// `limit N`.
+        limit: Option<Expr>,
+        /// The subquery applied to each record's expansion.
+        body: Box<Pipeline>,
+    },
+    /// `top-nested 3 of A by count(), top-nested of B with others = "x" by sum(C) desc`
+    TopNested(Vec<TopNestedLevel>),
+    /// `top-hitters 10 of State [by sum(Value)]`
+    TopHitters {
+        /// Number of values.
+        count: Expr,
+        /// The counted expression.
+        of: Expr,
+        /// The weight, if written.
+        by: Option<Expr>,
+    },
+    /// `sample 100`
+    Sample(Expr),
+    /// `sample-distinct 10 of State`
+    SampleDistinct {
+        /// Number of values.
+        count: Expr,
+        /// The sampled column.
+        of: Expr,
+    },
+    /// `facet by A, B [with (where x | take 5)]`
+    Facet {
+        /// Facet columns.
+        columns: Vec<Ident>,
+        /// The `with` subquery, if written.
+        with: Option<Box<Pipeline>>,
+    },
+    /// `search [kind=case_sensitive] [in (T1, T2)] predicate`
+    Search {
+        /// `kind=…` parameters.
+        params: Vec<(Ident, Expr)>,
+        /// Tables after `in`, if written.
+        tables: Option<Vec<Expr>>,
+        /// The search predicate.
+        predicate: Expr,
+    },
+    /// `find [withsource=T] [in (T1, T2)] where predicate [project …]` (a source only).
+    Find {
+        /// `withsource=…` and other parameters.
+        params: Vec<(Ident, Expr)>,
+        /// Tables after `in`, if written.
+        tables: Option<Vec<Expr>>,
+        /// The predicate.
+        predicate: Expr,
+        /// The `project` or `project-smart` clause, if written.
+        project: Option<FindProject>,
+    },
+    /// `invoke f(1, "x")`
+    Invoke(Expr),
+    /// `scan [with_match_id=Id] [declare (x:long = 0)] with (step s: pred => x = 1; …)`
+    Scan {
+        /// Parameters such as `with_match_id=…`.
+        params: Vec<(Ident, Expr)>,
+        /// Declared state columns.
+        declare: Vec<FunctionParam>,
+        /// The steps in order.
+        steps: Vec<ScanStep>,
+    },
+    /// `consume [decodeblocks=true]`
+    Consume(Vec<(Ident, Expr)>),
+    /// `reduce [kind=source] by Text [with threshold=0.1, characters="-"]`
+    Reduce {
+        /// Parameters before `by`.
+        params: Vec<(Ident, Expr)>,
+        /// The reduced expression.
+        by: Expr,
+        /// `with` options.
+        with: Vec<(Ident, Expr)>,
+    },
+    /// `partition [hint.strategy=native] by Key (subquery)` or `… by Key { T | … }`
+    Partition {
+        /// Hints before `by`.
+        params: Vec<(Ident, Expr)>,
+        /// The partition key.
+        by: Expr,
+        /// The subquery.
+        body: Box<Pipeline>,
+        /// True for the `{ … }` form.
+        braces: bool,
+    },
+    /// `fork (where a) Name = (summarize count())`
+    Fork(Vec<(Option<Ident>, Pipeline)>),
+    /// `macro-expand [params] EntityGroup as X (subquery)`
+    MacroExpand {
+        /// Parameters.
+        params: Vec<(Ident, Expr)>,
+        /// The entity group: a name or `entity_group […]`.
+        group: Expr,
+        /// The scope name after `as`.
+        name: Ident,
+        /// The subquery.
+        body: Box<Pipeline>,
+    },
+}
+
+impl OperatorKind {
+    /// The KQL keyword of the operator, for messages: `"mv-expand"`,
+    /// `"where"`, `"top-nested"`. Aliases give the canonical name
+    /// (`filter` is `"where"`, `limit` is `"take"` only when written so).
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            OperatorKind::Where(_) => "where",
+            OperatorKind::Project(_) => "project",
+            OperatorKind::Extend(_) => "extend",
+            OperatorKind::ProjectAway(_) => "project-away",
+            OperatorKind::ProjectKeep(_) => "project-keep",
+            OperatorKind::ProjectRename(_) => "project-rename",
+            OperatorKind::ProjectReorder(_) | OperatorKind::ProjectReorderOrdered(_) => {
+                "project-reorder"
+            }
+            OperatorKind::Summarize { .. } => "summarize",
+            OperatorKind::Take {
+                keyword: TakeKeyword::Limit,
+                ..
+            } => "limit",
+            OperatorKind::Take { .. } => "take",
+            OperatorKind::Sort {
+                keyword: SortKeyword::Order,
+                ..
+            } => "order",
+            OperatorKind::Sort { .. } => "sort",
+            OperatorKind::Top { .. } => "top",
+            OperatorKind::Count => "count",
+            OperatorKind::Distinct { .. } => "distinct",
+            OperatorKind::Join { .. } => "join",
+            OperatorKind::Lookup { .. } => "lookup",
+            OperatorKind::Union { .. } => "union",
+            OperatorKind::MvExpand { .. } => "mv-expand",
+            OperatorKind::Render { .. } => "render",
+            OperatorKind::As(_) => "as",
+            OperatorKind::GetSchema => "getschema",
+            OperatorKind::Serialize(_) => "serialize",
+            OperatorKind::ProjectByNames(_) => "project-by-names",
+            OperatorKind::Parse { .. } => "parse",
+            OperatorKind::ParseWhere { .. } => "parse-where",
+            OperatorKind::ParseKv { .. } => "parse-kv",
+            OperatorKind::Evaluate { .. } => "evaluate",
+            OperatorKind::MakeSeries(_) => "make-series",
+            OperatorKind::MvApply { .. } => "mv-apply",
+            OperatorKind::TopNested(_) => "top-nested",
+            OperatorKind::TopHitters { .. } => "top-hitters",
+            OperatorKind::Sample(_) => "sample",
+            OperatorKind::SampleDistinct { .. } => "sample-distinct",
+            OperatorKind::Facet { .. } => "facet",
+            OperatorKind::Search { .. } => "search",
+            OperatorKind::Find { .. } => "find",
+            OperatorKind::Invoke(_) => "invoke",
+            OperatorKind::Scan { .. } => "scan",
+            OperatorKind::Consume(_) => "consume",
+            OperatorKind::Reduce { .. } => "reduce",
+            OperatorKind::Partition { .. } => "partition",
+            OperatorKind::Fork(_) => "fork",
+            OperatorKind::MacroExpand { .. } => "macro-expand",
+        }
+    }
 }
 
 /// `take` or `limit`.
@@ -316,7 +636,8 @@ pub enum ExprKind {
     },
     /// `-x` (and `+x`).
     Neg(Box<Expr>),
-    /// `f(a, b)`; `not(x)` and aggregates such as `count()` are calls too.
+    /// `f(a, b)`; `not(x)` and aggregates such as `count()` are calls too, and
+    /// `not x` without parentheses is read as the call `not(x)`.
     Call {
         /// Function name.
         name: Ident,
@@ -361,6 +682,46 @@ pub enum ExprKind {
     },
     /// `(x)`: kept so the printer reproduces the user's grouping.
     Paren(Box<Expr>),
+    /// `x.f(a, b)`: a method-style call such as `"a".toupper()` or
+    /// `cluster("c").database("d")`.
+    MethodCall {
+        /// The value the method is called on.
+        receiver: Box<Expr>,
+        /// The method name.
+        name: Ident,
+        /// Arguments.
+        args: Vec<Expr>,
+    },
+    /// A tabular expression inside an expression: `toscalar(T | count)`,
+    /// `x in (T | project a)`, `(T | take 1)`.
+    Subquery(Box<Pipeline>),
+    /// `name = value` as a function or plugin argument: `f(len = 3)`.
+    NamedArg {
+        /// The parameter name.
+        name: Ident,
+        /// The value.
+        value: Box<Expr>,
+    },
+    /// `a like "x*"` and the rest of the `like` family.
+    Like {
+        /// Which operator.
+        op: LikeOp,
+        /// Tested value.
+        lhs: Box<Expr>,
+        /// Pattern.
+        rhs: Box<Expr>,
+    },
+    /// `Column:"term"` inside a `search`/`find` predicate.
+    ColumnTerm {
+        /// The column.
+        column: Ident,
+        /// The term.
+        term: Box<Expr>,
+    },
+    /// `typeof(long)`, `typeof(*, x:double)`: a type or a schema as a value.
+    TypeOf(Vec<SchemaItem>),
+    /// `entity_group [cluster("a").database("b"), …]`
+    EntityGroup(Vec<Expr>),
 }
 
 /// `$left` or `$right`.
@@ -483,7 +844,11 @@ impl StrOp {
 
     /// The keyword as written (without `!`).
     pub fn keyword(self) -> &'static str {
-        StrOp::ALL.iter().find(|(o, _)| *o == self).map(|(_, k)| *k).unwrap_or("?")
+        StrOp::ALL
+            .iter()
+            .find(|(o, _)| *o == self)
+            .map(|(_, k)| *k)
+            .unwrap_or("?")
     }
 }
 
@@ -514,4 +879,182 @@ pub enum Literal {
         /// The text between the parentheses.
         text: String,
     },
+}
+
+/// A parameter of a user-defined function, `declare query_parameters` or a
+/// `scan` declaration: `a:long`, `b:string = "x"`, `T:(*)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionParam {
+    /// The parameter name.
+    pub name: Ident,
+    /// Its type.
+    pub ty: ParamType,
+    /// The default value after `=`, if written.
+    pub default: Option<Expr>,
+}
+
+/// The type of a [`FunctionParam`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamType {
+    /// A scalar type name: `long`.
+    Scalar(Ident),
+    /// A tabular type: `(*)`, `(x:long, *)`.
+    Tabular(Vec<SchemaItem>),
+}
+
+/// One element of a schema or `typeof(…)`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemaItem {
+    /// `name:type`
+    Column {
+        /// Column name.
+        name: Ident,
+        /// Type name.
+        ty: Ident,
+    },
+    /// A bare type, as in `typeof(string)`.
+    Type(Ident),
+    /// `*`: any other columns.
+    Star,
+}
+
+/// One element of a `parse` pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParsePart {
+    /// `*`: skip any text.
+    Star,
+    /// A string literal to match (regex text for `kind=regex`).
+    Text(String),
+    /// A column to extract: `Key` or `Key:long`.
+    Column {
+        /// Column name.
+        name: Ident,
+        /// Type name, if written.
+        ty: Option<Ident>,
+    },
+}
+
+/// `asc`, `desc`, `granny-asc` or `granny-desc` in `project-reorder`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReorderOrder {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// `granny-asc` (natural order: `a2` before `a10`)
+    GrannyAsc,
+    /// `granny-desc`
+    GrannyDesc,
+}
+
+impl ReorderOrder {
+    /// The keyword as written.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ReorderOrder::Asc => "asc",
+            ReorderOrder::Desc => "desc",
+            ReorderOrder::GrannyAsc => "granny-asc",
+            ReorderOrder::GrannyDesc => "granny-desc",
+        }
+    }
+}
+
+/// One level of `top-nested`: `top-nested 3 of A with others = "x" by sum(B) desc`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopNestedLevel {
+    /// The number of values, if written.
+    pub count: Option<Expr>,
+    /// The grouped expression (with an optional name).
+    pub of: NamedExpr,
+    /// `with others = …`, if written.
+    pub others: Option<Expr>,
+    /// The aggregation (with an optional name).
+    pub by: NamedExpr,
+    /// `asc`/`desc`, if written.
+    pub order: Option<SortOrder>,
+}
+
+/// The projection of `find`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FindProject {
+    /// `project-smart`
+    Smart,
+    /// `project A, B:string, pack_all()`: expressions with optional types.
+    Columns(Vec<(Expr, Option<Ident>)>),
+}
+
+/// One `step` of `scan`: `step s1 output=none: Event == "A" => x = 1, y = 2;`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanStep {
+    /// The step name.
+    pub name: Ident,
+    /// `output=all|last|none`, if written.
+    pub output: Option<Ident>,
+    /// The condition after `:`.
+    pub predicate: Expr,
+    /// Assignments after `=>`.
+    pub assignments: Vec<(Ident, Expr)>,
+}
+
+/// One definition of a `declare pattern`: `("a").["b"] = { print 1 };`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternRule {
+    /// The argument values in parentheses.
+    pub args: Vec<Expr>,
+    /// The path value after `.[…]`, if written.
+    pub path: Option<Expr>,
+    /// The body statements.
+    pub body: Vec<Statement>,
+}
+
+/// The `like` family of operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LikeOp {
+    /// `like`
+    Like,
+    /// `notlike`
+    NotLike,
+    /// `likecs`
+    LikeCs,
+    /// `notlikecs`
+    NotLikeCs,
+}
+
+impl LikeOp {
+    /// Every `like` operator with its keyword.
+    pub const ALL: [(LikeOp, &'static str); 4] = [
+        (LikeOp::Like, "like"),
+        (LikeOp::NotLike, "notlike"),
+        (LikeOp::LikeCs, "likecs"),
+        (LikeOp::NotLikeCs, "notlikecs"),
+    ];
+
+    /// The keyword as written.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            LikeOp::Like => "like",
+            LikeOp::NotLike => "notlike",
+            LikeOp::LikeCs => "likecs",
+            LikeOp::NotLikeCs => "notlikecs",
+        }
+    }
+}
+
+/// The arguments of `make-series` (boxed in [`OperatorKind::MakeSeries`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeSeries {
+    /// `kind=…` and hints.
+    pub params: Vec<(Ident, Expr)>,
+    /// Aggregations, each with an optional `default = …`.
+    pub aggs: Vec<(NamedExpr, Option<Expr>)>,
+    /// The axis column after `on`.
+    pub on: Expr,
+    /// `from` value.
+    pub from: Option<Expr>,
+    /// `to` value.
+    pub to: Option<Expr>,
+    /// `step` value.
+    pub step: Expr,
+    /// Grouping expressions.
+    pub by: Vec<NamedExpr>,
 }

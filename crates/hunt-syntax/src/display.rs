@@ -15,16 +15,19 @@
 use std::fmt::{self, Display, Formatter, Write};
 
 use crate::ast::{
-    BinOp, Expr, ExprKind, Ident, JoinSide, LetValue, ListOp, Literal, NamedExpr, NullsOrder,
-    Operator, OperatorKind, Pipeline, Query, SortKey, SortKeyword, SortOrder, Source, Statement,
-    TakeKeyword,
+    BinOp, Expr, ExprKind, FunctionParam, Ident, JoinSide, LetValue, ListOp, Literal, NamedExpr,
+    NullsOrder, Operator, OperatorKind, ParamType, PatternRule, Pipeline, Query, SchemaItem,
+    SortKey, SortKeyword, SortOrder, Source, Statement, TakeKeyword,
 };
 use crate::parser::expr::{PREC_ATOM, PREC_CMP, PREC_UNARY, bin_prec};
 use crate::parser::lexical::is_plain_ident;
 
 /// Words that cannot be printed bare as a name because they would parse as
 /// something else in some position.
-const RESERVED: [&str; 23] = [
+const RESERVED: [&str; 26] = [
+    "not",
+    "of",
+    "default",
     "and",
     "or",
     "by",
@@ -51,7 +54,7 @@ const RESERVED: [&str; 23] = [
 ];
 
 /// Writes `items` separated by `, `.
-fn comma<T: Display>(f: &mut Formatter<'_>, items: &[T]) -> fmt::Result {
+pub(crate) fn comma<T: Display>(f: &mut Formatter<'_>, items: &[T]) -> fmt::Result {
     for (n, item) in items.iter().enumerate() {
         if n > 0 {
             f.write_str(", ")?;
@@ -99,50 +102,256 @@ impl Display for Query {
 }
 
 impl Display for Statement {
+    /// `{:#}` prints pipelines on one line (inside function bodies).
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let one_line = f.alternate();
         match self {
+            Statement::Let { name, value, .. } if one_line => write!(f, "let {name} = {value:#}"),
             Statement::Let { name, value, .. } => write!(f, "let {name} = {value}"),
+            Statement::Tabular(p) if one_line => write!(f, "{p:#}"),
             Statement::Tabular(p) => write!(f, "{p}"),
+            Statement::Set { name, value, .. } => {
+                write!(f, "set {}", name.name)?;
+                match value {
+                    Some(v) => write!(f, " = {v}"),
+                    None => Ok(()),
+                }
+            }
+            Statement::Sql { text, .. } => write!(f, "--\n{text}"),
+            Statement::QueryParameters { params, .. } => {
+                f.write_str("declare query_parameters(")?;
+                comma(f, params)?;
+                f.write_str(")")
+            }
+            Statement::Alias {
+                kind, name, value, ..
+            } => write!(f, "alias {kind} {name} = {value}"),
+            Statement::RestrictAccess { entities, .. } => {
+                f.write_str("restrict access to (")?;
+                entity_list(f, entities)?;
+                f.write_str(")")
+            }
+            Statement::Pattern {
+                name,
+                params,
+                path_params,
+                rules,
+                ..
+            } => {
+                write!(f, "declare pattern {name}")?;
+                let Some(rules) = rules else {
+                    return Ok(());
+                };
+                f.write_str(" = (")?;
+                comma(f, params)?;
+                f.write_str(")")?;
+                if let Some(path) = path_params {
+                    f.write_str("[")?;
+                    comma(f, path)?;
+                    f.write_str("]")?;
+                }
+                f.write_str(" {")?;
+                for rule in rules {
+                    write!(f, " {rule};")?;
+                }
+                f.write_str(" }")
+            }
         }
     }
+}
+
+impl Display for PatternRule {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("(")?;
+        comma(f, &self.args)?;
+        f.write_str(")")?;
+        if let Some(p) = &self.path {
+            write!(f, ".[{p}]")?;
+        }
+        f.write_str(" = ")?;
+        body(f, &self.body)
+    }
+}
+
+/// `{ s1; s2 }` on one line.
+pub(crate) fn body(f: &mut Formatter<'_>, statements: &[Statement]) -> fmt::Result {
+    f.write_str("{ ")?;
+    for (n, s) in statements.iter().enumerate() {
+        if n > 0 {
+            f.write_str("; ")?;
+        }
+        write!(f, "{s:#}")?;
+    }
+    f.write_str(" }")
 }
 
 impl Display for LetValue {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             LetValue::Expr(e) => write!(f, "{e}"),
+            LetValue::Pipeline(p) if f.alternate() => write!(f, "{p:#}"),
             LetValue::Pipeline(p) => write!(f, "{p}"),
+            LetValue::Function {
+                params,
+                body: statements,
+                view,
+                ..
+            } => {
+                if *view {
+                    f.write_str("view ")?;
+                }
+                f.write_str("(")?;
+                comma(f, params)?;
+                f.write_str(") ")?;
+                body(f, statements)
+            }
         }
     }
+}
+
+impl Display for FunctionParam {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:", self.name)?;
+        match &self.ty {
+            ParamType::Scalar(t) => write!(f, "{t}")?,
+            ParamType::Tabular(items) => schema(f, items)?,
+        }
+        match &self.default {
+            Some(d) => write!(f, " = {d}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `(a:long, *)`
+pub(crate) fn schema(f: &mut Formatter<'_>, items: &[SchemaItem]) -> fmt::Result {
+    f.write_str("(")?;
+    comma(f, items)?;
+    f.write_str(")")
+}
+
+impl Display for SchemaItem {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            SchemaItem::Column { name, ty } => write!(f, "{name}:{ty}"),
+            SchemaItem::Type(t) => write!(f, "{t}"),
+            SchemaItem::Star => f.write_str("*"),
+        }
+    }
+}
+
+/// Entity references (`T*`, `database("d").T*`): patterns print bare.
+pub(crate) fn entity_list(f: &mut Formatter<'_>, entities: &[Expr]) -> fmt::Result {
+    for (n, e) in entities.iter().enumerate() {
+        if n > 0 {
+            f.write_str(", ")?;
+        }
+        entity(f, e)?;
+    }
+    Ok(())
+}
+
+/// True for `f(…)`, `a.b`, `f(…).g(…).T*`: a chain that the table-operand
+/// parser reads back without parentheses.
+fn is_entity_path(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Call { .. } => true,
+        ExprKind::Member { expr, .. } | ExprKind::MethodCall { receiver: expr, .. } => {
+            match &expr.kind {
+                // The root must print as a bare word (`X.Logs`, not `['a b'].c`).
+                ExprKind::Ident(id) => id.to_string() == id.name,
+                _ => is_entity_path(expr),
+            }
+        }
+        _ => false,
+    }
+}
+
+/// One entity reference.
+fn entity(f: &mut Formatter<'_>, e: &Expr) -> fmt::Result {
+    match &e.kind {
+        ExprKind::Ident(id) if is_pattern(&id.name) => f.write_str(&id.name),
+        ExprKind::Member { expr, name } if is_pattern(&name.name) => {
+            entity(f, expr)?;
+            write!(f, ".{}", name.name)
+        }
+        _ => write!(f, "{e}"),
+    }
+}
+
+/// `with (a=1, b="x")`-style options: `a=1, b="x"`.
+pub(crate) fn options(f: &mut Formatter<'_>, list: &[(Ident, Expr)]) -> fmt::Result {
+    for (n, (name, value)) in list.iter().enumerate() {
+        if n > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{}={value}", name.name)?;
+    }
+    Ok(())
+}
+
+/// Parameters each preceded by a space (for operators that may end with them).
+pub(crate) struct LeadParams<'a>(pub(crate) &'a [(Ident, Expr)]);
+
+impl Display for LeadParams<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (name, value) in self.0 {
+            write!(f, " {}={value}", name.name)?;
+        }
+        Ok(())
+    }
+}
+
+/// Expanded items of `mv-expand` / `mv-apply`.
+pub(crate) fn expand_items(
+    f: &mut Formatter<'_>,
+    items: &[(NamedExpr, Option<Ident>)],
+) -> fmt::Result {
+    for (n, (item, ty)) in items.iter().enumerate() {
+        if n > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+        if let Some(ty) = ty {
+            write!(f, " to typeof({ty})")?;
+        }
+    }
+    Ok(())
 }
 
 impl Display for Pipeline {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         // `{:#}` prints on one line, used for pipelines nested in parentheses.
         let sep = if f.alternate() { " | " } else { "\n| " };
+        let implicit = matches!(self.source, Source::Implicit(_));
         write!(f, "{}", self.source)?;
-        for op in &self.ops {
-            write!(f, "{sep}{op}")?;
+        for (n, op) in self.ops.iter().enumerate() {
+            if n == 0 && implicit {
+                write!(f, "{op}")?;
+            } else {
+                write!(f, "{sep}{op}")?;
+            }
         }
         Ok(())
     }
 }
 
 /// A table operand of `join`/`lookup`/`union`: bare name or `(pipeline)`.
-struct Operand<'a>(&'a Pipeline);
+pub(crate) struct Operand<'a>(pub(crate) &'a Pipeline);
 
 impl Display for Operand<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match (&self.0.source, self.0.ops.is_empty()) {
             (Source::Table(t), true) if is_pattern(&t.name) => f.write_str(&t.name),
             (Source::Table(t), true) => write!(f, "{t}"),
+            (Source::Expr(e), true) if is_entity_path(e) => entity(f, e),
             _ => write!(f, "({:#})", self.0),
         }
     }
 }
 
 /// `name=value` parameters, each followed by a space.
-struct Params<'a>(&'a [(Ident, Expr)]);
+pub(crate) struct Params<'a>(pub(crate) &'a [(Ident, Expr)]);
 
 impl Display for Params<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
@@ -196,6 +405,78 @@ impl Display for Source {
                 union_tables(f, tables)
             }
             Source::Nested(p) => write!(f, "({p:#})"),
+            Source::Expr(e) => write!(f, "{e}"),
+            Source::Operator(op) => write!(f, "{op}"),
+            Source::ExternalData {
+                columns,
+                uris,
+                with,
+                ..
+            } => {
+                f.write_str("externaldata(")?;
+                for (n, (name, ty)) in columns.iter().enumerate() {
+                    if n > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{name}:{ty}")?;
+                }
+                f.write_str(") [")?;
+                comma(f, uris)?;
+                f.write_str("]")?;
+                if !with.is_empty() {
+                    f.write_str(" with (")?;
+                    options(f, with)?;
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+            Source::InlineExternalTable {
+                columns,
+                params,
+                partitions,
+                path_format,
+                uris,
+                with,
+                ..
+            } => {
+                f.write_str("inline_external_table")?;
+                if !columns.is_empty() {
+                    f.write_str("(")?;
+                    for (n, (name, ty)) in columns.iter().enumerate() {
+                        if n > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "{name}:{ty}")?;
+                    }
+                    f.write_str(")")?;
+                }
+                write!(f, "{}", LeadParams(params))?;
+                if !partitions.is_empty() {
+                    f.write_str(" partition by (")?;
+                    comma(f, partitions)?;
+                    f.write_str(")")?;
+                }
+                if !path_format.is_empty() {
+                    f.write_str(" pathformat=(")?;
+                    for (n, e) in path_format.iter().enumerate() {
+                        if n > 0 {
+                            f.write_str(" ")?;
+                        }
+                        write!(f, "{e}")?;
+                    }
+                    f.write_str(")")?;
+                }
+                f.write_str(" (")?;
+                comma(f, uris)?;
+                f.write_str(")")?;
+                if !with.is_empty() {
+                    f.write_str(" with (")?;
+                    options(f, with)?;
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+            Source::Implicit(_) => Ok(()),
         }
     }
 }
@@ -221,6 +502,23 @@ impl Display for OperatorKind {
             OperatorKind::ProjectAway(v) => column_list(f, "project-away", v),
             OperatorKind::ProjectKeep(v) => column_list(f, "project-keep", v),
             OperatorKind::ProjectReorder(v) => column_list(f, "project-reorder", v),
+            OperatorKind::ProjectReorderOrdered(v) => {
+                f.write_str("project-reorder ")?;
+                for (n, (c, order)) in v.iter().enumerate() {
+                    if n > 0 {
+                        f.write_str(", ")?;
+                    }
+                    column_name(f, c)?;
+                    if let Some(o) = order {
+                        write!(f, " {}", o.keyword())?;
+                    }
+                }
+                Ok(())
+            }
+            OperatorKind::ProjectByNames(v) => {
+                f.write_str("project-by-names ")?;
+                comma(f, v)
+            }
             OperatorKind::ProjectRename(pairs) => {
                 f.write_str("project-rename ")?;
                 for (n, (new, old)) in pairs.iter().enumerate() {
@@ -285,15 +583,7 @@ impl Display for OperatorKind {
                 limit,
             } => {
                 write!(f, "mv-expand {}", Params(params))?;
-                for (n, (item, ty)) in items.iter().enumerate() {
-                    if n > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{item}")?;
-                    if let Some(ty) = ty {
-                        write!(f, " to typeof({ty})")?;
-                    }
-                }
+                expand_items(f, items)?;
                 if let Some(limit) = limit {
                     write!(f, " limit {limit}")?;
                 }
@@ -316,12 +606,13 @@ impl Display for OperatorKind {
                 }
                 Ok(())
             }
+            other => crate::display_ext::fmt_operator(other, f),
         }
     }
 }
 
 /// True for a name with `*` wildcards that can be printed bare (`Device*`, `*`).
-fn is_pattern(name: &str) -> bool {
+pub(crate) fn is_pattern(name: &str) -> bool {
     name.contains('*') && is_plain_ident(&name.replace('*', "_"))
 }
 
@@ -332,13 +623,18 @@ fn column_list(f: &mut Formatter<'_>, keyword: &str, columns: &[Ident]) -> fmt::
         if n > 0 {
             f.write_str(", ")?;
         }
-        if is_pattern(&c.name) {
-            f.write_str(&c.name)?;
-        } else {
-            write!(f, "{c}")?;
-        }
+        column_name(f, c)?;
     }
     Ok(())
+}
+
+/// A column name or pattern (`B*` prints bare).
+pub(crate) fn column_name(f: &mut Formatter<'_>, c: &Ident) -> fmt::Result {
+    if is_pattern(&c.name) {
+        f.write_str(&c.name)
+    } else {
+        write!(f, "{c}")
+    }
 }
 
 impl Display for SortKey {
@@ -413,7 +709,8 @@ impl Display for Literal {
 fn prec(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::Binary { op, .. } => bin_prec(*op),
-        ExprKind::InList { .. } | ExprKind::Between { .. } => PREC_CMP,
+        ExprKind::InList { .. } | ExprKind::Between { .. } | ExprKind::Like { .. } => PREC_CMP,
+        ExprKind::Subquery(_) | ExprKind::NamedArg { .. } => 0,
         ExprKind::Neg(_) => PREC_UNARY,
         ExprKind::Literal(Literal::Long(n)) if *n < 0 => PREC_UNARY,
         ExprKind::Literal(Literal::Real(r)) if r.is_sign_negative() => PREC_UNARY,
@@ -532,6 +829,36 @@ impl Display for Expr {
                 write!(f, "{} {kw} ({low} .. {high})", Prec(expr, PREC_CMP))
             }
             ExprKind::Paren(e) => write!(f, "({e})"),
+            ExprKind::MethodCall {
+                receiver,
+                name,
+                args,
+            } => {
+                write!(f, "{}.{name}(", Prec(receiver, PREC_ATOM))?;
+                comma(f, args)?;
+                f.write_str(")")
+            }
+            ExprKind::Subquery(p) => write!(f, "{p:#}"),
+            ExprKind::NamedArg { name, value } => write!(f, "{name} = {value}"),
+            ExprKind::Like { op, lhs, rhs } => write!(
+                f,
+                "{} {} {}",
+                Prec(lhs, PREC_CMP),
+                op.keyword(),
+                Prec(rhs, PREC_CMP + 1)
+            ),
+            ExprKind::ColumnTerm { column, term } => {
+                write!(f, "{column}:{}", Prec(term, PREC_UNARY))
+            }
+            ExprKind::TypeOf(items) => {
+                f.write_str("typeof")?;
+                schema(f, items)
+            }
+            ExprKind::EntityGroup(items) => {
+                f.write_str("entity_group [")?;
+                comma(f, items)?;
+                f.write_str("]")
+            }
         }
     }
 }

@@ -12,8 +12,11 @@ use crate::span::Span;
 /// - "expected …, found …": `T | take 10 ⟨)`, `T | where x >⟨`
 /// - "expected … after `where`, found …": `T | where⟨`
 /// - "unknown tabular operator `wher`", help "did you mean `where`?": `T | ⟨wher x`
-/// - "the `evaluate` operator is not supported yet": `T | ⟨evaluate bag_unpack(x)`
-/// - "the `like` operator is not supported yet": `T | where a ⟨like "x"`
+/// - "the `graph-match` operator is not supported yet" (graph and schema
+///   operators): `T | ⟨graph-match (a)`
+/// - "`find` can only start a query, not follow `|`": `T | ⟨find x`
+/// - "the `notcontains` operator is not supported yet" (legacy operators):
+///   `T | where a ⟨notcontains "x"`
 /// - "unterminated string literal": `print ⟨"abc`
 /// - "unterminated multi-line string literal": ``print ⟨```abc``
 /// - "unknown escape sequence `\q` in string literal": `print "a⟨\q"`
@@ -24,17 +27,10 @@ use crate::span::Span;
 /// - "invalid hex literal `0x`": `print ⟨0x`
 /// - "unclosed `(` in typed literal": `print dynamic⟨([1]`
 /// - "expected `$left` or `$right`": `print ⟨$lft.x`
-/// - "method-call syntax `x.f()` is not supported": `print s.f⟨()`
-/// - "a tabular expression as a function argument … is not supported yet":
-///   `print toscalar(T ⟨| count)`
-/// - "a tabular expression inside `in (…)` is not supported yet":
-///   `T | where a in (T ⟨| take 1)`
-/// - "user-defined functions are not supported yet": `let f = ⟨(x:long) { x }`
-/// - "`find` is not supported yet": `⟨find "x"`
-/// - "a function call (`database(…)`) as a tabular source is not supported yet":
-///   `⟨database("d").T`
-/// - "`set` statements are not supported yet": `⟨set notruncation; T`
-/// - "the query nests too deeply …": `print ((((…` (64 levels, of which 16 pipelines)
+/// - "expected a function body, found `}`": `let f = () { ⟨}`
+/// - "expected a parse pattern, …": `T | parse x with⟨`
+/// - "the query nests too deeply …": `print ((((…` (64 levels, of which 16
+///   pipelines or function bodies)
 /// - "the expression is too deep …": `print 1 + 1 + …` (256 chained operators)
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]

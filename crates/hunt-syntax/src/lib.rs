@@ -11,6 +11,7 @@
 
 pub mod ast;
 mod display;
+mod display_ext;
 pub mod error;
 pub(crate) mod parser;
 pub mod span;
@@ -18,11 +19,11 @@ pub mod span;
 pub use error::ParseError;
 pub use span::Span;
 
-/// Parses a whole KQL query: `let` statements and a tabular expression,
-/// separated by `;`. All input must be consumed.
+/// Parses a whole KQL query: statements (`let`, `set`, `declare`, …) and
+/// tabular expressions, separated by `;`. All input must be consumed.
 ///
 /// Nesting is limited (64 levels of parentheses, calls and pipelines, of which
-/// at most 16 pipelines; 256 levels of expression tree), so hostile input
+/// at most 16 pipelines or function bodies; 256 levels of expression tree), so hostile input
 /// returns an error rather than overflowing the stack.
 pub fn parse(src: &str) -> Result<ast::Query, ParseError> {
     parser::parse_query(src)

@@ -161,7 +161,11 @@ fn literal() -> impl Strategy<Value = String> {
     ]
 }
 
-const BIN_OPS: [&str; 33] = [
+const BIN_OPS: [&str; 37] = [
+    "like",
+    "notlike",
+    "likecs",
+    "notlikecs",
     "or",
     "and",
     "==",
@@ -228,6 +232,18 @@ fn expr() -> impl Strategy<Value = String> {
                 }
             ),
             inner.clone().prop_map(|a| format!("arg_max({a}, *)")),
+            (
+                inner.clone(),
+                name(),
+                prop::collection::vec(inner.clone(), 0..3)
+            )
+                .prop_map(|(a, m, args)| format!("({a}).{m}({})", args.join(", "))),
+            (name(), inner.clone()).prop_map(|(n, a)| format!("f({n} = {a})")),
+            prop::sample::select(vec!["x1", "Title", "true", "\"s\""])
+                .prop_map(|n| format!("not {n}")),
+            (table(), inner.clone()).prop_map(|(t, a)| format!("toscalar({t} | where {a})")),
+            (inner.clone(), table()).prop_map(|(a, t)| format!("({a} in ({t} | take 1))")),
+            Just("typeof(*, x:long)".to_string()),
         ]
     })
 }
@@ -349,6 +365,50 @@ fn operator() -> impl Strategy<Value = String> {
         name().prop_map(|n| format!("as {n}")),
         Just("serialize".to_string()),
         list(named_expr(), 2).prop_map(|l| format!("serialize {l}")),
+        extended_operator(),
+    ]
+}
+
+/// A few operators, for the bodies of subqueries (not recursive, so the
+/// strategy stays finite).
+fn simple_operator() -> impl Strategy<Value = String> {
+    prop_oneof![
+        expr().prop_map(|e| format!("where {e}")),
+        (1..10u32).prop_map(|n| format!("take {n}")),
+        list(named_expr(), 2).prop_map(|l| format!("project {l}")),
+        Just("summarize count() by A".to_string()),
+    ]
+}
+
+/// Operators hunt parses but does not plan yet.
+fn extended_operator() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (expr(), string_lit(), name())
+            .prop_map(|(e, s, n)| format!("parse {e} with * {s} {n}:long *")),
+        (name(), string_lit()).prop_map(|(n, s)| format!("parse-where kind=regex {n} with {s} X")),
+        name().prop_map(|n| format!("parse-kv {n} as (A:string, B) with (pair_delimiter=\",\")")),
+        list(expr(), 3).prop_map(|l| format!("evaluate bag_unpack({l}) : (*, x:long)")),
+        (named_expr(), expr()).prop_map(|(a, d)| format!(
+            "make-series {a} default = {d} on Timestamp from ago(1d) to now() step 1h by A"
+        )),
+        (named_expr(), simple_operator())
+            .prop_map(|(i, o)| format!("mv-apply {i} to typeof(long) on ({o})")),
+        (name(), expr()).prop_map(|(n, e)| format!(
+            "top-nested 3 of {n} with others = 0 by {e} desc, top-nested of B by count()"
+        )),
+        (1..100u32).prop_map(|n| format!("sample {n}")),
+        name().prop_map(|n| format!("sample-distinct 5 of {n}")),
+        simple_operator().prop_map(|o| format!("facet by A, B with ({o})")),
+        expr().prop_map(|e| format!("search in (T, U*) {e}")),
+        list(expr(), 3).prop_map(|l| format!("invoke f({l})")),
+        (expr(), expr()).prop_map(|(p, e)| format!(
+            "scan declare (s:long = 0) with (step a: {p} => s = {e}; step b output=none: true;)"
+        )),
+        name().prop_map(|n| format!("reduce by {n} with threshold=0.5")),
+        simple_operator().prop_map(|o| format!("partition hint.strategy=native by A ({o})")),
+        (simple_operator(), simple_operator()).prop_map(|(a, b)| format!("fork ({a}) X = ({b})")),
+        Just("project-reorder A asc, B* granny-desc, C".to_string()),
+        Just("consume".to_string()),
     ]
 }
 
@@ -360,6 +420,11 @@ fn source() -> impl Strategy<Value = String> {
         1 => prop::collection::vec(literal(), 0..4).prop_map(|v| format!("datatable(a:string, ['b c']:long) [{}]", v.join(", "))),
         1 => list(operand(), 3).prop_map(|l| format!("union {l}")),
         1 => (table(), operator()).prop_map(|(t, o)| format!("({t} | {o})")),
+        1 => list(expr(), 2).prop_map(|l| format!("f({l})")),
+        1 => table().prop_map(|t| format!("cluster(\"c\").database(\"d\").{t}")),
+        1 => expr().prop_map(|e| format!("search kind=case_sensitive {e}")),
+        1 => Just("externaldata(a:string) [\"https://x\"] with (format=\"csv\")".to_string()),
+        1 => Just("evaluate sql_request(\"c\", \"select 1\")".to_string()),
     ]
 }
 
@@ -383,14 +448,28 @@ fn query() -> impl Strategy<Value = String> {
             name(),
             prop_oneof![
                 expr(),
-                (table(), operator()).prop_map(|(t, o)| format!("{t} | {o}"))
+                (table(), operator()).prop_map(|(t, o)| format!("{t} | {o}")),
+                (expr(), table(), operator()).prop_map(|(e, t, o)| format!(
+                    "(a:long, T:(*), b:string = {e}) {{ let y = a; {t} | {o} }}"
+                )),
             ],
         )
             .prop_map(|(n, v)| format!("let {n} = {v};\n")),
         0..3,
     );
-    (lets, pipeline, any::<bool>())
-        .prop_map(|(l, p, semi)| format!("{}{p}{}", l.concat(), if semi { ";" } else { "" }))
+    let set = prop::option::of(prop::sample::select(vec![
+        "set notruncation;\n",
+        "set query_take_max_records = 10;\n",
+        "declare query_parameters(a:long = 1);\n",
+    ]));
+    (set, lets, pipeline, any::<bool>()).prop_map(|(st, l, p, semi)| {
+        format!(
+            "{}{}{p}{}",
+            st.unwrap_or(""),
+            l.concat(),
+            if semi { ";" } else { "" }
+        )
+    })
 }
 
 proptest! {

@@ -3,11 +3,14 @@
 //! `-`/`+`; postfix `.name` / `[index]`; primary.
 
 use super::lexical::{
-    TYPED_LITERALS, bracketed_ident, ident, is_ident_char, number, peek_assign, peek_kw, peek_sym,
-    starts_string, strings, sym, typed_text, word, ws,
+    TYPED_LITERALS, bracketed_ident, column_pattern, ident, is_ident_char, number, peek_assign,
+    peek_kw, peek_sym, starts_string, strings, sym, typed_text, word, ws,
 };
+use super::statement::{continue_pipeline, pipeline, source_from_expr, starts_tabular};
 use super::{Ctx, Expected, PResult, cut_err, err, fatal};
-use crate::ast::{BinOp, Expr, ExprKind, Ident, JoinSide, ListOp, Literal, NamedExpr, StrOp};
+use crate::ast::{
+    BinOp, Expr, ExprKind, Ident, JoinSide, LikeOp, ListOp, Literal, NamedExpr, SchemaItem, StrOp,
+};
 
 /// Binding power of `or`.
 pub(crate) const PREC_OR: u8 = 1;
@@ -40,6 +43,7 @@ enum Infix {
     Bin(BinOp),
     List(ListOp),
     Between { negated: bool },
+    Like(LikeOp),
 }
 
 /// A full expression.
@@ -47,6 +51,14 @@ pub(crate) fn expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     let i = ws(i);
     let _depth = c.descend(i)?;
     binary(c, i, 0)
+}
+
+/// An expression without comparisons or list operators (`a + b * c`): the
+/// axis of `make-series … on T in range(…)`, where `in` is a keyword.
+pub(crate) fn arith_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let i = ws(i);
+    let _depth = c.descend(i)?;
+    binary(c, i, PREC_ADD)
 }
 
 /// Recognizes the infix operator at the next token, returning it, its binding
@@ -92,6 +104,13 @@ fn infix(i: &str) -> Option<(Infix, u8, &str)> {
         ("has_any", false) => (Infix::List(ListOp::HasAny), PREC_CMP, rest),
         ("has_all", false) => (Infix::List(ListOp::HasAll), PREC_CMP, rest),
         ("between", _) => (Infix::Between { negated }, PREC_CMP, rest),
+        (w, false) if LikeOp::ALL.iter().any(|(_, k)| *k == w) => {
+            let op = LikeOp::ALL
+                .iter()
+                .find(|(_, k)| *k == w)
+                .map_or(LikeOp::Like, |(o, _)| *o);
+            (Infix::Like(op), PREC_CMP, rest)
+        }
         ("matches", false) => {
             let r = peek_kw(rest, "regex")?;
             (
@@ -126,7 +145,7 @@ fn binary<'a>(c: &Ctx, i: &'a str, min: u8) -> PResult<'a, Expr> {
         if prec < min || prec > max {
             break;
         }
-        if !matches!(op, Infix::Bin(_)) {
+        if !matches!(op, Infix::Bin(_) | Infix::Like(_)) {
             max = prec;
         }
         guards.push(c.grow(ws(rest))?);
@@ -159,6 +178,17 @@ fn apply_infix<'a>(c: &Ctx, lhs: Expr, op: Infix, prec: u8, after: &'a str) -> P
             (
                 r,
                 ExprKind::Binary {
+                    op,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
+            )
+        }
+        Infix::Like(op) => {
+            let (r, rhs) = cut_err(binary(c, after, prec + 1))?;
+            (
+                r,
+                ExprKind::Like {
                     op,
                     lhs: Box::new(lhs),
                     rhs: Box::new(rhs),
@@ -201,16 +231,7 @@ fn apply_infix<'a>(c: &Ctx, lhs: Expr, op: Infix, prec: u8, after: &'a str) -> P
 
 /// Infix operators KQL has that hunt does not parse yet; naming them gives a
 /// clearer error than "expected end of input".
-const UNSUPPORTED_INFIX: [&str; 8] = [
-    "like",
-    "notlike",
-    "likecs",
-    "notlikecs",
-    "notcontains",
-    "notcontainscs",
-    "containscs",
-    "nothas",
-];
+const UNSUPPORTED_INFIX: [&str; 4] = ["notcontains", "notcontainscs", "containscs", "nothas"];
 
 /// `(a, b, …)` after a list operator.
 fn paren_list<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
@@ -220,23 +241,13 @@ fn paren_list<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
         return Ok((r, items));
     }
     loop {
-        let (r, e) = expr(c, rest)?;
+        let (r, e) = expr_or_pipeline(c, rest)?;
         items.push(e);
         let r = ws(r);
         if let Some(r) = r.strip_prefix(',') {
             rest = r;
         } else if let Some(r) = r.strip_prefix(')') {
             return Ok((r, items));
-        } else if r.starts_with('|') {
-            return fatal(
-                r,
-                1,
-                "a tabular expression inside `in (…)` is not supported yet",
-                Some(
-                    "bind the column list with `let` and `toscalar`/`make_set`, or use a join"
-                        .into(),
-                ),
-            );
         } else {
             return err(r, Expected::Desc("`,` or `)`"));
         }
@@ -318,16 +329,32 @@ fn postfix<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     Ok((rest, e))
 }
 
+/// A postfix expression (`f(x).a[0]`): no infix operators.
+pub(crate) fn postfix_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let i = ws(i);
+    let _depth = c.descend(i)?;
+    postfix(c, i)
+}
+
 /// `.name` after `e`; `i` starts at the dot.
 fn member_suffix<'a>(c: &Ctx, e: Expr, i: &'a str) -> PResult<'a, Expr> {
-    let (r, name) = cut_err(ident(c, &i[1..]))?;
-    if peek_sym(r, "(").is_some() {
-        return fatal(
-            r,
-            1,
-            format!("method-call syntax `x.{}()` is not supported", name.name),
-            Some(format!("call it as a function: `{}(x, …)`", name.name)),
-        );
+    let after_dot = ws(&i[1..]);
+    // `d.[key]` with a non-literal key is an index: `d[key]`.
+    if let Some(inner) = after_dot.strip_prefix('[')
+        && !starts_string(ws(inner))
+    {
+        return index_suffix(c, e, after_dot);
+    }
+    // `X.$current_database` (scope properties inside `macro-expand`).
+    let (r, name) = if after_dot.starts_with('$') {
+        dollar_name(c, after_dot)?
+    } else if c.patterns.get() {
+        cut_err(column_pattern(c, after_dot))?
+    } else {
+        cut_err(ident(c, after_dot))?
+    };
+    if let Some(args) = peek_sym(r, "(") {
+        return method_call(c, e, name, args);
     }
     let span = e.span.to(name.span);
     Ok((
@@ -336,6 +363,39 @@ fn member_suffix<'a>(c: &Ctx, e: Expr, i: &'a str) -> PResult<'a, Expr> {
             kind: ExprKind::Member {
                 expr: Box::new(e),
                 name,
+            },
+            span,
+        },
+    ))
+}
+
+/// `$name` after a dot; `i` starts at `$`.
+fn dollar_name<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Ident> {
+    let Some((w, r)) = word(&i[1..]) else {
+        return cut_err(err(&i[1..], Expected::Desc("an identifier")));
+    };
+    Ok((
+        r,
+        Ident {
+            name: format!("${w}"),
+            span: c.span(i, r),
+        },
+    ))
+}
+
+/// `e.name(args)`; `args` is the input after `(`. Its own function so the
+/// argument list's locals are not on the stack of every member access.
+#[inline(never)]
+fn method_call<'a>(c: &Ctx, e: Expr, name: Ident, args: &'a str) -> PResult<'a, Expr> {
+    let (r, args) = cut_err(call_args(c, args))?;
+    let span = e.span.to(c.span(r, r));
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::MethodCall {
+                receiver: Box::new(e),
+                name,
+                args,
             },
             span,
         },
@@ -374,13 +434,34 @@ fn primary<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
         Some('[') => bracketed_expr(c, i),
         Some(_) if starts_string(i) => string_expr(c, i),
         Some(ch) if ch.is_ascii_alphabetic() || ch == '_' => word_expr(c, i),
+        // `* has "x"`: any column, in `where`, `search` and `find`.
+        Some('*') if star_operand(&i[1..]) => star_expr(c, i),
         _ => err(i, Expected::Desc("an expression")),
     }
 }
 
+/// `*` as an operand; `i` starts at it.
+fn star_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let r = &i[1..];
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Star,
+            span: c.span(i, r),
+        },
+    ))
+}
+
+/// True if `*` (with `rest` after it) is an operand: a word operator
+/// follows (`* has "x"`, `* !contains "y"`).
+fn star_operand(rest: &str) -> bool {
+    let next = ws(rest);
+    next.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '!') && infix(next).is_some()
+}
+
 /// `(expr)`
 fn paren_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
-    let (r, inner) = expr(c, &i[1..])?;
+    let (r, inner) = expr_or_pipeline(c, &i[1..])?;
     let (r, _) = sym(r, ")")?;
     Ok((
         r,
@@ -472,7 +553,16 @@ fn word_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     match w {
         "true" | "True" | "TRUE" => return lit(rest, Literal::Bool(true)),
         "false" | "False" | "FALSE" => return lit(rest, Literal::Bool(false)),
+        "not" if prefix_not(rest) => return not_expr(c, i, rest),
+        "typeof" if peek_sym(rest, "(").is_some() => return typeof_expr(c, i, rest),
+        "entity_group" if peek_sym(rest, "[").is_some() => return entity_group(c, i, rest),
         _ => {}
+    }
+    if c.search_terms.get()
+        && let Some(r) = rest.strip_prefix(':')
+        && !r.starts_with(':')
+    {
+        return column_term(c, i, w, rest, r);
     }
     if let Some(args) = peek_sym(rest, "(") {
         if TYPED_LITERALS.contains(&w) {
@@ -517,7 +607,7 @@ fn call_expr<'a>(c: &Ctx, i: &'a str, w: &str, rest: &'a str, args: &'a str) -> 
 }
 
 /// Call arguments after `(`, up to and including `)`. `*` is an argument.
-fn call_args<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
+pub(crate) fn call_args<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
     let mut args = Vec::new();
     if let Some(r) = peek_sym(i, ")") {
         return Ok((r, args));
@@ -533,7 +623,7 @@ fn call_args<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
                     span: c.span(a, r),
                 },
             ),
-            _ => expr(c, a)?,
+            _ => call_arg(c, a)?,
         };
         args.push(e);
         let r = ws(r);
@@ -541,22 +631,258 @@ fn call_args<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
             rest = r;
         } else if let Some(r) = r.strip_prefix(')') {
             return Ok((r, args));
-        } else if r.starts_with('|') {
-            return fatal(
-                r,
-                1,
-                "a tabular expression as a function argument (`toscalar(T | …)`) is not supported yet",
-                Some("compute the value in a separate query".into()),
-            );
         } else {
             return err(r, Expected::Desc("`,` or `)`"));
         }
     }
 }
 
+/// One call argument: `name = value` (a named argument) or
+/// [`expr_or_pipeline`].
+fn call_arg<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let i = ws(i);
+    let named = match word(i) {
+        Some((_, r)) => peek_assign(r).is_some(),
+        None => i.starts_with('[') && is_named_arg(c, i),
+    };
+    if named {
+        return named_arg(c, i);
+    }
+    expr_or_pipeline(c, i)
+}
+
+/// True if `['name'] =` starts at `i`.
+#[inline(never)]
+fn is_named_arg(c: &Ctx, i: &str) -> bool {
+    matches!(bracketed_ident(c, i), Ok((r, _)) if peek_assign(r).is_some())
+}
+
+/// `name = value` in an argument list; `i` starts at the name.
+#[inline(never)]
+fn named_arg<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let (r, name) = ident(c, i)?;
+    let Some(after) = peek_assign(r) else {
+        return err(ws(r), Expected::Tok("="));
+    };
+    let (r, value) = cut_err(expr(c, after))?;
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::NamedArg {
+                name,
+                value: Box::new(value),
+            },
+            span: c.span(i, r),
+        },
+    ))
+}
+
+/// An expression, or a tabular expression where KQL allows one inside
+/// parentheses (call arguments, `in (…)` lists, `(…)`): it starts with a
+/// tabular keyword (`print`, `range x from`, `datatable(…)`, …) or an
+/// expression is followed by `|`. The pipeline becomes [`ExprKind::Subquery`].
+///
+/// This sits on the recursion path of every nested call and parenthesis,
+/// so the pipeline cases live in their own functions (keeping this frame
+/// small in unoptimized builds).
+pub(crate) fn expr_or_pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let i = ws(i);
+    if starts_tabular(i) {
+        return tabular_subquery(c, i);
+    }
+    let (r, e) = expr(c, i)?;
+    if peek_sym(r, "|").is_none() {
+        return Ok((r, e));
+    }
+    piped_subquery(c, i, e, r)
+}
+
+/// A subquery that starts with a tabular keyword.
+#[inline(never)]
+fn tabular_subquery<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let (r, p) = pipeline(c, i)?;
+    let span = p.span;
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Subquery(Box::new(p)),
+            span,
+        },
+    ))
+}
+
+/// A subquery whose source `e` (starting at `i`) was parsed as an
+/// expression and is followed by `|` at `r`.
+#[inline(never)]
+fn piped_subquery<'a>(c: &Ctx, i: &'a str, e: Expr, r: &'a str) -> PResult<'a, Expr> {
+    let (r, p) = continue_pipeline(c, i, source_from_expr(e), r)?;
+    let span = p.span;
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Subquery(Box::new(p)),
+            span,
+        },
+    ))
+}
+
+/// True if the word `not` (input `rest` after it) is the prefix operator
+/// `not x` rather than a name: an operand must follow, and not an operator
+/// or a clause keyword. `not(x)` is an ordinary call.
+fn prefix_not(rest: &str) -> bool {
+    let next = ws(rest);
+    if next.starts_with('(') || infix(rest).is_some() {
+        return false;
+    }
+    match word(next) {
+        Some((w, _)) => !CLAUSE_WORDS.contains(&w),
+        None => {
+            next.starts_with(|ch: char| ch.is_ascii_digit() || matches!(ch, '$' | '!' | '['))
+                || starts_string(next)
+        }
+    }
+}
+
+/// Words that end an expression inside an operator; `not` before one of
+/// them is a name.
+const CLAUSE_WORDS: [&str; 14] = [
+    "by", "on", "to", "step", "from", "asc", "desc", "nulls", "with", "limit", "of", "default",
+    "as", "kind",
+];
+
+/// `not x` without parentheses: read as the call `not(x)` (the operand is a
+/// postfix expression, so `not a == b` is `not(a) == b`).
+fn not_expr<'a>(c: &Ctx, i: &'a str, rest: &'a str) -> PResult<'a, Expr> {
+    let _depth = c.descend(i)?;
+    let name = Ident {
+        name: "not".into(),
+        span: c.span(i, rest),
+    };
+    let (r, arg) = cut_err(unary(c, rest))?;
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::Call {
+                name,
+                args: vec![arg],
+            },
+            span: c.span(i, r),
+        },
+    ))
+}
+
+/// `typeof(long)` or `typeof(*, x:double)`; `rest` is after `typeof`.
+fn typeof_expr<'a>(c: &Ctx, i: &'a str, rest: &'a str) -> PResult<'a, Expr> {
+    let (r, items) = cut_err(schema(c, rest, true))?;
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::TypeOf(items),
+            span: c.span(i, r),
+        },
+    ))
+}
+
+/// `(a:long, *)` — a schema in parentheses. With `bare_types`, an element
+/// may be a type name alone (`typeof(string)`).
+pub(crate) fn schema<'a>(c: &Ctx, i: &'a str, bare_types: bool) -> PResult<'a, Vec<SchemaItem>> {
+    let (mut r, _) = sym(i, "(")?;
+    let mut items = Vec::new();
+    if let Some(after) = peek_sym(r, ")") {
+        return Ok((after, items));
+    }
+    loop {
+        if let Some(after) = peek_sym(r, "*") {
+            items.push(SchemaItem::Star);
+            r = after;
+        } else {
+            let (after, name) = ident(c, r)?;
+            if let Some(after) = peek_sym(after, ":") {
+                let (after, ty) = ident(c, after)?;
+                items.push(SchemaItem::Column { name, ty });
+                r = after;
+            } else if bare_types {
+                items.push(SchemaItem::Type(name));
+                r = after;
+            } else {
+                return err(ws(after), Expected::Tok(":"));
+            }
+        }
+        if let Some(after) = peek_sym(r, ",") {
+            r = after;
+            continue;
+        }
+        let (after, _) = sym(r, ")")?;
+        return Ok((after, items));
+    }
+}
+
+/// `entity_group [e1, e2]`; `rest` is after the keyword.
+fn entity_group<'a>(c: &Ctx, i: &'a str, rest: &'a str) -> PResult<'a, Expr> {
+    let (r, _) = sym(rest, "[")?;
+    let (r, items) = cut_err(comma_list(c, r, expr))?;
+    let (r, _) = cut_err(sym(r, "]"))?;
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::EntityGroup(items),
+            span: c.span(i, r),
+        },
+    ))
+}
+
+/// `Column:term` in a search predicate; `w` is the column, `term` the input
+/// after the colon.
+fn column_term<'a>(
+    c: &Ctx,
+    i: &'a str,
+    w: &str,
+    rest: &'a str,
+    term: &'a str,
+) -> PResult<'a, Expr> {
+    let _depth = c.descend(i)?;
+    let column = Ident {
+        name: w.to_string(),
+        span: c.span(i, rest),
+    };
+    let (r, t) = cut_err(unary(c, term))?;
+    Ok((
+        r,
+        Expr {
+            kind: ExprKind::ColumnTerm {
+                column,
+                term: Box::new(t),
+            },
+            span: c.span(i, r),
+        },
+    ))
+}
+
 /// `expr`, `Name = expr` or `(A, B) = expr`.
 pub(crate) fn named_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, NamedExpr> {
     let i = ws(i);
+    // A name may start with a digit when it is assigned: `5h_Avg = …`.
+    if i.starts_with(|ch: char| ch.is_ascii_digit()) {
+        let end = i.find(|ch: char| !is_ident_char(ch)).unwrap_or(i.len());
+        let (text, r) = i.split_at(end);
+        if text.contains(|ch: char| ch.is_ascii_alphabetic() || ch == '_')
+            && number(i).is_err()
+            && let Some(after) = peek_assign(r)
+        {
+            let name = Ident {
+                name: text.to_string(),
+                span: c.span(i, r),
+            };
+            let (r, e) = cut_err(expr(c, after))?;
+            return Ok((
+                r,
+                NamedExpr {
+                    names: vec![name],
+                    expr: e,
+                },
+            ));
+        }
+    }
     if let Ok((r, name)) = ident(c, i)
         && let Some(r) = peek_assign(r)
     {
@@ -632,7 +958,7 @@ pub(crate) fn param_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use crate::ast::{BinOp, ExprKind, JoinSide, ListOp, StrOp};
+    use crate::ast::{BinOp, ExprKind, JoinSide, LikeOp, ListOp, StrOp};
     use crate::test_util::{canonical, parse_err, print_expr, verified, where_expr};
 
     /// Shape of an expression as an S-expression, ignoring spans.
@@ -647,6 +973,9 @@ mod tests {
                 ExprKind::Call { name, args } => {
                     let a: Vec<String> = args.iter().map(go).collect();
                     format!("{}({})", name.name, a.join(" "))
+                }
+                ExprKind::Like { op, lhs, rhs } => {
+                    format!("({} {} {})", op.keyword(), go(lhs), go(rhs))
                 }
                 ExprKind::InList { expr, op, list } => {
                     let a: Vec<String> = list.iter().map(go).collect();
@@ -782,8 +1111,14 @@ mod tests {
             "T\n| where Title in (\"a\", \"b\")",
         );
         verified("T\n| where a in ()");
-        let e = parse_err("T | where a in (T | project x)");
-        assert!(e.message.contains("not supported"), "{}", e.message);
+        // A pipeline inside the list is a subquery.
+        let e = where_expr("a in (T | project x)");
+        let ExprKind::InList { list, .. } = &e.kind else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(&list[0].kind, ExprKind::Subquery(p) if p.ops.len() == 1));
+        verified("T\n| where a in (T | project x)");
+        verified("T\n| where a has_any ((T | where b | project c))");
         let e = parse_err("T | where a in 1");
         assert!(e.message.contains("expected `(`"), "{}", e.message);
     }
@@ -867,16 +1202,110 @@ mod tests {
         assert_eq!(e.message, "expected `,` or `)`, found `b`");
         let e = parse_err("T | where d.");
         assert!(e.message.contains("identifier"), "{}", e.message);
-        let e = parse_err("T | where a like 'x'");
-        assert_eq!(e.message, "the `like` operator is not supported yet");
-        let e = parse_err("T | extend r = Col.split(',')");
-        assert!(e.message.contains("method-call syntax"), "{}", e.message);
-        let e = parse_err("print toscalar(T | count)");
+        let e = parse_err("T | where a notcontains 'x'");
+        assert_eq!(e.message, "the `notcontains` operator is not supported yet");
+        let e = parse_err("T | where a like");
         assert!(
-            e.message
-                .contains("tabular expression as a function argument"),
+            e.message.contains("expected an expression"),
             "{}",
             e.message
+        );
+    }
+
+    #[test]
+    fn like_family() {
+        for (op, kw) in LikeOp::ALL {
+            let e = where_expr(&format!("a {kw} \"x*\""));
+            assert!(
+                matches!(&e.kind, ExprKind::Like { op: o, .. } if *o == op),
+                "{kw}"
+            );
+            verified(&format!("T\n| where a {kw} \"x*\""));
+        }
+        assert_eq!(sexp("a like 'x' and b"), "(and (like a \"x\") b)");
+    }
+
+    #[test]
+    fn method_calls() {
+        let e = print_expr("\"text\".toupper()");
+        assert!(
+            matches!(&e.kind, ExprKind::MethodCall { name, args, .. } if name.name == "toupper" && args.is_empty())
+        );
+        verified("T\n| extend r = Col.split(\",\").count()");
+        verified("cluster(\"help\").database(\"Samples\").StormEvents\n| count");
+        verified("print d.f(1, 2).g[0]");
+    }
+
+    #[test]
+    fn subqueries_in_arguments() {
+        let e = print_expr("toscalar(T | summarize count())");
+        let ExprKind::Call { args, .. } = &e.kind else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(&args[0].kind, ExprKind::Subquery(p) if p.ops.len() == 1));
+        verified("print toscalar(T | count)");
+        verified("print toscalar(print x = 1)");
+        verified("print toscalar(range x from 1 to 9 step 1 | count)");
+        verified("print f(datatable(x:string) [\"a\"])");
+        verified("print materialize((T | take 1))");
+        canonical(
+            "print toscalar(T\n| where a\n| count)",
+            "print toscalar(T | where a | count)",
+        );
+    }
+
+    #[test]
+    fn named_arguments() {
+        let e = where_expr("f(len = 3, input)");
+        let ExprKind::Call { args, .. } = &e.kind else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(&args[0].kind, ExprKind::NamedArg { name, .. } if name.name == "len"));
+        canonical(
+            "T | where f(len=3, x == 1)",
+            "T\n| where f(len = 3, x == 1)",
+        );
+    }
+
+    #[test]
+    fn prefix_not_is_a_call() {
+        let e = print_expr("not true");
+        assert!(
+            matches!(&e.kind, ExprKind::Call { name, args } if name.name == "not" && args.len() == 1)
+        );
+        canonical("print not x.y", "print not(x.y)");
+        canonical("print not a == b", "print not(a) == b");
+        // Before an operator or a clause keyword, `not` is a name.
+        assert!(matches!(print_expr("not").kind, ExprKind::Ident(_)));
+        assert!(matches!(
+            where_expr("not has 'x'").kind,
+            ExprKind::Binary { .. }
+        ));
+        canonical("T | sort by not asc", "T\n| sort by ['not'] asc");
+    }
+
+    #[test]
+    fn other_primaries() {
+        assert!(matches!(
+            where_expr("* has 'x'").kind,
+            ExprKind::Binary { .. }
+        ));
+        verified("T\n| where * has \"cow\"");
+        verified("T\n| where * contains \"a\" or * !contains \"b\"");
+        assert!(matches!(
+            print_expr("typeof(string)").kind,
+            ExprKind::TypeOf(_)
+        ));
+        verified("print typeof(*, fx:double), typeof(long)");
+        verified(
+            "let g = entity_group [cluster(\"a\").database(\"b\"), cluster(\"c\").database(\"d\")]",
+        );
+        canonical("T | extend 5h_Avg = 1", "T\n| extend ['5h_Avg'] = 1");
+        canonical("print d.[k]", "print d[k]");
+        canonical("print d.['k']", "print d.k");
+        let e = print_expr("X.$current_database");
+        assert!(
+            matches!(&e.kind, ExprKind::Member { name, .. } if name.name == "$current_database")
         );
     }
 

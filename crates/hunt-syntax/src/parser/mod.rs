@@ -1,29 +1,50 @@
 //! The nom 8 parser: KQL text → [`ast::Query`](crate::ast::Query).
 //!
 //! Layout: `lexical` (whitespace, words, literals), `expr` (precedence
-//! climbing), `operator` (one function per tabular operator) and `statement`
-//! (`let`, pipelines, sources). Every parser takes the shared [`Ctx`] and a
+//! climbing), `statement` (statements, pipelines, sources), `function`
+//! (user-defined functions, `set`/`declare`/`alias`/`restrict`,
+//! `externaldata`), `operator` (the core tabular operators, one function
+//! each, and the dispatcher) and `operator_ext` (the operators hunt parses
+//! but does not plan yet). Every parser takes the shared [`Ctx`] and a
 //! `&str` that is a suffix of the query text; spans are computed from the
 //! remaining length (`offset = src.len() - rest.len()`).
 //!
 //! The accepted grammar, informally:
 //!
 //! ```text
-//! query     = statement (";" statement)* ";"?
-//! statement = "let" name "=" (pipeline | expr) | pipeline
+//! query     = "--" sql-text | statement (";" statement)* ";"?
+//! statement = "let" name "=" (function | pipeline | expr) | "set" name ("=" expr)?
+//!           | "declare" "query_parameters" params | "declare" "pattern" …
+//!           | "alias" kind name "=" expr | "restrict" "access" "to" "(" entity,* ")"
+//!           | pipeline
+//! function  = "view"? params "{" statement (";" statement)* ";"? "}"
+//! params    = "(" (name ":" (type | "(" schema ")") ("=" expr)?),* ")"
 //! pipeline  = source ("|" operator)*
-//! source    = name | "(" pipeline ")" | "datatable" "(" (name ":" type),+ ")" "[" expr,* "]"
+//! source    = "datatable" "(" (name ":" type),+ ")" "[" expr,* "]"
 //!           | "print" named,+ | "range" name "from" expr "to" expr "step" expr
-//!           | "union" params operand,+
+//!           | "union" params operand,+ | "externaldata" … | "inline_external_table" …
+//!           | "evaluate" … | "search" … | "find" … | "macro-expand" …
+//!           | expr            (a name is a table; `(T | …)` a nested pipeline;
+//!                              anything else, such as `f(x)` or
+//!                              `database("d").T`, an expression source)
 //! operator  = where | filter | project | extend | project-away | project-keep
-//!           | project-rename | project-reorder | summarize | take | limit | sort | order
-//!           | top | count | distinct | join | lookup | union | mv-expand | mvexpand
-//!           | render | as | getschema | serialize
-//! expr      = or-level, then and, comparisons / string / list ops / between,
-//!             + -, * / %, unary - +, postfix .name [index], primary
+//!           | project-rename | project-reorder | project-by-names | summarize
+//!           | take | limit | sort | order | top | count | distinct | join | lookup
+//!           | union | mv-expand | mvexpand | render | as | getschema | serialize
+//!           | parse | parse-where | parse-kv | evaluate | make-series | mv-apply
+//!           | top-nested | top-hitters | sample | sample-distinct | facet | search
+//!           | invoke | scan | consume | reduce | partition | fork | macro-expand
+//! expr      = or-level, then and, comparisons / string / like / list ops / between,
+//!             + -, * / %, unary - + and `not x`, postfix .name .f(…) [index], primary
 //! ```
 //!
-//! Error handling follows nom-sql: [`PError::or`] keeps the error that got
+//! Inside parentheses (call arguments, `in (…)` lists, `(…)`) an expression
+//! followed by `|`, or text that starts with a tabular keyword, is a
+//! pipeline: [`ExprKind::Subquery`](crate::ast::ExprKind::Subquery). The
+//! bodies of `mv-apply`, `fork`, `facet` and `partition` may start with an
+//! operator: their source is then [`Source::Implicit`](crate::ast::Source::Implicit).
+//!
+//! Error handling follows nom-sql: the `or` of [`PError`] keeps the error that got
 //! furthest, and once an operator keyword has matched the rest of the operator
 //! is `cut`, so the error names the operator instead of backtracking to "expected
 //! end of input". Errors that are certain (an unterminated string, an integer
@@ -31,8 +52,10 @@
 //! ready-made message.
 
 pub(crate) mod expr;
+pub(crate) mod function;
 pub(crate) mod lexical;
 pub(crate) mod operator;
+pub(crate) mod operator_ext;
 pub(crate) mod statement;
 
 use std::cell::Cell;
@@ -210,6 +233,12 @@ pub(crate) struct Ctx {
     tree: Cell<u32>,
     /// Current nesting depth of pipelines (`(T | …)`, `join (…)`).
     pipelines: Cell<u32>,
+    /// True while parsing a `search`/`find` predicate, where `Column:term`
+    /// is allowed.
+    pub search_terms: Cell<bool>,
+    /// True while parsing an entity reference, where a member name may be a
+    /// wildcard pattern (`database("d").T*`).
+    pub patterns: Cell<bool>,
 }
 
 /// Undoes one [`Ctx::descend`] or [`Ctx::grow`] when dropped.
@@ -249,6 +278,8 @@ impl Ctx {
             depth: Cell::new(0),
             tree: Cell::new(0),
             pipelines: Cell::new(0),
+            search_terms: Cell::new(false),
+            patterns: Cell::new(false),
         }
     }
 

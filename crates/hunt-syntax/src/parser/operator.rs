@@ -3,18 +3,18 @@
 
 use super::expr::{comma_list, expr, named_expr};
 use super::lexical::{
-    column_pattern, ident, is_ident_char, kw, peek_assign, peek_kw, peek_sym, raw_until_pipe, sym,
-    ws,
+    column_pattern, ident, is_ident_char, kw, peek_assign, peek_kw, peek_sym, raw_until_pipe, ws,
 };
+use super::operator_ext as ext;
 use super::statement::{params, table_operand, union_body};
 use super::{Ctx, Expected, PError, PResult, err, fatal};
 use crate::ast::{
-    BinOp, Expr, ExprKind, Ident, NamedExpr, NullsOrder, Operator, OperatorKind, SortKey,
-    SortKeyword, SortOrder, TakeKeyword,
+    BinOp, Expr, ExprKind, Ident, NullsOrder, Operator, OperatorKind, SortKey, SortKeyword,
+    SortOrder, TakeKeyword,
 };
 
-/// Operator keywords this parser understands.
-pub(crate) const OPERATORS: [&str; 25] = [
+/// Operator keywords this parser understands after `|`.
+pub(crate) const OPERATORS: [&str; 46] = [
     "where",
     "filter",
     "project",
@@ -40,11 +40,7 @@ pub(crate) const OPERATORS: [&str; 25] = [
     "as",
     "getschema",
     "serialize",
-];
-
-/// KQL operators that exist but that hunt does not support yet: they get a
-/// "not supported" message instead of a spelling suggestion.
-const UNSUPPORTED: [&str; 28] = [
+    "project-by-names",
     "parse",
     "parse-where",
     "parse-kv",
@@ -56,20 +52,30 @@ const UNSUPPORTED: [&str; 28] = [
     "sample",
     "sample-distinct",
     "facet",
+    "search",
     "invoke",
+    "scan",
     "consume",
     "reduce",
-    "search",
-    "find",
-    "fork",
     "partition",
-    "scan",
+    "fork",
+    "macro-expand",
+    "find",
+];
+
+/// Operators that can only start a pipeline (see [`source_operator`]); after
+/// `|` they are an error.
+const SOURCE_ONLY: [&str; 1] = ["find"];
+
+/// KQL operators that exist but that hunt does not parse yet: they get a
+/// "not supported" message instead of a spelling suggestion.
+const UNSUPPORTED: [&str; 9] = [
     "project-smart",
     "externaldata",
     "make-graph",
     "graph-match",
     "graph-to-table",
-    "macro-expand",
+    "graph-shortest-paths",
     "assert-schema",
     "extend-schema",
     "execute-and-cache",
@@ -85,7 +91,18 @@ pub(crate) fn with_context<'a>(
 ) -> nom::Err<PError<'a>> {
     let Some(kw) = OPERATORS
         .iter()
-        .chain(["print", "range", "union", "datatable"].iter())
+        .chain(
+            [
+                "print",
+                "range",
+                "union",
+                "datatable",
+                "externaldata",
+                "external_data",
+                "inline_external_table",
+            ]
+            .iter(),
+        )
         .find(|k| **k == kw)
     else {
         return e;
@@ -116,14 +133,25 @@ pub(crate) fn operator<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Operator> {
     if !i.starts_with(super::lexical::is_ident_start) {
         return err(i, Expected::Desc("a tabular operator"));
     }
-    let end = i
-        .find(|ch: char| !(is_ident_char(ch) || ch == '-'))
-        .unwrap_or(i.len());
-    let word = i[..end].trim_end_matches('-');
-    let rest = &i[word.len()..];
-    let Some(name) = OPERATORS.iter().find(|k| **k == word) else {
+    let Some((word, rest)) = operator_word(i) else {
+        return err(i, Expected::Desc("a tabular operator"));
+    };
+    let Some(name) = OPERATORS
+        .iter()
+        .find(|k| **k == word && !SOURCE_ONLY.contains(k))
+    else {
         return unknown_operator(i, word);
     };
+    keyword_operator(c, i, name, rest)
+}
+
+/// Parses the operator `name` whose keyword starts at `i`; `rest` is after it.
+fn keyword_operator<'a>(
+    c: &Ctx,
+    i: &'a str,
+    name: &'static str,
+    rest: &'a str,
+) -> PResult<'a, Operator> {
     match operator_body(c, name, rest) {
         Ok((r, kind)) => Ok((
             r,
@@ -136,8 +164,50 @@ pub(crate) fn operator<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Operator> {
     }
 }
 
+/// An operator that starts a pipeline (`evaluate`, `search`, `find`,
+/// `macro-expand`) at `i`, or `None` if `i` does not start with one.
+pub(crate) fn source_operator<'a>(c: &Ctx, i: &'a str) -> Option<PResult<'a, Operator>> {
+    let (w, rest) = operator_word(i)?;
+    let name = ["evaluate", "search", "find", "macro-expand"]
+        .into_iter()
+        .find(|k| *k == w)?;
+    // `search` and `find` are keywords only when something follows.
+    let next = ws(rest);
+    if next.is_empty() || next.starts_with(['|', ';', ')', ',', '=', '.']) {
+        return None;
+    }
+    Some(keyword_operator(c, i, name, rest).map_err(as_failure))
+}
+
+/// The operator-like word at `i` (letters, digits, `_` and inner `-`) and
+/// the input after it.
+fn operator_word(i: &str) -> Option<(&str, &str)> {
+    if !i.starts_with(super::lexical::is_ident_start) {
+        return None;
+    }
+    let end = i
+        .find(|ch: char| !(is_ident_char(ch) || ch == '-'))
+        .unwrap_or(i.len());
+    let word = i[..end].trim_end_matches('-');
+    Some((word, &i[word.len()..]))
+}
+
+/// True if `i` (after whitespace) starts with an operator keyword that may
+/// follow `|`: the first operator of a subquery with an implicit source.
+pub(crate) fn starts_operator(i: &str) -> bool {
+    operator_word(ws(i)).is_some_and(|(w, _)| OPERATORS.contains(&w) && !SOURCE_ONLY.contains(&w))
+}
+
 /// The error for an operator keyword that is not supported; `i` starts at it.
 fn unknown_operator<'a, T>(i: &'a str, word: &str) -> PResult<'a, T> {
+    if SOURCE_ONLY.contains(&word) {
+        return fatal(
+            i,
+            word.len(),
+            format!("`{word}` can only start a query, not follow `|`"),
+            None,
+        );
+    }
     if UNSUPPORTED.contains(&word) {
         return fatal(
             i,
@@ -172,7 +242,29 @@ fn operator_body<'a>(c: &Ctx, name: &str, i: &'a str) -> PResult<'a, OperatorKin
     match name {
         "where" | "filter" => where_op(c, i),
         "project" | "extend" | "serialize" => named_list_op(c, name, i),
-        "project-away" | "project-keep" | "project-reorder" => columns_op(c, name, i),
+        "project-away" | "project-keep" => columns_op(c, name, i),
+        "project-reorder" => ext::project_reorder(c, i),
+        "project-by-names" => ext::project_by_names(c, i),
+        "parse" => ext::parse_op(c, i, false),
+        "parse-where" => ext::parse_op(c, i, true),
+        "parse-kv" => ext::parse_kv(c, i),
+        "evaluate" => ext::evaluate(c, i),
+        "make-series" => ext::make_series(c, i),
+        "mv-apply" => ext::mv_apply(c, i),
+        "top-nested" => ext::top_nested(c, i),
+        "top-hitters" => ext::top_hitters(c, i),
+        "sample" => ext::sample(c, i),
+        "sample-distinct" => ext::sample_distinct(c, i),
+        "facet" => ext::facet(c, i),
+        "search" => ext::search(c, i),
+        "find" => ext::find(c, i),
+        "invoke" => ext::invoke(c, i),
+        "scan" => ext::scan(c, i),
+        "consume" => ext::consume(c, i),
+        "reduce" => ext::reduce(c, i),
+        "partition" => ext::partition(c, i),
+        "fork" => ext::fork(c, i),
+        "macro-expand" => ext::macro_expand(c, i),
         "project-rename" => project_rename(c, i),
         "summarize" => summarize(c, i),
         "take" | "limit" => take_op(c, name, i),
@@ -200,7 +292,7 @@ fn where_op<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
 fn named_list_op<'a>(c: &Ctx, name: &str, i: &'a str) -> PResult<'a, OperatorKind> {
     if name == "serialize" {
         let next = ws(i);
-        if next.is_empty() || next.starts_with(['|', ';', ')']) {
+        if next.is_empty() || next.starts_with(['|', ';', ')', '}']) {
             return Ok((i, OperatorKind::Serialize(Vec::new())));
         }
     }
@@ -218,8 +310,7 @@ fn columns_op<'a>(c: &Ctx, name: &str, i: &'a str) -> PResult<'a, OperatorKind> 
     let (r, v) = comma_list(c, i, column_pattern)?;
     let kind = match name {
         "project-away" => OperatorKind::ProjectAway(v),
-        "project-keep" => OperatorKind::ProjectKeep(v),
-        _ => OperatorKind::ProjectReorder(v),
+        _ => OperatorKind::ProjectKeep(v),
     };
     Ok((r, kind))
 }
@@ -315,8 +406,10 @@ fn render_op<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
     Ok((r, OperatorKind::Render { chart, rest }))
 }
 
-/// `as Name`
+/// `as [hint.materialized=true] Name`. Hints only tune execution and are
+/// dropped, as for `summarize`.
 fn as_op<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
+    let (i, _hints) = params(c, i, |n, _| n.starts_with("hint."))?;
     let (r, name) = ident(c, i)?;
     Ok((r, OperatorKind::As(name)))
 }
@@ -383,36 +476,9 @@ fn sort_key<'a>(c: &Ctx, i: &'a str) -> PResult<'a, SortKey> {
     ))
 }
 
-/// `[params] [Name =] expr [to typeof(T)], … [limit N]` after `mv-expand`.
+/// `[params] [limit N] [Name =] expr [to typeof(T)], … [limit N]` after `mv-expand`.
 fn mv_expand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
-    // `kind=bag|array` is a parameter, but `kind = 0` expands a column named `kind`.
-    let is_param = |n: &str, v: &Expr| match n {
-        "bagexpansion" | "with_itemindex" => true,
-        "kind" => matches!(&v.kind, ExprKind::Ident(id) if id.name == "bag" || id.name == "array"),
-        _ => false,
-    };
-    let (r, params) = params(c, i, is_param)?;
-    let item = |c: &Ctx, i: &'a str| -> PResult<'a, (NamedExpr, Option<Ident>)> {
-        let (r, ne) = named_expr(c, i)?;
-        match peek_kw(r, "to") {
-            Some(after) => {
-                let (r, _) = kw(after, "typeof")?;
-                let (r, _) = sym(r, "(")?;
-                let (r, ty) = ident(c, r)?;
-                let (r, _) = sym(r, ")")?;
-                Ok((r, (ne, Some(ty))))
-            }
-            None => Ok((r, (ne, None))),
-        }
-    };
-    let (r, items) = comma_list(c, r, item)?;
-    let (r, limit) = match peek_kw(r, "limit") {
-        Some(after) => {
-            let (r, e) = expr(c, after)?;
-            (r, Some(e))
-        }
-        None => (r, None),
-    };
+    let (r, (params, items, limit)) = ext::expand_head(c, i)?;
     Ok((
         r,
         OperatorKind::MvExpand {
@@ -723,8 +789,10 @@ mod tests {
         assert_eq!(e.help.as_deref(), Some("did you mean `where`?"));
         let e = parse_err("T | frobnicate");
         assert_eq!(e.help, None);
-        let e = parse_err("T | evaluate bag_unpack(x)");
-        assert_eq!(e.message, "the `evaluate` operator is not supported yet");
+        let e = parse_err("T | graph-match (a)");
+        assert_eq!(e.message, "the `graph-match` operator is not supported yet");
+        let e = parse_err("T | find x");
+        assert_eq!(e.message, "`find` can only start a query, not follow `|`");
         let e = parse_err("T | ");
         assert_eq!(e.message, "expected a tabular operator, found end of input");
         let e = parse_err("T | 5");

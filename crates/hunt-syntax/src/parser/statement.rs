@@ -1,20 +1,62 @@
-//! Statements (`let`, tabular), pipelines and pipeline sources.
+//! Statements (`let`, `set`, `declare`, tabular), pipelines and pipeline
+//! sources.
 
 use super::expr::{comma_list, expr, named_expr, param_value};
-use super::lexical::{
-    column_pattern, dotted_name, ident, kw, peek_assign, peek_kw, peek_sym, sym, word, ws,
+use super::function::{
+    alias_statement, externaldata, function_def, inline_external_table, is_function_def,
+    pattern_statement, query_parameters, restrict_statement, set_statement,
 };
-use super::operator::operator;
-use super::{Ctx, Expected, PResult, cut_err, err, fatal};
-use crate::ast::{Expr, Ident, LetValue, Pipeline, Query, Source, Statement};
+use super::lexical::{
+    column_pattern, dotted_name, ident, is_ident_start, kw, peek_assign, peek_kw, peek_sym,
+    starts_string, sym, word, ws,
+};
+use super::operator::{operator, source_operator};
+use super::{Ctx, Expected, PResult, cut_err, err};
+use crate::ast::{Expr, ExprKind, Ident, LetValue, Pipeline, Query, Source, Statement};
 use crate::span::Span;
 
 /// A whole query: `;`-separated statements, consuming all input.
 pub(crate) fn query<'a>(c: &Ctx, src: &'a str) -> PResult<'a, Query> {
+    // `--` is not a KQL comment: a query that starts with it is T-SQL.
+    let start = ws(src);
+    if let Some(text) = start.strip_prefix("--") {
+        let sql = Statement::Sql {
+            text: text.trim().to_string(),
+            span: c.span(start, ""),
+        };
+        return Ok((
+            "",
+            Query {
+                statements: vec![sql],
+                span: Span::new(0, src.len()),
+            },
+        ));
+    }
+    let (rest, statements) = statements(c, src, None)?;
+    if statements.is_empty() {
+        return err(rest, Expected::Desc("a query"));
+    }
+    Ok((
+        "",
+        Query {
+            statements,
+            span: Span::new(0, src.len()),
+        },
+    ))
+}
+
+/// `;`-separated statements up to the end of input, or up to (not
+/// including) `close` when given (the `}` of a function body).
+pub(crate) fn statements<'a>(
+    c: &Ctx,
+    i: &'a str,
+    close: Option<char>,
+) -> PResult<'a, Vec<Statement>> {
+    let at_end = |r: &str| r.is_empty() || close.is_some_and(|ch| r.starts_with(ch));
     let mut statements = Vec::new();
-    let mut rest = ws(src);
+    let mut rest = ws(i);
     loop {
-        if rest.is_empty() {
+        if at_end(rest) {
             break;
         }
         let (r, s) = statement(c, rest)?;
@@ -28,32 +70,55 @@ pub(crate) fn query<'a>(c: &Ctx, src: &'a str) -> PResult<'a, Query> {
             }
             continue;
         }
-        if !r.is_empty() {
-            let what = if matches!(statements.last(), Some(Statement::Tabular(_))) {
-                Expected::Desc("`|`, `;` or end of input")
-            } else {
-                Expected::Desc("`;` or end of input")
+        if !at_end(r) {
+            let what = match (statements.last(), close) {
+                (Some(Statement::Tabular(_)), None) => Expected::Desc("`|`, `;` or end of input"),
+                (Some(Statement::Tabular(_)), Some(_)) => Expected::Desc("`|`, `;` or `}`"),
+                (_, None) => Expected::Desc("`;` or end of input"),
+                (_, Some(_)) => Expected::Desc("`;` or `}`"),
             };
             return err(r, what);
         }
+        rest = r;
         break;
     }
-    if statements.is_empty() {
-        return err(rest, Expected::Desc("a query"));
-    }
-    Ok((
-        "",
-        Query {
-            statements,
-            span: Span::new(0, src.len()),
-        },
-    ))
+    Ok((rest, statements))
 }
 
-/// `let name = value` or a tabular expression.
+/// `let name = value`, `set …`, `declare …`, `alias …`, `restrict …` or a
+/// tabular expression.
 fn statement<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Statement> {
     let i = ws(i);
     if let Some(r) = peek_kw(i, "let") {
+        return let_statement(c, i, r);
+    }
+    if let Some((w, rest)) = word(i) {
+        let next = word(ws(rest)).map(|(n, _)| n);
+        match (w, next) {
+            ("set", Some(_)) => return set_statement(c, i, rest),
+            ("declare", Some("query_parameters")) => return query_parameters(c, i, rest),
+            ("declare", Some("pattern")) => return pattern_statement(c, i, rest),
+            ("alias", Some(_)) => return alias_statement(c, i, rest),
+            ("restrict", Some("access")) => return restrict_statement(c, i, rest),
+            _ => {}
+        }
+    }
+    tabular_statement(c, i)
+}
+
+/// A tabular expression statement.
+#[inline(never)]
+fn tabular_statement<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Statement> {
+    let (r, p) = pipeline(c, i)?;
+    Ok((r, Statement::Tabular(p)))
+}
+
+/// `let name = value`; `i` starts at `let`, `r` is after it. Its own
+/// function (like each statement kind) so that nested function bodies only
+/// stack the frames they use.
+#[inline(never)]
+fn let_statement<'a>(c: &Ctx, i: &'a str, r: &'a str) -> PResult<'a, Statement> {
+    {
         let (r, name) = cut_err(ident(c, r))?;
         let (r, _) = match peek_assign(r) {
             Some(after) => (after, ()),
@@ -65,91 +130,56 @@ fn statement<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Statement> {
             }
         };
         let (r, value) = cut_err(let_value(c, r))?;
-        return Ok((
+        Ok((
             r,
             Statement::Let {
                 name,
                 value,
                 span: c.span(i, r),
             },
-        ));
+        ))
     }
-    if let Some((w @ ("set" | "declare" | "alias" | "pattern" | "restrict"), rest)) = word(i)
-        && word(ws(rest)).is_some()
-    {
-        return fatal(
-            i,
-            w.len(),
-            format!("`{w}` statements are not supported yet"),
-            None,
-        );
-    }
-    let (r, p) = pipeline(c, i)?;
-    Ok((r, Statement::Tabular(p)))
 }
 
-/// The right-hand side of `let`: a pipeline when it has an operator or a
-/// tabular-only source, otherwise an expression.
+/// The right-hand side of `let`: a user-defined function, a pipeline when it
+/// has an operator or a tabular-only source, otherwise an expression.
 fn let_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, LetValue> {
     let i = ws(i);
-    if let Some(r) = i.strip_prefix('(') {
-        let r = ws(r);
-        let empty_params = r.strip_prefix(')').and_then(|r| peek_sym(r, "{")).is_some();
-        let typed_param = word(r)
-            .and_then(|(_, after)| peek_sym(after, ":"))
-            .is_some();
-        if empty_params || typed_param {
-            return fatal(
-                i,
-                1,
-                "user-defined functions are not supported yet",
-                Some("inline the function body where it is used".into()),
-            );
-        }
+    if is_function_def(i) {
+        return function_def(c, i);
     }
-    if let Some(r) = peek_kw(i, "view")
-        && peek_sym(r, "(").is_some()
-    {
-        return fatal(
-            i,
-            4,
-            "user-defined functions (`view`) are not supported yet",
-            Some("inline the function body where it is used".into()),
-        );
-    }
-    let tabular_kw = ["datatable", "print", "range", "union"]
-        .iter()
-        .any(|k| peek_kw(i, k).is_some());
-    if tabular_kw {
-        let (r, p) = pipeline(c, i)?;
+    let_pipeline(c, i)
+}
+
+/// A `let` value that is not a function: a pipeline, or an expression when
+/// the pipeline is only a name or an expression.
+#[inline(never)]
+fn let_pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, LetValue> {
+    let (r, p) = pipeline(c, i)?;
+    if !p.ops.is_empty() {
         return Ok((r, LetValue::Pipeline(p)));
     }
-    // Try a pipeline first; keep it if it is tabular and ends the statement,
-    // otherwise prefer an expression that gets further (`let x = (a).b or c`).
-    let tabular = |p: &Pipeline| !p.ops.is_empty() || !matches!(p.source, Source::Table(_));
-    let (piped, first_err) = match pipeline(c, i) {
-        Ok((r, p)) => {
-            let next = ws(r);
-            if tabular(&p) && (next.is_empty() || next.starts_with(';')) {
-                return Ok((r, LetValue::Pipeline(p)));
-            }
-            (Some((r, p)), None)
+    match p.source {
+        // A bare name is an expression; the planner decides whether it is a table.
+        Source::Table(id) => {
+            let span = id.span;
+            Ok((
+                r,
+                LetValue::Expr(Expr {
+                    kind: ExprKind::Ident(id),
+                    span,
+                }),
+            ))
         }
-        Err(nom::Err::Error(e)) => (None, Some(e)),
-        Err(other) => return Err(other),
-    };
-    let piped = piped.filter(|(_, p)| tabular(p));
-    match expr(c, i) {
-        Ok((r, e)) => match piped {
-            Some((pr, p)) if pr.len() <= r.len() => Ok((pr, LetValue::Pipeline(p))),
-            _ => Ok((r, LetValue::Expr(e))),
-        },
-        Err(nom::Err::Error(e)) => match (piped, first_err) {
-            (Some((pr, p)), _) => Ok((pr, LetValue::Pipeline(p))),
-            (None, Some(first)) => Err(nom::Err::Error(nom::error::ParseError::or(first, e))),
-            (None, None) => Err(nom::Err::Error(e)),
-        },
-        Err(other) => Err(other),
+        Source::Expr(e) => Ok((r, LetValue::Expr(e))),
+        source => Ok((
+            r,
+            LetValue::Pipeline(Pipeline {
+                source,
+                ops: p.ops,
+                span: p.span,
+            }),
+        )),
     }
 }
 
@@ -157,7 +187,44 @@ fn let_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, LetValue> {
 pub(crate) fn pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
     let i = ws(i);
     let _depth = c.descend_pipeline(i)?;
-    let (mut rest, source) = source(c, i)?;
+    let (rest, source) = source(c, i)?;
+    operators(c, i, source, rest)
+}
+
+/// The operators of a pipeline whose source (starting at `start`) was
+/// already parsed as an expression; `rest` is the input after the source.
+pub(crate) fn continue_pipeline<'a>(
+    c: &Ctx,
+    start: &'a str,
+    source: Source,
+    rest: &'a str,
+) -> PResult<'a, Pipeline> {
+    let _depth = c.descend_pipeline(start)?;
+    operators(c, start, source, rest)
+}
+
+/// A pipeline with only `|`-operators after an implicit source: the body of
+/// `mv-apply`, `fork`, `facet … with`, `partition`. A body that does not
+/// start with an operator keyword is an ordinary pipeline.
+pub(crate) fn sub_pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
+    let i = ws(i);
+    if !super::operator::starts_operator(i) {
+        return pipeline(c, i);
+    }
+    let _depth = c.descend_pipeline(i)?;
+    let (r, first) = operator(c, i).map_err(super::operator::as_failure)?;
+    let mut p = operators(c, i, Source::Implicit(Span::new(c.off(i), c.off(i))), r)?;
+    p.1.ops.insert(0, first);
+    Ok(p)
+}
+
+/// `| op | op …` after a source.
+fn operators<'a>(
+    c: &Ctx,
+    start: &'a str,
+    source: Source,
+    mut rest: &'a str,
+) -> PResult<'a, Pipeline> {
     let mut ops = Vec::new();
     loop {
         let r = ws(rest);
@@ -177,62 +244,109 @@ pub(crate) fn pipeline<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
         Pipeline {
             source,
             ops,
-            span: c.span(i, rest),
+            span: c.span(start, rest),
         },
     ))
+}
+
+/// True if a tabular expression that is not a plain expression starts at
+/// `i` (after whitespace): `print …`, `range x from …`, `datatable(…)`,
+/// `union …`, `externaldata(…)`, `evaluate plugin(…)`. Used where an
+/// expression or a pipeline may stand (`toscalar(print 1)`).
+pub(crate) fn starts_tabular(i: &str) -> bool {
+    let Some((w, rest)) = word(ws(i)) else {
+        return false;
+    };
+    let next = ws(rest);
+    // A keyword followed by one of these is a name or a call: `print,`, `union)`.
+    let ends_operand = next.is_empty() || next.starts_with([',', ')', ']', '|', ';', '=', '.']);
+    match w {
+        "print" | "union" => !ends_operand,
+        "datatable" | "externaldata" | "external_data" => next.starts_with('('),
+        "range" => word(next).is_some_and(|(_, r)| peek_kw(r, "from").is_some()),
+        "evaluate" => word(next).is_some(),
+        _ => false,
+    }
+}
+
+/// The source a parsed expression stands for: a bare name is a table,
+/// `(T | …)` and `(T)` are nested pipelines, anything else is
+/// [`Source::Expr`].
+pub(crate) fn source_from_expr(e: Expr) -> Source {
+    match e.kind {
+        ExprKind::Ident(id) => Source::Table(id),
+        ExprKind::Paren(inner) => match inner.kind {
+            ExprKind::Subquery(p) => Source::Nested(p),
+            ExprKind::Ident(_) | ExprKind::Paren(_) => {
+                let span = inner.span;
+                match source_from_expr(*inner) {
+                    Source::Expr(x) => Source::Expr(Expr {
+                        kind: ExprKind::Paren(Box::new(x)),
+                        span: e.span,
+                    }),
+                    source => Source::Nested(Box::new(Pipeline {
+                        source,
+                        ops: Vec::new(),
+                        span,
+                    })),
+                }
+            }
+            kind => Source::Expr(Expr {
+                kind: ExprKind::Paren(Box::new(Expr {
+                    kind,
+                    span: inner.span,
+                })),
+                span: e.span,
+            }),
+        },
+        kind => Source::Expr(Expr { kind, span: e.span }),
+    }
+}
+
+/// True if an expression can start at `i` (after whitespace).
+fn starts_expr(i: &str) -> bool {
+    i.starts_with(|ch: char| {
+        is_ident_start(ch) || ch.is_ascii_digit() || matches!(ch, '(' | '[' | '$' | '-' | '+')
+    }) || starts_string(i)
 }
 
 /// The first element of a pipeline.
 fn source<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
     let i = ws(i);
-    if i.starts_with('(') {
-        return nested_source(c, i);
-    }
     if let Some((w, rest)) = word(i) {
-        return match w {
-            "datatable" | "print" | "range" | "union"
-                if w != "datatable" || peek_sym(rest, "(").is_some() =>
-            {
-                keyword_source(c, i, w, rest)
+        match w {
+            "datatable" | "print" | "range" | "union" if starts_tabular(i) => {
+                return keyword_source(c, i, w, rest);
             }
-            "find" | "search" | "externaldata" | "evaluate" | "materialize" | "view" => {
-                soft(i, w.len(), format!("`{w}` is not supported yet"))
+            "externaldata" | "external_data" if starts_tabular(i) => {
+                return keyword_source(c, i, w, rest);
             }
-            // Recoverable: `let x = ago(1d)` tries a pipeline first.
-            _ if peek_sym(rest, "(").is_some() => soft(
-                i,
-                w.len(),
-                format!("a function call (`{w}(…)`) as a tabular source is not supported yet"),
-            ),
-            _ => Ok((
-                rest,
-                Source::Table(Ident {
-                    name: w.to_string(),
-                    span: c.span(i, rest),
-                }),
-            )),
-        };
+            "inline_external_table" => return keyword_source(c, i, w, rest),
+            "evaluate" | "search" | "find" | "macro" => {
+                if let Some(r) = source_operator(c, i) {
+                    let (r, op) = r?;
+                    return Ok((r, Source::Operator(Box::new(op))));
+                }
+            }
+            _ => {}
+        }
     }
-    if i.starts_with('[') {
-        let (r, id) = ident(c, i)?;
-        return Ok((r, Source::Table(id)));
+    if starts_expr(i) {
+        let (r, e) = expr(c, i)?;
+        return Ok((r, source_from_expr(e)));
     }
     err(i, Expected::Desc("a table name or tabular expression"))
 }
 
-/// `( pipeline )`; `i` starts at `(`.
-fn nested_source<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
-    let (r, p) = pipeline(c, &i[1..])?;
-    let (r, _) = sym(r, ")")?;
-    Ok((r, Source::Nested(Box::new(p))))
-}
-
-/// `datatable`, `print`, `range` or `union` (keyword `w`, input `rest` after it).
+/// `datatable`, `print`, `range`, `union` or `externaldata` (keyword `w`,
+/// input `rest` after it).
 fn keyword_source<'a>(c: &Ctx, i: &'a str, w: &str, rest: &'a str) -> PResult<'a, Source> {
     let r = match w {
         "datatable" => datatable(c, rest),
         "print" => print(c, rest),
         "range" => range(c, rest),
+        "externaldata" | "external_data" => externaldata(c, rest),
+        "inline_external_table" => inline_external_table(c, rest),
         _ => union_body(c, rest).map(|(r, (params, tables))| {
             (
                 r,
@@ -250,14 +364,16 @@ fn keyword_source<'a>(c: &Ctx, i: &'a str, w: &str, rest: &'a str) -> PResult<'a
         Source::Datatable { span: s, .. }
         | Source::Print { span: s, .. }
         | Source::Range { span: s, .. }
-        | Source::Union { span: s, .. } => *s = span,
-        Source::Table(_) | Source::Nested(_) => {}
+        | Source::Union { span: s, .. }
+        | Source::ExternalData { span: s, .. }
+        | Source::InlineExternalTable { span: s, .. } => *s = span,
+        _ => {}
     }
     Ok((r, s))
 }
 
-/// `datatable(a:long, b:string) [1, "x", …]` after the keyword.
-fn datatable<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
+/// `(a:long, b:string)`: column declarations of `datatable` and `externaldata`.
+pub(crate) fn column_decls<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<(Ident, Ident)>> {
     let (r, _) = sym(i, "(")?;
     let column = |c: &Ctx, i: &'a str| -> PResult<'a, (Ident, Ident)> {
         let (r, name) = ident(c, i)?;
@@ -267,7 +383,13 @@ fn datatable<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
     };
     let (r, columns) = comma_list(c, r, column)?;
     let (r, _) = sym(r, ")")?;
-    let (mut r, _) = sym(r, "[")?;
+    Ok((r, columns))
+}
+
+/// `[v1, v2, …]` (a trailing comma allowed): the values of `datatable` and
+/// the URIs of `externaldata`.
+pub(crate) fn bracket_values<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
+    let (mut r, _) = sym(i, "[")?;
     let mut values = Vec::new();
     loop {
         if let Some(after) = peek_sym(r, "]") {
@@ -284,6 +406,13 @@ fn datatable<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
             break;
         }
     }
+    Ok((r, values))
+}
+
+/// `datatable(a:long, b:string) [1, "x", …]` after the keyword.
+fn datatable<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
+    let (r, columns) = column_decls(c, i)?;
+    let (r, values) = bracket_values(c, r)?;
     Ok((
         r,
         Source::Datatable {
@@ -293,7 +422,6 @@ fn datatable<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
         },
     ))
 }
-
 /// `print a = 1, 2` after the keyword.
 fn print<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Source> {
     let (r, exprs) = comma_list(c, i, named_expr)?;
@@ -352,11 +480,17 @@ pub(crate) fn params<'a>(
     }
 }
 
-/// A table operand of `join`, `lookup` or `union`: a name or `(pipeline)`.
+/// A table operand of `join` or `lookup`: a name, `(pipeline)` or an
+/// entity reference such as `cluster("c").database("d").T`.
 pub(crate) fn table_operand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
     let i = ws(i);
     if i.starts_with('(') {
         return paren_pipeline(c, i);
+    }
+    if let Some((_, r)) = word(i)
+        && (r.starts_with('(') || (r.starts_with('.') && !r.starts_with("..")))
+    {
+        return entity_operand(c, i);
     }
     match ident(c, i) {
         Ok((r, id)) => {
@@ -372,6 +506,47 @@ pub(crate) fn table_operand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
         }
         Err(_) => err(i, Expected::Desc("a table name or `(`")),
     }
+}
+
+/// An entity reference (`database("d").T*`, `cluster("c").database("d").*`,
+/// `app("x").Events`) as a pipeline.
+fn entity_operand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
+    let (r, e) = entity_expr(c, i)?;
+    let span = e.span;
+    Ok((
+        r,
+        Pipeline {
+            source: source_from_expr(e),
+            ops: Vec::new(),
+            span,
+        },
+    ))
+}
+
+/// An entity reference: a postfix expression in which a member name may be
+/// a wildcard pattern (`database("d").T*`). Used by `union`, `find`,
+/// `search` and `restrict`.
+pub(crate) fn entity_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
+    let i = ws(i);
+    // A name followed by `(` or `.` is a call or a path; anything else is a
+    // (pattern) name.
+    let path = word(i)
+        .is_some_and(|(_, r)| r.starts_with('(') || (r.starts_with('.') && !r.starts_with("..")));
+    if !path {
+        let (r, id) = column_pattern(c, i)?;
+        let span = id.span;
+        return Ok((
+            r,
+            Expr {
+                kind: ExprKind::Ident(id),
+                span,
+            },
+        ));
+    }
+    let before = c.patterns.replace(true);
+    let res = super::expr::postfix_expr(c, i);
+    c.patterns.set(before);
+    res
 }
 
 /// `( pipeline )`; `i` starts at `(`.
@@ -398,27 +573,10 @@ fn union_operand<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Pipeline> {
     if i.starts_with('(') {
         return paren_pipeline(c, i);
     }
-    match column_pattern(c, i) {
-        Ok((r, id)) => {
-            let span = id.span;
-            Ok((
-                r,
-                Pipeline {
-                    source: Source::Table(id),
-                    ops: Vec::new(),
-                    span,
-                },
-            ))
-        }
-        Err(_) => err(i, Expected::Desc("a table name or `(`")),
+    if !i.starts_with(|ch: char| is_ident_start(ch) || ch == '*' || ch == '[') {
+        return err(i, Expected::Desc("a table name or `(`"));
     }
-}
-
-/// A recoverable error with a complete message: shown if nothing else parses.
-fn soft<T>(at: &str, len: usize, message: String) -> PResult<'_, T> {
-    Err(nom::Err::Error(super::PError::custom(
-        at, len, message, None,
-    )))
+    entity_operand(c, i)
 }
 
 #[cfg(test)]
@@ -505,15 +663,16 @@ mod tests {
 
     #[test]
     fn let_errors() {
-        let e = parse_err("let f = (a:long) { a + 1 }; print f(1)");
-        assert_eq!(e.message, "user-defined functions are not supported yet");
-        assert_eq!((e.span.start, e.span.end), (8, 9));
-        let e = parse_err("let f = () { 1 }; print f()");
-        assert_eq!(e.message, "user-defined functions are not supported yet");
+        let e = parse_err("let f = (a:long) a + 1; print f(1)");
+        assert_eq!(e.message, "expected `{`, found `a`");
+        let e = parse_err("let f = () { }; print f()");
+        assert_eq!(e.message, "expected a function body, found `}`");
+        let e = parse_err("let f = (a:long, b) { 1 }");
+        assert_eq!(e.message, "expected `:`, found `)`");
         let e = parse_err("let x = ");
         assert_eq!(
             e.message,
-            "expected a table name or tabular expression or an expression, found end of input"
+            "expected a table name or tabular expression, found end of input"
         );
         let e = parse_err("let x 5");
         assert_eq!(e.message, "expected `=`, found `5`");
@@ -569,16 +728,20 @@ mod tests {
         assert!(e.message.contains("expected `]`"), "{}", e.message);
         let e = parse_err("datatable(a long) [1]");
         assert_eq!(e.message, "expected `:`, found `long`");
-        let e = parse_err("find \"x\"");
-        assert_eq!(e.message, "`find` is not supported yet");
-        let e = parse_err("database(\"db\").T");
+        let e = parse_err("find in (T) where");
         assert!(
-            e.message.contains("as a tabular source is not supported"),
+            e.message.contains("expected an expression"),
             "{}",
             e.message
         );
-        let e = parse_err("set notruncation; T");
-        assert_eq!(e.message, "`set` statements are not supported yet");
+        let e = parse_err("set x = ; T");
+        assert!(
+            e.message.contains("expected an expression"),
+            "{}",
+            e.message
+        );
+        let e = parse_err("declare query_parameters(a)");
+        assert_eq!(e.message, "expected `:`, found `)`");
         let e = parse_err("(T | take 1");
         assert_eq!(e.message, "expected `)`, found end of input");
         let e = parse_err("");
@@ -623,6 +786,18 @@ mod tests {
             format!("T | where {}", "(x in (x between (".repeat(30)),
             "(".repeat(10_000),
             format!("print {}", "-".repeat(10_000)),
+            // Function bodies count as pipelines.
+            "let f = () { ".repeat(10_000),
+            format!("{}print {}", "let f = () { ".repeat(15), "f(".repeat(64)),
+            // Subqueries with implicit sources, then method calls.
+            format!(
+                "T{} | where {}",
+                " | mv-apply x on (T".repeat(15),
+                "a.f(".repeat(64)
+            ),
+            format!("print {}", "toscalar(T | where ".repeat(20)),
+            format!("search {}", "a:".repeat(10_000)),
+            format!("print {}", "not ".repeat(10_000)),
         ];
         for src in inputs {
             let handle = std::thread::Builder::new()
