@@ -54,45 +54,47 @@ impl WindowExec {
         exprs: &[(String, WindowFunc)],
         schema: Schema,
     ) -> Result<WindowExec> {
-        let s = input.schema().clone();
-        let c = |e: &hunt_plan::expr::Expr| compile(e, &s);
-        let opt =
-            |e: &Option<hunt_plan::expr::Expr>| e.as_ref().map(|e| compile(e, &s)).transpose();
-        let wins = exprs
-            .iter()
-            .map(|(_, w)| {
-                Ok(match w {
-                    WindowFunc::RowNumber { start, restart } => Win::RowNumber {
-                        start: *start,
-                        restart: opt(restart)?,
-                    },
-                    WindowFunc::RowCumsum { expr, restart } => Win::RowCumsum {
-                        expr: c(expr)?,
-                        restart: opt(restart)?,
-                    },
-                    WindowFunc::Shift {
-                        expr,
-                        offset,
-                        default,
-                        forward,
-                    } => Win::Shift {
-                        expr: c(expr)?,
-                        offset: *offset,
-                        default: default.clone(),
-                        forward: *forward,
-                    },
-                    WindowFunc::RowRank {
-                        expr,
-                        restart,
-                        dense,
-                    } => Win::RowRank {
-                        expr: c(expr)?,
-                        restart: opt(restart)?,
-                        dense: *dense,
-                    },
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        // A window's arguments may read earlier windows (`row_rank_min(v, g != prev(g))`
+        // binds `prev` first), so each compiles against the input plus those before it.
+        let mut s = input.schema().clone();
+        let mut wins = Vec::with_capacity(exprs.len());
+        for (name, w) in exprs {
+            let c = |e: &hunt_plan::expr::Expr| compile(e, &s);
+            let opt =
+                |e: &Option<hunt_plan::expr::Expr>| e.as_ref().map(|e| compile(e, &s)).transpose();
+            let win = match w {
+                WindowFunc::RowNumber { start, restart } => Win::RowNumber {
+                    start: *start,
+                    restart: opt(restart)?,
+                },
+                WindowFunc::RowCumsum { expr, restart } => Win::RowCumsum {
+                    expr: c(expr)?,
+                    restart: opt(restart)?,
+                },
+                WindowFunc::Shift {
+                    expr,
+                    offset,
+                    default,
+                    forward,
+                } => Win::Shift {
+                    expr: c(expr)?,
+                    offset: *offset,
+                    default: default.clone(),
+                    forward: *forward,
+                },
+                WindowFunc::RowRank {
+                    expr,
+                    restart,
+                    dense,
+                } => Win::RowRank {
+                    expr: c(expr)?,
+                    restart: opt(restart)?,
+                    dense: *dense,
+                },
+            };
+            s.fields.push(hunt_plan::types::Field::new(name, w.ty()));
+            wins.push(win);
+        }
         Ok(WindowExec {
             input,
             wins,
@@ -240,12 +242,17 @@ impl ExecutionPlan for WindowExec {
         let batches = self.input.execute()?.collect::<Result<Vec<_>>>()?;
         let all = concat_batches(&self.input.schema().to_arrow(), &batches)?;
         drop(batches);
-        let mut cols: Vec<ArrayRef> = all.columns().to_vec();
-        for w in &self.wins {
-            cols.push(column(w, &all)?);
+        let n = all.num_rows();
+        let opts = RecordBatchOptions::new().with_row_count(Some(n));
+        let base = self.input.schema().fields.len();
+        let mut cur = all;
+        for (k, w) in self.wins.iter().enumerate() {
+            let col = column(w, &cur)?;
+            let mut cols = cur.columns().to_vec();
+            cols.push(col);
+            let fields = self.schema.fields[..base + k + 1].to_vec();
+            cur = RecordBatch::try_new_with_options(Schema::new(fields).to_arrow(), cols, &opts)?;
         }
-        let opts = RecordBatchOptions::new().with_row_count(Some(all.num_rows()));
-        let out = RecordBatch::try_new_with_options(self.schema.to_arrow(), cols, &opts)?;
-        Ok(Box::new(std::iter::once(Ok(out))))
+        Ok(Box::new(std::iter::once(Ok(cur))))
     }
 }
