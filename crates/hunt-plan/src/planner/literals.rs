@@ -93,6 +93,35 @@ pub fn parse_timespan_text(text: &str) -> Option<i64> {
 /// Accepts ISO-8601 forms with `T` or a space, optional seconds, up to 7 fractional digits and
 /// an optional `Z`, and a bare date.
 pub fn parse_datetime_text(text: &str) -> Option<i64> {
+    parse_iso_datetime(text).or_else(|| parse_other_datetime(text))
+}
+
+/// The other forms Kusto's `todatetime` reads: US dates (`02/17/2016 08:40:01`, as in the
+/// `parse` operator's doc example) and RFC 822/2822 (`Sat, 8 Nov 2014 15:05:02 GMT`).
+fn parse_other_datetime(text: &str) -> Option<i64> {
+    let t = text.trim();
+    for f in [
+        "%m/%d/%Y %H:%M:%S%.f",
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %H:%M",
+    ] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(t, f) {
+            return d
+                .and_utc()
+                .timestamp_nanos_opt()
+                .map(|ns| ns - ns % NS_PER_TICK);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%m/%d/%Y") {
+        return d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_nanos_opt();
+    }
+    let rfc = t.replace(" GMT", " +0000").replace(" UTC", " +0000");
+    chrono::DateTime::parse_from_rfc2822(&rfc)
+        .ok()?
+        .timestamp_nanos_opt()
+}
+
+fn parse_iso_datetime(text: &str) -> Option<i64> {
     let t = text.trim().trim_end_matches('Z').trim_end_matches('z');
     let t = t.replace('T', " ");
     let t = t.trim();

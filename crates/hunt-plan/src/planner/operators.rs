@@ -406,7 +406,9 @@ fn derived_name(e: &ast::Expr) -> Option<String> {
     match &e.kind {
         ast::ExprKind::Ident(id) => Some(id.name.clone()),
         ast::ExprKind::Paren(inner) => derived_name(inner),
-        ast::ExprKind::Call { name, args } if matches!(name.name.as_str(), "bin" | "floor") => {
+        ast::ExprKind::Call { name, args }
+            if matches!(name.name.as_str(), "bin" | "floor" | "bin_at") =>
+        {
             match args.first().map(|a| &a.kind) {
                 Some(ast::ExprKind::Ident(id)) => Some(id.name.clone()),
                 _ => None,

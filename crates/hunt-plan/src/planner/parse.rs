@@ -103,16 +103,24 @@ pub(crate) fn plan_parse(
                 let body = match (t, regex_mode, relaxed) {
                     (KqlType::String | KqlType::Dynamic, true, _) => ".*",
                     (KqlType::String | KqlType::Dynamic, false, _) => ".*?",
-                    (_, _, true) => ".*?",
-                    (t, _, false) => type_regex(t),
+                    (t, _, _) => type_regex(t),
                 };
-                re.push_str(&format!("({body})"));
+                if relaxed && !matches!(t, KqlType::String | KqlType::Dynamic) {
+                    // Relaxed: a value that is not of the type still lets the row match
+                    // (the column is then null).
+                    re.push_str(&format!("((?:{body})|.*?)"));
+                } else {
+                    re.push_str(&format!("({body})"));
+                }
                 if last && !regex_mode {
                     // A trailing column takes the rest of the text.
                     re.push('$');
                 }
                 if super::operators::RESERVED_NAMES.contains(&name.name.as_str()) {
-                    return Err(PlanError::invalid(name.span, format!("`{}` is a reserved word", name.name)));
+                    return Err(PlanError::invalid(
+                        name.span,
+                        format!("`{}` is a reserved word", name.name),
+                    ));
                 }
                 if columns.iter().any(|c| c.name == name.name) {
                     return Err(PlanError::invalid(
