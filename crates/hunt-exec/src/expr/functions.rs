@@ -489,13 +489,15 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
     Ok(Arc::new(b.finish()))
 }
 
-/// Comparisons as Kusto does them: a null operand makes `==`, `<`, … false and `!=` true;
-/// a NaN compares unequal to everything (arrow's kernels order NaN as a value).
+/// Comparisons as Kusto does them (its docs' null-values page and its oracle):
+/// `<`, `<=`, `>`, `>=` with a null operand are null; `==` with exactly one null operand
+/// is false and `!=` true, with two nulls both are null; a NaN compares unequal to
+/// everything (arrow's kernels order NaN as a value).
 fn compare(func: Func, args: &[Value], tys: &[KqlType], n: usize) -> Result<ArrayRef> {
     let l = to_array(args[0].clone(), n)?;
     let r = datum(&args[1]);
     let r = r.as_ref();
-    let ne = func == Func::Ne;
+    let ordering = !matches!(func, Func::Eq | Func::Ne);
     let raw = match func {
         Func::Eq | Func::Ne => cmp::eq(&l, r)?,
         Func::Lt => cmp::lt(&l, r)?,
@@ -503,23 +505,42 @@ fn compare(func: Func, args: &[Value], tys: &[KqlType], n: usize) -> Result<Arra
         Func::Gt => cmp::gt(&l, r)?,
         _ => cmp::gt_eq(&l, r)?,
     };
-    // (`prep_null_mask_filter` requires a null buffer, so only call it when there are nulls.)
-    let mut b = if raw.null_count() > 0 {
-        arrow::compute::prep_null_mask_filter(&raw)
-    } else {
-        raw
+    let r_nulls = match &args[1] {
+        Value::Scalar(s) => s.is_null(),
+        Value::Array(a) => a.null_count() > 0,
     };
-    if tys[0] == KqlType::Real {
-        let rr = to_array(args[1].clone(), n)?;
-        let (x, y) = (as_f64(&l)?, as_f64(&rr)?);
-        let nan: BooleanArray = x
-            .iter()
-            .zip(y.iter())
-            .map(|(a, b)| Some(a.is_some_and(f64::is_nan) || b.is_some_and(f64::is_nan)))
-            .collect();
-        b = boolean::and(&b, &boolean::not(&nan)?)?;
+    // The common case stays vectorized: no nulls and no NaN semantics to fix up.
+    if l.null_count() == 0 && !r_nulls && tys[0] != KqlType::Real {
+        return Ok(Arc::new(if func == Func::Ne {
+            boolean::not(&raw)?
+        } else {
+            raw
+        }));
     }
-    Ok(Arc::new(if ne { boolean::not(&b)? } else { b }))
+    let rr = to_array(args[1].clone(), n)?;
+    let nan = |i: usize| -> bool {
+        tys[0] == KqlType::Real
+            && [&l, &rr].iter().any(|a| {
+                a.as_any()
+                    .downcast_ref::<Float64Array>()
+                    .is_some_and(|f| f.is_valid(i) && f.value(i).is_nan())
+            })
+    };
+    let out: BooleanArray = (0..n)
+        .map(|i| {
+            let (ln, rn) = (l.is_null(i), rr.is_null(i));
+            if ln || rn {
+                return if ordering || (ln && rn) {
+                    None
+                } else {
+                    Some(func == Func::Ne)
+                };
+            }
+            let v = raw.value(i) && !nan(i);
+            Some(if func == Func::Ne { !v } else { v })
+        })
+        .collect();
+    Ok(Arc::new(out))
 }
 
 /// Kusto's string → integer parse: surrounding spaces ignored, a leading `+`, and hex
