@@ -50,7 +50,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             Ok(b.call(dynamics(args)?, Dynamic))
         }
         Pack => {
-            if args.len() % 2 != 0 {
+            if !args.len().is_multiple_of(2) {
                 return Err(PlanError::invalid(
                     b.span,
                     format!("`{}` takes key/value pairs", b.name),
@@ -144,6 +144,13 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             b.arity(&args, 2, 2)?;
             let a = args.into_iter().map(to_str).collect();
             Ok(b.call(a, String))
+        }
+        ArrayIff => {
+            b.arity(&args, 3, 3)?;
+            let f = to_dynamic(args.pop().expect("three arguments"));
+            let t = to_dynamic(args.pop().expect("three arguments"));
+            let c = b.dynamic(args.remove(0))?;
+            Ok(b.call(vec![c, t, f], Dynamic))
         }
         Range => {
             b.arity(&args, 2, 3)?;

@@ -93,7 +93,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             Ok(b.call(a, ty))
         }
         Case => {
-            if args.len() < 3 || args.len() % 2 == 0 {
+            if args.len() < 3 || args.len().is_multiple_of(2) {
                 return Err(PlanError::invalid(
                     b.span,
                     "`case` takes predicate/value pairs and an else value",
@@ -177,7 +177,17 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             a.extend(prefix);
             Ok(b.call(a, if b.f == Ipv4Compare { Long } else { Bool }))
         }
-        FormatIpv4 => {
+        Ipv4IsInAnyRange => {
+            b.arity(&args, 2, 64)?;
+            let mut a = vec![to_str(args.remove(0))];
+            if args.len() == 1 && args[0].ty == Dynamic {
+                a.push(args.remove(0));
+            } else {
+                a.extend(args.into_iter().map(to_str));
+            }
+            Ok(b.call(a, Bool))
+        }
+        FormatIpv4 | FormatIpv4Mask => {
             b.arity(&args, 1, 2)?;
             let prefix = if args.len() == 2 {
                 Some(b.long(args.pop().expect("two arguments"))?)

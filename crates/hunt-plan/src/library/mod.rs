@@ -148,6 +148,10 @@ lib_funcs! {
         ParseIpv4 => "parse_ipv4",
         /// `format_ipv4(ip [, prefix])`
         FormatIpv4 => "format_ipv4",
+        /// `format_ipv4_mask(ip [, prefix])`: `a.b.c.d/prefix`.
+        FormatIpv4Mask => "format_ipv4_mask",
+        /// `ipv4_is_in_any_range(ip, range, …)` or `(ip, dynamic([ranges]))`
+        Ipv4IsInAnyRange => "ipv4_is_in_any_range",
         /// `has_ipv4(text, ip)`
         HasIpv4 => "has_ipv4",
 
@@ -260,6 +264,8 @@ lib_funcs! {
         DynamicToJson => "dynamic_to_json",
         /// `range(start, stop [, step])`: a dynamic array of the values.
         Range => "range",
+        /// `array_iff(conditions, when_true, when_false)`: element-wise choice.
+        ArrayIff => "array_iff" | "array_iif",
 
         // ---- datetime and timespan ----
         /// `todatetime(x)`
@@ -339,7 +345,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | Log2 | Log10 | Pow | Sign | Sin | Cos | Tan | Cot | Asin | Acos | Atan | Atan2
         | Degrees | Radians | Pi | MaxOf | MinOf | Coalesce | Case | ToBool | ToGuid | GetType
         | Ipv4IsPrivate | Ipv4IsInRange | Ipv4IsMatch | Ipv4Compare | ParseIpv4 | FormatIpv4
-        | HasIpv4 => math::bind(&b, args),
+        | FormatIpv4Mask | Ipv4IsInAnyRange | HasIpv4 => math::bind(&b, args),
         Substring | IndexOf | Split | ReplaceString | ReplaceRegex | Extract | ExtractAll
         | Trim | TrimStart | TrimEnd | StrcatDelim | CountOf | Reverse | StrRep | StringSize
         | StrCmp | UrlEncode | UrlEncodeComponent | UrlDecode | Base64EncodeToString
@@ -350,7 +356,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
         | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
         | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
-        | ExtractJson | Zip | DynamicToJson | Range => dynamic::bind(&b, args),
+        | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => dynamic::bind(&b, args),
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay

@@ -60,15 +60,14 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
             _ => Ok(to_str(e)),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if b.f == StrRep {
-        if let crate::expr::ExprKind::Literal(Scalar::Long(n)) = &a[1].kind {
-            if *n > MAX_STRREP {
-                return Err(PlanError::invalid(
-                    a[1].span,
-                    format!("`strrep` repeats at most {MAX_STRREP} times"),
-                ));
-            }
-        }
+    if b.f == StrRep
+        && let crate::expr::ExprKind::Literal(Scalar::Long(n)) = &a[1].kind
+        && *n > MAX_STRREP
+    {
+        return Err(PlanError::invalid(
+            a[1].span,
+            format!("`strrep` repeats at most {MAX_STRREP} times"),
+        ));
     }
     Ok(b.call(a, out))
 }

@@ -122,6 +122,9 @@ pub(crate) fn bind_call(
     sc: &Scope<'_>,
 ) -> Result<Expr, PlanError> {
     let n = name.name.as_str();
+    if let Some((params, body)) = sc.lets.function(n) {
+        return call_user_function(name, params, body, args, span, sc);
+    }
     if super::window::WINDOW_FUNCS.contains(&n) {
         return super::window::bind_window(name, args, span, sc);
     }
@@ -300,6 +303,12 @@ pub(crate) fn bind_call(
                 "toint" => Int,
                 "tolong" => Long,
                 _ => Real,
+            };
+            // A dynamic value converts through its text, as Kusto's toint(dynamic) does.
+            let a = if a.ty == Dynamic {
+                to_string_expr(a)
+            } else {
+                a
             };
             if !(a.ty.is_numeric() || matches!(a.ty, String | Bool)) {
                 return Err(PlanError::unsupported(
@@ -665,4 +674,136 @@ pub(crate) fn bind_aggregate(
         _ => return Err(unknown_function(name)),
     };
     Ok(vec![out])
+}
+
+/// Calls a scalar user function: its parameters are bound to the (bound) arguments and
+/// its body, a scalar expression, is bound in that scope, as a macro would be.
+fn call_user_function(
+    name: &ast::Ident,
+    params: &[ast::FunctionParam],
+    body: &[ast::Statement],
+    args: &[ast::Expr],
+    span: Span,
+    sc: &Scope<'_>,
+) -> Result<Expr, PlanError> {
+    if args.len() > params.len() {
+        return Err(PlanError::invalid(
+            span,
+            format!(
+                "`{}` takes {} argument(s), got {}",
+                name.name,
+                params.len(),
+                args.len()
+            ),
+        ));
+    }
+    let mut bound = Vec::new();
+    for (i, p) in params.iter().enumerate() {
+        let value = match (args.get(i), &p.default) {
+            (Some(a), _) => bind_expr(a, sc)?,
+            (None, Some(d)) => bind_expr(d, sc)?,
+            (None, None) => {
+                return Err(PlanError::invalid(
+                    span,
+                    format!("`{}` needs a value for `{}`", name.name, p.name.name),
+                ));
+            }
+        };
+        let value = match &p.ty {
+            ast::ParamType::Scalar(t) => match KqlType::from_name(&t.name) {
+                Some(ty) if ty == value.ty => value,
+                Some(ty) if ty.is_numeric() && value.ty.is_numeric() => cast(value, ty),
+                Some(ty) => {
+                    return Err(PlanError::ty(
+                        args.get(i).map(|a| a.span).unwrap_or(span),
+                        format!(
+                            "`{}` expects {ty} for `{}`, got {}",
+                            name.name, p.name.name, value.ty
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(PlanError::invalid(
+                        t.span,
+                        format!("unknown type `{}`", t.name),
+                    ));
+                }
+            },
+            _ => {
+                return Err(PlanError::unsupported(
+                    p.name.span,
+                    "tabular function parameters",
+                ));
+            }
+        };
+        bound.push((p.name.name.clone(), value));
+    }
+    // The body sees the parameters as scalar lets (and no columns of the caller).
+    let mut lets = sc.lets.with_scalars(Vec::new());
+    for st in body {
+        match st {
+            ast::Statement::Let {
+                name: n,
+                value: ast::LetValue::Expr(e),
+                ..
+            } => {
+                let inner = lets.with_scalars(bound.clone());
+                let empty = crate::types::Schema::default();
+                let v = bind_expr(
+                    e,
+                    &Scope {
+                        schema: &empty,
+                        table: None,
+                        lets: &inner,
+                        now_ns: sc.now_ns,
+                        windows: None,
+                    },
+                )?;
+                lets = lets.with_scalars(vec![(n.name.clone(), v)]);
+            }
+            ast::Statement::Tabular(p) if p.ops.is_empty() => {
+                let e = match &p.source {
+                    ast::Source::Expr(e) => e.clone(),
+                    ast::Source::Table(id) => ast::Expr {
+                        kind: ast::ExprKind::Ident(id.clone()),
+                        span: id.span,
+                    },
+                    _ => {
+                        return Err(PlanError::unsupported(
+                            p.span,
+                            "a user function with a tabular body",
+                        ));
+                    }
+                };
+                let inner = lets.with_scalars(bound.clone());
+                let empty = crate::types::Schema::default();
+                return bind_expr(
+                    &e,
+                    &Scope {
+                        schema: &empty,
+                        table: None,
+                        lets: &inner,
+                        now_ns: sc.now_ns,
+                        windows: None,
+                    },
+                );
+            }
+            ast::Statement::Tabular(p) => {
+                return Err(PlanError::unsupported(
+                    p.span,
+                    "a user function with a tabular body",
+                ));
+            }
+            _ => {
+                return Err(PlanError::unsupported(
+                    span,
+                    "this statement in a function body",
+                ));
+            }
+        }
+    }
+    Err(PlanError::invalid(
+        span,
+        format!("`{}` has no value", name.name),
+    ))
 }

@@ -37,6 +37,8 @@ pub struct Planned {
 pub(crate) struct Lets {
     scalars: HashMap<String, Expr>,
     tables: HashMap<String, LogicalPlan>,
+    /// Scalar user functions: `let f = (x:long) { x * 2 };`
+    functions: HashMap<String, (Vec<ast::FunctionParam>, Vec<Statement>)>,
 }
 
 impl Lets {
@@ -45,6 +47,21 @@ impl Lets {
     }
     pub(crate) fn tabular(&self, name: &str) -> Option<&LogicalPlan> {
         self.tables.get(name)
+    }
+    pub(crate) fn function(
+        &self,
+        name: &str,
+    ) -> Option<&(Vec<ast::FunctionParam>, Vec<Statement>)> {
+        self.functions.get(name)
+    }
+    /// These lets plus scalar bindings (a function's parameters).
+    pub(crate) fn with_scalars(&self, extra: Vec<(String, Expr)>) -> Lets {
+        let mut l = self.clone();
+        for (n, e) in extra {
+            l.tables.remove(&n);
+            l.scalars.insert(n, e);
+        }
+        l
     }
 }
 
@@ -135,6 +152,18 @@ impl Planner<'_> {
                 let bound = exprs::bind_expr(e, &self.scope(&empty, None))?;
                 self.lets.tables.remove(&name.name);
                 self.lets.scalars.insert(name.name.clone(), bound);
+            }
+            LetValue::Function {
+                params,
+                body,
+                view: false,
+                ..
+            } => {
+                self.lets.scalars.remove(&name.name);
+                self.lets.tables.remove(&name.name);
+                self.lets
+                    .functions
+                    .insert(name.name.clone(), (params.clone(), body.clone()));
             }
             _ => return Err(PlanError::unsupported(name.span, "this kind of `let`")),
         }

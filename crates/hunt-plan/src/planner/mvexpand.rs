@@ -56,10 +56,18 @@ pub(crate) fn plan_mv_expand(
             ([n], _) => n.name.clone(),
             ([], Some(c)) => c.to_string(),
             ([], None) => {
-                return Err(PlanError::invalid(
-                    ne.expr.span,
-                    "name the expanded expression: `Name = expr`",
-                ));
+                // `mv-expand todynamic(AttackTechniques)` replaces the one column it reads.
+                let mut cols = Vec::new();
+                e.columns_into(&mut cols);
+                match cols.as_slice() {
+                    [one] => one.clone(),
+                    _ => {
+                        return Err(PlanError::invalid(
+                            ne.expr.span,
+                            "name the expanded expression: `Name = expr`",
+                        ));
+                    }
+                }
             }
             ([_, extra, ..], _) => {
                 return Err(PlanError::unsupported(

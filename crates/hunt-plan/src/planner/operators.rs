@@ -17,6 +17,54 @@ impl Planner<'_> {
         op: &ast::Operator,
         table: Option<&str>,
     ) -> Result<LogicalPlan, PlanError> {
+        // `where x in (T)` with a tabular `T` is a semi join (`!in`: an anti join).
+        if let OperatorKind::Where(pred) = &op.kind {
+            let mut conj = Vec::new();
+            split_and(pred, &mut conj);
+            let schema = input.schema();
+            if conj.iter().any(|c| self.tabular_in(c, &schema).is_some()) {
+                let mut plan = input;
+                let mut rest: Vec<ast::Expr> = Vec::new();
+                for c in conj {
+                    match self.tabular_in(c, &schema) {
+                        Some((lhs, negated, item)) => {
+                            let right = match &item.kind {
+                                ast::ExprKind::Subquery(p) => self.plan_pipeline(p)?,
+                                ast::ExprKind::Ident(id) => {
+                                    self.lets.tabular(&id.name).cloned().ok_or_else(|| {
+                                        PlanError::invalid(
+                                            id.span,
+                                            format!("`{}` is not a table", id.name),
+                                        )
+                                    })?
+                                }
+                                _ => {
+                                    return Err(PlanError::unsupported(item.span, "this `in` list"));
+                                }
+                            };
+                            plan = semi_join(plan, lhs, negated, right, c.span)?;
+                        }
+                        None => rest.push(c.clone()),
+                    }
+                }
+                let Some(first) = rest.pop() else {
+                    return Ok(plan);
+                };
+                let combined = rest.into_iter().rev().fold(first, |acc, e| ast::Expr {
+                    span: e.span.to(acc.span),
+                    kind: ast::ExprKind::Binary {
+                        op: ast::BinOp::And,
+                        lhs: Box::new(e),
+                        rhs: Box::new(acc),
+                    },
+                });
+                let op2 = ast::Operator {
+                    kind: OperatorKind::Where(combined),
+                    span: op.span,
+                };
+                return self.plan_operator(plan, &op2, table);
+            }
+        }
         // Window functions are allowed over serialized rows; `serialize` itself serializes.
         let serialize = matches!(op.kind, OperatorKind::Serialize(_));
         let cell = std::cell::RefCell::new(Vec::new());
@@ -541,4 +589,113 @@ fn getschema(schema: &Schema) -> LogicalPlan {
         ]),
         rows,
     }
+}
+
+fn split_and<'e>(e: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
+    match &e.kind {
+        ast::ExprKind::Binary {
+            op: ast::BinOp::And,
+            lhs,
+            rhs,
+        } => {
+            split_and(lhs, out);
+            split_and(rhs, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+impl Planner<'_> {
+    /// `x in (T)` / `x !in (T | project y)` with a tabular list: (x, negated, the list item).
+    fn tabular_in<'e>(
+        &self,
+        e: &'e ast::Expr,
+        schema: &Schema,
+    ) -> Option<(&'e ast::Expr, bool, &'e ast::Expr)> {
+        let ast::ExprKind::InList { expr, op, list } = &e.kind else {
+            return None;
+        };
+        let negated = match op {
+            ast::ListOp::In => false,
+            ast::ListOp::NotIn => true,
+            _ => return None,
+        };
+        let [item] = list.as_slice() else { return None };
+        let mut inner = item;
+        while let ast::ExprKind::Paren(x) = &inner.kind {
+            inner = x;
+        }
+        let tabular = match &inner.kind {
+            ast::ExprKind::Subquery(_) => true,
+            ast::ExprKind::Ident(id) => {
+                self.lets.tabular(&id.name).is_some() && schema.index_of(&id.name).is_none()
+            }
+            _ => false,
+        };
+        tabular.then_some((expr.as_ref(), negated, inner))
+    }
+}
+
+/// `left | where lhs in (right)`: a semi join on the right's first column.
+fn semi_join(
+    left: LogicalPlan,
+    lhs: &ast::Expr,
+    negated: bool,
+    right: LogicalPlan,
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    let ls = left.schema();
+    let ast::ExprKind::Ident(id) = &lhs.kind else {
+        return Err(PlanError::unsupported(
+            lhs.span,
+            "`in (table)` on an expression other than a column",
+        ));
+    };
+    let lf = ls
+        .fields
+        .iter()
+        .find(|f| f.name == id.name)
+        .ok_or_else(|| {
+            PlanError::new(
+                PlanErrorKind::UnknownColumn,
+                id.span,
+                format!("unknown column `{}`", id.name),
+            )
+        })?;
+    let rs = right.schema();
+    let rf = rs
+        .fields
+        .first()
+        .ok_or_else(|| PlanError::invalid(span, "the `in` table has no columns"))?;
+    if rf.ty != lf.ty {
+        return Err(PlanError::ty(
+            span,
+            format!(
+                "`{}` is {} but the `in` table's first column is {}",
+                lf.name, lf.ty, rf.ty
+            ),
+        ));
+    }
+    let outputs = ls
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.name.clone(),
+                crate::logical_plan::Side::Left,
+                f.name.clone(),
+            )
+        })
+        .collect();
+    Ok(LogicalPlan::Join {
+        left: Box::new(left),
+        right: Box::new(right),
+        kind: if negated {
+            crate::logical_plan::JoinKind::LeftAnti
+        } else {
+            crate::logical_plan::JoinKind::LeftSemi
+        },
+        on: vec![(lf.name.clone(), rf.name.clone())],
+        outputs,
+    })
 }
