@@ -249,6 +249,9 @@ pub(super) fn call(
                     Arc::new(vals.map(|v| v.map(|x| x as i32)).collect::<Int32Array>())
                 }));
             }
+            if tys[0] == KqlType::Dynamic {
+                return Ok(Value::Array(dynamic_to_number(as_str(&a)?, to)));
+            }
             if tys[0] == KqlType::String {
                 let s = as_str(&a)?;
                 match to {
@@ -578,5 +581,43 @@ fn parse_real(s: &str) -> Option<f64> {
         // Rust also accepts `INF`, `inf` in other cases; Kusto does not.
         l if l.contains("inf") || l.contains("nan") => None,
         _ => t.parse().ok(),
+    }
+}
+
+/// `toint`/`tolong`/`todouble` of dynamic values, as Kusto's oracle shows: numbers convert
+/// (reals truncate and saturate; longs wrap into int), `true` is 1, strings parse, and
+/// arrays, bags and null give null.
+fn dynamic_to_number(a: &StringArray, to: KqlType) -> ArrayRef {
+    let num = |text: &str| -> Option<(Option<i64>, f64)> {
+        match serde_json::from_str::<serde_json::Value>(text).ok()? {
+            serde_json::Value::Number(n) => Some((n.as_i64(), n.as_f64()?)),
+            serde_json::Value::Bool(b) => Some((Some(b as i64), b as i64 as f64)),
+            serde_json::Value::String(s) => {
+                let i = parse_integer(&s, false);
+                let f = parse_real(&s)?;
+                Some((i, f))
+            }
+            _ => None,
+        }
+    };
+    match to {
+        KqlType::Int => Arc::new(
+            a.iter()
+                .map(|v| {
+                    v.and_then(num)
+                        .map(|(i, f)| i.map(|i| i as i32).unwrap_or(f as i32))
+                })
+                .collect::<Int32Array>(),
+        ),
+        KqlType::Long => Arc::new(
+            a.iter()
+                .map(|v| v.and_then(num).map(|(i, f)| i.unwrap_or(f as i64)))
+                .collect::<Int64Array>(),
+        ),
+        _ => Arc::new(
+            a.iter()
+                .map(|v| v.and_then(num).map(|(_, f)| f))
+                .collect::<Float64Array>(),
+        ),
     }
 }

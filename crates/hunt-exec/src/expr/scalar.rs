@@ -151,6 +151,18 @@ pub fn array_from_scalars<'a>(
             Arc::new(StringArray::from(out)) as ArrayRef
         }
         KqlType::Guid => build!(StringArray, Scalar::Guid(v) => v.clone()),
-        KqlType::Dynamic => build!(StringArray, Scalar::Dynamic(v) => v.to_string()),
+        // A JSON null is the KQL null of a dynamic column.
+        KqlType::Dynamic => {
+            let mut out = Vec::with_capacity(vals.len());
+            for s in &vals {
+                out.push(match s {
+                    Scalar::Dynamic(serde_json::Value::Null) => None,
+                    Scalar::Dynamic(v) => Some(v.to_string()),
+                    s if s.is_null() => None,
+                    s => return Err(bad(s)),
+                });
+            }
+            Arc::new(StringArray::from(out)) as ArrayRef
+        }
     })
 }

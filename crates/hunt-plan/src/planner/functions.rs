@@ -304,13 +304,7 @@ pub(crate) fn bind_call(
                 "tolong" => Long,
                 _ => Real,
             };
-            // A dynamic value converts through its text, as Kusto's toint(dynamic) does.
-            let a = if a.ty == Dynamic {
-                to_string_expr(a)
-            } else {
-                a
-            };
-            if !(a.ty.is_numeric() || matches!(a.ty, String | Bool)) {
+            if !(a.ty.is_numeric() || matches!(a.ty, String | Bool | Dynamic)) {
                 return Err(PlanError::unsupported(
                     span,
                     format!("`{n}` of a {} value", a.ty),
@@ -422,12 +416,20 @@ pub(crate) fn bind_aggregate(
         .iter()
         .map(|a| bind_expr(a, sc))
         .collect::<Result<Vec<_>, _>>()?;
-    // Kusto names an aggregate `<fn>_<column>` when its first argument is a plain column.
-    let col = a
-        .first()
-        .and_then(|x| x.as_column())
-        .unwrap_or("")
-        .to_string();
+    // Kusto names an aggregate `<fn>_<column>` when its first argument is a plain column,
+    // also through a conversion (`sum(toint(v))` is `sum_v`, its oracle shows).
+    let col = match args.first().map(|x| &x.kind) {
+        Some(ast::ExprKind::Ident(id)) => id.name.clone(),
+        Some(ast::ExprKind::Call { name, args: inner })
+            if name.name.starts_with("to") && inner.len() == 1 =>
+        {
+            match &inner[0].kind {
+                ast::ExprKind::Ident(id) => id.name.clone(),
+                _ => std::string::String::new(),
+            }
+        }
+        _ => std::string::String::new(),
+    };
     let default_name = format!("{n}_{col}");
     let first = |a: &[Expr]| {
         a.first()

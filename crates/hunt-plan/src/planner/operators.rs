@@ -39,7 +39,10 @@ impl Planner<'_> {
                                     })?
                                 }
                                 _ => {
-                                    return Err(PlanError::unsupported(item.span, "this `in` list"));
+                                    return Err(PlanError::unsupported(
+                                        item.span,
+                                        "this `in` list",
+                                    ));
                                 }
                             };
                             plan = semi_join(plan, lhs, negated, right, c.span)?;

@@ -408,6 +408,43 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             }))
         }
         Range => range(a)?,
+        ArrayIff => {
+            let (mut c, mut t, mut f) = (a.json(0)?, a.json(1)?, a.json(2)?);
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                let Some(Value::Array(conds)) = c.get(i).cloned() else {
+                    vals.push(None);
+                    continue;
+                };
+                let (tv, fv) = (t.get(i).cloned(), f.get(i).cloned());
+                // An array branch is taken element by element (null past its end); a scalar
+                // branch is used for every element (docs: array-iff-function).
+                let pick = |v: &Option<Value>, k: usize| match v {
+                    Some(Value::Array(xs)) => xs.get(k).cloned().unwrap_or(Value::Null),
+                    Some(x) => x.clone(),
+                    None => Value::Null,
+                };
+                let out: Vec<Value> = conds
+                    .iter()
+                    .enumerate()
+                    .map(|(k, cond)| {
+                        // Numbers count as bools (non-zero is true); other kinds give null.
+                        let b = match cond {
+                            Value::Bool(b) => Some(*b),
+                            Value::Number(x) => x.as_f64().map(|v| v != 0.0),
+                            _ => None,
+                        };
+                        match b {
+                            Some(true) => pick(&tv, k),
+                            Some(false) => pick(&fv, k),
+                            None => Value::Null,
+                        }
+                    })
+                    .collect();
+                vals.push(Some(Value::Array(out)));
+            }
+            dyn_array(vals)
+        }
         _ => return Err(a.internal()),
     })
 }
@@ -513,7 +550,11 @@ fn steps(s: i64, e: i64, step: i64) -> std::result::Result<Option<Vec<i64>>, ()>
     if count >= MAX_RANGE as i128 {
         return Err(());
     }
-    Ok(Some((0..=count as i64).map(|k| s + k * step).collect()))
+    Ok(Some(
+        (0..=count)
+            .map(|k| (s as i128 + k * step as i128) as i64)
+            .collect(),
+    ))
 }
 
 fn pv_bool(a: &BooleanArray, i: usize) -> Option<bool> {

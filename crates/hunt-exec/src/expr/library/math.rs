@@ -201,7 +201,42 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                 )
             }
         }
-        FormatIpv4 => {
+        Ipv4IsInAnyRange => {
+            let s = a.str(0)?;
+            let mut ranges_json = if a.tys[1] == KqlType::Dynamic {
+                Some(a.json(1)?)
+            } else {
+                None
+            };
+            let cols = if ranges_json.is_none() {
+                (1..a.len()).map(|c| a.str(c)).collect::<Result<Vec<_>>>()?
+            } else {
+                Vec::new()
+            };
+            let mut out = Vec::with_capacity(a.n);
+            for i in 0..a.n {
+                let Some(ip) = ipv4::parse(sv(s, i)) else {
+                    out.push(None);
+                    continue;
+                };
+                let ranges: Vec<String> = match ranges_json.as_mut() {
+                    Some(j) => match j.get(i) {
+                        Some(Value::Array(xs)) => xs.iter().map(json::text).collect(),
+                        Some(Value::String(x)) => vec![x.clone()],
+                        _ => Vec::new(),
+                    },
+                    None => cols.iter().map(|c| sv(c, i).to_string()).collect(),
+                };
+                out.push(Some(
+                    ranges
+                        .iter()
+                        .filter_map(|r| ipv4::parse(r))
+                        .any(|r| ipv4::in_range(ip, r)),
+                ));
+            }
+            Arc::new(BooleanArray::from(out))
+        }
+        FormatIpv4 | FormatIpv4Mask => {
             let p = a.opt_long(1)?;
             let addr = |i: usize| -> Result<Option<(u32, u8)>> {
                 Ok(if a.tys[0] == KqlType::String {
@@ -219,7 +254,14 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                     None => Some(32),
                 };
                 out.push(match (addr(i)?, prefix) {
-                    (Some((ad, own)), Some(pf)) => ipv4::format(ad, own.min(pf)),
+                    (Some((ad, own)), Some(pf)) => {
+                        let p = own.min(pf);
+                        if a.f == FormatIpv4Mask {
+                            format!("{}/{p}", ipv4::format(ad, p))
+                        } else {
+                            ipv4::format(ad, p)
+                        }
+                    }
                     _ => String::new(),
                 });
             }
@@ -252,26 +294,29 @@ fn append_opt(b: &mut StringBuilder, v: Option<String>) {
     }
 }
 
-/// Guid text in the forms .NET reads: `8-4-4-4-12` hex, optionally in braces or
-/// parentheses, or 32 hex digits without hyphens; lower-cased.
+/// Guid text as `toguid` reads it: 32 hex digits, with or without hyphens (the Kusto docs
+/// read `0123456789ab-cdef-0123-456789abcdef` too), optionally in braces or parentheses;
+/// lower-cased into the `8-4-4-4-12` form.
 fn parse_guid(s: &str) -> Option<String> {
     let t = s.trim();
     let t = t
         .strip_prefix('(')
         .and_then(|x| x.strip_suffix(')'))
+        .or_else(|| t.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
         .unwrap_or(t);
-    if t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let l = t.to_ascii_lowercase();
-        return Some(format!(
-            "{}-{}-{}-{}-{}",
-            &l[..8],
-            &l[8..12],
-            &l[12..16],
-            &l[16..20],
-            &l[20..]
-        ));
+    let hex: String = t.chars().filter(|c| *c != '-').collect();
+    if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
     }
-    hunt_plan::planner::literals::parse_guid_text(t)
+    let l = hex.to_ascii_lowercase();
+    Some(format!(
+        "{}-{}-{}-{}-{}",
+        &l[..8],
+        &l[8..12],
+        &l[12..16],
+        &l[16..20],
+        &l[20..]
+    ))
 }
 
 /// `tobool(s)`: `true`/`false` in any case, or an integer (non-zero is true); anything

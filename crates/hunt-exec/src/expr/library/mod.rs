@@ -35,7 +35,7 @@ pub fn call(
         | Log2 | Log10 | Pow | Sign | Sin | Cos | Tan | Cot | Asin | Acos | Atan | Atan2
         | Degrees | Radians | Pi | MaxOf | MinOf | Coalesce | Case | ToBool | ToGuid | GetType
         | Ipv4IsPrivate | Ipv4IsInRange | Ipv4IsMatch | Ipv4Compare | ParseIpv4 | FormatIpv4
-        | HasIpv4 => math::call(&a, out),
+        | FormatIpv4Mask | Ipv4IsInAnyRange | HasIpv4 => math::call(&a, out),
         Substring | IndexOf | Split | ReplaceString | ReplaceRegex | Extract | ExtractAll
         | Trim | TrimStart | TrimEnd | StrcatDelim | CountOf | Reverse | StrRep | StringSize
         | StrCmp | UrlEncode | UrlEncodeComponent | UrlDecode | Base64EncodeToString
@@ -46,7 +46,7 @@ pub fn call(
         | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
         | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
         | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
-        | ExtractJson | Zip | DynamicToJson | Range => dynamic::call(&a, out),
+        | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => dynamic::call(&a, out),
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay

@@ -236,11 +236,11 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             let s = a.str(0)?;
             dyn_array((0..n).map(|i| {
                 let v = sv(s, i);
-                if a.f == ParseUrl {
+                Some(if a.f == ParseUrl {
                     json::url_parts(v)
                 } else {
-                    Some(json::path_parts(v))
-                }
+                    json::path_parts(v)
+                })
             }))
         }
         _ => return Err(a.internal()),
