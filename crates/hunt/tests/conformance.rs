@@ -255,7 +255,11 @@ fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     match (a, b) {
         (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
         (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
-        (Object(x), Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w))),
+        (Object(x), Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
         _ => a == b,
     }
 }
@@ -264,7 +268,11 @@ fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 /// by instant, JSON by structure, empty and null alike, case-insensitive booleans.
 fn doc_cell_matches(got: &str, want: &str) -> bool {
     // Doc tables wrap code in backticks, break JSON with <br>, print ∞ and (null).
-    let w = want.replace("<br>", "").replace('`', "").replace('∞', "Infinity").replace("(null)", "");
+    let w = want
+        .replace("<br>", "")
+        .replace('`', "")
+        .replace('∞', "Infinity")
+        .replace("(null)", "");
     let (g, w) = (got.trim(), w.trim());
     // A dynamic string prints as JSON text in hunt, bare in the docs.
     if let Ok(serde_json::Value::String(inner)) = serde_json::from_str::<serde_json::Value>(g) {
@@ -282,7 +290,9 @@ fn doc_cell_matches(got: &str, want: &str) -> bool {
     if nullish(g) && nullish(w) {
         return true;
     }
-    if g.eq_ignore_ascii_case(w) && matches!(w.to_ascii_lowercase().as_str(), "true" | "false" | "nan") {
+    if g.eq_ignore_ascii_case(w)
+        && matches!(w.to_ascii_lowercase().as_str(), "true" | "false" | "nan")
+    {
         return true;
     }
     if let (Ok(a), Ok(b)) = (g.parse::<f64>(), w.replace(',', "").parse::<f64>()) {
@@ -298,7 +308,10 @@ fn doc_cell_matches(got: &str, want: &str) -> bool {
     ) {
         return a == b;
     }
-    if let (Ok(a), Ok(b)) = (serde_json::from_str::<serde_json::Value>(g), serde_json::from_str::<serde_json::Value>(w)) {
+    if let (Ok(a), Ok(b)) = (
+        serde_json::from_str::<serde_json::Value>(g),
+        serde_json::from_str::<serde_json::Value>(w),
+    ) {
         return json_eq(&a, &b);
     }
     false
@@ -309,14 +322,19 @@ fn doc_cell_matches(got: &str, want: &str) -> bool {
 /// reports a figure and never fails on a mismatch; a panic still fails).
 #[test]
 fn msdocs_examples() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/msdocs/cases.jsonl");
-    let Ok(text) = std::fs::read_to_string(path) else { return };
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/msdocs/cases.jsonl");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
     let mut engine = Engine::new();
     engine.set_now(1_748_736_000_000_000_000);
     let (mut total, mut matched, mut refused) = (0, 0, 0);
     let mut mismatches = Vec::new();
     for line in text.lines() {
-        let Ok(case) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let Ok(case) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
         if case["self_contained"].as_bool() != Some(true) || case["expected"].is_null() {
             continue;
         }
@@ -338,7 +356,11 @@ fn msdocs_examples() {
         };
         let want_cols: Vec<String> = case["expected"]["columns"]
             .as_array()
-            .map(|a| a.iter().filter_map(|c| c.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| c.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         let want_rows: Vec<Vec<String>> = case["expected"]["rows"]
             .as_array()
@@ -346,7 +368,15 @@ fn msdocs_examples() {
                 rows.iter()
                     .map(|r| {
                         r.as_array()
-                            .map(|c| c.iter().map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).collect())
+                            .map(|c| {
+                                c.iter()
+                                    .map(|v| {
+                                        v.as_str()
+                                            .map(String::from)
+                                            .unwrap_or_else(|| v.to_string())
+                                    })
+                                    .collect()
+                            })
                             .unwrap_or_default()
                     })
                     .collect()
@@ -356,34 +386,112 @@ fn msdocs_examples() {
         let mut rows: Vec<Vec<String>> = Vec::new();
         for b in &got.batches {
             for i in 0..b.num_rows() {
-                rows.push(got.schema.fields.iter().enumerate().map(|(c, f)| cell_text(b.column(c), i, f.ty)).collect());
+                rows.push(
+                    got.schema
+                        .fields
+                        .iter()
+                        .enumerate()
+                        .map(|(c, f)| cell_text(b.column(c), i, f.ty))
+                        .collect(),
+                );
             }
         }
-        let row_eq = |a: &Vec<String>, b: &Vec<String>| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| doc_cell_matches(x, y));
+        let row_eq = |a: &Vec<String>, b: &Vec<String>| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| doc_cell_matches(x, y))
+        };
         // Rows in order, or else as a multiset (greedy matching).
         let want_cols: Vec<String> = want_cols.iter().map(|c| c.replace('`', "")).collect();
         let ok = cols == want_cols
             && rows.len() == want_rows.len()
             && (rows.iter().zip(&want_rows).all(|(a, b)| row_eq(a, b)) || {
                 let mut left: Vec<&Vec<String>> = rows.iter().collect();
-                want_rows.iter().all(|w| match left.iter().position(|g| row_eq(g, w)) {
-                    Some(i) => {
-                        left.swap_remove(i);
-                        true
-                    }
-                    None => false,
-                })
+                want_rows
+                    .iter()
+                    .all(|w| match left.iter().position(|g| row_eq(g, w)) {
+                        Some(i) => {
+                            left.swap_remove(i);
+                            true
+                        }
+                        None => false,
+                    })
             });
         if ok {
             matched += 1;
         } else {
-            mismatches.push(format!("{}: want {want_cols:?} {want_rows:?}\n  got {cols:?} {rows:?}", case["id"]));
+            mismatches.push(format!(
+                "{}: want {want_cols:?} {want_rows:?}\n  got {cols:?} {rows:?}",
+                case["id"]
+            ));
         }
     }
-    eprintln!("msdocs self-contained examples: {matched}/{total} match, {refused} refused, {} differ", mismatches.len());
+    eprintln!(
+        "msdocs self-contained examples: {matched}/{total} match, {refused} refused, {} differ",
+        mismatches.len()
+    );
     if std::env::var("HUNT_CONFORMANCE_VERBOSE").is_ok() {
         for m in &mismatches {
             eprintln!("{m}");
         }
+    }
+}
+
+/// The Defender hunting queries over generated data for the four hunt tables: none may
+/// panic, and every query that reads only those tables must run (the README of
+/// `shared/conformance` asks for it); queries over other Defender tables are refused
+/// with an unknown-table error.
+#[test]
+fn defender_queries_run_on_generated_data() {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/defender");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let data = tempfile::tempdir().expect("tempdir");
+    let opts = hunt_gen::GenOptions {
+        events: 3000,
+        row_group_rows: 500,
+        ..hunt_gen::GenOptions::default()
+    };
+    hunt_gen::write_dataset(&opts, data.path()).expect("generate");
+    let mut engine = Engine::open_dir(data.path()).expect("open");
+    engine.set_now(
+        hunt_plan::planner::literals::parse_datetime_text(hunt_gen::DEMO_NOW).expect("now"),
+    );
+    let ours = [
+        "DataSecurityEvents",
+        "DataSecurityBehaviors",
+        "AlertInfo",
+        "AlertEvidence",
+    ];
+    let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    files.sort();
+    let (mut ran, mut other_tables, mut failed) = (0, 0, Vec::new());
+    for f in files {
+        let q = std::fs::read_to_string(&f).unwrap_or_default();
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        match std::panic::catch_unwind(|| engine.query(&q)) {
+            Err(_) => panic!("{name} made hunt panic"),
+            Ok(Ok(_)) => ran += 1,
+            Ok(Err(e)) => {
+                let d = e.diagnostic();
+                if d.message.starts_with("unknown table")
+                    && !ours.iter().any(|t| d.message.contains(t))
+                {
+                    other_tables += 1;
+                } else {
+                    failed.push(format!("{name}: {}", d.message));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "defender: {ran} run, {other_tables} read other Defender tables, {} refused:",
+        failed.len()
+    );
+    for f in &failed {
+        eprintln!("  {f}");
     }
 }

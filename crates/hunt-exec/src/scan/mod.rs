@@ -2,7 +2,10 @@
 //! schema unification across files, and the streaming Parquet scan.
 
 mod conform;
+mod ordered;
 mod parquet;
+mod prune;
+pub mod stats;
 mod table;
 
 pub use self::parquet::ParquetScanExec;

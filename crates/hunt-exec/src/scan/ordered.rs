@@ -150,7 +150,7 @@ mod tests {
     use super::*;
 
     fn jobs(n: usize) -> Box<dyn Iterator<Item = Task<usize>> + Send> {
-        Box::new((0..n).map(|i| {
+        Box::new((0..n).map(move |i| {
             if i % 7 == 3 {
                 Task::Done(i)
             } else {
@@ -170,7 +170,9 @@ mod tests {
         // consumer is itself a worker.
         assert_eq!(OrderedParallel::new(jobs(50), 3).collect::<Vec<_>>(), want);
         for threads in [1, 4] {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()?;
             for window in [1, 2, 8] {
                 let got: Vec<_> = pool.install(|| OrderedParallel::new(jobs(50), window).collect());
                 assert_eq!(got, want, "threads={threads} window={window}");
@@ -183,7 +185,7 @@ mod tests {
     fn a_panicking_job_is_an_error_in_its_place() {
         let src: Box<dyn Iterator<Item = Task<u32>> + Send> = Box::new(
             vec![
-                Task::Run(Box::new(|| 1) as Job<u32>),
+                Task::Run(Box::new(|| 1u32) as Job<u32>),
                 Task::Run(Box::new(|| panic!("boom"))),
                 Task::Run(Box::new(|| 3)),
             ]
@@ -198,13 +200,14 @@ mod tests {
         use std::sync::atomic::AtomicUsize;
         let started = Arc::new(AtomicUsize::new(0));
         let s = started.clone();
-        let src: Box<dyn Iterator<Item = Task<usize>> + Send> = Box::new((0..100).map(move |i| {
-            let s = s.clone();
-            Task::Run(Box::new(move || {
-                s.fetch_add(1, Ordering::SeqCst);
-                i
-            }) as Job<usize>)
-        }));
+        let src: Box<dyn Iterator<Item = Task<usize>> + Send> =
+            Box::new((0..100usize).map(move |i| {
+                let s = s.clone();
+                Task::Run(Box::new(move || {
+                    s.fetch_add(1, Ordering::SeqCst);
+                    i
+                }) as Job<usize>)
+            }));
         let mut it = OrderedParallel::new(src, 4);
         assert_eq!(it.next(), Some(Ok(0)));
         // One consumed, four queued behind it at most.

@@ -27,10 +27,11 @@
 //! How values in a file relate to the values the engine sees (`scan::conform_column`):
 //! - Timestamps are stored in ms, µs or ns (or as days for `DATE`); statistics are in the
 //!   stored unit and are converted to nanoseconds here.
-//! - A null string reads as `""` in KQL, so a nullable string column may hold `""` even if
-//!   its min is larger. The `parquet` crate reports a missing row-group null count as 0, so
-//!   for row groups "no nulls" is believed only for a `REQUIRED` column; the page index
-//!   reports null counts faithfully.
+//! - A null string reads as `""` in KQL, so a chunk of a nullable string column may hold
+//!   `""` besides `[min, max]`: a test that `""` passes (`== ""`, `< "x"`) keeps it. The
+//!   `parquet` crate reports a missing row-group null count as 0, so for row groups "no
+//!   nulls" is believed only for a `REQUIRED` column; the page index reports null counts
+//!   faithfully.
 //! - Nulls of other types never satisfy `==`, `<`, `in`, … (Kusto semantics, see
 //!   `expr::functions::compare`), so only an all-null chunk is pruned for them.
 //! - Reals compare in IEEE total order (arrow's kernels), so `-0.0 < 0.0`. A min of `±0` is
@@ -146,24 +147,36 @@ pub(crate) enum Range {
     Unknown,
     /// Every value is null (only for non-string columns: a null string is `""`).
     AllNull,
-    /// Every non-null value lies in `[lo, hi]` (for strings: every value, nulls being `""`).
+    /// Every non-null value lies in `[lo, hi]`.
     Bounded {
         /// A lower bound.
         lo: Value,
         /// An upper bound.
         hi: Value,
+        /// A string column that may also hold nulls, which read as `""` (always false for
+        /// other types: their nulls pass none of the tests).
+        empty: bool,
     },
 }
+
+/// The empty string, which a null string reads as.
+const EMPTY: Value = Value::Bytes(Vec::new());
 
 impl Test {
     /// Whether a value admitted by `range` could pass this test.
     fn admits(&self, range: &Range) -> bool {
-        let (lo, hi) = match range {
-            Range::Unknown => return true,
+        match range {
+            Range::Unknown => true,
             // Every supported test is false on null.
-            Range::AllNull => return false,
-            Range::Bounded { lo, hi } => (lo, hi),
-        };
+            Range::AllNull => false,
+            Range::Bounded { lo, hi, empty } => {
+                self.admits_between(lo, hi) || (*empty && self.admits_between(&EMPTY, &EMPTY))
+            }
+        }
+    }
+
+    /// Whether a value in `[lo, hi]` could pass this test.
+    fn admits_between(&self, lo: &Value, hi: &Value) -> bool {
         match self {
             Test::Cmp(op, v) => match op {
                 Op::Eq => !(is(v, lo, Ordering::Less) || is(v, hi, Ordering::Greater)),
@@ -181,7 +194,8 @@ impl Test {
                 let (Value::Bytes(lo), Value::Bytes(hi)) = (lo, hi) else {
                     return true;
                 };
-                !(hi.as_slice() < p.as_slice() || (lo.as_slice() > p.as_slice() && !lo.starts_with(p)))
+                !(hi.as_slice() < p.as_slice()
+                    || (lo.as_slice() > p.as_slice() && !lo.starts_with(p)))
             }
             Test::NotNull => true,
         }
@@ -195,10 +209,12 @@ impl Leaf {
             Range::Bounded {
                 lo: Value::Int(lo),
                 hi: Value::Int(hi),
+                empty,
             } if self.as_real => Range::Bounded {
                 // i64 → f64 rounds monotonically, so the bounds stay bounds.
                 lo: Value::Real(lo as f64),
                 hi: Value::Real(hi as f64),
+                empty,
             },
             r => r,
         }
@@ -220,7 +236,11 @@ pub(crate) struct RowSet(pub(crate) Vec<Rows<usize>>);
 impl RowSet {
     /// All `n` rows.
     pub(crate) fn full(n: usize) -> RowSet {
-        RowSet(if n == 0 { vec![] } else { vec![0..n] })
+        RowSet(if n == 0 {
+            vec![]
+        } else {
+            std::iter::once(0..n).collect()
+        })
     }
     fn from_unsorted(mut v: Vec<Rows<usize>>) -> RowSet {
         v.retain(|r| r.start < r.end);
@@ -628,15 +648,17 @@ impl FileColumns {
                     return Range::Unknown;
                 };
                 // Legacy min/max fields were ordered as signed bytes / signed ints.
-                if stats.is_min_max_deprecated() && matches!(kind, LeafKind::Bytes | LeafKind::Int { unsigned: true }) {
+                if stats.is_min_max_deprecated()
+                    && matches!(kind, LeafKind::Bytes | LeafKind::Int { unsigned: true })
+                {
                     return Range::Unknown;
                 }
                 let (lo, hi) = stat_bounds(stats);
                 let nulls = stats.null_count_opt();
                 // The parquet crate turns a missing null count into 0, so 0 is not proof.
-                let known_null_free = !nullable;
+                let may_have_nulls = nullable;
                 let all_null = rows > 0 && nulls == Some(rows);
-                make_range(kind, is_string, known_null_free, lo, hi, all_null)
+                make_range(kind, is_string, may_have_nulls, lo, hi, all_null)
             }
         }
     }
@@ -661,6 +683,11 @@ impl FileColumns {
             return None;
         };
         let ci = meta.column_index()?.get(rg)?.get(index)?;
+        // A column written without statistics has no column index (`NONE`), whose
+        // accessors panic: such a column cannot prune pages.
+        if matches!(ci, ColumnIndexMetaData::NONE) {
+            return None;
+        }
         let oi = meta.offset_index()?.get(rg)?.get(index)?;
         let locs = oi.page_locations();
         let n = usize::try_from(ci.num_pages()).ok()?;
@@ -679,9 +706,12 @@ impl FileColumns {
             }
             let (lo, hi) = page_bounds(ci, p);
             let nulls = ci.null_count(p);
-            let known_null_free = !nullable || nulls == Some(0);
+            let may_have_nulls = nullable && nulls != Some(0);
             let all_null = ci.is_null_page(p);
-            out.push((start..end, make_range(kind, is_string, known_null_free, lo, hi, all_null)));
+            out.push((
+                start..end,
+                make_range(kind, is_string, may_have_nulls, lo, hi, all_null),
+            ));
         }
         Some(out)
     }
@@ -691,8 +721,9 @@ impl FileColumns {
 fn missing_range(is_string: bool) -> Range {
     if is_string {
         Range::Bounded {
-            lo: Value::Bytes(vec![]),
-            hi: Value::Bytes(vec![]),
+            lo: EMPTY,
+            hi: EMPTY,
+            empty: false,
         }
     } else {
         Range::AllNull
@@ -712,12 +743,18 @@ fn stat_bounds(s: &Statistics) -> (Option<Raw<'_>>, Option<Raw<'_>>) {
             v.min_opt().map(|x| Raw::I(i64::from(*x))),
             v.max_opt().map(|x| Raw::I(i64::from(*x))),
         ),
-        Statistics::Int64(v) => (v.min_opt().map(|x| Raw::I(*x)), v.max_opt().map(|x| Raw::I(*x))),
+        Statistics::Int64(v) => (
+            v.min_opt().map(|x| Raw::I(*x)),
+            v.max_opt().map(|x| Raw::I(*x)),
+        ),
         Statistics::Float(v) => (
             v.min_opt().map(|x| Raw::F(f64::from(*x))),
             v.max_opt().map(|x| Raw::F(f64::from(*x))),
         ),
-        Statistics::Double(v) => (v.min_opt().map(|x| Raw::F(*x)), v.max_opt().map(|x| Raw::F(*x))),
+        Statistics::Double(v) => (
+            v.min_opt().map(|x| Raw::F(*x)),
+            v.max_opt().map(|x| Raw::F(*x)),
+        ),
         Statistics::ByteArray(v) => (
             v.min_opt().map(|x| Raw::B(x.data())),
             v.max_opt().map(|x| Raw::B(x.data())),
@@ -732,17 +769,21 @@ fn page_bounds(ci: &ColumnIndexMetaData, p: usize) -> (Option<Raw<'_>>, Option<R
             x.min_value(p).map(|v| Raw::I(i64::from(*v))),
             x.max_value(p).map(|v| Raw::I(i64::from(*v))),
         ),
-        ColumnIndexMetaData::INT64(x) => {
-            (x.min_value(p).map(|v| Raw::I(*v)), x.max_value(p).map(|v| Raw::I(*v)))
-        }
+        ColumnIndexMetaData::INT64(x) => (
+            x.min_value(p).map(|v| Raw::I(*v)),
+            x.max_value(p).map(|v| Raw::I(*v)),
+        ),
         ColumnIndexMetaData::FLOAT(x) => (
             x.min_value(p).map(|v| Raw::F(f64::from(*v))),
             x.max_value(p).map(|v| Raw::F(f64::from(*v))),
         ),
-        ColumnIndexMetaData::DOUBLE(x) => {
-            (x.min_value(p).map(|v| Raw::F(*v)), x.max_value(p).map(|v| Raw::F(*v)))
+        ColumnIndexMetaData::DOUBLE(x) => (
+            x.min_value(p).map(|v| Raw::F(*v)),
+            x.max_value(p).map(|v| Raw::F(*v)),
+        ),
+        ColumnIndexMetaData::BYTE_ARRAY(x) => {
+            (x.min_value(p).map(Raw::B), x.max_value(p).map(Raw::B))
         }
-        ColumnIndexMetaData::BYTE_ARRAY(x) => (x.min_value(p).map(Raw::B), x.max_value(p).map(Raw::B)),
         _ => (None, None),
     }
 }
@@ -764,11 +805,11 @@ fn convert(kind: LeafKind, raw: Raw<'_>) -> Option<Value> {
 
 /// Builds the [`Range`] of a chunk from its raw min/max.
 ///
-/// `known_null_free`: the chunk certainly holds no null. `all_null`: it holds only nulls.
+/// `may_have_nulls`: the chunk may hold nulls. `all_null`: it holds only nulls.
 fn make_range(
     kind: LeafKind,
     is_string: bool,
-    known_null_free: bool,
+    may_have_nulls: bool,
     lo: Option<Raw<'_>>,
     hi: Option<Raw<'_>>,
     all_null: bool,
@@ -782,21 +823,22 @@ fn make_range(
     let (Some(mut lo), Some(mut hi)) = (convert(kind, lo), convert(kind, hi)) else {
         return Range::Unknown;
     };
-    if is_string && !known_null_free {
-        // A null string reads as "", the smallest string.
-        lo = Value::Bytes(vec![]);
+    if let Value::Real(v) = &mut lo
+        && *v == 0.0
+    {
+        *v = -0.0;
     }
-    if let Value::Real(v) = &mut lo {
-        if *v == 0.0 {
-            *v = -0.0;
-        }
+    if let Value::Real(v) = &mut hi
+        && *v == 0.0
+    {
+        *v = 0.0;
     }
-    if let Value::Real(v) = &mut hi {
-        if *v == 0.0 {
-            *v = 0.0;
-        }
+    Range::Bounded {
+        lo,
+        hi,
+        // A null string reads as "".
+        empty: is_string && may_have_nulls,
     }
-    Range::Bounded { lo, hi }
 }
 
 /// How a Parquet leaf stores a column of KQL type `ty`, if its statistics can be read.
@@ -854,5 +896,326 @@ fn leaf_kind(col: &ColumnDescriptor, order: ColumnOrder, ty: KqlType) -> Option<
             _ => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hunt_syntax::Span;
+
+    fn col(name: &str, ty: KqlType) -> Expr {
+        Expr::column(name, ty, Span::default())
+    }
+    fn lit(s: Scalar) -> Expr {
+        Expr::literal(s, Span::default())
+    }
+    fn call(f: Func, args: Vec<Expr>) -> Expr {
+        Expr::call(f, args, KqlType::Bool, Span::default())
+    }
+    fn bytes(s: &str) -> Value {
+        Value::Bytes(s.as_bytes().to_vec())
+    }
+    fn bounded(lo: Value, hi: Value) -> Range {
+        Range::Bounded {
+            lo,
+            hi,
+            empty: false,
+        }
+    }
+    /// Whether `e` can match a chunk where every column has range `r`.
+    fn admits(e: &Expr, r: Range) -> bool {
+        let p = Pruning::from_expr(e).unwrap_or_else(|| panic!("not prunable: {e}"));
+        p.can_match(&mut |_| r.clone())
+    }
+
+    #[test]
+    fn comparisons_prune_outside_the_range() {
+        let id = || col("Id", KqlType::Long);
+        let r = || bounded(Value::Int(10), Value::Int(20));
+        let cases = [
+            (Func::Eq, 9, false),
+            (Func::Eq, 10, true),
+            (Func::Eq, 20, true),
+            (Func::Eq, 21, false),
+            (Func::Lt, 10, false),
+            (Func::Lt, 11, true),
+            (Func::Le, 10, true),
+            (Func::Le, 9, false),
+            (Func::Gt, 20, false),
+            (Func::Gt, 19, true),
+            (Func::Ge, 20, true),
+            (Func::Ge, 21, false),
+        ];
+        for (f, v, want) in cases {
+            let e = call(f, vec![id(), lit(Scalar::Long(v))]);
+            assert_eq!(admits(&e, r()), want, "{e}");
+        }
+        // `5 < Id` is `Id > 5`.
+        let e = call(Func::Lt, vec![lit(Scalar::Long(20)), id()]);
+        assert!(!admits(&e, r()));
+        let e = call(Func::Lt, vec![lit(Scalar::Long(19)), id()]);
+        assert!(admits(&e, r()));
+    }
+
+    #[test]
+    fn all_null_chunks_match_no_comparison_and_unknown_matches_all() {
+        let e = call(
+            Func::Eq,
+            vec![col("Id", KqlType::Long), lit(Scalar::Long(1))],
+        );
+        assert!(!admits(&e, Range::AllNull));
+        assert!(admits(&e, Range::Unknown));
+        let nn = call(Func::IsNotNull, vec![col("Id", KqlType::Long)]);
+        assert!(!admits(&nn, Range::AllNull));
+        assert!(admits(&nn, bounded(Value::Int(1), Value::Int(1))));
+        // `isnotnull` of a string is always true: nothing to prune.
+        assert!(
+            Pruning::from_expr(&call(Func::IsNotNull, vec![col("S", KqlType::String)])).is_none()
+        );
+    }
+
+    #[test]
+    fn in_lists_ignore_nulls_and_need_one_item_in_range() {
+        let x = || col("Id", KqlType::Long);
+        let r = || bounded(Value::Int(10), Value::Int(20));
+        let inn = Func::In {
+            ci: false,
+            negated: false,
+        };
+        let e = call(
+            inn,
+            vec![
+                x(),
+                lit(Scalar::Long(1)),
+                lit(Scalar::Null(KqlType::Long)),
+                lit(Scalar::Long(30)),
+            ],
+        );
+        assert!(!admits(&e, r()));
+        let e = call(inn, vec![x(), lit(Scalar::Long(1)), lit(Scalar::Long(15))]);
+        assert!(admits(&e, r()));
+        // `!in` and `in~` are not used.
+        let not_in = Func::In {
+            ci: false,
+            negated: true,
+        };
+        assert!(Pruning::from_expr(&call(not_in, vec![x(), lit(Scalar::Long(1))])).is_none());
+    }
+
+    #[test]
+    fn and_keeps_usable_parts_or_needs_all() {
+        let id = || col("Id", KqlType::Long);
+        let eq = |v| call(Func::Eq, vec![id(), lit(Scalar::Long(v))]);
+        let opaque = call(
+            Func::EqCi,
+            vec![col("S", KqlType::String), lit(Scalar::String("a".into()))],
+        );
+        let r = || bounded(Value::Int(10), Value::Int(20));
+        let and = Expr::call(
+            Func::And,
+            vec![eq(1), opaque.clone()],
+            KqlType::Bool,
+            Span::default(),
+        );
+        assert!(!admits(&and, r()));
+        let or = Expr::call(
+            Func::Or,
+            vec![eq(1), opaque],
+            KqlType::Bool,
+            Span::default(),
+        );
+        assert!(Pruning::from_expr(&or).is_none());
+        let or = Expr::call(
+            Func::Or,
+            vec![eq(1), eq(30)],
+            KqlType::Bool,
+            Span::default(),
+        );
+        assert!(!admits(&or, r()));
+        let or = Expr::call(
+            Func::Or,
+            vec![eq(1), eq(15)],
+            KqlType::Bool,
+            Span::default(),
+        );
+        assert!(admits(&or, r()));
+    }
+
+    #[test]
+    fn constants_fold_datetime_arithmetic() {
+        // `Timestamp > ago(1h)` arrives as `Timestamp > now - 1h`.
+        let hour = 3_600_000_000_000;
+        let now = 100 * hour;
+        let ago = Expr::call(
+            Func::Sub,
+            vec![lit(Scalar::DateTime(now)), lit(Scalar::TimeSpan(hour))],
+            KqlType::DateTime,
+            Span::default(),
+        );
+        let e = call(Func::Gt, vec![col("T", KqlType::DateTime), ago]);
+        assert!(!admits(&e, bounded(Value::Int(0), Value::Int(now - hour))));
+        assert!(admits(
+            &e,
+            bounded(Value::Int(0), Value::Int(now - hour + 1))
+        ));
+        // Overflow: nothing is concluded.
+        let big = Expr::call(
+            Func::Add,
+            vec![lit(Scalar::DateTime(i64::MAX)), lit(Scalar::TimeSpan(1))],
+            KqlType::DateTime,
+            Span::default(),
+        );
+        assert!(
+            Pruning::from_expr(&call(Func::Eq, vec![col("T", KqlType::DateTime), big])).is_none()
+        );
+    }
+
+    #[test]
+    fn widening_casts_of_columns_are_seen_through() {
+        let int_col = col("N", KqlType::Int);
+        let as_long = Expr::call(
+            Func::Cast(KqlType::Long),
+            vec![int_col.clone()],
+            KqlType::Long,
+            Span::default(),
+        );
+        let e = call(Func::Eq, vec![as_long, lit(Scalar::Long(50))]);
+        assert!(!admits(&e, bounded(Value::Int(0), Value::Int(10))));
+        let as_real = Expr::call(
+            Func::Cast(KqlType::Real),
+            vec![col("L", KqlType::Long)],
+            KqlType::Real,
+            Span::default(),
+        );
+        let e = call(Func::Gt, vec![as_real, lit(Scalar::Real(10.5))]);
+        assert!(!admits(&e, bounded(Value::Int(0), Value::Int(10))));
+        assert!(admits(&e, bounded(Value::Int(0), Value::Int(11))));
+        // A narrowing cast or any other function is not a column.
+        let narrowing = Expr::call(
+            Func::Cast(KqlType::Int),
+            vec![col("L", KqlType::Long)],
+            KqlType::Int,
+            Span::default(),
+        );
+        assert!(
+            Pruning::from_expr(&call(Func::Eq, vec![narrowing, lit(Scalar::Int(1))])).is_none()
+        );
+    }
+
+    #[test]
+    fn reals_use_total_order_and_nan_never_prunes() {
+        let x = || col("R", KqlType::Real);
+        let r = |lo: f64, hi: f64| bounded(Value::Real(lo), Value::Real(hi));
+        let e = call(Func::Lt, vec![x(), lit(Scalar::Real(0.0))]);
+        // make_range widens a zero min to -0.0, and -0.0 < 0.0 in the engine.
+        assert!(admits(&e, r(-0.0, 1.0)));
+        assert!(!admits(&e, r(0.5, 1.0)));
+        // A NaN bound or literal decides nothing.
+        assert!(admits(&e, r(f64::NAN, 1.0)));
+        let e = call(Func::Eq, vec![x(), lit(Scalar::Real(f64::NAN))]);
+        assert!(admits(&e, r(0.5, 1.0)));
+        let lo = make_range(
+            LeafKind::Real,
+            false,
+            false,
+            Some(Raw::F(0.0)),
+            Some(Raw::F(-0.0)),
+            false,
+        );
+        match lo {
+            Range::Bounded {
+                lo: Value::Real(a),
+                hi: Value::Real(b),
+                ..
+            } => assert!(a.is_sign_negative() && b.is_sign_positive()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn nullable_strings_may_hold_the_empty_string() {
+        let eq = |v: &str| {
+            call(
+                Func::Eq,
+                vec![col("S", KqlType::String), lit(Scalar::String(v.into()))],
+            )
+        };
+        let range = |may_have_nulls| {
+            make_range(
+                LeafKind::Bytes,
+                true,
+                may_have_nulls,
+                Some(Raw::B(b"b")),
+                Some(Raw::B(b"c")),
+                false,
+            )
+        };
+        assert!(admits(&eq(""), range(true)));
+        assert!(!admits(&eq(""), range(false)));
+        // Nulls do not stop pruning for a non-empty value.
+        assert!(!admits(&eq("a"), range(true)));
+        assert!(admits(&eq("bb"), range(true)));
+        let lt = call(
+            Func::Lt,
+            vec![col("S", KqlType::String), lit(Scalar::String("a".into()))],
+        );
+        assert!(admits(&lt, range(true)));
+        assert!(!admits(&lt, range(false)));
+        // All-null strings read as "".
+        let all_null = make_range(LeafKind::Bytes, true, true, None, None, true);
+        assert!(admits(&eq(""), all_null.clone()));
+        assert!(!admits(&eq("a"), all_null.clone()));
+        let e = call(Func::IsNotEmpty, vec![col("S", KqlType::String)]);
+        assert!(!admits(&e, all_null));
+    }
+
+    #[test]
+    fn startswith_cs_prunes_by_prefix_interval() {
+        let e = |p: &str| {
+            call(
+                Func::Str(StrOp::StartsWithCs, false),
+                vec![col("S", KqlType::String), lit(Scalar::String(p.into()))],
+            )
+        };
+        let r = || bounded(bytes("bar"), bytes("foo"));
+        assert!(admits(&e("c"), r()));
+        assert!(admits(&e("ba"), r()));
+        assert!(admits(&e("fo"), r()));
+        assert!(!admits(&e("a"), r()));
+        assert!(!admits(&e("fp"), r()));
+        assert!(admits(&e(""), r()));
+        // Case-insensitive `startswith` is not used.
+        let ci = call(
+            Func::Str(StrOp::StartsWith, false),
+            vec![col("S", KqlType::String), lit(Scalar::String("a".into()))],
+        );
+        assert!(Pruning::from_expr(&ci).is_none());
+    }
+
+    #[test]
+    fn datetime_units_convert_to_nanoseconds() {
+        let ms = LeafKind::Time {
+            ns_per_unit: 1_000_000,
+        };
+        assert_eq!(convert(ms, Raw::I(5)), Some(Value::Int(5_000_000)));
+        assert_eq!(convert(ms, Raw::I(i64::MAX)), None);
+        assert_eq!(
+            convert(LeafKind::Int { unsigned: true }, Raw::I(-1)),
+            Some(Value::Int(u32::MAX as i64))
+        );
+    }
+
+    #[test]
+    fn row_sets_intersect_and_union() {
+        let a = RowSet::from_unsorted(vec![0..10, 20..30]);
+        let b = RowSet::from_unsorted(std::iter::once(5..25).collect());
+        assert_eq!(a.intersect(&b), RowSet(vec![5..10, 20..25]));
+        assert_eq!(a.clone().union(b), RowSet(std::iter::once(0..30).collect()));
+        assert_eq!(
+            RowSet::from_unsorted(vec![3..4, 0..2, 2..3]),
+            RowSet(std::iter::once(0..4).collect())
+        );
+        assert_eq!(a.len(), 20);
     }
 }

@@ -90,7 +90,11 @@ impl fmt::Display for ScanStats {
             self.row_groups, self.row_groups_read, self.row_groups_pruned, self.rows_read
         )?;
         if self.rows_skipped_by_pages > 0 {
-            write!(f, " rows_skipped_by_page_index={}", self.rows_skipped_by_pages)?;
+            write!(
+                f,
+                " rows_skipped_by_page_index={}",
+                self.rows_skipped_by_pages
+            )?;
         }
         Ok(())
     }

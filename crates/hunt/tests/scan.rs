@@ -1,0 +1,459 @@
+//! The Parquet scan end to end: row-group pruning from statistics returns exactly the
+//! rows an unpruned scan returns (the same query with the column wrapped in a function,
+//! which statistics cannot decide), skips what it should, and gives the same answer
+//! whatever the number of threads.
+//!
+//! Tables are written here with arrow's `ArrowWriter`, in small row groups, to a
+//! temporary directory.
+
+use arrow::array::{
+    ArrayRef, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
+    TimestampMillisecondArray, TimestampNanosecondArray,
+};
+use hunt::Engine;
+use hunt::format::cell_text;
+use parquet::arrow::ArrowWriter;
+use parquet::file::properties::WriterProperties;
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// 2024-01-01T00:00:00Z in ms.
+const BASE_MS: i64 = 1_704_067_200_000;
+
+/// Rows `first..first+rows` of table `Events`, one second apart:
+/// - `Timestamp`: ms since the epoch with zone `+02:00` (the instant is what counts),
+/// - `Id`: the row number (long),
+/// - `Port`: `Id % 1000` as int32,
+/// - `Name`: `user<Id/100>` (two digits), null every 37th row,
+/// - `Score`: `Id / 10`, null every 50th row,
+/// - `Extra`: null before row 2000, then `Id % 7`.
+fn events(first: i64, rows: i64) -> Result<RecordBatch, arrow::error::ArrowError> {
+    let ids: Vec<i64> = (first..first + rows).collect();
+    let ts = TimestampMillisecondArray::from_iter_values(ids.iter().map(|i| BASE_MS + i * 1000))
+        .with_timezone("+02:00");
+    let ports: Int32Array = ids.iter().map(|i| Some((i % 1000) as i32)).collect();
+    let names: StringArray = ids
+        .iter()
+        .map(|i| (i % 37 != 36).then(|| format!("user{:02}", i / 100)))
+        .collect();
+    let scores: Float64Array = ids
+        .iter()
+        .map(|i| (i % 50 != 49).then_some(*i as f64 / 10.0))
+        .collect();
+    let extra: Int64Array = ids.iter().map(|i| (*i >= 2000).then_some(i % 7)).collect();
+    RecordBatch::try_from_iter(vec![
+        ("Timestamp", Arc::new(ts) as ArrayRef),
+        ("Id", Arc::new(Int64Array::from(ids)) as ArrayRef),
+        ("Port", Arc::new(ports) as ArrayRef),
+        ("Name", Arc::new(names) as ArrayRef),
+        ("Score", Arc::new(scores) as ArrayRef),
+        ("Extra", Arc::new(extra) as ArrayRef),
+    ])
+}
+
+fn write(path: &Path, batch: &RecordBatch, row_group_rows: usize) -> TestResult {
+    let props = WriterProperties::builder()
+        .set_max_row_group_size(row_group_rows)
+        .build();
+    let mut w = ArrowWriter::try_new(File::create(path)?, batch.schema(), Some(props))?;
+    w.write(batch)?;
+    w.close()?;
+    Ok(())
+}
+
+/// `dir/Events/part{0,1,2}.parquet`: rows 0..1000, 1000..2000, 2000..3000, in row groups
+/// of 100 rows (30 row groups), sorted by time.
+fn write_events(dir: &Path) -> TestResult {
+    let t = dir.join("Events");
+    std::fs::create_dir_all(&t)?;
+    for (i, first) in [0, 1000, 2000].into_iter().enumerate() {
+        write(
+            &t.join(format!("part{i}.parquet")),
+            &events(first, 1000)?,
+            100,
+        )?;
+    }
+    Ok(())
+}
+
+/// `q`'s rows, one line each, cells joined by `|`.
+fn rows(engine: &Engine, q: &str) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let r = engine
+        .query(q)
+        .map_err(|e| format!("{q}: {:?}", e.diagnostic()))?;
+    let mut out = Vec::new();
+    for b in &r.batches {
+        for row in 0..b.num_rows() {
+            let cells: Vec<String> = r
+                .schema
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| cell_text(b.column(i), row, f.ty))
+                .collect();
+            out.push(cells.join("|"));
+        }
+    }
+    Ok(out)
+}
+
+/// Runs `q` through the stages by hand and returns the scan's EXPLAIN line after the run.
+fn scan_line_after_run(dir: &Path, q: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let tables = hunt_exec::discover(dir)?;
+    let ast = hunt_syntax::parse(q)?;
+    let planned = hunt_plan::plan(&ast, &tables, 0)?;
+    let plan = hunt_exec::create_physical_plan(&hunt_plan::optimize(planned.plan), &tables)?;
+    hunt_exec::collect(&plan)?;
+    let text = hunt_exec::display(&plan);
+    Ok(text
+        .lines()
+        .find(|l| l.contains("ParquetScanExec"))
+        .ok_or("no scan in the plan")?
+        .to_string())
+}
+
+/// `(read, skipped)` row groups from a scan's EXPLAIN line.
+fn read_skipped(line: &str) -> Result<(u64, u64), Box<dyn std::error::Error>> {
+    let rest = line
+        .split("(read ")
+        .nth(1)
+        .ok_or_else(|| format!("no counters in {line}"))?;
+    let (read, rest) = rest.split_once(", skipped ").ok_or("bad counters")?;
+    let (skipped, _) = rest.split_once(' ').ok_or("bad counters")?;
+    Ok((read.parse()?, skipped.parse()?))
+}
+
+/// `pruned` and `unpruned` return the same rows, and `pruned` reads `read` row groups.
+#[track_caller]
+fn same_rows(
+    dir: &Path,
+    pruned: &str,
+    unpruned: &str,
+    want_rows: usize,
+    want_read: u64,
+) -> TestResult {
+    let engine = Engine::open_dir(dir)?;
+    let a = rows(&engine, pruned)?;
+    let b = rows(&engine, unpruned)?;
+    assert_eq!(a, b, "{pruned}\nvs\n{unpruned}");
+    assert_eq!(a.len(), want_rows, "{pruned}");
+    let (read, skipped) = read_skipped(&scan_line_after_run(dir, pruned)?)?;
+    assert_eq!((read, skipped), (want_read, 30 - want_read), "{pruned}");
+    let (read, _) = read_skipped(&scan_line_after_run(dir, unpruned)?)?;
+    assert_eq!(read, 30, "{unpruned} should not prune");
+    Ok(())
+}
+
+#[test]
+fn between_on_a_time_sorted_table() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    // Rows 1150..=1249 (timestamps stored in ms with a +02:00 zone label).
+    same_rows(
+        dir.path(),
+        "Events | where Timestamp between (datetime(2024-01-01T00:19:10Z) .. datetime(2024-01-01T00:20:49Z))",
+        "Events | where Timestamp + 0s between (datetime(2024-01-01T00:19:10Z) .. datetime(2024-01-01T00:20:49Z))",
+        100,
+        2,
+    )?;
+    // Half-open bounds on the exact row-group edges: rows 1200..1299 are one row group.
+    same_rows(
+        dir.path(),
+        "Events | where Timestamp >= datetime(2024-01-01T00:20:00Z) and Timestamp < datetime(2024-01-01T00:21:40Z)",
+        "Events | where Timestamp + 0s >= datetime(2024-01-01T00:20:00Z) and Timestamp + 0s < datetime(2024-01-01T00:21:40Z)",
+        100,
+        1,
+    )?;
+    // `between (t .. 1m)`: an offset upper bound is folded like a literal. Rows 600..=660.
+    same_rows(
+        dir.path(),
+        "Events | where Timestamp between (datetime(2024-01-01T00:10:00Z) .. 1m)",
+        "Events | where Timestamp + 0s between (datetime(2024-01-01T00:10:00Z) .. 1m)",
+        61,
+        1,
+    )?;
+    // A range past the end of the data reads nothing.
+    same_rows(
+        dir.path(),
+        "Events | where Timestamp > datetime(2025-01-01)",
+        "Events | where Timestamp + 0s > datetime(2025-01-01)",
+        0,
+        0,
+    )
+}
+
+#[test]
+fn equality_and_in_on_integers() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    same_rows(
+        dir.path(),
+        "Events | where Id == 5",
+        "Events | where Id + 0 == 5",
+        1,
+        1,
+    )?;
+    same_rows(
+        dir.path(),
+        "Events | where 2999 == Id",
+        "Events | where Id + 0 == 2999",
+        1,
+        1,
+    )?;
+    same_rows(
+        dir.path(),
+        "Events | where Id in (5, 250, 999999)",
+        "Events | where Id + 0 in (5, 250, 999999)",
+        2,
+        2,
+    )?;
+    // An int32 column compared with a long literal (bound as `tolong(Port)`): Port is
+    // `Id % 1000`, so row groups 9, 19 and 29 hold 950.
+    same_rows(
+        dir.path(),
+        "Events | where Port == 950",
+        "Events | where Port + 0 == 950",
+        3,
+        3,
+    )?;
+    // A real comparison of an integer column (bound as `toreal(Id)`).
+    same_rows(
+        dir.path(),
+        "Events | where Id > 2899.5",
+        "Events | where Id + 0 > 2899.5",
+        100,
+        1,
+    )
+}
+
+#[test]
+fn string_equality_in_and_prefix() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    // `user07` lives in rows 700..799, less the nulls at 702, 739 and 776 (36 mod 37);
+    // `user29` in 2900..2999 less 2922, 2959 and 2996; `user1*` in 1000..1999 less 27 nulls.
+    same_rows(
+        dir.path(),
+        "Events | where Name == 'user07'",
+        "Events | where strcat(Name, '') == 'user07'",
+        97,
+        1,
+    )?;
+    same_rows(
+        dir.path(),
+        "Events | where Name in ('user07', 'user29', 'nobody')",
+        "Events | where strcat(Name, '') in ('user07', 'user29', 'nobody')",
+        97 + 97,
+        2,
+    )?;
+    same_rows(
+        dir.path(),
+        "Events | where Name startswith_cs 'user1'",
+        "Events | where strcat(Name, '') startswith_cs 'user1'",
+        973,
+        10,
+    )?;
+    // `==` is case-sensitive: nothing matches, nothing is read.
+    same_rows(
+        dir.path(),
+        "Events | where Name == 'USER07'",
+        "Events | where strcat(Name, '') == 'USER07'",
+        0,
+        0,
+    )
+}
+
+#[test]
+fn case_insensitive_string_operators_do_not_prune() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    for q in [
+        "Events | where Name =~ 'USER07'",
+        "Events | where Name in~ ('USER07')",
+        "Events | where Name startswith 'USER07'",
+        "Events | where Name != 'user07'",
+    ] {
+        let (read, _) = read_skipped(&scan_line_after_run(dir.path(), q)?)?;
+        assert_eq!(read, 30, "{q}");
+    }
+    let engine = Engine::open_dir(dir.path())?;
+    assert_eq!(rows(&engine, "Events | where Name =~ 'USER07'")?.len(), 97);
+    Ok(())
+}
+
+#[test]
+fn nulls_in_the_pruned_column() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    // A null string reads as "", which every nullable row group may hold.
+    let nulls = 3000 / 37;
+    same_rows(
+        dir.path(),
+        "Events | where Name == ''",
+        "Events | where strcat(Name, '') == ''",
+        nulls,
+        30,
+    )?;
+    same_rows(
+        dir.path(),
+        "Events | where Name < 'user'",
+        "Events | where strcat(Name, '') < 'user'",
+        nulls,
+        30,
+    )?;
+    // Extra is null in the first 20 row groups: those are skipped for any comparison.
+    same_rows(
+        dir.path(),
+        "Events | where Extra == 3",
+        "Events | where Extra + 0 == 3",
+        143,
+        10,
+    )?;
+    same_rows(
+        dir.path(),
+        "Events | where isnotnull(Extra)",
+        "Events | where isnotnull(Extra + 0)",
+        1000,
+        10,
+    )?;
+    // A real column with nulls.
+    same_rows(
+        dir.path(),
+        "Events | where Score >= 295.0",
+        "Events | where Score + 0.0 >= 295.0",
+        49,
+        1,
+    )?;
+    Ok(())
+}
+
+#[test]
+fn or_prunes_only_when_both_sides_do() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    same_rows(
+        dir.path(),
+        "Events | where Id == 5 or Name == 'user29'",
+        "Events | where Id + 0 == 5 or strcat(Name, '') == 'user29'",
+        1 + 97,
+        2,
+    )?;
+    same_rows(
+        dir.path(),
+        "Events | where Id == 5 or Name =~ 'user29'",
+        "Events | where Id + 0 == 5 or strcat(Name, '') =~ 'user29'",
+        1 + 97,
+        30,
+    )
+}
+
+#[test]
+fn nanosecond_timestamps_without_zone_and_missing_columns() -> TestResult {
+    // A second table whose two files disagree: one has `Tag`, one does not.
+    let dir = tempfile::tempdir()?;
+    let t = dir.path().join("Logs");
+    std::fs::create_dir_all(&t)?;
+    let ns: Vec<i64> = (0..500)
+        .map(|i| BASE_MS * 1_000_000 + i * 1_000_000_000)
+        .collect();
+    let a = RecordBatch::try_from_iter(vec![
+        (
+            "Timestamp",
+            Arc::new(TimestampNanosecondArray::from(ns.clone())) as ArrayRef,
+        ),
+        (
+            "Tag",
+            Arc::new(StringArray::from_iter_values(
+                (0..500).map(|i| format!("t{}", i / 100)),
+            )) as ArrayRef,
+        ),
+    ])?;
+    write(&t.join("a.parquet"), &a, 100)?;
+    let b = RecordBatch::try_from_iter(vec![(
+        "Timestamp",
+        Arc::new(TimestampNanosecondArray::from(ns)) as ArrayRef,
+    )])?;
+    write(&t.join("b.parquet"), &b, 100)?;
+    let engine = Engine::open_dir(dir.path())?;
+    let q = "Logs | where Timestamp between (datetime(2024-01-01T00:01:40Z) .. datetime(2024-01-01T00:01:41Z))";
+    assert_eq!(rows(&engine, q)?.len(), 4);
+    let line = scan_line_after_run(dir.path(), q)?;
+    assert_eq!(read_skipped(&line)?, (2, 8), "{line}");
+    // Tag == "t1": file b lacks Tag, so every row there reads "" and is skipped.
+    let q = "Logs | where Tag == 't1'";
+    assert_eq!(rows(&engine, q)?.len(), 100);
+    assert_eq!(read_skipped(&scan_line_after_run(dir.path(), q)?)?, (1, 9));
+    // Tag == "" matches all of file b.
+    let q = "Logs | where Tag == ''";
+    assert_eq!(rows(&engine, q)?.len(), 500);
+    assert_eq!(read_skipped(&scan_line_after_run(dir.path(), q)?)?, (5, 5));
+    Ok(())
+}
+
+/// Queries whose answers must not depend on the number of threads.
+const THREAD_QUERIES: [&str; 6] = [
+    "Events",
+    "Events | where Timestamp between (datetime(2024-01-01T00:19:10Z) .. datetime(2024-01-01T00:40:49Z))",
+    "Events | where Name == 'user07' or Id < 150",
+    "Events | summarize count(), sum(Id) by Name",
+    "Events | where Score > 100.0 | take 7",
+    "Events | project Id, Name | take 250",
+];
+
+fn thread_answers(dir: &Path) -> Result<String, Box<dyn std::error::Error>> {
+    let engine = Engine::open_dir(dir)?;
+    let mut out = String::new();
+    for q in THREAD_QUERIES {
+        out.push_str(q);
+        out.push('\n');
+        for r in rows(&engine, q)? {
+            out.push_str(&r);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// Not a test on its own: when `HUNT_SCAN_CHILD_DIR` is set (by
+/// `results_do_not_depend_on_thread_count`, which runs this test binary again with
+/// `RAYON_NUM_THREADS`), writes the answers of [`THREAD_QUERIES`] to `HUNT_SCAN_CHILD_OUT`.
+#[test]
+fn thread_count_child() -> TestResult {
+    let (Ok(dir), Ok(out)) = (
+        std::env::var("HUNT_SCAN_CHILD_DIR"),
+        std::env::var("HUNT_SCAN_CHILD_OUT"),
+    ) else {
+        return Ok(());
+    };
+    std::fs::write(out, thread_answers(Path::new(&dir))?)?;
+    Ok(())
+}
+
+/// The global rayon pool is sized once per process, so each thread count runs in a
+/// child process (this test binary, filtered to `thread_count_child`).
+#[test]
+fn results_do_not_depend_on_thread_count() -> TestResult {
+    if std::env::var("HUNT_SCAN_CHILD_DIR").is_ok() {
+        return Ok(());
+    }
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    let here = thread_answers(dir.path())?;
+    for threads in [1, 4] {
+        let out = dir.path().join(format!("answers-{threads}.txt"));
+        let status = std::process::Command::new(std::env::current_exe()?)
+            .args(["--exact", "thread_count_child", "--test-threads=1"])
+            .env("RAYON_NUM_THREADS", threads.to_string())
+            .env("HUNT_SCAN_CHILD_DIR", dir.path())
+            .env("HUNT_SCAN_CHILD_OUT", &out)
+            .stdout(std::process::Stdio::null())
+            .status()?;
+        assert!(status.success(), "child with {threads} threads failed");
+        let got = std::fs::read_to_string(&out)?;
+        assert_eq!(got, here, "answers with {threads} threads differ");
+    }
+    Ok(())
+}
