@@ -116,8 +116,10 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
         engine.set_now(ns);
     }
     if let Some(threads) = config.threads {
-        // TODO(lead): engine.set_threads(threads) once the engine exposes it.
-        let _ = threads;
+        if let Err(err) = engine.set_threads(threads) {
+            render::eprint(&format!("error: {err}\n"));
+            return Ok(ExitCode::from(EXIT_ERROR));
+        }
     }
 
     let query_error = |err: hunt::Error| {

@@ -116,6 +116,8 @@ impl Error {
 pub struct Engine {
     tables: TableSet,
     now_ns: Option<i64>,
+    /// The thread pool queries run on; `None` uses rayon's global pool (all cores).
+    pool: Option<std::sync::Arc<rayon::ThreadPool>>,
 }
 
 impl Engine {
@@ -130,6 +132,7 @@ impl Engine {
         Ok(Engine {
             tables: hunt_exec::discover(dir.as_ref())?,
             now_ns: None,
+            pool: None,
         })
     }
 
@@ -141,6 +144,30 @@ impl Engine {
     /// Names of the registered tables.
     pub fn table_names(&self) -> Vec<String> {
         hunt_plan::Catalog::table_names(&self.tables)
+    }
+
+    /// Runs queries on `threads` threads (the default is all cores). Results do not depend
+    /// on the thread count.
+    pub fn set_threads(&mut self, threads: usize) -> Result<(), Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build()
+            .map_err(|e| {
+                Error::Exec(ExecError::Internal(format!(
+                    "cannot start {threads} threads: {e}"
+                )))
+            })?;
+        self.pool = Some(std::sync::Arc::new(pool));
+        Ok(())
+    }
+
+    /// Runs `f` on the engine's pool: the scan spreads work over whichever pool is current
+    /// when batches are pulled, so planning and collecting both happen inside it.
+    fn on_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        match &self.pool {
+            Some(p) => p.install(f),
+            None => f(),
+        }
     }
 
     /// Fixes `now()` (nanoseconds since the Unix epoch) for reproducible hunts.
@@ -170,24 +197,34 @@ impl Engine {
 
     /// Runs a query and returns all its rows.
     pub fn query(&self, kql: &str) -> Result<QueryResult, Error> {
-        let (plan, notices) = self.physical(kql)?;
-        let batches = hunt_exec::collect(&plan)?;
-        Ok(QueryResult {
-            schema: plan.schema().clone(),
-            batches,
-            notices,
+        self.on_pool(|| {
+            let (plan, notices) = self.physical(kql)?;
+            let batches = hunt_exec::collect(&plan)?;
+            Ok(QueryResult {
+                schema: plan.schema().clone(),
+                batches,
+                notices,
+            })
         })
     }
 
-    /// The logical and physical plans of a query, as text, without running it.
+    /// EXPLAIN: runs the query and returns its optimized logical plan (with what was
+    /// pushed into each scan) and its physical plan with what each scan read and skipped
+    /// (files, row groups, pages, rows) during that run.
     pub fn explain(&self, kql: &str) -> Result<String, Error> {
-        let ast = hunt_syntax::parse(kql)?;
-        let planned = hunt_plan::plan(&ast, &self.tables, self.now())?;
-        let plan = hunt_plan::optimize(planned.plan);
-        let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
-        Ok(format!(
-            "logical plan:\n{plan}\nphysical plan:\n{}",
-            hunt_exec::display(&physical)
-        ))
+        self.on_pool(|| {
+            let ast = hunt_syntax::parse(kql)?;
+            let planned = hunt_plan::plan(&ast, &self.tables, self.now())?;
+            let plan = hunt_plan::optimize(planned.plan);
+            let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
+            let rows: usize = hunt_exec::collect(&physical)?
+                .iter()
+                .map(|b| b.num_rows())
+                .sum();
+            Ok(format!(
+                "logical plan:\n{plan}\nphysical plan (after a run returning {rows} rows):\n{}",
+                hunt_exec::display(&physical)
+            ))
+        })
     }
 }
