@@ -83,7 +83,7 @@ fn kusto_oracle() {
             .entry(case["family"].as_str().unwrap_or("?").to_string())
             .or_default();
         fam.total += 1;
-        let got = std::panic::catch_unwind(|| engine.query(kql));
+        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.query(kql)));
         let Ok(got) = got else {
             wrong.push(format!("{id}: PANIC\n  {kql}"));
             fam.wrong += 1;
@@ -237,7 +237,7 @@ fn no_corpus_query_panics() {
             .expect("fixtures load");
     let mut panics = Vec::new();
     for q in &queries {
-        if std::panic::catch_unwind(|| engine.query(q)).is_err() {
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.query(q))).is_err() {
             panics.push(q.clone());
         }
     }
@@ -343,7 +343,8 @@ fn msdocs_examples() {
             continue;
         }
         total += 1;
-        let got = match std::panic::catch_unwind(|| engine.query(kql)) {
+        let got = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.query(kql)))
+        {
             Err(_) => panic!("msdocs query made hunt panic: {kql}"),
             Ok(Err(e)) => {
                 refused += 1;
@@ -472,7 +473,7 @@ fn defender_queries_run_on_generated_data() {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        match std::panic::catch_unwind(|| engine.query(&q)) {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.query(&q))) {
             Err(_) => panic!("{name} made hunt panic"),
             Ok(Ok(_)) => ran += 1,
             Ok(Err(e)) => {
