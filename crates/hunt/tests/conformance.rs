@@ -45,11 +45,47 @@ fn oracle_cell(col: &arrow::array::ArrayRef, row: usize, ty: KqlType) -> String 
             }
         }
         KqlType::Dynamic => match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(v) => serde_json::to_string_pretty(&v).unwrap_or(text),
+            Ok(v) => kusto_numbers(&serde_json::to_string_pretty(&v).unwrap_or(text)),
             Err(_) => text,
         },
         _ => text,
     }
+}
+
+/// Kusto writes JSON exponents as .NET does (`1.7976931348623157E+308`, `5E-324`); serde
+/// writes `1.7976931348623157e+308`, `5e-324`. Rewrites exponents outside strings.
+fn kusto_numbers(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_str, mut esc) = (false, false);
+    let mut prev_digit = false;
+    let mut chars = json.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_str {
+            out.push(c);
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, '\\') => esc = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_str = true;
+                out.push(c);
+            }
+            'e' if prev_digit => {
+                out.push('E');
+                if chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+                    out.push('+');
+                }
+            }
+            _ => out.push(c),
+        }
+        prev_digit = c.is_ascii_digit() || c == '.';
+    }
+    out
 }
 
 #[derive(Default)]

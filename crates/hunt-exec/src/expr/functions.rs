@@ -585,38 +585,56 @@ fn parse_real(s: &str) -> Option<f64> {
 }
 
 /// `toint`/`tolong`/`todouble` of dynamic values, as Kusto's oracle shows: numbers convert
-/// (reals truncate and saturate; longs wrap into int), `true` is 1, strings parse, and
-/// arrays, bags and null give null.
+/// (reals truncate and saturate; longs wrap into int), `true` is 1, strings parse as the
+/// target type (`"1.5"` is no int), and arrays, bags and null give null.
 fn dynamic_to_number(a: &StringArray, to: KqlType) -> ArrayRef {
-    let num = |text: &str| -> Option<(Option<i64>, f64)> {
+    enum N {
+        Int(i64),
+        Real(f64),
+        Text(String),
+    }
+    let read = |text: &str| -> Option<N> {
         match serde_json::from_str::<serde_json::Value>(text).ok()? {
-            serde_json::Value::Number(n) => Some((n.as_i64(), n.as_f64()?)),
-            serde_json::Value::Bool(b) => Some((Some(b as i64), b as i64 as f64)),
-            serde_json::Value::String(s) => {
-                let i = parse_integer(&s, false);
-                let f = parse_real(&s)?;
-                Some((i, f))
-            }
+            serde_json::Value::Number(n) => Some(match n.as_i64() {
+                Some(i) => N::Int(i),
+                None => N::Real(n.as_f64()?),
+            }),
+            serde_json::Value::Bool(b) => Some(N::Int(b as i64)),
+            serde_json::Value::String(s) => Some(N::Text(s)),
             _ => None,
         }
+    };
+    let as_long = |n: N| match n {
+        N::Int(i) => Some(i),
+        N::Real(f) => Some(f as i64),
+        N::Text(s) => parse_integer(&s, false),
     };
     match to {
         KqlType::Int => Arc::new(
             a.iter()
                 .map(|v| {
-                    v.and_then(num)
-                        .map(|(i, f)| i.map(|i| i as i32).unwrap_or(f as i32))
+                    // Reals saturate into int (toint(1.8e308) is 2147483647); longs wrap.
+                    v.and_then(read).and_then(|n| match n {
+                        N::Real(f) => Some(f as i32),
+                        other => as_long(other).map(|i| i as i32),
+                    })
                 })
                 .collect::<Int32Array>(),
         ),
         KqlType::Long => Arc::new(
             a.iter()
-                .map(|v| v.and_then(num).map(|(i, f)| i.unwrap_or(f as i64)))
+                .map(|v| v.and_then(read).and_then(as_long))
                 .collect::<Int64Array>(),
         ),
         _ => Arc::new(
             a.iter()
-                .map(|v| v.and_then(num).map(|(_, f)| f))
+                .map(|v| {
+                    v.and_then(read).and_then(|n| match n {
+                        N::Int(i) => Some(i as f64),
+                        N::Real(f) => Some(f),
+                        N::Text(s) => parse_real(&s),
+                    })
+                })
                 .collect::<Float64Array>(),
         ),
     }

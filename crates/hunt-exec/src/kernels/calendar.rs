@@ -246,6 +246,14 @@ pub fn part(p: DatePart, ns: i64) -> Option<i64> {
     })
 }
 
+/// The ISO 8601 week number when the ISO week-year is the calendar year; `None` for the
+/// days around new year that ISO 8601 counts in the neighbouring year.
+pub fn iso_week_if_same_year(ns: i64) -> Option<i64> {
+    let d = civil(ns)?;
+    let w = d.iso_week();
+    (w.year() == d.year()).then_some(w.week() as i64)
+}
+
 /// `dayofweek(dt)`: days since the last Sunday, as nanoseconds.
 pub fn day_of_week(ns: i64) -> i64 {
     weekday(ns) * DAY

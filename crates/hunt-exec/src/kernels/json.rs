@@ -268,48 +268,42 @@ pub fn path_parts(p: &str) -> Value {
     Value::Object(m)
 }
 
-/// `parse_url(url)`: scheme, host, port, path, user info, query parameters and fragment;
-/// null when the text has no `scheme://`.
-pub fn url_parts(u: &str) -> Option<Value> {
-    let i = u.find("://")?;
-    let scheme = &u[..i];
-    if scheme.is_empty()
-        || !scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    {
-        return None;
-    }
-    let rest = &u[i + 3..];
-    let (rest, fragment) = match rest.find('#') {
-        Some(j) => (&rest[..j], &rest[j + 1..]),
-        None => (rest, ""),
-    };
-    let (rest, query) = match rest.find('?') {
-        Some(j) => (&rest[..j], &rest[j + 1..]),
-        None => (rest, ""),
-    };
-    let (authority, path) = match rest.find('/') {
-        Some(j) => (&rest[..j], &rest[j..]),
-        None => (rest, ""),
-    };
-    let (userinfo, hostport) = match authority.rfind('@') {
-        Some(j) => (&authority[..j], &authority[j + 1..]),
-        None => ("", authority),
-    };
-    let (user, password) = match userinfo.find(':') {
-        Some(j) => (&userinfo[..j], &userinfo[j + 1..]),
-        None => (userinfo, ""),
-    };
-    let (host, port) = match hostport.rfind(':') {
-        Some(j) if !hostport.ends_with(']') => (&hostport[..j], &hostport[j + 1..]),
-        _ => (hostport, ""),
-    };
+/// `parse_url(url)`: scheme, host, port, path, user info, query parameters and fragment,
+/// following the outputs Kusto gives (microsoft/Kusto-Query-Language issue #112): the
+/// path keeps its leading `/`; user info is recognized only as `user:password@`; the port
+/// is what follows the last `:` of the authority; query parameters without `=` are
+/// dropped and the rest are listed by key. Text without `scheme://` gives every part empty.
+pub fn url_parts(u: &str) -> Value {
+    let mut parts = ["", "", "", "", "", "", ""];
     let mut params = Map::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        params.insert(k.to_string(), Value::String(v.to_string()));
+    if let Some(i) = u.find("://") {
+        let scheme = &u[..i];
+        let rest = &u[i + 3..];
+        let (rest, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let (authority, path) = match rest.find('/') {
+            Some(j) => (&rest[..j], &rest[j..]),
+            None => (rest, ""),
+        };
+        let (user, password, hostport) = match authority.rfind('@') {
+            Some(j) if authority[..j].contains(':') => {
+                let (u, p) = authority[..j]
+                    .split_once(':')
+                    .unwrap_or((&authority[..j], ""));
+                (u, p, &authority[j + 1..])
+            }
+            _ => ("", "", authority),
+        };
+        let (host, port) = hostport.rsplit_once(':').unwrap_or((hostport, ""));
+        parts = [scheme, host, port, path, user, password, fragment];
+        let mut pairs: Vec<(&str, &str)> =
+            query.split('&').filter_map(|p| p.split_once('=')).collect();
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        for (k, v) in pairs {
+            params.insert(k.to_string(), Value::String(v.to_string()));
+        }
     }
+    let [scheme, host, port, path, user, password, fragment] = parts;
     let mut m = Map::new();
     let s = |x: &str| Value::String(x.to_string());
     m.insert("Scheme".into(), s(scheme));
@@ -320,7 +314,7 @@ pub fn url_parts(u: &str) -> Option<Value> {
     m.insert("Password".into(), s(password));
     m.insert("Query Parameters".into(), Value::Object(params));
     m.insert("Fragment".into(), s(fragment));
-    Some(Value::Object(m))
+    Value::Object(m)
 }
 
 #[cfg(test)]
@@ -344,6 +338,23 @@ mod tests {
         assert_eq!(
             path_parts(r"\\shared\users\temp\file.txt.gz")["DirectoryPath"],
             json!(r"\\shared\users\temp")
+        );
+    }
+
+    #[test]
+    fn urls_as_kusto_parses_them() {
+        // microsoft/Kusto-Query-Language issue #112 (actual Kusto output)
+        assert_eq!(
+            url_parts(
+                "https://john.doe@www.example.com:123/forum/questions/?tag=networking&order=newest#top"
+            ),
+            json!({"Scheme":"https","Host":"john.doe@www.example.com","Port":"123","Path":"/forum/questions/",
+                   "Username":"","Password":"","Query Parameters":{"order":"newest","tag":"networking"},"Fragment":"top"})
+        );
+        assert_eq!(
+            url_parts("ldap://[2001:db8::7]/c=GB?objectClass?one"),
+            json!({"Scheme":"ldap","Host":"[2001:db8:","Port":"7]","Path":"/c=GB","Username":"","Password":"",
+                   "Query Parameters":{},"Fragment":""})
         );
     }
 

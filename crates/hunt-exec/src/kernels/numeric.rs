@@ -70,6 +70,28 @@ pub fn round_to(x: f64, digits: i64) -> f64 {
     sign * value
 }
 
+/// `round(n, digits)` of an integer: unchanged for `digits >= 0`, otherwise half away
+/// from zero to a multiple of `10^-digits` (wrapping like Kusto's long arithmetic).
+///
+/// ```
+/// use hunt_exec::kernels::numeric::round_int;
+/// assert_eq!(round_int(1250, -2), 1300);
+/// assert_eq!(round_int(-1250, -2), -1300);
+/// assert_eq!(round_int(7, 2), 7);
+/// ```
+pub fn round_int(x: i64, digits: i64) -> i64 {
+    if digits >= 0 {
+        return x;
+    }
+    if digits < -18 {
+        return 0;
+    }
+    let m = 10i128.pow((-digits) as u32);
+    let v = x as i128;
+    let r = (v.abs() + m / 2) / m * m;
+    (if v < 0 { -r } else { r }) as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

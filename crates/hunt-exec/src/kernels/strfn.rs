@@ -45,16 +45,10 @@ pub fn substring(s: &str, start: i64, len: Option<i64>) -> &str {
 pub fn indexof(s: &str, lookup: &str, start: i64, length: i64, occurrence: i64) -> Option<i64> {
     let chars: Vec<char> = s.chars().collect();
     let pat: Vec<char> = lookup.chars().collect();
-    Some(window_search(
-        chars.len(),
-        start,
-        length,
-        occurrence,
-        |i, end| {
-            let m = pat.len();
-            i + m <= end && chars[i..i + m] == pat[..]
-        },
-    )?)
+    window_search(chars.len(), start, length, occurrence, |i, end| {
+        let m = pat.len();
+        i + m <= end && chars[i..i + m] == pat[..]
+    })
 }
 
 /// The search `indexof` and `array_index_of` share: `hit(i, end)` tells whether a match
@@ -287,6 +281,66 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The plain reading of `indexof` on character vectors, one window per occurrence.
+    fn indexof_ref(s: &str, l: &str, start: i64, length: i64, occ: i64) -> Option<i64> {
+        let c: Vec<char> = s.chars().collect();
+        let p: Vec<char> = l.chars().collect();
+        let n = c.len() as i64;
+        let mut pos = if start < 0 { start + n } else { start };
+        if pos < 0 || length < -1 || occ < 1 {
+            return None;
+        }
+        let mut seen = 0;
+        loop {
+            let end = if length == -1 {
+                n
+            } else {
+                (pos + length).min(n)
+            };
+            let mut found = None;
+            let mut i = pos;
+            while i + p.len() as i64 <= end {
+                if c[i as usize..i as usize + p.len()] == p[..] {
+                    found = Some(i);
+                    break;
+                }
+                i += 1;
+            }
+            match found {
+                None => return Some(-1),
+                Some(i) => {
+                    seen += 1;
+                    if seen == occ {
+                        return Some(i);
+                    }
+                    pos = i + 1;
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn indexof_matches_reference(s in "[abé]{0,12}", l in "[abé]{1,3}", start in -14i64..14, length in -2i64..14, occ in -1i64..4) {
+            prop_assert_eq!(indexof(&s, &l, start, length, occ), indexof_ref(&s, &l, start, length, occ));
+        }
+
+        #[test]
+        fn substring_matches_reference(s in "[aé😀]{0,10}", start in -12i64..12, len in proptest::option::of(-2i64..12)) {
+            let c: Vec<char> = s.chars().collect();
+            let n = c.len() as i64;
+            let st = if start < 0 { start + n } else { start };
+            let want: String = if st < 0 || st >= n || len.is_some_and(|l| l < 0) {
+                String::new()
+            } else {
+                let end = len.map_or(n, |l| (st + l).min(n));
+                c[st as usize..end as usize].iter().collect()
+            };
+            prop_assert_eq!(substring(&s, start, len), want.as_str());
+        }
+    }
 
     #[test]
     fn substring_follows_the_oracle() {

@@ -143,6 +143,29 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                 })
             }))?
         }
+        WeekOfYearLegacy => {
+            // Kusto's docs call weekofyear() not ISO 8601 compliant without saying how it
+            // differs; where the ISO week belongs to another calendar year (the days around
+            // new year) hunt refuses rather than guess.
+            let dt = a.dt(0)?;
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                out.push(match pv(dt, i) {
+                    None => None,
+                    Some(t) => match calendar::iso_week_if_same_year(t) {
+                        Some(w) => Some(w as i32),
+                        None => {
+                            return Err(user_error(
+                                "weekofyear() near new year differs from ISO 8601 in ways hunt \
+                                 does not know; use week_of_year()"
+                                    .to_string(),
+                            ));
+                        }
+                    },
+                });
+            }
+            Arc::new(Int32Array::from(out))
+        }
         DayOfWeek => {
             let dt = a.dt(0)?;
             timespans((0..n).map(|i| pv(dt, i).map(calendar::day_of_week)))

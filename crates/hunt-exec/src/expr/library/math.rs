@@ -43,19 +43,40 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
             )
         }
         Round => {
-            let x = a.real(0)?;
             let p = a.opt_long(1)?;
-            Arc::new(
-                (0..a.n)
-                    .map(|i| {
-                        let digits = match p {
-                            Some(p) => pv(p, i)?,
-                            None => 0,
-                        };
-                        pv(x, i).map(|v| numeric::round_to(v, digits))
-                    })
-                    .collect::<Float64Array>(),
-            )
+            let digits = |i: usize| match p {
+                Some(p) => pv(p, i),
+                None => Some(0),
+            };
+            match out {
+                KqlType::Real => {
+                    let x = a.real(0)?;
+                    Arc::new(
+                        (0..a.n)
+                            .map(|i| Some(numeric::round_to(pv(x, i)?, digits(i)?)))
+                            .collect::<Float64Array>(),
+                    )
+                }
+                KqlType::Int => {
+                    let x = a.int(0)?;
+                    Arc::new(
+                        (0..a.n)
+                            .map(|i| {
+                                let v = numeric::round_int(pv(x, i)? as i64, digits(i)?);
+                                i32::try_from(v).ok()
+                            })
+                            .collect::<Int32Array>(),
+                    )
+                }
+                _ => {
+                    let x = a.long(0)?;
+                    Arc::new(
+                        (0..a.n)
+                            .map(|i| Some(numeric::round_int(pv(x, i)?, digits(i)?)))
+                            .collect::<Int64Array>(),
+                    )
+                }
+            }
         }
         Ceiling => unary(f64::ceil)?,
         Sqrt => unary(f64::sqrt)?,

@@ -50,8 +50,8 @@ pub fn call(
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
-        | MonthOfYear | GetYear | WeekOfYear | MakeDatetime | MakeTimespan | BinAt
-        | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
+        | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
+        | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
     }
 }
 

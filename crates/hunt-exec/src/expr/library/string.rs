@@ -118,6 +118,7 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
         }
         ExtractAll => {
             let (p, s) = (a.str(0)?, a.str(1)?);
+            let mut spec = if a.len() == 3 { Some(a.json(2)?) } else { None };
             let mut re = Cache::new();
             let mut vals = Vec::with_capacity(n);
             for i in 0..n {
@@ -132,15 +133,46 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                     Ok(re)
                 })?;
                 let groups = re.captures_len() - 1;
+                // The groups to report: all of them, or the list given as the middle
+                // argument (numbers, or names of `(?P<name>…)` groups).
+                let chosen: Option<Vec<usize>> = match spec.as_mut() {
+                    None => None,
+                    Some(j) => {
+                        let Some(Value::Array(items)) = j.get(i) else {
+                            vals.push(None);
+                            continue;
+                        };
+                        let mut ks = Vec::new();
+                        for it in items {
+                            let k = match it {
+                                Value::Number(x) => x.as_u64().map(|x| x as usize),
+                                Value::String(name) => {
+                                    re.capture_names().position(|n| n == Some(name.as_str()))
+                                }
+                                _ => None,
+                            };
+                            match k {
+                                Some(k) if k >= 1 && k <= groups => ks.push(k),
+                                _ => {
+                                    return Err(user_error(format!(
+                                        "extract_all: no capture group {it} in `{}`",
+                                        re.as_str()
+                                    )));
+                                }
+                            }
+                        }
+                        Some(ks)
+                    }
+                };
                 let mut all = Vec::new();
                 for c in re.captures_iter(sv(s, i)) {
                     let g = |k: usize| {
                         Value::String(c.get(k).map(|m| m.as_str()).unwrap_or("").to_string())
                     };
-                    all.push(if groups == 1 {
-                        g(1)
-                    } else {
-                        Value::Array((1..=groups).map(g).collect())
+                    all.push(match &chosen {
+                        Some(ks) => Value::Array(ks.iter().map(|k| g(*k)).collect()),
+                        None if groups == 1 => g(1),
+                        None => Value::Array((1..=groups).map(g).collect()),
                     });
                 }
                 vals.push(if all.is_empty() {
@@ -212,7 +244,7 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
         }
         StrCmp => {
             let (x, y) = (a.str(0)?, a.str(1)?);
-            Arc::new(Int32Array::from_iter_values((0..n).map(
+            Arc::new(Int64Array::from_iter_values((0..n).map(
                 |i| match sv(x, i).cmp(sv(y, i)) {
                     std::cmp::Ordering::Less => -1,
                     std::cmp::Ordering::Equal => 0,
