@@ -8,7 +8,7 @@
 use crate::error::{ExecError, Result};
 use crate::operators::{
     AggregateExec, FilterExec, HashJoinExec, LimitExec, MvExpandExec, ParseExec, ProjectionExec,
-    SortExec, UnionExec, ValuesExec, WindowExec,
+    SeriesExec, SortExec, UnionExec, ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -107,6 +107,18 @@ pub fn create_physical_plan(
             *drop_unmatched,
             plan.schema(),
         )?),
+        LogicalPlan::Series {
+            input,
+            keys,
+            values,
+            axis,
+        } => Arc::new(SeriesExec::new(
+            create_physical_plan(input, tables)?,
+            *keys,
+            values.iter().map(|(_, d)| d.clone()).collect(),
+            axis.1.clone(),
+            plan.schema(),
+        )),
         LogicalPlan::Window { input, exprs } => Arc::new(WindowExec::try_new(
             create_physical_plan(input, tables)?,
             exprs,

@@ -223,6 +223,19 @@ pub enum LogicalPlan {
         /// `parse-where`: drop rows that do not match.
         drop_unmatched: bool,
     },
+    /// The last step of `make-series`: rows of (keys, bin index, aggregate values) become
+    /// one row per key with one array per aggregate (missing bins get the default) and the
+    /// array of bin starts.
+    Series {
+        /// Input: the `by` keys, then the bin index (long), then one column per aggregate.
+        input: Box<LogicalPlan>,
+        /// Number of `by` keys at the front of the input.
+        keys: usize,
+        /// Output names and defaults of the aggregates (their arrays are dynamic).
+        values: Vec<(String, Scalar)>,
+        /// The axis column's name and the bin starts it gets.
+        axis: (String, Vec<Scalar>),
+    },
     /// The first `fetch` rows.
     Limit {
         /// Input.
@@ -279,6 +292,18 @@ impl LogicalPlan {
                 )
             }
             LogicalPlan::Union { inputs } => inputs.first().map(|i| i.schema()).unwrap_or_default(),
+            LogicalPlan::Series {
+                input,
+                keys,
+                values,
+                axis,
+            } => {
+                let mut fields: Vec<Field> =
+                    input.schema().fields.into_iter().take(*keys).collect();
+                fields.extend(values.iter().map(|(n, _)| Field::new(n, KqlType::Dynamic)));
+                fields.push(Field::new(&axis.0, KqlType::Dynamic));
+                Schema::new(fields)
+            }
             LogicalPlan::Parse { input, columns, .. } => {
                 let mut fields = input.schema().fields;
                 for c in columns {
@@ -334,6 +359,7 @@ impl LogicalPlan {
             | LogicalPlan::MvExpand { input, .. }
             | LogicalPlan::Window { input, .. }
             | LogicalPlan::Parse { input, .. }
+            | LogicalPlan::Series { input, .. }
             | LogicalPlan::Limit { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
             LogicalPlan::Union { inputs } => inputs.iter().collect(),
@@ -398,6 +424,9 @@ impl LogicalPlan {
             }
             LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
             LogicalPlan::Union { inputs } => write!(f, "Union: {} inputs", inputs.len())?,
+            LogicalPlan::Series { axis, .. } => {
+                write!(f, "Series: {} bins on {}", axis.1.len(), axis.0)?
+            }
             LogicalPlan::Parse { expr, regex, .. } => write!(f, "Parse: {expr} with /{regex}/")?,
             LogicalPlan::Window { exprs, .. } => {
                 let k: Vec<String> = exprs.iter().map(|(n, w)| format!("{n}={w:?}")).collect();

@@ -116,6 +116,21 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 drop_unmatched,
             }
         }
+        // A series reads every column of its aggregate below.
+        LogicalPlan::Series {
+            input,
+            keys,
+            values,
+            axis,
+        } => {
+            let cols = input.schema().fields.into_iter().map(|f| f.name).collect();
+            LogicalPlan::Series {
+                input: Box::new(push_projection(*input, cols)),
+                keys,
+                values,
+                axis,
+            }
+        }
         LogicalPlan::Window { input, exprs } => {
             let mut cols: Vec<String> = needed
                 .iter()
@@ -297,6 +312,17 @@ fn push_filters(plan: LogicalPlan) -> LogicalPlan {
             columns,
             relaxed,
             drop_unmatched,
+        },
+        LogicalPlan::Series {
+            input,
+            keys,
+            values,
+            axis,
+        } => LogicalPlan::Series {
+            input: Box::new(push_filters(*input)),
+            keys,
+            values,
+            axis,
         },
         LogicalPlan::Window { input, exprs } => LogicalPlan::Window {
             input: Box::new(push_filters(*input)),

@@ -68,7 +68,7 @@ pub(super) enum Acc {
 }
 
 /// A scalar as a JSON value inside `make_list`/`make_set` results.
-fn scalar_json(s: &Scalar) -> serde_json::Value {
+pub(crate) fn scalar_json(s: &Scalar) -> serde_json::Value {
     use crate::kernels::text;
     match s {
         Scalar::Null(_) => serde_json::Value::Null,

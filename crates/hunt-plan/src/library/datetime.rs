@@ -241,7 +241,8 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             a.extend(offset);
             Ok(b.call(a, DateTime))
         }
-        DayOfWeek | DayOfMonth | DayOfYear | HourOfDay | MonthOfYear | GetYear | WeekOfYear => {
+        DayOfWeek | DayOfMonth | DayOfYear | HourOfDay | MonthOfYear | GetYear | WeekOfYear
+        | WeekOfYearLegacy => {
             b.arity(&args, 1, 1)?;
             let dt = b.exact(args.remove(0), DateTime)?;
             let out = if b.f == DayOfWeek { TimeSpan } else { Int };
@@ -320,4 +321,47 @@ fn period(b: &Binder<'_>, e: &Expr) -> Result<Period, PlanError> {
     let name = b.const_str(e)?;
     Period::parse(&name)
         .ok_or_else(|| PlanError::invalid(e.span, format!("unknown period `{name}`")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FormatItem::*;
+
+    #[test]
+    fn formats_split_like_kusto() {
+        // oracle: agent-datetime-timespan-0015 ('dddd' formats as 'dd' 'dd')
+        assert_eq!(parse_format("dddd", false), Ok(vec![Day(2), Day(2)]));
+        assert_eq!(
+            parse_format("yy-MM-dd [HH:mm:ss tt]", false),
+            Ok(vec![
+                Year(2),
+                Literal("-".into()),
+                Month(2),
+                Literal("-".into()),
+                Day(2),
+                Literal(" [".into()),
+                Hour24(2),
+                Literal(":".into()),
+                Minute(2),
+                Literal(":".into()),
+                Second(2),
+                Literal(" ".into()),
+                AmPm,
+                Literal("]".into()),
+            ])
+        );
+        // oracle: agent-datetime-timespan-0030 ('T' is no format element), -0040 ('zzz')
+        assert!(parse_format("yyyy-MM-ddTHH:mm", false).is_err());
+        assert!(parse_format("zzz", false).is_err());
+        // timespans: 'dddd' is days padded to four digits (agent-datetime-timespan-0046)
+        assert_eq!(parse_format("dddd", true), Ok(vec![Day(4)]));
+    }
+
+    #[test]
+    fn periods_are_case_insensitive() {
+        assert_eq!(Period::parse("Month"), Some(Period::Month));
+        assert_eq!(DatePart::parse("dayOfYear"), Some(DatePart::DayOfYear));
+        assert_eq!(DatePart::parse("week"), None);
+    }
 }

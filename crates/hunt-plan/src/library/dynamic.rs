@@ -15,10 +15,11 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
         ParseJson => {
             b.arity(&args, 1, 1)?;
             let x = args.remove(0);
+            // Kusto types the argument as a string; a dynamic value is used as it is.
             match x.ty {
                 Dynamic => Ok(x),
                 String => Ok(b.call(vec![x], Dynamic)),
-                _ => Ok(to_dynamic(x)),
+                _ => Err(b.bad(&x, "a string")),
             }
         }
         ArrayLength | BagKeys | ArrayReverse | ArraySum | DynamicToJson => {

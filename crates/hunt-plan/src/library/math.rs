@@ -27,16 +27,16 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
         }
         Round => {
             b.arity(&args, 1, 2)?;
-            // Kusto documents round() for long and real; which type it gives back for a long
-            // is not pinned down by the docs or the oracle, so only reals are rounded here.
-            if args[0].ty != Real && !is_null_literal(&args[0]) {
-                return Err(b.unsupported(format!("of a {} value", args[0].ty)));
+            // round() keeps its argument's type (Kusto-Query-Language: ReturnTypeKind.Parameter0).
+            let t = args[0].ty;
+            if !t.is_numeric() && !is_null_literal(&args[0]) {
+                return Err(b.bad(&args[0], "a number"));
             }
-            let mut a = vec![b.real(args.remove(0))?];
+            let mut a = vec![args.remove(0)];
             if let Some(p) = args.pop() {
                 a.push(b.long(p)?);
             }
-            Ok(b.call(a, Real))
+            Ok(b.call(a, t))
         }
         Ceiling => {
             b.arity(&args, 1, 1)?;
@@ -76,7 +76,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             Ok(Expr::literal(Scalar::Real(std::f64::consts::PI), b.span))
         }
         MaxOf | MinOf => {
-            b.arity(&args, 1, 64)?;
+            b.arity(&args, 2, 64)?;
             let ty = common_type(b, &args, true)?;
             if matches!(ty, String | Dynamic | Guid | Bool) {
                 // Kusto's null string is the empty string, which hunt cannot tell apart
@@ -87,7 +87,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             Ok(b.call(a, ty))
         }
         Coalesce => {
-            b.arity(&args, 1, 64)?;
+            b.arity(&args, 2, 64)?;
             let ty = common_type(b, &args, false)?;
             let a = args.into_iter().map(|a| cast(a, ty)).collect();
             Ok(b.call(a, ty))

@@ -311,7 +311,10 @@ lib_funcs! {
         /// `getyear(dt)`
         GetYear => "getyear",
         /// `week_of_year(dt)`: the ISO 8601 week number.
-        WeekOfYear => "week_of_year" | "weekofyear",
+        WeekOfYear => "week_of_year",
+        /// `weekofyear(dt)`: Kusto's older week number, not ISO 8601 compliant (its docs);
+        /// hunt gives it only where it agrees with ISO 8601 (see the kernel).
+        WeekOfYearLegacy => "weekofyear",
         /// `make_datetime(y, m, d [, h, min, s])`
         MakeDatetime => "make_datetime",
         /// `make_timespan([d,] h, m [, s])`
@@ -360,8 +363,8 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
-        | MonthOfYear | GetYear | WeekOfYear | MakeDatetime | MakeTimespan | BinAt
-        | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::bind(&b, args),
+        | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
+        | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::bind(&b, args),
     }
 }
 

@@ -9,22 +9,25 @@ use crate::types::KqlType;
 pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
     use KqlType::*;
     use LibFunc::*;
-    // Argument kinds by position: S = text (converted), L = integer.
+    // Argument kinds by position, after Kusto's signatures (Kusto-Query-Language
+    // `Functions.cs`): A = any scalar, converted with tostring(); S = a string parameter
+    // (a dynamic argument is converted too, other types are a type error); L = integer.
     let (min, max, kinds, out): (usize, usize, &str, KqlType) = match b.f {
-        Substring => (2, 3, "SLL", String),
-        IndexOf => (2, 5, "SSLLL", Long),
-        Split => (2, 3, "SSL", Dynamic),
+        Substring => (2, 3, "ALL", String),
+        IndexOf => (2, 5, "AALLL", Long),
+        Split => (2, 3, "ASL", Dynamic),
         ReplaceString | ReplaceRegex => (3, 3, "SSS", String),
         Extract => (3, 3, "SLS", String),
-        ExtractAll => (2, 2, "SS", Dynamic),
+        ExtractAll => (2, 3, "SS", Dynamic),
         Trim | TrimStart | TrimEnd => (2, 2, "SS", String),
         StrcatDelim => (3, 65, "", String),
         CountOf => (2, 3, "SSS", Long),
-        Reverse | UrlEncode | UrlEncodeComponent | UrlDecode | Base64EncodeToString
+        Reverse => (1, 1, "A", String),
+        UrlEncode | UrlEncodeComponent | UrlDecode | Base64EncodeToString
         | Base64DecodeToString => (1, 1, "S", String),
-        StrRep => (2, 3, "SLS", String),
+        StrRep => (2, 3, "ALA", String),
         StringSize => (1, 1, "S", Long),
-        StrCmp => (2, 2, "SS", Int),
+        StrCmp => (2, 2, "AA", Long),
         ParseUrl | ParsePath => (1, 1, "S", Dynamic),
         HashSha256 | HashMd5 => (1, 1, "S", String),
         _ => {
@@ -36,7 +39,18 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
     };
     b.arity(&args, min, max)?;
     if b.f == ExtractAll && args.len() == 3 {
-        return Err(b.unsupported("with a capture-group list"));
+        // extract_all(regex, groups, source): the groups list is a dynamic array.
+        let mut args = args;
+        let source = args.pop().expect("three arguments");
+        if !matches!(source.ty, String | Dynamic) {
+            return Err(b.bad(&source, "a string"));
+        }
+        let groups = b.dynamic(args.pop().expect("three arguments"))?;
+        let regex = args.pop().expect("three arguments");
+        if regex.ty != String {
+            return Err(b.bad(&regex, "a string"));
+        }
+        return Ok(b.call(vec![regex, to_str(source), groups], Dynamic));
     }
     if matches!(b.f, HashSha256 | HashMd5) && args[0].ty != String {
         // Kusto hashes each type's own binary form; only text is hashed here.
@@ -55,8 +69,11 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
     let a = args
         .into_iter()
         .enumerate()
-        .map(|(i, e)| match kinds.get(i).copied().unwrap_or('S') {
+        .map(|(i, e)| match kinds.get(i).copied().unwrap_or('A') {
             'L' => b.long(e),
+            'S' if !matches!(e.ty, String | Dynamic) && !super::is_null_literal(&e) => {
+                Err(b.bad(&e, "a string"))
+            }
             _ => Ok(to_str(e)),
         })
         .collect::<Result<Vec<_>, _>>()?;

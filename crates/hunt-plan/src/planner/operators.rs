@@ -315,6 +315,7 @@ impl Planner<'_> {
                 expr,
                 pattern,
             } => super::parse::plan_parse(input, &sc, params, expr, pattern, true)?,
+            OperatorKind::MakeSeries(ms) => super::series::plan_make_series(input, &sc, ms, span)?,
             OperatorKind::Serialize(items) => {
                 // `serialize Name = expr` extends like `extend`.
                 let existing: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
