@@ -11,6 +11,7 @@ pub mod literals;
 mod mvexpand;
 mod operators;
 mod parse;
+mod search;
 mod series;
 mod union;
 mod window;

@@ -315,6 +315,11 @@ impl Planner<'_> {
                 expr,
                 pattern,
             } => super::parse::plan_parse(input, &sc, params, expr, pattern, true)?,
+            OperatorKind::Search {
+                params,
+                tables,
+                predicate,
+            } => super::search::plan_search(input, &sc, params, tables, predicate, span)?,
             OperatorKind::MakeSeries(ms) => super::series::plan_make_series(input, &sc, ms, span)?,
             OperatorKind::Serialize(items) => {
                 // `serialize Name = expr` extends like `extend`.
