@@ -130,26 +130,7 @@ impl Planner<'_> {
                     exprs: exprs.into_iter().map(|(n, e, _)| (n, e)).collect(),
                 }
             }
-            OperatorKind::Extend(items) => {
-                let existing: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
-                let new = named_exprs(items, &sc, &existing)?;
-                let mut out: Vec<(String, Expr)> = schema
-                    .fields
-                    .iter()
-                    .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
-                    .collect();
-                for (name, e, _) in new {
-                    // Extending an existing name replaces that column in place.
-                    match out.iter_mut().find(|(n, _)| *n == name) {
-                        Some(slot) => slot.1 = e,
-                        None => out.push((name, e)),
-                    }
-                }
-                LogicalPlan::Projection {
-                    input: Box::new(input),
-                    exprs: out,
-                }
-            }
+            OperatorKind::Extend(items) => extend(input, &schema, items, &sc, span)?,
             OperatorKind::ProjectAway(cols) => {
                 let drop = match_columns(cols, &schema)?;
                 let exprs = schema
@@ -321,26 +302,8 @@ impl Planner<'_> {
                 predicate,
             } => super::search::plan_search(input, &sc, params, tables, predicate, span)?,
             OperatorKind::MakeSeries(ms) => super::series::plan_make_series(input, &sc, ms, span)?,
-            OperatorKind::Serialize(items) => {
-                // `serialize Name = expr` extends like `extend`.
-                let existing: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
-                let new = named_exprs(items, &sc, &existing)?;
-                let mut out: Vec<(String, Expr)> = schema
-                    .fields
-                    .iter()
-                    .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
-                    .collect();
-                for (name, e, _) in new {
-                    match out.iter_mut().find(|(n, _)| *n == name) {
-                        Some(slot) => slot.1 = e,
-                        None => out.push((name, e)),
-                    }
-                }
-                LogicalPlan::Projection {
-                    input: Box::new(input),
-                    exprs: out,
-                }
-            }
+            // `serialize Name = expr` extends like `extend`.
+            OperatorKind::Serialize(items) => extend(input, &schema, items, &sc, span)?,
             other => {
                 return Err(PlanError::unsupported(
                     span,
@@ -706,5 +669,33 @@ fn semi_join(
         },
         on: vec![(lf.name.clone(), rf.name.clone())],
         outputs,
+    })
+}
+
+/// `extend`: the input's columns, then the new ones; a new column with an existing name
+/// replaces that column in place.
+fn extend(
+    input: LogicalPlan,
+    schema: &Schema,
+    items: &[NamedExpr],
+    sc: &Scope<'_>,
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    let existing: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+    let new = named_exprs(items, sc, &existing)?;
+    let mut out: Vec<(String, Expr)> = schema
+        .fields
+        .iter()
+        .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
+        .collect();
+    for (name, e, _) in new {
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = e,
+            None => out.push((name, e)),
+        }
+    }
+    Ok(LogicalPlan::Projection {
+        input: Box::new(input),
+        exprs: out,
     })
 }
