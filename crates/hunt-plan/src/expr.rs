@@ -168,6 +168,9 @@ pub enum Func {
     Bin,
     /// A conversion between numeric types (implicit promotion or `toint`, `tolong`, `todouble`).
     Cast(KqlType),
+    /// The value of one key in key-value text (`parse-kv`). Args: text, key, pair
+    /// delimiter, key-value delimiter, quote characters (may be empty). Missing → `""`.
+    KvValue,
     /// A function of the library (`crate::library`).
     Lib(crate::library::LibFunc),
 }

@@ -223,6 +223,24 @@ pub(super) fn call(
                 _ => from_i64(arith::bin_i64(&as_i64(&a)?, &as_i64(&s)?), out)?,
             }
         }
+        Func::KvValue => {
+            let cols = (0..args.len())
+                .map(|i| arr(i, &args))
+                .collect::<Result<Vec<_>>>()?;
+            let strs = cols.iter().map(as_str).collect::<Result<Vec<_>>>()?;
+            let mut b = StringBuilder::with_capacity(n, n * 8);
+            for r in 0..n {
+                let get = |k: usize| {
+                    if strs[k].is_null(r) {
+                        ""
+                    } else {
+                        strs[k].value(r)
+                    }
+                };
+                b.append_value(kv_value(get(0), get(1), get(2), get(3), get(4)));
+            }
+            Arc::new(b.finish())
+        }
         Func::Lib(f) => {
             let arrays = (0..args.len())
                 .map(|i| arr(i, &args))
@@ -638,4 +656,63 @@ fn dynamic_to_number(a: &StringArray, to: KqlType) -> ArrayRef {
                 .collect::<Float64Array>(),
         ),
     }
+}
+
+/// The value of `key` in key-value text: pairs split at `pair` outside quotes, each pair at
+/// its first `kv`, keys and values trimmed and unquoted; the first occurrence wins.
+fn kv_value<'t>(
+    text: &'t str,
+    key: &str,
+    pair: &str,
+    kv: &str,
+    quotes: &str,
+) -> std::borrow::Cow<'t, str> {
+    if pair.is_empty() || kv.is_empty() {
+        return "".into();
+    }
+    let mut start = 0;
+    let mut in_quote: Option<char> = None;
+    let mut i = 0;
+    let bytes_len = text.len();
+    while i <= bytes_len {
+        let at_end = i == bytes_len;
+        let rest = &text[i..];
+        let c = rest.chars().next();
+        if let (Some(q), Some(c)) = (in_quote, c) {
+            if c == q {
+                in_quote = None;
+            }
+            i += c.len_utf8();
+            continue;
+        }
+        if let Some(c) = c {
+            if quotes.contains(c) {
+                in_quote = Some(c);
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        if at_end || rest.starts_with(pair) {
+            let piece = &text[start..i];
+            if let Some((k, v)) = piece.split_once(kv) {
+                if k.trim() == key {
+                    let v = v.trim();
+                    let v = quotes
+                        .chars()
+                        .find(|q| v.len() >= 2 && v.starts_with(*q) && v.ends_with(*q))
+                        .map(|q| &v[q.len_utf8()..v.len() - q.len_utf8()])
+                        .unwrap_or(v);
+                    return v.into();
+                }
+            }
+            if at_end {
+                break;
+            }
+            i += pair.len();
+            start = i;
+            continue;
+        }
+        i += c.map(char::len_utf8).unwrap_or(1);
+    }
+    "".into()
 }

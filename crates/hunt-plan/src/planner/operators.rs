@@ -4,7 +4,7 @@ use super::exprs::bind_expr;
 use super::functions::bind_aggregate;
 use super::{Planner, Scope};
 use crate::error::{PlanError, PlanErrorKind, closest};
-use crate::expr::{AggExpr, AggFunc, Expr, ExprKind, Scalar};
+use crate::expr::{AggExpr, AggFunc, Expr, ExprKind, Func, Scalar};
 use crate::logical_plan::{LogicalPlan, SortKey};
 use crate::types::{Field, KqlType, Schema};
 use hunt_syntax::Span;
@@ -301,6 +301,11 @@ impl Planner<'_> {
                 tables,
                 predicate,
             } => super::search::plan_search(input, &sc, params, tables, predicate, span)?,
+            OperatorKind::ParseKv {
+                expr,
+                columns,
+                with,
+            } => parse_kv(input, &schema, &sc, expr, columns, with, span)?,
             OperatorKind::MakeSeries(ms) => super::series::plan_make_series(input, &sc, ms, span)?,
             // `serialize Name = expr` extends like `extend`.
             OperatorKind::Serialize(items) => extend(input, &schema, items, &sc, span)?,
@@ -697,5 +702,97 @@ fn extend(
     Ok(LogicalPlan::Projection {
         input: Box::new(input),
         exprs: out,
+    })
+}
+
+/// `parse-kv Text as (Key:type, …) with (pair_delimiter=…, kv_delimiter=…[, quote=…])`:
+/// one column per key, appended. As Kusto's oracle shows: pairs split at the pair
+/// delimiter (outside quotes), a pair at its first key-value delimiter, keys and values
+/// trimmed, the first occurrence of a key wins, a missing key is empty (null for numbers).
+fn parse_kv(
+    input: LogicalPlan,
+    schema: &Schema,
+    sc: &Scope<'_>,
+    expr: &ast::Expr,
+    columns: &[(ast::Ident, Option<ast::Ident>)],
+    with: &[(ast::Ident, ast::Expr)],
+    span: Span,
+) -> Result<LogicalPlan, PlanError> {
+    let text = super::exprs::to_string_expr(bind_expr(expr, sc)?);
+    let (mut pair, mut kv, mut quote) = (None, None, String::new());
+    for (name, value) in with {
+        let ast::ExprKind::Literal(ast::Literal::String(v)) = &value.kind else {
+            return Err(PlanError::invalid(value.span, "expected a string"));
+        };
+        match name.name.as_str() {
+            "pair_delimiter" => pair = Some(v.clone()),
+            "kv_delimiter" => kv = Some(v.clone()),
+            "quote" => quote = v.clone(),
+            other => {
+                return Err(PlanError::unsupported(
+                    name.span,
+                    format!("the parse-kv option `{other}`"),
+                ));
+            }
+        }
+    }
+    let (Some(pair), Some(kv)) = (pair, kv) else {
+        return Err(PlanError::unsupported(
+            span,
+            "parse-kv without both `pair_delimiter` and `kv_delimiter`",
+        ));
+    };
+    let lit = |s: &str| Expr::literal(Scalar::String(s.to_string()), span);
+    let mut exprs: Vec<(String, Expr)> = schema
+        .fields
+        .iter()
+        .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
+        .collect();
+    for (name, ty) in columns {
+        if RESERVED_NAMES.contains(&name.name.as_str())
+            || matches!(name.name.as_str(), "true" | "false")
+        {
+            return Err(PlanError::invalid(
+                name.span,
+                format!("`{}` is a reserved word", name.name),
+            ));
+        }
+        let raw = Expr::call(
+            Func::KvValue,
+            vec![
+                text.clone(),
+                lit(&name.name),
+                lit(&pair),
+                lit(&kv),
+                lit(&quote),
+            ],
+            KqlType::String,
+            span,
+        );
+        let t = match ty {
+            None => KqlType::String,
+            Some(t) => KqlType::from_name(&t.name)
+                .ok_or_else(|| PlanError::invalid(t.span, format!("unknown type `{}`", t.name)))?,
+        };
+        let value = match t {
+            KqlType::String => raw,
+            KqlType::Int | KqlType::Long | KqlType::Real => {
+                Expr::call(Func::Cast(t), vec![raw], t, span)
+            }
+            other => {
+                return Err(PlanError::unsupported(
+                    name.span,
+                    format!("parse-kv into a {other} column"),
+                ));
+            }
+        };
+        match exprs.iter_mut().find(|(n, _)| *n == name.name) {
+            Some(slot) => slot.1 = value,
+            None => exprs.push((name.name.clone(), value)),
+        }
+    }
+    Ok(LogicalPlan::Projection {
+        input: Box::new(input),
+        exprs,
     })
 }
