@@ -8,7 +8,7 @@
 use crate::error::{ExecError, Result};
 use crate::operators::{
     AggregateExec, FilterExec, HashJoinExec, LimitExec, MvExpandExec, ParseExec, ProjectionExec,
-    SeriesExec, SortExec, UnionExec, ValuesExec, WindowExec,
+    SeriesExec, SortExec, TopNestedExec, UnionExec, ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -119,6 +119,11 @@ pub fn create_physical_plan(
             axis.1.clone(),
             plan.schema(),
         )),
+        LogicalPlan::TopNested { input, levels } => Arc::new(TopNestedExec::try_new(
+            create_physical_plan(input, tables)?,
+            levels,
+            plan.schema(),
+        )?),
         LogicalPlan::Window { input, exprs } => Arc::new(WindowExec::try_new(
             create_physical_plan(input, tables)?,
             exprs,

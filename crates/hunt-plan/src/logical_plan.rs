@@ -112,6 +112,19 @@ impl WindowFunc {
     }
 }
 
+/// One level of `top-nested`: group by `key`, aggregate, keep the top `count` groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopNestedLevel {
+    /// Output name and expression of the grouping value.
+    pub key: (String, Expr),
+    /// Output name and aggregate (count, sum, min or max).
+    pub agg: (String, AggExpr),
+    /// How many groups to keep (all when `None`).
+    pub count: Option<usize>,
+    /// Keep the largest aggregates (the default) or the smallest.
+    pub descending: bool,
+}
+
 /// A node of the logical plan. Each node's output schema is [`LogicalPlan::schema`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogicalPlan {
@@ -236,6 +249,13 @@ pub enum LogicalPlan {
         /// The axis column's name and the bin starts it gets.
         axis: (String, Vec<Scalar>),
     },
+    /// `top-nested`: hierarchical top groups, one output row per leaf.
+    TopNested {
+        /// Input.
+        input: Box<LogicalPlan>,
+        /// Levels, outermost first.
+        levels: Vec<TopNestedLevel>,
+    },
     /// The first `fetch` rows.
     Limit {
         /// Input.
@@ -292,6 +312,17 @@ impl LogicalPlan {
                 )
             }
             LogicalPlan::Union { inputs } => inputs.first().map(|i| i.schema()).unwrap_or_default(),
+            LogicalPlan::TopNested { levels, .. } => Schema::new(
+                levels
+                    .iter()
+                    .flat_map(|l| {
+                        [
+                            Field::new(&l.key.0, l.key.1.ty),
+                            Field::new(&l.agg.0, l.agg.1.ty),
+                        ]
+                    })
+                    .collect(),
+            ),
             LogicalPlan::Series {
                 input,
                 keys,
@@ -360,6 +391,7 @@ impl LogicalPlan {
             | LogicalPlan::Window { input, .. }
             | LogicalPlan::Parse { input, .. }
             | LogicalPlan::Series { input, .. }
+            | LogicalPlan::TopNested { input, .. }
             | LogicalPlan::Limit { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
             LogicalPlan::Union { inputs } => inputs.iter().collect(),
@@ -424,6 +456,9 @@ impl LogicalPlan {
             }
             LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
             LogicalPlan::Union { inputs } => write!(f, "Union: {} inputs", inputs.len())?,
+            LogicalPlan::TopNested { levels, .. } => {
+                write!(f, "TopNested: {} levels", levels.len())?
+            }
             LogicalPlan::Series { axis, .. } => {
                 write!(f, "Series: {} bins on {}", axis.1.len(), axis.0)?
             }

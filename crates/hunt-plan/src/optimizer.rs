@@ -116,6 +116,17 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 drop_unmatched,
             }
         }
+        LogicalPlan::TopNested { input, levels } => {
+            let mut cols = Vec::new();
+            for l in &levels {
+                l.key.1.columns_into(&mut cols);
+                l.agg.1.args.iter().for_each(|a| a.columns_into(&mut cols));
+            }
+            LogicalPlan::TopNested {
+                input: Box::new(push_projection(*input, cols)),
+                levels,
+            }
+        }
         // A series reads every column of its aggregate below.
         LogicalPlan::Series {
             input,
@@ -312,6 +323,10 @@ fn push_filters(plan: LogicalPlan) -> LogicalPlan {
             columns,
             relaxed,
             drop_unmatched,
+        },
+        LogicalPlan::TopNested { input, levels } => LogicalPlan::TopNested {
+            input: Box::new(push_filters(*input)),
+            levels,
         },
         LogicalPlan::Series {
             input,

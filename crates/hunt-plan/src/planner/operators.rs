@@ -306,6 +306,7 @@ impl Planner<'_> {
                 columns,
                 with,
             } => parse_kv(input, &schema, &sc, expr, columns, with, span)?,
+            OperatorKind::TopNested(levels) => top_nested(input, &sc, levels)?,
             OperatorKind::MakeSeries(ms) => super::series::plan_make_series(input, &sc, ms, span)?,
             // `serialize Name = expr` extends like `extend`.
             OperatorKind::Serialize(items) => extend(input, &schema, items, &sc, span)?,
@@ -794,5 +795,67 @@ fn parse_kv(
     Ok(LogicalPlan::Projection {
         input: Box::new(input),
         exprs,
+    })
+}
+
+/// `top-nested [N] of Key by Agg [asc|desc], …`.
+fn top_nested(
+    input: LogicalPlan,
+    sc: &Scope<'_>,
+    levels: &[ast::TopNestedLevel],
+) -> Result<LogicalPlan, PlanError> {
+    let mut out = Vec::new();
+    for l in levels {
+        if let Some(o) = &l.others {
+            // Kusto's oracle rejects `with others`; hunt refuses it too.
+            return Err(PlanError::unsupported(
+                o.span,
+                "`with others` in top-nested",
+            ));
+        }
+        let count = match &l.count {
+            None => None,
+            Some(c) => Some(const_count(c, sc)?),
+        };
+        let key_expr = bind_expr(&l.of.expr, sc)?;
+        let key_name = match (l.of.names.first(), key_expr.as_column()) {
+            (Some(n), _) => n.name.clone(),
+            (None, Some(c)) => c.to_string(),
+            (None, None) => {
+                return Err(PlanError::unsupported(
+                    l.of.expr.span,
+                    "top-nested of an unnamed expression",
+                ));
+            }
+        };
+        let mut aggs = bind_aggregate(&l.by.expr, sc, &[])?;
+        let supported = aggs.len() == 1
+            && aggs[0].0.filter.is_none()
+            && matches!(
+                aggs[0].0.func,
+                AggFunc::Count | AggFunc::Sum | AggFunc::Min | AggFunc::Max
+            );
+        if !supported {
+            return Err(PlanError::unsupported(
+                l.by.expr.span,
+                "this aggregate in top-nested (count, sum, min, max)",
+            ));
+        }
+        let (agg, _) = aggs.remove(0);
+        let agg_name =
+            l.by.names
+                .first()
+                .map(|n| n.name.clone())
+                .unwrap_or_else(|| format!("aggregated_{key_name}"));
+        out.push(crate::logical_plan::TopNestedLevel {
+            key: (key_name, key_expr),
+            agg: (agg_name, agg),
+            count,
+            descending: l.order != Some(SortOrder::Asc),
+        });
+    }
+    Ok(LogicalPlan::TopNested {
+        input: Box::new(input),
+        levels: out,
     })
 }
