@@ -298,7 +298,11 @@ fn type_errors_and_unsupported_are_refused_with_spans() {
     );
     // An operator hunt does not run yet is refused by name, with its span.
     let d = err("Logons | sample 3");
-    assert!(d.message.contains("sample") && d.message.contains("not supported"), "{}", d.message);
+    assert!(
+        d.message.contains("sample") && d.message.contains("not supported"),
+        "{}",
+        d.message
+    );
     assert_eq!(d.span, Some(9..17));
 }
 
