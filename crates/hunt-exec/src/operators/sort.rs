@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan};
-use arrow::array::UInt32Array;
+use arrow::array::{RecordBatch, UInt32Array};
 use arrow::compute::{
     LexicographicalComparator, SortColumn, SortOptions, concat_batches, take_record_batch,
 };
@@ -60,11 +60,36 @@ impl ExecutionPlan for SortExec {
     }
     fn execute(&self) -> Result<BatchIter> {
         let arrow_schema = self.input.schema().to_arrow();
+        if self.fetch.is_some() {
+            // `top k`: keep only the best k rows seen so far, so memory holds k rows plus
+            // one batch, whatever the input size. The kept rows come before the new batch,
+            // so ties still keep input order.
+            let mut best: Option<RecordBatch> = None;
+            for b in self.input.execute()? {
+                let b = b?;
+                if b.num_rows() == 0 {
+                    continue;
+                }
+                let merged = match best.take() {
+                    None => b,
+                    Some(kept) => concat_batches(&arrow_schema, &[kept, b])?,
+                };
+                best = self.sorted(merged)?;
+            }
+            return Ok(Box::new(best.into_iter().map(Ok)));
+        }
         let batches = self.input.execute()?.collect::<Result<Vec<_>>>()?;
         let all = concat_batches(&arrow_schema, &batches)?;
         drop(batches);
+        Ok(Box::new(self.sorted(all)?.into_iter().map(Ok)))
+    }
+}
+
+impl SortExec {
+    /// The rows of `all` in order (the first `fetch` of them), or `None` when there are none.
+    fn sorted(&self, all: RecordBatch) -> Result<Option<RecordBatch>> {
         if all.num_rows() == 0 {
-            return Ok(Box::new(std::iter::empty()));
+            return Ok(None);
         }
         let cols = self
             .keys
@@ -83,14 +108,13 @@ impl ExecutionPlan for SortExec {
         let mut idx: Vec<u32> = (0..all.num_rows() as u32).collect();
         if let Some(k) = self.fetch.filter(|k| *k < idx.len()) {
             if k == 0 {
-                return Ok(Box::new(std::iter::empty()));
+                return Ok(None);
             }
             idx.select_nth_unstable_by(k - 1, order);
             idx.truncate(k);
         }
         idx.sort_unstable_by(order);
         let idx = UInt32Array::from(idx);
-        let out = take_record_batch(&all, &idx)?;
-        Ok(Box::new(std::iter::once(Ok(out))))
+        Ok(Some(take_record_batch(&all, &idx)?))
     }
 }
