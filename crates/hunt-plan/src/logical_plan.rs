@@ -379,6 +379,108 @@ impl LogicalPlan {
         }
     }
 
+    /// This node with each input replaced by `f(input)` (for rewrites that only need to
+    /// recurse).
+    pub fn map_inputs(self, mut f: impl FnMut(LogicalPlan) -> LogicalPlan) -> LogicalPlan {
+        use LogicalPlan::*;
+        match self {
+            s @ (Scan { .. } | Values { .. }) => s,
+            Filter { input, predicate } => Filter {
+                input: Box::new(f(*input)),
+                predicate,
+            },
+            Projection { input, exprs } => Projection {
+                input: Box::new(f(*input)),
+                exprs,
+            },
+            Aggregate {
+                input,
+                group_by,
+                aggs,
+            } => Aggregate {
+                input: Box::new(f(*input)),
+                group_by,
+                aggs,
+            },
+            Sort { input, keys, fetch } => Sort {
+                input: Box::new(f(*input)),
+                keys,
+                fetch,
+            },
+            Join {
+                left,
+                right,
+                kind,
+                on,
+                outputs,
+            } => {
+                let left = Box::new(f(*left));
+                let right = Box::new(f(*right));
+                Join {
+                    left,
+                    right,
+                    kind,
+                    on,
+                    outputs,
+                }
+            }
+            MvExpand {
+                input,
+                items,
+                index_column,
+                bag_as_array,
+                limit,
+            } => MvExpand {
+                input: Box::new(f(*input)),
+                items,
+                index_column,
+                bag_as_array,
+                limit,
+            },
+            Union { inputs } => Union {
+                inputs: inputs.into_iter().map(f).collect(),
+            },
+            Window { input, exprs } => Window {
+                input: Box::new(f(*input)),
+                exprs,
+            },
+            Parse {
+                input,
+                expr,
+                regex,
+                columns,
+                relaxed,
+                drop_unmatched,
+            } => Parse {
+                input: Box::new(f(*input)),
+                expr,
+                regex,
+                columns,
+                relaxed,
+                drop_unmatched,
+            },
+            Series {
+                input,
+                keys,
+                values,
+                axis,
+            } => Series {
+                input: Box::new(f(*input)),
+                keys,
+                values,
+                axis,
+            },
+            TopNested { input, levels } => TopNested {
+                input: Box::new(f(*input)),
+                levels,
+            },
+            Limit { input, fetch } => Limit {
+                input: Box::new(f(*input)),
+                fetch,
+            },
+        }
+    }
+
     /// The direct inputs.
     pub fn inputs(&self) -> Vec<&LogicalPlan> {
         match self {
