@@ -22,7 +22,8 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
                 _ => Err(b.bad(&x, "a string")),
             }
         }
-        ArrayLength | BagKeys | ArrayReverse | ArraySum | DynamicToJson => {
+        ArrayLength | BagKeys | ArrayReverse | ArraySum | DynamicToJson | SeriesFillForward
+        | SeriesStatsDynamic => {
             b.arity(&args, 1, 1)?;
             let out = match b.f {
                 ArrayLength => Long,

@@ -240,6 +240,11 @@ lib_funcs! {
         ArrayConcat => "array_concat",
         /// `array_sum(a)`: a real.
         ArraySum => "array_sum",
+        /// `series_fill_forward(a)`: nulls replaced by the last non-null value before them.
+        SeriesFillForward => "series_fill_forward",
+        /// `series_stats_dynamic(a)`: min, min_idx, max, max_idx, avg, stdev, variance,
+        /// sum and len of a numeric array, as a bag.
+        SeriesStatsDynamic => "series_stats_dynamic",
         /// `array_reverse(a)`
         ArrayReverse => "array_reverse",
         /// `array_sort_asc(a [, nulls_last])`
@@ -357,9 +362,10 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         }
         ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
         | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
-        | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
-        | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
-        | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => dynamic::bind(&b, args),
+        | ArraySlice | ArrayConcat | ArraySum | SeriesFillForward | SeriesStatsDynamic
+        | ArrayReverse | ArraySortAsc | ArraySortDesc | ArrayRotateLeft | ArrayRotateRight
+        | ArrayShiftLeft | ArrayShiftRight | StrcatArray | ExtractJson | Zip | DynamicToJson
+        | Range | ArrayIff => dynamic::bind(&b, args),
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay

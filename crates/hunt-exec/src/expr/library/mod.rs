@@ -44,9 +44,10 @@ pub fn call(
         }
         ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
         | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
-        | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
-        | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
-        | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => dynamic::call(&a, out),
+        | ArraySlice | ArrayConcat | ArraySum | SeriesFillForward | SeriesStatsDynamic
+        | ArrayReverse | ArraySortAsc | ArraySortDesc | ArrayRotateLeft | ArrayRotateRight
+        | ArrayShiftLeft | ArrayShiftRight | StrcatArray | ExtractJson | Zip | DynamicToJson
+        | Range | ArrayIff => dynamic::call(&a, out),
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
