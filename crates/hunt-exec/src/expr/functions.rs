@@ -270,6 +270,35 @@ pub(super) fn call(
             if tys[0] == KqlType::Dynamic {
                 return Ok(Value::Array(dynamic_to_number(as_str(&a)?, to)));
             }
+            if matches!(tys[0], KqlType::DateTime | KqlType::TimeSpan) {
+                // Kusto converts datetimes and timespans to their 100-ns ticks (datetimes
+                // counted from 0001-01-01): tolong(datetime(2020-01-01)) is 637134336000000000.
+                let ns = as_i64(&a)?;
+                let origin = if tys[0] == KqlType::DateTime {
+                    arith::KUSTO_EPOCH_NS
+                } else {
+                    0
+                };
+                let ticks: Vec<Option<i64>> = ns
+                    .iter()
+                    .map(|v| v.and_then(|v| i64::try_from((v as i128 + origin) / 100).ok()))
+                    .collect();
+                return Ok(Value::Array(match to {
+                    KqlType::Int => Arc::new(
+                        ticks
+                            .iter()
+                            .map(|t| t.map(|t| t as i32))
+                            .collect::<Int32Array>(),
+                    ),
+                    KqlType::Long => Arc::new(Int64Array::from(ticks)),
+                    _ => Arc::new(
+                        ticks
+                            .iter()
+                            .map(|t| t.map(|t| t as f64))
+                            .collect::<Float64Array>(),
+                    ),
+                }));
+            }
             if tys[0] == KqlType::String {
                 let s = as_str(&a)?;
                 match to {

@@ -304,7 +304,8 @@ pub(crate) fn bind_call(
                 "tolong" => Long,
                 _ => Real,
             };
-            if !(a.ty.is_numeric() || matches!(a.ty, String | Bool | Dynamic)) {
+            if !(a.ty.is_numeric() || matches!(a.ty, String | Bool | Dynamic | DateTime | TimeSpan))
+            {
                 return Err(PlanError::unsupported(
                     span,
                     format!("`{n}` of a {} value", a.ty),

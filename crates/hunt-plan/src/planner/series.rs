@@ -129,9 +129,11 @@ pub(crate) fn plan_make_series(
         span,
     );
     let offset = Expr::call(Func::Cast(KqlType::Long), vec![offset], KqlType::Long, span);
+    // (A timespan converts to long as 100-ns ticks, so a datetime step is divided in ticks.)
+    let step_units = if datetime { st / 100 } else { st };
     let index = Expr::call(
         Func::Div,
-        vec![offset, Expr::literal(Scalar::Long(st), span)],
+        vec![offset, Expr::literal(Scalar::Long(step_units.max(1)), span)],
         KqlType::Long,
         span,
     );
