@@ -2,7 +2,8 @@
 //! (see `testdata/make_fixtures.py` for every row). Each expected table was worked
 //! out by hand from those rows and the Kusto documentation, not copied from hunt.
 
-use hunt::format::cell_text;
+mod common;
+
 use hunt::{Engine, Error};
 use std::path::PathBuf;
 
@@ -24,27 +25,7 @@ fn run(q: &str) -> String {
     let r = engine()
         .query(q)
         .unwrap_or_else(|e| panic!("{q}\n{:?}", e.diagnostic()));
-    let mut lines = vec![
-        r.schema
-            .fields
-            .iter()
-            .map(|f| format!("{}:{}", f.name, f.ty))
-            .collect::<Vec<_>>()
-            .join("|"),
-    ];
-    for b in &r.batches {
-        for row in 0..b.num_rows() {
-            let cells: Vec<String> = r
-                .schema
-                .fields
-                .iter()
-                .enumerate()
-                .map(|(i, f)| cell_text(b.column(i), row, f.ty))
-                .collect();
-            lines.push(cells.join("|"));
-        }
-    }
-    lines.join("\n")
+    common::render(&r, None)
 }
 
 #[track_caller]

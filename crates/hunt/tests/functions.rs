@@ -2,8 +2,9 @@
 //! comes from the Kusto documentation's examples (`docs: <page>`) or from the real-Kusto
 //! oracle in `shared/conformance/kusto-oracle` (`oracle: <case id>`), never from hunt.
 
+mod common;
+
 use hunt::Engine;
-use hunt::format::cell_text;
 
 fn engine() -> Engine {
     let mut e = Engine::new();
@@ -18,34 +19,7 @@ fn run(q: &str) -> String {
     let r = engine()
         .query(q)
         .unwrap_or_else(|e| panic!("{q}\n{:?}", e.diagnostic()));
-    let mut lines = vec![
-        r.schema
-            .fields
-            .iter()
-            .map(|f| format!("{}:{}", f.name, f.ty))
-            .collect::<Vec<_>>()
-            .join("|"),
-    ];
-    for b in &r.batches {
-        for row in 0..b.num_rows() {
-            let cells: Vec<String> = r
-                .schema
-                .fields
-                .iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    use arrow::array::Array;
-                    if b.column(i).is_null(row) {
-                        "null".to_string()
-                    } else {
-                        cell_text(b.column(i), row, f.ty)
-                    }
-                })
-                .collect();
-            lines.push(cells.join("|"));
-        }
-    }
-    lines.join("\n")
+    common::render(&r, Some("null"))
 }
 
 #[track_caller]
