@@ -11,6 +11,7 @@ use arrow::array::*;
 use arrow::compute::kernels::{boolean, cmp, numeric, zip};
 use arrow::compute::{CastOptions, cast, cast_with_options};
 use arrow::datatypes::{DataType, TimeUnit};
+use arrow::error::ArrowError;
 use hunt_plan::expr::{Func, Scalar};
 use hunt_plan::types::KqlType;
 use hunt_syntax::ast::StrOp;
@@ -531,7 +532,25 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
             .to_string()),
         KqlType::Int => each!(Int32Array, |v: i32| v.to_string()),
         KqlType::Long => each!(Int64Array, |v: i64| v.to_string()),
-        KqlType::Real => each!(Float64Array, text::real_to_string),
+        KqlType::Real => {
+            let arr = a
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .ok_or_else(|| internal("tostring"))?;
+            for v in arr.iter() {
+                match v.map(|v| (v, text::real_to_string(v))) {
+                    None => b.append_value(""),
+                    Some((_, Some(s))) => b.append_value(s),
+                    Some((v, None)) => {
+                        return Err(ExecError::Arrow(ArrowError::InvalidArgumentError(format!(
+                            "the text of the real {v} (more than 15 significant digits, or \
+                             outside 1e-4..1e15) is not reproducible by hunt: Kusto's \
+                             formatting of such values is not exact"
+                        ))));
+                    }
+                }
+            }
+        }
         KqlType::DateTime => each!(TimestampNanosecondArray, text::datetime_to_string),
         KqlType::TimeSpan => each!(DurationNanosecondArray, text::timespan_to_string),
     }

@@ -51,29 +51,36 @@ pub fn timespan_to_string(ns: i64) -> String {
 /// A real as `tostring()` gives it: shortest round-trip digits with `.0` on whole numbers
 /// (`tostring(1.0)` is `1.0` in Kusto), `NaN`, `Infinity`, `-Infinity`.
 ///
+/// `None` where hunt cannot know Kusto's text: Kusto prints a real with 15 significant
+/// digits when that round-trips and otherwise with 17 digits whose last one is not the
+/// correctly rounded digit (`tostring(0.1+0.2)` is `0.30000000000000007` in Kusto), and it
+/// switches to exponent notation outside `1e-4 ≤ |x| < 1e15`.
+///
 /// ```
 /// use hunt_exec::kernels::text::real_to_string;
-/// assert_eq!(real_to_string(15.0), "15.0");
-/// assert_eq!(real_to_string(2.5), "2.5");
-/// assert_eq!(real_to_string(f64::NEG_INFINITY), "-Infinity");
+/// assert_eq!(real_to_string(15.0).as_deref(), Some("15.0"));
+/// assert_eq!(real_to_string(2.5).as_deref(), Some("2.5"));
+/// assert_eq!(real_to_string(f64::NEG_INFINITY).as_deref(), Some("-Infinity"));
+/// assert_eq!(real_to_string(0.1 + 0.2), None);
 /// ```
-pub fn real_to_string(v: f64) -> String {
+pub fn real_to_string(v: f64) -> Option<String> {
     if v.is_nan() {
-        "NaN".into()
-    } else if v.is_infinite() {
-        if v > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        }
-    } else {
-        let s = format!("{v}");
-        if s.contains(['.', 'e']) || v.abs() >= 1e15 {
-            s
-        } else {
-            format!("{s}.0")
-        }
+        return Some("NaN".into());
     }
+    if v.is_infinite() {
+        return Some(if v > 0.0 { "Infinity" } else { "-Infinity" }.into());
+    }
+    if v != 0.0 && !(1e-4..1e15).contains(&v.abs()) {
+        return None;
+    }
+    // `{:e}` gives the shortest round-trip mantissa, e.g. `3.0000000000000004e-1`.
+    let sci = format!("{v:e}");
+    let mantissa = sci.split('e').next().unwrap_or("");
+    if mantissa.chars().filter(char::is_ascii_digit).count() > 15 {
+        return None;
+    }
+    let s = format!("{v}");
+    Some(if s.contains('.') { s } else { format!("{s}.0") })
 }
 
 /// `tostring()` of a dynamic value stored as JSON text: a JSON string gives its
