@@ -34,6 +34,46 @@ pub trait ExecutionPlan: Send + Sync + std::fmt::Debug {
 /// Rows per batch produced by operators that build their own batches.
 pub const BATCH_SIZE: usize = 8192;
 
+/// The input of an aggregate: when it is a scan (under filters) and some keys are string
+/// columns, the scan passes those on dictionary-encoded where the files store them so,
+/// for the aggregate's key fast path.
+fn aggregate_input(
+    plan: &LogicalPlan,
+    tables: &TableSet,
+    group_by: &[(String, hunt_plan::expr::Expr)],
+) -> Result<Arc<dyn ExecutionPlan>> {
+    let cols: Vec<String> = group_by
+        .iter()
+        .filter(|(_, e)| e.ty == hunt_plan::types::KqlType::String)
+        .filter_map(|(_, e)| e.as_column().map(String::from))
+        .collect();
+    if cols.is_empty() {
+        return create_physical_plan(plan, tables);
+    }
+    fn build(
+        plan: &LogicalPlan,
+        tables: &TableSet,
+        cols: Vec<String>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        Ok(match plan {
+            LogicalPlan::Scan { table, filters, .. } => {
+                let t = tables.get(table).ok_or_else(|| {
+                    ExecError::Internal(format!("table `{table}` planned but not registered"))
+                })?;
+                Arc::new(
+                    ParquetScanExec::try_new(t.clone(), filters.clone(), plan.schema())?
+                        .with_dictionary_output(cols),
+                )
+            }
+            LogicalPlan::Filter { input, predicate } => {
+                Arc::new(FilterExec::try_new(build(input, tables, cols)?, predicate)?)
+            }
+            other => create_physical_plan(other, tables)?,
+        })
+    }
+    build(plan, tables, cols)
+}
+
 /// Builds the operator tree for a logical plan.
 pub fn create_physical_plan(
     plan: &LogicalPlan,
@@ -67,7 +107,7 @@ pub fn create_physical_plan(
             group_by,
             aggs,
         } => Arc::new(AggregateExec::try_new(
-            create_physical_plan(input, tables)?,
+            aggregate_input(input, tables, group_by)?,
             group_by,
             aggs,
             plan.schema(),

@@ -113,7 +113,15 @@ pub fn evaluate(e: &PhysicalExpr, batch: &RecordBatch) -> Result<ArrayRef> {
 /// Evaluates `e`, keeping constants as scalars.
 pub fn eval(e: &PhysicalExpr, batch: &RecordBatch) -> Result<Value> {
     match e {
-        PhysicalExpr::Column(i, _) => Ok(Value::Array(batch.column(*i).clone())),
+        PhysicalExpr::Column(i, ty) => {
+            let col = batch.column(*i);
+            // A scan may pass a string column on dictionary-encoded (for an aggregate's
+            // keys); expressions read it as the `Utf8` column it stands for.
+            if matches!(col.data_type(), arrow::datatypes::DataType::Dictionary(..)) {
+                return Ok(Value::Array(crate::scan::conform_column(col, *ty)?));
+            }
+            Ok(Value::Array(col.clone()))
+        }
         PhysicalExpr::Literal(s) => Ok(Value::Scalar(s.clone())),
         PhysicalExpr::Call {
             func,

@@ -2,18 +2,29 @@
 //!
 //! Group keys are encoded with arrow's `RowConverter` into byte strings that hash
 //! and compare as the values do; each aggregate keeps one state per group.
+//!
+//! When every key is a string column that the scan passes on dictionary-encoded, a batch's
+//! rows are first grouped by their combination of dictionary keys (integer arithmetic), and
+//! only one row per distinct combination is encoded and looked up.
 
 use super::accumulators::Acc;
 use crate::error::{ExecError, Result};
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan};
 use arrow::array::*;
+use arrow::datatypes::Int32Type;
 use arrow::record_batch::RecordBatch;
 use arrow::row::{OwnedRow, RowConverter, SortField};
 use hunt_plan::expr::{AggExpr, AggFunc, Expr};
 use hunt_plan::types::{KqlType, Schema};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Group ids by encoded key.
+type GroupIndex = HashMap<Box<[u8]>, usize, foldhash::fast::RandomState>;
+
+/// The largest product of dictionary sizes the per-batch code table may span.
+const MAX_DICT_CODES: usize = 1 << 16;
 
 /// One aggregate ready to run: function, arguments, result type, optional row filter.
 #[derive(Debug)]
@@ -130,7 +141,8 @@ impl ExecutionPlan for AggregateExec {
                 Acc::new(a.func, &tys, a.ty)
             })
             .collect::<Result<Vec<_>>>()?;
-        let mut index: HashMap<Box<[u8]>, usize> = HashMap::new();
+        let mut index = GroupIndex::default();
+        let mut slots: Vec<u32> = Vec::new();
         let mut group_keys: Vec<OwnedRow> = Vec::new();
         // Without `by`, there is exactly one group even over no rows (count() is 0).
         let mut groups = if conv.is_none() { 1 } else { 0 };
@@ -143,24 +155,72 @@ impl ExecutionPlan for AggregateExec {
             match conv.as_mut() {
                 None => gids.resize(n, 0),
                 Some(conv) => {
-                    let cols = self
-                        .keys
-                        .iter()
-                        .map(|k| evaluate(k, &batch))
-                        .collect::<Result<Vec<_>>>()?;
-                    let rows = conv.convert_columns(&cols)?;
-                    for i in 0..n {
-                        let r = rows.row(i);
-                        let g = match index.get(r.as_ref()) {
-                            Some(g) => *g,
-                            None => {
-                                index.insert(r.as_ref().into(), groups);
-                                group_keys.push(r.owned());
-                                groups += 1;
-                                groups - 1
+                    if let Some(codes) = dict_codes(&self.keys, &batch) {
+                        // One representative row per distinct combination of dictionary
+                        // keys; only those rows are encoded and looked up.
+                        slots.clear();
+                        slots.resize(codes.size, u32::MAX);
+                        let mut reps: Vec<u32> = Vec::new();
+                        for &c in &codes.codes {
+                            let s = &mut slots[c as usize];
+                            if *s == u32::MAX {
+                                *s = reps.len() as u32;
+                                reps.push(0);
                             }
-                        };
-                        gids.push(g);
+                        }
+                        // The first row of each code, in slot order.
+                        let mut seen = vec![false; reps.len()];
+                        for (i, &c) in codes.codes.iter().enumerate() {
+                            let s = slots[c as usize] as usize;
+                            if !seen[s] {
+                                seen[s] = true;
+                                reps[s] = i as u32;
+                            }
+                        }
+                        let small =
+                            arrow::compute::take_record_batch(&batch, &UInt32Array::from(reps))?;
+                        let cols = self
+                            .keys
+                            .iter()
+                            .map(|k| evaluate(k, &small))
+                            .collect::<Result<Vec<_>>>()?;
+                        let rows = conv.convert_columns(&cols)?;
+                        let local: Vec<usize> = (0..rows.num_rows())
+                            .map(|j| {
+                                let r = rows.row(j);
+                                *index.entry(r.as_ref().into()).or_insert_with(|| {
+                                    group_keys.push(r.owned());
+                                    groups += 1;
+                                    groups - 1
+                                })
+                            })
+                            .collect();
+                        gids.extend(
+                            codes
+                                .codes
+                                .iter()
+                                .map(|&c| local[slots[c as usize] as usize]),
+                        );
+                    } else {
+                        let cols = self
+                            .keys
+                            .iter()
+                            .map(|k| evaluate(k, &batch))
+                            .collect::<Result<Vec<_>>>()?;
+                        let rows = conv.convert_columns(&cols)?;
+                        for i in 0..n {
+                            let r = rows.row(i);
+                            let g = match index.get(r.as_ref()) {
+                                Some(g) => *g,
+                                None => {
+                                    index.insert(r.as_ref().into(), groups);
+                                    group_keys.push(r.owned());
+                                    groups += 1;
+                                    groups - 1
+                                }
+                            };
+                            gids.push(g);
+                        }
                     }
                 }
             }
@@ -208,4 +268,53 @@ impl ExecutionPlan for AggregateExec {
         let batch = RecordBatch::try_new_with_options(self.schema.to_arrow(), cols, &opts)?;
         Ok(Box::new(std::iter::once(Ok(batch))))
     }
+}
+
+/// Per-row codes of a batch's combination of dictionary keys.
+struct DictCodes {
+    /// One code per row, below `size`.
+    codes: Vec<u32>,
+    /// The product of the dictionaries' sizes (each plus one, for null keys).
+    size: usize,
+}
+
+/// The rows' dictionary-key combinations, when every key is a column that is
+/// dictionary-encoded in `batch` and the combinations fit a small table.
+fn dict_codes(keys: &[PhysicalExpr], batch: &RecordBatch) -> Option<DictCodes> {
+    let mut dicts = Vec::with_capacity(keys.len());
+    let mut size = 1usize;
+    for k in keys {
+        let PhysicalExpr::Column(i, KqlType::String) = k else {
+            return None;
+        };
+        let d = batch
+            .column(*i)
+            .as_any()
+            .downcast_ref::<DictionaryArray<Int32Type>>()?;
+        let card = d.values().len() + 1;
+        size = size.checked_mul(card)?;
+        if size > MAX_DICT_CODES {
+            return None;
+        }
+        dicts.push((d, card));
+    }
+    let n = batch.num_rows();
+    let mut codes = vec![0u32; n];
+    let mut stride = 1usize;
+    for (d, card) in dicts {
+        let null_code = card - 1;
+        let keys = d.keys();
+        for (i, c) in codes.iter_mut().enumerate() {
+            let k = if keys.is_valid(i) {
+                usize::try_from(keys.value(i))
+                    .ok()
+                    .filter(|k| *k < null_code)?
+            } else {
+                null_code
+            };
+            *c += (k * stride) as u32;
+        }
+        stride *= card;
+    }
+    Some(DictCodes { codes, size })
 }

@@ -2,6 +2,7 @@
 //! schema unification across files, and the streaming Parquet scan.
 
 mod conform;
+mod dictfilter;
 mod ordered;
 mod parquet;
 mod prune;

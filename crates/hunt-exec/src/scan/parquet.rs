@@ -10,6 +10,7 @@
 //! holds at most that many decoded row groups.
 
 use super::conform::{conform_column, missing_column};
+use super::dictfilter::{self, DictPredicate, dictionary_type};
 use super::ordered::{OrderedParallel, Task};
 use super::prune::{FileColumns, Pruning};
 use super::stats::{ScanMetrics, ScanStats};
@@ -18,11 +19,13 @@ use crate::error::{ExecError, Result};
 use crate::physical_plan::{BATCH_SIZE, BatchIter, ExecutionPlan};
 use ::parquet::arrow::ProjectionMask;
 use ::parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection,
+    ArrowPredicateFn, ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    RowFilter, RowSelection,
 };
 use ::parquet::file::metadata::PageIndexPolicy;
-use arrow::array::RecordBatchOptions;
-use arrow::datatypes::SchemaRef;
+use arrow::array::{BooleanArray, RecordBatchOptions};
+use arrow::datatypes::{DataType, Field as ArrowField, Schema as ArrowSchema, SchemaRef};
+use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use hunt_plan::types::Schema;
 use std::collections::VecDeque;
@@ -40,6 +43,11 @@ pub struct ParquetScanExec {
     pruning: Option<Arc<Pruning>>,
     /// The conjuncts behind `pruning`, for EXPLAIN.
     pruning_text: Vec<String>,
+    /// Conjuncts over one string column, applied per dictionary value while decoding.
+    dict_preds: Arc<Vec<DictPredicate>>,
+    /// String columns passed on as `Dictionary(Int32, Utf8)` where a file stores them
+    /// dictionary-encoded (for an aggregate grouping by them), instead of as `Utf8`.
+    dict_output: Arc<Vec<String>>,
     metrics: Arc<ScanMetrics>,
 }
 
@@ -60,6 +68,11 @@ impl ParquetScanExec {
                 pruning_text.push(f.to_string());
             }
         }
+        let dict_preds: Vec<DictPredicate> = filters
+            .iter()
+            .filter_map(DictPredicate::from_expr)
+            .filter(|p| schema.index_of(&p.column).is_some())
+            .collect();
         let pruning = match parts.len() {
             0 => None,
             1 => parts.pop(),
@@ -70,8 +83,28 @@ impl ParquetScanExec {
             schema,
             pruning: pruning.map(Arc::new),
             pruning_text,
+            dict_preds: Arc::new(dict_preds),
+            dict_output: Arc::new(Vec::new()),
             metrics: Arc::new(ScanMetrics::default()),
         })
+    }
+
+    /// Passes string columns `cols` on as dictionaries where the files store them
+    /// dictionary-encoded. Only for consumers that accept both layouts: every expression
+    /// reads a dictionary column as `Utf8` (`crate::expr::eval`), so this suits operators
+    /// that evaluate expressions or filter rows, and the aggregate's key fast path.
+    pub fn with_dictionary_output(mut self, cols: Vec<String>) -> ParquetScanExec {
+        let cols = cols
+            .into_iter()
+            .filter(|c| {
+                self.schema
+                    .fields
+                    .iter()
+                    .any(|f| &f.name == c && f.ty == hunt_plan::types::KqlType::String)
+            })
+            .collect();
+        self.dict_output = Arc::new(cols);
+        self
     }
 
     /// What the scan has done so far, summed over its executions.
@@ -91,6 +124,8 @@ struct ScanContext {
     schema: Schema,
     arrow_schema: SchemaRef,
     pruning: Option<Arc<Pruning>>,
+    dict_preds: Arc<Vec<DictPredicate>>,
+    dict_output: Arc<Vec<String>>,
     metrics: Arc<ScanMetrics>,
 }
 
@@ -129,7 +164,11 @@ fn plan_file(path: PathBuf, ctx: &Arc<ScanContext>) -> Result<Vec<Task<UnitResul
         PageIndexPolicy::Skip
     };
     let options = ArrowReaderOptions::new().with_page_index_policy(policy);
-    let meta = ArrowReaderMetadata::load(&file, options).map_err(parquet_err(&path))?;
+    let mut meta = ArrowReaderMetadata::load(&file, options.clone()).map_err(parquet_err(&path))?;
+    if let Some(schema) = dictionary_schema(&meta, ctx) {
+        meta = ArrowReaderMetadata::try_new(meta.metadata().clone(), options.with_schema(schema))
+            .map_err(parquet_err(&path))?;
+    }
     let md = meta.metadata().clone();
     let groups = md.row_groups();
     ctx.metrics.file(groups.len() as u64);
@@ -198,38 +237,124 @@ fn read_row_group(
     if let Some(s) = selection {
         builder = builder.with_row_selection(s);
     }
+    if let Some(filter) = row_filter(f, ctx) {
+        builder = builder.with_row_filter(filter);
+    }
     let reader = builder.build().map_err(parquet_err(&f.path))?;
     let mut out = Vec::new();
     let mut rows = 0u64;
     for b in reader {
         let b = b.map_err(|e| parquet_err(&f.path)(e.into()))?;
         rows += b.num_rows() as u64;
-        out.push(conform_batch(&b, &f.path, ctx)?);
+        if b.num_rows() > 0 {
+            out.push(conform_batch(&b, &f.path, ctx)?);
+        }
     }
     ctx.metrics.rows(rows);
     Ok(out)
 }
 
+/// Late materialization: the dictionary predicates run first, on their own columns, and
+/// the other columns are decoded only for the rows they keep.
+fn row_filter(f: &OpenFile, ctx: &ScanContext) -> Option<RowFilter> {
+    let schema = f.meta.schema();
+    let dict_cols: Vec<String> = ctx
+        .dict_preds
+        .iter()
+        .map(|p| p.column.clone())
+        .filter(|c| {
+            schema
+                .field_with_name(c)
+                .is_ok_and(|fl| *fl.data_type() == dictionary_type())
+        })
+        .collect();
+    if dict_cols.is_empty() {
+        return None;
+    }
+    let mask = ProjectionMask::columns(
+        f.meta.parquet_schema(),
+        dict_cols.iter().map(String::as_str),
+    );
+    let preds = ctx.dict_preds.clone();
+    let metrics = ctx.metrics.clone();
+    let pred = ArrowPredicateFn::new(mask, move |batch: RecordBatch| {
+        match dictfilter::mask(&preds, &batch) {
+            Ok(Some(m)) => {
+                metrics.filtered((m.len() - m.true_count()) as u64);
+                Ok(m)
+            }
+            Ok(None) => Ok(BooleanArray::from(vec![true; batch.num_rows()])),
+            Err(e) => Err(ArrowError::ExternalError(Box::new(e))),
+        }
+    });
+    Some(RowFilter::new(vec![Box::new(pred)]))
+}
+
+/// The file's Arrow schema with the string columns a dictionary predicate reads turned
+/// into dictionaries, when every row group stores them dictionary-encoded (the decoder
+/// then copies keys instead of strings); `None` when nothing changes.
+fn dictionary_schema(meta: &ArrowReaderMetadata, ctx: &ScanContext) -> Option<SchemaRef> {
+    if ctx.dict_preds.is_empty() && ctx.dict_output.is_empty() {
+        return None;
+    }
+    let md = meta.metadata();
+    let leaves = md.file_metadata().schema_descr().columns();
+    let dict_encoded = |name: &str| {
+        let Some(leaf) = leaves.iter().position(|c| c.path().string() == name) else {
+            return false;
+        };
+        md.row_groups()
+            .iter()
+            .all(|rg| rg.column(leaf).dictionary_page_offset().is_some())
+    };
+    let file_schema = meta.schema();
+    let mut changed = false;
+    let fields: Vec<ArrowField> = file_schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let wanted = ctx.dict_preds.iter().any(|p| &p.column == f.name())
+                || ctx.dict_output.iter().any(|c| c == f.name());
+            if wanted && *f.data_type() == DataType::Utf8 && dict_encoded(f.name()) {
+                changed = true;
+                f.as_ref().clone().with_data_type(dictionary_type())
+            } else {
+                f.as_ref().clone()
+            }
+        })
+        .collect();
+    changed.then(|| {
+        Arc::new(ArrowSchema::new_with_metadata(
+            fields,
+            file_schema.metadata().clone(),
+        ))
+    })
+}
+
 /// A batch as read from a file, conformed to the scan's schema.
 fn conform_batch(b: &RecordBatch, path: &Path, ctx: &ScanContext) -> Result<RecordBatch> {
     let n = b.num_rows();
-    let cols = ctx
-        .schema
-        .fields
-        .iter()
-        .map(|f| match b.column_by_name(&f.name) {
+    let mut schema = ctx.arrow_schema.clone();
+    let mut cols = Vec::with_capacity(ctx.schema.fields.len());
+    for (i, f) in ctx.schema.fields.iter().enumerate() {
+        let col = match b.column_by_name(&f.name) {
+            Some(c) if *c.data_type() == dictionary_type() && ctx.dict_output.contains(&f.name) => {
+                // Kept as a dictionary: this batch's schema says so.
+                let mut fields: Vec<ArrowField> =
+                    schema.fields().iter().map(|x| x.as_ref().clone()).collect();
+                fields[i] = fields[i].clone().with_data_type(dictionary_type());
+                schema = Arc::new(ArrowSchema::new(fields));
+                c.clone()
+            }
             Some(c) => conform_column(c, f.ty).map_err(|e| ExecError::Schema {
                 message: format!("{}: column `{}`: {e}", path.display(), f.name),
-            }),
-            None => Ok(missing_column(f.ty, n)),
-        })
-        .collect::<Result<Vec<_>>>()?;
+            })?,
+            None => missing_column(f.ty, n),
+        };
+        cols.push(col);
+    }
     let opts = RecordBatchOptions::new().with_row_count(Some(n));
-    Ok(RecordBatch::try_new_with_options(
-        ctx.arrow_schema.clone(),
-        cols,
-        &opts,
-    )?)
+    Ok(RecordBatch::try_new_with_options(schema, cols, &opts)?)
 }
 
 /// The units of a scan, produced lazily: a file's footer is read when the previous
@@ -323,6 +448,8 @@ impl ExecutionPlan for ParquetScanExec {
             schema: self.schema.clone(),
             arrow_schema: self.schema.to_arrow(),
             pruning: self.pruning.clone(),
+            dict_preds: self.dict_preds.clone(),
+            dict_output: self.dict_output.clone(),
             metrics: self.metrics.clone(),
         });
         let units = Units {
@@ -585,6 +712,68 @@ mod tests {
             &t,
         )?;
         assert_eq!(cat(&run(q, &t)?)?, cat(&want)?);
+        Ok(())
+    }
+
+    /// Dictionary predicates at the scan and the aggregate's dictionary-key path give
+    /// the answers of the plain-string paths (`strcat(Name, '')` defeats both), over files
+    /// with and without dictionary encoding, with null names (which are "").
+    #[test]
+    fn dictionary_paths_match_plain_strings() -> TestResult {
+        let dir = TempDir::new()?;
+        let mut t = table(&dir)?;
+        let plain = dir.0.join("plain.parquet");
+        let props = WriterProperties::builder()
+            .set_dictionary_enabled(false)
+            .set_max_row_group_size(100)
+            .build();
+        let batch = events(2500, 400)?;
+        let mut w = ArrowWriter::try_new(File::create(&plain)?, batch.schema(), Some(props))?;
+        w.write(&batch)?;
+        w.close()?;
+        let mut files: Vec<PathBuf> = (0..3)
+            .map(|i| dir.0.join(format!("part{i}.parquet")))
+            .collect();
+        files.push(plain);
+        t.register("Events", files)?;
+        let pairs = [
+            (
+                "Events | where Name == 'user07' | count",
+                "Events | where strcat(Name, '') == 'user07' | count",
+            ),
+            (
+                "Events | where Name in ('user07', 'user30') or isempty(Name) | count",
+                "Events | where strcat(Name, '') in ('user07', 'user30') or isempty(strcat(Name, '')) | count",
+            ),
+            (
+                "Events | summarize c = count(), s = sum(Id) by Name | order by Name asc",
+                "Events | summarize c = count(), s = sum(Id) by Name = strcat(Name, '') | order by Name asc",
+            ),
+            (
+                "Events | where Name startswith 'user1' | summarize count() by Name, Id % 3 | order by Name asc, Column1 asc",
+                "Events | where strcat(Name, '') startswith 'user1' | summarize count() by Name = strcat(Name, ''), Id % 3 | order by Name asc, Column1 asc",
+            ),
+        ];
+        let values =
+            |b: &[RecordBatch]| -> std::result::Result<Vec<ArrayRef>, Box<dyn std::error::Error>> {
+                let cat = arrow::compute::concat_batches(&b[0].schema(), b)?;
+                Ok(cat.columns().to_vec())
+            };
+        for (fast, slow) in pairs {
+            let (a, b) = (run(fast, &t)?, run(slow, &t)?);
+            assert!(rows(&a) > 0, "{fast}");
+            assert_eq!(values(&a)?, values(&b)?, "{fast}");
+        }
+        // The dictionary predicate did drop rows at the scan.
+        let scan = scan_of("Events | where Name == 'user07'", &t)?;
+        scan.execute()?.collect::<Result<Vec<_>>>()?;
+        assert!(scan.stats().rows_filtered > 2000, "{}", scan.describe());
+        // The empty-name group exists once (nulls and "" together).
+        let got = run(
+            "Events | where isempty(Name) | summarize count() by Name",
+            &t,
+        )?;
+        assert_eq!(rows(&got), 1);
         Ok(())
     }
 

@@ -15,6 +15,7 @@ pub(crate) struct ScanMetrics {
     row_groups_read: AtomicU64,
     rows_skipped_by_pages: AtomicU64,
     rows_read: AtomicU64,
+    rows_filtered: AtomicU64,
 }
 
 /// Adds `n` to a counter. Relaxed ordering: counters are read for display only.
@@ -45,6 +46,12 @@ impl ScanMetrics {
     pub(crate) fn rows(&self, n: u64) {
         add(&self.rows_read, n);
     }
+    /// A dictionary predicate dropped `n` decoded rows before their other columns were
+    /// materialized (they count as read).
+    pub(crate) fn filtered(&self, n: u64) {
+        add(&self.rows_read, n);
+        add(&self.rows_filtered, n);
+    }
     /// A consistent-enough copy for display (each counter is read atomically).
     pub(crate) fn snapshot(&self) -> ScanStats {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
@@ -56,6 +63,7 @@ impl ScanMetrics {
             row_groups_read: get(&self.row_groups_read),
             rows_skipped_by_pages: get(&self.rows_skipped_by_pages),
             rows_read: get(&self.rows_read),
+            rows_filtered: get(&self.rows_filtered),
         }
     }
 }
@@ -78,6 +86,9 @@ pub struct ScanStats {
     pub rows_skipped_by_pages: u64,
     /// Rows decoded.
     pub rows_read: u64,
+    /// Rows of those that dictionary predicates dropped at the scan, before the columns
+    /// the predicates do not read were decoded (late materialization).
+    pub rows_filtered: u64,
 }
 
 impl fmt::Display for ScanStats {
@@ -95,6 +106,9 @@ impl fmt::Display for ScanStats {
                 " rows_skipped_by_page_index={}",
                 self.rows_skipped_by_pages
             )?;
+        }
+        if self.rows_filtered > 0 {
+            write!(f, " rows_filtered_at_scan={}", self.rows_filtered)?;
         }
         Ok(())
     }

@@ -1,0 +1,249 @@
+//! Filtering at the scan on dictionary-encoded string columns: a `where` conjunct over one
+//! string column is evaluated once per distinct value of the column chunk's dictionary,
+//! then mapped to rows through the dictionary keys, before any string is materialized.
+//!
+//! Parquet writers dictionary-encode low-cardinality strings (`ActionType`, `Workload`,
+//! `AccountUpn`): decoding such a column to `Utf8` copies every row's bytes, and a `==` on
+//! it compares every row. Read as `Dictionary(Int32, Utf8)`, the decoder only copies keys;
+//! the predicate runs over a few hundred values; `filter` moves keys; and only the rows that
+//! survive are turned into strings. The `FilterExec` above the scan still evaluates the whole
+//! predicate, so this is only an early, partial application of it.
+//!
+//! Only predicates that cannot fail qualify ([`DictPredicate::from_expr`]): evaluating a
+//! conjunct on values whose rows another conjunct would have dropped must not raise an
+//! error the query would not raise.
+
+use super::conform::conform_column;
+use crate::error::{ExecError, Result};
+use crate::expr::{PhysicalExpr, compile, evaluate};
+use arrow::array::*;
+use arrow::buffer::BooleanBuffer;
+use arrow::compute::and;
+use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema};
+use arrow::record_batch::RecordBatch;
+use hunt_plan::expr::{Expr, ExprKind, Func};
+use hunt_plan::types::{KqlType, Schema};
+use std::sync::Arc;
+
+/// The dictionary type string columns are read as, when their chunks are dictionary-encoded.
+pub(crate) fn dictionary_type() -> DataType {
+    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+}
+
+/// A `where` conjunct over a single string column, evaluable per dictionary value.
+#[derive(Debug, Clone)]
+pub(crate) struct DictPredicate {
+    /// The column it reads.
+    pub(crate) column: String,
+    /// The conjunct compiled against a one-column schema holding that column.
+    expr: PhysicalExpr,
+}
+
+impl DictPredicate {
+    /// The conjunct as a dictionary predicate, if it reads exactly one `string` column and
+    /// is built only of functions that cannot fail.
+    pub(crate) fn from_expr(e: &Expr) -> Option<DictPredicate> {
+        if e.ty != KqlType::Bool {
+            return None;
+        }
+        let mut column = None;
+        if !total_over_one_string(e, &mut column) {
+            return None;
+        }
+        let column = column?;
+        let schema = Schema::new(vec![hunt_plan::types::Field::new(
+            column.clone(),
+            KqlType::String,
+        )]);
+        let expr = compile(e, &schema).ok()?;
+        Some(DictPredicate { column, expr })
+    }
+
+    /// The row mask of this predicate over a dictionary column: the predicate is evaluated
+    /// over the dictionary's values (and over `""`, the value of a null key) and gathered
+    /// through the keys. Null results drop the row, as in `where`.
+    fn mask(&self, col: &DictionaryArray<Int32Type>) -> Result<BooleanArray> {
+        // The dictionary values, then "" for null keys (a null string is "" in KQL).
+        let values = conform_column(col.values(), KqlType::String)?;
+        let empty: ArrayRef = Arc::new(StringArray::from(vec![""]));
+        let values = arrow::compute::concat(&[values.as_ref(), empty.as_ref()])?;
+        let schema = Arc::new(ArrowSchema::new(vec![Field::new(
+            &self.column,
+            DataType::Utf8,
+            false,
+        )]));
+        let batch = RecordBatch::try_new(schema, vec![values])?;
+        let per_value = evaluate(&self.expr, &batch)?;
+        let per_value = per_value
+            .as_any()
+            .downcast_ref::<BooleanArray>()
+            .ok_or_else(|| ExecError::Internal("predicate did not yield bools".into()))?;
+        // Null results are false; then gather by key (the last entry is for null keys).
+        let table: Vec<bool> = per_value.iter().map(|v| v == Some(true)).collect();
+        let on_null = table.last().copied().unwrap_or(false);
+        let keys = col.keys();
+        let kv = keys.values();
+        let bits = match keys.nulls() {
+            None => BooleanBuffer::collect_bool(kv.len(), |i| {
+                table.get(kv[i] as usize).copied().unwrap_or(false)
+            }),
+            Some(nulls) => BooleanBuffer::collect_bool(kv.len(), |i| {
+                if nulls.is_valid(i) {
+                    table.get(kv[i] as usize).copied().unwrap_or(false)
+                } else {
+                    on_null
+                }
+            }),
+        };
+        Ok(BooleanArray::new(bits, None))
+    }
+}
+
+/// True when `e` is built only of functions that are total over strings and literals, and
+/// reads a single string column (stored into `column`).
+fn total_over_one_string(e: &Expr, column: &mut Option<String>) -> bool {
+    match &e.kind {
+        ExprKind::Literal(_) => true,
+        ExprKind::Column(c) => {
+            if e.ty != KqlType::String {
+                return false;
+            }
+            match column {
+                Some(prev) => prev == c,
+                None => {
+                    *column = Some(c.clone());
+                    true
+                }
+            }
+        }
+        ExprKind::Call(f, args) => {
+            let total = matches!(
+                f,
+                Func::And
+                    | Func::Or
+                    | Func::Not
+                    | Func::Eq
+                    | Func::Ne
+                    | Func::EqCi
+                    | Func::NeCi
+                    | Func::Str(..)
+                    | Func::In { .. }
+                    | Func::HasAny
+                    | Func::HasAll
+                    | Func::IsEmpty
+                    | Func::IsNotEmpty
+                    | Func::IsNull
+                    | Func::IsNotNull
+                    | Func::ToLower
+                    | Func::ToUpper
+                    | Func::StrLen
+            );
+            total && args.iter().all(|a| total_over_one_string(a, column))
+        }
+    }
+}
+
+/// The row mask of the predicates whose column is dictionary-typed in `batch` (a batch as
+/// decoded, before conforming): `None` when none applies.
+pub(crate) fn mask(preds: &[DictPredicate], batch: &RecordBatch) -> Result<Option<BooleanArray>> {
+    let mut mask: Option<BooleanArray> = None;
+    for p in preds {
+        let Some(col) = batch.column_by_name(&p.column) else {
+            continue;
+        };
+        let Some(dict) = col.as_any().downcast_ref::<DictionaryArray<Int32Type>>() else {
+            continue;
+        };
+        let m = p.mask(dict)?;
+        mask = Some(match mask {
+            None => m,
+            Some(prev) => and(&prev, &m)?,
+        });
+    }
+    Ok(mask)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hunt_plan::expr::Scalar;
+    use hunt_syntax::Span;
+
+    fn col(name: &str) -> Expr {
+        Expr::column(name, KqlType::String, Span::default())
+    }
+    fn lit(s: &str) -> Expr {
+        Expr::literal(Scalar::String(s.into()), Span::default())
+    }
+
+    /// A dictionary column: values ["FileUploaded", "FileRead", null], keys with a null.
+    fn dict() -> DictionaryArray<Int32Type> {
+        let values: ArrayRef = Arc::new(StringArray::from(vec![
+            Some("FileUploaded"),
+            Some("FileRead"),
+            None,
+        ]));
+        let keys = Int32Array::from(vec![Some(0), Some(1), None, Some(2), Some(0)]);
+        DictionaryArray::try_new(keys, values).expect("valid dictionary")
+    }
+
+    #[test]
+    fn mask_follows_keys_and_treats_null_as_empty() -> Result<()> {
+        let eq = Expr::call(
+            Func::Eq,
+            vec![col("A"), lit("FileUploaded")],
+            KqlType::Bool,
+            Span::default(),
+        );
+        let p = DictPredicate::from_expr(&eq).ok_or(ExecError::Internal("no".into()))?;
+        let m = p.mask(&dict())?;
+        assert_eq!(
+            m.iter().collect::<Vec<_>>(),
+            vec![
+                Some(true),
+                Some(false),
+                Some(false),
+                Some(false),
+                Some(true)
+            ]
+        );
+        // isempty: the null key and the null value are both "".
+        let empty = Expr::call(
+            Func::IsEmpty,
+            vec![col("A")],
+            KqlType::Bool,
+            Span::default(),
+        );
+        let p = DictPredicate::from_expr(&empty).ok_or(ExecError::Internal("no".into()))?;
+        let m = p.mask(&dict())?;
+        assert_eq!(
+            m.iter().collect::<Vec<_>>(),
+            vec![
+                Some(false),
+                Some(false),
+                Some(true),
+                Some(true),
+                Some(false)
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn only_total_single_column_predicates_qualify() {
+        let two = Expr::call(
+            Func::Eq,
+            vec![col("A"), col("B")],
+            KqlType::Bool,
+            Span::default(),
+        );
+        assert!(DictPredicate::from_expr(&two).is_none());
+        let cast = Expr::call(
+            Func::Lib(hunt_plan::library::LibFunc::ToBool),
+            vec![col("A")],
+            KqlType::Bool,
+            Span::default(),
+        );
+        assert!(DictPredicate::from_expr(&cast).is_none());
+    }
+}
