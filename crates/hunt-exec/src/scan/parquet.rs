@@ -765,7 +765,7 @@ mod tests {
             assert_eq!(values(&a)?, values(&b)?, "{fast}");
         }
         // The dictionary predicate did drop rows at the scan.
-        let scan = scan_of("Events | where Name == 'user07'", &t)?;
+        let scan = scan_of("Events | where Name endswith '7'", &t)?;
         scan.execute()?.collect::<Result<Vec<_>>>()?;
         assert!(scan.stats().rows_filtered > 2000, "{}", scan.describe());
         // The empty-name group exists once (nulls and "" together).
