@@ -7,8 +7,8 @@
 
 use crate::error::{ExecError, Result};
 use crate::operators::{
-    AggregateExec, FilterExec, HashJoinExec, LimitExec, MvExpandExec, ParseExec, ProjectionExec,
-    SeriesExec, SortExec, TopNestedExec, UnionExec, ValuesExec, WindowExec,
+    AggregateExec, FilterExec, HashJoinExec, LimitExec, MvApplyExec, MvExpandExec, ParseExec,
+    ProjectionExec, SeriesExec, SortExec, TopNestedExec, UnionExec, ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -39,6 +39,24 @@ pub fn create_physical_plan(
     plan: &LogicalPlan,
     tables: &TableSet,
 ) -> Result<Arc<dyn ExecutionPlan>> {
+    build(plan, tables, None)
+}
+
+/// Builds the operator tree of an `mv-apply` body: its [`LogicalPlan::ApplyRows`] leaf
+/// yields `rows`.
+pub(crate) fn create_apply_plan(
+    plan: &LogicalPlan,
+    tables: &TableSet,
+    rows: &RecordBatch,
+) -> Result<Arc<dyn ExecutionPlan>> {
+    build(plan, tables, Some(rows))
+}
+
+fn build(
+    plan: &LogicalPlan,
+    tables: &TableSet,
+    rows: Option<&RecordBatch>,
+) -> Result<Arc<dyn ExecutionPlan>> {
     Ok(match plan {
         LogicalPlan::Scan { table, filters, .. } => {
             let t = tables.get(table).ok_or_else(|| {
@@ -50,15 +68,40 @@ pub fn create_physical_plan(
                 plan.schema(),
             )?)
         }
-        LogicalPlan::Values { schema, rows } => {
-            Arc::new(ValuesExec::try_new(schema.clone(), rows)?)
-        }
-        LogicalPlan::Filter { input, predicate } => Arc::new(FilterExec::try_new(
-            create_physical_plan(input, tables)?,
-            predicate,
+        LogicalPlan::Values {
+            schema,
+            rows: values,
+        } => Arc::new(ValuesExec::try_new(schema.clone(), values)?),
+        LogicalPlan::ApplyRows { schema } => match rows {
+            Some(b) => Arc::new(ValuesExec::from_batch(schema.clone(), b.clone())),
+            None => {
+                return Err(ExecError::Internal(
+                    "mv-apply rows outside an mv-apply body".into(),
+                ));
+            }
+        },
+        LogicalPlan::MvApply {
+            input,
+            items,
+            index_column,
+            limit,
+            body,
+            outer,
+        } => Arc::new(MvApplyExec::try_new(
+            build(input, tables, rows)?,
+            items,
+            index_column.as_deref(),
+            *limit,
+            (**body).clone(),
+            outer,
+            tables.clone(),
+            plan.schema(),
         )?),
+        LogicalPlan::Filter { input, predicate } => {
+            Arc::new(FilterExec::try_new(build(input, tables, rows)?, predicate)?)
+        }
         LogicalPlan::Projection { input, exprs } => Arc::new(ProjectionExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             exprs,
             plan.schema(),
         )?),
@@ -67,13 +110,13 @@ pub fn create_physical_plan(
             group_by,
             aggs,
         } => Arc::new(AggregateExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             group_by,
             aggs,
             plan.schema(),
         )?),
         LogicalPlan::Sort { input, keys, fetch } => Arc::new(SortExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             keys,
             *fetch,
         )?),
@@ -84,8 +127,8 @@ pub fn create_physical_plan(
             on,
             outputs,
         } => Arc::new(HashJoinExec::try_new(
-            create_physical_plan(left, tables)?,
-            create_physical_plan(right, tables)?,
+            build(left, tables, rows)?,
+            build(right, tables, rows)?,
             *kind,
             on,
             outputs,
@@ -99,7 +142,7 @@ pub fn create_physical_plan(
             relaxed,
             drop_unmatched,
         } => Arc::new(ParseExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             expr,
             regex,
             columns,
@@ -113,26 +156,26 @@ pub fn create_physical_plan(
             values,
             axis,
         } => Arc::new(SeriesExec::new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             *keys,
             values.iter().map(|(_, d)| d.clone()).collect(),
             axis.1.clone(),
             plan.schema(),
         )),
         LogicalPlan::TopNested { input, levels } => Arc::new(TopNestedExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             levels,
             plan.schema(),
         )?),
         LogicalPlan::Window { input, exprs } => Arc::new(WindowExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             exprs,
             plan.schema(),
         )?),
         LogicalPlan::Union { inputs } => Arc::new(UnionExec::new(
             inputs
                 .iter()
-                .map(|i| create_physical_plan(i, tables))
+                .map(|i| build(i, tables, rows))
                 .collect::<Result<Vec<_>>>()?,
             plan.schema(),
         )),
@@ -143,7 +186,7 @@ pub fn create_physical_plan(
             bag_as_array,
             limit,
         } => Arc::new(MvExpandExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             items,
             index_column.as_deref(),
             *bag_as_array,
@@ -151,7 +194,7 @@ pub fn create_physical_plan(
             plan.schema(),
         )?),
         LogicalPlan::Limit { input, fetch } => {
-            Arc::new(LimitExec::new(create_physical_plan(input, tables)?, *fetch))
+            Arc::new(LimitExec::new(build(input, tables, rows)?, *fetch))
         }
     })
 }

@@ -8,6 +8,7 @@ pub(crate) use exprs::cast as cast_to;
 mod functions;
 mod join;
 pub mod literals;
+mod mvapply;
 mod mvexpand;
 mod operators;
 mod parse;
