@@ -129,3 +129,126 @@ fn mv_apply_refusals() {
     // mv-apply takes only with_itemindex
     fails("print a = dynamic([1]) | mv-apply kind=array a on (take 1)");
 }
+
+// ---------------------------------------------------------------- evaluate bag_unpack
+
+#[test]
+fn bag_unpack_docs_examples() {
+    // docs: bag-unpack-plugin (new columns sorted by name)
+    check(
+        r#"datatable(d:dynamic)[dynamic({"Name": "John", "Age":20}), dynamic({"Name": "Dave", "Age":40}), dynamic({"Name": "Jasmine", "Age":30})] | evaluate bag_unpack(d)"#,
+        "Age:long|Name:string
+         20|John
+         40|Dave
+         30|Jasmine",
+    );
+    check(
+        r#"datatable(d:dynamic)[dynamic({"Name": "John", "Age":20}), dynamic({"Name": "Dave", "Age":40}), dynamic({"Name": "Jasmine", "Age":30})] | evaluate bag_unpack(d, 'Property_')"#,
+        "Property_Age:long|Property_Name:string
+         20|John
+         40|Dave
+         30|Jasmine",
+    );
+    check(
+        r#"datatable(Name:string, d:dynamic)['James', dynamic({"Name": "John", "Age":20}), 'David', dynamic({ "Age":40}), 'Emily', dynamic({"Name": "Jasmine", "Age":30})] | evaluate bag_unpack(d, columnsConflict='replace_source')"#,
+        "Name:string|Age:long
+         John|20
+         |40
+         Jasmine|30",
+    );
+    check(
+        r#"datatable(Name:string, d:dynamic)['James', dynamic({"Name": "John", "Age":20}), 'David', dynamic({"Name": "Dave", "Age":40}), 'Emily', dynamic({"Name": "Jasmine", "Age":30})] | evaluate bag_unpack(d, columnsConflict='keep_source')"#,
+        "Name:string|Age:long
+         James|20
+         David|40
+         Emily|30",
+    );
+    check(
+        r#"datatable(d:dynamic)[dynamic({"Name": "John", "Age":20, "Address": "Address-1" }), dynamic({"Name": "Dave", "Age":40, "Address": "Address-2"}), dynamic({"Name": "Jasmine", "Age":30, "Address": "Address-3"})] | evaluate bag_unpack(d, ignoredProperties=dynamic(['Address', 'Age']))"#,
+        "Name:string
+         John
+         Dave
+         Jasmine",
+    );
+    check(
+        r#"datatable(d:dynamic)[dynamic({"Name": "John", "Age":20}), dynamic({ "Name": "Dave", "Height": 170, "Age":40}), dynamic({"Name": "Jasmine", "Age":30})] | evaluate bag_unpack(d)"#,
+        "Age:long|Height:long|Name:string
+         20|null|John
+         40|170|Dave
+         30|null|Jasmine",
+    );
+    // docs: bag-unpack-plugin (an output schema)
+    check(
+        r#"datatable(d:dynamic, Description: string)[dynamic({"Name": "John", "Age":20, "height":180}), "Student", dynamic({"Name": "Dave", "Age":40, "height":160}), "Teacher", dynamic({"Name": "Jasmine", "Age":30, "height":172}), "Student"] | evaluate bag_unpack(d) : (*, Name:string, Age:long)"#,
+        "Description:string|Name:string|Age:long
+         Student|John|20
+         Teacher|Dave|40
+         Student|Jasmine|30",
+    );
+    // docs: make-bag-aggregation-function
+    check(
+        r#"let T = datatable(prop:string, value:string)["prop01", "val_a", "prop02", "val_b", "prop03", "val_c"]; T | extend p = bag_pack(prop, value) | summarize bag=make_bag(p) | evaluate bag_unpack(bag)"#,
+        "prop01:string|prop02:string|prop03:string
+         val_a|val_b|val_c",
+    );
+}
+
+#[test]
+fn bag_unpack_oracle_cases() {
+    // oracle: agent-dynamic-json-0038
+    check(
+        r#"datatable(d:dynamic)[ dynamic({"x":1,"y":2}), dynamic({"x":3,"y":4}) ] | evaluate bag_unpack(d)"#,
+        "x:long|y:long\n1|2\n3|4",
+    );
+    // oracle: agent-dynamic-json-0026 (a slot named like the unpacked column takes its place)
+    check(
+        r#"print d = dynamic({"a":1,"b":"two","c":[3],"d":{"e":4}}) | evaluate bag_unpack(d)"#,
+        r#"d:dynamic|a:long|b:string|c:dynamic
+           {"e":4}|1|two|[3]"#,
+    );
+}
+
+#[test]
+fn bag_unpack_refusals() {
+    // the default columnsConflict is `error` (docs: bag-unpack-plugin)
+    fails(
+        r#"datatable(Name:string, d:dynamic)['x', dynamic({"Name": "y"})] | evaluate bag_unpack(d)"#,
+    );
+    // whether Kusto's column order is case-blind is not documented
+    fails(r#"print d = dynamic({"b":1,"B":2,"a":3}) | evaluate bag_unpack(d)"#);
+    fails(r#"print d = dynamic({"a":1}) | evaluate some_plugin(d)"#);
+}
+
+// ---------------------------------------------------------------- evaluate pivot
+
+#[test]
+fn pivot_counts_and_sums() {
+    // By hand from the pivot-plugin docs: one row per other-column value, one column per
+    // pivoted value, count() by default, 0 where a combination has no rows (as the docs'
+    // ALABAMA/ALASKA table shows).
+    check(
+        r#"datatable(State:string, EventType:string)["AL","Wind","AK","Wind","AL","Wind","AL","Hail"] | evaluate pivot(State)"#,
+        "EventType:string|AL:long|AK:long
+         Wind|2|1
+         Hail|1|0",
+    );
+    check(
+        r#"datatable(State:string, EventType:string, Deaths:long)["AR","Heat",3,"AZ","Flood",6,"AR","Heat",1] | evaluate pivot(State, sum(Deaths))"#,
+        "EventType:string|AR:long|AZ:long
+         Heat|4|0
+         Flood|0|6",
+    );
+    check(
+        r#"datatable(State:string, EventType:string, Source:string, Deaths:long)["AR","Heat","News",3,"AZ","Flood","TV",6] | evaluate pivot(State, sum(Deaths), EventType)"#,
+        "EventType:string|AR:long|AZ:long
+         Heat|3|0
+         Flood|0|6",
+    );
+    fails(r#"datatable(State:string, v:long)["AL",1] | evaluate pivot(State, avg(v))"#);
+}
+
+#[test]
+fn plugins_inside_mv_apply_need_a_schema() {
+    // hunt learns bag_unpack's columns before running; inside mv-apply it cannot
+    fails(r#"print a = dynamic([{"x":1}]) | mv-apply a on (evaluate bag_unpack(a))"#);
+}

@@ -65,6 +65,34 @@ impl Catalog for TableSet {
     fn table_names(&self) -> Vec<String> {
         self.tables.keys().cloned().collect()
     }
+    fn probe(
+        &self,
+        plan: &hunt_plan::LogicalPlan,
+    ) -> Option<std::result::Result<Vec<Vec<hunt_plan::expr::Scalar>>, String>> {
+        Some(run_to_rows(plan, self).map_err(|e| e.to_string()))
+    }
+}
+
+/// Runs a plan at planning time (see [`Catalog::probe`]) and reads its rows as values.
+fn run_to_rows(
+    plan: &hunt_plan::LogicalPlan,
+    tables: &TableSet,
+) -> Result<Vec<Vec<hunt_plan::expr::Scalar>>> {
+    let optimized = hunt_plan::optimize(plan.clone());
+    let physical = crate::physical_plan::create_physical_plan(&optimized, tables)?;
+    let types: Vec<_> = physical.schema().fields.iter().map(|f| f.ty).collect();
+    let mut rows = Vec::new();
+    for b in crate::physical_plan::collect(&physical)? {
+        for r in 0..b.num_rows() {
+            let row = types
+                .iter()
+                .zip(b.columns())
+                .map(|(t, c)| crate::expr::scalar::array_value(c.as_ref(), r, *t))
+                .collect::<Result<Vec<_>>>()?;
+            rows.push(row);
+        }
+    }
+    Ok(rows)
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + '_ {

@@ -3,6 +3,7 @@
 //! KQL's defaults are made explicit here: sort direction, null placement, result
 //! column names (`count_`, `Column1`, `print_0`), implicit numeric promotion.
 
+mod evaluate;
 mod exprs;
 pub(crate) use exprs::cast as cast_to;
 mod functions;
@@ -12,6 +13,7 @@ mod mvapply;
 mod mvexpand;
 mod operators;
 mod parse;
+mod pivot;
 mod search;
 mod series;
 mod union;

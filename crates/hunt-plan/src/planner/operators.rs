@@ -291,6 +291,12 @@ impl Planner<'_> {
                 limit,
                 body,
             } => self.plan_mv_apply(input, table, params, items, limit.as_ref(), body, span)?,
+            OperatorKind::Evaluate {
+                params,
+                plugin,
+                args,
+                schema,
+            } => self.plan_evaluate(input, params, plugin, args, schema.as_deref(), span)?,
             OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
             OperatorKind::Parse {
                 params,
