@@ -7,8 +7,9 @@
 
 use crate::error::{ExecError, Result};
 use crate::operators::{
-    AggregateExec, FilterExec, HashJoinExec, LimitExec, MvApplyExec, MvExpandExec, ParseExec,
-    ProjectionExec, SeriesExec, SortExec, TopNestedExec, UnionExec, ValuesExec, WindowExec,
+    AggregateExec, ApplyRowsExec, ApplySlot, FilterExec, HashJoinExec, LimitExec, MvApplyExec,
+    MvExpandExec, ParseExec, ProjectionExec, SeriesExec, SortExec, TopNestedExec, UnionExec,
+    ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -42,20 +43,20 @@ pub fn create_physical_plan(
     build(plan, tables, None)
 }
 
-/// Builds the operator tree of an `mv-apply` body: its [`LogicalPlan::ApplyRows`] leaf
-/// yields `rows`.
+/// Builds the operator tree of an `mv-apply` body once: its [`LogicalPlan::ApplyRows`]
+/// leaf yields whatever batch `slot` holds when the tree is executed.
 pub(crate) fn create_apply_plan(
     plan: &LogicalPlan,
     tables: &TableSet,
-    rows: &RecordBatch,
+    slot: &ApplySlot,
 ) -> Result<Arc<dyn ExecutionPlan>> {
-    build(plan, tables, Some(rows))
+    build(plan, tables, Some(slot))
 }
 
 fn build(
     plan: &LogicalPlan,
     tables: &TableSet,
-    rows: Option<&RecordBatch>,
+    rows: Option<&ApplySlot>,
 ) -> Result<Arc<dyn ExecutionPlan>> {
     Ok(match plan {
         LogicalPlan::Scan { table, filters, .. } => {
@@ -73,7 +74,7 @@ fn build(
             rows: values,
         } => Arc::new(ValuesExec::try_new(schema.clone(), values)?),
         LogicalPlan::ApplyRows { schema } => match rows {
-            Some(b) => Arc::new(ValuesExec::from_batch(schema.clone(), b.clone())),
+            Some(slot) => Arc::new(ApplyRowsExec::new(schema.clone(), slot.clone())),
             None => {
                 return Err(ExecError::Internal(
                     "mv-apply rows outside an mv-apply body".into(),

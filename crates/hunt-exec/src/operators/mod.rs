@@ -20,7 +20,7 @@ pub use aggregate::AggregateExec;
 pub use filter::FilterExec;
 pub use join::HashJoinExec;
 pub use limit::LimitExec;
-pub use mvapply::MvApplyExec;
+pub use mvapply::{ApplyRowsExec, ApplySlot, MvApplyExec};
 pub use mvexpand::MvExpandExec;
 pub use parse::ParseExec;
 pub use projection::ProjectionExec;

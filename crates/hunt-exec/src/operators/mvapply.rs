@@ -1,8 +1,9 @@
 //! `MvApplyExec`: `mv-apply` runs its subquery over each input record's expansion.
 //!
-//! Correct first: for each record, the body's operator tree is built over that record's
-//! expanded rows and run to completion (a per-record subplan). The record's `outer`
-//! columns are then repeated in front of each row the body returns.
+//! Correct first: the body's operator tree is built once per execution over an
+//! [`ApplyRowsExec`] leaf; for each record, the leaf is given that record's expanded rows
+//! and the tree runs to completion (a per-record subplan). The record's `outer` columns
+//! are then repeated in front of each row the body returns.
 
 use super::mvexpand::Expander;
 use crate::error::{ExecError, Result};
@@ -13,7 +14,45 @@ use arrow::compute::{concat_batches, take};
 use hunt_plan::LogicalPlan;
 use hunt_plan::logical_plan::MvExpandItem;
 use hunt_plan::types::Schema;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// The rows an `mv-apply` body currently runs over.
+pub type ApplySlot = Arc<Mutex<RecordBatch>>;
+
+/// The leaf of an `mv-apply` body: yields the batch in its slot when executed.
+#[derive(Debug)]
+pub struct ApplyRowsExec {
+    schema: Schema,
+    slot: ApplySlot,
+}
+
+impl ApplyRowsExec {
+    /// A leaf reading `slot`, whose batches match `schema`.
+    pub fn new(schema: Schema, slot: ApplySlot) -> ApplyRowsExec {
+        ApplyRowsExec { schema, slot }
+    }
+}
+
+impl ExecutionPlan for ApplyRowsExec {
+    fn describe(&self) -> String {
+        "ApplyRowsExec: one record's expansion".to_string()
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![]
+    }
+    fn execute(&self) -> Result<BatchIter> {
+        let b = lock(&self.slot)?.clone();
+        Ok(Box::new(std::iter::once(Ok(b))))
+    }
+}
+
+fn lock(slot: &ApplySlot) -> Result<std::sync::MutexGuard<'_, RecordBatch>> {
+    slot.lock()
+        .map_err(|_| ExecError::Internal("mv-apply rows lock poisoned".into()))
+}
 
 /// Applies a subquery to each record's expanded rows.
 #[derive(Debug)]
@@ -90,7 +129,12 @@ fn body_leaf(p: &LogicalPlan) -> Option<&LogicalPlan> {
 }
 
 impl Apply {
-    fn apply(&self, b: &RecordBatch) -> Result<RecordBatch> {
+    fn apply(
+        &self,
+        b: &RecordBatch,
+        plan: &Arc<dyn ExecutionPlan>,
+        slot: &ApplySlot,
+    ) -> Result<RecordBatch> {
         let (expanded, from) = self.expander.expand_rows(b)?;
         let mut parts = Vec::new();
         let mut start = 0;
@@ -101,8 +145,8 @@ impl Apply {
                 .count();
             let rows = expanded.slice(start, n);
             start += n;
-            let plan = create_apply_plan(&self.body, &self.tables, &rows)?;
-            let out = collect(&plan)?;
+            *lock(slot)? = rows;
+            let out = collect(plan)?;
             let got: usize = out.iter().map(|o| o.num_rows()).sum();
             if n == 0 && got > 0 {
                 // Kusto's docs do not say whether a record with nothing to expand still
@@ -118,6 +162,10 @@ impl Apply {
             }
         }
         Ok(concat_batches(&self.schema.to_arrow(), &parts)?)
+    }
+
+    fn expander_schema(&self) -> &Schema {
+        self.expander.schema()
     }
 
     /// The body's rows `o` with record `r`'s outer columns in front.
@@ -150,10 +198,13 @@ impl ExecutionPlan for MvApplyExec {
     }
     fn execute(&self) -> Result<BatchIter> {
         let ap = self.apply.clone();
+        let empty = RecordBatch::new_empty(ap.expander_schema().to_arrow());
+        let slot: ApplySlot = Arc::new(Mutex::new(empty));
+        let plan = create_apply_plan(&ap.body, &ap.tables, &slot)?;
         Ok(Box::new(
             self.input
                 .execute()?
-                .map(move |b| b.and_then(|b| ap.apply(&b))),
+                .map(move |b| b.and_then(|b| ap.apply(&b, &plan, &slot))),
         ))
     }
 }

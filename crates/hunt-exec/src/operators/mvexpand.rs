@@ -169,6 +169,11 @@ impl Expander {
         self.expand_rows(b).map(|(out, _)| out)
     }
 
+    /// The expansion's schema.
+    pub(super) fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
     /// The expansion of `b` and, for each output row, the input row it comes from
     /// (ascending: each input row's rows are contiguous).
     pub(super) fn expand_rows(&self, b: &RecordBatch) -> Result<(RecordBatch, Vec<u32>)> {

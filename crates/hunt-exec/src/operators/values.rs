@@ -31,13 +31,6 @@ impl ValuesExec {
     }
 }
 
-impl ValuesExec {
-    /// Yields `batch` as it is (an `mv-apply` body's rows); it must match `schema`.
-    pub fn from_batch(schema: Schema, batch: RecordBatch) -> ValuesExec {
-        ValuesExec { schema, batch }
-    }
-}
-
 impl ExecutionPlan for ValuesExec {
     fn describe(&self) -> String {
         format!("ValuesExec: rows={}", self.batch.num_rows())
