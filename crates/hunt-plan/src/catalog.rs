@@ -12,11 +12,15 @@ pub trait Catalog {
     fn table(&self, name: &str) -> Option<Schema>;
     /// All table names, used to suggest a close name for an unknown one.
     fn table_names(&self) -> Vec<String>;
-    /// Runs `plan` and returns its rows, for the plugins whose output columns depend on
-    /// the data (`bag_unpack`, `pivot`). `None` when this catalog cannot run plans (the
-    /// planner then refuses those plugins); `Err` carries the run's error message.
-    fn probe(&self, plan: &LogicalPlan) -> Option<Result<Vec<Vec<Scalar>>, String>> {
-        let _ = plan;
+    /// Runs `plan` and hands each of its rows to `each`, for the plugins whose output
+    /// columns depend on the data (`bag_unpack`, `pivot`). `None` when this catalog cannot
+    /// run plans (the planner then refuses those plugins); `Err` carries the run's error.
+    fn probe(
+        &self,
+        plan: &LogicalPlan,
+        each: &mut dyn FnMut(Vec<Scalar>),
+    ) -> Option<Result<(), String>> {
+        let _ = (plan, each);
         None
     }
 }

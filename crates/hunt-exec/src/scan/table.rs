@@ -68,31 +68,34 @@ impl Catalog for TableSet {
     fn probe(
         &self,
         plan: &hunt_plan::LogicalPlan,
-    ) -> Option<std::result::Result<Vec<Vec<hunt_plan::expr::Scalar>>, String>> {
-        Some(run_to_rows(plan, self).map_err(|e| e.to_string()))
+        each: &mut dyn FnMut(Vec<hunt_plan::expr::Scalar>),
+    ) -> Option<std::result::Result<(), String>> {
+        Some(run_rows(plan, self, each).map_err(|e| e.to_string()))
     }
 }
 
-/// Runs a plan at planning time (see [`Catalog::probe`]) and reads its rows as values.
-fn run_to_rows(
+/// Runs a plan at planning time (see [`Catalog::probe`]), one batch at a time, handing
+/// each row to `each` as values.
+fn run_rows(
     plan: &hunt_plan::LogicalPlan,
     tables: &TableSet,
-) -> Result<Vec<Vec<hunt_plan::expr::Scalar>>> {
+    each: &mut dyn FnMut(Vec<hunt_plan::expr::Scalar>),
+) -> Result<()> {
     let optimized = hunt_plan::optimize(plan.clone());
     let physical = crate::physical_plan::create_physical_plan(&optimized, tables)?;
     let types: Vec<_> = physical.schema().fields.iter().map(|f| f.ty).collect();
-    let mut rows = Vec::new();
-    for b in crate::physical_plan::collect(&physical)? {
+    for b in physical.execute()? {
+        let b = b?;
         for r in 0..b.num_rows() {
             let row = types
                 .iter()
                 .zip(b.columns())
                 .map(|(t, c)| crate::expr::scalar::array_value(c.as_ref(), r, *t))
                 .collect::<Result<Vec<_>>>()?;
-            rows.push(row);
+            each(row);
         }
     }
-    Ok(rows)
+    Ok(())
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + '_ {

@@ -53,13 +53,14 @@ impl Planner<'_> {
         }
     }
 
-    /// Runs `plan` now, or refuses when the catalog cannot.
+    /// Runs `plan` now, handing each row to `each`, or refuses when the catalog cannot.
     pub(crate) fn probe(
         &self,
         plan: &LogicalPlan,
         what: &str,
         span: Span,
-    ) -> Result<Vec<Vec<Scalar>>, PlanError> {
+        each: &mut dyn FnMut(Vec<Scalar>),
+    ) -> Result<(), PlanError> {
         fn per_record(p: &LogicalPlan) -> bool {
             matches!(p, LogicalPlan::ApplyRows { .. }) || p.inputs().into_iter().any(per_record)
         }
@@ -70,8 +71,8 @@ impl Planner<'_> {
                 format!("{what} without an output schema inside mv-apply"),
             ));
         }
-        match self.catalog.probe(plan) {
-            Some(Ok(rows)) => Ok(rows),
+        match self.catalog.probe(plan, each) {
+            Some(Ok(())) => Ok(()),
             Some(Err(e)) => Err(PlanError::invalid(span, e)),
             None => Err(PlanError::unsupported(
                 span,
@@ -135,8 +136,11 @@ impl Planner<'_> {
                     input: Box::new(input.clone()),
                     exprs: vec![(col.clone(), col_expr.clone())],
                 };
-                let rows = self.probe(&probe, "`evaluate bag_unpack`", span)?;
-                let slots = slot_types(&rows, &opts.ignored, span)?;
+                let mut seen = SlotTypes::default();
+                self.probe(&probe, "`evaluate bag_unpack`", span, &mut |row| {
+                    seen.add(row.first(), &opts.ignored)
+                })?;
+                let slots = seen.finish(span)?;
                 let prefix = opts.prefix.clone().unwrap_or_default();
                 let named = |k: &str| format!("{prefix}{k}");
                 let mut used = vec![false; slots.len()];
@@ -320,19 +324,17 @@ fn slot(p: &Planner<'_>, col: &Expr, key: &str, ty: KqlType) -> Result<Expr, Pla
     bind_expr(&e, &p.scope(&schema, None))
 }
 
-/// The slots of the bags in `rows` (one dynamic column), sorted by name, each with its
-/// type: the JSON type shared by all its non-null values, `dynamic` when they differ
-/// (the bag_unpack docs).
-fn slot_types(
-    rows: &[Vec<Scalar>],
-    ignored: &[String],
-    span: Span,
-) -> Result<Vec<(String, KqlType)>, PlanError> {
-    use serde_json::Value;
-    let mut slots: std::collections::BTreeMap<String, Option<KqlType>> = Default::default();
-    for row in rows {
-        let Some(Scalar::Dynamic(Value::Object(m))) = row.first() else {
-            continue;
+/// The slots seen in the bags so far, each with its type: the JSON type shared by all its
+/// non-null values, `dynamic` when they differ (the bag_unpack docs); `None` while only
+/// nulls were seen.
+#[derive(Default)]
+struct SlotTypes(std::collections::BTreeMap<String, Option<KqlType>>);
+
+impl SlotTypes {
+    fn add(&mut self, value: Option<&Scalar>, ignored: &[String]) {
+        use serde_json::Value;
+        let Some(Scalar::Dynamic(Value::Object(m))) = value else {
+            return;
         };
         for (k, v) in m {
             if ignored.contains(k) {
@@ -346,7 +348,7 @@ fn slot_types(
                 Value::Number(_) => Some(KqlType::Real),
                 Value::Array(_) | Value::Object(_) => Some(KqlType::Dynamic),
             };
-            let e = slots.entry(k.clone()).or_insert(t);
+            let e = self.0.entry(k.clone()).or_insert(t);
             match (*e, t) {
                 (None, t) => *e = t,
                 (Some(a), Some(b)) if a != b => *e = Some(KqlType::Dynamic),
@@ -354,27 +356,33 @@ fn slot_types(
             }
         }
     }
-    // Kusto sorts the new columns (Age, Height, Name in its docs); whether it compares
-    // case-blind is not documented, so names whose order would depend on it are refused.
-    let names: Vec<&String> = slots.keys().collect();
-    if names
-        .windows(2)
-        .any(|w| w[0].to_lowercase() > w[1].to_lowercase())
-    {
-        return Err(PlanError::unsupported(
-            span,
-            "bag_unpack of slots whose order depends on letter case (give an output schema)",
-        ));
-    }
-    slots
-        .into_iter()
-        .map(|(k, t)| match t {
-            Some(t) => Ok((k, t)),
-            // A slot that is null everywhere: the docs do not give its type.
-            None => Err(PlanError::unsupported(
+
+    /// The slots sorted by name, with their types.
+    fn finish(self, span: Span) -> Result<Vec<(String, KqlType)>, PlanError> {
+        // Kusto sorts the new columns (Age, Height, Name in its docs); whether it compares
+        // case-blind is not documented, so names whose order would depend on it are refused.
+        let names: Vec<&String> = self.0.keys().collect();
+        if names
+            .windows(2)
+            .any(|w| w[0].to_lowercase() > w[1].to_lowercase())
+        {
+            return Err(PlanError::unsupported(
                 span,
-                format!("bag_unpack of the slot `{k}`, null in every row (give an output schema)"),
-            )),
-        })
-        .collect()
+                "bag_unpack of slots whose order depends on letter case (give an output schema)",
+            ));
+        }
+        self.0
+            .into_iter()
+            .map(|(k, t)| match t {
+                Some(t) => Ok((k, t)),
+                // A slot that is null everywhere: the docs do not give its type.
+                None => Err(PlanError::unsupported(
+                    span,
+                    format!(
+                        "bag_unpack of the slot `{k}`, null in every row (give an output schema)"
+                    ),
+                )),
+            })
+            .collect()
+    }
 }

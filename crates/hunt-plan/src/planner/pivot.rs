@@ -94,7 +94,10 @@ pub(crate) fn plan_pivot(
         group_by: vec![(pivot_col.clone(), col.clone())],
         aggs: vec![],
     };
-    let values = p.probe(&probe, "`evaluate pivot`", span)?;
+    let mut values = Vec::new();
+    p.probe(&probe, "`evaluate pivot`", span, &mut |row| {
+        values.push(row)
+    })?;
     let mut aggs: Vec<(String, AggExpr)> = Vec::new();
     for row in values {
         let (name, lit) = match row.into_iter().next() {
