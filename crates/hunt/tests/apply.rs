@@ -126,6 +126,8 @@ fn mv_apply_oracle_cases() {
 fn mv_apply_refusals() {
     // Whether Kusto runs the subquery for a record with nothing to expand is not documented.
     fails("print a = dynamic([]) | mv-apply a on (summarize c = count())");
+    // "A random name is used otherwise" (docs: mv-apply-operator)
+    fails("print d = dynamic({\"a\":1}) | mv-apply bag_keys(d) on (take 1)");
     // mv-apply takes only with_itemindex
     fails("print a = dynamic([1]) | mv-apply kind=array a on (take 1)");
 }

@@ -27,6 +27,18 @@ impl Planner<'_> {
                 format!("the mv-apply parameter `{}`", name.name),
             ));
         }
+        // "A random name is used otherwise": an unnamed expansion of anything but a column
+        // gets a name hunt cannot reproduce.
+        if let Some((ne, _)) = items
+            .iter()
+            .find(|(ne, _)| ne.names.is_empty() && !matches!(ne.expr.kind, ast::ExprKind::Ident(_)))
+        {
+            return Err(PlanError::unsupported(
+                ne.expr.span,
+                "an unnamed mv-apply expansion of an expression (Kusto names it randomly)",
+            )
+            .with_help("name it: `x = expr`"));
+        }
         let in_schema = input.schema();
         let expanded = {
             let sc = self.scope(&in_schema, table);
