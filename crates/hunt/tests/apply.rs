@@ -123,11 +123,30 @@ fn mv_apply_oracle_cases() {
 }
 
 #[test]
+fn mv_apply_limit_order_project() {
+    // By hand from the mv-apply docs: `limit N` expands at most N elements per record.
+    check(
+        "print a = dynamic([5, 6, 7]) | mv-apply x = a to typeof(long) limit 2 on (summarize s = sum(x))",
+        "a:dynamic|s:long\n[5,6,7]|11",
+    );
+    // order by and project inside the subquery; the unexpanded column comes first.
+    check(
+        "datatable(k:string, a:dynamic)['p', dynamic([3, 1, 2])] | mv-apply x = a to typeof(long) on (order by x asc | project y = x * 10)",
+        "k:string|a:dynamic|y:long
+         p|[3,1,2]|10
+         p|[3,1,2]|20
+         p|[3,1,2]|30",
+    );
+}
+
+#[test]
 fn mv_apply_refusals() {
     // Whether Kusto runs the subquery for a record with nothing to expand is not documented.
     fails("print a = dynamic([]) | mv-apply a on (summarize c = count())");
     // "A random name is used otherwise" (docs: mv-apply-operator)
     fails("print d = dynamic({\"a\":1}) | mv-apply bag_keys(d) on (take 1)");
+    // whether the subquery's rows count as serialized is not documented
+    fails("print a = dynamic([1, 2]) | mv-apply a on (extend r = row_number())");
     // mv-apply takes only with_itemindex
     fails("print a = dynamic([1]) | mv-apply kind=array a on (take 1)");
 }
