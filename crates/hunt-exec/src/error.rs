@@ -40,6 +40,10 @@ pub enum ExecError {
         /// Where in the query.
         span: Span,
     },
+    /// Something hunt refuses at run time because it cannot give Kusto's answer exactly
+    /// (`mv-apply` of an empty array whose subquery would return rows).
+    #[error("not supported by hunt yet: {0}")]
+    Unsupported(String),
     /// A bug in hunt: the plan and the data disagree where the planner should have
     /// made them agree.
     #[error("internal error (a bug in hunt, please report it): {0}")]

@@ -7,8 +7,9 @@
 
 use crate::error::{ExecError, Result};
 use crate::operators::{
-    AggregateExec, FilterExec, HashJoinExec, LimitExec, MvExpandExec, ParseExec, ProjectionExec,
-    SeriesExec, SortExec, TopNestedExec, UnionExec, ValuesExec, WindowExec,
+    AggregateExec, ApplyRowsExec, ApplySlot, FilterExec, HashJoinExec, LimitExec, MvApplyExec,
+    MvExpandExec, ParseExec, ProjectionExec, SeriesExec, SortExec, TopNestedExec, UnionExec,
+    ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -41,6 +42,7 @@ fn aggregate_input(
     plan: &LogicalPlan,
     tables: &TableSet,
     group_by: &[(String, hunt_plan::expr::Expr)],
+    rows: Option<&ApplySlot>,
 ) -> Result<Arc<dyn ExecutionPlan>> {
     let cols: Vec<String> = group_by
         .iter()
@@ -48,12 +50,13 @@ fn aggregate_input(
         .filter_map(|(_, e)| e.as_column().map(String::from))
         .collect();
     if cols.is_empty() {
-        return create_physical_plan(plan, tables);
+        return build(plan, tables, rows);
     }
-    fn build(
+    fn dict_input(
         plan: &LogicalPlan,
         tables: &TableSet,
         cols: Vec<String>,
+        rows: Option<&ApplySlot>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
         Ok(match plan {
             LogicalPlan::Scan { table, filters, .. } => {
@@ -65,19 +68,38 @@ fn aggregate_input(
                         .with_dictionary_output(cols),
                 )
             }
-            LogicalPlan::Filter { input, predicate } => {
-                Arc::new(FilterExec::try_new(build(input, tables, cols)?, predicate)?)
-            }
-            other => create_physical_plan(other, tables)?,
+            LogicalPlan::Filter { input, predicate } => Arc::new(FilterExec::try_new(
+                dict_input(input, tables, cols, rows)?,
+                predicate,
+            )?),
+            other => build(other, tables, rows)?,
         })
     }
-    build(plan, tables, cols)
+    dict_input(plan, tables, cols, rows)
 }
 
 /// Builds the operator tree for a logical plan.
 pub fn create_physical_plan(
     plan: &LogicalPlan,
     tables: &TableSet,
+) -> Result<Arc<dyn ExecutionPlan>> {
+    build(plan, tables, None)
+}
+
+/// Builds the operator tree of an `mv-apply` body once: its [`LogicalPlan::ApplyRows`]
+/// leaf yields whatever batch `slot` holds when the tree is executed.
+pub(crate) fn create_apply_plan(
+    plan: &LogicalPlan,
+    tables: &TableSet,
+    slot: &ApplySlot,
+) -> Result<Arc<dyn ExecutionPlan>> {
+    build(plan, tables, Some(slot))
+}
+
+fn build(
+    plan: &LogicalPlan,
+    tables: &TableSet,
+    rows: Option<&ApplySlot>,
 ) -> Result<Arc<dyn ExecutionPlan>> {
     Ok(match plan {
         LogicalPlan::Scan { table, filters, .. } => {
@@ -90,15 +112,40 @@ pub fn create_physical_plan(
                 plan.schema(),
             )?)
         }
-        LogicalPlan::Values { schema, rows } => {
-            Arc::new(ValuesExec::try_new(schema.clone(), rows)?)
-        }
-        LogicalPlan::Filter { input, predicate } => Arc::new(FilterExec::try_new(
-            create_physical_plan(input, tables)?,
-            predicate,
+        LogicalPlan::Values {
+            schema,
+            rows: values,
+        } => Arc::new(ValuesExec::try_new(schema.clone(), values)?),
+        LogicalPlan::ApplyRows { schema } => match rows {
+            Some(slot) => Arc::new(ApplyRowsExec::new(schema.clone(), slot.clone())),
+            None => {
+                return Err(ExecError::Internal(
+                    "mv-apply rows outside an mv-apply body".into(),
+                ));
+            }
+        },
+        LogicalPlan::MvApply {
+            input,
+            items,
+            index_column,
+            limit,
+            body,
+            outer,
+        } => Arc::new(MvApplyExec::try_new(
+            build(input, tables, rows)?,
+            items,
+            index_column.as_deref(),
+            *limit,
+            (**body).clone(),
+            outer,
+            tables.clone(),
+            plan.schema(),
         )?),
+        LogicalPlan::Filter { input, predicate } => {
+            Arc::new(FilterExec::try_new(build(input, tables, rows)?, predicate)?)
+        }
         LogicalPlan::Projection { input, exprs } => Arc::new(ProjectionExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             exprs,
             plan.schema(),
         )?),
@@ -107,13 +154,13 @@ pub fn create_physical_plan(
             group_by,
             aggs,
         } => Arc::new(AggregateExec::try_new(
-            aggregate_input(input, tables, group_by)?,
+            aggregate_input(input, tables, group_by, rows)?,
             group_by,
             aggs,
             plan.schema(),
         )?),
         LogicalPlan::Sort { input, keys, fetch } => Arc::new(SortExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             keys,
             *fetch,
         )?),
@@ -124,8 +171,8 @@ pub fn create_physical_plan(
             on,
             outputs,
         } => Arc::new(HashJoinExec::try_new(
-            create_physical_plan(left, tables)?,
-            create_physical_plan(right, tables)?,
+            build(left, tables, rows)?,
+            build(right, tables, rows)?,
             *kind,
             on,
             outputs,
@@ -139,7 +186,7 @@ pub fn create_physical_plan(
             relaxed,
             drop_unmatched,
         } => Arc::new(ParseExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             expr,
             regex,
             columns,
@@ -153,26 +200,26 @@ pub fn create_physical_plan(
             values,
             axis,
         } => Arc::new(SeriesExec::new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             *keys,
             values.iter().map(|(_, d)| d.clone()).collect(),
             axis.1.clone(),
             plan.schema(),
         )),
         LogicalPlan::TopNested { input, levels } => Arc::new(TopNestedExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             levels,
             plan.schema(),
         )?),
         LogicalPlan::Window { input, exprs } => Arc::new(WindowExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             exprs,
             plan.schema(),
         )?),
         LogicalPlan::Union { inputs } => Arc::new(UnionExec::new(
             inputs
                 .iter()
-                .map(|i| create_physical_plan(i, tables))
+                .map(|i| build(i, tables, rows))
                 .collect::<Result<Vec<_>>>()?,
             plan.schema(),
         )),
@@ -183,7 +230,7 @@ pub fn create_physical_plan(
             bag_as_array,
             limit,
         } => Arc::new(MvExpandExec::try_new(
-            create_physical_plan(input, tables)?,
+            build(input, tables, rows)?,
             items,
             index_column.as_deref(),
             *bag_as_array,
@@ -191,7 +238,7 @@ pub fn create_physical_plan(
             plan.schema(),
         )?),
         LogicalPlan::Limit { input, fetch } => {
-            Arc::new(LimitExec::new(create_physical_plan(input, tables)?, *fetch))
+            Arc::new(LimitExec::new(build(input, tables, rows)?, *fetch))
         }
     })
 }

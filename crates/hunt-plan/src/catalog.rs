@@ -1,6 +1,8 @@
 //! The catalog: where the planner looks up tables, and the built-in schemas of
 //! the four Defender XDR tables.
 
+use crate::expr::Scalar;
+use crate::logical_plan::LogicalPlan;
 use crate::types::{Field, KqlType, Schema};
 
 /// Resolves table names to schemas. The engine implements it over a data
@@ -10,6 +12,17 @@ pub trait Catalog {
     fn table(&self, name: &str) -> Option<Schema>;
     /// All table names, used to suggest a close name for an unknown one.
     fn table_names(&self) -> Vec<String>;
+    /// Runs `plan` and hands each of its rows to `each`, for the plugins whose output
+    /// columns depend on the data (`bag_unpack`, `pivot`). `None` when this catalog cannot
+    /// run plans (the planner then refuses those plugins); `Err` carries the run's error.
+    fn probe(
+        &self,
+        plan: &LogicalPlan,
+        each: &mut dyn FnMut(Vec<Scalar>),
+    ) -> Option<Result<(), String>> {
+        let _ = (plan, each);
+        None
+    }
 }
 
 /// The built-in schemas, derived from `shared/schemas/tables.json` (name and type

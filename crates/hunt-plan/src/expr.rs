@@ -285,6 +285,9 @@ pub enum AggFunc {
     MakeList,
     /// `make_set(x [, max])`: distinct non-null values in first-seen order.
     MakeSet,
+    /// `make_bag(x [, max])`: the union of the property bags among the values (other
+    /// values skipped); a key seen again keeps its first value.
+    MakeBag,
     /// `take_any(x)`: some non-null value (hunt: the first seen).
     TakeAny,
     /// `stdev(x)`: sample standard deviation.

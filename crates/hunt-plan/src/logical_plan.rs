@@ -208,6 +208,30 @@ pub enum LogicalPlan {
         /// `limit N`: at most N rows per input row.
         limit: Option<usize>,
     },
+    /// The rows an `mv-apply` body runs over: one input record's expansion, bound by the
+    /// executor for each record in turn (the body's only leaf).
+    ApplyRows {
+        /// The expansion's columns (the `mv-expand` output schema).
+        schema: Schema,
+    },
+    /// `mv-apply`: each input record is expanded as by `mv-expand`, `body` runs over that
+    /// record's rows, and the output is the record's `outer` columns followed by the
+    /// body's columns, for each row the body returns.
+    MvApply {
+        /// Input.
+        input: Box<LogicalPlan>,
+        /// Expanded values.
+        items: Vec<MvExpandItem>,
+        /// `with_itemindex=` column (long, appended last in the expansion).
+        index_column: Option<String>,
+        /// `limit N`: at most N expanded rows per record.
+        limit: Option<usize>,
+        /// The subquery, planned over [`LogicalPlan::ApplyRows`].
+        body: Box<LogicalPlan>,
+        /// Input columns repeated before the body's columns: the record's columns that are
+        /// not expanded in place and that the body does not return itself.
+        outer: Vec<String>,
+    },
     /// The rows of every input, in input order; inputs have the same schema.
     Union {
         /// Inputs (each projected to the union's columns by the planner).
@@ -284,7 +308,20 @@ impl LogicalPlan {
                         .collect(),
                 ),
             },
-            LogicalPlan::Values { schema, .. } => schema.clone(),
+            LogicalPlan::Values { schema, .. } | LogicalPlan::ApplyRows { schema } => {
+                schema.clone()
+            }
+            LogicalPlan::MvApply {
+                input, body, outer, ..
+            } => {
+                let ins = input.schema();
+                let mut fields: Vec<Field> = outer
+                    .iter()
+                    .filter_map(|n| ins.fields.iter().find(|f| f.name == *n).cloned())
+                    .collect();
+                fields.extend(body.schema().fields);
+                Schema::new(fields)
+            }
             LogicalPlan::Filter { input, .. }
             | LogicalPlan::Sort { input, .. }
             | LogicalPlan::Limit { input, .. } => input.schema(),
@@ -384,7 +421,22 @@ impl LogicalPlan {
     pub fn map_inputs(self, mut f: impl FnMut(LogicalPlan) -> LogicalPlan) -> LogicalPlan {
         use LogicalPlan::*;
         match self {
-            s @ (Scan { .. } | Values { .. }) => s,
+            s @ (Scan { .. } | Values { .. } | ApplyRows { .. }) => s,
+            MvApply {
+                input,
+                items,
+                index_column,
+                limit,
+                body,
+                outer,
+            } => MvApply {
+                input: Box::new(f(*input)),
+                items,
+                index_column,
+                limit,
+                body,
+                outer,
+            },
             Filter { input, predicate } => Filter {
                 input: Box::new(f(*input)),
                 predicate,
@@ -484,12 +536,17 @@ impl LogicalPlan {
     /// The direct inputs.
     pub fn inputs(&self) -> Vec<&LogicalPlan> {
         match self {
-            LogicalPlan::Scan { .. } | LogicalPlan::Values { .. } => vec![],
+            LogicalPlan::Scan { .. }
+            | LogicalPlan::Values { .. }
+            | LogicalPlan::ApplyRows { .. } => {
+                vec![]
+            }
             LogicalPlan::Filter { input, .. }
             | LogicalPlan::Projection { input, .. }
             | LogicalPlan::Aggregate { input, .. }
             | LogicalPlan::Sort { input, .. }
             | LogicalPlan::MvExpand { input, .. }
+            | LogicalPlan::MvApply { input, .. }
             | LogicalPlan::Window { input, .. }
             | LogicalPlan::Parse { input, .. }
             | LogicalPlan::Series { input, .. }
@@ -524,6 +581,18 @@ impl LogicalPlan {
                 schema.fields.len(),
                 rows.len()
             )?,
+            LogicalPlan::ApplyRows { schema } => {
+                write!(f, "ApplyRows: {} columns", schema.fields.len())?
+            }
+            LogicalPlan::MvApply { items, body, .. } => {
+                let k: Vec<String> = items
+                    .iter()
+                    .map(|i| format!("{}={} to {}", i.name, i.expr, i.ty))
+                    .collect();
+                // The body is a plan of its own: shown inline, one line per node.
+                let b: Vec<String> = body.to_string().lines().map(str::to_string).collect();
+                write!(f, "MvApply: {} on ({})", k.join(", "), b.join(" "))?
+            }
             LogicalPlan::Filter { predicate, .. } => write!(f, "Filter: {predicate}")?,
             LogicalPlan::Projection { exprs, .. } => {
                 let items: Vec<String> = exprs.iter().map(|(n, e)| format!("{n}={e}")).collect();

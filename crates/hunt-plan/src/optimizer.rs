@@ -39,7 +39,27 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 filters,
             }
         }
-        v @ LogicalPlan::Values { .. } => v,
+        v @ (LogicalPlan::Values { .. } | LogicalPlan::ApplyRows { .. }) => v,
+        // The body may read any column of the record, so the input keeps all of them;
+        // the body is a plan of its own, optimized on its own.
+        LogicalPlan::MvApply {
+            input,
+            items,
+            index_column,
+            limit,
+            body,
+            outer,
+        } => {
+            let cols = input.schema().fields.into_iter().map(|f| f.name).collect();
+            LogicalPlan::MvApply {
+                input: Box::new(push_projection(*input, cols)),
+                items,
+                index_column,
+                limit,
+                body: Box::new(optimize(*body)),
+                outer,
+            }
+        }
         LogicalPlan::Filter { input, predicate } => {
             let mut cols = needed;
             predicate.columns_into(&mut cols);

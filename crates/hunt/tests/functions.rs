@@ -624,3 +624,40 @@ fn refusals_where_kusto_rejects_or_hunt_is_unsure() {
     // array_sort_asc over several arrays returns several columns in Kusto
     fails("print array_sort_asc(dynamic([2,1]), dynamic(['a','b']))");
 }
+
+// ---------------------------------------------------------------- aggregates
+
+#[test]
+fn make_bag_merges_property_bags() {
+    // docs: make-bag-aggregation-function
+    check(
+        r#"let T = datatable(prop:string, value:string)["prop01", "val_a", "prop02", "val_b", "prop03", "val_c"]; T | extend p = bag_pack(prop, value) | summarize dict=make_bag(p)"#,
+        r#"dict:dynamic
+           {"prop01":"val_a","prop02":"val_b","prop03":"val_c"}"#,
+    );
+    // oracle: agent-aggregation-0004
+    check(
+        r#"datatable(k:long, v:dynamic)[ 1,dynamic({"a":1}), 1,dynamic({"a":2,"b":3}), 1,dynamic({"c":4}), 2,dynamic({"a":9}) ] | summarize bag=make_bag(v) by k"#,
+        r#"k:long|bag:dynamic
+           1|{"a":1,"b":3,"c":4}
+           2|{"a":9}"#,
+    );
+    // oracle: agent-null-and-edge-0019 (no rows: an empty bag)
+    check(
+        r#"datatable(x:int)[ ] | extend y=int(null) | summarize mb=make_bag(pack("k", y))"#,
+        "mb:dynamic\n{}",
+    );
+    // docs: make-bag-if-aggregation-function
+    check(
+        r#"let T = datatable(prop:string, value:string, predicate:bool)["prop01", "val_a", true, "prop02", "val_b", false, "prop03", "val_c", true]; T | extend p = bag_pack(prop, value) | summarize dict=make_bag_if(p, predicate)"#,
+        r#"dict:dynamic
+           {"prop01":"val_a","prop03":"val_c"}"#,
+    );
+    // docs: make-bag-aggregation-function ("Non-dictionary values will be skipped")
+    check(
+        r#"datatable(p:dynamic)[dynamic({"a":1}), dynamic([1,2]), dynamic(5)] | summarize b=make_bag(p)"#,
+        r#"b:dynamic
+           {"a":1}"#,
+    );
+    fails("print x=1 | summarize make_bag(x)");
+}

@@ -52,6 +52,11 @@ pub(super) enum Acc {
         seen: Vec<HashSet<String>>,
         ty: KqlType,
     },
+    /// make_bag: per group, the merged bag (first value of a key wins) and the size cap.
+    Bag {
+        limit: usize,
+        bags: Vec<serde_json::Map<String, serde_json::Value>>,
+    },
     TakeAny(Vec<Scalar>, KqlType),
     /// Welford's running count, mean and sum of squared deviations.
     Moments {
@@ -127,6 +132,10 @@ impl Acc {
                 seen: vec![],
                 ty: ty0,
             },
+            AggFunc::MakeBag => Acc::Bag {
+                limit: DEFAULT_MAX_ITEMS,
+                bags: vec![],
+            },
             AggFunc::TakeAny => Acc::TakeAny(vec![], out),
             AggFunc::Stdev | AggFunc::Variance => Acc::Moments {
                 stdev: func == AggFunc::Stdev,
@@ -175,6 +184,7 @@ impl Acc {
                 items.resize_with(groups, Vec::new);
                 seen.resize_with(groups, HashSet::new);
             }
+            Acc::Bag { bags, .. } => bags.resize_with(groups, serde_json::Map::new),
             Acc::TakeAny(v, t) => v.resize(groups, Scalar::Null(*t)),
             Acc::Moments { n, mean, m2, .. } => {
                 n.resize(groups, 0.0);
@@ -348,6 +358,34 @@ impl Acc {
                     }
                 }
             }
+            Acc::Bag { limit, bags } => {
+                if let Some(l) = args.get(1).and_then(const_of) {
+                    *limit = usize::try_from(l).unwrap_or(0);
+                }
+                let a = args[0]
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .ok_or_else(bad)?;
+                for (i, g) in gids.iter().enumerate() {
+                    if a.is_null(i) {
+                        continue;
+                    }
+                    // Values that are not property bags are skipped (the make_bag docs).
+                    let Ok(serde_json::Value::Object(m)) =
+                        serde_json::from_str::<serde_json::Value>(a.value(i))
+                    else {
+                        continue;
+                    };
+                    let bag = &mut bags[*g];
+                    for (k, v) in m {
+                        if bag.len() >= *limit {
+                            break;
+                        }
+                        // Kusto keeps an arbitrary one of a key's values; hunt the first.
+                        bag.entry(k).or_insert(v);
+                    }
+                }
+            }
             Acc::TakeAny(v, t) => {
                 for (i, g) in gids.iter().enumerate() {
                     if v[*g].is_null() && args[0].is_valid(i) {
@@ -440,6 +478,10 @@ impl Acc {
                 items
                     .into_iter()
                     .map(|v| serde_json::Value::Array(v).to_string()),
+            )),
+            Acc::Bag { bags, .. } => Arc::new(StringArray::from_iter_values(
+                bags.into_iter()
+                    .map(|m| serde_json::Value::Object(m).to_string()),
             )),
             Acc::TakeAny(v, t) => array_from_scalars(v.iter(), t)?,
             Acc::Moments { stdev, n, m2, .. } => {

@@ -28,7 +28,7 @@ pub struct MvExpandExec {
 
 /// The per-batch work, shared with the lazy output iterator.
 #[derive(Debug, Clone)]
-struct Expander {
+pub(super) struct Expander {
     items: Vec<(PhysicalExpr, KqlType)>,
     /// For each output column: an input column to repeat, or an expansion item.
     outputs: Vec<Out>,
@@ -54,9 +54,31 @@ impl MvExpandExec {
         limit: Option<usize>,
         schema: Schema,
     ) -> Result<MvExpandExec> {
+        let expander = Expander::try_new(
+            input.schema(),
+            items,
+            index_column,
+            bag_as_array,
+            limit,
+            schema,
+        )?;
+        Ok(MvExpandExec { input, expander })
+    }
+}
+
+impl Expander {
+    /// Compiles the expansions against `input`; `schema` is the `mv-expand` output.
+    pub(super) fn try_new(
+        input: &Schema,
+        items: &[MvExpandItem],
+        index_column: Option<&str>,
+        bag_as_array: bool,
+        limit: Option<usize>,
+        schema: Schema,
+    ) -> Result<Expander> {
         let compiled = items
             .iter()
-            .map(|i| Ok((compile(&i.expr, input.schema())?, i.ty)))
+            .map(|i| Ok((compile(&i.expr, input)?, i.ty)))
             .collect::<Result<Vec<_>>>()?;
         let outputs = schema
             .fields
@@ -67,25 +89,18 @@ impl MvExpandExec {
                 } else if Some(f.name.as_str()) == index_column {
                     Ok(Out::Index)
                 } else {
-                    input
-                        .schema()
-                        .index_of(&f.name)
-                        .map(Out::Input)
-                        .ok_or_else(|| {
-                            ExecError::Internal(format!("mv-expand column `{}` missing", f.name))
-                        })
+                    input.index_of(&f.name).map(Out::Input).ok_or_else(|| {
+                        ExecError::Internal(format!("mv-expand column `{}` missing", f.name))
+                    })
                 }
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(MvExpandExec {
-            input,
-            expander: Expander {
-                items: compiled,
-                outputs,
-                bag_as_array,
-                limit,
-                schema,
-            },
+        Ok(Expander {
+            items: compiled,
+            outputs,
+            bag_as_array,
+            limit,
+            schema,
         })
     }
 }
@@ -151,6 +166,17 @@ fn element_scalar(v: &Value, ty: KqlType) -> Scalar {
 
 impl Expander {
     fn expand(&self, b: &RecordBatch) -> Result<RecordBatch> {
+        self.expand_rows(b).map(|(out, _)| out)
+    }
+
+    /// The expansion's schema.
+    pub(super) fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The expansion of `b` and, for each output row, the input row it comes from
+    /// (ascending: each input row's rows are contiguous).
+    pub(super) fn expand_rows(&self, b: &RecordBatch) -> Result<(RecordBatch, Vec<u32>)> {
         let vals = self
             .items
             .iter()
@@ -189,7 +215,7 @@ impl Expander {
                 }
             }
         }
-        let idx = UInt32Array::from(rows);
+        let idx = UInt32Array::from(rows.clone());
         let cols = self
             .outputs
             .iter()
@@ -202,11 +228,8 @@ impl Expander {
             })
             .collect::<Result<Vec<_>>>()?;
         let opts = RecordBatchOptions::new().with_row_count(Some(idx.len()));
-        Ok(RecordBatch::try_new_with_options(
-            self.schema.to_arrow(),
-            cols,
-            &opts,
-        )?)
+        let out = RecordBatch::try_new_with_options(self.schema.to_arrow(), cols, &opts)?;
+        Ok((out, rows))
     }
 }
 

@@ -65,6 +65,37 @@ impl Catalog for TableSet {
     fn table_names(&self) -> Vec<String> {
         self.tables.keys().cloned().collect()
     }
+    fn probe(
+        &self,
+        plan: &hunt_plan::LogicalPlan,
+        each: &mut dyn FnMut(Vec<hunt_plan::expr::Scalar>),
+    ) -> Option<std::result::Result<(), String>> {
+        Some(run_rows(plan, self, each).map_err(|e| e.to_string()))
+    }
+}
+
+/// Runs a plan at planning time (see [`Catalog::probe`]), one batch at a time, handing
+/// each row to `each` as values.
+fn run_rows(
+    plan: &hunt_plan::LogicalPlan,
+    tables: &TableSet,
+    each: &mut dyn FnMut(Vec<hunt_plan::expr::Scalar>),
+) -> Result<()> {
+    let optimized = hunt_plan::optimize(plan.clone());
+    let physical = crate::physical_plan::create_physical_plan(&optimized, tables)?;
+    let types: Vec<_> = physical.schema().fields.iter().map(|f| f.ty).collect();
+    for b in physical.execute()? {
+        let b = b?;
+        for r in 0..b.num_rows() {
+            let row = types
+                .iter()
+                .zip(b.columns())
+                .map(|(t, c)| crate::expr::scalar::array_value(c.as_ref(), r, *t))
+                .collect::<Result<Vec<_>>>()?;
+            each(row);
+        }
+    }
+    Ok(())
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + '_ {

@@ -55,6 +55,8 @@ pub(crate) const AGG_FUNCS: &[&str] = &[
     "make_set_if",
     "makelist",
     "makeset",
+    "make_bag",
+    "make_bag_if",
     "take_any",
     "any",
     "stdev",
@@ -595,6 +597,30 @@ pub(crate) fn bind_aggregate(
                     filter,
                 ),
                 format!("{base}_{col}"),
+            )
+        }
+        "make_bag" | "make_bag_if" => {
+            let iff = n.ends_with("_if");
+            arity(
+                name,
+                args,
+                if iff { 2 } else { 1 },
+                if iff { 3 } else { 2 },
+                span,
+            )?;
+            let x = first(&a)?;
+            if x.ty != Dynamic {
+                return Err(PlanError::ty(
+                    x.span,
+                    format!("`{n}` needs a dynamic property bag, got {}", x.ty),
+                ));
+            }
+            let filter = if iff { Some(predicate(&a, 1)?) } else { None };
+            let mut call_args = vec![x];
+            call_args.extend(const_long(&a, if iff { 2 } else { 1 })?);
+            (
+                agg(AggFunc::MakeBag, call_args, Dynamic, filter),
+                format!("bag_{col}"),
             )
         }
         "take_any" | "any" => {

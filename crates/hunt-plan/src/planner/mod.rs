@@ -3,14 +3,17 @@
 //! KQL's defaults are made explicit here: sort direction, null placement, result
 //! column names (`count_`, `Column1`, `print_0`), implicit numeric promotion.
 
+mod evaluate;
 mod exprs;
 pub(crate) use exprs::cast as cast_to;
 mod functions;
 mod join;
 pub mod literals;
+mod mvapply;
 mod mvexpand;
 mod operators;
 mod parse;
+mod pivot;
 mod search;
 mod series;
 mod union;

@@ -285,6 +285,18 @@ impl Planner<'_> {
                 items,
                 limit,
             } => super::mvexpand::plan_mv_expand(input, &sc, params, items, limit.as_ref())?,
+            OperatorKind::MvApply {
+                params,
+                items,
+                limit,
+                body,
+            } => self.plan_mv_apply(input, table, params, items, limit.as_ref(), body, span)?,
+            OperatorKind::Evaluate {
+                params,
+                plugin,
+                args,
+                schema,
+            } => self.plan_evaluate(input, params, plugin, args, schema.as_deref(), span)?,
             OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
             OperatorKind::Parse {
                 params,
