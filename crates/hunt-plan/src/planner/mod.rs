@@ -10,7 +10,7 @@ mod join;
 pub mod literals;
 mod mvexpand;
 mod operators;
-mod parse;
+pub mod parse;
 mod search;
 mod series;
 mod union;
