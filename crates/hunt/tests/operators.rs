@@ -77,3 +77,31 @@ fn parse_where_regex_is_case_sensitive_unless_flagged() {
          PipelineScheduler|27",
     );
 }
+
+#[test]
+fn make_series_of_no_rows_is_empty() {
+    // docs: make-series-operator: "When the input to make-series is empty, the default
+    // behavior of make-series produces an empty result".
+    check(
+        "datatable(timestamp:datetime, metric: real) [datetime(2017-01-01), 4, datetime(2017-01-02), 3]
+         | take 0
+         | make-series avg(metric) default=1.0 on timestamp from datetime(2017-01-01) to datetime(2017-01-10) step 1d
+         | count",
+        "Count:long
+         0",
+    );
+}
+
+#[test]
+fn a_filter_after_innerunique_applies_before_deduplication() {
+    // docs: join-innerunique: with `where value == "val1.2"` after the join, the output is
+    // always the `val1.2` rows, never the other left row's.
+    check(
+        r#"let t1 = datatable(key: long, value: string) [1, "val1.1", 1, "val1.2"];
+           let t2 = datatable(key: long, value: string) [1, "val1.3", 1, "val1.4"];
+           t1 | join kind = innerunique t2 on key | where value == "val1.2" | order by value1 asc"#,
+        "key:long|value:string|key1:long|value1:string
+         1|val1.2|1|val1.3
+         1|val1.2|1|val1.4",
+    );
+}
