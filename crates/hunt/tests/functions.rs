@@ -314,6 +314,23 @@ fn arrays() {
 }
 
 #[test]
+fn series_stats_dynamic_follows_the_docs() {
+    // docs: series-stats-dynamic-function, which prints 17 digits (stdev
+    // 28.503633853548269, variance 812.45714285714291): the same doubles as the shortest
+    // texts below. oracle: agent-window-series-scan-0029.
+    check(
+        "print x=dynamic([23, 46, 23, 87, 4, 8, 3, 75, 2, 56, 13, 75, 32, 16, 29]) | project stats=series_stats_dynamic(x)",
+        r#"stats:dynamic
+           {"min":2.0,"min_idx":8,"max":87.0,"max_idx":3,"avg":32.8,"stdev":28.50363385354827,"variance":812.4571428571429,"sum":492.0,"len":15}"#,
+    );
+    check(
+        "print s=series_stats_dynamic(dynamic([10, 20]))",
+        r#"s:dynamic
+           {"min":10.0,"min_idx":0,"max":20.0,"max_idx":1,"avg":15.0,"stdev":7.0710678118654755,"variance":50.0,"sum":30.0,"len":2}"#,
+    );
+}
+
+#[test]
 fn sets() {
     // oracle: agent-dynamic-json-0006, l-setunion, agent-dynamic-json-0021, agent-dynamic-json-0020
     check(

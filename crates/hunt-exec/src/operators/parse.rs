@@ -26,8 +26,10 @@ struct Parser {
     columns: Vec<Field>,
     relaxed: bool,
     drop_unmatched: bool,
-    /// For each output column: an input column, or capture `k`.
+    /// For each output column: an input column, or extracted column `k`.
     outputs: Vec<Result<usize, usize>>,
+    /// For each extracted column, the index of its capture group in `regex`.
+    groups: Vec<usize>,
     schema: Schema,
 }
 
@@ -46,6 +48,14 @@ impl ParseExec {
             message: format!("invalid parse pattern: {e}"),
             span: expr.span,
         })?;
+        let groups = (0..columns.len())
+            .map(|k| {
+                let name = hunt_plan::planner::parse::capture_name(k);
+                re.capture_names()
+                    .position(|n| n == Some(name.as_str()))
+                    .ok_or_else(|| ExecError::Internal(format!("parse group `{name}` missing")))
+            })
+            .collect::<Result<Vec<_>>>()?;
         let outputs = schema
             .fields
             .iter()
@@ -66,6 +76,7 @@ impl ParseExec {
                 relaxed,
                 drop_unmatched,
                 outputs,
+                groups,
                 schema,
             },
         })
@@ -113,9 +124,9 @@ impl Parser {
             let mut vals: Option<Vec<Scalar>> = caps.map(|c| {
                 self.columns
                     .iter()
-                    .enumerate()
-                    .map(|(k, f)| {
-                        c.get(k + 1)
+                    .zip(&self.groups)
+                    .map(|(f, g)| {
+                        c.get(*g)
                             .and_then(|m| convert(m.as_str(), f.ty))
                             .unwrap_or(Scalar::Null(f.ty))
                     })

@@ -66,11 +66,15 @@ impl ExecutionPlan for SeriesExec {
             .downcast_ref::<Int64Array>()
             .cloned()
             .unwrap_or_else(|| Int64Array::from(Vec::<i64>::new()));
-        // Group rows by key (one group when there are no keys).
+        // Group rows by key (one group when there are no keys). An empty input makes no
+        // series at all, as the make-series docs show (`take 0 | make-series … | count`
+        // is 0; only `kind=nonempty` would give a row of defaults).
         let mut first_row: Vec<u32> = Vec::new();
         let mut group_of: Vec<usize> = Vec::with_capacity(all.num_rows());
         if self.keys == 0 {
-            first_row.push(0);
+            if all.num_rows() > 0 {
+                first_row.push(0);
+            }
             group_of.resize(all.num_rows(), 0);
         } else {
             let conv = RowConverter::new(

@@ -1,8 +1,9 @@
 //! Planning `join`: kind, key pairs and Kusto's output column names.
 
 use crate::error::{PlanError, PlanErrorKind, closest};
+use crate::expr::{Expr, Func};
 use crate::logical_plan::{JoinKind, LogicalPlan, Side};
-use crate::types::Schema;
+use crate::types::{KqlType, Schema};
 use hunt_syntax::Span;
 use hunt_syntax::ast::{self, BinOp, ExprKind, JoinSide};
 
@@ -192,4 +193,103 @@ pub(crate) fn plan_join(
         on: keys,
         outputs,
     })
+}
+
+/// A `where` on an `innerunique` join. Kusto pushes a filter that follows a join to the
+/// side its columns come from, and for the default `innerunique` flavour that filters the
+/// left side *before* it is deduplicated by key, which changes the answer: the
+/// join-innerunique docs show `t1 | join t2 on key | where value == "val1.2"` always
+/// keeping the `val1.2` rows, whichever left row the deduplication would have kept. So
+/// the conjuncts that read only left columns go below the join; the rest stay above.
+pub(crate) fn filter_join(input: LogicalPlan, predicate: Expr) -> LogicalPlan {
+    let LogicalPlan::Join {
+        left,
+        right,
+        kind: JoinKind::InnerUnique,
+        on,
+        outputs,
+    } = input
+    else {
+        return LogicalPlan::Filter {
+            input: Box::new(input),
+            predicate,
+        };
+    };
+    let mut conj = Vec::new();
+    conjuncts(predicate, &mut conj);
+    let (mut below, mut above) = (Vec::new(), Vec::new());
+    for c in conj {
+        let mut cols = Vec::new();
+        c.columns_into(&mut cols);
+        let renames: Option<Vec<(&str, &str)>> = cols
+            .iter()
+            .map(|n| {
+                outputs
+                    .iter()
+                    .find(|(o, side, _)| o == n && *side == Side::Left)
+                    .map(|(o, _, col)| (o.as_str(), col.as_str()))
+            })
+            .collect();
+        match renames {
+            Some(r) if !cols.is_empty() => below.push(rename_columns(&c, &r)),
+            _ => above.push(c),
+        }
+    }
+    let left = match and_all(below) {
+        Some(p) => Box::new(LogicalPlan::Filter {
+            input: left,
+            predicate: p,
+        }),
+        None => left,
+    };
+    let join = LogicalPlan::Join {
+        left,
+        right,
+        kind: JoinKind::InnerUnique,
+        on,
+        outputs,
+    };
+    match and_all(above) {
+        Some(p) => LogicalPlan::Filter {
+            input: Box::new(join),
+            predicate: p,
+        },
+        None => join,
+    }
+}
+
+fn conjuncts(e: Expr, out: &mut Vec<Expr>) {
+    match e.kind {
+        crate::expr::ExprKind::Call(Func::And, args) => {
+            args.into_iter().for_each(|a| conjuncts(a, out))
+        }
+        kind => out.push(Expr { kind, ..e }),
+    }
+}
+
+fn and_all(mut es: Vec<Expr>) -> Option<Expr> {
+    let first = es.pop()?;
+    Some(es.into_iter().rev().fold(first, |acc, e| {
+        let span = e.span.to(acc.span);
+        Expr::call(Func::And, vec![e, acc], KqlType::Bool, span)
+    }))
+}
+
+/// `e` reading input column `to` wherever it read output column `from`.
+fn rename_columns(e: &Expr, renames: &[(&str, &str)]) -> Expr {
+    use crate::expr::ExprKind as K;
+    let kind = match &e.kind {
+        K::Column(c) => K::Column(
+            renames
+                .iter()
+                .find(|(from, _)| from == c)
+                .map_or_else(|| c.clone(), |(_, to)| (*to).to_string()),
+        ),
+        K::Literal(v) => K::Literal(v.clone()),
+        K::Call(f, args) => K::Call(
+            *f,
+            args.iter().map(|a| rename_columns(a, renames)).collect(),
+        ),
+    };
+    Expr { kind, ..e.clone() }
 }

@@ -12,7 +12,7 @@ pub mod literals;
 mod mvapply;
 mod mvexpand;
 mod operators;
-mod parse;
+pub mod parse;
 mod pivot;
 mod search;
 mod series;

@@ -117,10 +117,7 @@ impl Planner<'_> {
                     )
                     .with_label(format!("this is a {}", p.ty)));
                 }
-                LogicalPlan::Filter {
-                    input: Box::new(input),
-                    predicate: p,
-                }
+                super::join::filter_join(input, p)
             }
             OperatorKind::Project(items) => {
                 let exprs = named_exprs(items, &sc, &[])?;

@@ -5,7 +5,9 @@
 //! constants literally and string columns lazily, anchored at the start, with a final
 //! column running to the end; typed columns match only their type's text. `kind=regex`
 //! takes the constants as regexes (its string columns are greedy, as the oracle shows:
-//! `letters:string @"\d+" rest:string` on `abc123def` gives `abc12`, `def`).
+//! `letters:string @"\d+" rest:string` on `abc123def` gives `abc12`, `def`; so are its
+//! datetime and timespan columns, as the doc's examples show). A constant may hold its
+//! own groups, so each column's group is named.
 //! `kind=relaxed` is simple matching where a value that fails to convert is null.
 
 use super::Scope;
@@ -101,16 +103,26 @@ pub(crate) fn plan_parse(
                     })?,
                 };
                 let body = match (t, regex_mode, relaxed) {
-                    (KqlType::String | KqlType::Dynamic, true, _) => ".*",
+                    // Greedy in regex mode for the types without a number's shape: the
+                    // parse-operator doc's `flags=s` example takes whole datetimes from
+                    // `lockTime: datetime "(.*?)releaseTime="`.
+                    (
+                        KqlType::String | KqlType::Dynamic | KqlType::DateTime | KqlType::TimeSpan,
+                        true,
+                        _,
+                    ) => ".*",
                     (KqlType::String | KqlType::Dynamic, false, _) => ".*?",
                     (t, _, _) => type_regex(t),
                 };
+                // Named groups: a `kind=regex` constant may hold its own groups, which
+                // must not shift the columns (the doc's `"(.*?)[a-zA-Z]*=" resourceName`).
+                let group = capture_name(columns.len());
                 if relaxed && !matches!(t, KqlType::String | KqlType::Dynamic) {
                     // Relaxed: a value that is not of the type still lets the row match
                     // (the column is then null).
-                    re.push_str(&format!("((?:{body})|.*?)"));
+                    re.push_str(&format!("(?P<{group}>(?:{body})|.*?)"));
                 } else {
-                    re.push_str(&format!("({body})"));
+                    re.push_str(&format!("(?P<{group}>{body})"));
                 }
                 if last && !regex_mode {
                     // A trailing column takes the rest of the text.
@@ -146,6 +158,11 @@ pub(crate) fn plan_parse(
         relaxed,
         drop_unmatched,
     })
+}
+
+/// The name of the capture group of the `k`-th extracted column in the plan's regex.
+pub fn capture_name(k: usize) -> String {
+    format!("hunt_col_{k}")
 }
 
 fn regex_escape(t: &str) -> String {

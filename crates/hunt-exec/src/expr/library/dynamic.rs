@@ -307,9 +307,12 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             let n = nums.len() as f64;
             let sum: f64 = nums.iter().map(|(_, f)| f).sum();
             let avg = sum / n;
-            // Sample variance, as Kusto's stdev()/variance().
+            // Sample variance from the sums of x and x², in the order that gives Kusto's
+            // digits (the series_stats_dynamic doc: variance 812.45714285714291, where the
+            // two-pass formula is one unit in the last place lower).
             let var = if nums.len() > 1 {
-                nums.iter().map(|(_, f)| (f - avg) * (f - avg)).sum::<f64>() / (n - 1.0)
+                let sum_sq: f64 = nums.iter().map(|(_, f)| f * f).sum();
+                ((n * sum_sq - sum * sum) / (n * (n - 1.0))).max(0.0)
             } else {
                 0.0
             };

@@ -1,0 +1,107 @@
+//! Tabular operators over inline `datatable`s, checked against the examples of the Kusto
+//! documentation pages (`docs: <page>`): every expected table is the page's, never
+//! copied from hunt's output.
+
+mod common;
+
+use hunt::Engine;
+
+/// Runs `q`: the header (`name:type`, joined by `|`) then one line per row; null cells are
+/// written `null` so they differ from empty strings.
+fn run(q: &str) -> String {
+    let r = Engine::new()
+        .query(q)
+        .unwrap_or_else(|e| panic!("{q}\n{:?}", e.diagnostic()));
+    common::render(&r, Some("null"))
+}
+
+#[track_caller]
+fn check(q: &str, expected: &str) {
+    let want: Vec<&str> = expected.trim().lines().map(str::trim).collect();
+    assert_eq!(run(q), want.join("\n"), "query: {q}");
+}
+
+/// Two rows of the `Traces` table of the parse and parse-where pages.
+const TRACES: &str = r#"let Traces = datatable(EventText: string) [
+    "Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01, previousLockTime=02/17/2016 08:39:01)",
+    "Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=15, lockTime=02/17/2016 08:40:00, releaseTime=02/17/2016 08:40:00, previousLockTime=02/17/2016 08:39:00)"
+];
+Traces"#;
+
+#[test]
+fn parse_regex_constants_may_hold_groups() {
+    // docs: parse-operator, "Regex mode": the constant `(.*?)[a-zA-Z]*=` has a group of
+    // its own, which must not take `resourceName`'s place; string columns are greedy, so
+    // `lockTime` runs up to `releaseTime=` and keeps the `, ` before it.
+    check(
+        &format!(
+            r#"{TRACES} | parse kind=regex EventText with "(.*?)[a-zA-Z]*=" resourceName @", totalSlices=\s*\d+\s*.*?sliceNumber=" sliceNumber: long ".*?(previous)?lockTime=" lockTime ".*?releaseTime=" releaseTime ".*?previousLockTime=" previousLockTime: date "\\)" | project resourceName, sliceNumber, lockTime, releaseTime, previousLockTime"#
+        ),
+        "resourceName:string|sliceNumber:long|lockTime:string|releaseTime:string|previousLockTime:datetime
+         PipelineScheduler|23|02/17/2016 08:40:01, |02/17/2016 08:40:01, |2016-02-17T08:39:01.0000000Z
+         PipelineScheduler|15|02/17/2016 08:40:00, |02/17/2016 08:40:00, |2016-02-17T08:39:00.0000000Z",
+    );
+}
+
+#[test]
+fn parse_regex_datetime_columns_are_greedy() {
+    // docs: parse-operator, "Regex mode with regex flags" (`flags=s`, fields on lines):
+    // `resourceName` keeps its line break, the datetimes are whole.
+    check(
+        r#"let Traces = datatable(EventText: string) [
+    "Event: NotifySliceRelease (resourceName=PipelineScheduler\ntotalSlices=27\nsliceNumber=22\nlockTime=02/17/2016 08:41:01\nreleaseTime=02/17/2016 08:41:00\npreviousLockTime=02/17/2016 08:40:01)"
+];
+Traces
+| parse kind=regex flags=s EventText with * "resourceName=" resourceName: string "(.*?)totalSlices=" totalSlices: long "(.*?)lockTime=" lockTime: datetime "(.*?)releaseTime=" releaseTime: datetime "(.*?)previousLockTime=" previousLockTime: datetime "\\)"
+| project-away EventText
+| extend resourceName = replace_string(resourceName, "\n", "<br>")"#,
+        "resourceName:string|totalSlices:long|lockTime:datetime|releaseTime:datetime|previousLockTime:datetime
+         PipelineScheduler<br>|27|2016-02-17T08:41:01.0000000Z|2016-02-17T08:41:00.0000000Z|2016-02-17T08:40:01.0000000Z",
+    );
+}
+
+#[test]
+fn parse_where_regex_is_case_sensitive_unless_flagged() {
+    // docs: parse-where-operator: "RESOURCENAME=" matches nothing ("No result was
+    // obtained") until `flags=i`.
+    let q = |flags: &str| {
+        format!(
+            r#"{TRACES} | parse-where kind = regex {flags} EventText with * "RESOURCENAME=" resourceName "," * "totalSlices=" totalSlices: long "," * | project resourceName, totalSlices"#
+        )
+    };
+    check(&q(""), "resourceName:string|totalSlices:long");
+    check(
+        &q("flags=i"),
+        "resourceName:string|totalSlices:long
+         PipelineScheduler|27
+         PipelineScheduler|27",
+    );
+}
+
+#[test]
+fn make_series_of_no_rows_is_empty() {
+    // docs: make-series-operator: "When the input to make-series is empty, the default
+    // behavior of make-series produces an empty result".
+    check(
+        "datatable(timestamp:datetime, metric: real) [datetime(2017-01-01), 4, datetime(2017-01-02), 3]
+         | take 0
+         | make-series avg(metric) default=1.0 on timestamp from datetime(2017-01-01) to datetime(2017-01-10) step 1d
+         | count",
+        "Count:long
+         0",
+    );
+}
+
+#[test]
+fn a_filter_after_innerunique_applies_before_deduplication() {
+    // docs: join-innerunique: with `where value == "val1.2"` after the join, the output is
+    // always the `val1.2` rows, never the other left row's.
+    check(
+        r#"let t1 = datatable(key: long, value: string) [1, "val1.1", 1, "val1.2"];
+           let t2 = datatable(key: long, value: string) [1, "val1.3", 1, "val1.4"];
+           t1 | join kind = innerunique t2 on key | where value == "val1.2" | order by value1 asc"#,
+        "key:long|value:string|key1:long|value1:string
+         1|val1.2|1|val1.3
+         1|val1.2|1|val1.4",
+    );
+}
