@@ -699,3 +699,17 @@ fn shapes_from_wkt() {
     // Z coordinates: the docs don't say what Kusto makes of them
     fails(r#"print geo_from_wkt("POINT Z (1 2 3)")"#);
 }
+
+#[test]
+fn line_lengths() {
+    // docs: geo-line-length-function
+    check(
+        r#"print a=round(geo_line_length(dynamic({"type":"LineString","coordinates":[[-73.95807266235352,40.800426144169315],[-73.94966125488281,40.79691751000055],[-73.97317886352539,40.764486356930334]]})), 8), b=round(geo_line_length(dynamic({"type":"MultiLineString","coordinates":[[[-73.95798683166502,40.800556090021466],[-73.98193359375,40.76819171855746]],[[-73.94940376281738,40.79691751000055],[-73.97317886352539,40.76435634049001]]]})), 8), c=geo_line_length(dynamic({"type":"LineString","coordinates":[[1, 1]]}))"#,
+        "a:real|b:real|c:real
+         4922.48016992|8262.24339754|null",
+    );
+    // Kusto measures the union of overlapping lines
+    fails(
+        r#"print geo_line_length(dynamic({"type":"MultiLineString","coordinates":[[[0,0],[1,1]],[[0,0],[1,1]]]}))"#,
+    );
+}

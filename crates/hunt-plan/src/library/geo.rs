@@ -81,6 +81,14 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
             b.arity(&args, 5, 5)?;
             Ok(b.call(reals(args)?, Bool))
         }
+        GeoLineLength => {
+            b.arity(&args, 1, 1)?;
+            let a = args
+                .into_iter()
+                .map(|a| b.dynamic(a))
+                .collect::<Result<_, _>>()?;
+            Ok(b.call(a, Real))
+        }
         GeoAzimuth => {
             b.arity(&args, 4, 4)?;
             Ok(b.call(reals(args)?, Real))

@@ -375,6 +375,8 @@ lib_funcs! {
         GeoAngle => "geo_angle",
         /// `geo_from_wkt(text)`: a GeoJSON shape.
         GeoFromWkt => "geo_from_wkt",
+        /// `geo_line_length(line)`: meters on the sphere.
+        GeoLineLength => "geo_line_length",
     }
 }
 
@@ -430,7 +432,8 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | GeoPointInCircle
         | GeoAzimuth
         | GeoAngle
-        | GeoFromWkt => geo::bind(&b, args),
+        | GeoFromWkt
+        | GeoLineLength => geo::bind(&b, args),
     }
 }
 

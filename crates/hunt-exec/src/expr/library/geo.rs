@@ -6,6 +6,7 @@ use super::{Args, dyn_array, pv, sv, user_error};
 use crate::error::Result;
 use crate::kernels::geo::{self, valid_point};
 use crate::kernels::geo_cells as cells;
+use crate::kernels::geo_shapes::{Measure, line_length};
 use crate::kernels::geo_wkt::{FromWkt, from_wkt};
 use arrow::array::*;
 use hunt_plan::library::LibFunc;
@@ -54,6 +55,22 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                 });
             }
             dyn_array(vals)
+        }
+        GeoLineLength => {
+            let mut j = a.json(0)?;
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                out.push(match j.get(i).map(line_length) {
+                    None | Some(Measure::Invalid) => None,
+                    Some(Measure::Value(v)) => Some(v),
+                    Some(Measure::Unsupported(what)) => {
+                        return Err(user_error(format!(
+                            "geo_line_length of {what} is not supported"
+                        )));
+                    }
+                });
+            }
+            Arc::new(Float64Array::from(out))
         }
         GeoH3cellLevel => {
             let s = a.str(0)?;

@@ -72,7 +72,8 @@ pub fn call(
         | GeoPointInCircle
         | GeoAzimuth
         | GeoAngle
-        | GeoFromWkt => geo::call(&a, out),
+        | GeoFromWkt
+        | GeoLineLength => geo::call(&a, out),
     }
 }
 
