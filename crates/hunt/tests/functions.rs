@@ -678,3 +678,92 @@ fn make_bag_merges_property_bags() {
     );
     fails("print x=1 | summarize make_bag(x)");
 }
+
+// ---------------------------------------------------------------- geospatial
+
+#[test]
+fn geohash_cells() {
+    // docs: geo-point-to-geohash-function, geo-geohash-to-central-point-function,
+    // geo-geohash-to-polygon-function
+    check(
+        "print a=geo_point_to_geohash(-80.195829, 25.802215, 8), b=geo_point_to_geohash(200,1,8), c=geo_point_to_geohash(1,1,int(null)), d=geo_geohash_to_central_point('sunny'), e=geo_geohash_to_polygon('dr5ru'), f=geo_geohash_to_polygon('a')",
+        r#"a:string|b:string|c:string|d:dynamic|e:dynamic|f:dynamic
+           dhwfz15h|||{"type":"Point","coordinates":[42.47314453125,23.70849609375]}|{"type":"Polygon","coordinates":[[[-74.00390625,40.7373046875],[-73.9599609375,40.7373046875],[-73.9599609375,40.78125],[-74.00390625,40.78125],[-74.00390625,40.7373046875]]]}|null"#,
+    );
+}
+
+#[test]
+fn h3_cells() {
+    // docs: geo-point-to-h3cell-function, geo-h3cell-level-function, geo-h3cell-parent-function,
+    // geo-h3cell-children-function, geo-h3cell-neighbors-function, geo-h3cell-rings-function,
+    // geo-h3cell-to-central-point-function
+    check(
+        "print a=geo_point_to_h3cell(-74.04450446039874, 40.689250859314974, 6), b=geo_point_to_h3cell(1,1,16), c=geo_h3cell_level('862a1072fffffff'), d=geo_h3cell_level('abc'), e=geo_h3cell_parent('862a1072fffffff'), f=geo_h3cell_parent('862a1072fffffff', 1), g=geo_h3cell_parent('862a1072fffffff', 15)",
+        "a:string|b:string|c:int|d:int|e:string|f:string|g:string
+         862a1072fffffff||6|null|852a1073fffffff|812a3ffffffffff|",
+    );
+    check(
+        "let h = '862a1072fffffff'; print a=geo_h3cell_children(h), b=array_length(geo_h3cell_children(h, geo_h3cell_level(h) + 3)), c=geo_h3cell_children(geo_point_to_h3cell(1, 1, 9), 15), d=geo_h3cell_neighbors(h)",
+        r#"a:dynamic|b:long|c:dynamic|d:dynamic
+           ["872a10728ffffff","872a10729ffffff","872a1072affffff","872a1072bffffff","872a1072cffffff","872a1072dffffff","872a1072effffff"]|343|null|["862a10727ffffff","862a10707ffffff","862a1070fffffff","862a10777ffffff","862a100dfffffff","862a100d7ffffff"]"#,
+    );
+    check(
+        "print a=geo_h3cell_rings('861f8894fffffff', 2), b=geo_h3cell_rings('861f8894fffffff', 150), c=geo_h3cell_to_central_point('862a1072fffffff'), d=geo_h3cell_to_central_point('1')",
+        r#"a:dynamic|b:dynamic|c:dynamic|d:dynamic
+           [["861f8894fffffff"],["861f88947ffffff","861f8895fffffff","861f88867ffffff","861f8d497ffffff","861f8d4b7ffffff","861f8896fffffff"],["861f88967ffffff","861f88977ffffff","861f88957ffffff","861f8882fffffff","861f88877ffffff","861f88847ffffff","861f8886fffffff","861f8d49fffffff","861f8d487ffffff","861f8d4a7ffffff","861f8d59fffffff","861f8d597ffffff"]]|null|{"type":"Point","coordinates":[-74.01600847979245,40.7041679083504]}|null"#,
+    );
+}
+
+#[test]
+fn s2_cells() {
+    // docs: geo-point-to-s2cell-function, geo-s2cell-to-central-point-function,
+    // geo-s2cell-to-polygon-function (27.468392925827604 in the docs is the same double)
+    check(
+        "print a=geo_point_to_s2cell(-80.195829, 25.802215, 8), b=geo_point_to_s2cell(1,1,35), c=geo_s2cell_to_central_point('1234567'), d=geo_s2cell_to_polygon('89c259'), e=geo_s2cell_to_polygon('a')",
+        r#"a:string|b:string|c:dynamic|d:dynamic|e:dynamic
+           88d9b||{"type":"Point","coordinates":[9.86830731850408,27.468392925827605]}|{"type":"Polygon","coordinates":[[[-74.03001224983848,40.8012684339439],[-74.03001224983848,40.7222262918358],[-73.93598211433742,40.708880489804564],[-73.93598211433742,40.78791713450684],[-74.03001224983848,40.8012684339439]]]}|null"#,
+    );
+}
+
+#[test]
+fn distances_and_directions() {
+    // docs: geo-distance-2points-function, geo-point-in-circle-function, geo-azimuth-function,
+    // geo-angle-function
+    check(
+        "print a=round(geo_distance_2points(-122.407628, 47.578557, -118.275287, 34.019056), 6), b=geo_distance_2points(300,1,1,1), c=geo_point_in_circle(-122.143564, 47.535677, -122.100896, 47.527351, 3500), d=geo_point_in_circle(-122.137575, 47.630683, -122.100896, 47.527351, 3500), e=geo_point_in_circle(1, 1, 1, 1, -1)",
+        "a:real|b:real|c:bool|d:bool|e:bool
+         1546754.351974|null|true|false|null",
+    );
+    check(
+        "print a=round(geo_azimuth(5, 10, 10, -40), 12), b=geo_azimuth(5, 10, 5, 10), c=round(degrees(geo_angle(0, 10, 0,5, 3,-10)), 9), d=geo_angle(0, 10, 0, 10, 3, -10)",
+        "a:real|b:real|c:real|d:real
+         3.054599397964|null|168.732543198|null",
+    );
+    fails("print geo_distance_2points(1, 2, 3, 4, true)");
+}
+
+#[test]
+fn shapes_from_wkt() {
+    // docs: geo-from-wkt-function
+    check(
+        r#"print a=geo_from_wkt("POLYGON ((0 0, 2 0, 2 2, 0 0))"), b=geo_from_wkt("GEOMETRYCOLLECTION (POINT (1 1),LINESTRING (2 2, 3 3, 4 4))"), c=geo_from_wkt("LINESTRING")"#,
+        r#"a:dynamic|b:dynamic|c:dynamic
+           {"type":"Polygon","coordinates":[[[0,0],[2,0],[2,2],[0,0]]]}|{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,1]},{"type":"LineString","coordinates":[[2,2],[3,3],[4,4]]}]}|null"#,
+    );
+    // Z coordinates: the docs don't say what Kusto makes of them
+    fails(r#"print geo_from_wkt("POINT Z (1 2 3)")"#);
+}
+
+#[test]
+fn line_lengths() {
+    // docs: geo-line-length-function
+    check(
+        r#"print a=round(geo_line_length(dynamic({"type":"LineString","coordinates":[[-73.95807266235352,40.800426144169315],[-73.94966125488281,40.79691751000055],[-73.97317886352539,40.764486356930334]]})), 8), b=round(geo_line_length(dynamic({"type":"MultiLineString","coordinates":[[[-73.95798683166502,40.800556090021466],[-73.98193359375,40.76819171855746]],[[-73.94940376281738,40.79691751000055],[-73.97317886352539,40.76435634049001]]]})), 8), c=geo_line_length(dynamic({"type":"LineString","coordinates":[[1, 1]]}))"#,
+        "a:real|b:real|c:real
+         4922.48016992|8262.24339754|null",
+    );
+    // Kusto measures the union of overlapping lines
+    fails(
+        r#"print geo_line_length(dynamic({"type":"MultiLineString","coordinates":[[[0,0],[1,1]],[[0,0],[1,1]]]}))"#,
+    );
+}

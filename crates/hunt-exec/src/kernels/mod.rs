@@ -3,6 +3,10 @@
 
 pub mod arith;
 pub mod calendar;
+pub mod geo;
+pub mod geo_cells;
+pub mod geo_shapes;
+pub mod geo_wkt;
 pub mod hash;
 pub mod ipv4;
 pub mod json;

@@ -11,6 +11,7 @@
 
 pub mod datetime;
 mod dynamic;
+mod geo;
 mod math;
 mod string;
 
@@ -334,6 +335,48 @@ lib_funcs! {
         UnixMicros => "unixtime_microseconds_todatetime",
         /// `unixtime_nanoseconds_todatetime(n)`
         UnixNanos => "unixtime_nanoseconds_todatetime",
+
+        // ---- geospatial ----
+        /// `geo_point_to_geohash(lng, lat [, accuracy])`
+        GeoPointToGeohash => "geo_point_to_geohash",
+        /// `geo_geohash_to_central_point(geohash)`: a GeoJSON point.
+        GeoGeohashToCentralPoint => "geo_geohash_to_central_point",
+        /// `geo_geohash_to_polygon(geohash)`: a GeoJSON polygon.
+        GeoGeohashToPolygon => "geo_geohash_to_polygon",
+        /// `geo_point_to_h3cell(lng, lat [, resolution])`
+        GeoPointToH3cell => "geo_point_to_h3cell",
+        /// `geo_h3cell_level(h3cell)`
+        GeoH3cellLevel => "geo_h3cell_level",
+        /// `geo_h3cell_parent(h3cell [, resolution])`
+        GeoH3cellParent => "geo_h3cell_parent",
+        /// `geo_h3cell_children(h3cell [, resolution])`
+        GeoH3cellChildren => "geo_h3cell_children",
+        /// `geo_h3cell_neighbors(h3cell)`
+        GeoH3cellNeighbors => "geo_h3cell_neighbors",
+        /// `geo_h3cell_rings(h3cell, distance)`
+        GeoH3cellRings => "geo_h3cell_rings",
+        /// `geo_h3cell_to_central_point(h3cell)`
+        GeoH3cellToCentralPoint => "geo_h3cell_to_central_point",
+        /// `geo_h3cell_to_polygon(h3cell)`
+        GeoH3cellToPolygon => "geo_h3cell_to_polygon",
+        /// `geo_point_to_s2cell(lng, lat [, level])`
+        GeoPointToS2cell => "geo_point_to_s2cell",
+        /// `geo_s2cell_to_central_point(s2cell)`
+        GeoS2cellToCentralPoint => "geo_s2cell_to_central_point",
+        /// `geo_s2cell_to_polygon(s2cell)`
+        GeoS2cellToPolygon => "geo_s2cell_to_polygon",
+        /// `geo_distance_2points(lng1, lat1, lng2, lat2)`: meters on a sphere.
+        GeoDistance2Points => "geo_distance_2points",
+        /// `geo_point_in_circle(lng, lat, center_lng, center_lat, radius)`
+        GeoPointInCircle => "geo_point_in_circle",
+        /// `geo_azimuth(lng1, lat1, lng2, lat2)`: radians clockwise from north.
+        GeoAzimuth => "geo_azimuth",
+        /// `geo_angle(lng1, lat1, lng2, lat2, lng3, lat3)`: radians clockwise at point 2.
+        GeoAngle => "geo_angle",
+        /// `geo_from_wkt(text)`: a GeoJSON shape.
+        GeoFromWkt => "geo_from_wkt",
+        /// `geo_line_length(line)`: meters on the sphere.
+        GeoLineLength => "geo_line_length",
     }
 }
 
@@ -371,6 +414,26 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::bind(&b, args),
+        GeoPointToGeohash
+        | GeoGeohashToCentralPoint
+        | GeoGeohashToPolygon
+        | GeoPointToH3cell
+        | GeoH3cellLevel
+        | GeoH3cellParent
+        | GeoH3cellChildren
+        | GeoH3cellNeighbors
+        | GeoH3cellRings
+        | GeoH3cellToCentralPoint
+        | GeoH3cellToPolygon
+        | GeoPointToS2cell
+        | GeoS2cellToCentralPoint
+        | GeoS2cellToPolygon
+        | GeoDistance2Points
+        | GeoPointInCircle
+        | GeoAzimuth
+        | GeoAngle
+        | GeoFromWkt
+        | GeoLineLength => geo::bind(&b, args),
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod datetime;
 mod dynamic;
+mod geo;
 mod math;
 mod string;
 
@@ -53,6 +54,26 @@ pub fn call(
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
+        GeoPointToGeohash
+        | GeoGeohashToCentralPoint
+        | GeoGeohashToPolygon
+        | GeoPointToH3cell
+        | GeoH3cellLevel
+        | GeoH3cellParent
+        | GeoH3cellChildren
+        | GeoH3cellNeighbors
+        | GeoH3cellRings
+        | GeoH3cellToCentralPoint
+        | GeoH3cellToPolygon
+        | GeoPointToS2cell
+        | GeoS2cellToCentralPoint
+        | GeoS2cellToPolygon
+        | GeoDistance2Points
+        | GeoPointInCircle
+        | GeoAzimuth
+        | GeoAngle
+        | GeoFromWkt
+        | GeoLineLength => geo::call(&a, out),
     }
 }
 
