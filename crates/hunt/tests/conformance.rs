@@ -91,6 +91,10 @@ fn kusto_numbers(json: &str) -> String {
 /// Cases where hunt knowingly answers differently from the recorded Kusto answer, with why.
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
     (
+        "agent-window-series-scan-0019",
+        "series_fit_line_dynamic slope of [1,2,3,4,5]: Kusto 0.9999999999999999, hunt's least squares the exact 1.0 (Kusto's formula is not documented)",
+    ),
+    (
         "agent-type-casts-coercion-0021",
         "tostring(0.1+0.2): hunt prints the shortest round-trip 0.30000000000000004, the oracle 0.30000000000000007",
     ),
