@@ -193,6 +193,8 @@ fn series_refusals() {
     fails("print x = dynamic([1,2]) | extend y = 1 + series_stats(x)");
     // an unnamed series_stats of an expression: Kusto's column names are not documented
     fails("print series_stats(dynamic([1,2]))");
+    // series functions not implemented yet are refused by name
+    fails("print series_periods_detect(dynamic([1,2,1,2]), 0.0, 50.0, 2)");
     // a moving average of longs: Kusto's result type is not documented
     fails("print series_fir(dynamic([1, 2, 3]), dynamic([1, 1]))");
 }
