@@ -187,6 +187,7 @@ fn statistics_and_line_fitting() {
 fn series_refusals() {
     // series_add's doc: "All arguments must be dynamic arrays"
     fails("print series_add(dynamic([1,2]), 1)");
+    fails("print series_add(dynamic([1,2]), dynamic(1))");
     // only the default (null) missing_value_placeholder is implemented
     fails("print series_fill_linear(dynamic([1,0,3]), 0)");
     // series_stats returns several columns: not inside an expression

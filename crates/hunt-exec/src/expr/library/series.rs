@@ -1,6 +1,6 @@
 //! The `series_*` functions: each row's arrays parsed, handed to the kernels in
 //! `crate::kernels::series`, the results stored back as dynamic values or reals.
-//! A row whose series argument is not an array gives null.
+//! A null series gives null; a dynamic value that is not an array is refused.
 
 use super::{Args, Json, dyn_array, pv, user_error};
 use crate::error::Result;
@@ -29,9 +29,9 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             let mut j = a.json(0)?;
             let mut out = Vec::with_capacity(a.n);
             for i in 0..a.n {
-                out.push(match j.get(i) {
-                    Some(Value::Array(xs)) => Some(g(xs).map_err(refused)?),
-                    _ => None,
+                out.push(match array(a, j.get(i))? {
+                    Some(xs) => Some(g(xs).map_err(refused)?),
+                    None => None,
                 });
             }
             Arc::new(Float64Array::from(out))
@@ -40,12 +40,9 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             let (mut x, mut y) = (a.json(0)?, a.json(1)?);
             let mut out = Vec::with_capacity(a.n);
             for i in 0..a.n {
-                let ys = match y.get(i) {
-                    Some(Value::Array(ys)) => Some(ys.clone()),
-                    _ => None,
-                };
-                out.push(match (x.get(i), ys) {
-                    (Some(Value::Array(xs)), Some(ys)) => k::pearson(xs, &ys),
+                let ys = array(a, y.get(i))?.cloned();
+                out.push(match (array(a, x.get(i))?, ys) {
+                    (Some(xs), Some(ys)) => k::pearson(xs, &ys),
                     _ => None,
                 });
             }
@@ -82,7 +79,7 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             }
             per_row(a, |xs, i| {
                 let Some(Value::Array(f)) = &filters[i] else {
-                    return Ok(None);
+                    return not_array(&filters[i]);
                 };
                 let n = (!norm.is_null(i)).then(|| norm.value(i));
                 let c = !center.is_null(i) && center.value(i);
@@ -99,7 +96,8 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                 (Some(Value::Array(b)), Some(Value::Array(d))) => {
                     Ok(Some(Value::Array(k::iir(xs, b, d)?)))
                 }
-                _ => Ok(None),
+                (Some(Value::Array(_)), d) => not_array(d),
+                (b, _) => not_array(b),
             })?
         }
         SeriesFitLineDynamic => per_row(a, |xs, _| Ok(Some(Value::Object(k::fit_line(xs)?))))?,
@@ -123,9 +121,9 @@ fn per_row(
     let mut j = a.json(0)?;
     let mut out = Vec::with_capacity(a.n);
     for i in 0..a.n {
-        out.push(match j.get(i) {
-            Some(Value::Array(xs)) => g(xs, i).map_err(refused)?,
-            _ => None,
+        out.push(match array(a, j.get(i))? {
+            Some(xs) => g(xs, i).map_err(refused)?,
+            None => None,
         });
     }
     Ok(dyn_array(out))
@@ -136,16 +134,34 @@ fn per_pair(a: &Args<'_>, g: impl Fn(&[Value], &[Value]) -> Option<Value>) -> Re
     let (mut x, mut y): (Json<'_>, Json<'_>) = (a.json(0)?, a.json(1)?);
     let mut out = Vec::with_capacity(a.n);
     for i in 0..a.n {
-        let ys = match y.get(i) {
-            Some(Value::Array(ys)) => Some(ys.clone()),
-            _ => None,
-        };
-        out.push(match (x.get(i), ys) {
-            (Some(Value::Array(xs)), Some(ys)) => g(xs, &ys),
+        let ys = array(a, y.get(i))?.cloned();
+        out.push(match (array(a, x.get(i))?, ys) {
+            (Some(xs), Some(ys)) => g(xs, &ys),
             _ => None,
         });
     }
     Ok(dyn_array(out))
+}
+
+/// A row's series: `None` for null; a dynamic value that is not an array is refused, the
+/// docs saying nothing of scalars (they may broadcast in Kusto).
+fn array<'v>(a: &Args<'_>, v: Option<&'v Value>) -> Result<Option<&'v Vec<Value>>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(xs)) => Ok(Some(xs)),
+        Some(_) => Err(refused(format!(
+            "`{}` of a dynamic value that is not an array",
+            a.f.name()
+        ))),
+    }
+}
+
+/// The result for a coefficient argument that is not an array: null for null, else refused.
+fn not_array(v: &Option<Value>) -> std::result::Result<Option<Value>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => Err("a filter's coefficients that are not an array".into()),
+    }
 }
 
 /// A kernel's refusal as a run-time error naming the case.
