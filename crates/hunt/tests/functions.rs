@@ -3,6 +3,9 @@
 //! oracle in `shared/conformance/kusto-oracle` (`oracle: <case id>`), never from hunt.
 
 mod common;
+/// `series_*`.
+#[path = "functions/series.rs"]
+mod series;
 
 use hunt::Engine;
 

@@ -11,6 +11,7 @@ pub mod hash;
 pub mod ipv4;
 pub mod json;
 pub mod numeric;
+pub mod series;
 pub mod strfn;
 pub mod string;
 pub mod text;

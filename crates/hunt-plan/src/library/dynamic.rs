@@ -22,8 +22,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
                 _ => Err(b.bad(&x, "a string")),
             }
         }
-        ArrayLength | BagKeys | ArrayReverse | ArraySum | DynamicToJson | SeriesFillForward
-        | SeriesStatsDynamic => {
+        ArrayLength | BagKeys | ArrayReverse | ArraySum | DynamicToJson => {
             b.arity(&args, 1, 1)?;
             let out = match b.f {
                 ArrayLength => Long,

@@ -3,7 +3,7 @@
 //! `hunt_exec::expr::library`.
 //!
 //! To add a function: a line in the [`lib_funcs!`] table below (variant, KQL name, aliases),
-//! its typing in the family module (`string`, `datetime`, `dynamic`, `math`), and its kernel
+//! its typing in the family module (`string`, `datetime`, `dynamic`, `math`, `series`), and its kernel
 //! in `hunt-exec`. Result types follow what Kusto reports for the function (checked against
 //! the real-Kusto oracle in `shared/conformance/kusto-oracle`); where hunt cannot give
 //! Kusto's exact answer for some form of a call, binding refuses it with
@@ -13,6 +13,7 @@ pub mod datetime;
 mod dynamic;
 mod geo;
 mod math;
+pub mod series;
 mod string;
 
 pub use string::MAX_STRREP;
@@ -241,11 +242,6 @@ lib_funcs! {
         ArrayConcat => "array_concat",
         /// `array_sum(a)`: a real.
         ArraySum => "array_sum",
-        /// `series_fill_forward(a)`: nulls replaced by the last non-null value before them.
-        SeriesFillForward => "series_fill_forward",
-        /// `series_stats_dynamic(a)`: min, min_idx, max, max_idx, avg, stdev, variance,
-        /// sum and len of a numeric array, as a bag.
-        SeriesStatsDynamic => "series_stats_dynamic",
         /// `array_reverse(a)`
         ArrayReverse => "array_reverse",
         /// `array_sort_asc(a [, nulls_last])`
@@ -272,6 +268,85 @@ lib_funcs! {
         Range => "range",
         /// `array_iff(conditions, when_true, when_false)`: element-wise choice.
         ArrayIff => "array_iff" | "array_iif",
+
+        // ---- series (numeric arrays) ----
+        /// `series_abs(a)`
+        SeriesAbs => "series_abs",
+        /// `series_acos(a)`
+        SeriesAcos => "series_acos",
+        /// `series_asin(a)`
+        SeriesAsin => "series_asin",
+        /// `series_atan(a)`
+        SeriesAtan => "series_atan",
+        /// `series_ceiling(a)`
+        SeriesCeiling => "series_ceiling",
+        /// `series_floor(a)`
+        SeriesFloor => "series_floor",
+        /// `series_cos(a)`
+        SeriesCos => "series_cos",
+        /// `series_sin(a)`
+        SeriesSin => "series_sin",
+        /// `series_tan(a)`
+        SeriesTan => "series_tan",
+        /// `series_exp(a)`
+        SeriesExp => "series_exp",
+        /// `series_log(a)`
+        SeriesLog => "series_log",
+        /// `series_sign(a)`
+        SeriesSign => "series_sign",
+        /// `series_pow(a, b)`
+        SeriesPow => "series_pow",
+        /// `series_add(a, b)`
+        SeriesAdd => "series_add",
+        /// `series_subtract(a, b)`
+        SeriesSubtract => "series_subtract",
+        /// `series_multiply(a, b)`
+        SeriesMultiply => "series_multiply",
+        /// `series_divide(a, b)`
+        SeriesDivide => "series_divide",
+        /// `series_equals(a, b)`
+        SeriesEquals => "series_equals",
+        /// `series_not_equals(a, b)`
+        SeriesNotEquals => "series_not_equals",
+        /// `series_greater(a, b)`
+        SeriesGreater => "series_greater",
+        /// `series_greater_equals(a, b)`
+        SeriesGreaterEquals => "series_greater_equals",
+        /// `series_less(a, b)`
+        SeriesLess => "series_less",
+        /// `series_less_equals(a, b)`
+        SeriesLessEquals => "series_less_equals",
+        /// `series_sum(a)`: a real.
+        SeriesSum => "series_sum",
+        /// `series_product(a)`: a real.
+        SeriesProduct => "series_product",
+        /// `series_magnitude(a)`: a real.
+        SeriesMagnitude => "series_magnitude",
+        /// `series_pearson_correlation(a, b)`: a real.
+        SeriesPearsonCorrelation => "series_pearson_correlation",
+        /// `series_fill_forward(a [, missing])`: nulls take the last value before them.
+        SeriesFillForward => "series_fill_forward",
+        /// `series_fill_backward(a [, missing])`: nulls take the first value after them.
+        SeriesFillBackward => "series_fill_backward",
+        /// `series_fill_const(a, c [, missing])`
+        SeriesFillConst => "series_fill_const",
+        /// `series_fill_linear(a [, missing [, fill_edges [, constant]]])`
+        SeriesFillLinear => "series_fill_linear",
+        /// `series_fir(a, filter [, normalize [, center]])`
+        SeriesFir => "series_fir",
+        /// `series_iir(a, numerators, denominators)`
+        SeriesIir => "series_iir",
+        /// `series_fit_line_dynamic(a)`: a bag of rsquare, slope, variance, rvariance,
+        /// interception and line_fit.
+        SeriesFitLineDynamic => "series_fit_line_dynamic",
+        /// `series_stats_dynamic(a [, ignore_nonfinite])`: min, min_idx, max, max_idx, avg,
+        /// stdev, variance, sum and len of a numeric array, as a bag.
+        SeriesStatsDynamic => "series_stats_dynamic",
+        /// `series_stats(a)`: several columns; the planner expands it in `extend` and
+        /// `project` (see `series::MULTI_COLUMN`); anywhere else it is refused.
+        SeriesStats => "series_stats",
+        /// `series_fit_line(a)`: several columns, like `series_stats`.
+        SeriesFitLine => "series_fit_line",
 
         // ---- datetime and timespan ----
         /// `todatetime(x)`
@@ -405,10 +480,9 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         }
         ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
         | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
-        | ArraySlice | ArrayConcat | ArraySum | SeriesFillForward | SeriesStatsDynamic
-        | ArrayReverse | ArraySortAsc | ArraySortDesc | ArrayRotateLeft | ArrayRotateRight
-        | ArrayShiftLeft | ArrayShiftRight | StrcatArray | ExtractJson | Zip | DynamicToJson
-        | Range | ArrayIff => dynamic::bind(&b, args),
+        | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
+        | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
+        | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => dynamic::bind(&b, args),
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
@@ -434,6 +508,11 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | GeoAngle
         | GeoFromWkt
         | GeoLineLength => geo::bind(&b, args),
+        _ if series::is_series(f) => series::bind(&b, args),
+        _ => Err(PlanError::invalid(
+            span,
+            format!("bug: `{name}` has no binder"),
+        )),
     }
 }
 

@@ -104,7 +104,8 @@ fn arity(
 }
 
 fn unknown_function(name: &ast::Ident) -> PlanError {
-    if LATER_FUNCS.contains(&name.name.as_str()) {
+    let n = name.name.as_str();
+    if LATER_FUNCS.contains(&n) || crate::library::series::LATER.contains(&n) {
         return PlanError::unsupported(name.span, format!("the function `{}`", name.name));
     }
     let mut e = PlanError::new(

@@ -412,6 +412,10 @@ fn named_exprs(
                     .with_help(format!("quote it as a column name: ['{}']", n.name)),
             );
         }
+        if let Some(cols) = multi_column(item, sc)? {
+            out.extend(cols);
+            continue;
+        }
         let e = bind_expr(&item.expr, sc)?;
         let name = match item.names.as_slice() {
             [n] => n.name.clone(),
@@ -436,6 +440,63 @@ fn named_exprs(
     }
     Ok(out)
 }
+
+/// `series_stats(x)` / `series_fit_line(x)` alone in an item: one column per statistic
+/// of the function's `_dynamic` twin. Unnamed, the columns are `series_stats_x_min`, …
+/// (the doc pages' output tables); `(a, b) = …` keeps only as many columns as names, and
+/// `fit = series_fit_line(x)` the first (oracle agent-window-series-scan-0016).
+fn multi_column(item: &NamedExpr, sc: &Scope<'_>) -> Result<Option<Vec<Named>>, PlanError> {
+    use crate::library::series;
+    let ast::ExprKind::Call { name, args } = &item.expr.kind else {
+        return Ok(None);
+    };
+    let Some(m) = series::multi_column(&name.name) else {
+        return Ok(None);
+    };
+    let span = item.expr.span;
+    let twin = ast::Expr {
+        kind: ast::ExprKind::Call {
+            name: ast::Ident {
+                name: m.dynamic.name().to_string(),
+                span: name.span,
+            },
+            args: args.clone(),
+        },
+        span,
+    };
+    let bag = bind_expr(&twin, sc)?;
+    let names: Vec<String> = if item.names.is_empty() {
+        let Some(ast::ExprKind::Ident(arg)) = args.first().map(|a| &a.kind) else {
+            return Err(PlanError::unsupported(
+                span,
+                format!("unnamed `{}` of an expression that is not a column", m.name),
+            )
+            .with_help(format!("name the columns: `(a, b, …) = {}(…)`", m.name)));
+        };
+        m.columns
+            .iter()
+            .map(|(k, _)| format!("{}_{}_{k}", m.name, arg.name))
+            .collect()
+    } else {
+        if item.names.len() > m.columns.len() {
+            return Err(PlanError::invalid(
+                span,
+                format!("`{}` returns {} columns", m.name, m.columns.len()),
+            ));
+        }
+        item.names.iter().map(|n| n.name.clone()).collect()
+    };
+    Ok(Some(
+        names
+            .into_iter()
+            .zip(m.columns)
+            .map(|(n, (key, ty))| (n, series::column_of(&bag, key, *ty, span), span))
+            .collect(),
+    ))
+}
+
+/// A bound item: its column name, expression and source span.
+type Named = (String, Expr, Span);
 
 fn derived_name(e: &ast::Expr) -> Option<String> {
     match &e.kind {

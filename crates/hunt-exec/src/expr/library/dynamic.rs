@@ -277,66 +277,6 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                     .collect::<Float64Array>(),
             )
         }
-        // Kusto's series functions over numeric arrays (checked against its oracle).
-        SeriesFillForward => per_row(&|v| match v {
-            Value::Array(xs) => {
-                let mut last = Value::Null;
-                Some(Value::Array(
-                    xs.iter()
-                        .map(|x| {
-                            if !x.is_null() {
-                                last = x.clone();
-                            }
-                            last.clone()
-                        })
-                        .collect(),
-                ))
-            }
-            _ => None,
-        })?,
-        SeriesStatsDynamic => per_row(&|v| {
-            let Value::Array(xs) = v else { return None };
-            let nums: Vec<(usize, f64)> = xs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, x)| x.as_f64().map(|f| (i, f)))
-                .collect();
-            if nums.is_empty() {
-                return None;
-            }
-            let n = nums.len() as f64;
-            let sum: f64 = nums.iter().map(|(_, f)| f).sum();
-            let avg = sum / n;
-            // Sample variance from the sums of x and x², in the order that gives Kusto's
-            // digits (the series_stats_dynamic doc: variance 812.45714285714291, where the
-            // two-pass formula is one unit in the last place lower).
-            let var = if nums.len() > 1 {
-                let sum_sq: f64 = nums.iter().map(|(_, f)| f * f).sum();
-                ((n * sum_sq - sum * sum) / (n * (n - 1.0))).max(0.0)
-            } else {
-                0.0
-            };
-            let (mut mn, mut mx) = (nums[0], nums[0]);
-            for &(i, f) in &nums {
-                if f < mn.1 {
-                    mn = (i, f);
-                }
-                if f > mx.1 {
-                    mx = (i, f);
-                }
-            }
-            let mut m = serde_json::Map::new();
-            m.insert("min".into(), serde_json::json!(mn.1));
-            m.insert("min_idx".into(), serde_json::json!(mn.0));
-            m.insert("max".into(), serde_json::json!(mx.1));
-            m.insert("max_idx".into(), serde_json::json!(mx.0));
-            m.insert("avg".into(), serde_json::json!(avg));
-            m.insert("stdev".into(), serde_json::json!(var.sqrt()));
-            m.insert("variance".into(), serde_json::json!(var));
-            m.insert("sum".into(), serde_json::json!(sum));
-            m.insert("len".into(), serde_json::json!(xs.len()));
-            Some(Value::Object(m))
-        })?,
         ArrayReverse => per_row(&|v| match v {
             Value::Array(xs) => Some(Value::Array(xs.iter().rev().cloned().collect())),
             _ => None,

@@ -1,6 +1,6 @@
 //! Kernels of the scalar function library (`hunt_plan::library`): one arm per
 //! [`LibFunc`], each over argument arrays already materialized to `n` rows, grouped by
-//! family like the binding side (`math`, `string`, `dynamic`, `datetime`).
+//! family like the binding side (`math`, `string`, `dynamic`, `datetime`, `series`).
 //!
 //! Arguments arrive in the types the planner bound them to (see each family's binder in
 //! `hunt_plan::library`), so the downcasts here fail only on a planner bug. Per-row logic
@@ -10,6 +10,7 @@ mod datetime;
 mod dynamic;
 mod geo;
 mod math;
+mod series;
 mod string;
 
 use crate::error::{ExecError, Result};
@@ -45,10 +46,9 @@ pub fn call(
         }
         ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
         | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
-        | ArraySlice | ArrayConcat | ArraySum | SeriesFillForward | SeriesStatsDynamic
-        | ArrayReverse | ArraySortAsc | ArraySortDesc | ArrayRotateLeft | ArrayRotateRight
-        | ArrayShiftLeft | ArrayShiftRight | StrcatArray | ExtractJson | Zip | DynamicToJson
-        | Range | ArrayIff => dynamic::call(&a, out),
+        | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
+        | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
+        | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => dynamic::call(&a, out),
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
@@ -74,6 +74,8 @@ pub fn call(
         | GeoAngle
         | GeoFromWkt
         | GeoLineLength => geo::call(&a, out),
+        // The `series_*` family (`hunt_plan::library::series` lists it).
+        _ => series::call(&a, out),
     }
 }
 
