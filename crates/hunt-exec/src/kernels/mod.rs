@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod hash;
 pub mod ipv4;
 pub mod json;
+pub mod misc;
 pub mod numeric;
 pub mod strfn;
 pub mod string;

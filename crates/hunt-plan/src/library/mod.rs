@@ -12,6 +12,7 @@
 pub mod datetime;
 mod dynamic;
 mod math;
+mod misc;
 mod string;
 
 pub use string::MAX_STRREP;
@@ -272,6 +273,64 @@ lib_funcs! {
         /// `array_iff(conditions, when_true, when_false)`: element-wise choice.
         ArrayIff => "array_iff" | "array_iif",
 
+        // ---- misc (text utilities, bits, hashes, coding) ----
+        /// `parse_command_line(cmd, "windows")`: the arguments as CommandLineToArgvW splits them.
+        ParseCommandLine => "parse_command_line",
+        /// `regex_quote(s)`: `s` with regex metacharacters escaped.
+        RegexQuote => "regex_quote",
+        /// `indexof_regex(s, regex [, start [, length [, occurrence]]])`
+        IndexOfRegex => "indexof_regex",
+        /// `isascii(s)`
+        IsAscii => "isascii",
+        /// `tohex(n [, min_length])`
+        ToHex => "tohex",
+        /// `format_bytes(size [, precision [, units]])`
+        FormatBytes => "format_bytes",
+        /// `has_any_index(s, terms)`: the index of the first term `s` has, or -1.
+        HasAnyIndex => "has_any_index",
+        /// `hash_sha1(s)`
+        HashSha1 => "hash_sha1",
+        /// `hash(x)` / `hash_xxhash64(x)`: xxhash64.
+        Hash => "hash" | "hash_xxhash64",
+        /// `hash_many(a, b, …)`: refused (the combination is not documented).
+        HashMany => "hash_many",
+        /// `hash_combine(h1, h2, …)`: refused (not documented).
+        HashCombine => "hash_combine",
+        /// `base64_decode_toarray(s)`: the bytes as longs.
+        Base64DecodeToArray => "base64_decode_toarray",
+        /// `base64_decode_toguid(s)`
+        Base64DecodeToGuid => "base64_decode_toguid",
+        /// `base64_encode_fromguid(g)`
+        Base64EncodeFromGuid => "base64_encode_fromguid",
+        /// `base64_encode_fromarray(bytes)`
+        Base64EncodeFromArray => "base64_encode_fromarray",
+        /// `unicode_codepoints_from_string(s)`
+        UnicodeCodepointsFromString => "unicode_codepoints_from_string",
+        /// `unicode_codepoints_to_string(cp, …)`: numbers or arrays of numbers.
+        UnicodeCodepointsToString => "unicode_codepoints_to_string",
+        /// `zlib_decompress_from_base64_string(s)`
+        ZlibDecompress => "zlib_decompress_from_base64_string",
+        /// `zlib_compress_to_base64_string(s)`: refused (encoder-specific bytes).
+        ZlibCompress => "zlib_compress_to_base64_string",
+        /// `bitset_count_ones(n)`
+        BitsetCountOnes => "bitset_count_ones",
+        /// `binary_and(a, b)`
+        BinaryAnd => "binary_and",
+        /// `binary_or(a, b)`
+        BinaryOr => "binary_or",
+        /// `binary_xor(a, b)`
+        BinaryXor => "binary_xor",
+        /// `binary_not(a)`
+        BinaryNot => "binary_not",
+        /// `binary_shift_left(a, n)`
+        BinaryShiftLeft => "binary_shift_left",
+        /// `binary_shift_right(a, n)`
+        BinaryShiftRight => "binary_shift_right",
+        /// `jaccard_index(a, b)`: distinct common elements over distinct elements of either.
+        JaccardIndex => "jaccard_index",
+        /// `array_split(a, index | indexes)`
+        ArraySplit => "array_split",
+
         // ---- datetime and timespan ----
         /// `todatetime(x)`
         ToDateTime => "todatetime",
@@ -371,6 +430,34 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::bind(&b, args),
+        ParseCommandLine
+        | RegexQuote
+        | IndexOfRegex
+        | IsAscii
+        | ToHex
+        | FormatBytes
+        | HasAnyIndex
+        | HashSha1
+        | Hash
+        | HashMany
+        | HashCombine
+        | Base64DecodeToArray
+        | Base64DecodeToGuid
+        | Base64EncodeFromGuid
+        | Base64EncodeFromArray
+        | UnicodeCodepointsFromString
+        | UnicodeCodepointsToString
+        | ZlibDecompress
+        | ZlibCompress
+        | BitsetCountOnes
+        | BinaryAnd
+        | BinaryOr
+        | BinaryXor
+        | BinaryNot
+        | BinaryShiftLeft
+        | BinaryShiftRight
+        | JaccardIndex
+        | ArraySplit => misc::bind(&b, args),
     }
 }
 

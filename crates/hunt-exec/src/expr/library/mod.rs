@@ -9,6 +9,7 @@
 mod datetime;
 mod dynamic;
 mod math;
+mod misc;
 mod string;
 
 use crate::error::{ExecError, Result};
@@ -53,6 +54,34 @@ pub fn call(
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
+        ParseCommandLine
+        | RegexQuote
+        | IndexOfRegex
+        | IsAscii
+        | ToHex
+        | FormatBytes
+        | HasAnyIndex
+        | HashSha1
+        | Hash
+        | HashMany
+        | HashCombine
+        | Base64DecodeToArray
+        | Base64DecodeToGuid
+        | Base64EncodeFromGuid
+        | Base64EncodeFromArray
+        | UnicodeCodepointsFromString
+        | UnicodeCodepointsToString
+        | ZlibDecompress
+        | ZlibCompress
+        | BitsetCountOnes
+        | BinaryAnd
+        | BinaryOr
+        | BinaryXor
+        | BinaryNot
+        | BinaryShiftLeft
+        | BinaryShiftRight
+        | JaccardIndex
+        | ArraySplit => misc::call(&a, out),
     }
 }
 
