@@ -65,6 +65,8 @@ pub(super) enum Acc {
         values: Vec<Vec<Scalar>>,
         ty: KqlType,
     },
+    /// The less common aggregates, kept in their own module.
+    More(super::accumulators_more::MoreAcc),
 }
 
 /// A scalar as a JSON value inside `make_list`/`make_set` results.
@@ -139,6 +141,10 @@ impl Acc {
                 values: vec![],
                 ty: out,
             },
+            other => Acc::More(
+                super::accumulators_more::MoreAcc::new(other, arg_tys)
+                    .ok_or_else(|| ExecError::Internal(format!("no accumulator for {other:?}")))?,
+            ),
         })
     }
 
@@ -182,6 +188,7 @@ impl Acc {
                 m2.resize(groups, 0.0);
             }
             Acc::Percentile { values, .. } => values.resize_with(groups, Vec::new),
+            Acc::More(m) => m.grow(groups),
         }
     }
 
@@ -383,6 +390,7 @@ impl Acc {
                     }
                 }
             }
+            Acc::More(m) => m.update(gids, args)?,
         }
         let _ = tys;
         Ok(())
@@ -472,6 +480,7 @@ impl Acc {
                     .collect();
                 array_from_scalars(picked.iter(), ty)?
             }
+            Acc::More(m) => m.finish()?,
         })
     }
 }

@@ -63,6 +63,20 @@ pub(crate) const AGG_FUNCS: &[&str] = &[
     "varianceif",
     "percentile",
     "percentiles",
+    "stdevp",
+    "stdevpif",
+    "variancep",
+    "variancepif",
+    "covariance",
+    "covarianceif",
+    "covariancep",
+    "covariancepif",
+    "make_list_with_nulls",
+    "count_distinct",
+    "count_distinctif",
+    "binary_all_and",
+    "binary_all_or",
+    "binary_all_xor",
 ];
 
 /// Known-but-unsupported names get a clear refusal instead of "unknown function".
@@ -490,8 +504,18 @@ pub(crate) fn bind_aggregate(
                 default_name,
             )]);
         }
-        "dcount" | "dcountif" => {
-            let iff = n == "dcountif";
+        "dcount" | "dcountif" | "count_distinct" | "count_distinctif" => {
+            // count_distinct is exact in Kusto too (its docs); dcount is exact in hunt.
+            let iff = n.ends_with("if");
+            if n.starts_with("count_distinct") {
+                arity(
+                    name,
+                    args,
+                    if iff { 2 } else { 1 },
+                    if iff { 2 } else { 1 },
+                    span,
+                )?;
+            }
             arity(
                 name,
                 args,
@@ -607,6 +631,20 @@ pub(crate) fn bind_aggregate(
                 col.clone()
             };
             (agg(AggFunc::TakeAny, vec![x], t, None), nm)
+        }
+        "stdevp"
+        | "stdevpif"
+        | "variancep"
+        | "variancepif"
+        | "covariance"
+        | "covarianceif"
+        | "covariancep"
+        | "covariancepif"
+        | "make_list_with_nulls"
+        | "binary_all_and"
+        | "binary_all_or"
+        | "binary_all_xor" => {
+            return super::aggregates_more::bind(n, name, &a, &col, span).map(|x| vec![x]);
         }
         "stdev" | "variance" | "stdevif" | "varianceif" => {
             let iff = n.ends_with("if");

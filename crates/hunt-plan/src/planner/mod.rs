@@ -5,6 +5,7 @@
 
 mod exprs;
 pub(crate) use exprs::cast as cast_to;
+mod aggregates_more;
 mod functions;
 mod join;
 pub mod literals;

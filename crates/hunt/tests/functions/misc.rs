@@ -111,3 +111,58 @@ fn set_and_array_helpers() {
          0.75|[[1,2],[3,4,5]]|[[1],[2,3],[4,5]]",
     );
 }
+
+#[test]
+fn population_and_covariance_aggregates() {
+    // docs: stdevp-aggregation-function, variancep-aggregation-function
+    check(
+        "range x from 1 to 5 step 1 | summarize stdevp(x), variancep(x)",
+        "stdevp_x:real|variancep_x:real\n1.4142135623730951|2",
+    );
+    // docs: variancepif-aggregation-function gives 850 for the even numbers 1..100, their
+    // sample variance (the population one is 833): contradicting variancep, so refused.
+    fails("range x from 1 to 100 step 1 | summarize variancepif(x, x%2 == 0)");
+    fails("range x from 1 to 100 step 1 | summarize stdevpif(x, x%2 == 0)");
+    // docs: covariance-aggregation-function, covariancep-aggregation-function
+    check(
+        "datatable(x:real, y:real) [1.0, 14.0, 2.0, 10.0, 3.0, 17.0, 4.0, 20.0, 5.0, 50.0] | summarize covariance(x, y), covariancep(x, y)",
+        "covariance_x_y:real|covariancep_x_y:real\n20.5|16.4",
+    );
+    // docs: covarianceif-aggregation-function (2142), covariancepif (2077.09090909091)
+    check(
+        "range x from 1 to 100 step 1 | extend y = iff(x % 2 == 0, x * 2, x * 3) | summarize c = covarianceif(x, y, x % 3 == 0), p = covariancepif(x, y, x % 3 == 0) | extend p = round(p, 11)",
+        "c:real|p:real\n2142|2077.09090909091",
+    );
+}
+
+#[test]
+fn list_count_and_bit_aggregates() {
+    // docs: make-list-with-nulls-aggregation-function
+    check(
+        r#"datatable (name:string, sideCount: int) ["triangle", int(null), "square", 4, "rectangle", 4, "pentagon", 5, "hexagon", 6, "heptagon", 7, "octagon", 8, "nonagon", 9, "decagon", 10] | summarize mylist = make_list_with_nulls(sideCount)"#,
+        "mylist:dynamic\n[null,4,4,5,6,7,8,9,10]",
+    );
+    // oracle: agent-aggregation-0021
+    check(
+        "datatable(k:long, v:int)[ 1,int(null), 1,5, 1,int(null), 2,int(null) ] | summarize mln=make_list_with_nulls(v) by k | order by k asc",
+        "k:long|mln:dynamic\n1|[null,5,null]\n2|[null]",
+    );
+    // oracle: agent-joins-lookup-union-0001 (count_distinct is exact, per its docs)
+    check(
+        r#"datatable(k:long, v:string)[ 1,"a", 1,"b", 1,"a", 2,"c" ] | summarize d = count_distinct(v), di = count_distinctif(v, v != "b") by k | order by k asc"#,
+        "k:long|d:long|di:long\n1|2|1\n2|1|1",
+    );
+    // docs: binary-all-and/or/xor-aggregation-function
+    check(
+        "datatable(num:long)[0xFFFFFFFF, 0xFFFFF00F, 0xCFFFFFFD, 0xFAFEFFFF] | summarize r = binary_all_and(num) | project result = toupper(tohex(r))",
+        "result:string\nCAFEF00D",
+    );
+    check(
+        "datatable(num:long)[0x88888008, 0x42000000, 0x00767000, 0x00000005] | summarize r = binary_all_or(num) | project result = toupper(tohex(r))",
+        "result:string\nCAFEF00D",
+    );
+    check(
+        "datatable(num:long)[0x44404440, 0x1E1E1E1E, 0x90ABBA09, 0x000B105A] | summarize r = binary_all_xor(num) | project result = toupper(tohex(r))",
+        "result:string\nCAFEF00D",
+    );
+}
