@@ -5,6 +5,7 @@ pub mod arith;
 pub mod calendar;
 pub mod hash;
 pub mod ipv4;
+pub mod ipv6;
 pub mod json;
 pub mod misc;
 pub mod numeric;

@@ -11,6 +11,7 @@
 
 pub mod datetime;
 mod dynamic;
+mod ipv6;
 mod math;
 mod misc;
 mod string;
@@ -155,6 +156,23 @@ lib_funcs! {
         Ipv4IsInAnyRange => "ipv4_is_in_any_range",
         /// `has_ipv4(text, ip)`
         HasIpv4 => "has_ipv4",
+
+        /// `ipv4_netmask_suffix(ip)`: the prefix length (32 when none is written).
+        Ipv4NetmaskSuffix => "ipv4_netmask_suffix",
+        /// `ipv4_range_to_cidr_list(start, end)`: the CIDR blocks covering the range.
+        Ipv4RangeToCidrList => "ipv4_range_to_cidr_list",
+        /// `parse_ipv6(ip)`: canonical IPv6 text (IPv4 as `::ffff:a.b.c.d`).
+        ParseIpv6 => "parse_ipv6",
+        /// `parse_ipv6_mask(ip, prefix)`
+        ParseIpv6Mask => "parse_ipv6_mask",
+        /// `ipv6_compare(a, b [, prefix])`
+        Ipv6Compare => "ipv6_compare",
+        /// `ipv6_is_match(a, b [, prefix])`
+        Ipv6IsMatch => "ipv6_is_match",
+        /// `ipv6_is_in_range(ip, range)`
+        Ipv6IsInRange => "ipv6_is_in_range",
+        /// `ipv6_is_in_any_range(ip, range, …)` or `(ip, dynamic([ranges]))`
+        Ipv6IsInAnyRange => "ipv6_is_in_any_range",
 
         // ---- string ----
         /// `substring(s, start [, length])`
@@ -430,6 +448,8 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::bind(&b, args),
+        Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
+        | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::bind(&b, args),
         ParseCommandLine
         | RegexQuote
         | IndexOfRegex

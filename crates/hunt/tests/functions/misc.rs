@@ -166,3 +166,60 @@ fn list_count_and_bit_aggregates() {
         "result:string\nCAFEF00D",
     );
 }
+
+#[test]
+fn ipv6_functions() {
+    // docs: parse-ipv6-function
+    check(
+        "datatable(ipv4: string)['192.168.255.255', '192.168.255.255/24', '255.255.255.255'] | extend ipv6 = parse_ipv6(ipv4)",
+        "ipv4:string|ipv6:string
+         192.168.255.255|0000:0000:0000:0000:0000:ffff:c0a8:ffff
+         192.168.255.255/24|0000:0000:0000:0000:0000:ffff:c0a8:ff00
+         255.255.255.255|0000:0000:0000:0000:0000:ffff:ffff:ffff",
+    );
+    // docs: parse-ipv6-mask-function
+    check(
+        "datatable(ip_string: string, netmask: long)['192.168.255.255', 120, '192.168.255.255/24', 124, '255.255.255.255', 128, 'fe80::85d:e82c:9446:7994', 128, 'fe80::85d:e82c:9446:7994/120', 124, '::192.168.255.255', 128, '::192.168.255.255/24', 128] | project m = parse_ipv6_mask(ip_string, netmask)",
+        "m:string
+         0000:0000:0000:0000:0000:ffff:c0a8:ff00
+         0000:0000:0000:0000:0000:ffff:c0a8:ff00
+         0000:0000:0000:0000:0000:ffff:ffff:ffff
+         fe80:0000:0000:0000:085d:e82c:9446:7994
+         fe80:0000:0000:0000:085d:e82c:9446:7900
+         0000:0000:0000:0000:0000:ffff:c0a8:ffff
+         0000:0000:0000:0000:0000:ffff:c0a8:ff00",
+    );
+    // docs: ipv6-compare-function, ipv6-is-match-function (every pair there compares equal)
+    check(
+        "datatable(a:string, b:string)['192.168.1.1', '192.168.1.1', '192.168.1.1/24', '192.168.1.255', '192.168.1.1', '192.168.1.255/24', '192.168.1.1/30', '192.168.1.255/24', 'fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7994/120', 'fe80::85d:e82c:9446:7998', 'fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7998/120', '192.168.1.1', '::ffff:c0a8:0101', '192.168.1.1/24', '::ffff:c0a8:01ff', '::ffff:c0a8:0101', '192.168.1.255/24', '::192.168.1.1/30', '192.168.1.255/24'] | summarize c = make_set(ipv6_compare(a, b)), m = make_set(ipv6_is_match(a, b))",
+        "c:dynamic|m:dynamic\n[0]|[true]",
+    );
+    check(
+        "datatable(a:string, b:string, p:long)['192.168.1.1', '192.168.1.0', 31, '192.168.1.1/24', '192.168.1.255', 31, '192.168.1.1', '192.168.1.255', 24, 'fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995', 127, 'fe80::85d:e82c:9446:7994/127', 'fe80::85d:e82c:9446:7998', 120, 'fe80::85d:e82c:9446:7994/120', 'fe80::85d:e82c:9446:7998', 127, '192.168.1.1/24', '::ffff:c0a8:01ff', 127, '::ffff:c0a8:0101', '192.168.1.255', 120, '::192.168.1.1/30', '192.168.1.255/24', 127] | summarize c = make_set(ipv6_compare(a, b, p)), m = make_set(ipv6_is_match(a, b, p))",
+        "c:dynamic|m:dynamic\n[0]|[true]",
+    );
+    // docs: ipv6-is-in-range-function, ipv6-is-in-any-range-function
+    check(
+        "datatable(ip:string, r:string)['a5e:f127:8a9d:146d:e102:b5d3:c755:abcd', 'a5e:f127:8a9d:146d:e102:b5d3:c755:0000/112', 'a5e:f127:8a9d:146d:e102:b5d3:c755:abcd', 'a5e:f127:8a9d:146d:e102:b5d3:c755:abcd', 'a5e:f127:8a9d:146d:e102:b5d3:c755:abcd', '0:0:0:0:0:ffff:c0a8:ac/60'] | project x = ipv6_is_in_range(ip, r)",
+        "x:bool\ntrue\ntrue\nfalse",
+    );
+    check(
+        r#"let LocalNetworks = dynamic(["a5e:f127:8a9d:146d:e102:b5d3:c755:f6cd/112", "0:0:0:0:0:ffff:c0a8:ac/60"]); datatable(IP:string)["a5e:f127:8a9d:146d:e102:b5d3:c755:abcd", "a5e:f127:8a9d:146d:e102:b5d3:c756:abd1"] | extend IsLocal = ipv6_is_in_any_range(IP, LocalNetworks)"#,
+        "IP:string|IsLocal:bool
+         a5e:f127:8a9d:146d:e102:b5d3:c755:abcd|true
+         a5e:f127:8a9d:146d:e102:b5d3:c756:abd1|false",
+    );
+    // docs: ipv4-netmask-suffix-function, ipv4-range-to-cidr-list-function
+    check(
+        "datatable(ip_string:string)['10.1.2.3', '192.168.1.1/24', '127.0.0.1/16'] | extend cidr_suffix = ipv4_netmask_suffix(ip_string)",
+        "ip_string:string|cidr_suffix:long
+         10.1.2.3|32
+         192.168.1.1/24|24
+         127.0.0.1/16|16",
+    );
+    check(
+        r#"print l = ipv4_range_to_cidr_list("1.1.128.0", "1.1.140.255")"#,
+        r#"l:dynamic
+           ["1.1.128.0/21","1.1.136.0/22","1.1.140.0/24"]"#,
+    );
+}

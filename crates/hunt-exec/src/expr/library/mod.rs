@@ -8,6 +8,7 @@
 
 mod datetime;
 mod dynamic;
+mod ipv6;
 mod math;
 mod misc;
 mod string;
@@ -54,6 +55,8 @@ pub fn call(
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
+        Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
+        | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::call(&a, out),
         ParseCommandLine
         | RegexQuote
         | IndexOfRegex
