@@ -14,6 +14,7 @@ mod dynamic;
 mod ipv6;
 mod math;
 mod misc;
+mod stats;
 mod string;
 
 pub use string::MAX_STRREP;
@@ -173,6 +174,17 @@ lib_funcs! {
         Ipv6IsInRange => "ipv6_is_in_range",
         /// `ipv6_is_in_any_range(ip, range, …)` or `(ip, dynamic([ranges]))`
         Ipv6IsInAnyRange => "ipv6_is_in_any_range",
+
+        /// `gamma(x)`
+        Gamma => "gamma",
+        /// `loggamma(x)`: the natural log of |Γ(x)|.
+        LogGamma => "loggamma",
+        /// `beta_cdf(x, alpha, beta)`
+        BetaCdf => "beta_cdf",
+        /// `beta_pdf(x, alpha, beta)`
+        BetaPdf => "beta_pdf",
+        /// `beta_inv(p, alpha, beta)`: refused (see `stats`).
+        BetaInv => "beta_inv",
 
         // ---- string ----
         /// `substring(s, start [, length])`
@@ -450,6 +462,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::bind(&b, args),
         Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
         | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::bind(&b, args),
+        Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::bind(&b, args),
         ParseCommandLine
         | RegexQuote
         | IndexOfRegex

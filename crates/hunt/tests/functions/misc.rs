@@ -223,3 +223,22 @@ fn ipv6_functions() {
            ["1.1.128.0/21","1.1.136.0/22","1.1.140.0/24"]"#,
     );
 }
+
+#[test]
+fn gamma_and_beta() {
+    // docs: gamma-function, loggamma-function
+    check(
+        "print g = gamma(5), l = loggamma(5)",
+        "g:real|l:real\n24|3.1780538303479458",
+    );
+    // docs: beta-cdf-function, beta-pdf-function (printed there to 15 digits)
+    check(
+        "datatable(x:double, a:double, b:double)[0.9, 10.0, 20.0, 1.5, 10.0, 20.0, -10.0, 10.0, 20.0, 0.1, -1.0, 20.0] | project c = round(beta_cdf(x, a, b), 15)",
+        "c:real\n0.999999999999959\nNaN\nNaN\nNaN",
+    );
+    check(
+        "datatable(x:double, a:double, b:double)[0.5, 10.0, 20.0, 1.5, 10.0, 20.0, -10.0, 10.0, 20.0, 0.1, -1.0, 20.0] | project r = round(beta_pdf(x, a, b), 15)",
+        "r:real\n0.746176019310951\nNaN\nNaN\nNaN",
+    );
+    fails("print beta_inv(0.1, 10.0, 20.0)");
+}

@@ -11,6 +11,7 @@ mod dynamic;
 mod ipv6;
 mod math;
 mod misc;
+mod stats;
 mod string;
 
 use crate::error::{ExecError, Result};
@@ -57,6 +58,7 @@ pub fn call(
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
         Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
         | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::call(&a, out),
+        Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::call(&a, out),
         ParseCommandLine
         | RegexQuote
         | IndexOfRegex
