@@ -16,6 +16,7 @@ mod math;
 mod misc;
 mod stats;
 mod string;
+mod timezone;
 
 pub use string::MAX_STRREP;
 
@@ -185,6 +186,11 @@ lib_funcs! {
         BetaPdf => "beta_pdf",
         /// `beta_inv(p, alpha, beta)`: refused (see `stats`).
         BetaInv => "beta_inv",
+
+        /// `datetime_utc_to_local(dt, tz)`
+        DatetimeUtcToLocal => "datetime_utc_to_local",
+        /// `datetime_local_to_utc(dt, tz)`
+        DatetimeLocalToUtc => "datetime_local_to_utc",
 
         // ---- string ----
         /// `substring(s, start [, length])`
@@ -463,6 +469,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
         | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::bind(&b, args),
         Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::bind(&b, args),
+        DatetimeUtcToLocal | DatetimeLocalToUtc => timezone::bind(&b, args),
         ParseCommandLine
         | RegexQuote
         | IndexOfRegex

@@ -242,3 +242,23 @@ fn gamma_and_beta() {
     );
     fails("print beta_inv(0.1, 10.0, 20.0)");
 }
+
+#[test]
+fn time_zones() {
+    // docs: datetime-local-to-utc-function
+    check(
+        "datatable(local_dt: datetime, tz: string)[datetime(2020-02-02 20:02:20), 'US/Pacific', datetime(2020-02-02 20:02:20), 'America/Chicago', datetime(2020-02-02 20:02:20), 'Europe/Paris'] | extend utc_dt = datetime_local_to_utc(local_dt, tz)",
+        "local_dt:datetime|tz:string|utc_dt:datetime
+         2020-02-02T20:02:20.0000000Z|US/Pacific|2020-02-03T04:02:20.0000000Z
+         2020-02-02T20:02:20.0000000Z|America/Chicago|2020-02-03T02:02:20.0000000Z
+         2020-02-02T20:02:20.0000000Z|Europe/Paris|2020-02-02T19:02:20.0000000Z",
+    );
+    // docs: datetime-utc-to-local-function (its dt was 2022-07-11 22:18:48.4678620)
+    check(
+        "print dt = datetime(2022-07-11 22:18:48.4678620) | extend pacific_dt = datetime_utc_to_local(dt, 'US/Pacific'), canberra_dt = datetime_utc_to_local(dt, 'Australia/Canberra') | extend diff = pacific_dt - canberra_dt | project pacific_dt, canberra_dt, diff",
+        "pacific_dt:datetime|canberra_dt:datetime|diff:timespan
+         2022-07-11T15:18:48.4678620Z|2022-07-12T08:18:48.4678620Z|-17:00:00",
+    );
+    // 02:30 does not exist in Brussels on 2022-03-27 (docs: datetime-local-to-utc-function)
+    fails("print datetime_local_to_utc(datetime(2022-03-27 02:30:00), 'Europe/Brussels')");
+}

@@ -13,6 +13,7 @@ mod math;
 mod misc;
 mod stats;
 mod string;
+mod timezone;
 
 use crate::error::{ExecError, Result};
 use arrow::array::*;
@@ -59,6 +60,7 @@ pub fn call(
         Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
         | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::call(&a, out),
         Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::call(&a, out),
+        DatetimeUtcToLocal | DatetimeLocalToUtc => timezone::call(&a, out),
         ParseCommandLine
         | RegexQuote
         | IndexOfRegex
