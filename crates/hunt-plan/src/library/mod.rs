@@ -71,6 +71,8 @@ lib_funcs! {
         Index => "index",
         /// A scalar as a dynamic value (`pack("k", 1)` stores its values this way).
         ToDynamicValue => "todynamic_value",
+        /// `pack_all(true)`: `pack` leaving out null and empty-string values.
+        PackNonEmpty => "pack_nonempty",
     }
     public {
         // ---- math ----
@@ -432,6 +434,17 @@ lib_funcs! {
     }
 }
 
+/// Binds a `pack(k1, v1, …)` of already-bound pairs (`pack_all`); `skip_empty` leaves out
+/// null and empty-string values, as `pack_all(true)` does.
+pub fn bind_pack(args: Vec<Expr>, skip_empty: bool, span: Span) -> Result<Expr, PlanError> {
+    let f = if skip_empty {
+        LibFunc::PackNonEmpty
+    } else {
+        LibFunc::Pack
+    };
+    bind_known(f, "pack_all", args, span)
+}
+
 /// Binds `name(args)` if `name` is a library function; `None` otherwise. `args` are
 /// already bound against the input.
 pub fn bind(name: &str, args: Vec<Expr>, span: Span) -> Option<Result<Expr, PlanError>> {
@@ -456,11 +469,11 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
             string::bind(&b, args)
         }
         ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
-        | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
-        | ArraySlice | ArrayConcat | ArraySum | SeriesFillForward | SeriesStatsDynamic
-        | ArrayReverse | ArraySortAsc | ArraySortDesc | ArrayRotateLeft | ArrayRotateRight
-        | ArrayShiftLeft | ArrayShiftRight | StrcatArray | ExtractJson | Zip | DynamicToJson
-        | Range | ArrayIff => dynamic::bind(&b, args),
+        | PackNonEmpty | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect
+        | SetDifference | ArraySlice | ArrayConcat | ArraySum | SeriesFillForward
+        | SeriesStatsDynamic | ArrayReverse | ArraySortAsc | ArraySortDesc | ArrayRotateLeft
+        | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray | ExtractJson | Zip
+        | DynamicToJson | Range | ArrayIff => dynamic::bind(&b, args),
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay

@@ -155,6 +155,26 @@ pub(crate) fn bind_call(
     };
     use KqlType::*;
     match n {
+        "pack_all" => {
+            // pack_all([ignore_null_empty]): a bag of the row's columns, in column order.
+            arity(name, args, 0, 1, span)?;
+            let skip_empty = match bound()?.first().map(|e| &e.kind) {
+                None => false,
+                Some(ExprKind::Literal(Scalar::Bool(b))) => *b,
+                Some(_) => {
+                    return Err(PlanError::unsupported(
+                        span,
+                        "`pack_all` with a non-constant argument",
+                    ));
+                }
+            };
+            let mut pairs = Vec::with_capacity(sc.schema.fields.len() * 2);
+            for f in &sc.schema.fields {
+                pairs.push(Expr::literal(Scalar::String(f.name.clone()), span));
+                pairs.push(Expr::column(&f.name, f.ty, span));
+            }
+            crate::library::bind_pack(pairs, skip_empty, span)
+        }
         "isempty" | "isnotempty" | "isnull" | "isnotnull" => {
             arity(name, args, 1, 1, span)?;
             let f = match n {

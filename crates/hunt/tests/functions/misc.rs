@@ -262,3 +262,21 @@ fn time_zones() {
     // 02:30 does not exist in Brussels on 2022-03-27 (docs: datetime-local-to-utc-function)
     fails("print datetime_local_to_utc(datetime(2022-03-27 02:30:00), 'Europe/Brussels')");
 }
+
+#[test]
+fn pack_all_packs_the_row() {
+    // docs: pack-all-function
+    check(
+        "datatable(Source:string, Target:string, CharsCount:long)['555-1234','555-1212',46, '555-1313','',42, '','555-3456',74] | extend Packed = pack_all(), PackedIgnoreNullEmpty = pack_all(true)",
+        r#"Source:string|Target:string|CharsCount:long|Packed:dynamic|PackedIgnoreNullEmpty:dynamic
+           555-1234|555-1212|46|{"Source":"555-1234","Target":"555-1212","CharsCount":46}|{"Source":"555-1234","Target":"555-1212","CharsCount":46}
+           555-1313||42|{"Source":"555-1313","Target":"","CharsCount":42}|{"Source":"555-1313","CharsCount":42}
+           |555-3456|74|{"Source":"","Target":"555-3456","CharsCount":74}|{"Target":"555-3456","CharsCount":74}"#,
+    );
+    // docs: mv-apply-operator (a null long packs as null)
+    check(
+        "datatable(Source: string, Count: long)['555-2424', long(null)] | extend Pack = pack_all()",
+        r#"Source:string|Count:long|Pack:dynamic
+           555-2424|null|{"Source":"555-2424","Count":null}"#,
+    );
+}

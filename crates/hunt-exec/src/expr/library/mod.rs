@@ -47,11 +47,11 @@ pub fn call(
             string::call(&a, out)
         }
         ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
-        | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
-        | ArraySlice | ArrayConcat | ArraySum | SeriesFillForward | SeriesStatsDynamic
-        | ArrayReverse | ArraySortAsc | ArraySortDesc | ArrayRotateLeft | ArrayRotateRight
-        | ArrayShiftLeft | ArrayShiftRight | StrcatArray | ExtractJson | Zip | DynamicToJson
-        | Range | ArrayIff => dynamic::call(&a, out),
+        | PackNonEmpty | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect
+        | SetDifference | ArraySlice | ArrayConcat | ArraySum | SeriesFillForward
+        | SeriesStatsDynamic | ArrayReverse | ArraySortAsc | ArraySortDesc | ArrayRotateLeft
+        | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray | ExtractJson | Zip
+        | DynamicToJson | Range | ArrayIff => dynamic::call(&a, out),
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
