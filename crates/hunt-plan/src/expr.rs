@@ -309,6 +309,13 @@ pub enum AggFunc {
     BinaryAllOr,
     /// `binary_all_xor(x)`
     BinaryAllXor,
+    /// `make_bag(x [, max])`: the properties of the bag values; the first value of a key wins.
+    MakeBag,
+    /// `percentilew(x, w, p)`: the weighted nearest-rank percentile (args: x, w, p).
+    PercentileW,
+    /// `percentiles_array(x, p…)` / `percentilesw_array(x, w, p…)`: the percentiles as a
+    /// dynamic array (args: x, w, then the percentiles; `w` is 1 when unweighted).
+    PercentilesArray,
 }
 
 /// One aggregate: function, arguments and result type.

@@ -5,9 +5,9 @@
 
 use super::accumulators::scalar_json;
 use crate::error::{ExecError, Result};
-use crate::expr::scalar::array_value;
+use crate::expr::scalar::{array_from_scalars, array_value};
 use arrow::array::*;
-use hunt_plan::expr::AggFunc;
+use hunt_plan::expr::{AggFunc, Scalar};
 use hunt_plan::types::KqlType;
 use std::sync::Arc;
 
@@ -36,6 +36,20 @@ pub(super) enum MoreAcc {
     Bits {
         func: AggFunc,
         acc: Vec<Option<i64>>,
+    },
+    /// `make_bag`: merged properties, the first value of a key kept (the oracle's
+    /// agent-aggregation-0004 keeps `"a": 1` over a later `"a": 2`).
+    Bag {
+        limit: usize,
+        bags: Vec<serde_json::Map<String, serde_json::Value>>,
+    },
+    /// Weighted nearest-rank percentiles: each group's (value, weight) pairs.
+    Percentiles {
+        /// All percentiles as one array (`percentiles(w)_array`), or the one of `percentilew`.
+        array: bool,
+        ps: Vec<f64>,
+        values: Vec<Vec<(Scalar, i64)>>,
+        ty: KqlType,
     },
 }
 
@@ -69,6 +83,16 @@ impl MoreAcc {
             AggFunc::BinaryAllAnd | AggFunc::BinaryAllOr | AggFunc::BinaryAllXor => {
                 MoreAcc::Bits { func, acc: vec![] }
             }
+            AggFunc::MakeBag => MoreAcc::Bag {
+                limit: usize::MAX,
+                bags: vec![],
+            },
+            AggFunc::PercentileW | AggFunc::PercentilesArray => MoreAcc::Percentiles {
+                array: func == AggFunc::PercentilesArray,
+                ps: vec![],
+                values: vec![],
+                ty: arg_tys.first().copied().unwrap_or(KqlType::Real),
+            },
             _ => return None,
         })
     }
@@ -87,6 +111,8 @@ impl MoreAcc {
             }
             MoreAcc::ListWithNulls { items, .. } => items.resize_with(groups, Vec::new),
             MoreAcc::Bits { acc, .. } => acc.resize(groups, None),
+            MoreAcc::Bag { bags, .. } => bags.resize_with(groups, serde_json::Map::new),
+            MoreAcc::Percentiles { values, .. } => values.resize_with(groups, Vec::new),
         }
     }
 
@@ -145,6 +171,53 @@ impl MoreAcc {
                     });
                 }
             }
+            MoreAcc::Bag { limit, bags } => {
+                if let Some(l) = args.get(1).and_then(first_long) {
+                    *limit = usize::try_from(l).unwrap_or(0);
+                }
+                let a = arg(0)?
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .ok_or_else(|| ExecError::Internal("make_bag of a non-dynamic".into()))?;
+                for (i, &g) in gids.iter().enumerate() {
+                    if a.is_null(i) {
+                        continue;
+                    }
+                    // Values that are not bags are ignored (docs: "If the value isn't
+                    // a property bag, it's ignored").
+                    let Ok(serde_json::Value::Object(m)) = serde_json::from_str(a.value(i)) else {
+                        continue;
+                    };
+                    for (k, v) in m {
+                        if bags[g].len() >= *limit {
+                            break;
+                        }
+                        bags[g].entry(k).or_insert(v);
+                    }
+                }
+            }
+            MoreAcc::Percentiles { ps, values, ty, .. } => {
+                if ps.is_empty() {
+                    for c in args.iter().skip(2) {
+                        let p = c
+                            .as_any()
+                            .downcast_ref::<Float64Array>()
+                            .filter(|p| !p.is_empty() && p.is_valid(0))
+                            .ok_or_else(|| ExecError::Internal("percentile not constant".into()))?;
+                        ps.push(p.value(0));
+                    }
+                }
+                let x = arg(0)?;
+                let w = arg(1)?
+                    .as_any()
+                    .downcast_ref::<Int64Array>()
+                    .ok_or_else(|| ExecError::Internal("percentile weight not a long".into()))?;
+                for (i, &g) in gids.iter().enumerate() {
+                    if x.is_valid(i) && w.is_valid(i) && w.value(i) > 0 {
+                        values[g].push((array_value(x.as_ref(), i, *ty)?, w.value(i)));
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -180,6 +253,72 @@ impl MoreAcc {
                     .map(|v| serde_json::Value::Array(v).to_string()),
             )),
             MoreAcc::Bits { acc, .. } => Arc::new(Int64Array::from(acc)),
+            MoreAcc::Bag { bags, .. } => Arc::new(StringArray::from_iter_values(
+                bags.into_iter()
+                    .map(|m| serde_json::Value::Object(m).to_string()),
+            )),
+            MoreAcc::Percentiles {
+                array,
+                ps,
+                mut values,
+                ty,
+            } => {
+                let picked: Vec<Vec<Scalar>> = values
+                    .iter_mut()
+                    .map(|vals| ps.iter().map(|p| weighted_rank(vals, *p, ty)).collect())
+                    .collect();
+                if array {
+                    Arc::new(StringArray::from_iter(picked.iter().map(|row| {
+                        // A group with no values gives null, as percentile() does.
+                        (!row.iter().all(Scalar::is_null)).then(|| {
+                            serde_json::Value::Array(row.iter().map(scalar_json).collect())
+                                .to_string()
+                        })
+                    })))
+                } else {
+                    let col: Vec<Scalar> = picked
+                        .into_iter()
+                        .map(|row| row.into_iter().next().unwrap_or(Scalar::Null(ty)))
+                        .collect();
+                    array_from_scalars(col.iter(), ty)?
+                }
+            }
         })
+    }
+}
+
+/// A constant long argument's value (the size limit of `make_bag`).
+fn first_long(a: &ArrayRef) -> Option<i64> {
+    let a = a.as_any().downcast_ref::<Int64Array>()?;
+    (!a.is_empty() && a.is_valid(0)).then(|| a.value(0))
+}
+
+/// The weighted nearest-rank percentile: the smallest value whose cumulative weight
+/// reaches p% of the total (docs: percentilesw over weights 8, 6, 3, 1 of 10, 20, 30, 40
+/// gives 20 at 50 and 75, 40 at 99.9).
+fn weighted_rank(vals: &mut [(Scalar, i64)], p: f64, ty: KqlType) -> Scalar {
+    vals.sort_by(|a, b| cmp_scalar(&a.0, &b.0));
+    let total: i64 = vals.iter().map(|v| v.1).sum();
+    if total == 0 {
+        return Scalar::Null(ty);
+    }
+    let rank = ((p / 100.0) * total as f64).ceil().max(1.0) as i64;
+    let mut seen = 0;
+    for (v, w) in vals.iter() {
+        seen += w;
+        if seen >= rank {
+            return v.clone();
+        }
+    }
+    vals.last().map(|v| v.0.clone()).unwrap_or(Scalar::Null(ty))
+}
+
+fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
+    use Scalar::*;
+    match (a, b) {
+        (Int(x), Int(y)) => x.cmp(y),
+        (Long(x), Long(y)) | (DateTime(x), DateTime(y)) | (TimeSpan(x), TimeSpan(y)) => x.cmp(y),
+        (Real(x), Real(y)) => x.total_cmp(y),
+        _ => std::cmp::Ordering::Equal,
     }
 }

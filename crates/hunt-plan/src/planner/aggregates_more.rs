@@ -1,10 +1,11 @@
 //! Binding of the less common aggregates: population variance and deviation, covariance,
-//! `make_list_with_nulls` and the `binary_all_*` folds. Their names and signatures follow
+//! `make_list_with_nulls`, the `binary_all_*` folds, `make_bag(_if)` and the weighted and
+//! array forms of the percentiles. Their names and signatures follow
 //! the Kusto docs' aggregation-function pages.
 
 use super::exprs::cast;
 use crate::error::PlanError;
-use crate::expr::{AggExpr, AggFunc, Expr};
+use crate::expr::{AggExpr, AggFunc, Expr, ExprKind, Scalar};
 use crate::types::KqlType;
 use hunt_syntax::{Span, ast};
 
@@ -109,4 +110,143 @@ pub(super) fn bind(
             )
         }
     })
+}
+
+/// Binds `make_bag(_if)`, `percentilew`, `percentilesw(_array)` and `percentiles_array`,
+/// which may give several columns.
+pub(super) fn bind_more(
+    n: &str,
+    name: &ast::Ident,
+    a: &[Expr],
+    col: &str,
+    span: Span,
+) -> Result<Vec<(AggExpr, String)>, PlanError> {
+    use KqlType::*;
+    let arity_err =
+        || PlanError::invalid(span, format!("`{}` got {} argument(s)", name.name, a.len()));
+    if n.starts_with("make_bag") {
+        let iff = n == "make_bag_if";
+        let (min, max) = if iff { (2, 3) } else { (1, 2) };
+        if a.len() < min || a.len() > max {
+            return Err(arity_err());
+        }
+        let x = a[0].clone();
+        if x.ty != Dynamic {
+            return Err(PlanError::ty(
+                x.span,
+                format!("`{n}` needs a dynamic bag, got {}", x.ty),
+            ));
+        }
+        let filter = if iff {
+            let p = a[1].clone();
+            if p.ty != Bool {
+                return Err(PlanError::ty(
+                    p.span,
+                    format!("`{n}` needs a bool predicate, got {}", p.ty),
+                ));
+            }
+            Some(p)
+        } else {
+            None
+        };
+        let mut args = vec![x];
+        if let Some(limit) = a.get(if iff { 2 } else { 1 }) {
+            if !matches!(
+                limit.kind,
+                ExprKind::Literal(Scalar::Long(_) | Scalar::Int(_))
+            ) {
+                return Err(PlanError::invalid(
+                    limit.span,
+                    "expected a constant size limit",
+                ));
+            }
+            args.push(cast(limit.clone(), Long));
+        }
+        return Ok(vec![(
+            AggExpr {
+                func: AggFunc::MakeBag,
+                args,
+                ty: Dynamic,
+                filter,
+            },
+            format!("bag_{col}"),
+        )]);
+    }
+    let weighted = n.starts_with("percentilew") || n.starts_with("percentilesw");
+    let first_p = if weighted { 2 } else { 1 };
+    if a.len() <= first_p || a.len() > first_p + 64 {
+        return Err(arity_err());
+    }
+    let x = a[0].clone();
+    if !(x.ty.is_numeric() || matches!(x.ty, DateTime | TimeSpan)) {
+        return Err(PlanError::ty(
+            x.span,
+            format!("`{n}` needs numbers, got {}", x.ty),
+        ));
+    }
+    let w = if weighted {
+        let w = a[1].clone();
+        if !matches!(w.ty, Int | Long) {
+            return Err(PlanError::ty(
+                w.span,
+                format!("`{n}` needs an integer weight, got {}", w.ty),
+            ));
+        }
+        cast(w, Long)
+    } else {
+        Expr::literal(Scalar::Long(1), span)
+    };
+    let mut ps = Vec::new();
+    for p in &a[first_p..] {
+        let v = match &p.kind {
+            ExprKind::Literal(Scalar::Long(v)) => *v as f64,
+            ExprKind::Literal(Scalar::Int(v)) => f64::from(*v),
+            ExprKind::Literal(Scalar::Real(v)) => *v,
+            _ => return Err(PlanError::unsupported(p.span, "a non-constant percentile")),
+        };
+        if !(0.0..=100.0).contains(&v) {
+            return Err(PlanError::invalid(
+                p.span,
+                "a percentile is between 0 and 100",
+            ));
+        }
+        ps.push((v, p.span));
+    }
+    if n.ends_with("_array") {
+        let mut args = vec![x, w];
+        args.extend(ps.iter().map(|(v, s)| Expr::literal(Scalar::Real(*v), *s)));
+        return Ok(vec![(
+            AggExpr {
+                func: AggFunc::PercentilesArray,
+                args,
+                ty: Dynamic,
+                filter: None,
+            },
+            // The docs name percentilesw_array(LatencyBucket, …) `percentile_LatencyBucket`.
+            format!("percentile_{col}"),
+        )]);
+    }
+    if n == "percentilew" && ps.len() != 1 {
+        return Err(arity_err());
+    }
+    // Named like percentile(): percentile_<col>_<p>, a fraction's dot as `_`.
+    Ok(ps
+        .into_iter()
+        .map(|(v, s)| {
+            let txt = if v.fract() == 0.0 {
+                format!("{}", v as i64)
+            } else {
+                format!("{v}").replace('.', "_")
+            };
+            (
+                AggExpr {
+                    func: AggFunc::PercentileW,
+                    args: vec![x.clone(), w.clone(), Expr::literal(Scalar::Real(v), s)],
+                    ty: x.ty,
+                    filter: None,
+                },
+                format!("percentile_{col}_{txt}"),
+            )
+        })
+        .collect())
 }

@@ -77,6 +77,12 @@ pub(crate) const AGG_FUNCS: &[&str] = &[
     "binary_all_and",
     "binary_all_or",
     "binary_all_xor",
+    "make_bag",
+    "make_bag_if",
+    "percentilew",
+    "percentilesw",
+    "percentilesw_array",
+    "percentiles_array",
 ];
 
 /// Known-but-unsupported names get a clear refusal instead of "unknown function".
@@ -665,6 +671,10 @@ pub(crate) fn bind_aggregate(
         | "binary_all_or"
         | "binary_all_xor" => {
             return super::aggregates_more::bind(n, name, &a, &col, span).map(|x| vec![x]);
+        }
+        "make_bag" | "make_bag_if" | "percentilew" | "percentilesw" | "percentilesw_array"
+        | "percentiles_array" => {
+            return super::aggregates_more::bind_more(n, name, &a, &col, span);
         }
         "stdev" | "variance" | "stdevif" | "varianceif" => {
             let iff = n.ends_with("if");

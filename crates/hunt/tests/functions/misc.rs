@@ -280,3 +280,33 @@ fn pack_all_packs_the_row() {
            555-2424|null|{"Source":"555-2424","Count":null}"#,
     );
 }
+
+#[test]
+fn make_bag_and_weighted_percentiles() {
+    // docs: make-bag-aggregation-function, make-bag-if-aggregation-function
+    check(
+        r#"datatable(prop:string, value:string, predicate:bool)["prop01", "val_a", true, "prop02", "val_b", false, "prop03", "val_c", true] | extend p = bag_pack(prop, value) | summarize dict = make_bag(p), dict_if = make_bag_if(p, predicate)"#,
+        r#"dict:dynamic|dict_if:dynamic
+           {"prop01":"val_a","prop02":"val_b","prop03":"val_c"}|{"prop01":"val_a","prop03":"val_c"}"#,
+    );
+    // oracle: agent-aggregation-0004 (the first value of a key wins), agent-null-and-edge-0019
+    check(
+        r#"datatable(k:long, v:dynamic)[ 1,dynamic({"a":1}), 1,dynamic({"a":2,"b":3}), 1,dynamic({"c":4}), 2,dynamic({"a":9}) ] | summarize bag=make_bag(v) by k"#,
+        r#"k:long|bag:dynamic
+           1|{"a":1,"b":3,"c":4}
+           2|{"a":9}"#,
+    );
+    check(
+        r#"datatable(x:int)[ ] | extend y=int(null) | summarize mb=make_bag(pack("k", y))"#,
+        "mb:dynamic\n{}",
+    );
+    // docs: percentilesw-aggregation-function
+    check(
+        "datatable(ReqCount:long, LatencyBucket:long)[8, 10, 6, 20, 3, 30, 1, 40] | summarize percentilesw(LatencyBucket, ReqCount, 50, 75, 99.9)",
+        "percentile_LatencyBucket_50:long|percentile_LatencyBucket_75:long|percentile_LatencyBucket_99_9:long\n20|20|40",
+    );
+    check(
+        "datatable(ReqCount:long, LatencyBucket:long)[8, 10, 6, 20, 3, 30, 1, 40] | summarize percentilesw_array(LatencyBucket, ReqCount, 50, 75, 99.9)",
+        "percentile_LatencyBucket:dynamic\n[20,20,40]",
+    );
+}
