@@ -14,6 +14,7 @@ mod dynamic;
 mod ipv6;
 mod math;
 mod misc;
+mod parsing;
 mod stats;
 mod string;
 mod timezone;
@@ -193,6 +194,11 @@ lib_funcs! {
         DatetimeUtcToLocal => "datetime_utc_to_local",
         /// `datetime_local_to_utc(dt, tz)`
         DatetimeLocalToUtc => "datetime_local_to_utc",
+
+        /// `parse_urlquery(query)`: `{"Query Parameters": {…}}`.
+        ParseUrlQuery => "parse_urlquery",
+        /// `parse_csv(text)`: the fields of the first CSV record.
+        ParseCsv => "parse_csv",
 
         // ---- string ----
         /// `substring(s, start [, length])`
@@ -483,6 +489,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::bind(&b, args),
         Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::bind(&b, args),
         DatetimeUtcToLocal | DatetimeLocalToUtc => timezone::bind(&b, args),
+        ParseUrlQuery | ParseCsv => parsing::bind(&b, args),
         ParseCommandLine
         | RegexQuote
         | IndexOfRegex

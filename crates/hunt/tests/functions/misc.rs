@@ -310,3 +310,29 @@ fn make_bag_and_weighted_percentiles() {
         "percentile_LatencyBucket:dynamic\n[20,20,40]",
     );
 }
+
+#[test]
+fn url_queries_and_csv() {
+    // docs: parse-url-query-function
+    check(
+        r#"print Result=parse_urlquery("k1=v1&k2=v2&k3=v3")"#,
+        r#"Result:dynamic
+           {"Query Parameters":{"k1":"v1","k2":"v2","k3":"v3"}}"#,
+    );
+    check(
+        "print UrlQuery = 'view=vs-2019&preserve-view=true' | extend view = tostring(parse_urlquery(UrlQuery)['Query Parameters']['view']), preserve = tostring(parse_urlquery(UrlQuery)['Query Parameters']['preserve-view'])",
+        "UrlQuery:string|view:string|preserve:string
+         view=vs-2019&preserve-view=true|vs-2019|true",
+    );
+    // docs: parse-csv-function
+    check(
+        r#"print result=parse_csv('aa,"b,b,b",cc,"Escaping quotes: ""Title""","line1\nline2"')"#,
+        r#"result:dynamic
+           ["aa","b,b,b","cc","Escaping quotes: \"Title\"","line1\nline2"]"#,
+    );
+    check(
+        r"print result_multi_record=parse_csv('record1,a,b,c\nrecord2,x,y,z')",
+        r#"result_multi_record:dynamic
+           ["record1","a","b","c"]"#,
+    );
+}

@@ -11,6 +11,7 @@ mod dynamic;
 mod ipv6;
 mod math;
 mod misc;
+mod parsing;
 mod stats;
 mod string;
 mod timezone;
@@ -61,6 +62,7 @@ pub fn call(
         | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::call(&a, out),
         Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::call(&a, out),
         DatetimeUtcToLocal | DatetimeLocalToUtc => timezone::call(&a, out),
+        ParseUrlQuery | ParseCsv => parsing::call(&a, out),
         ParseCommandLine
         | RegexQuote
         | IndexOfRegex
