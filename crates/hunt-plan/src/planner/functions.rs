@@ -161,6 +161,21 @@ pub(crate) fn bind_call(
     };
     use KqlType::*;
     match n {
+        "around" => {
+            // around(value, center, delta): center - delta <= value <= center + delta
+            // (docs); any null argument makes both comparisons, hence the result, null.
+            arity(name, args, 3, 3, span)?;
+            let mut a = bound()?;
+            let (delta, center, value) = match (a.pop(), a.pop(), a.pop()) {
+                (Some(d), Some(c), Some(v)) => (d, c, v),
+                _ => return Err(PlanError::invalid(span, "`around` takes 3 arguments")),
+            };
+            let lo = bind_binary(BinOp::Sub, center.clone(), delta.clone(), span)?;
+            let hi = bind_binary(BinOp::Add, center, delta, span)?;
+            let ge = bind_binary(BinOp::Ge, value.clone(), lo, span)?;
+            let le = bind_binary(BinOp::Le, value, hi, span)?;
+            bind_binary(BinOp::And, ge, le, span)
+        }
         "pack_all" => {
             // pack_all([ignore_null_empty]): a bag of the row's columns, in column order.
             arity(name, args, 0, 1, span)?;
@@ -516,10 +531,17 @@ pub(crate) fn bind_aggregate(
     };
     let out = match n {
         "count" => {
-            arity(name, args, 0, 0, span)?;
+            // count(x) counts rows, nulls of x included: the docs' summarize example gives
+            // count(y) = 2 over a null and a 5, and the oracle agrees
+            // (agent-null-and-edge-0001, -0025, -0026). It is named `count_x`.
+            arity(name, args, 0, 1, span)?;
             return Ok(vec![(
                 agg(AggFunc::Count, vec![], Long, None),
-                "count_".into(),
+                if args.is_empty() {
+                    "count_".into()
+                } else {
+                    default_name
+                },
             )]);
         }
         "countif" => {

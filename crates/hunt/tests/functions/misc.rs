@@ -336,3 +336,33 @@ fn url_queries_and_csv() {
            ["record1","a","b","c"]"#,
     );
 }
+
+#[test]
+fn count_of_an_expression_counts_rows() {
+    // docs: summarize-operator (count(y) over a null and a 5 is 2)
+    check(
+        "range x from 1 to 2 step 1 | extend y = iff(x == 1, real(null), real(5)) | summarize count(y)",
+        "count_y:long\n2",
+    );
+    // oracle: agent-null-and-edge-0001
+    check(
+        r#"datatable(g:string, x:long)[ "a",1, "a",long(null), "b",long(null), "b",long(null) ] | summarize c=count(), cx=count(x) by g | order by g asc"#,
+        "g:string|c:long|cx:long\na|2|2\nb|2|2",
+    );
+}
+
+#[test]
+fn around_is_an_inclusive_window() {
+    // docs: around-function
+    check(
+        "range dt from datetime(2021-01-01 01:00) to datetime(2021-01-01 02:00) step 1min | where around(dt, datetime(2021-01-01 01:30), 1min)",
+        "dt:datetime
+         2021-01-01T01:29:00.0000000Z
+         2021-01-01T01:30:00.0000000Z
+         2021-01-01T01:31:00.0000000Z",
+    );
+    check(
+        "print a = around(1.5, 1, 0.5), b = around(3, 1, 1), c = around(long(null), 1, 1)",
+        "a:bool|b:bool|c:bool\ntrue|false|null",
+    );
+}
