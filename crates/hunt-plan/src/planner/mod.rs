@@ -14,6 +14,7 @@ mod operators;
 mod parse;
 mod search;
 mod series;
+mod summarize_exprs;
 mod union;
 mod window;
 

@@ -366,3 +366,27 @@ fn around_is_an_inclusive_window() {
         "a:bool|b:bool|c:bool\ntrue|false|null",
     );
 }
+
+#[test]
+fn expressions_over_aggregates_in_summarize() {
+    // docs: binary-all-and-aggregation-function
+    check(
+        "datatable(num:long)[0xFFFFFFFF, 0xFFFFF00F, 0xCFFFFFFD, 0xFAFEFFFF] | summarize result = toupper(tohex(binary_all_and(num)))",
+        "result:string\nCAFEF00D",
+    );
+    // oracle: agent-aggregation-0024
+    check(
+        "datatable(d:datetime)[ datetime(2020-01-01), datetime(2020-01-05), datetime(2020-01-10) ] | summarize mn=min(d), mx=max(d), cnt=count(), span=max(d)-min(d)",
+        "mn:datetime|mx:datetime|cnt:long|span:timespan
+         2020-01-01T00:00:00.0000000Z|2020-01-10T00:00:00.0000000Z|3|9.00:00:00",
+    );
+    // oracle: agent-null-and-edge-0035
+    check(
+        "datatable(x:int)[ 1,2,3 ] | extend y=iif(x==2, int(null), x) | summarize tot=count(), nn=countif(isnotnull(y)), nu=countif(isnull(y)), pct=100.0*countif(isnull(y))/count()",
+        "tot:long|nn:long|nu:long|pct:real\n3|2|1|33.333333333333336",
+    );
+    check(
+        "datatable(g:string, x:long)['a', 1, 'a', 3, 'b', 5] | summarize r = max(x) - min(x), n = count() by g | order by g asc",
+        "g:string|r:long|n:long\na|2|2\nb|0|1",
+    );
+}
