@@ -284,7 +284,7 @@ pub fn guid_to_bytes(g: &str) -> Option<[u8; 16]> {
 /// Strict base64 as .NET's `Convert.FromBase64String` reads it: a length that is a
 /// multiple of four, padding only at the end (the docs show unpadded text as invalid).
 pub fn base64_strict(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 4 != 0 || s.trim_end_matches('=').len() + 2 < s.len() {
+    if !s.len().is_multiple_of(4) || s.trim_end_matches('=').len() + 2 < s.len() {
         return None;
     }
     super::strfn::base64_decode(s)

@@ -53,7 +53,7 @@ pub(super) enum MoreAcc {
     },
 }
 
-fn reals<'a>(a: &'a ArrayRef) -> Result<&'a Float64Array> {
+fn reals(a: &ArrayRef) -> Result<&Float64Array> {
     a.as_any()
         .downcast_ref::<Float64Array>()
         .ok_or_else(|| ExecError::Internal("aggregate argument of an unexpected type".into()))

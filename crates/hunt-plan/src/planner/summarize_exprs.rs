@@ -49,7 +49,7 @@ pub(super) fn lift(e: &ast::Expr, found: &mut Vec<ast::Expr>) -> ast::Expr {
         },
         ExprKind::InList { expr, op, list } => ExprKind::InList {
             expr: boxed(expr, found),
-            op: op.clone(),
+            op: *op,
             list: list.iter().map(|a| lift(a, found)).collect(),
         },
         ExprKind::Between {
