@@ -200,6 +200,11 @@ lib_funcs! {
         /// `parse_csv(text)`: the fields of the first CSV record.
         ParseCsv => "parse_csv",
 
+        /// `convert_angle/energy/force/length/mass/speed/temperature/volume(x, from, to)`:
+        /// refused (see `misc`).
+        ConvertUnits => "convert_angle" | "convert_energy" | "convert_force" | "convert_length"
+            | "convert_mass" | "convert_speed" | "convert_temperature" | "convert_volume",
+
         // ---- string ----
         /// `substring(s, start [, length])`
         Substring => "substring",
@@ -491,6 +496,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         DatetimeUtcToLocal | DatetimeLocalToUtc => timezone::bind(&b, args),
         ParseUrlQuery | ParseCsv => parsing::bind(&b, args),
         ParseCommandLine
+        | ConvertUnits
         | RegexQuote
         | IndexOfRegex
         | IsAscii

@@ -64,6 +64,7 @@ pub fn call(
         DatetimeUtcToLocal | DatetimeLocalToUtc => timezone::call(&a, out),
         ParseUrlQuery | ParseCsv => parsing::call(&a, out),
         ParseCommandLine
+        | ConvertUnits
         | RegexQuote
         | IndexOfRegex
         | IsAscii
