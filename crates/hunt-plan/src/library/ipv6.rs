@@ -1,5 +1,6 @@
 //! Typing of the IPv6 functions and the IPv4 helpers added with them
-//! (`ipv4_netmask_suffix`, `ipv4_range_to_cidr_list`). Result types are those of Kusto's
+//! (`ipv4_netmask_suffix`, `ipv4_range_to_cidr_list`, `parse_ipv4_mask`, `has_any_ipv4`,
+//! `has_ipv4_prefix`, `has_any_ipv4_prefix`). Result types are those of Kusto's
 //! function signatures (Kusto-Query-Language `Functions.cs`).
 
 use super::{Binder, LibFunc, to_str};
@@ -36,7 +37,16 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             b.arity(&args, 2, 2)?;
             Ok(b.call(args.into_iter().map(to_str).collect(), Bool))
         }
-        Ipv6IsInAnyRange => {
+        ParseIpv4Mask => {
+            b.arity(&args, 2, 2)?;
+            let p = b.long(args.remove(1))?;
+            Ok(b.call(vec![to_str(args.remove(0)), p], Long))
+        }
+        HasIpv4Prefix => {
+            b.arity(&args, 2, 2)?;
+            Ok(b.call(args.into_iter().map(to_str).collect(), Bool))
+        }
+        Ipv6IsInAnyRange | HasAnyIpv4 | HasAnyIpv4Prefix => {
             b.arity(&args, 2, 64)?;
             let mut a = vec![to_str(args.remove(0))];
             if args.len() == 1 && args[0].ty == Dynamic {

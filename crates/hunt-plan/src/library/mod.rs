@@ -166,6 +166,14 @@ lib_funcs! {
         Ipv4NetmaskSuffix => "ipv4_netmask_suffix",
         /// `ipv4_range_to_cidr_list(start, end)`: the CIDR blocks covering the range.
         Ipv4RangeToCidrList => "ipv4_range_to_cidr_list",
+        /// `parse_ipv4_mask(ip, prefix)`: the address masked to the shorter prefix, as a long.
+        ParseIpv4Mask => "parse_ipv4_mask",
+        /// `has_any_ipv4(text, ip, …)` or `(text, dynamic([ips]))`
+        HasAnyIpv4 => "has_any_ipv4",
+        /// `has_ipv4_prefix(text, prefix)`
+        HasIpv4Prefix => "has_ipv4_prefix",
+        /// `has_any_ipv4_prefix(text, prefix, …)` or `(text, dynamic([prefixes]))`
+        HasAnyIpv4Prefix => "has_any_ipv4_prefix",
         /// `parse_ipv6(ip)`: canonical IPv6 text (IPv4 as `::ffff:a.b.c.d`).
         ParseIpv6 => "parse_ipv6",
         /// `parse_ipv6_mask(ip, prefix)`
@@ -490,6 +498,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::bind(&b, args),
+        ParseIpv4Mask | HasAnyIpv4 | HasIpv4Prefix | HasAnyIpv4Prefix => ipv6::bind(&b, args),
         Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
         | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::bind(&b, args),
         Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::bind(&b, args),

@@ -393,3 +393,27 @@ fn expressions_over_aggregates_in_summarize() {
         "g:string|r:long|n:long\na|2|2\nb|0|1",
     );
 }
+
+#[test]
+fn ipv4_text_searches() {
+    // docs: has-ipv4-prefix-function
+    check(
+        "print a = has_ipv4_prefix('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.'), b = has_ipv4_prefix('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0'), c = has_ipv4_prefix('05:04:54 127.0.0.256 GET /favicon.ico 404', '127.0.'), d = has_ipv4_prefix('05:04:54127.0.0.1 GET /favicon.ico 404', '127.0.')",
+        "a:bool|b:bool|c:bool|d:bool\ntrue|false|false|false",
+    );
+    // docs: has-any-ipv4-function
+    check(
+        r#"print a = has_any_ipv4('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.0.1', '127.0.0.2'), b = has_any_ipv4('05:04:54 127.0.0.1 GET /favicon.ico 404', dynamic(['127.0.0.1', '127.0.0.2'])), c = has_any_ipv4('05:04:54 127.0.0.256 GET /favicon.ico 404', dynamic(["127.0.0.256", "192.168.1.1"])), d = has_any_ipv4('05:04:54127.0.0.1 GET /favicon.ico 404', '127.0.0.1', '192.168.1.1')"#,
+        "a:bool|b:bool|c:bool|d:bool\ntrue|true|false|false",
+    );
+    // docs: has-any-ipv4-prefix-function
+    check(
+        r#"print a = has_any_ipv4_prefix('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.', '192.168.'), b = has_any_ipv4_prefix('05:04:54 127.0.0.1 GET /favicon.ico 404', dynamic(["127.0.", "192.168."])), c = has_any_ipv4_prefix('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0'), d = has_any_ipv4_prefix('05:04:54127.0.0.1 GET /favicon.ico 404', '127.0.', '192.')"#,
+        "a:bool|b:bool|c:bool|d:bool\ntrue|true|false|false",
+    );
+    // docs: parse-ipv4-mask-function (127.0.0.1 masked to 24 bits is 127.0.0.0)
+    check(
+        r#"print m = parse_ipv4_mask("127.0.0.1", 24)"#,
+        "m:long\n2130706432",
+    );
+}

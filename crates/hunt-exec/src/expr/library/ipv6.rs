@@ -90,6 +90,48 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             }
             Arc::new(BooleanArray::from(out))
         }
+        ParseIpv4Mask => {
+            // A prefix outside 0–32 gives null, as format_ipv4 gives "" for -1 (docs).
+            let (s, p) = (a.str(0)?, a.long(1)?);
+            Arc::new(
+                (0..n)
+                    .map(|i| {
+                        let p = pv(p, i).filter(|p| (0..=32).contains(p))?;
+                        let ip = ipv4::parse(sv(s, i))?;
+                        Some(ipv4::to_long(ipv4::Ipv4 {
+                            addr: ip.addr,
+                            prefix: ip.prefix.min(p as u8),
+                        }))
+                    })
+                    .collect::<Int64Array>(),
+            )
+        }
+        HasIpv4Prefix => {
+            let (s, p) = (a.str(0)?, a.str(1)?);
+            Arc::new(
+                (0..n)
+                    .map(|i| Some(ipv4::has_ipv4_prefix(sv(s, i), sv(p, i))))
+                    .collect::<BooleanArray>(),
+            )
+        }
+        HasAnyIpv4 | HasAnyIpv4Prefix => {
+            let s = a.str(0)?;
+            let mut lists = Lists::new(a)?;
+            let prefix = a.f == HasAnyIpv4Prefix;
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let text = sv(s, i);
+                let found = lists.row(i).iter().any(|ip| {
+                    if prefix {
+                        ipv4::has_ipv4_prefix(text, ip)
+                    } else {
+                        ipv4::has_ipv4(text, ip)
+                    }
+                });
+                out.push(Some(found));
+            }
+            Arc::new(BooleanArray::from(out))
+        }
         Ipv6IsInAnyRange => {
             let s = a.str(0)?;
             let mut ranges_json = if a.tys.get(1) == Some(&KqlType::Dynamic) {
@@ -159,4 +201,38 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
         }
         _ => return Err(a.internal()),
     })
+}
+
+/// The list arguments of the `*_any_*` functions: string columns after the first, or
+/// one dynamic array.
+struct Lists<'a> {
+    json: Option<super::Json<'a>>,
+    cols: Vec<&'a StringArray>,
+}
+
+impl<'a> Lists<'a> {
+    fn new(a: &Args<'a>) -> Result<Lists<'a>> {
+        if a.tys.get(1) == Some(&KqlType::Dynamic) {
+            Ok(Lists {
+                json: Some(a.json(1)?),
+                cols: Vec::new(),
+            })
+        } else {
+            Ok(Lists {
+                json: None,
+                cols: (1..a.len()).map(|c| a.str(c)).collect::<Result<Vec<_>>>()?,
+            })
+        }
+    }
+
+    fn row(&mut self, i: usize) -> Vec<String> {
+        match self.json.as_mut() {
+            Some(j) => match j.get(i) {
+                Some(Value::Array(xs)) => xs.iter().map(json::text).collect(),
+                Some(Value::String(x)) => vec![x.clone()],
+                _ => Vec::new(),
+            },
+            None => self.cols.iter().map(|c| sv(c, i).to_string()).collect(),
+        }
+    }
 }

@@ -58,6 +58,7 @@ pub fn call(
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
+        ParseIpv4Mask | HasAnyIpv4 | HasIpv4Prefix | HasAnyIpv4Prefix => ipv6::call(&a, out),
         Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
         | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::call(&a, out),
         Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::call(&a, out),
