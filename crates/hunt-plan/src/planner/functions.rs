@@ -176,6 +176,22 @@ pub(crate) fn bind_call(
             let le = bind_binary(BinOp::Le, value, hi, span)?;
             bind_binary(BinOp::And, ge, le, span)
         }
+        "bag_pack_columns" => {
+            // bag_pack_columns(c1, c2, …): a bag keyed by the columns' names.
+            arity(name, args, 1, 64, span)?;
+            let mut pairs = Vec::with_capacity(args.len() * 2);
+            for a in args {
+                let ast::ExprKind::Ident(id) = &a.kind else {
+                    return Err(PlanError::invalid(
+                        a.span,
+                        "`bag_pack_columns` takes column names",
+                    ));
+                };
+                pairs.push(Expr::literal(Scalar::String(id.name.clone()), a.span));
+                pairs.push(bind_expr(a, sc)?);
+            }
+            crate::library::bind_pack(pairs, false, span)
+        }
         "pack_all" => {
             // pack_all([ignore_null_empty]): a bag of the row's columns, in column order.
             arity(name, args, 0, 1, span)?;

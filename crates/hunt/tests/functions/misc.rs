@@ -417,3 +417,14 @@ fn ipv4_text_searches() {
         "m:long\n2130706432",
     );
 }
+
+#[test]
+fn bag_pack_columns_keys_by_column_name() {
+    // docs: bag-pack-columns-function
+    check(
+        r#"datatable(Id: string, Value: string, Other: long)["A", "val_a", 1, "B", "val_b", 2] | extend Packed = bag_pack_columns(Id, Value)"#,
+        r#"Id:string|Value:string|Other:long|Packed:dynamic
+           A|val_a|1|{"Id":"A","Value":"val_a"}
+           B|val_b|2|{"Id":"B","Value":"val_b"}"#,
+    );
+}
