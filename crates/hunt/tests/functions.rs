@@ -3,6 +3,8 @@
 //! oracle in `shared/conformance/kusto-oracle` (`oracle: <case id>`), never from hunt.
 
 mod common;
+#[path = "functions/misc.rs"]
+mod misc;
 /// `series_*`.
 #[path = "functions/series.rs"]
 mod series;

@@ -123,6 +123,56 @@ pub fn has_ipv4(text: &str, ip: &str) -> bool {
     false
 }
 
+/// `has_ipv4_prefix(text, prefix)`: a properly delimited, valid address in `text` starts
+/// with `prefix`, which is a whole address or one to three octets ending with a dot
+/// (docs: `127.0` is no prefix; `127.0.0.256` is no address).
+///
+/// ```
+/// use hunt_exec::kernels::ipv4::has_ipv4_prefix;
+/// assert!(has_ipv4_prefix("05:04:54 127.0.0.1 GET /favicon.ico 404", "127.0."));
+/// assert!(!has_ipv4_prefix("05:04:54 127.0.0.1 GET /favicon.ico 404", "127.0"));
+/// assert!(!has_ipv4_prefix("05:04:54 127.0.0.256 GET", "127.0."));
+/// assert!(!has_ipv4_prefix("05:04:54127.0.0.1 GET", "127.0."));
+/// ```
+pub fn has_ipv4_prefix(text: &str, prefix: &str) -> bool {
+    if octets(prefix).is_some() {
+        return has_ipv4(text, prefix);
+    }
+    let Some(head) = prefix.strip_suffix('.') else {
+        return false;
+    };
+    let parts: Vec<&str> = head.split('.').collect();
+    let octet_ok = |p: &&str| {
+        !p.is_empty()
+            && p.len() <= 3
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|v| v <= 255)
+    };
+    if parts.is_empty() || parts.len() > 3 || !parts.iter().all(octet_ok) {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let delim = |b: Option<&u8>| b.is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'.'));
+    let mut from = 0;
+    while let Some(i) = text[from..].find(prefix) {
+        let start = from + i;
+        // The address runs over digits and dots from the prefix's start.
+        let len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || **b == b'.')
+            .count();
+        let end = start + len;
+        if delim(start.checked_sub(1).and_then(|j| bytes.get(j)))
+            && delim(bytes.get(end))
+            && octets(&text[start..end]).is_some()
+        {
+            return true;
+        }
+        from = start + 1;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

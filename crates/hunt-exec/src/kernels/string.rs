@@ -76,6 +76,18 @@ fn matches(hay: &[u8], needle: &[u8], finder: &Finder<'_>, mode: Match) -> bool 
     }
 }
 
+/// `hay has needle` for one pair of values (case-insensitive whole-term match).
+///
+/// ```
+/// use hunt_exec::kernels::string::has_term;
+/// assert!(has_term("Example number 2", "2"));
+/// assert!(!has_term("this is an example", "exam"));
+/// ```
+pub fn has_term(hay: &str, needle: &str) -> bool {
+    let (h, n) = (fold(hay), fold(needle));
+    matches(&h, &n, &Finder::new(&n), Match::Term)
+}
+
 /// Tests every value of `values` against one constant needle. Nulls stay null.
 ///
 /// ```

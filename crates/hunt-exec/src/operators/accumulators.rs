@@ -70,6 +70,8 @@ pub(super) enum Acc {
         values: Vec<Vec<Scalar>>,
         ty: KqlType,
     },
+    /// The less common aggregates, kept in their own module.
+    More(super::accumulators_more::MoreAcc),
 }
 
 /// A scalar as a JSON value inside `make_list`/`make_set` results.
@@ -148,6 +150,10 @@ impl Acc {
                 values: vec![],
                 ty: out,
             },
+            other => Acc::More(
+                super::accumulators_more::MoreAcc::new(other, arg_tys)
+                    .ok_or_else(|| ExecError::Internal(format!("no accumulator for {other:?}")))?,
+            ),
         })
     }
 
@@ -192,6 +198,7 @@ impl Acc {
                 m2.resize(groups, 0.0);
             }
             Acc::Percentile { values, .. } => values.resize_with(groups, Vec::new),
+            Acc::More(m) => m.grow(groups),
         }
     }
 
@@ -421,6 +428,7 @@ impl Acc {
                     }
                 }
             }
+            Acc::More(m) => m.update(gids, args)?,
         }
         let _ = tys;
         Ok(())
@@ -514,6 +522,7 @@ impl Acc {
                     .collect();
                 array_from_scalars(picked.iter(), ty)?
             }
+            Acc::More(m) => m.finish()?,
         })
     }
 }

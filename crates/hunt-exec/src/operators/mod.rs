@@ -1,6 +1,7 @@
 //! Physical operators, one `*Exec` per file.
 
 mod accumulators;
+mod accumulators_more;
 mod aggregate;
 mod filter;
 mod join;

@@ -50,7 +50,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             b.arity(&args, 2, 2)?;
             Ok(b.call(dynamics(args)?, Dynamic))
         }
-        Pack => {
+        Pack | PackNonEmpty => {
             if !args.len().is_multiple_of(2) {
                 return Err(PlanError::invalid(
                     b.span,

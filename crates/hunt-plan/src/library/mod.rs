@@ -12,9 +12,14 @@
 pub mod datetime;
 mod dynamic;
 mod geo;
+mod ipv6;
 mod math;
+mod misc;
+mod parsing;
 pub mod series;
+mod stats;
 mod string;
+mod timezone;
 
 pub use string::MAX_STRREP;
 
@@ -69,6 +74,8 @@ lib_funcs! {
         Index => "index",
         /// A scalar as a dynamic value (`pack("k", 1)` stores its values this way).
         ToDynamicValue => "todynamic_value",
+        /// `pack_all(true)`: `pack` leaving out null and empty-string values.
+        PackNonEmpty => "pack_nonempty",
     }
     public {
         // ---- math ----
@@ -156,6 +163,57 @@ lib_funcs! {
         Ipv4IsInAnyRange => "ipv4_is_in_any_range",
         /// `has_ipv4(text, ip)`
         HasIpv4 => "has_ipv4",
+
+        /// `ipv4_netmask_suffix(ip)`: the prefix length (32 when none is written).
+        Ipv4NetmaskSuffix => "ipv4_netmask_suffix",
+        /// `ipv4_range_to_cidr_list(start, end)`: the CIDR blocks covering the range.
+        Ipv4RangeToCidrList => "ipv4_range_to_cidr_list",
+        /// `parse_ipv4_mask(ip, prefix)`: the address masked to the shorter prefix, as a long.
+        ParseIpv4Mask => "parse_ipv4_mask",
+        /// `has_any_ipv4(text, ip, …)` or `(text, dynamic([ips]))`
+        HasAnyIpv4 => "has_any_ipv4",
+        /// `has_ipv4_prefix(text, prefix)`
+        HasIpv4Prefix => "has_ipv4_prefix",
+        /// `has_any_ipv4_prefix(text, prefix, …)` or `(text, dynamic([prefixes]))`
+        HasAnyIpv4Prefix => "has_any_ipv4_prefix",
+        /// `parse_ipv6(ip)`: canonical IPv6 text (IPv4 as `::ffff:a.b.c.d`).
+        ParseIpv6 => "parse_ipv6",
+        /// `parse_ipv6_mask(ip, prefix)`
+        ParseIpv6Mask => "parse_ipv6_mask",
+        /// `ipv6_compare(a, b [, prefix])`
+        Ipv6Compare => "ipv6_compare",
+        /// `ipv6_is_match(a, b [, prefix])`
+        Ipv6IsMatch => "ipv6_is_match",
+        /// `ipv6_is_in_range(ip, range)`
+        Ipv6IsInRange => "ipv6_is_in_range",
+        /// `ipv6_is_in_any_range(ip, range, …)` or `(ip, dynamic([ranges]))`
+        Ipv6IsInAnyRange => "ipv6_is_in_any_range",
+
+        /// `gamma(x)`
+        Gamma => "gamma",
+        /// `loggamma(x)`: the natural log of |Γ(x)|.
+        LogGamma => "loggamma",
+        /// `beta_cdf(x, alpha, beta)`
+        BetaCdf => "beta_cdf",
+        /// `beta_pdf(x, alpha, beta)`
+        BetaPdf => "beta_pdf",
+        /// `beta_inv(p, alpha, beta)`: refused (see `stats`).
+        BetaInv => "beta_inv",
+
+        /// `datetime_utc_to_local(dt, tz)`
+        DatetimeUtcToLocal => "datetime_utc_to_local",
+        /// `datetime_local_to_utc(dt, tz)`
+        DatetimeLocalToUtc => "datetime_local_to_utc",
+
+        /// `parse_urlquery(query)`: `{"Query Parameters": {…}}`.
+        ParseUrlQuery => "parse_urlquery",
+        /// `parse_csv(text)`: the fields of the first CSV record.
+        ParseCsv => "parse_csv",
+
+        /// `convert_angle/energy/force/length/mass/speed/temperature/volume(x, from, to)`:
+        /// refused (see `misc`).
+        ConvertUnits => "convert_angle" | "convert_energy" | "convert_force" | "convert_length"
+            | "convert_mass" | "convert_speed" | "convert_temperature" | "convert_volume",
 
         // ---- string ----
         /// `substring(s, start [, length])`
@@ -347,6 +405,63 @@ lib_funcs! {
         SeriesStats => "series_stats",
         /// `series_fit_line(a)`: several columns, like `series_stats`.
         SeriesFitLine => "series_fit_line",
+        // ---- misc (text utilities, bits, hashes, coding) ----
+        /// `parse_command_line(cmd, "windows")`: the arguments as CommandLineToArgvW splits them.
+        ParseCommandLine => "parse_command_line",
+        /// `regex_quote(s)`: `s` with regex metacharacters escaped.
+        RegexQuote => "regex_quote",
+        /// `indexof_regex(s, regex [, start [, length [, occurrence]]])`
+        IndexOfRegex => "indexof_regex",
+        /// `isascii(s)`
+        IsAscii => "isascii",
+        /// `tohex(n [, min_length])`
+        ToHex => "tohex",
+        /// `format_bytes(size [, precision [, units]])`
+        FormatBytes => "format_bytes",
+        /// `has_any_index(s, terms)`: the index of the first term `s` has, or -1.
+        HasAnyIndex => "has_any_index",
+        /// `hash_sha1(s)`
+        HashSha1 => "hash_sha1",
+        /// `hash(x)` / `hash_xxhash64(x)`: xxhash64.
+        Hash => "hash" | "hash_xxhash64",
+        /// `hash_many(a, b, …)`: refused (the combination is not documented).
+        HashMany => "hash_many",
+        /// `hash_combine(h1, h2, …)`: refused (not documented).
+        HashCombine => "hash_combine",
+        /// `base64_decode_toarray(s)`: the bytes as longs.
+        Base64DecodeToArray => "base64_decode_toarray",
+        /// `base64_decode_toguid(s)`
+        Base64DecodeToGuid => "base64_decode_toguid",
+        /// `base64_encode_fromguid(g)`
+        Base64EncodeFromGuid => "base64_encode_fromguid",
+        /// `base64_encode_fromarray(bytes)`
+        Base64EncodeFromArray => "base64_encode_fromarray",
+        /// `unicode_codepoints_from_string(s)`
+        UnicodeCodepointsFromString => "unicode_codepoints_from_string",
+        /// `unicode_codepoints_to_string(cp, …)`: numbers or arrays of numbers.
+        UnicodeCodepointsToString => "unicode_codepoints_to_string",
+        /// `zlib_decompress_from_base64_string(s)`
+        ZlibDecompress => "zlib_decompress_from_base64_string",
+        /// `zlib_compress_to_base64_string(s)`: refused (encoder-specific bytes).
+        ZlibCompress => "zlib_compress_to_base64_string",
+        /// `bitset_count_ones(n)`
+        BitsetCountOnes => "bitset_count_ones",
+        /// `binary_and(a, b)`
+        BinaryAnd => "binary_and",
+        /// `binary_or(a, b)`
+        BinaryOr => "binary_or",
+        /// `binary_xor(a, b)`
+        BinaryXor => "binary_xor",
+        /// `binary_not(a)`
+        BinaryNot => "binary_not",
+        /// `binary_shift_left(a, n)`
+        BinaryShiftLeft => "binary_shift_left",
+        /// `binary_shift_right(a, n)`
+        BinaryShiftRight => "binary_shift_right",
+        /// `jaccard_index(a, b)`: distinct common elements over distinct elements of either.
+        JaccardIndex => "jaccard_index",
+        /// `array_split(a, index | indexes)`
+        ArraySplit => "array_split",
 
         // ---- datetime and timespan ----
         /// `todatetime(x)`
@@ -455,6 +570,17 @@ lib_funcs! {
     }
 }
 
+/// Binds a `pack(k1, v1, …)` of already-bound pairs (`pack_all`); `skip_empty` leaves out
+/// null and empty-string values, as `pack_all(true)` does.
+pub fn bind_pack(args: Vec<Expr>, skip_empty: bool, span: Span) -> Result<Expr, PlanError> {
+    let f = if skip_empty {
+        LibFunc::PackNonEmpty
+    } else {
+        LibFunc::Pack
+    };
+    bind_known(f, "pack_all", args, span)
+}
+
 /// Binds `name(args)` if `name` is a library function; `None` otherwise. `args` are
 /// already bound against the input.
 pub fn bind(name: &str, args: Vec<Expr>, span: Span) -> Option<Result<Expr, PlanError>> {
@@ -479,15 +605,52 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
             string::bind(&b, args)
         }
         ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
-        | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
-        | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
-        | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
-        | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => dynamic::bind(&b, args),
+        | PackNonEmpty | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect
+        | SetDifference | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc
+        | ArraySortDesc | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight
+        | StrcatArray | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => {
+            dynamic::bind(&b, args)
+        }
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::bind(&b, args),
+        ParseIpv4Mask | HasAnyIpv4 | HasIpv4Prefix | HasAnyIpv4Prefix => ipv6::bind(&b, args),
+        Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
+        | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::bind(&b, args),
+        Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::bind(&b, args),
+        DatetimeUtcToLocal | DatetimeLocalToUtc => timezone::bind(&b, args),
+        ParseUrlQuery | ParseCsv => parsing::bind(&b, args),
+        ParseCommandLine
+        | ConvertUnits
+        | RegexQuote
+        | IndexOfRegex
+        | IsAscii
+        | ToHex
+        | FormatBytes
+        | HasAnyIndex
+        | HashSha1
+        | Hash
+        | HashMany
+        | HashCombine
+        | Base64DecodeToArray
+        | Base64DecodeToGuid
+        | Base64EncodeFromGuid
+        | Base64EncodeFromArray
+        | UnicodeCodepointsFromString
+        | UnicodeCodepointsToString
+        | ZlibDecompress
+        | ZlibCompress
+        | BitsetCountOnes
+        | BinaryAnd
+        | BinaryOr
+        | BinaryXor
+        | BinaryNot
+        | BinaryShiftLeft
+        | BinaryShiftRight
+        | JaccardIndex
+        | ArraySplit => misc::bind(&b, args),
         GeoPointToGeohash
         | GeoGeohashToCentralPoint
         | GeoGeohashToPolygon

@@ -65,6 +65,26 @@ pub(crate) const AGG_FUNCS: &[&str] = &[
     "varianceif",
     "percentile",
     "percentiles",
+    "stdevp",
+    "stdevpif",
+    "variancep",
+    "variancepif",
+    "covariance",
+    "covarianceif",
+    "covariancep",
+    "covariancepif",
+    "make_list_with_nulls",
+    "count_distinct",
+    "count_distinctif",
+    "binary_all_and",
+    "binary_all_or",
+    "binary_all_xor",
+    "make_bag",
+    "make_bag_if",
+    "percentilew",
+    "percentilesw",
+    "percentilesw_array",
+    "percentiles_array",
 ];
 
 /// Known-but-unsupported names get a clear refusal instead of "unknown function". The two
@@ -152,6 +172,57 @@ pub(crate) fn bind_call(
     };
     use KqlType::*;
     match n {
+        "around" => {
+            // around(value, center, delta): center - delta <= value <= center + delta
+            // (docs); any null argument makes both comparisons, hence the result, null.
+            arity(name, args, 3, 3, span)?;
+            let mut a = bound()?;
+            let (delta, center, value) = match (a.pop(), a.pop(), a.pop()) {
+                (Some(d), Some(c), Some(v)) => (d, c, v),
+                _ => return Err(PlanError::invalid(span, "`around` takes 3 arguments")),
+            };
+            let lo = bind_binary(BinOp::Sub, center.clone(), delta.clone(), span)?;
+            let hi = bind_binary(BinOp::Add, center, delta, span)?;
+            let ge = bind_binary(BinOp::Ge, value.clone(), lo, span)?;
+            let le = bind_binary(BinOp::Le, value, hi, span)?;
+            bind_binary(BinOp::And, ge, le, span)
+        }
+        "bag_pack_columns" => {
+            // bag_pack_columns(c1, c2, …): a bag keyed by the columns' names.
+            arity(name, args, 1, 64, span)?;
+            let mut pairs = Vec::with_capacity(args.len() * 2);
+            for a in args {
+                let ast::ExprKind::Ident(id) = &a.kind else {
+                    return Err(PlanError::invalid(
+                        a.span,
+                        "`bag_pack_columns` takes column names",
+                    ));
+                };
+                pairs.push(Expr::literal(Scalar::String(id.name.clone()), a.span));
+                pairs.push(bind_expr(a, sc)?);
+            }
+            crate::library::bind_pack(pairs, false, span)
+        }
+        "pack_all" => {
+            // pack_all([ignore_null_empty]): a bag of the row's columns, in column order.
+            arity(name, args, 0, 1, span)?;
+            let skip_empty = match bound()?.first().map(|e| &e.kind) {
+                None => false,
+                Some(ExprKind::Literal(Scalar::Bool(b))) => *b,
+                Some(_) => {
+                    return Err(PlanError::unsupported(
+                        span,
+                        "`pack_all` with a non-constant argument",
+                    ));
+                }
+            };
+            let mut pairs = Vec::with_capacity(sc.schema.fields.len() * 2);
+            for f in &sc.schema.fields {
+                pairs.push(Expr::literal(Scalar::String(f.name.clone()), span));
+                pairs.push(Expr::column(&f.name, f.ty, span));
+            }
+            crate::library::bind_pack(pairs, skip_empty, span)
+        }
         "isempty" | "isnotempty" | "isnull" | "isnotnull" => {
             arity(name, args, 1, 1, span)?;
             let f = match n {
@@ -487,10 +558,17 @@ pub(crate) fn bind_aggregate(
     };
     let out = match n {
         "count" => {
-            arity(name, args, 0, 0, span)?;
+            // count(x) counts rows, nulls of x included: the docs' summarize example gives
+            // count(y) = 2 over a null and a 5, and the oracle agrees
+            // (agent-null-and-edge-0001, -0025, -0026). It is named `count_x`.
+            arity(name, args, 0, 1, span)?;
             return Ok(vec![(
                 agg(AggFunc::Count, vec![], Long, None),
-                "count_".into(),
+                if args.is_empty() {
+                    "count_".into()
+                } else {
+                    default_name
+                },
             )]);
         }
         "countif" => {
@@ -501,8 +579,18 @@ pub(crate) fn bind_aggregate(
                 default_name,
             )]);
         }
-        "dcount" | "dcountif" => {
-            let iff = n == "dcountif";
+        "dcount" | "dcountif" | "count_distinct" | "count_distinctif" => {
+            // count_distinct is exact in Kusto too (its docs); dcount is exact in hunt.
+            let iff = n.ends_with("if");
+            if n.starts_with("count_distinct") {
+                arity(
+                    name,
+                    args,
+                    if iff { 2 } else { 1 },
+                    if iff { 2 } else { 1 },
+                    span,
+                )?;
+            }
             arity(
                 name,
                 args,
@@ -642,6 +730,23 @@ pub(crate) fn bind_aggregate(
                 col.clone()
             };
             (agg(AggFunc::TakeAny, vec![x], t, None), nm)
+        }
+        "stdevp"
+        | "stdevpif"
+        | "variancep"
+        | "variancepif"
+        | "covariance"
+        | "covarianceif"
+        | "covariancep"
+        | "covariancepif"
+        | "make_list_with_nulls"
+        | "binary_all_and"
+        | "binary_all_or"
+        | "binary_all_xor" => {
+            return super::aggregates_more::bind(n, name, &a, &col, span).map(|x| vec![x]);
+        }
+        "percentilew" | "percentilesw" | "percentilesw_array" | "percentiles_array" => {
+            return super::aggregates_more::bind_more(n, name, &a, &col, span);
         }
         "stdev" | "variance" | "stdevif" | "varianceif" => {
             let iff = n.ends_with("if");

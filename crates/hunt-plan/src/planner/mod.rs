@@ -6,6 +6,7 @@
 mod evaluate;
 mod exprs;
 pub(crate) use exprs::cast as cast_to;
+mod aggregates_more;
 mod functions;
 mod join;
 pub mod literals;
@@ -16,6 +17,7 @@ pub mod parse;
 mod pivot;
 mod search;
 mod series;
+mod summarize_exprs;
 mod union;
 mod window;
 

@@ -343,7 +343,25 @@ impl Planner<'_> {
         }
         let mut out_aggs: Vec<(String, AggExpr)> = Vec::new();
         let keys: Vec<String> = group_by.iter().map(|(n, _)| n.clone()).collect();
+        // Expressions over aggregates (`max(d) - min(d)`): their aggregates are computed
+        // as hidden columns, the expressions after the grouping.
+        let mut computed: Vec<(usize, String, ast::Expr)> = Vec::new();
+        let mut hidden: Vec<ast::Expr> = Vec::new();
         for item in aggs {
+            if !super::summarize_exprs::is_aggregate_call(&item.expr) {
+                let before = hidden.len();
+                let lifted = super::summarize_exprs::lift(&item.expr, &mut hidden);
+                if hidden.len() > before {
+                    let Some(n) = item.names.first() else {
+                        return Err(PlanError::unsupported(
+                            item.expr.span,
+                            "an unnamed expression over aggregates in `summarize`",
+                        ));
+                    };
+                    computed.push((out_aggs.len() + computed.len(), n.name.clone(), lifted));
+                    continue;
+                }
+            }
             let outputs = bind_aggregate(&item.expr, sc, &keys)?;
             for (i, (agg, default)) in outputs.into_iter().enumerate() {
                 let taken = || {
@@ -367,10 +385,73 @@ impl Planner<'_> {
                 out_aggs.push((name, agg));
             }
         }
-        Ok(LogicalPlan::Aggregate {
+        if computed.is_empty() {
+            return Ok(LogicalPlan::Aggregate {
+                input: Box::new(input),
+                group_by,
+                aggs: out_aggs,
+            });
+        }
+        // The visible columns in order: keys, then each item (plain or computed).
+        let visible: Vec<String> = out_aggs.iter().map(|(n, _)| n.clone()).collect();
+        for (k, call) in hidden.iter().enumerate() {
+            let mut outputs = bind_aggregate(call, sc, &keys)?;
+            if outputs.len() != 1 {
+                return Err(PlanError::unsupported(
+                    call.span,
+                    "an aggregate giving several columns inside an expression",
+                ));
+            }
+            let (agg, _) = outputs.remove(0);
+            out_aggs.push((format!("{}{k}", super::summarize_exprs::HIDDEN), agg));
+        }
+        let agg_plan = LogicalPlan::Aggregate {
             input: Box::new(input),
-            group_by,
+            group_by: group_by.clone(),
             aggs: out_aggs,
+        };
+        let schema = agg_plan.schema();
+        let out_sc = Scope {
+            schema: &schema,
+            table: None,
+            lets: sc.lets,
+            now_ns: sc.now_ns,
+            windows: None,
+        };
+        let span = computed.first().map(|c| c.2.span).unwrap_or_default();
+        let col = |n: &str| -> Result<Expr, PlanError> {
+            let f = schema
+                .fields
+                .iter()
+                .find(|f| f.name == n)
+                .ok_or_else(|| PlanError::invalid(span, format!("bug: lost column `{n}`")))?;
+            Ok(Expr::column(&f.name, f.ty, span))
+        };
+        let mut exprs: Vec<(String, Expr)> = Vec::new();
+        for (n, _) in &group_by {
+            exprs.push((n.clone(), col(n)?));
+        }
+        let mut plain = visible.iter();
+        let total = visible.len() + computed.len();
+        let mut computed = computed.into_iter().peekable();
+        for pos in 0..total {
+            if computed.peek().is_some_and(|c| c.0 == pos) {
+                if let Some((_, name, e)) = computed.next() {
+                    if exprs.iter().any(|(n, _)| *n == name) {
+                        return Err(PlanError::invalid(
+                            e.span,
+                            format!("duplicate column name `{name}`"),
+                        ));
+                    }
+                    exprs.push((name, super::exprs::bind_expr(&e, &out_sc)?));
+                }
+            } else if let Some(n) = plain.next() {
+                exprs.push((n.clone(), col(n)?));
+            }
+        }
+        Ok(LogicalPlan::Projection {
+            input: Box::new(agg_plan),
+            exprs,
         })
     }
 }

@@ -132,7 +132,8 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             }
             dyn_array(vals)
         }
-        Pack => {
+        Pack | PackNonEmpty => {
+            let skip_empty = a.f == PackNonEmpty;
             let keys = (0..a.len())
                 .step_by(2)
                 .map(|c| a.str(c))
@@ -145,10 +146,11 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             for i in 0..n {
                 let mut m = Map::new();
                 for (k, v) in keys.iter().zip(values.iter_mut()) {
-                    m.insert(
-                        sv(k, i).to_string(),
-                        v.get(i).cloned().unwrap_or(Value::Null),
-                    );
+                    let v = v.get(i).cloned().unwrap_or(Value::Null);
+                    if skip_empty && (v.is_null() || v.as_str() == Some("")) {
+                        continue;
+                    }
+                    m.insert(sv(k, i).to_string(), v);
                 }
                 vals.push(Some(Value::Object(m)));
             }

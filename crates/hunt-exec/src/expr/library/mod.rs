@@ -9,9 +9,14 @@
 mod datetime;
 mod dynamic;
 mod geo;
+mod ipv6;
 mod math;
+mod misc;
+mod parsing;
 mod series;
+mod stats;
 mod string;
+mod timezone;
 
 use crate::error::{ExecError, Result};
 use arrow::array::*;
@@ -45,15 +50,52 @@ pub fn call(
             string::call(&a, out)
         }
         ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
-        | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect | SetDifference
-        | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc | ArraySortDesc
-        | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight | StrcatArray
-        | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => dynamic::call(&a, out),
+        | PackNonEmpty | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect
+        | SetDifference | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc
+        | ArraySortDesc | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight
+        | StrcatArray | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => {
+            dynamic::call(&a, out)
+        }
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
         | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
+        ParseIpv4Mask | HasAnyIpv4 | HasIpv4Prefix | HasAnyIpv4Prefix => ipv6::call(&a, out),
+        Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
+        | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::call(&a, out),
+        Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::call(&a, out),
+        DatetimeUtcToLocal | DatetimeLocalToUtc => timezone::call(&a, out),
+        ParseUrlQuery | ParseCsv => parsing::call(&a, out),
+        ParseCommandLine
+        | ConvertUnits
+        | RegexQuote
+        | IndexOfRegex
+        | IsAscii
+        | ToHex
+        | FormatBytes
+        | HasAnyIndex
+        | HashSha1
+        | Hash
+        | HashMany
+        | HashCombine
+        | Base64DecodeToArray
+        | Base64DecodeToGuid
+        | Base64EncodeFromGuid
+        | Base64EncodeFromArray
+        | UnicodeCodepointsFromString
+        | UnicodeCodepointsToString
+        | ZlibDecompress
+        | ZlibCompress
+        | BitsetCountOnes
+        | BinaryAnd
+        | BinaryOr
+        | BinaryXor
+        | BinaryNot
+        | BinaryShiftLeft
+        | BinaryShiftRight
+        | JaccardIndex
+        | ArraySplit => misc::call(&a, out),
         GeoPointToGeohash
         | GeoGeohashToCentralPoint
         | GeoGeohashToPolygon

@@ -1,0 +1,204 @@
+//! Binding of the less common aggregates: population variance and deviation, covariance,
+//! `make_list_with_nulls`, the `binary_all_*` folds, `make_bag(_if)` and the weighted and
+//! array forms of the percentiles. Their names and signatures follow
+//! the Kusto docs' aggregation-function pages.
+
+use super::exprs::cast;
+use crate::error::PlanError;
+use crate::expr::{AggExpr, AggFunc, Expr, ExprKind, Scalar};
+use crate::types::KqlType;
+use hunt_syntax::{Span, ast};
+
+/// Binds aggregate `n` over bound arguments `a`; `col` is the first argument's column
+/// name (empty if it is not a column), for the default result name.
+pub(super) fn bind(
+    n: &str,
+    name: &ast::Ident,
+    a: &[Expr],
+    col: &str,
+    span: Span,
+) -> Result<(AggExpr, String), PlanError> {
+    use KqlType::*;
+    if matches!(n, "variancepif" | "stdevpif") {
+        return Err(PlanError::unsupported(
+            span,
+            format!(
+                "`{n}` (its docs' example gives the sample variance, unlike variancep's, \
+                 so Kusto's answer is unclear)"
+            ),
+        ));
+    }
+    let iff = n.ends_with("if");
+    let pair = n.starts_with("covariance");
+    let want = usize::from(pair) + usize::from(iff) + 1;
+    if a.len() != want {
+        return Err(PlanError::invalid(
+            span,
+            format!("`{}` takes {want} argument(s), got {}", name.name, a.len()),
+        ));
+    }
+    let filter = if iff {
+        let p = a[want - 1].clone();
+        if p.ty != Bool {
+            return Err(PlanError::ty(
+                p.span,
+                format!("`{n}` needs a bool predicate, got {}", p.ty),
+            ));
+        }
+        Some(p)
+    } else {
+        None
+    };
+    let number = |e: &Expr| -> Result<Expr, PlanError> {
+        if e.ty.is_numeric() {
+            Ok(cast(e.clone(), Real))
+        } else {
+            Err(PlanError::ty(
+                e.span,
+                format!("`{n}` needs numbers, got {}", e.ty),
+            ))
+        }
+    };
+    let agg = |func, args, ty| AggExpr {
+        func,
+        args,
+        ty,
+        filter: filter.clone(),
+    };
+    Ok(match n {
+        "stdevp" | "variancep" => {
+            let func = if n.starts_with("stdevp") {
+                AggFunc::StdevP
+            } else {
+                AggFunc::VarianceP
+            };
+            (agg(func, vec![number(&a[0])?], Real), format!("{n}_{col}"))
+        }
+        _ if pair => {
+            let func = if n.starts_with("covariancep") {
+                AggFunc::CovarianceP
+            } else {
+                AggFunc::Covariance
+            };
+            let y_col = a[1].as_column().unwrap_or("");
+            (
+                agg(func, vec![number(&a[0])?, number(&a[1])?], Real),
+                format!("{n}_{col}_{y_col}"),
+            )
+        }
+        // The oracle names make_list_with_nulls(v) `list_v`, as make_list (agent-aggregation-0033).
+        "make_list_with_nulls" => (
+            agg(AggFunc::MakeListWithNulls, vec![a[0].clone()], Dynamic),
+            format!("list_{col}"),
+        ),
+        _ => {
+            let x = &a[0];
+            if !matches!(x.ty, Int | Long) {
+                return Err(PlanError::ty(
+                    x.span,
+                    format!("`{n}` needs integers, got {}", x.ty),
+                ));
+            }
+            let func = match n {
+                "binary_all_and" => AggFunc::BinaryAllAnd,
+                "binary_all_or" => AggFunc::BinaryAllOr,
+                _ => AggFunc::BinaryAllXor,
+            };
+            (
+                agg(func, vec![cast(x.clone(), Long)], Long),
+                format!("{n}_{col}"),
+            )
+        }
+    })
+}
+
+/// Binds `make_bag(_if)`, `percentilew`, `percentilesw(_array)` and `percentiles_array`,
+/// which may give several columns.
+pub(super) fn bind_more(
+    n: &str,
+    name: &ast::Ident,
+    a: &[Expr],
+    col: &str,
+    span: Span,
+) -> Result<Vec<(AggExpr, String)>, PlanError> {
+    use KqlType::*;
+    let arity_err =
+        || PlanError::invalid(span, format!("`{}` got {} argument(s)", name.name, a.len()));
+    let weighted = n.starts_with("percentilew") || n.starts_with("percentilesw");
+    let first_p = if weighted { 2 } else { 1 };
+    if a.len() <= first_p || a.len() > first_p + 64 {
+        return Err(arity_err());
+    }
+    let x = a[0].clone();
+    if !(x.ty.is_numeric() || matches!(x.ty, DateTime | TimeSpan)) {
+        return Err(PlanError::ty(
+            x.span,
+            format!("`{n}` needs numbers, got {}", x.ty),
+        ));
+    }
+    let w = if weighted {
+        let w = a[1].clone();
+        if !matches!(w.ty, Int | Long) {
+            return Err(PlanError::ty(
+                w.span,
+                format!("`{n}` needs an integer weight, got {}", w.ty),
+            ));
+        }
+        cast(w, Long)
+    } else {
+        Expr::literal(Scalar::Long(1), span)
+    };
+    let mut ps = Vec::new();
+    for p in &a[first_p..] {
+        let v = match &p.kind {
+            ExprKind::Literal(Scalar::Long(v)) => *v as f64,
+            ExprKind::Literal(Scalar::Int(v)) => f64::from(*v),
+            ExprKind::Literal(Scalar::Real(v)) => *v,
+            _ => return Err(PlanError::unsupported(p.span, "a non-constant percentile")),
+        };
+        if !(0.0..=100.0).contains(&v) {
+            return Err(PlanError::invalid(
+                p.span,
+                "a percentile is between 0 and 100",
+            ));
+        }
+        ps.push((v, p.span));
+    }
+    if n.ends_with("_array") {
+        let mut args = vec![x, w];
+        args.extend(ps.iter().map(|(v, s)| Expr::literal(Scalar::Real(*v), *s)));
+        return Ok(vec![(
+            AggExpr {
+                func: AggFunc::PercentilesArray,
+                args,
+                ty: Dynamic,
+                filter: None,
+            },
+            // The docs name percentilesw_array(LatencyBucket, …) `percentile_LatencyBucket`.
+            format!("percentile_{col}"),
+        )]);
+    }
+    if n == "percentilew" && ps.len() != 1 {
+        return Err(arity_err());
+    }
+    // Named like percentile(): percentile_<col>_<p>, a fraction's dot as `_`.
+    Ok(ps
+        .into_iter()
+        .map(|(v, s)| {
+            let txt = if v.fract() == 0.0 {
+                format!("{}", v as i64)
+            } else {
+                format!("{v}").replace('.', "_")
+            };
+            (
+                AggExpr {
+                    func: AggFunc::PercentileW,
+                    args: vec![x.clone(), w.clone(), Expr::literal(Scalar::Real(v), s)],
+                    ty: x.ty,
+                    filter: None,
+                },
+                format!("percentile_{col}_{txt}"),
+            )
+        })
+        .collect())
+}
