@@ -8,7 +8,7 @@
 use crate::error::{ExecError, Result};
 use crate::operators::{
     AggregateExec, FilterExec, HashJoinExec, LimitExec, MvExpandExec, ParseExec, ProjectionExec,
-    SeriesExec, SortExec, TopNestedExec, UnionExec, ValuesExec, WindowExec,
+    SeriesExec, SortExec, StepScanExec, TopNestedExec, UnionExec, ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -122,6 +122,11 @@ pub fn create_physical_plan(
         LogicalPlan::TopNested { input, levels } => Arc::new(TopNestedExec::try_new(
             create_physical_plan(input, tables)?,
             levels,
+            plan.schema(),
+        )?),
+        LogicalPlan::Steps { input, spec } => Arc::new(StepScanExec::try_new(
+            create_physical_plan(input, tables)?,
+            spec,
             plan.schema(),
         )?),
         LogicalPlan::Window { input, exprs } => Arc::new(WindowExec::try_new(

@@ -1,6 +1,8 @@
 //! The catalog: where the planner looks up tables, and the built-in schemas of
 //! the four Defender XDR tables.
 
+use crate::expr::Scalar;
+use crate::logical_plan::LogicalPlan;
 use crate::types::{Field, KqlType, Schema};
 
 /// Resolves table names to schemas. The engine implements it over a data
@@ -10,6 +12,13 @@ pub trait Catalog {
     fn table(&self, name: &str) -> Option<Schema>;
     /// All table names, used to suggest a close name for an unknown one.
     fn table_names(&self) -> Vec<String>;
+    /// Runs `plan` and returns its rows. The planner calls it for values it needs before
+    /// the query runs: `toscalar(…)`, the keys of `partition`. A catalog that holds only
+    /// schemas cannot, and says so (the default).
+    fn run(&self, plan: &LogicalPlan) -> Result<Vec<Vec<Scalar>>, String> {
+        let _ = plan;
+        Err("this catalog holds no data to run a subquery over".into())
+    }
 }
 
 /// The built-in schemas, derived from `shared/schemas/tables.json` (name and type

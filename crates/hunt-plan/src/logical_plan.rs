@@ -256,6 +256,13 @@ pub enum LogicalPlan {
         /// Levels, outermost first.
         levels: Vec<TopNestedLevel>,
     },
+    /// `scan`: the input's records matched in order against stateful steps.
+    Steps {
+        /// Input, in its serialized order.
+        input: Box<LogicalPlan>,
+        /// Declarations, steps and their bound expressions.
+        spec: Box<crate::scan_spec::ScanSpec>,
+    },
     /// The first `fetch` rows.
     Limit {
         /// Input.
@@ -344,6 +351,14 @@ impl LogicalPlan {
                     }
                 }
                 Schema::new(fields)
+            }
+            LogicalPlan::Steps { input, spec } => {
+                let mut s = input.schema();
+                s.fields.extend(spec.declare.iter().map(|(f, _)| f.clone()));
+                if let Some(m) = &spec.match_id {
+                    s.fields.push(Field::new(m, KqlType::Long));
+                }
+                s
             }
             LogicalPlan::Window { input, exprs } => {
                 let mut s = input.schema();
@@ -478,6 +493,10 @@ impl LogicalPlan {
                 input: Box::new(f(*input)),
                 fetch,
             },
+            Steps { input, spec } => Steps {
+                input: Box::new(f(*input)),
+                spec,
+            },
         }
     }
 
@@ -494,6 +513,7 @@ impl LogicalPlan {
             | LogicalPlan::Parse { input, .. }
             | LogicalPlan::Series { input, .. }
             | LogicalPlan::TopNested { input, .. }
+            | LogicalPlan::Steps { input, .. }
             | LogicalPlan::Limit { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
             LogicalPlan::Union { inputs } => inputs.iter().collect(),
@@ -557,6 +577,10 @@ impl LogicalPlan {
                 }
             }
             LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
+            LogicalPlan::Steps { spec, .. } => {
+                let k: Vec<&str> = spec.steps.iter().map(|s| s.name.as_str()).collect();
+                write!(f, "Steps: [{}]", k.join(", "))?
+            }
             LogicalPlan::Union { inputs } => write!(f, "Union: {} inputs", inputs.len())?,
             LogicalPlan::TopNested { levels, .. } => {
                 write!(f, "TopNested: {} levels", levels.len())?

@@ -2,7 +2,9 @@
 
 use crate::error::{ExecError, Result};
 use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use hunt_plan::LogicalPlan;
 use hunt_plan::catalog::{Catalog, builtin_schema};
+use hunt_plan::expr::Scalar;
 use hunt_plan::types::{Field, KqlType, Schema};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -64,6 +66,27 @@ impl Catalog for TableSet {
     }
     fn table_names(&self) -> Vec<String> {
         self.tables.keys().cloned().collect()
+    }
+    /// Optimizes and runs a subquery the planner needs the rows of (`toscalar`,
+    /// `partition` keys) over these tables.
+    fn run(&self, plan: &LogicalPlan) -> std::result::Result<Vec<Vec<Scalar>>, String> {
+        let plan = hunt_plan::optimize(plan.clone());
+        let physical = crate::create_physical_plan(&plan, self).map_err(|e| e.to_string())?;
+        let types: Vec<KqlType> = physical.schema().fields.iter().map(|f| f.ty).collect();
+        let mut rows = Vec::new();
+        for batch in crate::collect(&physical).map_err(|e| e.to_string())? {
+            for i in 0..batch.num_rows() {
+                let row = batch
+                    .columns()
+                    .iter()
+                    .zip(&types)
+                    .map(|(a, ty)| crate::expr::scalar::array_value(a.as_ref(), i, *ty))
+                    .collect::<Result<Vec<_>>>()
+                    .map_err(|e| e.to_string())?;
+                rows.push(row);
+            }
+        }
+        Ok(rows)
     }
 }
 

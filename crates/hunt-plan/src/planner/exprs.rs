@@ -84,6 +84,15 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
             "`$left`/`$right` are only valid in a join condition",
         )),
         ast::ExprKind::Member { expr, name } => {
+            // `scan` binds `StepName.Column` state references as columns named so.
+            if let ast::ExprKind::Ident(step) = &expr.kind {
+                let qualified = format!("{}.{}", step.name, name.name);
+                if sc.schema.index_of(&step.name).is_none() {
+                    if let Some(f) = sc.schema.fields.iter().find(|f| f.name == qualified) {
+                        return Ok(Expr::column(&f.name, f.ty, e.span));
+                    }
+                }
+            }
             let obj = dynamic_operand(bind_expr(expr, sc)?)?;
             let key = Expr::literal(Scalar::String(name.name.clone()), name.span);
             Ok(Expr::call(

@@ -125,6 +125,9 @@ pub(crate) fn bind_call(
     if let Some((params, body)) = sc.lets.function(n) {
         return call_user_function(name, params, body, args, span, sc);
     }
+    if n == "toscalar" {
+        return super::subquery::bind_toscalar(args, span, sc);
+    }
     if super::window::WINDOW_FUNCS.contains(&n) {
         return super::window::bind_window(name, args, span, sc);
     }
@@ -759,6 +762,7 @@ fn call_user_function(
                         table: None,
                         lets: &inner,
                         now_ns: sc.now_ns,
+                        catalog: sc.catalog,
                         windows: None,
                     },
                 )?;
@@ -787,6 +791,7 @@ fn call_user_function(
                         table: None,
                         lets: &inner,
                         now_ns: sc.now_ns,
+                        catalog: sc.catalog,
                         windows: None,
                     },
                 );

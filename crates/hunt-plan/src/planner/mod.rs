@@ -11,8 +11,10 @@ pub mod literals;
 mod mvexpand;
 mod operators;
 mod parse;
+mod scan;
 mod search;
 mod series;
+mod subquery;
 mod union;
 mod window;
 
@@ -73,6 +75,8 @@ pub(crate) struct Scope<'a> {
     pub(crate) table: Option<&'a str>,
     pub(crate) lets: &'a Lets,
     pub(crate) now_ns: i64,
+    /// Where subqueries (`toscalar(T | …)`) are planned and run.
+    pub(crate) catalog: &'a dyn Catalog,
     /// Where window functions (`row_number()`, `prev()`, …) found while binding are
     /// collected; `None` when the rows are not serialized, which makes them an error.
     pub(crate) windows: Option<&'a std::cell::RefCell<Vec<(String, WindowFunc)>>>,
@@ -127,6 +131,7 @@ impl Planner<'_> {
             table,
             lets: &self.lets,
             now_ns: self.now_ns,
+            catalog: self.catalog,
             windows: None,
         }
     }
@@ -139,16 +144,12 @@ impl Planner<'_> {
                 self.lets.tables.insert(name.name.clone(), plan);
             }
             LetValue::Expr(e) => {
-                // A bare name may be a table: `let t = DataSecurityEvents;`.
-                if let ast::ExprKind::Ident(id) = &e.kind {
-                    if let Some(plan) = self
-                        .table_source(id)
-                        .ok()
-                        .filter(|_| self.lets.scalar(&id.name).is_none())
-                    {
-                        self.lets.tables.insert(name.name.clone(), plan);
-                        return Ok(());
-                    }
+                // A bare name may be a table: `let t = DataSecurityEvents;`, as may
+                // `materialize(…)` and `table("T")`.
+                if let Some(plan) = self.tabular_expr(e)? {
+                    self.lets.scalars.remove(&name.name);
+                    self.lets.tables.insert(name.name.clone(), plan);
+                    return Ok(());
                 }
                 let empty = Schema::default();
                 let bound = exprs::bind_expr(e, &self.scope(&empty, None))?;
@@ -301,10 +302,11 @@ impl Planner<'_> {
             } => {
                 let empty = Schema::default();
                 let sc = self.scope(&empty, None);
+                // Bounds are constants computed once (`ago(7d)`, a `let` of `toscalar`).
                 let (f, t, s) = (
-                    exprs::bind_expr(from, &sc)?,
-                    exprs::bind_expr(to, &sc)?,
-                    exprs::bind_expr(step, &sc)?,
+                    subquery::fold(&sc, exprs::bind_expr(from, &sc)?)?,
+                    subquery::fold(&sc, exprs::bind_expr(to, &sc)?)?,
+                    subquery::fold(&sc, exprs::bind_expr(step, &sc)?)?,
                 );
                 let rows = range_rows(&f, &t, &s, *span)?;
                 let ty = f.ty.max(t.ty);
@@ -326,6 +328,10 @@ impl Planner<'_> {
                 tables,
                 span,
             } => Ok((self.plan_union(None, params, tables, *span)?, None)),
+            Source::Expr(e) => match self.tabular_expr(e)? {
+                Some(plan) => Ok((plan, None)),
+                None => Err(PlanError::unsupported(span, "this tabular source")),
+            },
             _ => Err(PlanError::unsupported(span, "this tabular source")),
         }
     }

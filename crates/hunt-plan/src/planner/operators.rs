@@ -308,6 +308,11 @@ impl Planner<'_> {
             } => parse_kv(input, &schema, &sc, expr, columns, with, span)?,
             OperatorKind::TopNested(levels) => top_nested(input, &sc, levels)?,
             OperatorKind::MakeSeries(ms) => super::series::plan_make_series(input, &sc, ms, span)?,
+            OperatorKind::Scan {
+                params,
+                declare,
+                steps,
+            } => super::scan::plan_scan(input, &sc, params, declare, steps, span)?,
             // `serialize Name = expr` extends like `extend`.
             OperatorKind::Serialize(items) => extend(input, &schema, items, &sc, span)?,
             other => {
