@@ -207,3 +207,55 @@ fn scan_rejects_window_functions() {
         r#"datatable(t:long, st:string)[ 1,"a", 2,"a", 3,"b" ] | sort by t asc | scan declare (grp:long=0) with (step s: st != prev(st) => grp = s.grp + 1;)"#,
     );
 }
+
+// ---------------------------------------------------------------- as, sample, count(x)
+
+#[test]
+fn as_names_a_result_for_later_use() {
+    // oracle: agent-nested-pipelines-let-cte-0005 (r3)
+    check(
+        "datatable(k:long, v:long)[ 1,10, 1,20, 2,30, 2,30 ] | summarize count() by k | as Stage1
+         | extend count_ = count_ + 100 | join kind=inner (Stage1) on k | project k, count_, count_1 | sort by k asc",
+        "k:long|count_:long|count_1:long
+         1|102|2
+         2|102|2",
+    );
+    // docs: as-operator (the names become union's withsource values)
+    check(
+        "union withsource=TableName (range x from 1 to 2 step 1 | as T1), (range x from 1 to 2 step 1 | as T2)",
+        "TableName:string|x:long
+         T1|1
+         T1|2
+         T2|1
+         T2|2",
+    );
+}
+
+#[test]
+fn sample_returns_up_to_n_rows() {
+    // docs: sample-operator ("Returns up to the specified number of rows")
+    check(
+        "range x from 1 to 100 step 1 | sample 5 | count",
+        "Count:long\n5",
+    );
+    check(
+        "range x from 1 to 3 step 1 | sample 10 | count",
+        "Count:long\n3",
+    );
+}
+
+#[test]
+fn count_of_an_expression_counts_every_row() {
+    // oracle: agent-null-and-edge-0001 (r2), agent-null-and-edge-0026 (r1)
+    check(
+        r#"datatable(g:string, x:long)[ "a",1, "a",long(null), "b",long(null), "b",long(null) ]
+         | summarize c=count(), cx=count(x) by g | order by g asc"#,
+        "g:string|c:long|cx:long
+         a|2|2
+         b|2|2",
+    );
+    check(
+        "datatable(d:dynamic)[ dynamic([]), dynamic(null), dynamic([1,2]) ] | mv-expand x=d | summarize c=count(), cx=count(x)",
+        "c:long|cx:long\n3|3",
+    );
+}

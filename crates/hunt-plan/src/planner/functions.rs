@@ -479,10 +479,14 @@ pub(crate) fn bind_aggregate(
     };
     let out = match n {
         "count" => {
-            arity(name, args, 0, 0, span)?;
+            // The docs show only `count()`; Kusto's oracle counts every row for `count(x)`,
+            // nulls included (agent-null-and-edge-0001, -0002, -0026). Its default column
+            // name is not documented: an empty name makes `summarize` ask for one.
+            arity(name, args, 0, 1, span)?;
+            let default = if args.is_empty() { "count_" } else { "" };
             return Ok(vec![(
                 agg(AggFunc::Count, vec![], Long, None),
-                "count_".into(),
+                default.into(),
             )]);
         }
         "countif" => {

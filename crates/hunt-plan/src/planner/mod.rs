@@ -87,6 +87,9 @@ pub(crate) struct Planner<'a> {
     now_ns: i64,
     pub(crate) lets: Lets,
     notices: Vec<String>,
+    /// The name `as` gave the input of the operator being planned (`union withsource`
+    /// reports it).
+    input_name: Option<String>,
 }
 
 /// Plans a parsed query against `catalog`. `now_ns` is the value of `now()` (ns since the Unix
@@ -97,6 +100,7 @@ pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Pl
         now_ns,
         lets: Lets::default(),
         notices: vec![],
+        input_name: None,
     };
     let mut result = None;
     for st in &query.statements {
@@ -203,10 +207,16 @@ impl Planner<'_> {
 
     pub(crate) fn plan_pipeline(&mut self, pipe: &ast::Pipeline) -> Result<LogicalPlan, PlanError> {
         let (mut plan, mut table) = self.plan_source(&pipe.source, pipe.span)?;
+        let mut named: Option<String> = None;
         for op in &pipe.ops {
+            self.input_name = named.take();
             plan = self.plan_operator(plan, op, table.as_deref())?;
             table = None;
+            if let ast::OperatorKind::As(id) = &op.kind {
+                named = Some(id.name.clone());
+            }
         }
+        self.input_name = None;
         Ok(plan)
     }
 

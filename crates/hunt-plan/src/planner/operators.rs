@@ -17,6 +17,12 @@ impl Planner<'_> {
         op: &ast::Operator,
         table: Option<&str>,
     ) -> Result<LogicalPlan, PlanError> {
+        // `as Name` names its input for the rest of the query.
+        if let OperatorKind::As(id) = &op.kind {
+            self.lets.scalars.remove(&id.name);
+            self.lets.tables.insert(id.name.clone(), input.clone());
+            return Ok(input);
+        }
         // `where x in (T)` with a tabular `T` is a semi join (`!in`: an anti join).
         if let OperatorKind::Where(pred) = &op.kind {
             let mut conj = Vec::new();
@@ -237,7 +243,8 @@ impl Planner<'_> {
                     aggs: vec![],
                 }
             }
-            OperatorKind::Take { count, .. } => {
+            // `sample N`: "up to N random rows"; the first N are a valid such sample.
+            OperatorKind::Take { count, .. } | OperatorKind::Sample(count) => {
                 let n = const_count(count, &sc)?;
                 LogicalPlan::Limit {
                     input: Box::new(input),
@@ -285,7 +292,6 @@ impl Planner<'_> {
                 items,
                 limit,
             } => super::mvexpand::plan_mv_expand(input, &sc, params, items, limit.as_ref())?,
-            OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
             OperatorKind::Parse {
                 params,
                 expr,
@@ -357,6 +363,12 @@ impl Planner<'_> {
                             ));
                         }
                         n.name.clone()
+                    }
+                    (None, _) if default.is_empty() => {
+                        return Err(PlanError::unsupported(
+                            item.expr.span,
+                            "this aggregate without a column name (write `Name = …`)",
+                        ));
                     }
                     (None, _) => unique_name(default, taken()),
                 };
@@ -499,7 +511,7 @@ fn match_columns(cols: &[ast::Ident], schema: &Schema) -> Result<Vec<String>, Pl
 }
 
 fn const_count(e: &ast::Expr, sc: &Scope<'_>) -> Result<usize, PlanError> {
-    let b = bind_expr(e, sc)?;
+    let b = super::subquery::fold(sc, bind_expr(e, sc)?)?;
     let v = match &b.kind {
         ExprKind::Literal(Scalar::Long(v)) => *v,
         ExprKind::Literal(Scalar::Int(v)) => *v as i64,

@@ -31,6 +31,7 @@ pub(crate) fn sub_planner<'a>(sc: &Scope<'a>) -> Planner<'a> {
         now_ns: sc.now_ns,
         lets,
         notices: vec![],
+        input_name: None,
     }
 }
 
