@@ -259,3 +259,58 @@ fn count_of_an_expression_counts_every_row() {
         "c:long|cx:long\n3|3",
     );
 }
+
+// ---------------------------------------------------------------- tabular functions
+
+#[test]
+fn tabular_functions_take_tables_and_scalars() {
+    // docs: user-defined-functions (tabular function with arguments)
+    check(
+        "let MyFilter = (T:(x:long), v:long) { T | where x >= v };
+         MyFilter((range x from 1 to 10 step 1), 9)",
+        "x:long\n9\n10",
+    );
+    // docs: user-defined-functions (a tabular input with unspecified columns)
+    check(
+        "let MyDistinct = (T:(*)) { T | distinct * }; MyDistinct((range x from 1 to 3 step 1))",
+        "x:long\n1\n2\n3",
+    );
+    // docs: let-statement (a function calling another, bounds from parameters)
+    check(
+        "let foo1 = (_start:long, _end:long, _step:long) { range x from _start to _end step _step};
+         let foo2 = (_step:long) { foo1(1, 100, _step)};
+         foo2(2) | count",
+        "Count:long\n50",
+    );
+}
+
+#[test]
+fn functions_without_parameters_and_views_are_tables() {
+    // docs: user-defined-functions (tabular function without arguments)
+    check(
+        "let tenNumbers = () { range x from 1 to 10 step 1}; tenNumbers | extend x_plus_7 = x + 7 | take 2",
+        "x:long|x_plus_7:long\n1|8\n2|9",
+    );
+    // docs: union-operator (views)
+    check(
+        "let View_1 = view () { print x=1 }; let View_2 = view () { print x=1 };
+         union (View_1 | where x > 0), (View_2 | where x > 0) | count",
+        "Count:long\n2",
+    );
+}
+
+#[test]
+fn invoke_passes_its_input_first() {
+    // docs: invoke-operator
+    check(
+        "let clipped_average = (T:(x: long), lowPercentile:double, upPercentile:double) {
+           let high = toscalar(T | summarize percentiles(x, upPercentile));
+           let low = toscalar(T | summarize percentiles(x, lowPercentile));
+           T | where x > low and x < high | summarize avg(x)
+         };
+         range x from 1 to 100 step 1 | invoke clipped_average(5, 99)",
+        "avg_x:real\n52",
+    );
+    // a table lacking a declared column is an error
+    fails("let f = (T:(State:string)) { T | count }; range x from 1 to 3 step 1 | invoke f()");
+}

@@ -15,6 +15,7 @@ mod scan;
 mod search;
 mod series;
 mod subquery;
+mod tabular_fn;
 mod union;
 mod window;
 
@@ -90,6 +91,8 @@ pub(crate) struct Planner<'a> {
     /// The name `as` gave the input of the operator being planned (`union withsource`
     /// reports it).
     input_name: Option<String>,
+    /// The tabular functions being expanded, innermost last (recursion is refused).
+    calls: Vec<String>,
 }
 
 /// Plans a parsed query against `catalog`. `now_ns` is the value of `now()` (ns since the Unix
@@ -101,6 +104,7 @@ pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Pl
         lets: Lets::default(),
         notices: vec![],
         input_name: None,
+        calls: vec![],
     };
     let mut result = None;
     for st in &query.statements {
@@ -160,12 +164,9 @@ impl Planner<'_> {
                 self.lets.tables.remove(&name.name);
                 self.lets.scalars.insert(name.name.clone(), bound);
             }
-            LetValue::Function {
-                params,
-                body,
-                view: false,
-                ..
-            } => {
+            // A view is a function too; hunt has no `union *` or `search` over all tables
+            // where being a view would matter.
+            LetValue::Function { params, body, .. } => {
                 self.lets.scalars.remove(&name.name);
                 self.lets.tables.remove(&name.name);
                 self.lets
@@ -177,9 +178,12 @@ impl Planner<'_> {
         Ok(())
     }
 
-    fn table_source(&self, id: &ast::Ident) -> Result<LogicalPlan, PlanError> {
+    fn table_source(&mut self, id: &ast::Ident) -> Result<LogicalPlan, PlanError> {
         if let Some(p) = self.lets.tabular(&id.name) {
             return Ok(p.clone());
+        }
+        if self.is_tabular_function(&id.name) {
+            return self.call_tabular_function(id, &[], None, id.span);
         }
         if let Some(schema) = self.catalog.table(&id.name) {
             return Ok(LogicalPlan::Scan {

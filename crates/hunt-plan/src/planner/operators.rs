@@ -23,6 +23,22 @@ impl Planner<'_> {
             self.lets.tables.insert(id.name.clone(), input.clone());
             return Ok(input);
         }
+        // `invoke f(…)` calls a tabular function with its input as the first argument.
+        if let OperatorKind::Invoke(call) = &op.kind {
+            let ast::ExprKind::Call { name, args } = &call.kind else {
+                return Err(PlanError::invalid(
+                    call.span,
+                    "`invoke` needs a function call",
+                ));
+            };
+            if !self.is_tabular_function(&name.name) {
+                return Err(PlanError::invalid(
+                    name.span,
+                    format!("`{}` is not a tabular function", name.name),
+                ));
+            }
+            return self.call_tabular_function(name, args, Some(input), op.span);
+        }
         // `where x in (T)` with a tabular `T` is a semi join (`!in`: an anti join).
         if let OperatorKind::Where(pred) = &op.kind {
             let mut conj = Vec::new();

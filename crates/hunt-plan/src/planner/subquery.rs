@@ -32,6 +32,7 @@ pub(crate) fn sub_planner<'a>(sc: &Scope<'a>) -> Planner<'a> {
         lets,
         notices: vec![],
         input_name: None,
+        calls: vec![],
     }
 }
 
@@ -45,11 +46,16 @@ impl Planner<'_> {
             ast::ExprKind::Ident(id) if self.lets.scalar(&id.name).is_none() => {
                 match self.lets.tabular(&id.name) {
                     Some(p) => Ok(Some(p.clone())),
-                    None if self.catalog.table(&id.name).is_some() => {
+                    None if self.catalog.table(&id.name).is_some()
+                        || self.is_tabular_function(&id.name) =>
+                    {
                         Ok(Some(self.table_source(id)?))
                     }
                     None => Ok(None),
                 }
+            }
+            ast::ExprKind::Call { name, args } if self.is_tabular_function(&name.name) => {
+                Ok(Some(self.call_tabular_function(name, args, None, e.span)?))
             }
             ast::ExprKind::Call { name, args } if name.name == "materialize" => {
                 let [arg] = args.as_slice() else {
