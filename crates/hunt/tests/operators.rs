@@ -314,3 +314,65 @@ fn invoke_passes_its_input_first() {
     // a table lacking a declared column is an error
     fails("let f = (T:(State:string)) { T | count }; range x from 1 to 3 step 1 | invoke f()");
 }
+
+// ---------------------------------------------------------------- partition
+
+#[test]
+fn partition_runs_the_subquery_per_key() {
+    // oracle: agent-nested-pipelines-let-cte-0014 (r3)
+    check(
+        r#"datatable(i:int)[ 1, 2, 3, 4, 5, 6 ] | extend grp = i % 2
+         | partition by grp (summarize s = sum(i) | extend tag = "p") | sort by s asc"#,
+        "s:long|tag:string
+         9|p
+         12|p",
+    );
+}
+
+#[test]
+fn partition_with_scan_gives_one_row_per_session() {
+    // docs: scan-operator (Calculating Session Length per User)
+    check(
+        r#"let LogsEvents = datatable(Timestamp:datetime, userID:int, EventType:string) [
+            datetime(2024-05-28 08:15:23), 1, "login",
+            datetime(2024-05-28 08:30:15), 2, "login",
+            datetime(2024-05-28 09:10:27), 3, "login",
+            datetime(2024-05-28 12:30:45), 1, "logout",
+            datetime(2024-05-28 11:45:32), 2, "logout",
+            datetime(2024-05-28 13:25:19), 3, "logout"];
+        LogsEvents
+        | sort by userID, Timestamp
+        | partition hint.strategy=native by userID (
+            sort by Timestamp asc
+            | scan declare (start: datetime, end: datetime, sessionDuration: timespan) with (
+                step s1 output=none: EventType == "login" => start = Timestamp;
+                step s2 output=all: EventType == "logout" => start = s1.start, end = Timestamp, sessionDuration = Timestamp - s1.start;
+            )
+        )
+        | project start, end, userID, sessionDuration
+        | sort by userID asc"#,
+        "start:datetime|end:datetime|userID:int|sessionDuration:timespan
+         2024-05-28T08:15:23.0000000Z|2024-05-28T12:30:45.0000000Z|1|04:15:22
+         2024-05-28T08:30:15.0000000Z|2024-05-28T11:45:32.0000000Z|2|03:15:17
+         2024-05-28T09:10:27.0000000Z|2024-05-28T13:25:19.0000000Z|3|04:14:52",
+    );
+}
+
+#[test]
+fn partition_legacy_subquery_reads_the_key() {
+    // docs: partition-operator (legacy strategy with an explicit source: the key is read
+    // by name inside the subquery)
+    check(
+        "let T = datatable(v:long)[1, 1, 2, 3];
+         range x from 1 to 2 step 1 | partition hint.strategy=legacy by x {T | where x == v} | count",
+        "Count:long\n3",
+    );
+    check(
+        "datatable(k:string, v:long)['a', 1, 'a', 2, 'b', 5]
+         | partition by k (extend tot = toscalar(k)) | sort by v asc",
+        "k:string|v:long|tot:string
+         a|1|a
+         a|2|a
+         b|5|b",
+    );
+}

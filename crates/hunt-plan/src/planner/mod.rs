@@ -11,6 +11,7 @@ pub mod literals;
 mod mvexpand;
 mod operators;
 mod parse;
+mod partition;
 mod scan;
 mod search;
 mod series;

@@ -23,6 +23,12 @@ impl Planner<'_> {
             self.lets.tables.insert(id.name.clone(), input.clone());
             return Ok(input);
         }
+        if let OperatorKind::Partition {
+            params, by, body, ..
+        } = &op.kind
+        {
+            return self.plan_partition(input, params, by, body, op.span);
+        }
         // `invoke f(…)` calls a tabular function with its input as the first argument.
         if let OperatorKind::Invoke(call) = &op.kind {
             let ast::ExprKind::Call { name, args } = &call.kind else {
