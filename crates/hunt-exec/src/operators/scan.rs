@@ -184,21 +184,22 @@ fn scan(run: &Run<'_>, steps: &[Step]) -> Result<Output> {
     for row in 0..run.all.num_rows() {
         for (k, step) in steps.iter().enumerate().rev() {
             // Check 1: take over the previous step's sequence.
-            if k > 0 {
-                if let Some(prev) = states.get(k - 1).and_then(|s| s.as_ref()) {
-                    if let Some(declared) = run.check(step, row, Some(prev))? {
-                        if let Some(mut seq) = states.get_mut(k - 1).and_then(Option::take) {
-                            seq.recs.truncate(k);
-                            seq.recs.push(Rec {
-                                row,
-                                declared: declared.clone(),
-                            });
-                            out.emit(step, row, &declared, seq.id);
-                            states[k] = Some(seq);
-                        }
-                        continue;
+            if k > 0
+                && let Some(prev) = states.get(k - 1).and_then(|s| s.as_ref())
+                && let Some(declared) = run.check(step, row, Some(prev))?
+            {
+                if let Some(mut seq) = states.get_mut(k - 1).and_then(Option::take) {
+                    seq.recs.truncate(k);
+                    seq.recs.push(Rec {
+                        row,
+                        declared: declared.clone(),
+                    });
+                    out.emit(step, row, &declared, seq.id);
+                    if let Some(slot) = states.get_mut(k) {
+                        *slot = Some(seq);
                     }
                 }
+                continue;
             }
             // Check 2: a step holding a sequence (or the first step) matches on its state.
             let view = states.get(k).and_then(|s| s.as_ref());
@@ -222,10 +223,12 @@ fn scan(run: &Run<'_>, steps: &[Step]) -> Result<Output> {
                 None => {
                     let id = next_id;
                     next_id += 1;
-                    states[k] = Some(Seq {
-                        id,
-                        recs: vec![rec],
-                    });
+                    if let Some(slot) = states.get_mut(k) {
+                        *slot = Some(Seq {
+                            id,
+                            recs: vec![rec],
+                        });
+                    }
                     id
                 }
             };

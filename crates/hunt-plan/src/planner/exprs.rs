@@ -85,12 +85,12 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
         )),
         ast::ExprKind::Member { expr, name } => {
             // `scan` binds `StepName.Column` state references as columns named so.
-            if let ast::ExprKind::Ident(step) = &expr.kind {
+            if let ast::ExprKind::Ident(step) = &expr.kind
+                && sc.schema.index_of(&step.name).is_none()
+            {
                 let qualified = format!("{}.{}", step.name, name.name);
-                if sc.schema.index_of(&step.name).is_none() {
-                    if let Some(f) = sc.schema.fields.iter().find(|f| f.name == qualified) {
-                        return Ok(Expr::column(&f.name, f.ty, e.span));
-                    }
+                if let Some(f) = sc.schema.fields.iter().find(|f| f.name == qualified) {
+                    return Ok(Expr::column(&f.name, f.ty, e.span));
                 }
             }
             let obj = dynamic_operand(bind_expr(expr, sc)?)?;

@@ -15,6 +15,7 @@ mod partition;
 mod scan;
 mod search;
 mod series;
+mod staged;
 mod subquery;
 mod tabular_fn;
 mod union;

@@ -17,33 +17,12 @@ impl Planner<'_> {
         op: &ast::Operator,
         table: Option<&str>,
     ) -> Result<LogicalPlan, PlanError> {
-        // `as Name` names its input for the rest of the query.
-        if let OperatorKind::As(id) = &op.kind {
-            self.lets.scalars.remove(&id.name);
-            self.lets.tables.insert(id.name.clone(), input.clone());
-            return Ok(input);
-        }
-        if let OperatorKind::Partition {
-            params, by, body, ..
-        } = &op.kind
-        {
-            return self.plan_partition(input, params, by, body, op.span);
-        }
-        // `invoke f(…)` calls a tabular function with its input as the first argument.
-        if let OperatorKind::Invoke(call) = &op.kind {
-            let ast::ExprKind::Call { name, args } = &call.kind else {
-                return Err(PlanError::invalid(
-                    call.span,
-                    "`invoke` needs a function call",
-                ));
-            };
-            if !self.is_tabular_function(&name.name) {
-                return Err(PlanError::invalid(
-                    name.span,
-                    format!("`{}` is not a tabular function", name.name),
-                ));
-            }
-            return self.call_tabular_function(name, args, Some(input), op.span);
+        // Operators that name, call or split their input plan subqueries themselves.
+        if matches!(
+            op.kind,
+            OperatorKind::As(_) | OperatorKind::Invoke(_) | OperatorKind::Partition { .. }
+        ) {
+            return self.plan_staged(input, op);
         }
         // `where x in (T)` with a tabular `T` is a semi join (`!in`: an anti join).
         if let OperatorKind::Where(pred) = &op.kind {

@@ -90,13 +90,13 @@ pub(crate) fn plan_scan(
             refs.push(*r);
         }
     }
-    if let Some(m) = &match_id {
-        if ext.iter().any(|f| f.name == *m) {
-            return Err(PlanError::invalid(
-                span,
-                format!("the match id column `{m}` is already a column"),
-            ));
-        }
+    if let Some(m) = &match_id
+        && ext.iter().any(|f| f.name == *m)
+    {
+        return Err(PlanError::invalid(
+            span,
+            format!("the match id column `{m}` is already a column"),
+        ));
     }
     Ok(LogicalPlan::Steps {
         input: Box::new(input),
