@@ -376,3 +376,12 @@ fn partition_legacy_subquery_reads_the_key() {
          b|5|b",
     );
 }
+
+#[test]
+fn a_function_without_arguments_is_called_by_its_name() {
+    // docs: named-expressions (`let x = () {…}; print x`), with a deterministic body
+    check(
+        "let x = () { 2 * 21 }; let y = () { toscalar(print 7) }; print x, y",
+        "print_0:long|print_1:long\n42|7",
+    );
+}

@@ -13,7 +13,7 @@ use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan};
 use arrow::array::{Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, RecordBatchOptions};
 use arrow::compute::{concat_batches, take};
-use hunt_plan::expr::Scalar;
+use hunt_plan::expr::{Expr, ExprKind, Func, Scalar};
 use hunt_plan::scan_spec::{ScanRef, ScanSpec, StepOutput};
 use hunt_plan::types::{KqlType, Schema};
 use std::sync::Arc;
@@ -23,7 +23,30 @@ use std::sync::Arc;
 struct Step {
     output: StepOutput,
     condition: PhysicalExpr,
+    /// True when the condition reads only the current record.
+    stateless: bool,
+    /// The conjuncts of the condition that read only the current record (all of it when
+    /// `stateless`): computed for all records at once, they rule out most records before
+    /// any per-record evaluation.
+    prefilter: Option<PhysicalExpr>,
     assignments: Vec<(usize, PhysicalExpr)>,
+}
+
+/// The conjuncts of `a and b and …`.
+fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::Call(Func::And, args) => args.iter().for_each(|a| conjuncts(a, out)),
+        _ => out.push(e),
+    }
+}
+
+/// The evaluation-schema columns `e` reads.
+fn columns_of(e: &PhysicalExpr, out: &mut Vec<usize>) {
+    match e {
+        PhysicalExpr::Column(i, _) => out.push(*i),
+        PhysicalExpr::Literal(_) => {}
+        PhysicalExpr::Call { args, .. } => args.iter().for_each(|a| columns_of(a, out)),
+    }
 }
 
 /// Runs `scan` over its buffered input.
@@ -46,9 +69,38 @@ impl StepScanExec {
             .steps
             .iter()
             .map(|s| {
+                let condition = compile(&s.condition, &spec.eval_schema)?;
+                let reads_state = |e: &PhysicalExpr| {
+                    let mut cols = Vec::new();
+                    columns_of(e, &mut cols);
+                    cols.iter()
+                        .any(|c| !matches!(spec.refs.get(*c), Some(ScanRef::Current(_))))
+                };
+                let stateless = !reads_state(&condition);
+                let mut conj = Vec::new();
+                conjuncts(&s.condition, &mut conj);
+                let mut pre: Option<PhysicalExpr> = None;
+                for c in conj {
+                    let c = compile(c, &spec.eval_schema)?;
+                    if reads_state(&c) {
+                        continue;
+                    }
+                    pre = Some(match pre {
+                        None => c,
+                        Some(p) => PhysicalExpr::Call {
+                            func: Func::And,
+                            args: vec![p, c],
+                            ty: KqlType::Bool,
+                            span: s.condition.span,
+                            regex: None,
+                        },
+                    });
+                }
                 Ok(Step {
                     output: s.output,
-                    condition: compile(&s.condition, &spec.eval_schema)?,
+                    condition,
+                    stateless,
+                    prefilter: pre,
                     assignments: s
                         .assignments
                         .iter()
@@ -93,6 +145,8 @@ struct Run<'a> {
     spec: &'a ScanSpec,
     defaults: Vec<Scalar>,
     types: Vec<KqlType>,
+    /// Per step, its condition over every record when it reads no state.
+    precomputed: Vec<Option<BooleanArray>>,
 }
 
 impl Run<'_> {
@@ -143,17 +197,67 @@ impl Run<'_> {
         )?)
     }
 
+    /// Every record as the evaluation schema sees it without state: state columns are
+    /// null (stateless conditions do not read them).
+    fn current_batch(&self) -> Result<RecordBatch> {
+        let n = self.all.num_rows();
+        let n_in = self.all.num_columns();
+        let mut cols = Vec::with_capacity(self.spec.refs.len());
+        for (r, f) in self.spec.refs.iter().zip(&self.spec.eval_schema.fields) {
+            cols.push(match *r {
+                ScanRef::Current(c) if c < n_in => self.all.column(c).clone(),
+                ScanRef::Current(c) => {
+                    let v = self
+                        .defaults
+                        .get(c - n_in)
+                        .ok_or_else(|| ExecError::Internal("scan default out of range".into()))?;
+                    array_from_scalars(std::iter::repeat_n(v, n), f.ty)?
+                }
+                ScanRef::State { .. } => arrow::array::new_null_array(&f.ty.arrow_type(), n),
+            });
+        }
+        let opts = RecordBatchOptions::new().with_row_count(Some(n));
+        Ok(RecordBatch::try_new_with_options(
+            self.spec.eval_schema.to_arrow(),
+            cols,
+            &opts,
+        )?)
+    }
+
     /// The declared values of `row` if it meets `step`'s condition against `view`.
-    fn check(&self, step: &Step, row: usize, view: Option<&Seq>) -> Result<Option<Vec<Scalar>>> {
-        let b = self.batch(row, view)?;
-        let c = evaluate(&step.condition, &b)?;
-        let hit = c
-            .as_any()
-            .downcast_ref::<BooleanArray>()
-            .is_some_and(|a| a.is_valid(0) && a.value(0));
+    fn check(
+        &self,
+        k: usize,
+        step: &Step,
+        row: usize,
+        view: Option<&Seq>,
+    ) -> Result<Option<Vec<Scalar>>> {
+        let mut batch = None;
+        let pre = self.precomputed.get(k).and_then(Option::as_ref);
+        if pre.is_some_and(|a| !(a.is_valid(row) && a.value(row))) {
+            return Ok(None);
+        }
+        let hit = match pre {
+            Some(_) if step.stateless => true,
+            _ => {
+                let b = self.batch(row, view)?;
+                let c = evaluate(&step.condition, &b)?;
+                batch = Some(b);
+                c.as_any()
+                    .downcast_ref::<BooleanArray>()
+                    .is_some_and(|a| a.is_valid(0) && a.value(0))
+            }
+        };
         if !hit {
             return Ok(None);
         }
+        if step.assignments.is_empty() {
+            return Ok(Some(self.defaults.clone()));
+        }
+        let b = match batch {
+            Some(b) => b,
+            None => self.batch(row, view)?,
+        };
         let mut declared = self.defaults.clone();
         for (d, e) in &step.assignments {
             let ty = e.ty();
@@ -186,7 +290,7 @@ fn scan(run: &Run<'_>, steps: &[Step]) -> Result<Output> {
             // Check 1: take over the previous step's sequence.
             if k > 0
                 && let Some(prev) = states.get(k - 1).and_then(|s| s.as_ref())
-                && let Some(declared) = run.check(step, row, Some(prev))?
+                && let Some(declared) = run.check(k, step, row, Some(prev))?
             {
                 if let Some(mut seq) = states.get_mut(k - 1).and_then(Option::take) {
                     seq.recs.truncate(k);
@@ -206,7 +310,7 @@ fn scan(run: &Run<'_>, steps: &[Step]) -> Result<Output> {
             if k > 0 && view.is_none() {
                 continue;
             }
-            let Some(declared) = run.check(step, row, view)? else {
+            let Some(declared) = run.check(k, step, row, view)? else {
                 continue;
             };
             let rec = Rec {
@@ -253,12 +357,28 @@ impl ExecutionPlan for StepScanExec {
         let batches = self.input.execute()?.collect::<Result<Vec<_>>>()?;
         let all = concat_batches(&in_schema.to_arrow(), &batches)?;
         drop(batches);
-        let run = Run {
+        let mut run = Run {
             all: &all,
             spec: &self.spec,
             defaults: self.spec.declare.iter().map(|(_, d)| d.clone()).collect(),
             types: in_schema.fields.iter().map(|f| f.ty).collect(),
+            precomputed: Vec::new(),
         };
+        if self.steps.iter().any(|s| s.prefilter.is_some()) {
+            let whole = run.current_batch()?;
+            for s in &self.steps {
+                let pre = if let Some(p) = &s.prefilter {
+                    let c = evaluate(p, &whole)?;
+                    let a = c.as_any().downcast_ref::<BooleanArray>().cloned();
+                    Some(a.ok_or_else(|| {
+                        ExecError::Internal("a scan condition is not bool".into())
+                    })?)
+                } else {
+                    None
+                };
+                run.precomputed.push(pre);
+            }
+        }
         let out = scan(&run, &self.steps)?;
         let idx = arrow::array::UInt64Array::from(out.rows);
         let mut cols: Vec<ArrayRef> = Vec::new();

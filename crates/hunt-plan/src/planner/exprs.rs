@@ -186,6 +186,10 @@ fn bind_ident(id: &ast::Ident, sc: &Scope<'_>) -> Result<Expr, PlanError> {
         v.span = id.span;
         return Ok(v);
     }
+    // A function whose parameters all have defaults may be called by its bare name.
+    if sc.lets.function(&id.name).is_some() {
+        return bind_call(id, &[], id.span, sc);
+    }
     if sc.lets.tabular(&id.name).is_some() {
         return Err(PlanError::ty(
             id.span,
