@@ -385,3 +385,23 @@ fn a_function_without_arguments_is_called_by_its_name() {
         "print_0:long|print_1:long\n42|7",
     );
 }
+
+#[test]
+fn make_series_bounds_may_be_computed() {
+    // docs: make-series-operator (bins from `from` to `to`, empty bins get the default);
+    // the bounds here are computed from now() (2025-06-01), as `ago(…)` hunts do.
+    check(
+        "datatable(t:datetime, v:long)[datetime(2025-05-30), 1, datetime(2025-05-31), 2]
+         | make-series s = sum(v) default = 0 on t from ago(3d) to now() step 1d",
+        r#"s:dynamic|t:dynamic
+           [0,1,2]|["2025-05-29T00:00:00.0000000Z","2025-05-30T00:00:00.0000000Z","2025-05-31T00:00:00.0000000Z"]"#,
+    );
+}
+
+#[test]
+fn recursive_functions_are_refused() {
+    // docs: user-defined-functions (recursion is not allowed)
+    fails("let f = () { f }; print f");
+    fails("let f = (x:long) { f(x) }; print f(1)");
+    fails("let t = () { t | take 1 }; t");
+}

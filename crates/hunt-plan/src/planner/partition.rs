@@ -125,8 +125,8 @@ impl Planner<'_> {
         if parts.len() == 1 {
             return Ok(parts.remove(0));
         }
-        let first = parts[0].schema();
-        if parts.iter().any(|p| p.schema() != first) {
+        let first = parts.first().map(|p| p.schema());
+        if parts.iter().any(|p| Some(p.schema()) != first) {
             return Err(PlanError::unsupported(
                 body.span,
                 "a partition subquery whose columns differ between parts",

@@ -15,7 +15,7 @@ use hunt_syntax::Span;
 use hunt_syntax::ast::{self, ParamType, SchemaItem, Source, Statement};
 
 /// How deep functions may call functions (Kusto refuses recursion; this also bounds it).
-const MAX_DEPTH: usize = 32;
+const MAX_DEPTH: usize = 12;
 
 impl Planner<'_> {
     /// True when `name` is a user function that returns a table: it has a tabular
