@@ -405,3 +405,12 @@ fn recursive_functions_are_refused() {
     fails("let f = (x:long) { f(x) }; print f(1)");
     fails("let t = () { t | take 1 }; t");
 }
+
+#[test]
+fn materialize_reads_the_same_rows_at_every_reference() {
+    // docs: sample-operator ("materialize … the same sample" in both union legs)
+    let out = run("let _data = range x from 1 to 100 step 1;
+         let _sample = materialize(_data | sample 1);
+         union (_sample), (_sample) | summarize dcount(x), count()");
+    assert_eq!(out, "dcount_x:long|count_:long\n1|2");
+}

@@ -4,8 +4,10 @@
 //! (<https://learn.microsoft.com/kusto/query/toscalar-function>), so hunt plans the
 //! subquery, runs it through the [`Catalog`](crate::Catalog) while planning and binds the
 //! value as a constant: the first column of the first row, or a null of that column's
-//! type when the subquery returns no rows. `materialize(T)` only caches `T` in Kusto;
-//! hunt plans it as `T`, which returns the same rows for deterministic queries.
+//! type when the subquery returns no rows. `materialize(T)` caches `T` in Kusto, so every
+//! reference reads the same rows: hunt runs `T` once while planning and keeps its rows as
+//! constants when there are at most [`MATERIALIZE_ROWS`], and otherwise plans `T` at each
+//! reference (the same rows for deterministic queries).
 
 use super::exprs::bind_expr;
 use super::{Planner, Scope};
@@ -15,6 +17,9 @@ use crate::logical_plan::LogicalPlan;
 use crate::types::Schema;
 use hunt_syntax::Span;
 use hunt_syntax::ast;
+
+/// The most rows `materialize` keeps as constants in the plan.
+const MATERIALIZE_ROWS: usize = 100_000;
 
 /// A planner for a subquery of the scope: the same catalog, `now()` and `let` names,
 /// minus scalar names bound to the caller's columns (a user function's parameters), which
@@ -65,7 +70,7 @@ impl Planner<'_> {
                     ));
                 };
                 match self.tabular_expr(arg)? {
-                    Some(p) => Ok(Some(p)),
+                    Some(p) => Ok(Some(self.materialized(p))),
                     None => Err(PlanError::invalid(
                         arg.span,
                         "`materialize` needs a tabular expression",
@@ -91,6 +96,24 @@ impl Planner<'_> {
                 Ok(Some(self.table_source(&id)?))
             }
             _ => Ok(None),
+        }
+    }
+}
+
+impl Planner<'_> {
+    /// `plan`'s rows as constants when it runs here and is small, else `plan` itself (a
+    /// failure then surfaces when the query runs).
+    fn materialized(&self, plan: LogicalPlan) -> LogicalPlan {
+        let capped = LogicalPlan::Limit {
+            input: Box::new(plan.clone()),
+            fetch: MATERIALIZE_ROWS + 1,
+        };
+        match self.catalog.run(&capped) {
+            Ok(rows) if rows.len() <= MATERIALIZE_ROWS => LogicalPlan::Values {
+                schema: plan.schema(),
+                rows,
+            },
+            _ => plan,
         }
     }
 }
