@@ -2,9 +2,10 @@
 //! the input split by the values of a key column, a subquery run on each part, and the
 //! union of the results.
 //!
-//! hunt reads the key's distinct values while planning (through the catalog, as
-//! `toscalar` does) and plans one copy of the subquery per value over the input filtered
-//! to it. Inside the subquery the key's name is also a scalar `let` holding the part's
+//! hunt runs the input while planning (through the catalog, as `toscalar` does): a small
+//! input is split there into constant parts, one per key value; for a larger one only the
+//! distinct keys are read and each part is the input filtered to its key. One copy of the
+//! subquery is planned per part. Inside the subquery the key's name is also a scalar `let` holding the part's
 //! value, so `toscalar(Key)` and, in the legacy `{ T | … }` form with its own source, a
 //! bare `Key` read it, as the docs describe.
 
@@ -21,6 +22,8 @@ use hunt_syntax::ast::{self, BinOp};
 const LEGACY_MAX_PARTS: usize = 64;
 /// hunt plans one subquery per part; more parts than this are refused.
 const MAX_PARTS: usize = 10_000;
+/// Inputs of at most this many values are read once and split while planning.
+const MAX_CELLS: usize = 2_000_000;
 
 impl Planner<'_> {
     /// Plans `input | partition [hint.strategy=…] by Key (subquery)` or `{ subquery }`.
@@ -76,15 +79,46 @@ impl Planner<'_> {
         // their geo_point_in_polygon example runs one with `native`: both are accepted.
         let implicit = matches!(body.source, ast::Source::Implicit(_));
         let col = Expr::column(&field.name, field.ty, key.span);
-        let distinct = LogicalPlan::Aggregate {
+        // A small input is read once and split here into constant parts; a larger one is
+        // filtered by each of its distinct keys.
+        let cap = (MAX_CELLS / schema.fields.len().max(1)).max(1);
+        let capped = LogicalPlan::Limit {
             input: Box::new(input.clone()),
-            group_by: vec![(field.name.clone(), col.clone())],
-            aggs: vec![],
+            fetch: cap + 1,
         };
-        let rows = self.catalog.run(&distinct).map_err(|m| {
-            PlanError::invalid(span, format!("cannot read the partition keys: {m}"))
-        })?;
-        let keys = key_values(rows, field.ty);
+        let key_index = schema.index_of(&field.name).unwrap_or(0);
+        let sources: Vec<(Scalar, LogicalPlan)> = match self.catalog.run(&capped) {
+            Ok(rows) if rows.len() <= cap => split_rows(rows, key_index, field.ty)
+                .into_iter()
+                .map(|(k, rows)| {
+                    let part = LogicalPlan::Values {
+                        schema: schema.clone(),
+                        rows,
+                    };
+                    (k, part)
+                })
+                .collect(),
+            _ => {
+                let distinct = LogicalPlan::Aggregate {
+                    input: Box::new(input.clone()),
+                    group_by: vec![(field.name.clone(), col.clone())],
+                    aggs: vec![],
+                };
+                let rows = self.catalog.run(&distinct).map_err(|m| {
+                    PlanError::invalid(span, format!("cannot read the partition keys: {m}"))
+                })?;
+                let mut out = Vec::new();
+                for value in key_values(rows, field.ty) {
+                    let part = LogicalPlan::Filter {
+                        input: Box::new(input.clone()),
+                        predicate: key_filter(&col, value.clone(), key.span)?,
+                    };
+                    out.push((value, part));
+                }
+                out
+            }
+        };
+        let keys = &sources;
         let limit = if legacy { LEGACY_MAX_PARTS } else { MAX_PARTS };
         if keys.len() > limit {
             return Err(if legacy {
@@ -105,12 +139,7 @@ impl Planner<'_> {
             });
         }
         let mut parts = Vec::new();
-        for value in keys {
-            let pred = key_filter(&col, value.clone(), key.span)?;
-            let part = LogicalPlan::Filter {
-                input: Box::new(input.clone()),
-                predicate: pred,
-            };
+        for (value, part) in sources {
             parts.push(self.plan_part(part, body, &field.name, value, implicit)?);
         }
         if parts.is_empty() {
@@ -195,15 +224,38 @@ fn key_filter(col: &Expr, value: Scalar, span: Span) -> Result<Expr, PlanError> 
     bind_binary(BinOp::Eq, col.clone(), Expr::literal(value, span), span)
 }
 
+/// The key of a row, a null string read as the empty string.
+fn row_key(v: Option<Scalar>, ty: KqlType) -> Scalar {
+    match v {
+        Some(Scalar::Null(_)) | None if ty == KqlType::String => Scalar::String(String::new()),
+        Some(v) => v,
+        None => Scalar::Null(ty),
+    }
+}
+
+/// Rows grouped by their key (column `key`), in order of first appearance.
+fn split_rows(rows: Vec<Vec<Scalar>>, key: usize, ty: KqlType) -> Vec<(Scalar, Vec<Vec<Scalar>>)> {
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
+    let mut groups: Vec<(Scalar, Vec<Vec<Scalar>>)> = Vec::new();
+    for row in rows {
+        let k = row_key(row.get(key).cloned(), ty);
+        let text = format!("{k:?}");
+        match index.get(&text).and_then(|i| groups.get_mut(*i)) {
+            Some((_, g)) => g.push(row),
+            None => {
+                index.insert(text, groups.len());
+                groups.push((k, vec![row]));
+            }
+        }
+    }
+    groups
+}
+
 /// The distinct key values, a null string read as the empty string.
 fn key_values(rows: Vec<Vec<Scalar>>, ty: KqlType) -> Vec<Scalar> {
     let mut out: Vec<Scalar> = Vec::new();
     for row in rows {
-        let v = match row.into_iter().next() {
-            Some(Scalar::Null(_)) | None if ty == KqlType::String => Scalar::String(String::new()),
-            Some(v) => v,
-            None => Scalar::Null(ty),
-        };
+        let v = row_key(row.into_iter().next(), ty);
         if !out.contains(&v) {
             out.push(v);
         }
