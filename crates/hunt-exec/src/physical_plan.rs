@@ -8,8 +8,8 @@
 use crate::error::{ExecError, Result};
 use crate::operators::{
     AggregateExec, ApplyRowsExec, ApplySlot, FilterExec, HashJoinExec, LimitExec, MvApplyExec,
-    MvExpandExec, ParseExec, ProjectionExec, SeriesExec, SortExec, TopNestedExec, UnionExec,
-    ValuesExec, WindowExec,
+    MvExpandExec, ParseExec, ProjectionExec, SeriesExec, SortExec, StepScanExec, TopNestedExec,
+    UnionExec, ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -209,6 +209,11 @@ fn build(
         LogicalPlan::TopNested { input, levels } => Arc::new(TopNestedExec::try_new(
             build(input, tables, rows)?,
             levels,
+            plan.schema(),
+        )?),
+        LogicalPlan::Steps { input, spec } => Arc::new(StepScanExec::try_new(
+            create_physical_plan(input, tables)?,
+            spec,
             plan.schema(),
         )?),
         LogicalPlan::Window { input, exprs } => Arc::new(WindowExec::try_new(

@@ -23,6 +23,14 @@ pub trait Catalog {
         let _ = (plan, each);
         None
     }
+
+    /// Runs `plan` and returns its rows. The planner calls it for values it needs before
+    /// the query runs: `toscalar(…)`, the keys of `partition`. A catalog that holds only
+    /// schemas cannot, and says so (the default).
+    fn run(&self, plan: &LogicalPlan) -> Result<Vec<Vec<Scalar>>, String> {
+        let _ = plan;
+        Err("this catalog holds no data to run a subquery over".into())
+    }
 }
 
 /// The built-in schemas, derived from `shared/schemas/tables.json` (name and type

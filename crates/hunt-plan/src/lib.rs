@@ -10,6 +10,7 @@ pub mod library;
 pub mod logical_plan;
 pub mod optimizer;
 pub mod planner;
+pub mod scan_spec;
 pub mod types;
 
 pub use catalog::Catalog;

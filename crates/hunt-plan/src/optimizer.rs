@@ -162,6 +162,14 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 axis,
             }
         }
+        // A scan's evaluation reads input columns by position: keep them all.
+        LogicalPlan::Steps { input, spec } => {
+            let cols = input.schema().fields.into_iter().map(|f| f.name).collect();
+            LogicalPlan::Steps {
+                input: Box::new(push_projection(*input, cols)),
+                spec,
+            }
+        }
         LogicalPlan::Window { input, exprs } => {
             let mut cols: Vec<String> = needed
                 .iter()

@@ -278,13 +278,13 @@ fn type_errors_and_unsupported_are_refused_with_spans() {
         Some("wrap JSON text in parse_json() or todynamic()")
     );
     // An operator hunt does not run yet is refused by name, with its span.
-    let d = err("Logons | sample 3");
+    let d = err("Logons | facet by Host");
     assert!(
-        d.message.contains("sample") && d.message.contains("not supported"),
+        d.message.contains("facet") && d.message.contains("not supported"),
         "{}",
         d.message
     );
-    assert_eq!(d.span, Some(9..17));
+    assert_eq!(d.span, Some(9..22));
 }
 
 #[test]

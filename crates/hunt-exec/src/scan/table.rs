@@ -2,7 +2,9 @@
 
 use crate::error::{ExecError, Result};
 use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use hunt_plan::LogicalPlan;
 use hunt_plan::catalog::{Catalog, builtin_schema};
+use hunt_plan::expr::Scalar;
 use hunt_plan::types::{Field, KqlType, Schema};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -71,6 +73,13 @@ impl Catalog for TableSet {
         each: &mut dyn FnMut(Vec<hunt_plan::expr::Scalar>),
     ) -> Option<std::result::Result<(), String>> {
         Some(run_rows(plan, self, each).map_err(|e| e.to_string()))
+    }
+    /// Optimizes and runs a subquery the planner needs the rows of (`toscalar`,
+    /// `partition` keys) over these tables.
+    fn run(&self, plan: &LogicalPlan) -> std::result::Result<Vec<Vec<Scalar>>, String> {
+        let mut rows = Vec::new();
+        run_rows(plan, self, &mut |r| rows.push(r)).map_err(|e| e.to_string())?;
+        Ok(rows)
     }
 }
 

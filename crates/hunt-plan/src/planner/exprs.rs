@@ -84,6 +84,15 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
             "`$left`/`$right` are only valid in a join condition",
         )),
         ast::ExprKind::Member { expr, name } => {
+            // `scan` binds `StepName.Column` state references as columns named so.
+            if let ast::ExprKind::Ident(step) = &expr.kind
+                && sc.schema.index_of(&step.name).is_none()
+            {
+                let qualified = format!("{}.{}", step.name, name.name);
+                if let Some(f) = sc.schema.fields.iter().find(|f| f.name == qualified) {
+                    return Ok(Expr::column(&f.name, f.ty, e.span));
+                }
+            }
             let obj = dynamic_operand(bind_expr(expr, sc)?)?;
             let key = Expr::literal(Scalar::String(name.name.clone()), name.span);
             Ok(Expr::call(
@@ -176,6 +185,10 @@ fn bind_ident(id: &ast::Ident, sc: &Scope<'_>) -> Result<Expr, PlanError> {
         let mut v = v.clone();
         v.span = id.span;
         return Ok(v);
+    }
+    // A function whose parameters all have defaults may be called by its bare name.
+    if sc.lets.function(&id.name).is_some() {
+        return bind_call(id, &[], id.span, sc);
     }
     if sc.lets.tabular(&id.name).is_some() {
         return Err(PlanError::ty(

@@ -156,6 +156,9 @@ pub(crate) fn bind_call(
     if let Some((params, body)) = sc.lets.function(n) {
         return call_user_function(name, params, body, args, span, sc);
     }
+    if n == "toscalar" {
+        return super::subquery::bind_toscalar(args, span, sc);
+    }
     if super::window::WINDOW_FUNCS.contains(&n) {
         return super::window::bind_window(name, args, span, sc);
     }
@@ -829,6 +832,31 @@ fn call_user_function(
     span: Span,
     sc: &Scope<'_>,
 ) -> Result<Expr, PlanError> {
+    // Kusto refuses recursive functions; expanding one would never end.
+    thread_local! {
+        static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+    let depth = DEPTH.with(|d| d.get());
+    if depth >= 12 {
+        return Err(PlanError::invalid(
+            name.span,
+            format!("`{}` calls itself", name.name),
+        ));
+    }
+    DEPTH.with(|d| d.set(depth + 1));
+    let r = expand_user_function(name, params, body, args, span, sc);
+    DEPTH.with(|d| d.set(depth));
+    r
+}
+
+fn expand_user_function(
+    name: &ast::Ident,
+    params: &[ast::FunctionParam],
+    body: &[ast::Statement],
+    args: &[ast::Expr],
+    span: Span,
+    sc: &Scope<'_>,
+) -> Result<Expr, PlanError> {
     if args.len() > params.len() {
         return Err(PlanError::invalid(
             span,
@@ -899,6 +927,7 @@ fn call_user_function(
                         table: None,
                         lets: &inner,
                         now_ns: sc.now_ns,
+                        catalog: sc.catalog,
                         windows: None,
                     },
                 )?;
@@ -927,6 +956,7 @@ fn call_user_function(
                         table: None,
                         lets: &inner,
                         now_ns: sc.now_ns,
+                        catalog: sc.catalog,
                         windows: None,
                     },
                 );

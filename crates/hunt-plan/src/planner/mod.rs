@@ -14,10 +14,15 @@ mod mvapply;
 mod mvexpand;
 mod operators;
 pub mod parse;
+mod partition;
 mod pivot;
+mod scan;
 mod search;
 mod series;
+mod staged;
+mod subquery;
 mod summarize_exprs;
+mod tabular_fn;
 mod union;
 mod window;
 
@@ -78,6 +83,8 @@ pub(crate) struct Scope<'a> {
     pub(crate) table: Option<&'a str>,
     pub(crate) lets: &'a Lets,
     pub(crate) now_ns: i64,
+    /// Where subqueries (`toscalar(T | …)`) are planned and run.
+    pub(crate) catalog: &'a dyn Catalog,
     /// Where window functions (`row_number()`, `prev()`, …) found while binding are
     /// collected; `None` when the rows are not serialized, which makes them an error.
     pub(crate) windows: Option<&'a std::cell::RefCell<Vec<(String, WindowFunc)>>>,
@@ -88,6 +95,11 @@ pub(crate) struct Planner<'a> {
     now_ns: i64,
     pub(crate) lets: Lets,
     notices: Vec<String>,
+    /// The name `as` gave the input of the operator being planned (`union withsource`
+    /// reports it).
+    input_name: Option<String>,
+    /// The tabular functions being expanded, innermost last (recursion is refused).
+    calls: Vec<String>,
 }
 
 /// Plans a parsed query against `catalog`. `now_ns` is the value of `now()` (ns since the Unix
@@ -98,6 +110,8 @@ pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Pl
         now_ns,
         lets: Lets::default(),
         notices: vec![],
+        input_name: None,
+        calls: vec![],
     };
     let mut result = None;
     for st in &query.statements {
@@ -132,6 +146,7 @@ impl Planner<'_> {
             table,
             lets: &self.lets,
             now_ns: self.now_ns,
+            catalog: self.catalog,
             windows: None,
         }
     }
@@ -144,28 +159,21 @@ impl Planner<'_> {
                 self.lets.tables.insert(name.name.clone(), plan);
             }
             LetValue::Expr(e) => {
-                // A bare name may be a table: `let t = DataSecurityEvents;`.
-                if let ast::ExprKind::Ident(id) = &e.kind {
-                    if let Some(plan) = self
-                        .table_source(id)
-                        .ok()
-                        .filter(|_| self.lets.scalar(&id.name).is_none())
-                    {
-                        self.lets.tables.insert(name.name.clone(), plan);
-                        return Ok(());
-                    }
+                // A bare name may be a table: `let t = DataSecurityEvents;`, as may
+                // `materialize(…)` and `table("T")`.
+                if let Some(plan) = self.tabular_expr(e)? {
+                    self.lets.scalars.remove(&name.name);
+                    self.lets.tables.insert(name.name.clone(), plan);
+                    return Ok(());
                 }
                 let empty = Schema::default();
                 let bound = exprs::bind_expr(e, &self.scope(&empty, None))?;
                 self.lets.tables.remove(&name.name);
                 self.lets.scalars.insert(name.name.clone(), bound);
             }
-            LetValue::Function {
-                params,
-                body,
-                view: false,
-                ..
-            } => {
+            // A view is a function too; hunt has no `union *` or `search` over all tables
+            // where being a view would matter.
+            LetValue::Function { params, body, .. } => {
                 self.lets.scalars.remove(&name.name);
                 self.lets.tables.remove(&name.name);
                 self.lets
@@ -177,9 +185,12 @@ impl Planner<'_> {
         Ok(())
     }
 
-    fn table_source(&self, id: &ast::Ident) -> Result<LogicalPlan, PlanError> {
+    fn table_source(&mut self, id: &ast::Ident) -> Result<LogicalPlan, PlanError> {
         if let Some(p) = self.lets.tabular(&id.name) {
             return Ok(p.clone());
+        }
+        if self.is_tabular_function(&id.name) {
+            return self.call_tabular_function(id, &[], None, id.span);
         }
         if let Some(schema) = self.catalog.table(&id.name) {
             return Ok(LogicalPlan::Scan {
@@ -207,10 +218,16 @@ impl Planner<'_> {
 
     pub(crate) fn plan_pipeline(&mut self, pipe: &ast::Pipeline) -> Result<LogicalPlan, PlanError> {
         let (mut plan, mut table) = self.plan_source(&pipe.source, pipe.span)?;
+        let mut named: Option<String> = None;
         for op in &pipe.ops {
+            self.input_name = named.take();
             plan = self.plan_operator(plan, op, table.as_deref())?;
             table = None;
+            if let ast::OperatorKind::As(id) = &op.kind {
+                named = Some(id.name.clone());
+            }
         }
+        self.input_name = None;
         Ok(plan)
     }
 
@@ -306,10 +323,11 @@ impl Planner<'_> {
             } => {
                 let empty = Schema::default();
                 let sc = self.scope(&empty, None);
+                // Bounds are constants computed once (`ago(7d)`, a `let` of `toscalar`).
                 let (f, t, s) = (
-                    exprs::bind_expr(from, &sc)?,
-                    exprs::bind_expr(to, &sc)?,
-                    exprs::bind_expr(step, &sc)?,
+                    subquery::fold(&sc, exprs::bind_expr(from, &sc)?)?,
+                    subquery::fold(&sc, exprs::bind_expr(to, &sc)?)?,
+                    subquery::fold(&sc, exprs::bind_expr(step, &sc)?)?,
                 );
                 let rows = range_rows(&f, &t, &s, *span)?;
                 let ty = f.ty.max(t.ty);
@@ -331,6 +349,10 @@ impl Planner<'_> {
                 tables,
                 span,
             } => Ok((self.plan_union(None, params, tables, *span)?, None)),
+            Source::Expr(e) => match self.tabular_expr(e)? {
+                Some(plan) => Ok((plan, None)),
+                None => Err(PlanError::unsupported(span, "this tabular source")),
+            },
             _ => Err(PlanError::unsupported(span, "this tabular source")),
         }
     }

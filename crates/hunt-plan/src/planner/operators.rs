@@ -17,6 +17,13 @@ impl Planner<'_> {
         op: &ast::Operator,
         table: Option<&str>,
     ) -> Result<LogicalPlan, PlanError> {
+        // Operators that name, call or split their input plan subqueries themselves.
+        if matches!(
+            op.kind,
+            OperatorKind::As(_) | OperatorKind::Invoke(_) | OperatorKind::Partition { .. }
+        ) {
+            return self.plan_staged(input, op);
+        }
         // `where x in (T)` with a tabular `T` is a semi join (`!in`: an anti join).
         if let OperatorKind::Where(pred) = &op.kind {
             let mut conj = Vec::new();
@@ -234,7 +241,8 @@ impl Planner<'_> {
                     aggs: vec![],
                 }
             }
-            OperatorKind::Take { count, .. } => {
+            // `sample N`: "up to N random rows"; the first N are a valid such sample.
+            OperatorKind::Take { count, .. } | OperatorKind::Sample(count) => {
                 let n = const_count(count, &sc)?;
                 LogicalPlan::Limit {
                     input: Box::new(input),
@@ -294,7 +302,6 @@ impl Planner<'_> {
                 args,
                 schema,
             } => self.plan_evaluate(input, params, plugin, args, schema.as_deref(), span)?,
-            OperatorKind::As(_) => return Err(PlanError::unsupported(span, "`as`")),
             OperatorKind::Parse {
                 params,
                 expr,
@@ -317,6 +324,11 @@ impl Planner<'_> {
             } => parse_kv(input, &schema, &sc, expr, columns, with, span)?,
             OperatorKind::TopNested(levels) => top_nested(input, &sc, levels)?,
             OperatorKind::MakeSeries(ms) => super::series::plan_make_series(input, &sc, ms, span)?,
+            OperatorKind::Scan {
+                params,
+                declare,
+                steps,
+            } => super::scan::plan_scan(input, &sc, params, declare, steps, span)?,
             // `serialize Name = expr` extends like `extend`.
             OperatorKind::Serialize(items) => extend(input, &schema, items, &sc, span)?,
             other => {
@@ -380,6 +392,12 @@ impl Planner<'_> {
                         }
                         n.name.clone()
                     }
+                    (None, _) if default.is_empty() => {
+                        return Err(PlanError::unsupported(
+                            item.expr.span,
+                            "this aggregate without a column name (write `Name = …`)",
+                        ));
+                    }
                     (None, _) => unique_name(default, taken()),
                 };
                 out_aggs.push((name, agg));
@@ -416,6 +434,7 @@ impl Planner<'_> {
             table: None,
             lets: sc.lets,
             now_ns: sc.now_ns,
+            catalog: sc.catalog,
             windows: None,
         };
         let span = computed.first().map(|c| c.2.span).unwrap_or_default();
@@ -645,7 +664,7 @@ fn match_columns(cols: &[ast::Ident], schema: &Schema) -> Result<Vec<String>, Pl
 }
 
 fn const_count(e: &ast::Expr, sc: &Scope<'_>) -> Result<usize, PlanError> {
-    let b = bind_expr(e, sc)?;
+    let b = super::subquery::fold(sc, bind_expr(e, sc)?)?;
     let v = match &b.kind {
         ExprKind::Literal(Scalar::Long(v)) => *v,
         ExprKind::Literal(Scalar::Int(v)) => *v as i64,

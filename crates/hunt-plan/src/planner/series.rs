@@ -48,10 +48,12 @@ pub(crate) fn plan_make_series(
             "make-series without `from … to …`",
         ));
     };
+    // Bounds are constants computed once: `from ago(30d) to now()`.
+    let fold = |e| super::subquery::fold(sc, e);
     let (from, to, step) = (
-        bind_expr(from, sc)?,
-        bind_expr(to, sc)?,
-        bind_expr(&ms.step, sc)?,
+        fold(bind_expr(from, sc)?)?,
+        fold(bind_expr(to, sc)?)?,
+        fold(bind_expr(&ms.step, sc)?)?,
     );
     let (f, t, st) = match (axis.ty, constant(&from), constant(&to), constant(&step)) {
         (KqlType::DateTime, Some(f), Some(t), Some(s))

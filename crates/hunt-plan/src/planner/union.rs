@@ -64,13 +64,15 @@ impl Planner<'_> {
         if let Some(p) = first {
             args.push(UnionArg {
                 plan: p,
-                name: String::new(),
+                name: self.input_name.take().unwrap_or_default(),
             });
         }
         for t in tables {
-            // A bare table name reports its own name; anything else `union_argN`.
-            let table_name = match (&t.source, t.ops.is_empty()) {
-                (ast::Source::Table(id), true)
+            // A bare table name reports its own name, a pipeline ending in `as N` the name
+            // N; anything else `union_argN`.
+            let table_name = match (&t.source, t.ops.last().map(|op| &op.kind)) {
+                (_, Some(ast::OperatorKind::As(id))) => Some(id.name.clone()),
+                (ast::Source::Table(id), None)
                     if self.catalog.table(&id.name).is_some()
                         && self.lets.tabular(&id.name).is_none() =>
                 {

@@ -30,6 +30,7 @@ pub(crate) fn is_serialized(plan: &LogicalPlan) -> bool {
         | LogicalPlan::Projection { input, .. }
         | LogicalPlan::MvExpand { input, .. }
         | LogicalPlan::Parse { input, .. }
+        | LogicalPlan::Steps { input, .. }
         | LogicalPlan::Limit { input, .. } => is_serialized(input),
         _ => false,
     }
