@@ -35,47 +35,43 @@ pub trait ExecutionPlan: Send + Sync + std::fmt::Debug {
 /// Rows per batch produced by operators that build their own batches.
 pub const BATCH_SIZE: usize = 8192;
 
-/// The input of an aggregate: when it is a scan (under filters) and some keys are string
-/// columns, the scan passes those on dictionary-encoded where the files store them so,
-/// for the aggregate's key fast path.
+/// The input of an aggregate: when it is a scan under filters and projections, the scan
+/// passes string columns on dictionary-encoded where the files store them so. Filters and
+/// projections read dictionaries (an expression over one dictionary column is evaluated
+/// once per distinct value), projections keep them, and the aggregate groups dictionary keys
+/// by their codes and counts distinct dictionary values once per batch.
 fn aggregate_input(
     plan: &LogicalPlan,
     tables: &TableSet,
-    group_by: &[(String, hunt_plan::expr::Expr)],
     rows: Option<&ApplySlot>,
 ) -> Result<Arc<dyn ExecutionPlan>> {
-    let cols: Vec<String> = group_by
-        .iter()
-        .filter(|(_, e)| e.ty == hunt_plan::types::KqlType::String)
-        .filter_map(|(_, e)| e.as_column().map(String::from))
-        .collect();
-    if cols.is_empty() {
-        return build(plan, tables, rows);
-    }
-    fn dict_input(
-        plan: &LogicalPlan,
-        tables: &TableSet,
-        cols: Vec<String>,
-        rows: Option<&ApplySlot>,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
-        Ok(match plan {
-            LogicalPlan::Scan { table, filters, .. } => {
-                let t = tables.get(table).ok_or_else(|| {
-                    ExecError::Internal(format!("table `{table}` planned but not registered"))
-                })?;
-                Arc::new(
-                    ParquetScanExec::try_new(t.clone(), filters.clone(), plan.schema())?
-                        .with_dictionary_output(cols),
-                )
-            }
-            LogicalPlan::Filter { input, predicate } => Arc::new(FilterExec::try_new(
-                dict_input(input, tables, cols, rows)?,
-                predicate,
-            )?),
-            other => build(other, tables, rows)?,
-        })
-    }
-    dict_input(plan, tables, cols, rows)
+    Ok(match plan {
+        LogicalPlan::Scan { table, filters, .. } => {
+            let t = tables.get(table).ok_or_else(|| {
+                ExecError::Internal(format!("table `{table}` planned but not registered"))
+            })?;
+            let schema = plan.schema();
+            let strings = schema
+                .fields
+                .iter()
+                .filter(|f| f.ty == hunt_plan::types::KqlType::String)
+                .map(|f| f.name.clone())
+                .collect();
+            Arc::new(
+                ParquetScanExec::try_new(t.clone(), filters.clone(), schema)?
+                    .with_dictionary_output(strings),
+            )
+        }
+        LogicalPlan::Filter { input, predicate } => Arc::new(FilterExec::try_new(
+            aggregate_input(input, tables, rows)?,
+            predicate,
+        )?),
+        LogicalPlan::Projection { input, exprs } => Arc::new(
+            ProjectionExec::try_new(aggregate_input(input, tables, rows)?, exprs, plan.schema())?
+                .keeping_dictionaries(),
+        ),
+        other => build(other, tables, rows)?,
+    })
 }
 
 /// Builds the operator tree for a logical plan.
@@ -154,7 +150,7 @@ fn build(
             group_by,
             aggs,
         } => Arc::new(AggregateExec::try_new(
-            aggregate_input(input, tables, group_by, rows)?,
+            aggregate_input(input, tables, rows)?,
             group_by,
             aggs,
             plan.schema(),

@@ -1,6 +1,7 @@
 //! Physical expressions: a logical [`Expr`] with columns resolved to positions,
 //! evaluated over a [`RecordBatch`] to an Arrow array.
 
+pub mod dictionary;
 mod functions;
 pub mod library;
 pub mod scalar;
@@ -130,6 +131,10 @@ pub fn eval(e: &PhysicalExpr, batch: &RecordBatch) -> Result<Value> {
             span,
             regex,
         } => {
+            // Over one dictionary-encoded column: once per distinct value.
+            if let Some((keys, values)) = dictionary::eval_per_entry(e, batch)? {
+                return Ok(Value::Array(arrow::compute::take(&values, &keys, None)?));
+            }
             let vals = args
                 .iter()
                 .map(|a| eval(a, batch))

@@ -10,6 +10,9 @@ use arrow::row::{OwnedRow, RowConverter, SortField};
 use hunt_plan::expr::{AggFunc, Scalar};
 use hunt_plan::types::KqlType;
 use std::collections::HashSet;
+
+/// A fast, seeded hasher for hash sets of encoded values.
+type FastHash = foldhash::fast::RandomState;
 use std::sync::Arc;
 
 /// Kusto's default cap on `make_list`/`make_set` sizes.
@@ -18,7 +21,7 @@ const DEFAULT_MAX_ITEMS: usize = 1_048_576;
 /// Per-group state of one aggregate.
 pub(super) enum Acc {
     Count(Vec<i64>),
-    DCount(RowConverter, Vec<HashSet<Box<[u8]>>>),
+    DCount(RowConverter, Vec<HashSet<Box<[u8]>, FastHash>>),
     SumLong(Vec<i64>),
     SumReal(Vec<f64>),
     Avg(Vec<f64>, Vec<i64>),
@@ -170,7 +173,7 @@ impl Acc {
                 s.resize(groups, 0);
                 c.resize(groups, 0);
             }
-            Acc::DCount(_, v) => v.resize_with(groups, HashSet::new),
+            Acc::DCount(_, v) => v.resize_with(groups, HashSet::default),
             Acc::MinMax { best, nan, .. } => {
                 best.resize(groups, None);
                 nan.resize(groups, false);
@@ -253,10 +256,18 @@ impl Acc {
                 }
             }
             Acc::DCount(conv, sets) => {
+                if let Some(d) = args[0]
+                    .as_any()
+                    .downcast_ref::<DictionaryArray<arrow::datatypes::Int32Type>>()
+                {
+                    return dcount_dictionary(conv, sets, gids, d);
+                }
                 let rows = conv.convert_columns(&[args[0].clone()])?;
                 for (i, g) in gids.iter().enumerate() {
-                    if args[0].is_valid(i) {
-                        sets[*g].insert(rows.row(i).as_ref().into());
+                    let key = rows.row(i);
+                    // Allocate only for values the group has not seen.
+                    if args[0].is_valid(i) && !sets[*g].contains(key.as_ref()) {
+                        sets[*g].insert(key.as_ref().into());
                     }
                 }
             }
@@ -535,4 +546,38 @@ fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
         (Real(x), Real(y)) => x.total_cmp(y),
         _ => std::cmp::Ordering::Equal,
     }
+}
+
+/// `dcount` over a dictionary-encoded string column: each (group, key) pair of the batch is
+/// looked up once, with the dictionary values encoded once; a null key counts as `""`, the
+/// value it stands for.
+fn dcount_dictionary(
+    conv: &mut RowConverter,
+    sets: &mut [HashSet<Box<[u8]>, FastHash>],
+    gids: &[usize],
+    d: &DictionaryArray<arrow::datatypes::Int32Type>,
+) -> Result<()> {
+    let values = crate::scan::conform_column(d.values(), KqlType::String)?;
+    let empty: ArrayRef = Arc::new(StringArray::from(vec![""]));
+    let values = arrow::compute::concat(&[values.as_ref(), empty.as_ref()])?;
+    let null_key = values.len() - 1;
+    let rows = conv.convert_columns(&[values])?;
+    let keys = d.keys();
+    let mut seen: HashSet<(usize, usize), FastHash> = HashSet::default();
+    for (i, &g) in gids.iter().enumerate() {
+        let k = if keys.is_valid(i) {
+            usize::try_from(keys.value(i))
+                .unwrap_or(null_key)
+                .min(null_key)
+        } else {
+            null_key
+        };
+        if seen.insert((g, k)) {
+            let r = rows.row(k);
+            if !sets[g].contains(r.as_ref()) {
+                sets[g].insert(r.as_ref().into());
+            }
+        }
+    }
+    Ok(())
 }

@@ -229,7 +229,21 @@ impl ExecutionPlan for AggregateExec {
                 let mut vals = agg
                     .args
                     .iter()
-                    .map(|a| evaluate(a, &batch))
+                    .map(|a| match a {
+                        // `dcount` counts a dictionary column's values by their keys.
+                        PhysicalExpr::Column(i, KqlType::String)
+                            if agg.func == AggFunc::DCount
+                                && agg.filter.is_none()
+                                && batch
+                                    .column(*i)
+                                    .as_any()
+                                    .downcast_ref::<DictionaryArray<Int32Type>>()
+                                    .is_some() =>
+                        {
+                            Ok(batch.column(*i).clone())
+                        }
+                        _ => evaluate(a, &batch),
+                    })
                     .collect::<Result<Vec<_>>>()?;
                 let tys: Vec<KqlType> = agg.args.iter().map(|a| a.ty()).collect();
                 match &agg.filter {

@@ -1,11 +1,14 @@
 //! `ProjectionExec`: computes the output columns of `project`/`extend`.
 
 use crate::error::Result;
+use crate::expr::dictionary::eval_per_entry;
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan};
-use arrow::array::RecordBatchOptions;
+use arrow::array::{ArrayRef, DictionaryArray, RecordBatchOptions};
+use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema};
 use arrow::record_batch::RecordBatch;
 use hunt_plan::expr::Expr;
+use hunt_plan::types::KqlType;
 use hunt_plan::types::Schema;
 use std::sync::Arc;
 
@@ -15,6 +18,9 @@ pub struct ProjectionExec {
     input: Arc<dyn ExecutionPlan>,
     exprs: Vec<PhysicalExpr>,
     schema: Schema,
+    /// Pass dictionary-encoded input columns that are projected as they are on unchanged
+    /// (for an aggregate grouping by them) instead of as `Utf8`.
+    keep_dictionaries: bool,
 }
 
 impl ProjectionExec {
@@ -32,7 +38,15 @@ impl ProjectionExec {
             input,
             exprs,
             schema,
+            keep_dictionaries: false,
         })
+    }
+
+    /// Passes dictionary-encoded columns projected as they are on unchanged; only for a
+    /// consumer that reads both layouts (the aggregate).
+    pub fn keeping_dictionaries(mut self) -> ProjectionExec {
+        self.keep_dictionaries = true;
+        self
     }
 }
 
@@ -56,18 +70,47 @@ impl ExecutionPlan for ProjectionExec {
     fn execute(&self) -> Result<BatchIter> {
         let exprs = self.exprs.clone();
         let schema = self.schema.to_arrow();
+        let keep = self.keep_dictionaries;
         Ok(Box::new(self.input.execute()?.map(move |b| {
             let b = b?;
-            let cols = exprs
-                .iter()
-                .map(|e| evaluate(e, &b))
-                .collect::<Result<Vec<_>>>()?;
+            let mut out_schema = schema.clone();
+            let mut cols = Vec::with_capacity(exprs.len());
+            for (i, e) in exprs.iter().enumerate() {
+                let kept: Option<ArrayRef> = match e {
+                    _ if !keep => None,
+                    PhysicalExpr::Column(c, _)
+                        if matches!(b.column(*c).data_type(), DataType::Dictionary(..)) =>
+                    {
+                        Some(b.column(*c).clone())
+                    }
+                    // A string function of one dictionary column stays a dictionary.
+                    PhysicalExpr::Call {
+                        ty: KqlType::String,
+                        ..
+                    } => match eval_per_entry(e, &b)? {
+                        Some((keys, values)) => Some(Arc::new(
+                            DictionaryArray::<Int32Type>::try_new(keys, values)?,
+                        )),
+                        None => None,
+                    },
+                    _ => None,
+                };
+                match kept {
+                    Some(col) => {
+                        let mut fields: Vec<Field> = out_schema
+                            .fields()
+                            .iter()
+                            .map(|f| f.as_ref().clone())
+                            .collect();
+                        fields[i] = fields[i].clone().with_data_type(col.data_type().clone());
+                        out_schema = Arc::new(ArrowSchema::new(fields));
+                        cols.push(col);
+                    }
+                    None => cols.push(evaluate(e, &b)?),
+                }
+            }
             let opts = RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
-            Ok(RecordBatch::try_new_with_options(
-                schema.clone(),
-                cols,
-                &opts,
-            )?)
+            Ok(RecordBatch::try_new_with_options(out_schema, cols, &opts)?)
         })))
     }
 }

@@ -305,7 +305,7 @@ fn dictionary_schema(meta: &ArrowReaderMetadata, ctx: &ScanContext) -> Option<Sc
         };
         md.row_groups()
             .iter()
-            .all(|rg| rg.column(leaf).dictionary_page_offset().is_some())
+            .all(|rg| small_dictionary(rg.column(leaf)))
     };
     let file_schema = meta.schema();
     let mut changed = false;
@@ -329,6 +329,29 @@ fn dictionary_schema(meta: &ArrowReaderMetadata, ctx: &ScanContext) -> Option<Sc
             file_schema.metadata().clone(),
         ))
     })
+}
+
+/// Whether a column chunk is worth reading as a dictionary: every data page is
+/// dictionary-encoded (a writer falls back to plain pages when the dictionary grows too
+/// big, and the decoder would then rebuild a dictionary row by row), and the dictionary
+/// is at most half the chunk (a predicate runs once per entry).
+fn small_dictionary(c: &::parquet::file::metadata::ColumnChunkMetaData) -> bool {
+    use ::parquet::basic::{Encoding, PageType};
+    let Some(dict_offset) = c.dictionary_page_offset() else {
+        return false;
+    };
+    let Some(stats) = c.page_encoding_stats() else {
+        return false;
+    };
+    let all_dict = stats.iter().all(|s| {
+        !matches!(s.page_type, PageType::DATA_PAGE | PageType::DATA_PAGE_V2)
+            || matches!(
+                s.encoding,
+                Encoding::RLE_DICTIONARY | Encoding::PLAIN_DICTIONARY
+            )
+    });
+    let dict_bytes = c.data_page_offset().saturating_sub(dict_offset);
+    all_dict && dict_bytes.saturating_mul(2) <= c.compressed_size()
 }
 
 /// A batch as read from a file, conformed to the scan's schema.
@@ -731,10 +754,27 @@ mod tests {
         let mut w = ArrowWriter::try_new(File::create(&plain)?, batch.schema(), Some(props))?;
         w.write(&batch)?;
         w.close()?;
+        // A file whose names repeat within its row groups: small dictionaries, which the
+        // scan reads as dictionaries.
+        let cyc = dir.0.join("cycled.parquet");
+        let base = events(3000, 3000)?;
+        let names: StringArray = (0..3000)
+            .map(|i| (i % 37 != 36).then(|| format!("user{:02}", (i * 7) % 40)))
+            .collect();
+        let mut cols = base.columns().to_vec();
+        cols[2] = Arc::new(names);
+        let batch = RecordBatch::try_new(base.schema(), cols)?;
+        let props = WriterProperties::builder()
+            .set_max_row_group_size(1000)
+            .build();
+        let mut w = ArrowWriter::try_new(File::create(&cyc)?, batch.schema(), Some(props))?;
+        w.write(&batch)?;
+        w.close()?;
         let mut files: Vec<PathBuf> = (0..3)
             .map(|i| dir.0.join(format!("part{i}.parquet")))
             .collect();
         files.push(plain);
+        files.push(cyc);
         t.register("Events", files)?;
         let pairs = [
             (
@@ -752,6 +792,10 @@ mod tests {
             (
                 "Events | where Name startswith 'user1' | summarize count() by Name, Id % 3 | order by Name asc, Column1 asc",
                 "Events | where strcat(Name, '') startswith 'user1' | summarize count() by Name = strcat(Name, ''), Id % 3 | order by Name asc, Column1 asc",
+            ),
+            (
+                "Events | where Id > 10 | extend U = toupper(Name), L = strlen(Name) | summarize c = count(), d = dcount(Name), m = max(L) by U | order by U asc",
+                "Events | where Id > 10 | extend U = toupper(strcat(Name, '')), L = strlen(strcat(Name, '')) | summarize c = count(), d = dcount(strcat(Name, '')), m = max(L) by U | order by U asc",
             ),
         ];
         let values =

@@ -1,0 +1,121 @@
+//! Evaluating an expression over one dictionary-encoded string column once per distinct
+//! value: `toupper(Department)`, `strlen(AccountUpn)`, `Url has "x"` over a column the scan
+//! passed on as `Dictionary(Int32, Utf8)` run over the dictionary entries the batch uses,
+//! and the results are gathered back through the keys.
+//!
+//! Only the entries some row of the batch refers to are evaluated: a dictionary can hold
+//! values of rows an earlier filter dropped, and a function that fails on such a value must
+//! not fail the query. A null key stands for `""` (KQL has no null string).
+
+use super::{PhysicalExpr, eval};
+use crate::error::Result;
+use crate::scan::conform_column;
+use arrow::array::*;
+use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema};
+use arrow::record_batch::RecordBatch;
+use hunt_plan::types::KqlType;
+use std::sync::Arc;
+
+/// The expression's result as new keys over new values (one value per distinct entry the
+/// batch uses), when `e` reads exactly one column and that column is a dictionary in
+/// `batch`; `None` otherwise.
+pub fn eval_per_entry(
+    e: &PhysicalExpr,
+    batch: &RecordBatch,
+) -> Result<Option<(Int32Array, ArrayRef)>> {
+    let PhysicalExpr::Call { .. } = e else {
+        return Ok(None);
+    };
+    let mut col = None;
+    if !single_column(e, &mut col) {
+        return Ok(None);
+    }
+    let Some(c) = col else {
+        return Ok(None);
+    };
+    let Some(dict) = batch
+        .column(c)
+        .as_any()
+        .downcast_ref::<DictionaryArray<Int32Type>>()
+    else {
+        return Ok(None);
+    };
+    // The entries this batch uses, renumbered densely; a null key uses one extra "".
+    let values = dict.values();
+    let mut remap = vec![-1i32; values.len() + 1];
+    let mut used: Vec<u32> = Vec::new();
+    let null_slot = values.len();
+    let keys = dict.keys();
+    let mut new_keys = Vec::with_capacity(keys.len());
+    for i in 0..keys.len() {
+        let k = if keys.is_valid(i) {
+            usize::try_from(keys.value(i))
+                .unwrap_or(null_slot)
+                .min(null_slot)
+        } else {
+            null_slot
+        };
+        if remap[k] < 0 {
+            remap[k] = used.len() as i32;
+            used.push(k as u32);
+        }
+        new_keys.push(remap[k]);
+    }
+    let strings = conform_column(values, KqlType::String)?;
+    let strings = strings
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .cloned()
+        .unwrap_or_else(|| StringArray::from(Vec::<&str>::new()));
+    let compact: StringArray = used
+        .iter()
+        .map(|&k| {
+            let k = k as usize;
+            Some(if k < strings.len() {
+                strings.value(k)
+            } else {
+                ""
+            })
+        })
+        .collect();
+    // A batch of the compact values standing in column `c`'s place (other columns are not
+    // read by `e`; they are given as nulls of their type so indexes stay valid).
+    let m = compact.len();
+    let schema = batch.schema();
+    let mut fields = Vec::with_capacity(schema.fields().len());
+    let mut cols: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
+    for (j, f) in schema.fields().iter().enumerate() {
+        if j == c {
+            fields.push(Field::new(f.name(), DataType::Utf8, true));
+            cols.push(Arc::new(compact.clone()));
+        } else {
+            fields.push(Field::new(f.name(), DataType::Null, true));
+            cols.push(new_null_array(&DataType::Null, m));
+        }
+    }
+    let small = RecordBatch::try_new_with_options(
+        Arc::new(ArrowSchema::new(fields)),
+        cols,
+        &RecordBatchOptions::new().with_row_count(Some(m)),
+    )?;
+    let out = super::scalar::to_array(eval(e, &small)?, m)?;
+    Ok(Some((Int32Array::from(new_keys), out)))
+}
+
+/// True when every column `e` reads is the same one (stored into `col`).
+fn single_column(e: &PhysicalExpr, col: &mut Option<usize>) -> bool {
+    match e {
+        PhysicalExpr::Literal(_) => true,
+        PhysicalExpr::Column(i, ty) => {
+            *ty == KqlType::String
+                && match col {
+                    Some(c) => c == i,
+                    None => {
+                        *col = Some(*i);
+                        true
+                    }
+                }
+        }
+        PhysicalExpr::Call { args, .. } => args.iter().all(|a| single_column(a, col)),
+    }
+}
