@@ -8,6 +8,7 @@ use crate::kernels::arith;
 use crate::kernels::string::{self as sk, Match};
 use crate::kernels::text;
 use arrow::array::*;
+use arrow::buffer::{BooleanBuffer, NullBuffer};
 use arrow::compute::kernels::{boolean, cmp, numeric, zip};
 use arrow::compute::{CastOptions, cast, cast_with_options};
 use arrow::datatypes::{DataType, TimeUnit};
@@ -566,7 +567,6 @@ fn compare(func: Func, args: &[Value], tys: &[KqlType], n: usize) -> Result<Arra
     let l = to_array(args[0].clone(), n)?;
     let r = datum(&args[1]);
     let r = r.as_ref();
-    let ordering = !matches!(func, Func::Eq | Func::Ne);
     let raw = match func {
         Func::Eq | Func::Ne => cmp::eq(&l, r)?,
         Func::Lt => cmp::lt(&l, r)?,
@@ -587,29 +587,39 @@ fn compare(func: Func, args: &[Value], tys: &[KqlType], n: usize) -> Result<Arra
         }));
     }
     let rr = to_array(args[1].clone(), n)?;
-    let nan = |i: usize| -> bool {
-        tys[0] == KqlType::Real
-            && [&l, &rr].iter().any(|a| {
-                a.as_any()
-                    .downcast_ref::<Float64Array>()
-                    .is_some_and(|f| f.is_valid(i) && f.value(i).is_nan())
-            })
+    // Vectorized null and NaN rules over bitmaps (arrow's `raw` is null where either side is).
+    let all = || BooleanBuffer::new_set(n);
+    let valid = |a: &ArrayRef| {
+        a.logical_nulls()
+            .map(|b| b.inner().clone())
+            .unwrap_or_else(all)
     };
-    let out: BooleanArray = (0..n)
-        .map(|i| {
-            let (ln, rn) = (l.is_null(i), rr.is_null(i));
-            if ln || rn {
-                return if ordering || (ln && rn) {
-                    None
-                } else {
-                    Some(func == Func::Ne)
-                };
-            }
-            let v = raw.value(i) && !nan(i);
-            Some(if func == Func::Ne { !v } else { v })
-        })
-        .collect();
-    Ok(Arc::new(out))
+    let (vl, vr) = (valid(&l), valid(&rr));
+    let both = &vl & &vr;
+    let raw_vals = raw.values().clone();
+    // NaN on either side: unequal to everything, ordered before nothing.
+    let not_nan = if tys[0] == KqlType::Real {
+        let is_nan = |a: &ArrayRef| {
+            a.as_any()
+                .downcast_ref::<Float64Array>()
+                .map(|f| BooleanBuffer::collect_bool(n, |i| f.value(i).is_nan()))
+                .unwrap_or_else(|| BooleanBuffer::new_unset(n))
+        };
+        !&(&is_nan(&l) | &is_nan(&rr))
+    } else {
+        all()
+    };
+    let eq = &(&raw_vals & &both) & &not_nan;
+    let (values, validity) = match func {
+        // One null: `==` false, `!=` true; two nulls: null.
+        Func::Eq => (eq, &vl | &vr),
+        Func::Ne => (&(!&eq) & &(&vl | &vr), &vl | &vr),
+        _ => (eq, both),
+    };
+    Ok(Arc::new(BooleanArray::new(
+        values,
+        Some(NullBuffer::new(validity)),
+    )))
 }
 
 /// Kusto's string → integer parse: surrounding spaces ignored, a leading `+`, and hex
@@ -763,4 +773,61 @@ fn kv_value<'t>(
         i += c.map(char::len_utf8).unwrap_or(1);
     }
     "".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Kusto's rule for one row (the null-values page and the oracle): ordering with a null
+    /// is null; `==` with one null is false and `!=` true, with two nulls null; NaN is
+    /// unequal to everything and ordered before nothing.
+    fn reference(func: Func, l: Option<f64>, r: Option<f64>) -> Option<bool> {
+        match (l, r) {
+            (None, None) => None,
+            (None, _) | (_, None) => match func {
+                Func::Eq => Some(false),
+                Func::Ne => Some(true),
+                _ => None,
+            },
+            (Some(a), Some(b)) => Some(match func {
+                Func::Eq => a == b,
+                Func::Ne => a != b,
+                Func::Lt => a < b,
+                Func::Le => a <= b,
+                Func::Gt => a > b,
+                _ => a >= b,
+            }),
+        }
+    }
+
+    fn cell() -> impl Strategy<Value = Option<f64>> {
+        prop_oneof![
+            Just(None),
+            Just(Some(f64::NAN)),
+            (-3i32..3).prop_map(|v| Some(f64::from(v))),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn vectorized_comparison_matches_the_row_rule(
+            rows in proptest::collection::vec((cell(), cell()), 1..40),
+            f in 0usize..6,
+        ) {
+            let func = [Func::Eq, Func::Ne, Func::Lt, Func::Le, Func::Gt, Func::Ge][f];
+            let l: Float64Array = rows.iter().map(|r| r.0).collect();
+            let r: Float64Array = rows.iter().map(|r| r.1).collect();
+            let args = [Value::Array(Arc::new(l)), Value::Array(Arc::new(r))];
+            let out = compare(func, &args, &[KqlType::Real, KqlType::Real], rows.len())
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let out = out.as_any().downcast_ref::<BooleanArray>()
+                .ok_or_else(|| TestCaseError::fail("not bool"))?;
+            for (i, (a, b)) in rows.iter().enumerate() {
+                let got = out.is_valid(i).then(|| out.value(i));
+                prop_assert_eq!(got, reference(func, *a, *b), "row {} {:?} {:?}", i, a, b);
+            }
+        }
+    }
 }

@@ -21,7 +21,13 @@ const DEFAULT_MAX_ITEMS: usize = 1_048_576;
 /// Per-group state of one aggregate.
 pub(super) enum Acc {
     Count(Vec<i64>),
-    DCount(RowConverter, Vec<HashSet<Box<[u8]>, FastHash>>),
+    /// Per group the encoded distinct values; plus the encodings of the last dictionary
+    /// seen (a row group's batches share one dictionary).
+    DCount(
+        RowConverter,
+        Vec<HashSet<Box<[u8]>, FastHash>>,
+        Option<(ArrayRef, arrow::row::Rows)>,
+    ),
     SumLong(Vec<i64>),
     SumReal(Vec<f64>),
     Avg(Vec<f64>, Vec<i64>),
@@ -109,7 +115,9 @@ impl Acc {
         let dt = ty0.arrow_type();
         Ok(match func {
             AggFunc::Count | AggFunc::CountIf => Acc::Count(vec![]),
-            AggFunc::DCount => Acc::DCount(RowConverter::new(vec![SortField::new(dt)])?, vec![]),
+            AggFunc::DCount => {
+                Acc::DCount(RowConverter::new(vec![SortField::new(dt)])?, vec![], None)
+            }
             AggFunc::Sum if out == KqlType::Real => Acc::SumReal(vec![]),
             AggFunc::Sum => Acc::SumLong(vec![]),
             AggFunc::Avg if ty0 == KqlType::Long => Acc::AvgLong(vec![], vec![]),
@@ -173,7 +181,7 @@ impl Acc {
                 s.resize(groups, 0);
                 c.resize(groups, 0);
             }
-            Acc::DCount(_, v) => v.resize_with(groups, HashSet::default),
+            Acc::DCount(_, v, _) => v.resize_with(groups, HashSet::default),
             Acc::MinMax { best, nan, .. } => {
                 best.resize(groups, None);
                 nan.resize(groups, false);
@@ -255,12 +263,12 @@ impl Acc {
                     }
                 }
             }
-            Acc::DCount(conv, sets) => {
+            Acc::DCount(conv, sets, cache) => {
                 if let Some(d) = args[0]
                     .as_any()
                     .downcast_ref::<DictionaryArray<arrow::datatypes::Int32Type>>()
                 {
-                    return dcount_dictionary(conv, sets, gids, d);
+                    return dcount_dictionary(conv, sets, cache, gids, d);
                 }
                 let rows = conv.convert_columns(&[args[0].clone()])?;
                 for (i, g) in gids.iter().enumerate() {
@@ -461,7 +469,7 @@ impl Acc {
             Acc::AvgLong(s, c) => Arc::new(Float64Array::from_iter_values(
                 s.iter().zip(&c).map(|(s, c)| *s as f64 / *c as f64),
             )),
-            Acc::DCount(_, sets) => Arc::new(Int64Array::from_iter_values(
+            Acc::DCount(_, sets, _) => Arc::new(Int64Array::from_iter_values(
                 sets.iter().map(|s| s.len() as i64),
             )),
             Acc::MinMax {
@@ -549,33 +557,62 @@ fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
 }
 
 /// `dcount` over a dictionary-encoded string column: each (group, key) pair of the batch is
-/// looked up once, with the dictionary values encoded once; a null key counts as `""`, the
-/// value it stands for.
+/// looked up once, with the dictionary's values encoded once per dictionary (a row group's
+/// batches share it); a null key counts as `""`, the value it stands for.
 fn dcount_dictionary(
     conv: &mut RowConverter,
     sets: &mut [HashSet<Box<[u8]>, FastHash>],
+    cache: &mut Option<(ArrayRef, arrow::row::Rows)>,
     gids: &[usize],
     d: &DictionaryArray<arrow::datatypes::Int32Type>,
 ) -> Result<()> {
-    let values = crate::scan::conform_column(d.values(), KqlType::String)?;
-    let empty: ArrayRef = Arc::new(StringArray::from(vec![""]));
-    let values = arrow::compute::concat(&[values.as_ref(), empty.as_ref()])?;
-    let null_key = values.len() - 1;
-    let rows = conv.convert_columns(&[values])?;
+    let fresh = !matches!(cache, Some((v, _)) if Arc::ptr_eq(v, d.values()));
+    if fresh {
+        let values = crate::scan::conform_column(d.values(), KqlType::String)?;
+        let empty: ArrayRef = Arc::new(StringArray::from(vec![""]));
+        let values = arrow::compute::concat(&[values.as_ref(), empty.as_ref()])?;
+        *cache = Some((d.values().clone(), conv.convert_columns(&[values])?));
+    }
+    let Some((_, rows)) = cache.as_ref() else {
+        return Ok(());
+    };
+    let null_key = rows.num_rows() - 1;
+    let width = null_key + 1;
     let keys = d.keys();
-    let mut seen: HashSet<(usize, usize), FastHash> = HashSet::default();
-    for (i, &g) in gids.iter().enumerate() {
-        let k = if keys.is_valid(i) {
+    let key = |i: usize| {
+        if keys.is_valid(i) {
             usize::try_from(keys.value(i))
                 .unwrap_or(null_key)
                 .min(null_key)
         } else {
             null_key
-        };
-        if seen.insert((g, k)) {
-            let r = rows.row(k);
-            if !sets[g].contains(r.as_ref()) {
-                sets[g].insert(r.as_ref().into());
+        }
+    };
+    let mut add = |g: usize, k: usize| {
+        let r = rows.row(k);
+        if !sets[g].contains(r.as_ref()) {
+            sets[g].insert(r.as_ref().into());
+        }
+    };
+    let groups = gids.iter().max().map_or(0, |g| g + 1);
+    // Pairs already looked up in this batch: a bitmap when small, else a hash set.
+    match groups.checked_mul(width).filter(|n| *n <= 1 << 22) {
+        Some(n) => {
+            let mut seen = vec![false; n];
+            for (i, &g) in gids.iter().enumerate() {
+                let k = key(i);
+                if !std::mem::replace(&mut seen[g * width + k], true) {
+                    add(g, k);
+                }
+            }
+        }
+        None => {
+            let mut seen: HashSet<(usize, usize), FastHash> = HashSet::default();
+            for (i, &g) in gids.iter().enumerate() {
+                let k = key(i);
+                if seen.insert((g, k)) {
+                    add(g, k);
+                }
             }
         }
     }

@@ -143,6 +143,8 @@ impl ExecutionPlan for AggregateExec {
             .collect::<Result<Vec<_>>>()?;
         let mut index = GroupIndex::default();
         let mut slots: Vec<u32> = Vec::new();
+        let mut int_index: HashMap<Option<i64>, usize, foldhash::fast::RandomState> =
+            HashMap::default();
         let mut group_keys: Vec<OwnedRow> = Vec::new();
         // Without `by`, there is exactly one group even over no rows (count() is 0).
         let mut groups = if conv.is_none() { 1 } else { 0 };
@@ -207,6 +209,29 @@ impl ExecutionPlan for AggregateExec {
                             .iter()
                             .map(|k| evaluate(k, &batch))
                             .collect::<Result<Vec<_>>>()?;
+                        // One integer key (long, datetime, timespan): hashed as an i64, and
+                        // encoded only when it starts a group.
+                        if let [col] = cols.as_slice() {
+                            if let Some(ints) = as_i64s(col) {
+                                for i in 0..n {
+                                    let k = ints.is_valid(i).then(|| ints.value(i));
+                                    let g = match int_index.get(&k) {
+                                        Some(g) => *g,
+                                        None => {
+                                            let r = conv.convert_columns(&[col.slice(i, 1)])?;
+                                            group_keys.push(r.row(0).owned());
+                                            int_index.insert(k, groups);
+                                            groups += 1;
+                                            groups - 1
+                                        }
+                                    };
+                                    gids.push(g);
+                                }
+                                accs.iter_mut().for_each(|a| a.grow(groups));
+                                update_aggs(&mut accs, &self.aggs, &batch, &gids)?;
+                                continue;
+                            }
+                        }
                         let rows = conv.convert_columns(&cols)?;
                         for i in 0..n {
                             let r = rows.row(i);
@@ -225,51 +250,7 @@ impl ExecutionPlan for AggregateExec {
                 }
             }
             accs.iter_mut().for_each(|a| a.grow(groups));
-            for (acc, agg) in accs.iter_mut().zip(&self.aggs) {
-                let mut vals = agg
-                    .args
-                    .iter()
-                    .map(|a| match a {
-                        // `dcount` counts a dictionary column's values by their keys.
-                        PhysicalExpr::Column(i, KqlType::String)
-                            if agg.func == AggFunc::DCount
-                                && agg.filter.is_none()
-                                && batch
-                                    .column(*i)
-                                    .as_any()
-                                    .downcast_ref::<DictionaryArray<Int32Type>>()
-                                    .is_some() =>
-                        {
-                            Ok(batch.column(*i).clone())
-                        }
-                        _ => evaluate(a, &batch),
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                let tys: Vec<KqlType> = agg.args.iter().map(|a| a.ty()).collect();
-                match &agg.filter {
-                    None => acc.update(&gids, &vals, &tys)?,
-                    Some(f) => {
-                        // `…if` aggregates see only the rows where their predicate is true.
-                        let mask = evaluate(f, &batch)?;
-                        let mask =
-                            mask.as_any()
-                                .downcast_ref::<BooleanArray>()
-                                .ok_or_else(|| {
-                                    ExecError::Internal("aggregate filter is not bool".into())
-                                })?;
-                        let keep: Vec<usize> = gids
-                            .iter()
-                            .enumerate()
-                            .filter(|(i, _)| mask.is_valid(*i) && mask.value(*i))
-                            .map(|(_, g)| *g)
-                            .collect();
-                        for v in vals.iter_mut() {
-                            *v = arrow::compute::filter(v.as_ref(), mask)?;
-                        }
-                        acc.update(&keep, &vals, &tys)?;
-                    }
-                }
-            }
+            update_aggs(&mut accs, &self.aggs, &batch, &gids)?;
         }
         let mut cols: Vec<ArrayRef> = match conv {
             Some(conv) => conv.convert_rows(group_keys.iter().map(|r| r.row()))?,
@@ -282,6 +263,59 @@ impl ExecutionPlan for AggregateExec {
         let batch = RecordBatch::try_new_with_options(self.schema.to_arrow(), cols, &opts)?;
         Ok(Box::new(std::iter::once(Ok(batch))))
     }
+}
+
+/// Feeds one batch's rows, whose groups are `gids`, to every aggregate.
+fn update_aggs(
+    accs: &mut [Acc],
+    aggs: &[CompiledAgg],
+    batch: &RecordBatch,
+    gids: &[usize],
+) -> Result<()> {
+    for (acc, agg) in accs.iter_mut().zip(aggs) {
+        let mut vals = agg
+            .args
+            .iter()
+            .map(|a| match a {
+                // `dcount` counts a dictionary column's values by their keys.
+                PhysicalExpr::Column(i, KqlType::String)
+                    if agg.func == AggFunc::DCount
+                        && agg.filter.is_none()
+                        && batch
+                            .column(*i)
+                            .as_any()
+                            .downcast_ref::<DictionaryArray<Int32Type>>()
+                            .is_some() =>
+                {
+                    Ok(batch.column(*i).clone())
+                }
+                _ => evaluate(a, batch),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let tys: Vec<KqlType> = agg.args.iter().map(|a| a.ty()).collect();
+        match &agg.filter {
+            None => acc.update(gids, &vals, &tys)?,
+            Some(f) => {
+                // `…if` aggregates see only the rows where their predicate is true.
+                let mask = evaluate(f, batch)?;
+                let mask = mask
+                    .as_any()
+                    .downcast_ref::<BooleanArray>()
+                    .ok_or_else(|| ExecError::Internal("aggregate filter is not bool".into()))?;
+                let keep: Vec<usize> = gids
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask.is_valid(*i) && mask.value(*i))
+                    .map(|(_, g)| *g)
+                    .collect();
+                for v in vals.iter_mut() {
+                    *v = arrow::compute::filter(v.as_ref(), mask)?;
+                }
+                acc.update(&keep, &vals, &tys)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Per-row codes of a batch's combination of dictionary keys.
@@ -331,4 +365,21 @@ fn dict_codes(keys: &[PhysicalExpr], batch: &RecordBatch) -> Option<DictCodes> {
         stride *= card;
     }
     Some(DictCodes { codes, size })
+}
+
+/// An integer-backed key column (int, long, datetime, timespan) as i64 values.
+fn as_i64s(col: &ArrayRef) -> Option<Int64Array> {
+    use arrow::datatypes::DataType;
+    match col.data_type() {
+        DataType::Int64 | DataType::Timestamp(..) | DataType::Duration(..) => {
+            let data = col
+                .to_data()
+                .into_builder()
+                .data_type(DataType::Int64)
+                .build()
+                .ok()?;
+            Some(Int64Array::from(data))
+        }
+        _ => None,
+    }
 }

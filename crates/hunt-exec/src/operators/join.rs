@@ -13,6 +13,9 @@ use arrow::row::{RowConverter, SortField};
 use hunt_plan::logical_plan::{JoinKind, Side};
 use hunt_plan::types::{KqlType, Schema};
 use std::collections::{HashMap, HashSet};
+
+/// A fast, seeded hasher for the join's tables of encoded keys.
+type FastHash = foldhash::fast::RandomState;
 use std::sync::Arc;
 
 /// An equi-join of two inputs.
@@ -146,7 +149,7 @@ impl ExecutionPlan for HashJoinExec {
             .map(|(_, r)| rb.column(*r).clone())
             .collect();
         let rrows = conv.convert_columns(&rkeys)?;
-        let mut table: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
+        let mut table: HashMap<Box<[u8]>, Vec<u32>, FastHash> = HashMap::default();
         for i in 0..rb.num_rows() {
             table
                 .entry(rrows.row(i).as_ref().into())
@@ -154,7 +157,7 @@ impl ExecutionPlan for HashJoinExec {
                 .push(i as u32);
         }
         let mut matched = vec![false; rb.num_rows()];
-        let mut seen_left: HashSet<Box<[u8]>> = HashSet::new();
+        let mut seen_left: HashSet<Box<[u8]>, FastHash> = HashSet::default();
         let mut out = Vec::new();
         for lb in self.left.execute()? {
             let lb = lb?;
@@ -170,9 +173,12 @@ impl ExecutionPlan for HashJoinExec {
             };
             for i in 0..lb.num_rows() {
                 let key = lrows.row(i);
-                if self.kind == InnerUnique && !seen_left.insert(key.as_ref().into()) {
+                if self.kind == InnerUnique {
                     // innerunique keeps one left row per key (the first seen).
-                    continue;
+                    if seen_left.contains(key.as_ref()) {
+                        continue;
+                    }
+                    seen_left.insert(key.as_ref().into());
                 }
                 let hits: &[u32] = table.get(key.as_ref()).map(Vec::as_slice).unwrap_or(&[]);
                 let li = Some(i as u32);
