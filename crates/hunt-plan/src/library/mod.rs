@@ -12,6 +12,7 @@
 pub mod datetime;
 mod dynamic;
 mod geo;
+mod geo_shape;
 mod math;
 pub mod series;
 mod string;
@@ -452,6 +453,22 @@ lib_funcs! {
         GeoFromWkt => "geo_from_wkt",
         /// `geo_line_length(line)`: meters on the sphere.
         GeoLineLength => "geo_line_length",
+        /// `geo_point_in_polygon(lng, lat, polygon)`
+        GeoPointInPolygon => "geo_point_in_polygon",
+        /// `geo_polygon_area(polygon)`: square meters on the sphere.
+        GeoPolygonArea => "geo_polygon_area",
+        /// `geo_polygon_perimeter(polygon)`: meters on the sphere.
+        GeoPolygonPerimeter => "geo_polygon_perimeter",
+        /// `geo_distance_point_to_polygon(lng, lat, polygon)`: meters, 0 inside.
+        GeoDistancePointToPolygon => "geo_distance_point_to_polygon",
+        /// `geo_distance_point_to_line(lng, lat, line)`: meters.
+        GeoDistancePointToLine => "geo_distance_point_to_line",
+        /// `geo_intersects_2lines(line1, line2)`
+        GeoIntersects2Lines => "geo_intersects_2lines",
+        /// `geo_intersects_2polygons(polygon1, polygon2)`
+        GeoIntersects2Polygons => "geo_intersects_2polygons",
+        /// `geo_intersects_line_with_polygon(line, polygon)`
+        GeoIntersectsLineWithPolygon => "geo_intersects_line_with_polygon",
     }
 }
 
@@ -508,6 +525,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | GeoAngle
         | GeoFromWkt
         | GeoLineLength => geo::bind(&b, args),
+        _ if geo_shape::is_geo_shape(f) => geo_shape::bind(&b, args),
         _ if series::is_series(f) => series::bind(&b, args),
         _ => Err(PlanError::invalid(
             span,

@@ -9,6 +9,7 @@
 mod datetime;
 mod dynamic;
 mod geo;
+mod geo_shape;
 mod math;
 mod series;
 mod string;
@@ -74,6 +75,14 @@ pub fn call(
         | GeoAngle
         | GeoFromWkt
         | GeoLineLength => geo::call(&a, out),
+        GeoPointInPolygon
+        | GeoPolygonArea
+        | GeoPolygonPerimeter
+        | GeoDistancePointToPolygon
+        | GeoDistancePointToLine
+        | GeoIntersects2Lines
+        | GeoIntersects2Polygons
+        | GeoIntersectsLineWithPolygon => geo_shape::call(&a, out),
         // The `series_*` family (`hunt_plan::library::series` lists it).
         _ => series::call(&a, out),
     }

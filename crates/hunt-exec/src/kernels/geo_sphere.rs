@@ -1,0 +1,166 @@
+//! Great-circle primitives on unit vectors for the shape kernels (`geo_polygon`,
+//! `geo_lines`): angles, the distance from a point to an edge, edge meetings, triangle
+//! areas and turning angles, plus the GeoJSON position reader they share.
+//!
+//! Kusto decides boundary cases (a point exactly on an edge, edges that only touch) with
+//! S2's exact predicates and symbolic perturbation, which hunt does not reproduce: such
+//! cases come out as [`Bad::Unsupported`] so the caller refuses instead of guessing.
+
+use super::geo::{cross, dot, norm, unit, valid_point};
+use serde_json::Value;
+
+/// A point of the unit sphere.
+pub type V3 = [f64; 3];
+
+/// How close (radians; about 0.6 µm on Earth) a point may come to an edge before hunt
+/// calls the answer ambiguous.
+pub const TOUCH: f64 = 1e-13;
+
+/// Why a shape has no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bad {
+    /// Invalid input: Kusto's result is null.
+    Invalid,
+    /// A case whose exact answer hunt cannot give.
+    Unsupported(&'static str),
+}
+
+/// A shape computation's outcome.
+pub type Geo<T> = Result<T, Bad>;
+
+fn sub(a: V3, b: V3) -> V3 {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+fn scale(a: V3, k: f64) -> V3 {
+    [a[0] * k, a[1] * k, a[2] * k]
+}
+
+/// The antipode.
+pub fn neg(a: V3) -> V3 {
+    scale(a, -1.0)
+}
+
+/// The angle between two unit vectors, in radians.
+pub fn angle(a: V3, b: V3) -> f64 {
+    norm(cross(a, b)).atan2(dot(a, b))
+}
+
+/// The distance in radians from `x` to the great-circle edge `ab` (shorter than π).
+pub fn edge_distance(x: V3, a: V3, b: V3) -> f64 {
+    let n = cross(a, b);
+    let len = norm(n);
+    if len > 0.0 {
+        let n = scale(n, 1.0 / len);
+        let xn = dot(x, n);
+        let p = sub(x, scale(n, xn));
+        // the closest point of the whole great circle lies inside the edge
+        if dot(cross(a, p), n) > 0.0 && dot(cross(p, b), n) > 0.0 {
+            return xn.abs().atan2(norm(p));
+        }
+    }
+    angle(x, a).min(angle(x, b))
+}
+
+/// How two edges meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Meet {
+    /// They share no point.
+    Apart,
+    /// Their interiors cross.
+    Cross,
+    /// They share an endpoint exactly.
+    Vertex,
+    /// A vertex lies on (or within [`TOUCH`] of) the other edge: ambiguous.
+    Touch,
+}
+
+/// How edges `ab` and `cd` meet.
+pub fn meet(a: V3, b: V3, c: V3, d: V3) -> Meet {
+    if a == c || a == d || b == c || b == d {
+        return Meet::Vertex;
+    }
+    let near = edge_distance(a, c, d)
+        .min(edge_distance(b, c, d))
+        .min(edge_distance(c, a, b))
+        .min(edge_distance(d, a, b));
+    if near < TOUCH {
+        return Meet::Touch;
+    }
+    // S2's SimpleCrossing: each edge separates the other's endpoints, on the same side.
+    let ab = cross(a, b);
+    let acb = -dot(ab, c);
+    let bda = dot(ab, d);
+    if acb * bda <= 0.0 {
+        return Meet::Apart;
+    }
+    let cd = cross(c, d);
+    let cbd = -dot(cd, b);
+    let dac = dot(cd, a);
+    if acb * cbd > 0.0 && acb * dac > 0.0 {
+        Meet::Cross
+    } else {
+        Meet::Apart
+    }
+}
+
+/// A box around edge `ab` (its endpoints' box widened by the arc's bulge), for cheap
+/// rejection of edge pairs that cannot meet.
+pub fn edge_box(a: V3, b: V3) -> [f64; 6] {
+    let half = angle(a, b) / 2.0;
+    let bulge = 1.0 - half.cos() + 1e-12;
+    let mut r = [0.0; 6];
+    for k in 0..3 {
+        r[k] = a[k].min(b[k]) - bulge;
+        r[k + 3] = a[k].max(b[k]) + bulge;
+    }
+    r
+}
+
+/// Whether two edge boxes overlap.
+pub fn boxes_overlap(p: &[f64; 6], q: &[f64; 6]) -> bool {
+    (0..3).all(|k| p[k] <= q[k + 3] && q[k] <= p[k + 3])
+}
+
+/// The signed area of spherical triangle `abc` (positive counter-clockwise), in
+/// steradians: `2·atan2(a·(b×c), 1 + a·b + b·c + c·a)`, exact for tiny triangles.
+pub fn triangle_area(a: V3, b: V3, c: V3) -> f64 {
+    2.0 * dot(a, cross(b, c)).atan2(1.0 + dot(a, b) + dot(b, c) + dot(c, a))
+}
+
+/// The turning angle at `b` walking `a → b → c`: positive for a left turn.
+pub fn turn(a: V3, b: V3, c: V3) -> f64 {
+    let (n1, n2) = (cross(a, b), cross(b, c));
+    dot(cross(n1, n2), b).atan2(dot(n1, n2))
+}
+
+/// The signed angle subtended at `p` by edge `ab` (its share of the winding number).
+pub fn winding_angle(p: V3, a: V3, b: V3) -> f64 {
+    dot(p, cross(a, b)).atan2(dot(a, b) - dot(a, p) * dot(b, p))
+}
+
+/// A GeoJSON position `[lng, lat]` as degrees; positions with a third coordinate are
+/// refused (hunt does not know what Kusto makes of them).
+pub fn position(v: &Value) -> Geo<(f64, f64)> {
+    let p = v.as_array().ok_or(Bad::Invalid)?;
+    if p.len() > 2 {
+        return Err(Bad::Unsupported("positions with more than two coordinates"));
+    }
+    let (x, y) = match (
+        p.first().and_then(Value::as_f64),
+        p.get(1).and_then(Value::as_f64),
+    ) {
+        (Some(x), Some(y)) => (x, y),
+        _ => return Err(Bad::Invalid),
+    };
+    if valid_point(x, y) {
+        Ok((x, y))
+    } else {
+        Err(Bad::Invalid)
+    }
+}
+
+/// The unit vector of a valid point in degrees.
+pub fn point(lng: f64, lat: f64) -> V3 {
+    unit(lng, lat)
+}

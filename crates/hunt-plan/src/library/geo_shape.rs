@@ -1,0 +1,49 @@
+//! Typing of the geospatial shape functions (`geo_point_in_polygon`, `geo_polygon_area`,
+//! the line and polygon predicates): coordinates are reals in degrees, shapes dynamic
+//! GeoJSON. Their kernels are in `hunt_exec::kernels::{geo_polygon, geo_lines}`.
+
+use super::{Binder, LibFunc};
+use crate::error::PlanError;
+use crate::expr::Expr;
+use crate::types::KqlType;
+
+/// The shape functions (dispatched here from `library::bind`).
+pub(super) fn is_geo_shape(f: LibFunc) -> bool {
+    use LibFunc::*;
+    matches!(
+        f,
+        GeoPointInPolygon
+            | GeoPolygonArea
+            | GeoPolygonPerimeter
+            | GeoDistancePointToPolygon
+            | GeoDistancePointToLine
+            | GeoIntersects2Lines
+            | GeoIntersects2Polygons
+            | GeoIntersectsLineWithPolygon
+    )
+}
+
+pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
+    use KqlType::*;
+    use LibFunc::*;
+    // (number of leading coordinate arguments, number of shapes, result type)
+    let (coords, shapes, out) = match b.f {
+        GeoPointInPolygon => (2, 1, Bool),
+        GeoDistancePointToPolygon | GeoDistancePointToLine => (2, 1, Real),
+        GeoPolygonArea | GeoPolygonPerimeter => (0, 1, Real),
+        GeoIntersects2Lines | GeoIntersects2Polygons | GeoIntersectsLineWithPolygon => (0, 2, Bool),
+        _ => {
+            return Err(PlanError::invalid(
+                b.span,
+                format!("bug: `{}` bound as a geospatial shape function", b.name),
+            ));
+        }
+    };
+    b.arity(&args, coords + shapes, coords + shapes)?;
+    let args = args
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| if i < coords { b.real(a) } else { b.dynamic(a) })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(b.call(args, out))
+}

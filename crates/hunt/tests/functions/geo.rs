@@ -1,0 +1,85 @@
+//! The geospatial shape functions end to end, with values from their doc pages
+//! (`docs: <page>`).
+
+use super::{check, fails};
+
+/// Central Park as the doc pages draw it.
+const CENTRAL_PARK: &str = r#"dynamic({"type":"Polygon","coordinates":[[[-73.9495,40.7969],[-73.95807266235352,40.80068603561921],[-73.98201942443848,40.76825672305777],[-73.97317886352539,40.76455136505513],[-73.9495,40.7969]]]})"#;
+
+/// A ring with a repeated vertex (invalid: LinearRing vertices must be distinct).
+const BAD_RING: &str =
+    r#"dynamic({"type": "Polygon","coordinates": [[[0,0],[10,10],[10,10],[0,0]]]})"#;
+
+#[test]
+fn point_in_polygon() {
+    // docs: geo-point-in-polygon-function (a polygon with a hole; invalid inputs are null)
+    check(
+        r#"let p = dynamic({"type":"Polygon","coordinates":[[[-73.92597198486328,40.87821814104651],[-73.94691467285156,40.85069618625578],[-73.94691467285156,40.841865966890786],[-74.01008605957031,40.7519385984599],[-74.01866912841797,40.704586878965245],[-74.01214599609375,40.699901911003046],[-73.99772644042969,40.70875101828792],[-73.97747039794922,40.71083299030839],[-73.97026062011719,40.7290474687069],[-73.97506713867186,40.734510840309376],[-73.970947265625,40.74543623770158],[-73.94210815429688,40.77586181063573],[-73.9434814453125,40.78080140115127],[-73.92974853515625,40.79691751000055],[-73.93077850341797,40.804454347291006],[-73.93489837646484,40.80965166748853],[-73.93524169921875,40.837190668541105],[-73.92288208007812,40.85770758108904],[-73.9101791381836,40.871728144624974],[-73.92597198486328,40.87821814104651]],[[-73.95824432373047,40.80071852197889],[-73.98206233978271,40.76815921628347],[-73.97309303283691,40.76422632379533],[-73.94914627075195,40.796949998204596],[-73.95824432373047,40.80071852197889]]]});
+           datatable(lng:real, lat:real)[-73.985654, 40.748487, -73.963249, 40.779525, -73.874367, 40.777356]
+           | project inside = geo_point_in_polygon(lng, lat, p)"#,
+        "inside:bool\ntrue\nfalse\nfalse",
+    );
+    check(
+        &format!(
+            r#"print a = geo_point_in_polygon(200, 1, dynamic({{"type": "Polygon","coordinates": [[[0,0],[10,10],[10,1],[0,0]]]}})), b = geo_point_in_polygon(1, 1, {BAD_RING})"#
+        ),
+        "a:bool|b:bool\nnull|null",
+    );
+}
+
+#[test]
+fn polygon_measures() {
+    // docs: geo-polygon-area-function, geo-polygon-perimeter-function
+    check(
+        &format!(
+            "print a = round(geo_polygon_area({CENTRAL_PARK}), 2), p = round(geo_polygon_perimeter({CENTRAL_PARK}), 6), \
+             n = geo_polygon_area({BAD_RING}), m = geo_polygon_perimeter({BAD_RING})"
+        ),
+        "a:real|p:real|n:real|m:real\n3475207.28|9930.301496|null|null",
+    );
+    // docs: geo-polygon-area-function measures the union of overlapping polygons, which
+    // hunt refuses
+    fails(
+        r#"print geo_polygon_area(dynamic({"type":"MultiPolygon","coordinates":[[[[-73.9495,40.7969],[-73.95807266235352,40.80068603561921],[-73.98201942443848,40.76825672305777],[-73.97317886352539,40.76455136505513],[-73.9495,40.7969]]],[[[-73.94262313842773,40.775991804565585],[-73.98107528686523,40.791849155467695],[-73.99600982666016,40.77092185281977],[-73.96150588989258,40.75609977566361],[-73.94262313842773,40.775991804565585]]]]}))"#,
+    );
+}
+
+#[test]
+fn distances_to_shapes() {
+    // docs: geo-distance-point-to-polygon-function, geo-distance-point-to-line-function
+    check(
+        &format!(
+            r#"print a = round(geo_distance_point_to_polygon(-73.9839, 40.7705, {CENTRAL_PARK}), 6),
+                     b = geo_distance_point_to_polygon(-73.965, 40.782, {CENTRAL_PARK}),
+                     c = geo_distance_point_to_polygon(500, 1, {CENTRAL_PARK}),
+                     d = geo_distance_point_to_polygon(1, 1, {BAD_RING})"#
+        ),
+        "a:real|b:real|c:real|d:real\n259.940756|0|null|null",
+    );
+    check(
+        r#"print a = round(geo_distance_point_to_line(-115.199625, 36.210419, dynamic({ "type":"LineString","coordinates":[[-115.115385,36.229195],[-115.136995,36.200366],[-115.140252,36.192470],[-115.143558,36.188523],[-115.144076,36.181954],[-115.154662,36.174483],[-115.166431,36.176388],[-115.183289,36.175007],[-115.192612,36.176736],[-115.202485,36.173439],[-115.225355,36.174365]]})), 6),
+                 b = geo_distance_point_to_line(1, 1, dynamic({"type":"LineString"})),
+                 c = geo_distance_point_to_line(300, 3, dynamic({"type":"LineString","coordinates":[[1,1],[2,2]]}))"#,
+        "a:real|b:real|c:real\n3797.888873|null|null",
+    );
+}
+
+#[test]
+fn intersections() {
+    // docs: geo-intersects-2lines-function, geo-intersects-2polygons-function,
+    // geo-intersects-line-with-polygon-function
+    check(
+        r#"let l1 = dynamic({"type":"LineString","coordinates":[[-73.978929,40.785155],[-73.980903,40.782621]]});
+           let l2 = dynamic({"type":"LineString","coordinates":[[-73.985195,40.788275],[-73.974552,40.779761]]});
+           let p = dynamic({"type":"Polygon","coordinates":[[[-73.9712905883789,40.78580561168767],[-73.98004531860352,40.775276834803655],[-73.97000312805176,40.77852663535664],[-73.9712905883789,40.78580561168767]]]});
+           print a = geo_intersects_2lines(l1, l2), b = geo_intersects_2lines(l1, dynamic({"type":"LineString","coordinates":[[-73.985195,40.788275]]})),
+                 c = geo_intersects_line_with_polygon(l2, p), d = geo_intersects_2polygons(dynamic({"type":"Polygon"}), p)"#,
+        "a:bool|b:bool|c:bool|d:bool\ntrue|null|true|null",
+    );
+    check(
+        r#"let p1 = dynamic({"type":"Polygon","coordinates":[[[-73.9630937576294,40.77498840732385],[-73.963565826416,40.774383111780914],[-73.96205306053162,40.773745311181585],[-73.96160781383514,40.7743912365898],[-73.9630937576294,40.77498840732385]]]});
+           let p2 = dynamic({"type":"Polygon","coordinates":[[[-73.96213352680206,40.775045280447145],[-73.9631313085556,40.774578106920345],[-73.96207988262177,40.77416780398293],[-73.96213352680206,40.775045280447145]]]});
+           print geo_intersects_2polygons(p1, p2)"#,
+        "print_0:bool\ntrue",
+    );
+}
