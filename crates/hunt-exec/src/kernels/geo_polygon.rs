@@ -8,8 +8,8 @@
 
 use super::geo::EARTH_RADIUS_M;
 use super::geo_sphere::{
-    Bad, Geo, Meet, TOUCH, V3, angle, boxes_overlap, edge_box, edge_distance, meet, neg, point,
-    position, triangle_area, turn, winding_angle,
+    Bad, Geo, Meet, TOUCH, V3, add, angle, boxes_overlap, edge_box, edge_distance, lng_lat, meet,
+    neg, point, position, triangle_area, triangle_centroid, turn, winding_angle,
 };
 use serde_json::Value;
 use std::f64::consts::{PI, TAU};
@@ -23,6 +23,8 @@ pub struct Ring {
     boxes: Vec<[f64; 6]>,
     /// The sum of the turning angles (2π minus the enclosed area).
     turning: f64,
+    /// Whether the input listed the vertices clockwise (and they were reversed).
+    reversed: bool,
 }
 
 /// A polygon: a shell and holes inside it.
@@ -104,6 +106,7 @@ fn ring(coords: &Value) -> Geo<Ring> {
     let mut r = Ring {
         boxes: Vec::new(),
         turning: 0.0,
+        reversed: false,
         v: Vec::new(),
     };
     r.boxes = (0..n).map(|i| edge_box(v[i], v[(i + 1) % n])).collect();
@@ -137,6 +140,7 @@ fn ring(coords: &Value) -> Geo<Ring> {
     }
     // the docs: of the two regions a ring bounds, it encloses the smaller one
     if turning < 0.0 {
+        r.reversed = true;
         v.reverse();
         r.boxes = (0..n).map(|i| edge_box(v[i], v[(i + 1) % n])).collect();
     }
@@ -319,6 +323,36 @@ pub fn polygons_intersect(p: &[Polygon], q: &[Polygon]) -> Geo<bool> {
         return Err(Bad::Unsupported("polygons whose boundaries touch"));
     }
     Ok(false)
+}
+
+/// `geo_polygon_centroid` in degrees, following S2's `S2Loop::GetCentroid` step by step
+/// (a fan of triangle centroids from the first vertex) so the point matches Kusto's to
+/// the bit. Only a single counter-clockwise ring is answered: holes and multipolygons are
+/// ordered and combined by S2 in ways hunt does not reproduce, a clockwise ring is
+/// inverted by S2 with its own choice of first vertex, and a ring reaching near the
+/// antipode of its first vertex makes S2 move the fan's origin.
+pub fn centroid(shape: &[Polygon]) -> Geo<(f64, f64)> {
+    let [p] = shape else {
+        return Err(Bad::Unsupported("a multipolygon"));
+    };
+    if !p.holes.is_empty() {
+        return Err(Bad::Unsupported("a polygon with holes"));
+    }
+    let ring = &p.shell;
+    if ring.reversed {
+        return Err(Bad::Unsupported("a clockwise ring"));
+    }
+    let Some(&o) = ring.v.first() else {
+        return Err(Bad::Invalid);
+    };
+    let mut sum = [0.0; 3];
+    for w in ring.v.windows(2).skip(1) {
+        if angle(w[1], o) > PI - 1e-5 {
+            return Err(Bad::Unsupported("a ring spanning nearly half the sphere"));
+        }
+        sum = add(sum, triangle_centroid(o, w[0], w[1]));
+    }
+    Ok(lng_lat(sum))
 }
 
 /// The edges of a polygon set, for the line predicates.

@@ -28,11 +28,13 @@ pub enum Bad {
 /// A shape computation's outcome.
 pub type Geo<T> = Result<T, Bad>;
 
-fn sub(a: V3, b: V3) -> V3 {
+/// The difference of two vectors.
+pub fn sub(a: V3, b: V3) -> V3 {
     [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
 }
 
-fn scale(a: V3, k: f64) -> V3 {
+/// A vector times a scalar.
+pub fn scale(a: V3, k: f64) -> V3 {
     [a[0] * k, a[1] * k, a[2] * k]
 }
 
@@ -163,4 +165,64 @@ pub fn position(v: &Value) -> Geo<(f64, f64)> {
 /// The unit vector of a valid point in degrees.
 pub fn point(lng: f64, lat: f64) -> V3 {
     unit(lng, lat)
+}
+
+/// `v` scaled to unit length (S2's `Normalize`: multiplied by the reciprocal norm).
+pub fn normalize(v: V3) -> V3 {
+    let n = norm(v);
+    scale(v, if n != 0.0 { 1.0 / n } else { n })
+}
+
+/// The longitude and latitude in degrees of a (not necessarily unit) vector, as S2's
+/// `S2LatLng(p)` computes them.
+pub fn lng_lat(p: V3) -> (f64, f64) {
+    let lat = p[2].atan2((p[0] * p[0] + p[1] * p[1]).sqrt());
+    let lng = p[1].atan2(p[0]);
+    (lng.to_degrees(), lat.to_degrees())
+}
+
+/// The sum of two vectors.
+pub fn add(a: V3, b: V3) -> V3 {
+    [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
+}
+
+/// Edge `ab`'s centroid times its length (S2's `TrueCentroid(a, b)`): a vector towards
+/// the edge's midpoint, zero for an antipodal edge.
+pub fn edge_centroid(a: V3, b: V3) -> V3 {
+    let (vdiff, vsum) = (sub(a, b), add(a, b));
+    let (sin2, cos2) = (dot(vdiff, vdiff), dot(vsum, vsum));
+    if cos2 == 0.0 {
+        return [0.0; 3];
+    }
+    scale(vsum, (sin2 / cos2).sqrt())
+}
+
+/// The point at angle `ax` (radians) from `a` towards `b` along edge `ab` (S2's
+/// `InterpolateAtDistance`, with the tangent from `(a - b) × (a + b)`).
+pub fn point_at(ax: f64, a: V3, b: V3) -> V3 {
+    let normal = cross(sub(a, b), add(a, b));
+    let tangent = cross(normal, a);
+    normalize(add(
+        scale(a, ax.cos()),
+        scale(tangent, ax.sin() / norm(tangent)),
+    ))
+}
+
+/// Triangle `abc`'s centroid times its area (S2's `TrueCentroid(a, b, c)`, solved by
+/// Cramer's rule after subtracting the first row, in S2's order of operations).
+pub fn triangle_centroid(a: V3, b: V3, c: V3) -> V3 {
+    let ratio = |t: f64| if t == 0.0 { 1.0 } else { t / t.sin() };
+    let (ra, rb, rc) = (ratio(angle(b, c)), ratio(angle(c, a)), ratio(angle(a, b)));
+    let x = [a[0], b[0] - a[0], c[0] - a[0]];
+    let y = [a[1], b[1] - a[1], c[1] - a[1]];
+    let z = [a[2], b[2] - a[2], c[2] - a[2]];
+    let r = [ra, rb - ra, rc - ra];
+    scale(
+        [
+            dot(cross(y, z), r),
+            dot(cross(z, x), r),
+            dot(cross(x, y), r),
+        ],
+        0.5,
+    )
 }

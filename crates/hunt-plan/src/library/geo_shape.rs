@@ -1,5 +1,5 @@
 //! Typing of the geospatial shape functions (`geo_point_in_polygon`, `geo_polygon_area`,
-//! the line and polygon predicates): coordinates are reals in degrees, shapes dynamic
+//! the line and polygon predicates, points along lines): coordinates are reals in degrees, shapes dynamic
 //! GeoJSON. Their kernels are in `hunt_exec::kernels::{geo_polygon, geo_lines}`.
 
 use super::{Binder, LibFunc};
@@ -20,12 +20,32 @@ pub(super) fn is_geo_shape(f: LibFunc) -> bool {
             | GeoIntersects2Lines
             | GeoIntersects2Polygons
             | GeoIntersectsLineWithPolygon
+            | GeoLineCentroid
+            | GeoLineInterpolatePoint
+            | GeoLineLocatePoint
+            | GeoPolygonCentroid
     )
 }
 
 pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
     use KqlType::*;
     use LibFunc::*;
+    // shape first, then numbers
+    let trailing = match b.f {
+        GeoLineCentroid | GeoPolygonCentroid => Some((0, Dynamic)),
+        GeoLineInterpolatePoint => Some((1, Dynamic)),
+        GeoLineLocatePoint => Some((2, Real)),
+        _ => None,
+    };
+    if let Some((reals, out)) = trailing {
+        b.arity(&args, 1 + reals, 1 + reals)?;
+        let args = args
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| if i == 0 { b.dynamic(a) } else { b.real(a) })
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(b.call(args, out));
+    }
     // (number of leading coordinate arguments, number of shapes, result type)
     let (coords, shapes, out) = match b.f {
         GeoPointInPolygon => (2, 1, Bool),

@@ -469,6 +469,14 @@ lib_funcs! {
         GeoIntersects2Polygons => "geo_intersects_2polygons",
         /// `geo_intersects_line_with_polygon(line, polygon)`
         GeoIntersectsLineWithPolygon => "geo_intersects_line_with_polygon",
+        /// `geo_line_centroid(line)`: a GeoJSON point.
+        GeoLineCentroid => "geo_line_centroid",
+        /// `geo_line_interpolate_point(line, fraction)`: a GeoJSON point.
+        GeoLineInterpolatePoint => "geo_line_interpolate_point",
+        /// `geo_line_locate_point(line, lng, lat)`: the fraction of the line's length.
+        GeoLineLocatePoint => "geo_line_locate_point",
+        /// `geo_polygon_centroid(polygon)`: a GeoJSON point.
+        GeoPolygonCentroid => "geo_polygon_centroid",
     }
 }
 

@@ -83,3 +83,40 @@ fn intersections() {
         "print_0:bool\ntrue",
     );
 }
+
+#[test]
+fn points_along_lines() {
+    // docs: geo-line-centroid-function, geo-line-interpolate-point-function,
+    // geo-line-locate-point-function (the same double as the docs' 17-digit text)
+    check(
+        r#"let line = dynamic({"type":"LineString","coordinates":[[-73.95796, 40.80042], [-73.97317, 40.764486]]});
+           print c = geo_line_centroid(line), i = geo_line_interpolate_point(line, 0.25),
+                 l = round(geo_line_locate_point(line, -73.965, 40.792), 12)"#,
+        r#"c:dynamic|i:dynamic|l:real
+           {"type":"Point","coordinates":[-73.96556705723094,40.782453249627416]}|{"type":"Point","coordinates":[-73.96176404321828,40.79143668725723]}|0.255601351003"#,
+    );
+    check(
+        r#"let line = dynamic({"type":"LineString","coordinates":[[-73.95807266235352,40.800426144169315],[-73.94966125488281,40.79691751000055],[-73.97317886352539,40.764486356930334],[-73.98210525512695,40.76786669510221],[-73.96004676818848,40.7980870753293]]});
+           print c = round(todouble(geo_line_centroid(line).coordinates[0]), 12), i = round(todouble(geo_line_interpolate_point(line, 0.9).coordinates[0]), 12)"#,
+        "c:real|i:real\n-73.966067562684|-73.965565458328",
+    );
+    let bad = r#"dynamic({"type":"LineString","coordinates":[[1, 1]]})"#;
+    check(
+        &format!(
+            "print a = geo_line_centroid({bad}), b = geo_line_interpolate_point({bad}, 0.5), c = geo_line_locate_point({bad}, 1, 1)"
+        ),
+        "a:dynamic|b:dynamic|c:real\nnull|null|null",
+    );
+}
+
+#[test]
+fn polygon_centroid() {
+    // docs: geo-polygon-centroid-function
+    check(
+        &format!(
+            "print c = geo_polygon_centroid({CENTRAL_PARK}), n = geo_polygon_centroid({BAD_RING})"
+        ),
+        r#"c:dynamic|n:dynamic
+           {"type":"Point","coordinates":[-73.96573568990762,40.78255053805781]}|null"#,
+    );
+}

@@ -4,9 +4,9 @@
 //! distinct text (a constant polygon is the common case); invalid input gives null, and
 //! a case hunt cannot answer exactly is a run-time error naming it.
 
-use super::{Args, pv, user_error};
+use super::{Args, dyn_array, pv, user_error};
 use crate::error::{ExecError, Result};
-use crate::kernels::geo::valid_point;
+use crate::kernels::geo::{self, valid_point};
 use crate::kernels::geo_lines::{self as lines, Edges};
 use crate::kernels::geo_polygon::{self as poly, Polygon};
 use crate::kernels::geo_sphere::{Bad, Geo};
@@ -137,6 +137,47 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             let mut p: Shapes<'_, Edges> = Shapes::new(a.str(0)?, lines::lines);
             let mut q = Shapes::new(a.str(1)?, poly::polygons);
             pairs(f, n, |i| lines::line_meets_polygon(p.get(i)?, q.get(i)?))?
+        }
+        GeoLineCentroid | GeoLineInterpolatePoint => {
+            let mut s = Shapes::new(a.str(0)?, lines::polyline);
+            let frac = if f == GeoLineInterpolatePoint {
+                Some(a.real(1)?)
+            } else {
+                None
+            };
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let r = s.get(i).and_then(|l| match frac {
+                    None => lines::centroid(l),
+                    Some(fr) => pv(fr, i).map_or(Err(Bad::Invalid), |fr| lines::interpolate(l, fr)),
+                });
+                out.push(cell(f, r)?.map(|(x, y)| geo::point(x, y)));
+            }
+            dyn_array(out)
+        }
+        GeoPolygonCentroid => {
+            let mut s = Shapes::new(a.str(0)?, poly::polygons);
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let r = s.get(i).and_then(|p| poly::centroid(p));
+                out.push(cell(f, r)?.map(|(x, y)| geo::point(x, y)));
+            }
+            dyn_array(out)
+        }
+        GeoLineLocatePoint => {
+            let mut s = Shapes::new(a.str(0)?, lines::polyline);
+            let (x, y) = (a.real(1)?, a.real(2)?);
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let r = match (pv(x, i), pv(y, i)) {
+                    (Some(x), Some(y)) if valid_point(x, y) => {
+                        s.get(i).and_then(|l| lines::locate(l, x, y))
+                    }
+                    _ => Err(Bad::Invalid),
+                };
+                out.push(cell(f, r)?);
+            }
+            Arc::new(Float64Array::from(out))
         }
         _ => return Err(a.internal()),
     })

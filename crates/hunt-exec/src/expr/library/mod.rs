@@ -82,7 +82,11 @@ pub fn call(
         | GeoDistancePointToLine
         | GeoIntersects2Lines
         | GeoIntersects2Polygons
-        | GeoIntersectsLineWithPolygon => geo_shape::call(&a, out),
+        | GeoIntersectsLineWithPolygon
+        | GeoLineCentroid
+        | GeoLineInterpolatePoint
+        | GeoLineLocatePoint
+        | GeoPolygonCentroid => geo_shape::call(&a, out),
         // The `series_*` family (`hunt_plan::library::series` lists it).
         _ => series::call(&a, out),
     }
