@@ -1,7 +1,7 @@
 //! GeoJSON lines on Kusto's sphere for the line predicates and measures
 //! (`geo_distance_point_to_line`, `geo_intersects_2lines`,
 //! `geo_intersects_line_with_polygon`, `geo_line_centroid`, `geo_line_interpolate_point`,
-//! `geo_line_locate_point`): a `LineString` or `MultiLineString` of at least two valid
+//! `geo_line_locate_point`, `geo_intersection_2lines`): a `LineString` or `MultiLineString` of at least two valid
 //! positions per line, every edge shorter than 180°.
 //!
 //! The functions that return a point follow S2's arithmetic step by step (the same
@@ -9,13 +9,13 @@
 //! the docs' examples check that they do.
 
 use super::geo::EARTH_RADIUS_M;
-use super::geo::{cross, dot};
+use super::geo::{self, cross, dot};
 use super::geo_polygon::{self as poly, Polygon};
 use super::geo_sphere::{
-    Bad, Geo, Meet, V3, add, angle, edge_centroid, edge_distance, lng_lat, meet, normalize, point,
-    point_at, position, scale, sub,
+    Bad, Geo, Meet, V3, add, angle, crossing_point, edge_centroid, edge_distance, lng_lat, meet,
+    normalize, point, point_at, position, scale, sub,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::f64::consts::PI;
 
 /// The edges of a line or multiline.
@@ -201,5 +201,34 @@ fn closest_along(x: V3, a: V3, b: V3) -> f64 {
         0.0
     } else {
         angle(a, b)
+    }
+}
+
+/// `geo_intersection_2lines`: the GeoJSON of the lines' intersection. Answered when the
+/// lines are apart (an empty GeometryCollection) or cross at exactly one point; lines
+/// that touch, overlap or cross more than once are refused (S2's boolean operation
+/// assembles those results in an order hunt does not reproduce).
+pub fn intersection(p: &Edges, q: &Edges) -> Geo<Value> {
+    let mut found = Vec::new();
+    for &(a, b) in p {
+        for &(c, d) in q {
+            match meet(a, b, c, d) {
+                Meet::Apart => {}
+                Meet::Cross => found.push((a, b, c, d)),
+                Meet::Vertex | Meet::Touch => {
+                    return Err(Bad::Unsupported("lines that touch or overlap"));
+                }
+            }
+        }
+    }
+    match found.as_slice() {
+        [] => Ok(json!({"type": "GeometryCollection", "geometries": []})),
+        [(a, b, c, d)] => {
+            let x = crossing_point(*a, *b, *c, *d)
+                .ok_or(Bad::Unsupported("a crossing S2 computes exactly"))?;
+            let (lng, lat) = lng_lat(x);
+            Ok(geo::point(lng, lat))
+        }
+        _ => Err(Bad::Unsupported("lines that cross more than once")),
     }
 }

@@ -226,3 +226,71 @@ pub fn triangle_centroid(a: V3, b: V3, c: V3) -> V3 {
         0.5,
     )
 }
+
+/// Half the distance from 1.0 to the next double (S2's `DBL_ERR`).
+const DBL_ERR: f64 = f64::EPSILON / 2.0;
+
+/// The point where crossing edges `a0a1` and `b0b1` meet, computed as S2's
+/// `GetIntersectionStable` does (the longer edge gives the plane, the shorter one is
+/// interpolated, endpoints chosen deterministically). `None` when S2 would find the
+/// error bound too loose and fall back to exact arithmetic (hunt keeps a 2× margin on
+/// S2's bound), or when the edges tie in length.
+pub fn crossing_point(a0: V3, a1: V3, b0: V3, b1: V3) -> Option<V3> {
+    let (la, lb) = (dot(sub(a1, a0), sub(a1, a0)), dot(sub(b1, b0), sub(b1, b0)));
+    let x = if la > lb {
+        crossing_sorted(a0, a1, b0, b1)?
+    } else if lb > la {
+        crossing_sorted(b0, b1, a0, a1)?
+    } else {
+        return None;
+    };
+    // the intersection on the side of the sphere where the edges are
+    Some(if dot(x, add(add(a0, a1), add(b0, b1))) < 0.0 {
+        neg(x)
+    } else {
+        x
+    })
+}
+
+fn crossing_sorted(a0: V3, a1: V3, b0: V3, b1: V3) -> Option<V3> {
+    let a_norm = cross(sub(a0, a1), add(a0, a1));
+    let a_norm_len = norm(a_norm);
+    let b_len = norm(sub(b1, b0));
+    let (b0_dist, b0_error) = projection(b0, a_norm, a_norm_len, a0, a1);
+    let (b1_dist, b1_error) = projection(b1, a_norm, a_norm_len, a0, a1);
+    let dist_sum = (b0_dist - b1_dist).abs();
+    let error_sum = b0_error + b1_error;
+    if dist_sum <= error_sum {
+        return None;
+    }
+    let x = sub(scale(b1, b0_dist), scale(b0, b1_dist));
+    let err = b_len * (b0_dist * b1_error - b1_dist * b0_error).abs() / (dist_sum - error_sum)
+        + 2.0 * DBL_ERR * dist_sum;
+    let x_len2 = dot(x, x);
+    if x_len2 < f64::MIN_POSITIVE {
+        return None;
+    }
+    let x_len = x_len2.sqrt();
+    let max_error = 8.0 * DBL_ERR;
+    if err > 0.5 * (max_error - DBL_ERR) * x_len {
+        return None;
+    }
+    Some(scale(x, 1.0 / x_len))
+}
+
+/// The signed distance of `x` from the plane of `a0a1` (scaled by `|a_norm|`), measured
+/// from the nearer endpoint, and its error bound (S2's `GetProjection`).
+fn projection(x: V3, a_norm: V3, a_norm_len: f64, a0: V3, a1: V3) -> (f64, f64) {
+    let (x0, x1) = (sub(x, a0), sub(x, a1));
+    let (d0, d1) = (dot(x0, x0), dot(x1, x1));
+    let (dist, result) = if d0 < d1 || (d0 == d1 && x0 < x1) {
+        (d0.sqrt(), dot(x0, a_norm))
+    } else {
+        (d1.sqrt(), dot(x1, a_norm))
+    };
+    let sqrt3 = 3.0f64.sqrt();
+    let error = (((3.5 + 2.0 * sqrt3) * a_norm_len + 32.0 * sqrt3 * DBL_ERR) * dist
+        + 1.5 * result.abs())
+        * DBL_ERR;
+    (result, error)
+}

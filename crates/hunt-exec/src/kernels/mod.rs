@@ -5,6 +5,7 @@ pub mod arith;
 pub mod calendar;
 pub mod geo;
 pub mod geo_cells;
+pub mod geo_densify;
 pub mod geo_lines;
 pub mod geo_polygon;
 pub mod geo_shapes;

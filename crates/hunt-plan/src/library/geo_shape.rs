@@ -4,7 +4,7 @@
 
 use super::{Binder, LibFunc};
 use crate::error::PlanError;
-use crate::expr::Expr;
+use crate::expr::{Expr, ExprKind, Scalar};
 use crate::types::KqlType;
 
 /// The shape functions (dispatched here from `library::bind`).
@@ -24,12 +24,18 @@ pub(super) fn is_geo_shape(f: LibFunc) -> bool {
             | GeoLineInterpolatePoint
             | GeoLineLocatePoint
             | GeoPolygonCentroid
+            | GeoIntersection2Lines
+            | GeoLineDensify
+            | GeoPolygonDensify
     )
 }
 
 pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
     use KqlType::*;
     use LibFunc::*;
+    if matches!(b.f, GeoLineDensify | GeoPolygonDensify) {
+        return densify(b, args);
+    }
     // shape first, then numbers
     let trailing = match b.f {
         GeoLineCentroid | GeoPolygonCentroid => Some((0, Dynamic)),
@@ -52,6 +58,7 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
         GeoDistancePointToPolygon | GeoDistancePointToLine => (2, 1, Real),
         GeoPolygonArea | GeoPolygonPerimeter => (0, 1, Real),
         GeoIntersects2Lines | GeoIntersects2Polygons | GeoIntersectsLineWithPolygon => (0, 2, Bool),
+        GeoIntersection2Lines => (0, 2, Dynamic),
         _ => {
             return Err(PlanError::invalid(
                 b.span,
@@ -66,4 +73,25 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
         .map(|(i, a)| if i < coords { b.real(a) } else { b.dynamic(a) })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(b.call(args, out))
+}
+
+/// `geo_*_densify(shape [, tolerance [, preserve_crossing]])`: the docs' default tolerance
+/// is 10 meters; keeping antimeridian crossings (`preserve_crossing = true`) is refused.
+fn densify(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
+    b.arity(&args, 1, 3)?;
+    let mut args = args.into_iter();
+    let mut out = Vec::with_capacity(2);
+    if let Some(shape) = args.next() {
+        out.push(b.dynamic(shape)?);
+    }
+    out.push(match args.next() {
+        Some(t) => b.real(t)?,
+        None => Expr::literal(Scalar::Real(10.0), b.span),
+    });
+    if let Some(keep) = args.next() {
+        if !matches!(keep.kind, ExprKind::Literal(Scalar::Bool(false))) {
+            return Err(b.unsupported("keeping antimeridian crossings (`preserve_crossing`)"));
+        }
+    }
+    Ok(b.call(out, KqlType::Dynamic))
 }

@@ -477,6 +477,12 @@ lib_funcs! {
         GeoLineLocatePoint => "geo_line_locate_point",
         /// `geo_polygon_centroid(polygon)`: a GeoJSON point.
         GeoPolygonCentroid => "geo_polygon_centroid",
+        /// `geo_intersection_2lines(line1, line2)`: a GeoJSON shape.
+        GeoIntersection2Lines => "geo_intersection_2lines",
+        /// `geo_line_densify(line [, tolerance [, preserve_crossing]])`
+        GeoLineDensify => "geo_line_densify",
+        /// `geo_polygon_densify(polygon [, tolerance [, preserve_crossing]])`
+        GeoPolygonDensify => "geo_polygon_densify",
     }
 }
 

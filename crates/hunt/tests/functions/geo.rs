@@ -120,3 +120,42 @@ fn polygon_centroid() {
            {"type":"Point","coordinates":[-73.96573568990762,40.78255053805781]}|null"#,
     );
 }
+
+#[test]
+fn line_intersections() {
+    // docs: geo-intersection-2lines-function (the same doubles as the docs' 17-digit text)
+    check(
+        r#"let l1 = dynamic({"type":"LineString","coordinates":[[-73.978929,40.785155],[-73.980903,40.782621]]});
+           let l2 = dynamic({"type":"LineString","coordinates":[[-73.985195,40.788275],[-73.974552,40.779761]]});
+           print a = geo_intersection_2lines(l1, l2),
+                 b = geo_intersection_2lines(dynamic({"type":"LineString","coordinates":[[1, 1],[2, 2]]}), dynamic({"type":"LineString","coordinates":[[3, 3],[4, 4]]})),
+                 c = geo_intersection_2lines(l1, dynamic({"type":"LineString","coordinates":[[3, 3]]}))"#,
+        r#"a:dynamic|b:dynamic|c:dynamic
+           {"type":"Point","coordinates":[-73.97983711667098,40.783989289772165]}|{"type":"GeometryCollection","geometries":[]}|null"#,
+    );
+    // docs: the intersection of a line with itself is the line; hunt refuses overlaps
+    fails(
+        r#"let l = dynamic({"type":"LineString","coordinates":[[-73.978929,40.785155],[-73.980903,40.782621]]}); print geo_intersection_2lines(l, l)"#,
+    );
+}
+
+#[test]
+fn densify() {
+    // docs: geo-line-densify-function, geo-polygon-densify-function
+    check(
+        r#"print a = geo_line_densify(dynamic({"type":"LineString","coordinates":[[50, 50], [51, 51]]})),
+                 b = geo_line_densify(dynamic({"type":"LineString","coordinates":[[1,1],[2,2]]}), 0),
+                 c = geo_line_densify(dynamic({"type":"LineString","coordinates":[[300,1],[1,1]]}))"#,
+        r#"a:dynamic|b:dynamic|c:dynamic
+           {"type":"LineString","coordinates":[[50,50],[50.125,50.125],[50.25,50.25],[50.375,50.375],[50.5,50.5],[50.625,50.625],[50.75,50.75],[50.875,50.875],[51,51]]}|null|null"#,
+    );
+    check(
+        r#"print a = geo_polygon_densify(dynamic({"type":"Polygon","coordinates":[[[10,10],[11,10],[11,11],[10,11],[10,10]]]})),
+                 b = geo_polygon_densify(dynamic({"type":"Polygon","coordinates":[[[10,900],[11,10],[11,11],[10,11],[10,10]]]}))"#,
+        r#"a:dynamic|b:dynamic
+           {"type":"Polygon","coordinates":[[[10,10],[10.25,10],[10.5,10],[10.75,10],[11,10],[11,11],[10.75,11],[10.5,11],[10.25,11],[10,11],[10,10]]]}|null"#,
+    );
+    fails(
+        r#"print geo_line_densify(dynamic({"type":"LineString","coordinates":[[1,1],[2,2]]}), 10, true)"#,
+    );
+}

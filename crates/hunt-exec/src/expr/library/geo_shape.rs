@@ -7,6 +7,7 @@
 use super::{Args, dyn_array, pv, user_error};
 use crate::error::{ExecError, Result};
 use crate::kernels::geo::{self, valid_point};
+use crate::kernels::geo_densify as densify;
 use crate::kernels::geo_lines::{self as lines, Edges};
 use crate::kernels::geo_polygon::{self as poly, Polygon};
 use crate::kernels::geo_sphere::{Bad, Geo};
@@ -127,6 +128,31 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             let mut p = Shapes::new(a.str(0)?, lines::lines);
             let mut q = Shapes::new(a.str(1)?, lines::lines);
             pairs(f, n, |i| lines::lines_intersect(p.get(i)?, q.get(i)?))?
+        }
+        GeoIntersection2Lines => {
+            let mut p = Shapes::new(a.str(0)?, lines::lines);
+            let mut q = Shapes::new(a.str(1)?, lines::lines);
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let r = p
+                    .get(i)
+                    .and_then(|p| q.get(i).and_then(|q| lines::intersection(p, q)));
+                out.push(cell(f, r)?);
+            }
+            dyn_array(out)
+        }
+        GeoLineDensify | GeoPolygonDensify => {
+            let (mut j, tol) = (a.json(0)?, a.real(1)?);
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let r = match (j.get(i), pv(tol, i)) {
+                    (Some(v), Some(t)) if f == GeoLineDensify => densify::densify_line(v, t),
+                    (Some(v), Some(t)) => densify::densify_polygon(v, t),
+                    _ => Err(Bad::Invalid),
+                };
+                out.push(cell(f, r)?);
+            }
+            dyn_array(out)
         }
         GeoIntersects2Polygons => {
             let mut p = Shapes::new(a.str(0)?, poly::polygons);

@@ -86,7 +86,10 @@ pub fn call(
         | GeoLineCentroid
         | GeoLineInterpolatePoint
         | GeoLineLocatePoint
-        | GeoPolygonCentroid => geo_shape::call(&a, out),
+        | GeoPolygonCentroid
+        | GeoIntersection2Lines
+        | GeoLineDensify
+        | GeoPolygonDensify => geo_shape::call(&a, out),
         // The `series_*` family (`hunt_plan::library::series` lists it).
         _ => series::call(&a, out),
     }
