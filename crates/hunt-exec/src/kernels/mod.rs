@@ -7,6 +7,7 @@ pub mod geo;
 pub mod geo_cells;
 pub mod geo_densify;
 pub mod geo_lines;
+pub mod geo_partial;
 pub mod geo_polygon;
 pub mod geo_shapes;
 pub mod geo_sphere;

@@ -27,14 +27,30 @@ pub(super) fn is_geo_shape(f: LibFunc) -> bool {
             | GeoIntersection2Lines
             | GeoLineDensify
             | GeoPolygonDensify
+            | GeoClosestPointOnLine
+            | GeoClosestPointOnPolygon
+            | GeoLineSimplify
+            | GeoPolygonSimplify
+            | GeoSimplifyPolygonsArray
+            | GeoUnionLinesArray
+            | GeoUnionPolygonsArray
+            | GeoIntersection2Polygons
+            | GeoIntersectionLineWithPolygon
     )
 }
 
 pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
     use KqlType::*;
     use LibFunc::*;
-    if matches!(b.f, GeoLineDensify | GeoPolygonDensify) {
-        return densify(b, args);
+    if matches!(
+        b.f,
+        GeoLineDensify
+            | GeoPolygonDensify
+            | GeoLineSimplify
+            | GeoPolygonSimplify
+            | GeoSimplifyPolygonsArray
+    ) {
+        return with_tolerance(b, args);
     }
     // shape first, then numbers
     let trailing = match b.f {
@@ -58,7 +74,11 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
         GeoDistancePointToPolygon | GeoDistancePointToLine => (2, 1, Real),
         GeoPolygonArea | GeoPolygonPerimeter => (0, 1, Real),
         GeoIntersects2Lines | GeoIntersects2Polygons | GeoIntersectsLineWithPolygon => (0, 2, Bool),
-        GeoIntersection2Lines => (0, 2, Dynamic),
+        GeoIntersection2Lines | GeoIntersection2Polygons | GeoIntersectionLineWithPolygon => {
+            (0, 2, Dynamic)
+        }
+        GeoClosestPointOnLine | GeoClosestPointOnPolygon => (2, 1, Dynamic),
+        GeoUnionLinesArray | GeoUnionPolygonsArray => (0, 1, Dynamic),
         _ => {
             return Err(PlanError::invalid(
                 b.span,
@@ -75,10 +95,12 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
     Ok(b.call(args, out))
 }
 
-/// `geo_*_densify(shape [, tolerance [, preserve_crossing]])`: the docs' default tolerance
-/// is 10 meters; keeping antimeridian crossings (`preserve_crossing = true`) is refused.
-fn densify(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
-    b.arity(&args, 1, 3)?;
+/// `geo_*_densify(shape [, tolerance [, preserve_crossing]])` and the simplify functions
+/// `(shape [, tolerance])`: the docs' default tolerance is 10 meters; keeping antimeridian
+/// crossings (`preserve_crossing = true`) is refused.
+fn with_tolerance(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
+    let densify = matches!(b.f, LibFunc::GeoLineDensify | LibFunc::GeoPolygonDensify);
+    b.arity(&args, 1, if densify { 3 } else { 2 })?;
     let mut args = args.into_iter();
     let mut out = Vec::with_capacity(2);
     if let Some(shape) = args.next() {

@@ -483,6 +483,24 @@ lib_funcs! {
         GeoLineDensify => "geo_line_densify",
         /// `geo_polygon_densify(polygon [, tolerance [, preserve_crossing]])`
         GeoPolygonDensify => "geo_polygon_densify",
+        /// `geo_closest_point_on_line(lng, lat, line)`: null for invalid input, else refused.
+        GeoClosestPointOnLine => "geo_closest_point_on_line",
+        /// `geo_closest_point_on_polygon(lng, lat, polygon)`: as above.
+        GeoClosestPointOnPolygon => "geo_closest_point_on_polygon",
+        /// `geo_line_simplify(line [, tolerance])`: as above.
+        GeoLineSimplify => "geo_line_simplify",
+        /// `geo_polygon_simplify(polygon [, tolerance])`: as above.
+        GeoPolygonSimplify => "geo_polygon_simplify",
+        /// `geo_simplify_polygons_array(polygons [, tolerance])`: as above.
+        GeoSimplifyPolygonsArray => "geo_simplify_polygons_array",
+        /// `geo_union_lines_array(lines)`: as above.
+        GeoUnionLinesArray => "geo_union_lines_array",
+        /// `geo_union_polygons_array(polygons)`: as above.
+        GeoUnionPolygonsArray => "geo_union_polygons_array",
+        /// `geo_intersection_2polygons(polygon1, polygon2)`: empty when apart, else as above.
+        GeoIntersection2Polygons => "geo_intersection_2polygons",
+        /// `geo_intersection_line_with_polygon(line, polygon)`: as above.
+        GeoIntersectionLineWithPolygon => "geo_intersection_line_with_polygon",
     }
 }
 

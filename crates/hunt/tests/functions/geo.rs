@@ -159,3 +159,40 @@ fn densify() {
         r#"print geo_line_densify(dynamic({"type":"LineString","coordinates":[[1,1],[2,2]]}), 10, true)"#,
     );
 }
+
+#[test]
+fn shapes_built_by_s2_only_when_invalid_or_apart() {
+    // docs: geo-closest-point-on-line-function, geo-closest-point-on-polygon-function,
+    // geo-line-simplify-function, geo-polygon-simplify-function (invalid input is null)
+    check(
+        &format!(
+            r#"print a = isnull(geo_closest_point_on_line(1, 1, dynamic({{"type":"LineString"}}))),
+                     b = isnull(geo_closest_point_on_polygon(500, 1, {CENTRAL_PARK})),
+                     c = isnull(geo_line_simplify(dynamic({{"type":"LineString","coordinates":[[1, 1],[2,2]]}}), -1)),
+                     d = isnull(geo_polygon_simplify(dynamic({{"type":"Polygon","coordinates":[[[5,48],[5,48]]]}})))"#
+        ),
+        "a:bool|b:bool|c:bool|d:bool\ntrue|true|true|true",
+    );
+    // docs: geo-union-polygons-array-function, geo-simplify-polygons-array-function (an
+    // invalid polygon in the array makes the result null)
+    check(
+        &format!(
+            r#"print a = isnull(geo_union_polygons_array(pack_array({CENTRAL_PARK}, dynamic({{"type":"Polygon","coordinates":[[[-73.94622,40.79249]]]}})))),
+                     b = isnull(geo_simplify_polygons_array(pack_array({CENTRAL_PARK}), -1))"#
+        ),
+        "a:bool|b:bool\ntrue|true",
+    );
+    // docs: geo-intersection-2polygons-function, geo-intersection-line-with-polygon-function
+    // (shapes that are apart intersect in an empty collection)
+    check(
+        r#"print a = geo_intersection_2polygons(dynamic({"type":"Polygon","coordinates":[[[2,45],[0,45],[1,44],[2,45]]]}), dynamic({"type":"Polygon","coordinates":[[[3,44],[3,45],[2,43],[3,44]]]})),
+                 b = geo_intersection_line_with_polygon(dynamic({"type":"LineString","coordinates":[[1, 1],[2, 2]]}), dynamic({"type":"Polygon","coordinates":[[[-73.9712905883789,40.78580561168767],[-73.98004531860352,40.775276834803655],[-73.97000312805176,40.77852663535664],[-73.9712905883789,40.78580561168767]]]}))"#,
+        r#"a:dynamic|b:dynamic
+           {"type":"GeometryCollection","geometries":[]}|{"type":"GeometryCollection","geometries":[]}"#,
+    );
+    // a valid shape is S2's to build: refused
+    fails(&format!(
+        "print geo_closest_point_on_polygon(-73.9839, 40.7705, {CENTRAL_PARK})"
+    ));
+    fails(&format!("print geo_polygon_simplify({CENTRAL_PARK}, 10)"));
+}

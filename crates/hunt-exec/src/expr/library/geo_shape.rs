@@ -154,6 +154,15 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             }
             dyn_array(out)
         }
+        GeoClosestPointOnLine
+        | GeoClosestPointOnPolygon
+        | GeoLineSimplify
+        | GeoPolygonSimplify
+        | GeoSimplifyPolygonsArray
+        | GeoUnionLinesArray
+        | GeoUnionPolygonsArray
+        | GeoIntersection2Polygons
+        | GeoIntersectionLineWithPolygon => partial(a)?,
         GeoIntersects2Polygons => {
             let mut p = Shapes::new(a.str(0)?, poly::polygons);
             let mut q = Shapes::new(a.str(1)?, poly::polygons);
@@ -216,4 +225,41 @@ fn pairs(f: LibFunc, n: usize, mut pred: impl FnMut(usize) -> Geo<bool>) -> Resu
         out.push(cell(f, pred(i))?);
     }
     Ok(Arc::new(BooleanArray::from(out)))
+}
+
+/// The functions hunt answers only in part (`kernels::geo_partial`): each row's arguments
+/// as JSON values and reals, then the kernel.
+fn partial(a: &Args<'_>) -> Result<ArrayRef> {
+    use crate::kernels::geo_partial::{Partial, answer};
+    use LibFunc::*;
+    let f = a.f;
+    let which = match f {
+        GeoClosestPointOnLine => Partial::ClosestOnLine,
+        GeoClosestPointOnPolygon => Partial::ClosestOnPolygon,
+        GeoLineSimplify => Partial::LineSimplify,
+        GeoPolygonSimplify => Partial::PolygonSimplify,
+        GeoSimplifyPolygonsArray => Partial::SimplifyPolygons,
+        GeoUnionLinesArray => Partial::UnionLines,
+        GeoUnionPolygonsArray => Partial::UnionPolygons,
+        GeoIntersection2Polygons => Partial::Intersection2Polygons,
+        GeoIntersectionLineWithPolygon => Partial::IntersectionLinePolygon,
+        _ => return Err(a.internal()),
+    };
+    let mut out = Vec::with_capacity(a.n);
+    let tys = a.tys;
+    let mut jsons = Vec::new();
+    let mut reals = Vec::new();
+    for (c, ty) in tys.iter().enumerate() {
+        if *ty == KqlType::Dynamic {
+            jsons.push(a.json(c)?);
+        } else {
+            reals.push(a.real(c)?);
+        }
+    }
+    for i in 0..a.n {
+        let nums: Vec<Option<f64>> = reals.iter().map(|r| pv(*r, i)).collect();
+        let vals: Vec<Option<Value>> = jsons.iter_mut().map(|j| j.get(i).cloned()).collect();
+        out.push(cell(f, answer(which, &vals, &nums))?.flatten());
+    }
+    Ok(dyn_array(out))
 }

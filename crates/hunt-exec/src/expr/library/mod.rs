@@ -89,7 +89,16 @@ pub fn call(
         | GeoPolygonCentroid
         | GeoIntersection2Lines
         | GeoLineDensify
-        | GeoPolygonDensify => geo_shape::call(&a, out),
+        | GeoPolygonDensify
+        | GeoClosestPointOnLine
+        | GeoClosestPointOnPolygon
+        | GeoLineSimplify
+        | GeoPolygonSimplify
+        | GeoSimplifyPolygonsArray
+        | GeoUnionLinesArray
+        | GeoUnionPolygonsArray
+        | GeoIntersection2Polygons
+        | GeoIntersectionLineWithPolygon => geo_shape::call(&a, out),
         // The `series_*` family (`hunt_plan::library::series` lists it).
         _ => series::call(&a, out),
     }
