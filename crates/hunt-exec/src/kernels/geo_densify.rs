@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 /// S2's interpolation fraction for the error estimate.
 const T1: f64 = 0.312_156_910_822_483_15;
 /// S2's scale on the tolerance (the estimate at `T1` underestimates the maximum error).
-const SCALE: f64 = 0.838_299_925_698_885_09;
+const SCALE: f64 = 0.838_299_925_698_885_1;
 /// The docs' limit on the points of a densified shape.
 const MAX_POINTS: usize = 10_485_760;
 

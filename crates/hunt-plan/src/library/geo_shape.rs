@@ -110,10 +110,10 @@ fn with_tolerance(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
         Some(t) => b.real(t)?,
         None => Expr::literal(Scalar::Real(10.0), b.span),
     });
-    if let Some(keep) = args.next() {
-        if !matches!(keep.kind, ExprKind::Literal(Scalar::Bool(false))) {
-            return Err(b.unsupported("keeping antimeridian crossings (`preserve_crossing`)"));
-        }
+    if let Some(keep) = args.next()
+        && !matches!(keep.kind, ExprKind::Literal(Scalar::Bool(false)))
+    {
+        return Err(b.unsupported("keeping antimeridian crossings (`preserve_crossing`)"));
     }
     Ok(b.call(out, KqlType::Dynamic))
 }
