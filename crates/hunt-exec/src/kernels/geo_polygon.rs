@@ -6,7 +6,7 @@
 //! Multipolygons are measured as the union of their polygons; hunt answers only when the
 //! polygons are disjoint (then the union is the plain sum) and refuses otherwise.
 
-use super::geo::EARTH_RADIUS_M;
+use super::geo::{EARTH_RADIUS_M, cross, dot, norm};
 use super::geo_sphere::{
     Bad, Geo, Meet, TOUCH, V3, add, angle, boxes_overlap, edge_box, edge_distance, lng_lat, meet,
     neg, point, position, triangle_area, triangle_centroid, turn, winding_angle,
@@ -74,10 +74,18 @@ impl Ring {
 
     /// Whether `p` is strictly inside; ambiguous within [`TOUCH`] of the boundary.
     fn contains(&self, p: V3) -> Geo<bool> {
-        if self.min_distance(p) < TOUCH || self.min_distance(neg(p)) < TOUCH {
-            return Err(Bad::Unsupported("a point on a polygon's boundary"));
+        let mut w = 0.0;
+        for (_, a, b) in self.edges() {
+            // |p·n|/|n| is the sine of p's distance from the edge's great circle, a lower
+            // bound of its distance from the edge: only near points need the exact test
+            let n = cross(a, b);
+            if dot(p, n).abs() <= 2.0 * TOUCH * norm(n)
+                && (edge_distance(p, a, b) < TOUCH || edge_distance(neg(p), a, b) < TOUCH)
+            {
+                return Err(Bad::Unsupported("a point on a polygon's boundary"));
+            }
+            w += winding_angle(p, a, b);
         }
-        let w: f64 = self.edges().map(|(_, a, b)| winding_angle(p, a, b)).sum();
         // +1 when p is inside the counter-clockwise ring, -1 when its antipode is
         Ok((w / TAU).round() > 0.5)
     }
