@@ -3,10 +3,11 @@
 //! other answer is a GeoJSON shape S2 builds (snapping, simplifying, assembling rings) in
 //! ways hunt does not reproduce to the bit, so those are refused.
 
-use super::geo::valid_point;
+use super::geo::{EARTH_RADIUS_M, valid_point};
 use super::geo_lines::{line_meets_polygon, lines};
+use super::geo_polygon::area;
 use super::geo_polygon::{polygons, polygons_intersect};
-use super::geo_sphere::{Bad, Geo};
+use super::geo_sphere::{Bad, Geo, position};
 use serde_json::{Value, json};
 
 /// A function answered in part.
@@ -30,6 +31,62 @@ pub enum Partial {
     Intersection2Polygons,
     /// `geo_intersection_line_with_polygon(line, polygon)`
     IntersectionLinePolygon,
+    /// `geo_polygon_to_s2cells(polygon, radius, level)` (arguments as the binder orders them)
+    PolygonToS2cells,
+    /// `geo_polygon_to_h3cells(polygon, radius, resolution)`
+    PolygonToH3cells,
+    /// `geo_point_buffer(lng, lat, radius, tolerance)`
+    PointBuffer,
+}
+
+/// The docs' limit on the S2 cells of a covering; more gives null.
+const MAX_S2_CELLS: f64 = 65_536.0;
+
+/// An upper bound of the area in steradians of an S2 cell of `level` (S2's
+/// `kMaxArea.GetValue(level)`, rounded up), so `area / max` bounds a covering's cell count
+/// from below.
+fn s2_max_cell_area(level: f64) -> f64 {
+    2.636 * 0.25f64.powf(level)
+}
+
+/// A polygon that the docs' LinearRing rules make invalid beyond doubt (bad positions, an
+/// unclosed ring, fewer than four positions); other rejections of hunt's geodesic
+/// validation are refused.
+fn planar_polygon_ok(v: &Value) -> Geo<()> {
+    let ty = v.get("type").and_then(Value::as_str).ok_or(Bad::Invalid)?;
+    let coords = v
+        .get("coordinates")
+        .and_then(Value::as_array)
+        .ok_or(Bad::Invalid)?;
+    let polys: Vec<&Value> = match ty {
+        "Polygon" => vec![v.get("coordinates").ok_or(Bad::Invalid)?],
+        "MultiPolygon" if !coords.is_empty() => coords.iter().collect(),
+        _ => return Err(Bad::Invalid),
+    };
+    for p in polys {
+        let rings = p.as_array().ok_or(Bad::Invalid)?;
+        if rings.is_empty() {
+            return Err(Bad::Invalid);
+        }
+        for r in rings {
+            let pts = r
+                .as_array()
+                .ok_or(Bad::Invalid)?
+                .iter()
+                .map(position)
+                .collect::<Geo<Vec<_>>>()?;
+            if pts.len() < 4 || pts.first() != pts.last() {
+                return Err(Bad::Invalid);
+            }
+        }
+    }
+    match polygons(v) {
+        Ok(_) => Ok(()),
+        Err(Bad::Invalid) => Err(Bad::Unsupported(
+            "a polygon whose validity hunt cannot decide",
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// The first invalid outcome wins over a refusal: Kusto gives null for any invalid
@@ -136,6 +193,45 @@ pub fn answer(f: Partial, vals: &[Option<Value>], nums: &[Option<f64>]) -> Geo<O
             Ok(Some(
                 json!({"type": "GeometryCollection", "geometries": []}),
             ))
+        }
+        PolygonToS2cells | PolygonToH3cells => {
+            let max_level = if f == PolygonToS2cells { 30.0 } else { 15.0 };
+            let level = match num(nums, 1) {
+                Ok(l) if (0.0..=max_level).contains(&l) => Ok(()),
+                _ => Err(Bad::Invalid),
+            };
+            let radius = match num(nums, 0) {
+                Ok(r) if r >= 0.0 => Ok(()),
+                _ => Err(Bad::Invalid),
+            };
+            let shape = arg(vals, 0).and_then(if f == PolygonToS2cells {
+                polygon_ok
+            } else {
+                planar_polygon_ok
+            });
+            all_valid(&[shape, level, radius])?;
+            if f == PolygonToS2cells && num(nums, 0)? == 0.0 {
+                // a covering has at least area / (largest cell area) cells
+                let sr = area(&polygons(arg(vals, 0)?)?) / (EARTH_RADIUS_M * EARTH_RADIUS_M);
+                if sr / s2_max_cell_area(num(nums, 1)?) > MAX_S2_CELLS {
+                    return Err(Bad::Invalid);
+                }
+            }
+            refused
+        }
+        PointBuffer => {
+            let point = match (num(nums, 0), num(nums, 1)) {
+                (Ok(x), Ok(y)) if valid_point(x, y) => Ok(()),
+                _ => Err(Bad::Invalid),
+            };
+            let radius = match num(nums, 2) {
+                Ok(r) if r < 0.0 => Err(Bad::Invalid),
+                Ok(r) if r > 0.0 => Ok(()),
+                Ok(_) => Err(Bad::Unsupported("a zero radius")),
+                Err(e) => Err(e),
+            };
+            all_valid(&[point, radius])?;
+            refused
         }
     }
 }

@@ -36,6 +36,9 @@ pub(super) fn is_geo_shape(f: LibFunc) -> bool {
             | GeoUnionPolygonsArray
             | GeoIntersection2Polygons
             | GeoIntersectionLineWithPolygon
+            | GeoPolygonToS2cells
+            | GeoPolygonToH3cells
+            | GeoPointBuffer
     )
 }
 
@@ -51,6 +54,21 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
             | GeoSimplifyPolygonsArray
     ) {
         return with_tolerance(b, args);
+    }
+    if matches!(b.f, GeoPolygonToS2cells | GeoPolygonToH3cells) {
+        return to_cells(b, args);
+    }
+    if b.f == GeoPointBuffer {
+        // (lng, lat, radius [, tolerance]); the docs' default tolerance is 10 meters
+        b.arity(&args, 3, 4)?;
+        let mut args = args
+            .into_iter()
+            .map(|a| b.real(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        if args.len() == 3 {
+            args.push(Expr::literal(Scalar::Real(10.0), b.span));
+        }
+        return Ok(b.call(args, Dynamic));
     }
     // shape first, then numbers
     let trailing = match b.f {
@@ -115,5 +133,32 @@ fn with_tolerance(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
     {
         return Err(b.unsupported("keeping antimeridian crossings (`preserve_crossing`)"));
     }
+    Ok(b.call(out, KqlType::Dynamic))
+}
+
+/// `geo_polygon_to_s2cells(polygon [, level [, radius]])` and `geo_polygon_to_h3cells`:
+/// the docs' defaults are level 11 (S2), resolution 6 (H3) and radius 0. The kernel gets
+/// `(polygon, radius, level)`: reals before integers.
+fn to_cells(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
+    b.arity(&args, 1, 3)?;
+    let default = if b.f == LibFunc::GeoPolygonToS2cells {
+        11
+    } else {
+        6
+    };
+    let mut args = args.into_iter();
+    let mut out = Vec::with_capacity(3);
+    if let Some(shape) = args.next() {
+        out.push(b.dynamic(shape)?);
+    }
+    let level = match args.next() {
+        Some(l) => b.long(l)?,
+        None => Expr::literal(Scalar::Long(default), b.span),
+    };
+    out.push(match args.next() {
+        Some(r) => b.real(r)?,
+        None => Expr::literal(Scalar::Real(0.0), b.span),
+    });
+    out.push(level);
     Ok(b.call(out, KqlType::Dynamic))
 }

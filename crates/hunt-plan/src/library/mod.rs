@@ -501,6 +501,15 @@ lib_funcs! {
         GeoIntersection2Polygons => "geo_intersection_2polygons",
         /// `geo_intersection_line_with_polygon(line, polygon)`: as above.
         GeoIntersectionLineWithPolygon => "geo_intersection_line_with_polygon",
+        /// `geo_polygon_to_s2cells(polygon [, level [, radius]])`: null for invalid input or
+        /// too many cells, else refused.
+        GeoPolygonToS2cells => "geo_polygon_to_s2cells",
+        /// `geo_polygon_to_h3cells(polygon [, resolution [, radius]])`: null for invalid
+        /// input, else refused.
+        GeoPolygonToH3cells => "geo_polygon_to_h3cells",
+        /// `geo_point_buffer(lng, lat, radius [, tolerance])`: null for invalid input, else
+        /// refused.
+        GeoPointBuffer => "geo_point_buffer",
     }
 }
 

@@ -196,3 +196,20 @@ fn shapes_built_by_s2_only_when_invalid_or_apart() {
     ));
     fails(&format!("print geo_polygon_simplify({CENTRAL_PARK}, 10)"));
 }
+
+#[test]
+fn cell_coverings_and_buffers_only_when_null() {
+    // docs: geo-polygon-to-s2cells-function (level 30 needs more cells than the limit),
+    // geo-polygon-to-h3cells-function and geo-point-buffer-function (invalid input)
+    check(
+        r#"let polygon = dynamic({"type":"Polygon","coordinates":[[[0,0],[0,50],[100,50],[0,0]]]});
+           print a = isnull(geo_polygon_to_s2cells(polygon, 30)),
+                 b = isnull(geo_polygon_to_h3cells(dynamic({"type":"Polygon","coordinates":[[[0,0],[1,1]]]}))),
+                 c = isnull(geo_point_buffer(200, 1, 0.1)), d = isnull(geo_point_buffer(10, 10, -1))"#,
+        "a:bool|b:bool|c:bool|d:bool\ntrue|true|true|true",
+    );
+    // docs: a level-5 covering of that polygon has 286 cells; S2's covering is refused
+    fails(
+        r#"print array_length(geo_polygon_to_s2cells(dynamic({"type":"Polygon","coordinates":[[[0,0],[0,50],[100,50],[0,0]]]}), 5))"#,
+    );
+}

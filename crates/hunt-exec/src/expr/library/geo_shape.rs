@@ -162,7 +162,10 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
         | GeoUnionLinesArray
         | GeoUnionPolygonsArray
         | GeoIntersection2Polygons
-        | GeoIntersectionLineWithPolygon => partial(a)?,
+        | GeoIntersectionLineWithPolygon
+        | GeoPolygonToS2cells
+        | GeoPolygonToH3cells
+        | GeoPointBuffer => partial(a)?,
         GeoIntersects2Polygons => {
             let mut p = Shapes::new(a.str(0)?, poly::polygons);
             let mut q = Shapes::new(a.str(1)?, poly::polygons);
@@ -243,21 +246,30 @@ fn partial(a: &Args<'_>) -> Result<ArrayRef> {
         GeoUnionPolygonsArray => Partial::UnionPolygons,
         GeoIntersection2Polygons => Partial::Intersection2Polygons,
         GeoIntersectionLineWithPolygon => Partial::IntersectionLinePolygon,
+        GeoPolygonToS2cells => Partial::PolygonToS2cells,
+        GeoPolygonToH3cells => Partial::PolygonToH3cells,
+        GeoPointBuffer => Partial::PointBuffer,
         _ => return Err(a.internal()),
     };
     let mut out = Vec::with_capacity(a.n);
     let tys = a.tys;
     let mut jsons = Vec::new();
     let mut reals = Vec::new();
+    let mut longs = Vec::new();
     for (c, ty) in tys.iter().enumerate() {
-        if *ty == KqlType::Dynamic {
-            jsons.push(a.json(c)?);
-        } else {
-            reals.push(a.real(c)?);
+        match ty {
+            KqlType::Dynamic => jsons.push(a.json(c)?),
+            KqlType::Long => longs.push(a.long(c)?),
+            _ => reals.push(a.real(c)?),
         }
     }
     for i in 0..a.n {
-        let nums: Vec<Option<f64>> = reals.iter().map(|r| pv(*r, i)).collect();
+        // reals first, then integer levels (as the binder orders them)
+        let nums: Vec<Option<f64>> = reals
+            .iter()
+            .map(|r| pv(*r, i))
+            .chain(longs.iter().map(|l| pv(*l, i).map(|l| l as f64)))
+            .collect();
         let vals: Vec<Option<Value>> = jsons.iter_mut().map(|j| j.get(i).cloned()).collect();
         out.push(cell(f, answer(which, &vals, &nums))?.flatten());
     }

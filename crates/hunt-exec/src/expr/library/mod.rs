@@ -98,7 +98,10 @@ pub fn call(
         | GeoUnionLinesArray
         | GeoUnionPolygonsArray
         | GeoIntersection2Polygons
-        | GeoIntersectionLineWithPolygon => geo_shape::call(&a, out),
+        | GeoIntersectionLineWithPolygon
+        | GeoPolygonToS2cells
+        | GeoPolygonToH3cells
+        | GeoPointBuffer => geo_shape::call(&a, out),
         // The `series_*` family (`hunt_plan::library::series` lists it).
         _ => series::call(&a, out),
     }
