@@ -21,6 +21,8 @@ pub struct Ring {
     /// The vertices as unit vectors.
     pub v: Vec<V3>,
     boxes: Vec<[f64; 6]>,
+    /// The union of `boxes`.
+    bbox: [f64; 6],
     /// The sum of the turning angles (2π minus the enclosed area).
     turning: f64,
     /// Whether the input listed the vertices clockwise (and they were reversed).
@@ -60,6 +62,24 @@ impl Ring {
         } else {
             by_turning
         }
+    }
+
+    /// A box around all the ring's edges (not its region).
+    fn bbox(&self) -> [f64; 6] {
+        self.bbox
+    }
+
+    /// The union of edge boxes.
+    fn edges_box(boxes: &[[f64; 6]]) -> [f64; 6] {
+        let (lo, hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut r = [lo, lo, lo, hi, hi, hi];
+        for b in boxes {
+            for k in 0..3 {
+                r[k] = r[k].min(b[k]);
+                r[k + 3] = r[k + 3].max(b[k + 3]);
+            }
+        }
+        r
     }
 
     fn perimeter(&self) -> f64 {
@@ -113,6 +133,7 @@ fn ring(coords: &Value) -> Geo<Ring> {
     }
     let mut r = Ring {
         boxes: Vec::new(),
+        bbox: [0.0; 6],
         turning: 0.0,
         reversed: false,
         v: Vec::new(),
@@ -152,6 +173,7 @@ fn ring(coords: &Value) -> Geo<Ring> {
         v.reverse();
         r.boxes = (0..n).map(|i| edge_box(v[i], v[(i + 1) % n])).collect();
     }
+    r.bbox = Ring::edges_box(&r.boxes);
     r.turning = turning.abs();
     r.v = v;
     Ok(r)
@@ -160,6 +182,9 @@ fn ring(coords: &Value) -> Geo<Ring> {
 /// How the edges of two rings meet: `Cross` if any cross, else `Touch` if any touch or
 /// share a vertex, else `Apart`.
 fn contact(p: &Ring, q: &Ring) -> Meet {
+    if !boxes_overlap(&p.bbox(), &q.bbox()) {
+        return Meet::Apart;
+    }
     let mut touch = false;
     for (i, a, b) in p.edges() {
         for (j, c, d) in q.edges() {
