@@ -3,6 +3,9 @@
 //! oracle in `shared/conformance/kusto-oracle` (`oracle: <case id>`), never from hunt.
 
 mod common;
+/// The geospatial shape functions.
+#[path = "functions/geo.rs"]
+mod geo;
 #[path = "functions/misc.rs"]
 mod misc;
 /// `series_*`.

@@ -17,12 +17,13 @@ pub fn valid_point(lng: f64, lat: f64) -> bool {
 }
 
 /// The unit vector of a point given in degrees.
-fn unit(lng: f64, lat: f64) -> [f64; 3] {
+pub fn unit(lng: f64, lat: f64) -> [f64; 3] {
     let (lng, lat) = (lng.to_radians(), lat.to_radians());
     [lat.cos() * lng.cos(), lat.cos() * lng.sin(), lat.sin()]
 }
 
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+/// The cross product.
+pub fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     [
         a[1] * b[2] - a[2] * b[1],
         a[2] * b[0] - a[0] * b[2],
@@ -30,11 +31,13 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     ]
 }
 
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+/// The dot product.
+pub fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
-fn norm(a: [f64; 3]) -> f64 {
+/// The Euclidean length.
+pub fn norm(a: [f64; 3]) -> f64 {
     dot(a, a).sqrt()
 }
 

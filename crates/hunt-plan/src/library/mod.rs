@@ -12,6 +12,7 @@
 pub mod datetime;
 mod dynamic;
 mod geo;
+mod geo_shape;
 mod ipv6;
 mod math;
 mod misc;
@@ -567,6 +568,63 @@ lib_funcs! {
         GeoFromWkt => "geo_from_wkt",
         /// `geo_line_length(line)`: meters on the sphere.
         GeoLineLength => "geo_line_length",
+        /// `geo_point_in_polygon(lng, lat, polygon)`
+        GeoPointInPolygon => "geo_point_in_polygon",
+        /// `geo_polygon_area(polygon)`: square meters on the sphere.
+        GeoPolygonArea => "geo_polygon_area",
+        /// `geo_polygon_perimeter(polygon)`: meters on the sphere.
+        GeoPolygonPerimeter => "geo_polygon_perimeter",
+        /// `geo_distance_point_to_polygon(lng, lat, polygon)`: meters, 0 inside.
+        GeoDistancePointToPolygon => "geo_distance_point_to_polygon",
+        /// `geo_distance_point_to_line(lng, lat, line)`: meters.
+        GeoDistancePointToLine => "geo_distance_point_to_line",
+        /// `geo_intersects_2lines(line1, line2)`
+        GeoIntersects2Lines => "geo_intersects_2lines",
+        /// `geo_intersects_2polygons(polygon1, polygon2)`
+        GeoIntersects2Polygons => "geo_intersects_2polygons",
+        /// `geo_intersects_line_with_polygon(line, polygon)`
+        GeoIntersectsLineWithPolygon => "geo_intersects_line_with_polygon",
+        /// `geo_line_centroid(line)`: a GeoJSON point.
+        GeoLineCentroid => "geo_line_centroid",
+        /// `geo_line_interpolate_point(line, fraction)`: a GeoJSON point.
+        GeoLineInterpolatePoint => "geo_line_interpolate_point",
+        /// `geo_line_locate_point(line, lng, lat)`: the fraction of the line's length.
+        GeoLineLocatePoint => "geo_line_locate_point",
+        /// `geo_polygon_centroid(polygon)`: a GeoJSON point.
+        GeoPolygonCentroid => "geo_polygon_centroid",
+        /// `geo_intersection_2lines(line1, line2)`: a GeoJSON shape.
+        GeoIntersection2Lines => "geo_intersection_2lines",
+        /// `geo_line_densify(line [, tolerance [, preserve_crossing]])`
+        GeoLineDensify => "geo_line_densify",
+        /// `geo_polygon_densify(polygon [, tolerance [, preserve_crossing]])`
+        GeoPolygonDensify => "geo_polygon_densify",
+        /// `geo_closest_point_on_line(lng, lat, line)`: null for invalid input, else refused.
+        GeoClosestPointOnLine => "geo_closest_point_on_line",
+        /// `geo_closest_point_on_polygon(lng, lat, polygon)`: as above.
+        GeoClosestPointOnPolygon => "geo_closest_point_on_polygon",
+        /// `geo_line_simplify(line [, tolerance])`: as above.
+        GeoLineSimplify => "geo_line_simplify",
+        /// `geo_polygon_simplify(polygon [, tolerance])`: as above.
+        GeoPolygonSimplify => "geo_polygon_simplify",
+        /// `geo_simplify_polygons_array(polygons [, tolerance])`: as above.
+        GeoSimplifyPolygonsArray => "geo_simplify_polygons_array",
+        /// `geo_union_lines_array(lines)`: as above.
+        GeoUnionLinesArray => "geo_union_lines_array",
+        /// `geo_union_polygons_array(polygons)`: as above.
+        GeoUnionPolygonsArray => "geo_union_polygons_array",
+        /// `geo_intersection_2polygons(polygon1, polygon2)`: empty when apart, else as above.
+        GeoIntersection2Polygons => "geo_intersection_2polygons",
+        /// `geo_intersection_line_with_polygon(line, polygon)`: as above.
+        GeoIntersectionLineWithPolygon => "geo_intersection_line_with_polygon",
+        /// `geo_polygon_to_s2cells(polygon [, level [, radius]])`: null for invalid input or
+        /// too many cells, else refused.
+        GeoPolygonToS2cells => "geo_polygon_to_s2cells",
+        /// `geo_polygon_to_h3cells(polygon [, resolution [, radius]])`: null for invalid
+        /// input, else refused.
+        GeoPolygonToH3cells => "geo_polygon_to_h3cells",
+        /// `geo_point_buffer(lng, lat, radius [, tolerance])`: null for invalid input, else
+        /// refused.
+        GeoPointBuffer => "geo_point_buffer",
     }
 }
 
@@ -671,6 +729,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | GeoAngle
         | GeoFromWkt
         | GeoLineLength => geo::bind(&b, args),
+        _ if geo_shape::is_geo_shape(f) => geo_shape::bind(&b, args),
         _ if series::is_series(f) => series::bind(&b, args),
         _ => Err(PlanError::invalid(
             span,

@@ -9,6 +9,7 @@
 mod datetime;
 mod dynamic;
 mod geo;
+mod geo_shape;
 mod ipv6;
 mod math;
 mod misc;
@@ -116,6 +117,33 @@ pub fn call(
         | GeoAngle
         | GeoFromWkt
         | GeoLineLength => geo::call(&a, out),
+        GeoPointInPolygon
+        | GeoPolygonArea
+        | GeoPolygonPerimeter
+        | GeoDistancePointToPolygon
+        | GeoDistancePointToLine
+        | GeoIntersects2Lines
+        | GeoIntersects2Polygons
+        | GeoIntersectsLineWithPolygon
+        | GeoLineCentroid
+        | GeoLineInterpolatePoint
+        | GeoLineLocatePoint
+        | GeoPolygonCentroid
+        | GeoIntersection2Lines
+        | GeoLineDensify
+        | GeoPolygonDensify
+        | GeoClosestPointOnLine
+        | GeoClosestPointOnPolygon
+        | GeoLineSimplify
+        | GeoPolygonSimplify
+        | GeoSimplifyPolygonsArray
+        | GeoUnionLinesArray
+        | GeoUnionPolygonsArray
+        | GeoIntersection2Polygons
+        | GeoIntersectionLineWithPolygon
+        | GeoPolygonToS2cells
+        | GeoPolygonToH3cells
+        | GeoPointBuffer => geo_shape::call(&a, out),
         // The `series_*` family (`hunt_plan::library::series` lists it).
         _ => series::call(&a, out),
     }
