@@ -287,6 +287,8 @@ pub enum LogicalPlan {
         /// How many rows.
         fetch: usize,
     },
+    /// `make-graph` and the graph operators that read its graph.
+    Graph(Box<crate::graph::GraphPlan>),
 }
 
 impl LogicalPlan {
@@ -406,6 +408,7 @@ impl LogicalPlan {
                 }
                 Schema::new(fields)
             }
+            LogicalPlan::Graph(g) => g.schema(),
             LogicalPlan::Aggregate { group_by, aggs, .. } => Schema::new(
                 group_by
                     .iter()
@@ -530,6 +533,7 @@ impl LogicalPlan {
                 input: Box::new(f(*input)),
                 fetch,
             },
+            Graph(g) => Graph(Box::new(g.map_inputs(f))),
         }
     }
 
@@ -554,6 +558,7 @@ impl LogicalPlan {
             | LogicalPlan::Limit { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
             LogicalPlan::Union { inputs } => inputs.iter().collect(),
+            LogicalPlan::Graph(g) => g.inputs(),
         }
     }
 
@@ -626,6 +631,13 @@ impl LogicalPlan {
                 }
             }
             LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
+            LogicalPlan::Graph(g) => write!(
+                f,
+                "Graph: {} --> {} as {:?}",
+                g.source,
+                g.target,
+                g.output_name()
+            )?,
             LogicalPlan::Union { inputs } => write!(f, "Union: {} inputs", inputs.len())?,
             LogicalPlan::TopNested { levels, .. } => {
                 write!(f, "TopNested: {} levels", levels.len())?

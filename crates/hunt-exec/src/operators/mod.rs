@@ -3,6 +3,7 @@
 mod accumulators;
 mod aggregate;
 mod filter;
+mod graph;
 mod join;
 mod limit;
 mod mvapply;
@@ -18,6 +19,7 @@ mod window;
 
 pub use aggregate::AggregateExec;
 pub use filter::FilterExec;
+pub use graph::GraphExec;
 pub use join::HashJoinExec;
 pub use limit::LimitExec;
 pub use mvapply::{ApplyRowsExec, ApplySlot, MvApplyExec};

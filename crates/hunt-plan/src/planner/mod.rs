@@ -7,6 +7,7 @@ mod evaluate;
 mod exprs;
 pub(crate) use exprs::cast as cast_to;
 mod functions;
+mod graph;
 mod join;
 pub mod literals;
 mod mvapply;
@@ -205,8 +206,19 @@ impl Planner<'_> {
 
     pub(crate) fn plan_pipeline(&mut self, pipe: &ast::Pipeline) -> Result<LogicalPlan, PlanError> {
         let (mut plan, mut table) = self.plan_source(&pipe.source, pipe.span)?;
-        for op in &pipe.ops {
-            plan = self.plan_operator(plan, op, table.as_deref())?;
+        let mut ops = pipe.ops.iter().enumerate();
+        while let Some((k, op)) = ops.next() {
+            // `make-graph` and the graph operators after it are planned together.
+            if let ast::OperatorKind::MakeGraph(m) = &op.kind {
+                let rest = pipe.ops.get(k + 1..).unwrap_or_default();
+                let (p, used) = self.plan_graph(plan, m, op.span, rest)?;
+                plan = p;
+                if used > 0 {
+                    ops.nth(used - 1);
+                }
+            } else {
+                plan = self.plan_operator(plan, op, table.as_deref())?;
+            }
             table = None;
         }
         Ok(plan)

@@ -1,0 +1,778 @@
+//! Planning `make-graph` together with the graph operators that read its graph
+//! (`graph-mark-components`, then one of `graph-match`, `graph-shortest-paths`,
+//! `graph-to-table`) into one [`GraphPlan`].
+//!
+//! The `where` and `project` clauses of `graph-match` are bound over a *match table*:
+//! each reference to a pattern element (`n.name`, `node_degree_in(n)`, `map(e, x)`) is
+//! rewritten into a column of that table, which the executor fills from each match.
+
+use super::Planner;
+use super::exprs::bind_expr;
+use crate::error::PlanError;
+use crate::expr::Expr;
+use crate::graph::{
+    Cycles, DEGREE_IN, DEGREE_OUT, Direction, GraphMatch, GraphNodes, GraphOutput, GraphPlan,
+    MarkComponents, MatchColumn, NODE_ID, PathFn, PatternEdge,
+};
+use crate::logical_plan::LogicalPlan;
+use crate::types::{Field, KqlType, Schema};
+use hunt_syntax::Span;
+use hunt_syntax::ast::{self, EdgeDirection, OperatorKind};
+use std::collections::HashMap;
+
+/// The longest variable length edge hunt follows (paths are enumerated).
+const MAX_PATH_EDGES: i64 = 64;
+
+impl Planner<'_> {
+    /// Plans `make-graph` over `edges` and the graph operators in `rest` that read its
+    /// graph; returns the plan and how many operators of `rest` it used.
+    pub(crate) fn plan_graph(
+        &mut self,
+        edges: LogicalPlan,
+        m: &ast::MakeGraph,
+        span: Span,
+        rest: &[ast::Operator],
+    ) -> Result<(LogicalPlan, usize), PlanError> {
+        let edge_schema = edges.schema();
+        let string_column = |schema: &Schema, id: &ast::Ident, what: &str| match schema
+            .fields
+            .iter()
+            .find(|f| f.name == id.name)
+        {
+            None => Err(PlanError::invalid(
+                id.span,
+                format!("unknown column `{}` in the {what}", id.name),
+            )),
+            Some(f) if f.ty != KqlType::String => Err(PlanError::unsupported(
+                id.span,
+                format!("node ids of type {} (only string ids)", f.ty),
+            )),
+            Some(_) => Ok(id.name.clone()),
+        };
+        let source = string_column(&edge_schema, &m.source, "edges")?;
+        let target = string_column(&edge_schema, &m.target, "edges")?;
+        let mut node_id = None;
+        for (name, value) in &m.params {
+            match (&value.kind, name.name.as_str()) {
+                (ast::ExprKind::Ident(v), "with_node_id") => node_id = Some(v.name.clone()),
+                _ => {
+                    return Err(PlanError::unsupported(
+                        name.span,
+                        format!("the make-graph parameter `{}`", name.name),
+                    ));
+                }
+            }
+        }
+        let nodes = match (m.nodes.as_slice(), node_id) {
+            ([], None) => GraphNodes::Bare,
+            ([], Some(name)) => GraphNodes::IdProperty(name),
+            ([(pipe, key)], None) => {
+                let plan = self.plan_pipeline(pipe)?;
+                let key = string_column(&plan.schema(), key, "node table")?;
+                GraphNodes::Table { plan, key }
+            }
+            ([_, (second, _), ..], None) => {
+                return Err(PlanError::unsupported(
+                    second.span,
+                    "make-graph with several node tables",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(PlanError::invalid(
+                    span,
+                    "make-graph takes either `with Nodes on Key` or `with_node_id=`, not both",
+                ));
+            }
+        };
+        let mut g = GraphPlan {
+            edges,
+            source,
+            target,
+            nodes,
+            components: Vec::new(),
+            output: GraphOutput::Edges,
+        };
+        let mut used = 0;
+        for op in rest {
+            used += 1;
+            match &op.kind {
+                OperatorKind::GraphMarkComponents(params) => {
+                    g.components.push(mark_components(params)?);
+                }
+                OperatorKind::GraphToTable(tables) => {
+                    g.output = to_table(tables, op.span)?;
+                    if g.output == GraphOutput::Nodes && g.node_schema().fields.is_empty() {
+                        return Err(PlanError::unsupported(
+                            op.span,
+                            "`graph-to-table nodes` of nodes without properties",
+                        ));
+                    }
+                    return Ok((LogicalPlan::Graph(Box::new(g)), used));
+                }
+                OperatorKind::GraphMatch(gm) => {
+                    let out = self.graph_match(&g, gm, op.span)?;
+                    g.output = GraphOutput::Match(Box::new(out));
+                    return Ok((LogicalPlan::Graph(Box::new(g)), used));
+                }
+                _ => break,
+            }
+        }
+        Err(PlanError::invalid(
+            span,
+            "`make-graph` must be followed by a graph operator such as `graph-match` or `graph-to-table`",
+        ))
+    }
+
+    /// Binds a `graph-match` / `graph-shortest-paths` over the graph `g`.
+    fn graph_match(
+        &self,
+        g: &GraphPlan,
+        gm: &ast::GraphMatch,
+        span: Span,
+    ) -> Result<GraphMatch, PlanError> {
+        let mut cycles = Cycles::UniqueEdges;
+        let mut output_all = false;
+        for (name, value) in &gm.params {
+            let v = match &value.kind {
+                ast::ExprKind::Ident(v) => v.name.as_str(),
+                _ => "",
+            };
+            match (name.name.as_str(), v, gm.shortest) {
+                ("cycles", "all", false) => cycles = Cycles::All,
+                ("cycles", "none", false) => cycles = Cycles::None,
+                ("cycles", "unique_edges", false) => cycles = Cycles::UniqueEdges,
+                ("output", "all", true) => output_all = true,
+                ("output", "any", true) => output_all = false,
+                _ => {
+                    return Err(PlanError::unsupported(
+                        value.span,
+                        format!("the parameter `{}={v}` here", name.name),
+                    ));
+                }
+            }
+        }
+        let pattern = Pattern::new(&gm.patterns, span)?;
+        if gm.shortest {
+            if gm.patterns.len() != 1 || !pattern.edges.iter().any(|e| e.variable) {
+                return Err(PlanError::invalid(
+                    span,
+                    "graph-shortest-paths needs one path pattern with a variable length edge",
+                ));
+            }
+            // Paths are enumerated and the shortest kept per pair of end nodes; that is
+            // only the documented answer when the predicate constrains each element on
+            // its own, so `any()` and `map()` (whole-path conditions) are refused there.
+            if let Some(p) = &gm.predicate
+                && let Some(f) = path_condition(p)
+            {
+                return Err(PlanError::unsupported(
+                    f,
+                    "`any()` or `map()` in the `where` of graph-shortest-paths",
+                ));
+            }
+        }
+        if cycles == Cycles::None && pattern.edges.iter().any(|e| e.min == 0) {
+            return Err(PlanError::unsupported(
+                span,
+                "`cycles=none` with a zero length edge",
+            ));
+        }
+        let mut rw = Rewriter {
+            planner: self,
+            pattern: &pattern,
+            node_schema: g.node_schema(),
+            edge_schema: g.edges.schema(),
+            element_node_schema: g.element_node_schema(),
+            columns: Vec::new(),
+        };
+        let predicate = match &gm.predicate {
+            Some(p) => {
+                let ast = rw.rewrite(p)?;
+                let schema = rw.schema();
+                let e = bind_expr(&ast, &self.scope(&schema, None))?;
+                if e.ty != KqlType::Bool {
+                    return Err(PlanError::ty(
+                        p.span,
+                        format!("`where` needs a bool predicate, got {}", e.ty),
+                    ));
+                }
+                Some(e)
+            }
+            None => None,
+        };
+        let mut project: Vec<(String, Expr)> = Vec::new();
+        let mut next_col = 1;
+        for item in &gm.project {
+            let name = match item.names.as_slice() {
+                [n] => n.name.clone(),
+                [] => match derived_name(&item.expr) {
+                    Some(n) => n,
+                    None => {
+                        let n = format!("Column{next_col}");
+                        next_col += 1;
+                        n
+                    }
+                },
+                [_, extra, ..] => {
+                    return Err(PlanError::unsupported(
+                        extra.span,
+                        "several names for one expression",
+                    ));
+                }
+            };
+            if project.iter().any(|(n, _)| *n == name) {
+                return Err(PlanError::invalid(
+                    item.expr.span,
+                    format!("duplicate column name `{name}`"),
+                ));
+            }
+            let ast = rw.rewrite(&item.expr)?;
+            let schema = rw.schema();
+            project.push((name, bind_expr(&ast, &self.scope(&schema, None))?));
+        }
+        Ok(GraphMatch {
+            slots: pattern.slots,
+            edges: pattern.edges.clone(),
+            cycles,
+            shortest: gm.shortest.then_some(output_all),
+            columns: rw.columns,
+            predicate,
+            project,
+        })
+    }
+}
+
+/// `graph-mark-components [kind=weak|strong] [with_component_id=Name]`
+fn mark_components(params: &[(ast::Ident, ast::Expr)]) -> Result<MarkComponents, PlanError> {
+    let mut out = MarkComponents {
+        property: "ComponentId".to_string(),
+        strong: false,
+    };
+    for (name, value) in params {
+        match (name.name.as_str(), &value.kind) {
+            ("kind", ast::ExprKind::Ident(v)) if v.name == "weak" => out.strong = false,
+            ("kind", ast::ExprKind::Ident(v)) if v.name == "strong" => out.strong = true,
+            ("with_component_id", ast::ExprKind::Ident(v)) => out.property = v.name.clone(),
+            _ => {
+                return Err(PlanError::invalid(
+                    value.span,
+                    format!("invalid graph-mark-components parameter `{}`", name.name),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `graph-to-table nodes` or `graph-to-table edges`.
+fn to_table(tables: &[ast::GraphTable], span: Span) -> Result<GraphOutput, PlanError> {
+    let [t] = tables else {
+        return Err(PlanError::unsupported(
+            span,
+            "`graph-to-table` of both nodes and edges (two result tables)",
+        ));
+    };
+    if let Some((name, _)) = t.params.first() {
+        // Kusto's node hash ids are its own; hunt cannot reproduce them.
+        return Err(PlanError::unsupported(
+            name.span,
+            format!("`{}` (Kusto's node hash ids)", name.name),
+        ));
+    }
+    if let Some(a) = &t.alias {
+        return Err(PlanError::unsupported(a.span, "`graph-to-table … as`"));
+    }
+    Ok(if t.kind.name == "nodes" {
+        GraphOutput::Nodes
+    } else {
+        GraphOutput::Edges
+    })
+}
+
+/// The span of an `any(…)` or `map(…)` call inside `e`, if any.
+fn path_condition(e: &ast::Expr) -> Option<Span> {
+    let mut found = None;
+    visit(e, &mut |x| {
+        if let ast::ExprKind::Call { name, .. } = &x.kind
+            && matches!(name.name.as_str(), "any" | "map")
+            && found.is_none()
+        {
+            found = Some(x.span);
+        }
+    });
+    found
+}
+
+/// Calls `f` on `e` and each expression inside it.
+fn visit(e: &ast::Expr, f: &mut impl FnMut(&ast::Expr)) {
+    f(e);
+    use ast::ExprKind as K;
+    match &e.kind {
+        K::Binary { lhs, rhs, .. } | K::Like { lhs, rhs, .. } => {
+            visit(lhs, f);
+            visit(rhs, f);
+        }
+        K::Neg(x) | K::Paren(x) | K::Member { expr: x, .. } | K::NamedArg { value: x, .. } => {
+            visit(x, f)
+        }
+        K::Call { args, .. } => args.iter().for_each(|a| visit(a, f)),
+        K::MethodCall { receiver, args, .. } => {
+            visit(receiver, f);
+            args.iter().for_each(|a| visit(a, f));
+        }
+        K::Index { expr, index } => {
+            visit(expr, f);
+            visit(index, f);
+        }
+        K::InList { expr, list, .. } => {
+            visit(expr, f);
+            list.iter().for_each(|a| visit(a, f));
+        }
+        K::Between {
+            expr, low, high, ..
+        } => {
+            visit(expr, f);
+            visit(low, f);
+            visit(high, f);
+        }
+        _ => {}
+    }
+}
+
+/// Kusto's name for an unnamed `project` item of a graph operator: `n.name` gives
+/// `n_name`, `node_degree_in(n)` gives `node_degree_in` (doc pages of the graph functions).
+fn derived_name(e: &ast::Expr) -> Option<String> {
+    match &e.kind {
+        ast::ExprKind::Ident(id) => Some(id.name.clone()),
+        ast::ExprKind::Paren(x) => derived_name(x),
+        ast::ExprKind::Member { expr, name } => {
+            Some(format!("{}_{}", derived_name(expr)?, name.name))
+        }
+        ast::ExprKind::Call { name, .. }
+            if matches!(
+                name.name.as_str(),
+                "node_degree_in" | "node_degree_out" | "node_id"
+            ) =>
+        {
+            Some(name.name.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The pattern's variables: node slots and edges.
+struct Pattern {
+    slots: usize,
+    node_vars: HashMap<String, usize>,
+    edge_vars: HashMap<String, usize>,
+    edges: Vec<PatternEdge>,
+}
+
+impl Pattern {
+    fn new(paths: &[ast::GraphPath], span: Span) -> Result<Pattern, PlanError> {
+        let mut p = Pattern {
+            slots: 0,
+            node_vars: HashMap::new(),
+            edge_vars: HashMap::new(),
+            edges: Vec::new(),
+        };
+        for path in paths {
+            let mut prev = p.slot(&path.first)?;
+            for (e, n) in &path.steps {
+                let next = p.slot(n)?;
+                let (min, max, variable) = match e.range {
+                    None => (1, 1, false),
+                    Some((lo, hi)) if lo <= hi && hi <= MAX_PATH_EDGES => {
+                        (lo as usize, hi as usize, true)
+                    }
+                    Some((_, hi)) if hi > MAX_PATH_EDGES => {
+                        return Err(PlanError::unsupported(
+                            e.span,
+                            format!("variable length edges longer than {MAX_PATH_EDGES}"),
+                        ));
+                    }
+                    Some(_) => {
+                        return Err(PlanError::invalid(
+                            e.span,
+                            "the least number of edges is larger than the most",
+                        ));
+                    }
+                };
+                if let Some(name) = &e.name
+                    && (p.node_vars.contains_key(&name.name)
+                        || p.edge_vars
+                            .insert(name.name.clone(), p.edges.len())
+                            .is_some())
+                {
+                    return Err(PlanError::unsupported(
+                        name.span,
+                        format!("`{}` naming several pattern elements", name.name),
+                    ));
+                }
+                let direction = match e.direction {
+                    EdgeDirection::Right => Direction::Forward,
+                    EdgeDirection::Left => Direction::Backward,
+                    EdgeDirection::Both => Direction::Any,
+                };
+                p.edges.push(PatternEdge {
+                    from: prev,
+                    to: next,
+                    direction,
+                    min,
+                    max,
+                    variable,
+                });
+                prev = next;
+            }
+        }
+        if !p.connected() {
+            return Err(PlanError::unsupported(
+                span,
+                "a pattern whose sequences share no node",
+            ));
+        }
+        Ok(p)
+    }
+
+    /// The slot of a pattern node: a name used again is the same slot.
+    fn slot(&mut self, n: &ast::GraphNode) -> Result<usize, PlanError> {
+        if let Some(name) = &n.name {
+            if self.edge_vars.contains_key(&name.name) {
+                return Err(PlanError::unsupported(
+                    name.span,
+                    format!("`{}` naming several pattern elements", name.name),
+                ));
+            }
+            if let Some(s) = self.node_vars.get(&name.name) {
+                return Ok(*s);
+            }
+            self.node_vars.insert(name.name.clone(), self.slots);
+        }
+        self.slots += 1;
+        Ok(self.slots - 1)
+    }
+
+    /// True when every slot is reachable from slot 0 over the pattern's edges.
+    fn connected(&self) -> bool {
+        let mut seen = vec![false; self.slots];
+        if let Some(s) = seen.first_mut() {
+            *s = true;
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for e in &self.edges {
+                if seen[e.from] != seen[e.to] {
+                    seen[e.from] = true;
+                    seen[e.to] = true;
+                    changed = true;
+                }
+            }
+        }
+        seen.iter().all(|s| *s)
+    }
+}
+
+/// Rewrites references to pattern elements into columns of the match table.
+struct Rewriter<'p, 'q> {
+    planner: &'p Planner<'q>,
+    pattern: &'p Pattern,
+    node_schema: Schema,
+    edge_schema: Schema,
+    element_node_schema: Schema,
+    columns: Vec<(Field, MatchColumn)>,
+}
+
+impl Rewriter<'_, '_> {
+    fn schema(&self) -> Schema {
+        Schema::new(self.columns.iter().map(|(f, _)| f.clone()).collect())
+    }
+
+    /// An identifier naming the match table column `name`, added if new.
+    fn column(&mut self, name: String, ty: KqlType, col: MatchColumn, span: Span) -> ast::Expr {
+        if !self.columns.iter().any(|(f, _)| f.name == name) {
+            self.columns.push((Field::new(&name, ty), col));
+        }
+        ast::Expr {
+            kind: ast::ExprKind::Ident(ast::Ident { name, span }),
+            span,
+        }
+    }
+
+    fn rewrite(&mut self, e: &ast::Expr) -> Result<ast::Expr, PlanError> {
+        use ast::ExprKind as K;
+        match &e.kind {
+            K::Ident(id)
+                if self.pattern.node_vars.contains_key(&id.name)
+                    || self.pattern.edge_vars.contains_key(&id.name) =>
+            {
+                Err(PlanError::unsupported(
+                    e.span,
+                    "a whole graph node or edge as a value",
+                ))
+            }
+            K::Member { expr, name } => {
+                if let K::Ident(v) = &expr.kind {
+                    if let Some(&slot) = self.pattern.node_vars.get(&v.name) {
+                        let Some(i) = self.node_schema.index_of(&name.name) else {
+                            return Err(PlanError::invalid(
+                                name.span,
+                                format!("the nodes have no property `{}`", name.name),
+                            ));
+                        };
+                        let ty = self.node_schema.fields[i].ty;
+                        let col = MatchColumn::NodeProperty { slot, property: i };
+                        return Ok(self.column(
+                            format!("{}.{}", v.name, name.name),
+                            ty,
+                            col,
+                            e.span,
+                        ));
+                    }
+                    if let Some(&edge) = self.pattern.edge_vars.get(&v.name) {
+                        let Some(i) = self.edge_schema.index_of(&name.name) else {
+                            return Err(PlanError::invalid(
+                                name.span,
+                                format!("the edges have no property `{}`", name.name),
+                            ));
+                        };
+                        let ty = if self.pattern.edges[edge].variable {
+                            KqlType::Dynamic
+                        } else {
+                            self.edge_schema.fields[i].ty
+                        };
+                        let col = MatchColumn::EdgeProperty { edge, property: i };
+                        return Ok(self.column(
+                            format!("{}.{}", v.name, name.name),
+                            ty,
+                            col,
+                            e.span,
+                        ));
+                    }
+                }
+                let inner = self.rewrite(expr)?;
+                Ok(ast::Expr {
+                    kind: K::Member {
+                        expr: Box::new(inner),
+                        name: name.clone(),
+                    },
+                    span: e.span,
+                })
+            }
+            K::Call { name, args } => self.call(e, name, args),
+            _ => map_children(e, &mut |x| self.rewrite(x)),
+        }
+    }
+
+    fn call(
+        &mut self,
+        e: &ast::Expr,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+    ) -> Result<ast::Expr, PlanError> {
+        let f = name.name.as_str();
+        match (f, args) {
+            ("node_degree_in" | "node_degree_out" | "node_id", [arg]) => {
+                let slot = match &arg.kind {
+                    ast::ExprKind::Ident(v) => self.pattern.node_vars.get(&v.name).copied(),
+                    _ => None,
+                };
+                let Some(slot) = slot else {
+                    return Err(PlanError::invalid(
+                        arg.span,
+                        format!("`{f}` takes a node of the pattern"),
+                    ));
+                };
+                let (col, ty) = match f {
+                    "node_degree_in" => (MatchColumn::DegreeIn(slot), KqlType::Long),
+                    "node_degree_out" => (MatchColumn::DegreeOut(slot), KqlType::Long),
+                    _ => (MatchColumn::NodeId(slot), KqlType::String),
+                };
+                Ok(self.column(format!("{f}({})", arg_text(arg)), ty, col, e.span))
+            }
+            ("all" | "any" | "map", [over, body]) => {
+                let (edge_name, inner_nodes) = match &over.kind {
+                    ast::ExprKind::Ident(v) => (Some(v), false),
+                    ast::ExprKind::Call { name, args } if name.name == "inner_nodes" => {
+                        match args.as_slice() {
+                            [a] => match &a.kind {
+                                ast::ExprKind::Ident(v) => (Some(v), true),
+                                _ => (None, true),
+                            },
+                            _ => (None, true),
+                        }
+                    }
+                    _ => (None, false),
+                };
+                let edge = edge_name.and_then(|v| self.pattern.edge_vars.get(&v.name).copied());
+                let Some(edge) = edge.filter(|i| self.pattern.edges[*i].variable) else {
+                    return Err(PlanError::invalid(
+                        over.span,
+                        format!(
+                            "`{f}` takes a variable length edge of the pattern, or `inner_nodes()` of one"
+                        ),
+                    ));
+                };
+                let body_ast = self.element(body, inner_nodes)?;
+                let schema = if inner_nodes {
+                    &self.element_node_schema
+                } else {
+                    &self.edge_schema
+                };
+                let expr = bind_expr(&body_ast, &self.planner.scope(schema, None))?;
+                let (func, ty) = match f {
+                    "map" => (PathFn::Map, KqlType::Dynamic),
+                    "all" => (PathFn::All, KqlType::Bool),
+                    _ => (PathFn::Any, KqlType::Bool),
+                };
+                if func != PathFn::Map && expr.ty != KqlType::Bool {
+                    return Err(PlanError::ty(
+                        body.span,
+                        format!("`{f}` needs a bool condition, got {}", expr.ty),
+                    ));
+                }
+                let n = self.columns.len();
+                let col = MatchColumn::Path {
+                    edge,
+                    inner_nodes,
+                    func,
+                    expr,
+                };
+                Ok(self.column(format!("{f}#{n}"), ty, col, e.span))
+            }
+            ("inner_nodes", _) => Err(PlanError::invalid(
+                e.span,
+                "`inner_nodes()` is only valid as the first argument of all(), any() or map()",
+            )),
+            ("labels", _) => Err(PlanError::unsupported(
+                e.span,
+                "`labels()` (graph models' labels)",
+            )),
+            ("node_degree_in" | "node_degree_out" | "node_id", _) => Err(PlanError::invalid(
+                e.span,
+                format!("`{f}` takes one node of the pattern"),
+            )),
+            _ => map_children(e, &mut |x| self.rewrite(x)),
+        }
+    }
+
+    /// Rewrites the per-element expression of `map`/`all`/`any`: properties are plain
+    /// names; over inner nodes, `node_degree_in()` and friends name computed columns.
+    fn element(&mut self, e: &ast::Expr, inner_nodes: bool) -> Result<ast::Expr, PlanError> {
+        use ast::ExprKind as K;
+        match &e.kind {
+            K::Call { name, args } => {
+                let col = match name.name.as_str() {
+                    "node_degree_in" => Some(DEGREE_IN),
+                    "node_degree_out" => Some(DEGREE_OUT),
+                    "node_id" => Some(NODE_ID),
+                    "all" | "any" | "map" | "inner_nodes" | "labels" => {
+                        return Err(PlanError::unsupported(
+                            e.span,
+                            format!("`{}` inside all(), any() or map()", name.name),
+                        ));
+                    }
+                    _ => None,
+                };
+                match col {
+                    Some(c) if inner_nodes && args.is_empty() => Ok(ast::Expr {
+                        kind: K::Ident(ast::Ident {
+                            name: c.to_string(),
+                            span: e.span,
+                        }),
+                        span: e.span,
+                    }),
+                    Some(_) => Err(PlanError::unsupported(
+                        e.span,
+                        format!(
+                            "`{}` here (only `{}()` over inner_nodes)",
+                            name.name, name.name
+                        ),
+                    )),
+                    None => map_children(e, &mut |x| self.element(x, inner_nodes)),
+                }
+            }
+            K::Member { expr, .. } if matches!(&expr.kind, K::Ident(v) if self.pattern.node_vars.contains_key(&v.name) || self.pattern.edge_vars.contains_key(&v.name)) => {
+                Err(PlanError::unsupported(
+                    e.span,
+                    "pattern variables inside all(), any() or map()",
+                ))
+            }
+            _ => map_children(e, &mut |x| self.element(x, inner_nodes)),
+        }
+    }
+}
+
+/// The text of a simple argument, for match table column names.
+fn arg_text(e: &ast::Expr) -> String {
+    match &e.kind {
+        ast::ExprKind::Ident(v) => v.name.clone(),
+        _ => String::new(),
+    }
+}
+
+/// `e` with each direct sub-expression replaced by `f(sub)`.
+fn map_children(
+    e: &ast::Expr,
+    f: &mut impl FnMut(&ast::Expr) -> Result<ast::Expr, PlanError>,
+) -> Result<ast::Expr, PlanError> {
+    use ast::ExprKind as K;
+    let mut b = |x: &ast::Expr| f(x).map(Box::new);
+    let kind = match &e.kind {
+        K::Binary { op, lhs, rhs } => K::Binary {
+            op: *op,
+            lhs: b(lhs)?,
+            rhs: b(rhs)?,
+        },
+        K::Like { op, lhs, rhs } => K::Like {
+            op: *op,
+            lhs: b(lhs)?,
+            rhs: b(rhs)?,
+        },
+        K::Neg(x) => K::Neg(b(x)?),
+        K::Paren(x) => K::Paren(b(x)?),
+        K::Member { expr, name } => K::Member {
+            expr: b(expr)?,
+            name: name.clone(),
+        },
+        K::NamedArg { name, value } => K::NamedArg {
+            name: name.clone(),
+            value: b(value)?,
+        },
+        K::Index { expr, index } => K::Index {
+            expr: b(expr)?,
+            index: b(index)?,
+        },
+        K::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => K::Between {
+            expr: b(expr)?,
+            negated: *negated,
+            low: b(low)?,
+            high: b(high)?,
+        },
+        K::Call { name, args } => K::Call {
+            name: name.clone(),
+            args: args.iter().map(&mut *f).collect::<Result<_, _>>()?,
+        },
+        K::MethodCall {
+            receiver,
+            name,
+            args,
+        } => K::MethodCall {
+            receiver: Box::new(f(receiver)?),
+            name: name.clone(),
+            args: args.iter().map(&mut *f).collect::<Result<_, _>>()?,
+        },
+        K::InList { expr, op, list } => K::InList {
+            expr: Box::new(f(expr)?),
+            op: *op,
+            list: list.iter().map(&mut *f).collect::<Result<_, _>>()?,
+        },
+        other => other.clone(),
+    };
+    Ok(ast::Expr { kind, span: e.span })
+}
