@@ -125,6 +125,8 @@ pub enum MatchColumn {
     DegreeIn(usize),
     /// `node_degree_out(n)`: edges out of the node.
     DegreeOut(usize),
+    /// `array_length(e)` of a variable length edge: how many edges it matched.
+    PathLength(usize),
     /// `node_id(n)`.
     NodeId(usize),
     /// A property of a fixed edge (`e.p`), or for a variable length edge the dynamic
@@ -165,6 +167,9 @@ pub struct GraphMatch {
     pub columns: Vec<(Field, MatchColumn)>,
     /// `where`, over the match table.
     pub predicate: Option<Expr>,
+    /// Conjuncts of `where` that read only one node slot's columns: the executor
+    /// evaluates them per node to prune the search (`where` still runs on each match).
+    pub node_filters: Vec<(usize, Expr)>,
     /// `project`, over the match table.
     pub project: Vec<(String, Expr)>,
 }

@@ -440,6 +440,53 @@ fn components_and_graph_to_table() {
     );
 }
 
+const ORG: &str = r#"
+let employees = datatable(name:string, role:string, age:long)
+[
+  "Alice", "CEO", 45,
+  "Bob", "Engineering Manager", 35,
+  "Carol", "Marketing Manager", 38,
+  "Dave", "Developer", 28,
+  "Eve", "Developer", 26,
+  "Frank", "Marketing Specialist", 30
+];
+let reports = datatable(employee:string, manager:string)
+["Bob", "Alice", "Carol", "Alice", "Dave", "Bob", "Eve", "Bob", "Frank", "Carol"];
+"#;
+
+#[test]
+fn tutorial_reports_and_array_length() {
+    // docs: tutorials/your-first-graph
+    check(
+        &format!(
+            r#"{ORG} reports
+            | make-graph employee --> manager with employees on name
+            | graph-match (alice)<-[reports]-(employee)
+              where alice.name == "Alice"
+              project employee = employee.name, role = employee.role, age = employee.age"#
+        ),
+        "employee:string|role:string|age:long
+         Bob|Engineering Manager|35
+         Carol|Marketing Manager|38",
+    );
+    // docs: tutorials/your-first-graph (a variable length edge is an array of edges)
+    check(
+        &format!(
+            r#"{ORG} reports
+            | make-graph employee --> manager with employees on name
+            | graph-match (alice)<-[reports*1..3]-(employee)
+              where alice.name == "Alice"
+              project employee = employee.name, role = employee.role, reportingLevels = array_length(reports)"#
+        ),
+        "employee:string|role:string|reportingLevels:long
+         Bob|Engineering Manager|1
+         Carol|Marketing Manager|1
+         Dave|Developer|2
+         Eve|Developer|2
+         Frank|Marketing Specialist|2",
+    );
+}
+
 #[test]
 fn what_hunt_cannot_answer_is_refused() {
     // Kusto's node hash ids (docs: graph-to-table-operator).
@@ -456,6 +503,10 @@ fn what_hunt_cannot_answer_is_refused() {
     ));
     fails(&format!(
         "{PEOPLE} edges | make-graph Source --> Destination | graph-match (a)-[e]->(b) project labels(a)"
+    ));
+    // The elements of a variable length edge have no documented form.
+    fails(&format!(
+        "{PEOPLE} edges | make-graph Source --> Destination | graph-match (a)-[e*1..2]->(b) project e"
     ));
     // A graph needs a graph operator after it, and graph operators need a graph.
     fails(&format!(

@@ -45,6 +45,7 @@ struct Step {
 
 struct Search<'a> {
     g: &'a Graph,
+    masks: &'a [Option<Vec<bool>>],
     m: &'a GraphMatch,
     cycles: Cycles,
     order: Vec<Step>,
@@ -57,11 +58,19 @@ struct Search<'a> {
 }
 
 /// All matches of `m`'s pattern in `g`. `cycles` overrides the pattern's option
-/// (shortest paths are searched among paths without repeated nodes).
-pub(super) fn find(g: &Graph, m: &GraphMatch, cycles: Cycles) -> Result<Matches> {
-    let order = search_order(m)?;
+/// (shortest paths are searched among paths without repeated nodes); `masks` lists,
+/// for slots with conditions of their own, the nodes that meet them.
+pub(super) fn find(
+    g: &Graph,
+    m: &GraphMatch,
+    cycles: Cycles,
+    masks: &[Option<Vec<bool>>],
+) -> Result<Matches> {
+    let start = masks.iter().position(Option::is_some).unwrap_or(0);
+    let order = search_order(m, start)?;
     let mut s = Search {
         g,
+        masks,
         m,
         cycles,
         order,
@@ -76,18 +85,25 @@ pub(super) fn find(g: &Graph, m: &GraphMatch, cycles: Cycles) -> Result<Matches>
         },
         steps: 0,
     };
+    if m.slots == 0 {
+        return Ok(s.out);
+    }
     for n in 0..g.ids.len() as u32 {
-        s.bind(0, n);
+        if !s.allowed(start, n) {
+            continue;
+        }
+        s.bind(start, n);
         s.step(0)?;
-        s.unbind(0, n);
+        s.unbind(start, n);
     }
     Ok(s.out)
 }
 
-/// An order of the pattern edges in which each starts at a slot bound before it.
-fn search_order(m: &GraphMatch) -> Result<Vec<Step>> {
+/// An order of the pattern edges in which each starts at a slot bound before it,
+/// `start` being bound first.
+fn search_order(m: &GraphMatch, start: usize) -> Result<Vec<Step>> {
     let mut bound = vec![false; m.slots];
-    if let Some(b) = bound.first_mut() {
+    if let Some(b) = bound.get_mut(start) {
         *b = true;
     }
     let mut done = vec![false; m.edges.len()];
@@ -116,6 +132,14 @@ fn search_order(m: &GraphMatch) -> Result<Vec<Step>> {
 }
 
 impl Search<'_> {
+    /// True when node `n` meets the conditions of `slot` alone.
+    fn allowed(&self, slot: usize, n: u32) -> bool {
+        match self.masks.get(slot) {
+            Some(Some(mask)) => mask.get(n as usize).copied().unwrap_or(false),
+            _ => true,
+        }
+    }
+
     fn bind(&mut self, slot: usize, n: u32) {
         self.slots[slot] = Some(n);
         self.node_used[n as usize] += 1;
@@ -236,7 +260,9 @@ impl Search<'_> {
             Some(n) if n != at => return Ok(()),
             Some(_) => false,
             None => {
-                if self.cycles == Cycles::None && self.node_used[at as usize] > 0 {
+                if !self.allowed(end_slot, at)
+                    || (self.cycles == Cycles::None && self.node_used[at as usize] > 0)
+                {
                     return Ok(());
                 }
                 true

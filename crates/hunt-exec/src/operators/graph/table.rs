@@ -29,7 +29,8 @@ pub(super) fn run(g: &Graph, m: &GraphMatch, out: &Schema) -> Result<RecordBatch
     } else {
         m.cycles
     };
-    let found = matcher::find(g, m, cycles)?;
+    let masks = node_masks(g, m)?;
+    let found = matcher::find(g, m, cycles, &masks)?;
     let table = match_table(g, m, &found)?;
     let mut keep: Vec<u32> = match &m.predicate {
         Some(p) => {
@@ -59,6 +60,52 @@ pub(super) fn run(g: &Graph, m: &GraphMatch, out: &Schema) -> Result<RecordBatch
 
 fn table_schema(m: &GraphMatch) -> Schema {
     m.match_schema()
+}
+
+/// For each node slot with `where` conjuncts of its own, the nodes that meet them.
+fn node_masks(g: &Graph, m: &GraphMatch) -> Result<Vec<Option<Vec<bool>>>> {
+    let mut masks: Vec<Option<Vec<bool>>> = vec![None; m.slots];
+    if m.node_filters.is_empty() {
+        return Ok(masks);
+    }
+    let (deg_in, deg_out) = g.degrees();
+    for (slot, e) in &m.node_filters {
+        let mut names = Vec::new();
+        e.columns_into(&mut names);
+        let mut fields = Vec::new();
+        let mut cols: Vec<ArrayRef> = Vec::new();
+        for name in names {
+            let Some((f, col)) = m.columns.iter().find(|(f, _)| f.name == name) else {
+                return Err(ExecError::Internal(format!(
+                    "graph column `{name}` missing"
+                )));
+            };
+            cols.push(match col {
+                MatchColumn::NodeProperty { property, .. } => {
+                    g.props.columns().get(*property).cloned().ok_or_else(|| {
+                        ExecError::Internal("graph node property out of range".into())
+                    })?
+                }
+                MatchColumn::DegreeIn(_) => Arc::new(Int64Array::from(deg_in.clone())),
+                MatchColumn::DegreeOut(_) => Arc::new(Int64Array::from(deg_out.clone())),
+                MatchColumn::NodeId(_) => Arc::new(StringArray::from_iter_values(&g.ids)),
+                _ => return Err(ExecError::Internal("graph node filter on a path".into())),
+            });
+            fields.push(f.clone());
+        }
+        let schema = Schema::new(fields);
+        let opts = RecordBatchOptions::new().with_row_count(Some(g.ids.len()));
+        let b = RecordBatch::try_new_with_options(schema.to_arrow(), cols, &opts)?;
+        let ok = eval_bool(e, &b)?;
+        let mask = masks
+            .get_mut(*slot)
+            .ok_or_else(|| ExecError::Internal("graph slot out of range".into()))?
+            .get_or_insert_with(|| vec![true; g.ids.len()]);
+        for (i, keep) in mask.iter_mut().enumerate() {
+            *keep = *keep && ok.is_valid(i) && ok.value(i);
+        }
+    }
+    Ok(masks)
 }
 
 /// `e` over `b` as a boolean array.
@@ -173,6 +220,13 @@ fn match_table(g: &Graph, m: &GraphMatch, found: &Matches) -> Result<RecordBatch
             MatchColumn::DegreeOut(slot) => {
                 node_values(*slot, &|n| deg_out.get(n).copied().unwrap_or(0))
             }
+            MatchColumn::PathLength(edge) => Arc::new(Int64Array::from(
+                found
+                    .edges
+                    .get(*edge)
+                    .map(|p| p.iter().map(|x| x.len() as i64).collect::<Vec<i64>>())
+                    .unwrap_or_default(),
+            )),
             MatchColumn::NodeId(slot) => {
                 Arc::new(StringArray::from_iter_values((0..found.count).map(|i| {
                     g.ids

@@ -234,7 +234,12 @@ impl Planner<'_> {
             let schema = rw.schema();
             project.push((name, bind_expr(&ast, &self.scope(&schema, None))?));
         }
+        let node_filters = predicate
+            .as_ref()
+            .map(|p| node_filters(p, &rw.columns))
+            .unwrap_or_default();
         Ok(GraphMatch {
+            node_filters,
             slots: pattern.slots,
             edges: pattern.edges.clone(),
             cycles,
@@ -244,6 +249,40 @@ impl Planner<'_> {
             project,
         })
     }
+}
+
+/// The conjuncts of `predicate` that read the columns of one node slot only.
+fn node_filters(
+    predicate: &Expr,
+    columns: &[(crate::types::Field, crate::graph::MatchColumn)],
+) -> Vec<(usize, Expr)> {
+    use crate::expr::{ExprKind, Func};
+    use crate::graph::MatchColumn as C;
+    fn split<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+        match &e.kind {
+            ExprKind::Call(Func::And, args) => args.iter().for_each(|a| split(a, out)),
+            _ => out.push(e),
+        }
+    }
+    let mut conjuncts = Vec::new();
+    split(predicate, &mut conjuncts);
+    let slot_of = |name: &str| match columns.iter().find(|(f, _)| f.name == name) {
+        Some((
+            _,
+            C::NodeProperty { slot, .. } | C::DegreeIn(slot) | C::DegreeOut(slot) | C::NodeId(slot),
+        )) => Some(*slot),
+        _ => None,
+    };
+    conjuncts
+        .into_iter()
+        .filter_map(|c| {
+            let mut names = Vec::new();
+            c.columns_into(&mut names);
+            let mut slots = names.iter().map(|n| slot_of(n));
+            let first = slots.next()??;
+            slots.all(|s| s == Some(first)).then(|| (first, c.clone()))
+        })
+        .collect()
 }
 
 /// `graph-mark-components [kind=weak|strong] [with_component_id=Name]`

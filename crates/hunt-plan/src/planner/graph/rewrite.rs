@@ -178,6 +178,32 @@ impl Rewriter<'_, '_> {
                 };
                 Ok(self.column(format!("{f}#{n}"), ty, col, e.span))
             }
+            // A variable length edge is an array of edges (the tutorial's
+            // `array_length(reports)`); its elements' form is not documented, so only
+            // its length is supported.
+            (
+                "array_length",
+                [
+                    ast::Expr {
+                        kind: ast::ExprKind::Ident(v),
+                        ..
+                    },
+                ],
+            ) if self
+                .pattern
+                .edge_vars
+                .get(&v.name)
+                .is_some_and(|i| self.pattern.edges[*i].variable) =>
+            {
+                let edge = self.pattern.edge_vars.get(&v.name).copied().unwrap_or(0);
+                let col = MatchColumn::PathLength(edge);
+                Ok(self.column(
+                    format!("array_length({})", v.name),
+                    KqlType::Long,
+                    col,
+                    e.span,
+                ))
+            }
             ("inner_nodes", _) => Err(PlanError::invalid(
                 e.span,
                 "`inner_nodes()` is only valid as the first argument of all(), any() or map()",
