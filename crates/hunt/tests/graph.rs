@@ -488,6 +488,33 @@ fn tutorial_reports_and_array_length() {
 }
 
 #[test]
+fn a_graph_bound_by_let() {
+    // docs: make-graph-operator (the attack path, its graph bound by `let` as in the
+    // graph best-practices page)
+    check(
+        &format!(
+            "{PEOPLE} let g = edges | make-graph Source --> Destination with nodes on name;
+            g
+            | graph-match (mallory)-[attacks]->(compromised)-[hasPermission]->(trent)
+              where mallory.name == 'Mallory' and trent.name == 'Trent' and attacks.edge_type == 'attacks' and hasPermission.edge_type == 'hasPermission'
+              project Attacker = mallory.name, Compromised = compromised.name, System = trent.name"
+        ),
+        "Attacker:string|Compromised:string|System:string
+         Mallory|Bob|Trent",
+    );
+    // A later `let` of a name the graph reads does not change the graph.
+    check(
+        &format!(
+            "{PEOPLE} let g = edges | make-graph Source --> Destination with nodes on name;
+            let nodes = datatable(name:string)[];
+            g | graph-to-table nodes | where name == 'Trent'"
+        ),
+        "name:string|type:string|age:int
+         Trent|System|99",
+    );
+}
+
+#[test]
 fn what_hunt_cannot_answer_is_refused() {
     // Kusto's node hash ids (docs: graph-to-table-operator).
     fails(&format!(

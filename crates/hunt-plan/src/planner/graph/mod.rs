@@ -251,6 +251,20 @@ impl Planner<'_> {
     }
 }
 
+/// True when `p` ends with a graph: `make-graph` and maybe `graph-mark-components`.
+pub(crate) fn builds_graph(p: &ast::Pipeline) -> bool {
+    let tail = p
+        .ops
+        .iter()
+        .rev()
+        .take_while(|o| !matches!(o.kind, OperatorKind::MakeGraph(_)))
+        .all(|o| matches!(o.kind, OperatorKind::GraphMarkComponents(_)));
+    tail && p
+        .ops
+        .iter()
+        .any(|o| matches!(o.kind, OperatorKind::MakeGraph(_)))
+}
+
 /// The conjuncts of `predicate` that read the columns of one node slot only.
 fn node_filters(
     predicate: &Expr,
