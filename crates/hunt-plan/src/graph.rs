@@ -18,6 +18,9 @@ pub struct GraphPlan {
     pub target: String,
     /// Where the nodes' properties come from.
     pub nodes: GraphNodes,
+    /// `partitioned-by`: one graph per value of this column (of the edges and the node
+    /// table), each read by the graph operator; the results are concatenated.
+    pub partition: Option<String>,
     /// `graph-mark-components` steps, in order: each adds a long node property.
     pub components: Vec<MarkComponents>,
     /// What the graph becomes.

@@ -19,7 +19,11 @@ pub(crate) fn make_graph(f: &mut Formatter<'_>, m: &MakeGraph) -> fmt::Result {
             write!(f, "({nodes:#}) on {key}")?;
         }
     }
-    write!(f, "{}", LeadParams(&m.params))
+    write!(f, "{}", LeadParams(&m.params))?;
+    if let Some((column, body)) = &m.partitioned_by {
+        write!(f, " partitioned-by {column} ({body:#})")?;
+    }
+    Ok(())
 }
 
 /// `graph-match [params] pattern, … [where …] project …`

@@ -16,6 +16,9 @@ pub struct MakeGraph {
     pub nodes: Vec<(Pipeline, Ident)>,
     /// `with_node_id=Name` and other `name=value` parameters.
     pub params: Vec<(Ident, Expr)>,
+    /// `partitioned-by Column (graph operators)`: one graph per value of the column,
+    /// each read by the operators in parentheses (an implicit-source pipeline).
+    pub partitioned_by: Option<(Ident, Pipeline)>,
 }
 
 /// `graph-match [cycles=…] (a)-[e]->(b) [where …] project …`, and

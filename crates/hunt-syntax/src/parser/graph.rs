@@ -4,8 +4,8 @@
 
 use super::expr::{comma_list, expr, named_expr};
 use super::lexical::{ident, kw, peek_kw, peek_sym, sym, word, ws};
-use super::statement::{params, table_operand};
-use super::{Ctx, Expected, PResult, err, fatal};
+use super::statement::{params, sub_pipeline, table_operand};
+use super::{Ctx, Expected, PResult, err};
 use crate::ast::{
     EdgeDirection, GraphEdge, GraphMatch, GraphNode, GraphPath, GraphTable, MakeGraph, OperatorKind,
 };
@@ -33,14 +33,16 @@ pub(crate) fn make_graph<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
     }
     let (r, params) = params(c, r, |n, _| n == "with_node_id")?;
     let next = ws(r);
-    if next.starts_with("partitioned-by") {
-        return fatal(
-            next,
-            "partitioned-by".len(),
-            "`make-graph … partitioned-by` is not supported yet",
-            None,
-        );
-    }
+    let (r, partitioned_by) = match next.strip_prefix("partitioned-by") {
+        Some(after) => {
+            let (a, column) = ident(c, after)?;
+            let (a, _) = sym(a, "(")?;
+            let (a, body) = sub_pipeline(c, a)?;
+            let (a, _) = sym(a, ")")?;
+            (a, Some((column, body)))
+        }
+        None => (r, None),
+    };
     Ok((
         r,
         OperatorKind::MakeGraph(Box::new(MakeGraph {
@@ -48,6 +50,7 @@ pub(crate) fn make_graph<'a>(c: &Ctx, i: &'a str) -> PResult<'a, OperatorKind> {
             target,
             nodes,
             params,
+            partitioned_by,
         })),
     ))
 }

@@ -128,7 +128,7 @@ fn eval_bool(e: &Expr, b: &RecordBatch) -> Result<BooleanArray> {
 }
 
 /// The rows `keep` of `b`.
-fn take_rows(b: &RecordBatch, keep: &[u32]) -> Result<RecordBatch> {
+pub(super) fn take_rows(b: &RecordBatch, keep: &[u32]) -> Result<RecordBatch> {
     let idx = UInt32Array::from(keep.to_vec());
     let cols = b
         .columns()

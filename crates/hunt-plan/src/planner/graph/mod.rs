@@ -86,20 +86,43 @@ impl Planner<'_> {
                 ));
             }
         };
+        // With `partitioned-by`, the graph operators are those in its parentheses.
+        let (ops, partition) = match &m.partitioned_by {
+            Some((column, body)) => {
+                let has = |s: &Schema| s.index_of(&column.name).is_some();
+                let in_nodes = match &nodes {
+                    GraphNodes::Table { plan, .. } => has(&plan.schema()),
+                    _ => true,
+                };
+                if !has(&edges.schema()) || !in_nodes {
+                    return Err(PlanError::invalid(
+                        column.span,
+                        format!(
+                            "the edges and the node table must have the partition column `{}`",
+                            column.name
+                        ),
+                    ));
+                }
+                (body.ops.as_slice(), Some(column.name.clone()))
+            }
+            None => (rest, None),
+        };
         let mut g = GraphPlan {
             edges,
             source,
             target,
             nodes,
+            partition,
             components: Vec::new(),
             output: GraphOutput::Edges,
         };
         let mut used = 0;
-        for op in rest {
+        for op in ops {
             used += 1;
             match &op.kind {
                 OperatorKind::GraphMarkComponents(params) => {
                     g.components.push(mark_components(params)?);
+                    continue;
                 }
                 OperatorKind::GraphToTable(tables) => {
                     g.output = to_table(tables, op.span)?;
@@ -109,15 +132,23 @@ impl Planner<'_> {
                             "`graph-to-table nodes` of nodes without properties",
                         ));
                     }
-                    return Ok((LogicalPlan::Graph(Box::new(g)), used));
                 }
                 OperatorKind::GraphMatch(gm) => {
                     let out = self.graph_match(&g, gm, op.span)?;
                     g.output = GraphOutput::Match(Box::new(out));
-                    return Ok((LogicalPlan::Graph(Box::new(g)), used));
                 }
                 _ => break,
             }
+            if g.partition.is_none() {
+                return Ok((LogicalPlan::Graph(Box::new(g)), used));
+            }
+            if let Some(extra) = ops.get(used) {
+                return Err(PlanError::unsupported(
+                    extra.span,
+                    "operators after the graph operator inside `partitioned-by`",
+                ));
+            }
+            return Ok((LogicalPlan::Graph(Box::new(g)), 0));
         }
         Err(PlanError::invalid(
             span,
