@@ -12,12 +12,15 @@ use crate::types::{Field, KqlType, Schema};
 pub struct GraphPlan {
     /// One edge per row.
     pub edges: LogicalPlan,
-    /// The edge column holding each edge's source node id (a string).
+    /// The edge column holding each edge's source node id.
     pub source: String,
-    /// The edge column holding each edge's target node id (a string).
+    /// The edge column holding each edge's target node id.
     pub target: String,
     /// Where the nodes' properties come from.
     pub nodes: GraphNodes,
+    /// The type of the node ids (string, long, int or guid): the edge ends' and the
+    /// node table id column's.
+    pub id_type: KqlType,
     /// `partitioned-by`: one graph per value of this column (of the edges and the node
     /// table), each read by the graph operator; the results are concatenated.
     pub partition: Option<String>,
@@ -39,7 +42,7 @@ pub enum GraphNodes {
     Table {
         /// The node rows.
         plan: LogicalPlan,
-        /// The id column (a string).
+        /// The id column.
         key: String,
     },
 }
@@ -197,7 +200,7 @@ impl GraphPlan {
     pub fn node_schema(&self) -> Schema {
         let mut fields = match &self.nodes {
             GraphNodes::Bare => Vec::new(),
-            GraphNodes::IdProperty(name) => vec![Field::new(name, KqlType::String)],
+            GraphNodes::IdProperty(name) => vec![Field::new(name, self.id_type)],
             GraphNodes::Table { plan, .. } => plan.schema().fields,
         };
         for c in &self.components {

@@ -515,6 +515,28 @@ fn a_graph_bound_by_let() {
 }
 
 #[test]
+fn long_node_ids() {
+    // docs: make-graph-operator (the attack path, its nodes numbered)
+    check(
+        r#"let nodes = datatable(id:long, name:string, type:string)
+        [1, "Alice", "Person", 2, "Bob", "Person", 3, "Eve", "Person", 4, "Mallory", "Person", 5, "Trent", "System"];
+        let edges = datatable(Source:long, Destination:long, edge_type:string)
+        [1, 2, "communicatesWith", 1, 5, "trusts", 2, 5, "hasPermission", 3, 1, "attacks", 4, 1, "attacks", 4, 2, "attacks"];
+        edges
+        | make-graph Source --> Destination with nodes on id
+        | graph-match (mallory)-[attacks]->(compromised)-[hasPermission]->(trent)
+          where mallory.name == "Mallory" and trent.name == "Trent" and attacks.edge_type == "attacks" and hasPermission.edge_type == "hasPermission"
+          project Attacker = mallory.name, Compromised = compromised.name, System = trent.name, Id = compromised.id, NodeId = node_id(compromised)"#,
+        "Attacker:string|Compromised:string|System:string|Id:long|NodeId:string
+         Mallory|Bob|Trent|2|2",
+    );
+    // Ids of two types are not compared.
+    fails(
+        r#"datatable(s:long, t:string)[1, "1"] | make-graph s --> t | graph-match (a)-->(b) project node_id(a)"#,
+    );
+}
+
+#[test]
 fn partitioned_graphs() {
     // docs: make-graph-operator (the attack path, in each of two tenants whose graphs are
     // built apart: tenant t2 lacks the edge Mallory -> Bob, so only t1 matches)

@@ -3,19 +3,21 @@
 //! `graph-mark-components`.
 
 use crate::error::{ExecError, Result};
-use crate::expr::scalar::array_value;
-use arrow::array::{
-    Array, ArrayRef, Int64Array, RecordBatch, RecordBatchOptions, StringArray, UInt32Array,
-};
+use crate::expr::scalar::{array_from_scalars, array_value};
+use arrow::array::{ArrayRef, Int64Array, RecordBatch, RecordBatchOptions, UInt32Array};
 use arrow::compute::take;
+use hunt_plan::expr::Scalar;
 use hunt_plan::graph::{GraphNodes, GraphPlan};
+use hunt_plan::types::KqlType;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A directed multigraph with properties on nodes and edges.
 pub(super) struct Graph {
-    /// Node ids, by node index.
+    /// Node ids as text (`node_id()`), by node index.
     pub ids: Vec<String>,
+    /// Node ids as values of the id type, by node index.
+    values: Vec<Scalar>,
     /// Node properties ([`GraphPlan::node_schema`]), one row per node.
     pub props: RecordBatch,
     /// Edge rows, one per edge.
@@ -28,11 +30,23 @@ pub(super) struct Graph {
     pub in_edges: Vec<Vec<u32>>,
 }
 
-/// The string column `name` of `b`.
-fn string_column<'b>(b: &'b RecordBatch, name: &str) -> Result<&'b StringArray> {
-    b.column_by_name(name)
-        .and_then(|c| c.as_any().downcast_ref::<StringArray>())
-        .ok_or_else(|| ExecError::Internal(format!("graph id column `{name}` is not a string")))
+/// The ids in column `name` of `b` (of KQL type `ty`): each row's key text and value,
+/// `None` for a null or empty id.
+fn ids_of(b: &RecordBatch, name: &str, ty: KqlType) -> Result<Vec<Option<(String, Scalar)>>> {
+    let col = b
+        .column_by_name(name)
+        .ok_or_else(|| ExecError::Internal(format!("graph id column `{name}` missing")))?;
+    (0..b.num_rows())
+        .map(|r| {
+            let v = array_value(col.as_ref(), r, ty)?;
+            Ok(match &v {
+                Scalar::String(s) | Scalar::Guid(s) if !s.is_empty() => Some((s.clone(), v)),
+                Scalar::Long(n) => Some((n.to_string(), v)),
+                Scalar::Int(n) => Some((n.to_string(), v)),
+                _ => None,
+            })
+        })
+        .collect()
 }
 
 impl Graph {
@@ -45,18 +59,17 @@ impl Graph {
     ) -> Result<Graph> {
         let mut index: HashMap<String, u32> = HashMap::new();
         let mut ids: Vec<String> = Vec::new();
+        let mut values: Vec<Scalar> = Vec::new();
         // The node table row of each node, if it has one.
         let mut rows: Vec<Option<u32>> = Vec::new();
         if let Some((nb, key)) = &nodes {
-            let keys = string_column(nb, key)?;
-            for r in 0..nb.num_rows() {
-                if keys.is_null(r) || keys.value(r).is_empty() {
+            for (r, id) in ids_of(nb, key, plan.id_type)?.into_iter().enumerate() {
+                let Some((id, value)) = id else {
                     return Err(ExecError::Unsupported(
                         "a node table row with an empty node id".into(),
                     ));
-                }
-                let id = keys.value(r);
-                match index.get(id) {
+                };
+                match index.get(&id) {
                     Some(&n) => {
                         // Kusto keeps an arbitrary one of conflicting rows.
                         let first = rows.get(n as usize).copied().flatten().unwrap_or(0);
@@ -67,37 +80,38 @@ impl Graph {
                         }
                     }
                     None => {
-                        index.insert(id.to_string(), ids.len() as u32);
-                        ids.push(id.to_string());
+                        index.insert(id.clone(), ids.len() as u32);
+                        ids.push(id);
+                        values.push(value);
                         rows.push(Some(r as u32));
                     }
                 }
             }
         }
-        let src = string_column(&edges, &plan.source)?;
-        let dst = string_column(&edges, &plan.target)?;
+        let src = ids_of(&edges, &plan.source, plan.id_type)?;
+        let dst = ids_of(&edges, &plan.target, plan.id_type)?;
         let mut ends = Vec::with_capacity(edges.num_rows());
-        for r in 0..edges.num_rows() {
-            let mut end = |col: &StringArray| -> Result<u32> {
-                if col.is_null(r) || col.value(r).is_empty() {
+        for (s, t) in src.into_iter().zip(dst) {
+            let mut end = |id: Option<(String, Scalar)>| -> Result<u32> {
+                let Some((id, value)) = id else {
                     return Err(ExecError::Unsupported(
                         "an edge with an empty source or target node id".into(),
                     ));
-                }
-                let id = col.value(r);
-                Ok(match index.get(id) {
+                };
+                Ok(match index.get(&id) {
                     Some(&n) => n,
                     None => {
                         let n = ids.len() as u32;
-                        index.insert(id.to_string(), n);
-                        ids.push(id.to_string());
+                        index.insert(id.clone(), n);
+                        ids.push(id);
+                        values.push(value);
                         rows.push(None);
                         n
                     }
                 })
             };
-            let s = end(src)?;
-            let t = end(dst)?;
+            let s = end(s)?;
+            let t = end(t)?;
             ends.push((s, t));
         }
         let n = ids.len();
@@ -114,6 +128,7 @@ impl Graph {
         let mut g = Graph {
             props: RecordBatch::new_empty(plan.node_schema().to_arrow()),
             ids,
+            values,
             edges,
             ends,
             out_edges,
@@ -131,7 +146,7 @@ impl Graph {
         nodes: Option<(RecordBatch, &str)>,
         rows: &[Option<u32>],
     ) -> Result<RecordBatch> {
-        let ids: ArrayRef = Arc::new(StringArray::from_iter_values(&self.ids));
+        let ids: ArrayRef = array_from_scalars(self.values.iter(), plan.id_type)?;
         let mut cols: Vec<ArrayRef> = match (&plan.nodes, nodes) {
             (GraphNodes::Table { .. }, Some((nb, key))) => {
                 let idx = UInt32Array::from(rows.to_vec());
@@ -261,7 +276,7 @@ fn number_by_first(labels: &[usize]) -> Vec<i64> {
 /// True when rows `a` and `b` of `batch` hold the same values.
 fn same_row(batch: &RecordBatch, a: usize, b: usize) -> Result<bool> {
     for (i, f) in batch.schema().fields().iter().enumerate() {
-        let Some(ty) = hunt_plan::types::KqlType::from_arrow(f.data_type()) else {
+        let Some(ty) = KqlType::from_arrow(f.data_type()) else {
             return Ok(false);
         };
         let col = batch.column(i);

@@ -36,7 +36,9 @@ impl Planner<'_> {
         rest: &[ast::Operator],
     ) -> Result<(LogicalPlan, usize), PlanError> {
         let edge_schema = edges.schema();
-        let string_column = |schema: &Schema, id: &ast::Ident, what: &str| match schema
+        // Node ids are strings, longs, ints or guids; the edge ends and the node table's
+        // id column must have one type (hunt does not compare ids of different types).
+        let id_column = |schema: &Schema, id: &ast::Ident, what: &str| match schema
             .fields
             .iter()
             .find(|f| f.name == id.name)
@@ -45,14 +47,32 @@ impl Planner<'_> {
                 id.span,
                 format!("unknown column `{}` in the {what}", id.name),
             )),
-            Some(f) if f.ty != KqlType::String => Err(PlanError::unsupported(
-                id.span,
-                format!("node ids of type {} (only string ids)", f.ty),
-            )),
-            Some(_) => Ok(id.name.clone()),
+            Some(f)
+                if !matches!(
+                    f.ty,
+                    KqlType::String | KqlType::Long | KqlType::Int | KqlType::Guid
+                ) =>
+            {
+                Err(PlanError::unsupported(
+                    id.span,
+                    format!("node ids of type {}", f.ty),
+                ))
+            }
+            Some(f) => Ok((id.name.clone(), f.ty)),
         };
-        let source = string_column(&edge_schema, &m.source, "edges")?;
-        let target = string_column(&edge_schema, &m.target, "edges")?;
+        let (source, id_type) = id_column(&edge_schema, &m.source, "edges")?;
+        let (target, target_type) = id_column(&edge_schema, &m.target, "edges")?;
+        let same_type = |ty: KqlType, at: Span| {
+            if ty == id_type {
+                Ok(())
+            } else {
+                Err(PlanError::unsupported(
+                    at,
+                    format!("node ids of two types ({id_type} and {ty})"),
+                ))
+            }
+        };
+        same_type(target_type, m.target.span)?;
         let mut node_id = None;
         for (name, value) in &m.params {
             match (&value.kind, name.name.as_str()) {
@@ -70,8 +90,9 @@ impl Planner<'_> {
             ([], Some(name)) => GraphNodes::IdProperty(name),
             ([(pipe, key)], None) => {
                 let plan = self.plan_pipeline(pipe)?;
-                let key = string_column(&plan.schema(), key, "node table")?;
-                GraphNodes::Table { plan, key }
+                let (name, ty) = id_column(&plan.schema(), key, "node table")?;
+                same_type(ty, key.span)?;
+                GraphNodes::Table { plan, key: name }
             }
             ([_, (second, _), ..], None) => {
                 return Err(PlanError::unsupported(
@@ -112,6 +133,7 @@ impl Planner<'_> {
             source,
             target,
             nodes,
+            id_type,
             partition,
             components: Vec::new(),
             output: GraphOutput::Edges,
