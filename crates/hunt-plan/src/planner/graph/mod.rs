@@ -258,18 +258,18 @@ impl Planner<'_> {
             None => None,
         };
         let mut project: Vec<(String, Expr)> = Vec::new();
-        let mut next_col = 1;
         for item in &gm.project {
             let name = match item.names.as_slice() {
                 [n] => n.name.clone(),
-                [] => match derived_name(&item.expr) {
-                    Some(n) => n,
-                    None => {
-                        let n = format!("Column{next_col}");
-                        next_col += 1;
-                        n
-                    }
-                },
+                // The docs show the names of `n.p` and of the degree and id functions;
+                // other unnamed expressions get names hunt cannot be sure of.
+                [] => derived_name(&item.expr).ok_or_else(|| {
+                    PlanError::unsupported(
+                        item.expr.span,
+                        "an unnamed expression in the `project` of a graph operator",
+                    )
+                    .with_help("name the column: `Name = …`")
+                })?,
                 [_, extra, ..] => {
                     return Err(PlanError::unsupported(
                         extra.span,
