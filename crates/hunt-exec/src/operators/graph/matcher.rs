@@ -10,7 +10,7 @@ use crate::error::{ExecError, Result};
 use hunt_plan::graph::{Cycles, Direction, GraphMatch};
 
 /// The most matches (before `where`) hunt enumerates for one query.
-const MAX_MATCHES: usize = 5_000_000;
+const MAX_MATCHES: usize = 1_000_000;
 /// The most search steps hunt takes for one query.
 const MAX_STEPS: usize = 100_000_000;
 
