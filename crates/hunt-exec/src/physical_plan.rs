@@ -7,9 +7,9 @@
 
 use crate::error::{ExecError, Result};
 use crate::operators::{
-    AggregateExec, ApplyRowsExec, ApplySlot, FilterExec, HashJoinExec, LimitExec, MvApplyExec,
-    MvExpandExec, ParseExec, ProjectionExec, SeriesExec, SortExec, StepScanExec, TopNestedExec,
-    UnionExec, ValuesExec, WindowExec,
+    AggregateExec, ApplyRowsExec, ApplySlot, FilterExec, GraphExec, HashJoinExec, LimitExec,
+    MvApplyExec, MvExpandExec, ParseExec, ProjectionExec, SeriesExec, SortExec, StepScanExec,
+    TopNestedExec, UnionExec, ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
@@ -240,6 +240,19 @@ fn build(
         )?),
         LogicalPlan::Limit { input, fetch } => {
             Arc::new(LimitExec::new(build(input, tables, rows)?, *fetch))
+        }
+        LogicalPlan::Graph(g) => {
+            let nodes = match &g.nodes {
+                hunt_plan::graph::GraphNodes::Table { plan, .. } => {
+                    Some(build(plan, tables, rows)?)
+                }
+                _ => None,
+            };
+            Arc::new(GraphExec::new(
+                build(&g.edges, tables, rows)?,
+                nodes,
+                (**g).clone(),
+            ))
         }
     })
 }

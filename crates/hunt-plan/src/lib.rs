@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod error;
 pub mod expr;
+pub mod graph;
 pub mod library;
 pub mod logical_plan;
 pub mod optimizer;

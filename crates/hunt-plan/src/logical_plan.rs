@@ -295,6 +295,8 @@ pub enum LogicalPlan {
         /// How many rows.
         fetch: usize,
     },
+    /// `make-graph` and the graph operators that read its graph.
+    Graph(Box<crate::graph::GraphPlan>),
 }
 
 impl LogicalPlan {
@@ -422,6 +424,7 @@ impl LogicalPlan {
                 }
                 Schema::new(fields)
             }
+            LogicalPlan::Graph(g) => g.schema(),
             LogicalPlan::Aggregate { group_by, aggs, .. } => Schema::new(
                 group_by
                     .iter()
@@ -550,6 +553,7 @@ impl LogicalPlan {
                 input: Box::new(f(*input)),
                 spec,
             },
+            Graph(g) => Graph(Box::new(g.map_inputs(f))),
         }
     }
 
@@ -575,6 +579,7 @@ impl LogicalPlan {
             | LogicalPlan::Limit { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
             LogicalPlan::Union { inputs } => inputs.iter().collect(),
+            LogicalPlan::Graph(g) => g.inputs(),
         }
     }
 }

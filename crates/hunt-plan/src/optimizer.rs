@@ -60,6 +60,11 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 outer,
             }
         }
+        // A graph reads every column of its inputs (edge and node properties).
+        LogicalPlan::Graph(g) => LogicalPlan::Graph(Box::new(g.map_inputs(|i| {
+            let cols = i.schema().fields.into_iter().map(|f| f.name).collect();
+            push_projection(i, cols)
+        }))),
         LogicalPlan::Filter { input, predicate } => {
             let mut cols = needed;
             predicate.columns_into(&mut cols);

@@ -5,6 +5,11 @@
 
 use crate::span::Span;
 
+mod graph;
+pub use graph::{
+    EdgeDirection, GraphEdge, GraphMatch, GraphNode, GraphPath, GraphTable, MakeGraph,
+};
+
 /// A whole query: `let` statements then one tabular expression, separated by `;`.
 ///
 /// `let n = 5; T | take n`
@@ -471,6 +476,14 @@ pub enum OperatorKind {
         /// The subquery.
         body: Box<Pipeline>,
     },
+    /// `make-graph Source --> Target with Nodes on Key`
+    MakeGraph(Box<MakeGraph>),
+    /// `graph-match (a)-[e]->(b) where … project …` (and `graph-shortest-paths`).
+    GraphMatch(Box<GraphMatch>),
+    /// `graph-to-table nodes` / `graph-to-table edges`
+    GraphToTable(Vec<GraphTable>),
+    /// `graph-mark-components [kind=weak] [with_component_id=Id]`
+    GraphMarkComponents(Vec<(Ident, Expr)>),
 }
 
 impl OperatorKind {
@@ -531,6 +544,11 @@ impl OperatorKind {
             OperatorKind::Partition { .. } => "partition",
             OperatorKind::Fork(_) => "fork",
             OperatorKind::MacroExpand { .. } => "macro-expand",
+            OperatorKind::MakeGraph(_) => "make-graph",
+            OperatorKind::GraphMatch(g) if g.shortest => "graph-shortest-paths",
+            OperatorKind::GraphMatch(_) => "graph-match",
+            OperatorKind::GraphToTable(_) => "graph-to-table",
+            OperatorKind::GraphMarkComponents(_) => "graph-mark-components",
         }
     }
 }

@@ -270,6 +270,12 @@ pub(crate) fn fmt_operator(op: &OperatorKind, f: &mut Formatter<'_>) -> fmt::Res
             "macro-expand {}{group} as {name} ({body:#})",
             Params(params)
         ),
+        OperatorKind::MakeGraph(m) => crate::display_graph::make_graph(f, m),
+        OperatorKind::GraphMatch(g) => crate::display_graph::graph_match(f, g),
+        OperatorKind::GraphToTable(t) => crate::display_graph::graph_to_table(f, t),
+        OperatorKind::GraphMarkComponents(p) => {
+            write!(f, "graph-mark-components{}", LeadParams(p))
+        }
         other => write!(f, "{}", other.keyword()),
     }
 }

@@ -12,8 +12,8 @@ use crate::span::Span;
 /// - "expected …, found …": `T | take 10 ⟨)`, `T | where x >⟨`
 /// - "expected … after `where`, found …": `T | where⟨`
 /// - "unknown tabular operator `wher`", help "did you mean `where`?": `T | ⟨wher x`
-/// - "the `graph-match` operator is not supported yet" (graph and schema
-///   operators): `T | ⟨graph-match (a)`
+/// - "the `assert-schema` operator is not supported yet" (schema
+///   operators): `T | ⟨assert-schema (a:long)`
 /// - "`find` can only start a query, not follow `|`": `T | ⟨find x`
 /// - "the `notcontains` operator is not supported yet" (legacy operators):
 ///   `T | where a ⟨notcontains "x"`

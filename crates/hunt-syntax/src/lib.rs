@@ -12,6 +12,7 @@
 pub mod ast;
 mod display;
 mod display_ext;
+mod display_graph;
 pub mod error;
 pub(crate) mod parser;
 pub mod span;

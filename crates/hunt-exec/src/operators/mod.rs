@@ -4,6 +4,7 @@ mod accumulators;
 mod accumulators_more;
 mod aggregate;
 mod filter;
+mod graph;
 mod join;
 mod limit;
 mod mvapply;
@@ -20,6 +21,7 @@ mod window;
 
 pub use aggregate::AggregateExec;
 pub use filter::FilterExec;
+pub use graph::GraphExec;
 pub use join::HashJoinExec;
 pub use limit::LimitExec;
 pub use mvapply::{ApplyRowsExec, ApplySlot, MvApplyExec};

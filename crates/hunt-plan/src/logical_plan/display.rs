@@ -73,6 +73,13 @@ impl LogicalPlan {
                 }
             }
             LogicalPlan::Limit { fetch, .. } => write!(f, "Limit: {fetch}")?,
+            LogicalPlan::Graph(g) => write!(
+                f,
+                "Graph: {} --> {} as {:?}",
+                g.source,
+                g.target,
+                g.output_name()
+            )?,
             LogicalPlan::Steps { spec, .. } => {
                 let k: Vec<&str> = spec.steps.iter().map(|s| s.name.as_str()).collect();
                 write!(f, "Steps: [{}]", k.join(", "))?

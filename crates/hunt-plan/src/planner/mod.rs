@@ -8,6 +8,7 @@ mod exprs;
 pub(crate) use exprs::cast as cast_to;
 mod aggregates_more;
 mod functions;
+mod graph;
 mod join;
 pub mod literals;
 mod mvapply;
@@ -51,6 +52,10 @@ pub(crate) struct Lets {
     tables: HashMap<String, LogicalPlan>,
     /// Scalar user functions: `let f = (x:long) { x * 2 };`
     functions: HashMap<String, (Vec<ast::FunctionParam>, Vec<Statement>)>,
+    /// Graphs: `let g = E | make-graph a --> b;`, kept as the pipeline that builds them
+    /// and planned with the graph operator of each use (a graph is not a table), with
+    /// the `let`s of their definition (so a later `let` cannot change what they read).
+    graphs: HashMap<String, (ast::Pipeline, Lets)>,
 }
 
 impl Lets {
@@ -152,7 +157,16 @@ impl Planner<'_> {
     }
 
     fn bind_let(&mut self, name: &ast::Ident, value: &LetValue) -> Result<(), PlanError> {
+        self.lets.graphs.remove(&name.name);
         match value {
+            LetValue::Pipeline(p) if graph::builds_graph(p) => {
+                self.lets.scalars.remove(&name.name);
+                self.lets.tables.remove(&name.name);
+                let at_definition = self.lets.clone();
+                self.lets
+                    .graphs
+                    .insert(name.name.clone(), (p.clone(), at_definition));
+            }
             LetValue::Pipeline(p) => {
                 let plan = self.plan_pipeline(p)?;
                 self.lets.scalars.remove(&name.name);
@@ -217,11 +231,36 @@ impl Planner<'_> {
     }
 
     pub(crate) fn plan_pipeline(&mut self, pipe: &ast::Pipeline) -> Result<LogicalPlan, PlanError> {
+        // A `let`-bound graph: its building pipeline, then this pipeline's operators.
+        // The whole pipeline is planned with the graph's `let`s: a name its uses read
+        // that was bound later is unknown there, never a different value.
+        if let Source::Table(id) = &pipe.source
+            && let Some((g, lets)) = self.lets.graphs.get(&id.name).cloned()
+        {
+            let mut whole = g;
+            whole.ops.extend(pipe.ops.iter().cloned());
+            whole.span = pipe.span;
+            let saved = std::mem::replace(&mut self.lets, lets);
+            let planned = self.plan_pipeline(&whole);
+            self.lets = saved;
+            return planned;
+        }
         let (mut plan, mut table) = self.plan_source(&pipe.source, pipe.span)?;
         let mut named: Option<String> = None;
-        for op in &pipe.ops {
+        let mut ops = pipe.ops.iter().enumerate();
+        while let Some((k, op)) = ops.next() {
             self.input_name = named.take();
-            plan = self.plan_operator(plan, op, table.as_deref())?;
+            // `make-graph` and the graph operators after it are planned together.
+            if let ast::OperatorKind::MakeGraph(m) = &op.kind {
+                let rest = pipe.ops.get(k + 1..).unwrap_or_default();
+                let (p, used) = self.plan_graph(plan, m, op.span, rest)?;
+                plan = p;
+                if used > 0 {
+                    ops.nth(used - 1);
+                }
+            } else {
+                plan = self.plan_operator(plan, op, table.as_deref())?;
+            }
             table = None;
             if let ast::OperatorKind::As(id) = &op.kind {
                 named = Some(id.name.clone());

@@ -331,6 +331,17 @@ impl Planner<'_> {
             } => super::scan::plan_scan(input, &sc, params, declare, steps, span)?,
             // `serialize Name = expr` extends like `extend`.
             OperatorKind::Serialize(items) => extend(input, &schema, items, &sc, span)?,
+            OperatorKind::GraphMatch(_)
+            | OperatorKind::GraphToTable(_)
+            | OperatorKind::GraphMarkComponents(_) => {
+                return Err(PlanError::invalid(
+                    span,
+                    format!(
+                        "`{}` reads a graph: put `make-graph` before it",
+                        op.kind.keyword()
+                    ),
+                ));
+            }
             other => {
                 return Err(PlanError::unsupported(
                     span,

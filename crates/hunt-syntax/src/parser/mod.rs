@@ -53,6 +53,7 @@
 
 pub(crate) mod expr;
 pub(crate) mod function;
+pub(crate) mod graph;
 pub(crate) mod lexical;
 pub(crate) mod operator;
 pub(crate) mod operator_ext;

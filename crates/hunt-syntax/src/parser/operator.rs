@@ -14,7 +14,7 @@ use crate::ast::{
 };
 
 /// Operator keywords this parser understands after `|`.
-pub(crate) const OPERATORS: [&str; 46] = [
+pub(crate) const OPERATORS: [&str; 51] = [
     "where",
     "filter",
     "project",
@@ -61,6 +61,11 @@ pub(crate) const OPERATORS: [&str; 46] = [
     "fork",
     "macro-expand",
     "find",
+    "make-graph",
+    "graph-match",
+    "graph-shortest-paths",
+    "graph-to-table",
+    "graph-mark-components",
 ];
 
 /// Operators that can only start a pipeline (see [`source_operator`]); after
@@ -69,13 +74,9 @@ const SOURCE_ONLY: [&str; 1] = ["find"];
 
 /// KQL operators that exist but that hunt does not parse yet: they get a
 /// "not supported" message instead of a spelling suggestion.
-const UNSUPPORTED: [&str; 9] = [
+const UNSUPPORTED: [&str; 5] = [
     "project-smart",
     "externaldata",
-    "make-graph",
-    "graph-match",
-    "graph-to-table",
-    "graph-shortest-paths",
     "assert-schema",
     "extend-schema",
     "execute-and-cache",
@@ -265,6 +266,11 @@ fn operator_body<'a>(c: &Ctx, name: &str, i: &'a str) -> PResult<'a, OperatorKin
         "partition" => ext::partition(c, i),
         "fork" => ext::fork(c, i),
         "macro-expand" => ext::macro_expand(c, i),
+        "make-graph" => super::graph::make_graph(c, i),
+        "graph-match" => super::graph::graph_match(c, i, false),
+        "graph-shortest-paths" => super::graph::graph_match(c, i, true),
+        "graph-to-table" => super::graph::graph_to_table(c, i),
+        "graph-mark-components" => super::graph::graph_mark_components(c, i),
         "project-rename" => project_rename(c, i),
         "summarize" => summarize(c, i),
         "take" | "limit" => take_op(c, name, i),
@@ -789,8 +795,11 @@ mod tests {
         assert_eq!(e.help.as_deref(), Some("did you mean `where`?"));
         let e = parse_err("T | frobnicate");
         assert_eq!(e.help, None);
-        let e = parse_err("T | graph-match (a)");
-        assert_eq!(e.message, "the `graph-match` operator is not supported yet");
+        let e = parse_err("T | assert-schema (a:long)");
+        assert_eq!(
+            e.message,
+            "the `assert-schema` operator is not supported yet"
+        );
         let e = parse_err("T | find x");
         assert_eq!(e.message, "`find` can only start a query, not follow `|`");
         let e = parse_err("T | ");
