@@ -4,35 +4,8 @@
 
 mod common;
 
+use common::{check, fails};
 use hunt::Engine;
-
-fn engine() -> Engine {
-    let mut e = Engine::new();
-    e.set_now(1_748_736_000_000_000_000);
-    e
-}
-
-/// Runs `q`: the header (`name:type`, joined by `|`) then one line per row.
-fn run(q: &str) -> String {
-    let r = engine()
-        .query(q)
-        .unwrap_or_else(|e| panic!("{q}\n{:?}", e.diagnostic()));
-    common::render(&r, Some("null"))
-}
-
-#[track_caller]
-fn check(q: &str, expected: &str) {
-    let want: Vec<&str> = expected.trim().lines().map(str::trim).collect();
-    assert_eq!(run(q), want.join("\n"), "query: {q}");
-}
-
-/// The query is refused or rejected (plan or run time).
-#[track_caller]
-fn fails(q: &str) {
-    if let Ok(r) = engine().query(q) {
-        panic!("{q} should fail, gave {} rows", r.num_rows());
-    }
-}
 
 // ---------------------------------------------------------------- mv-apply
 

@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::fails;
 use hunt::Engine;
 
 /// Runs `q`: the header (`name:type`, joined by `|`) then the rows, sorted.
@@ -32,14 +33,6 @@ fn check(q: &str, expected: &str) {
         want[1..].sort_unstable();
     }
     assert_eq!(run(q), want.join("\n"), "query: {q}");
-}
-
-/// The query is refused or rejected (plan or run time).
-#[track_caller]
-fn fails(q: &str) {
-    if let Ok(r) = Engine::new().query(q) {
-        panic!("{q} should fail, gave {} rows", r.num_rows());
-    }
 }
 
 const PEOPLE: &str = r#"

@@ -4,22 +4,7 @@
 
 mod common;
 
-use hunt::Engine;
-
-/// Runs `q`: the header (`name:type`, joined by `|`) then one line per row; null cells are
-/// written `null` so they differ from empty strings.
-fn run(q: &str) -> String {
-    let r = Engine::new()
-        .query(q)
-        .unwrap_or_else(|e| panic!("{q}\n{:?}", e.diagnostic()));
-    common::render(&r, Some("null"))
-}
-
-#[track_caller]
-fn check(q: &str, expected: &str) {
-    let want: Vec<&str> = expected.trim().lines().map(str::trim).collect();
-    assert_eq!(run(q), want.join("\n"), "query: {q}");
-}
+use common::check;
 
 /// Two rows of the `Traces` table of the parse and parse-where pages.
 const TRACES: &str = r#"let Traces = datatable(EventText: string) [
