@@ -90,3 +90,49 @@ fn a_filter_after_innerunique_applies_before_deduplication() {
          1|val1.2|1|val1.4",
     );
 }
+
+#[test]
+fn project_by_names_keeps_columns_in_the_order_named() {
+    // docs: project-by-names-operator (names, a dynamic array, a wildcard pattern)
+    let t = "datatable(Name:string, Age:int, City:string, Country:string) ['Peter', 39, 'New York', 'USA']";
+    check(
+        &format!("{t} | project-by-names \"Name\", \"City\""),
+        "Name:string|City:string\nPeter|New York",
+    );
+    check(
+        &format!("{t} | project-by-names dynamic([\"Name\", \"Country\"])"),
+        "Name:string|Country:string\nPeter|USA",
+    );
+    check(
+        &format!("{t} | project-by-names \"C*\""),
+        "City:string|Country:string\nNew York|USA",
+    );
+    // docs: column_names_of(Source) inside a tabular function; names that match nothing
+    // are ignored
+    check(
+        "let LookupTable = datatable(Name:string, Age:int, City:string, Country:string) ['Peter', 39, 'New York', 'USA']; \
+         let LookupColumns = (Source:(Name:string), lookup_columns: dynamic) { Source | lookup LookupTable on Name | project-by-names column_names_of(Source), lookup_columns }; \
+         datatable(Name:string, Data:string) ['Peter', 'Source-data'] | invoke LookupColumns(dynamic(['Country', 'NonExistent']))",
+        "Name:string|Data:string|Country:string\nPeter|Source-data|USA",
+    );
+}
+
+#[test]
+fn union_gives_a_column_per_type_of_a_name() {
+    // docs: union-operator (views whose `x` differ in type; an existing `x_long` column)
+    check(
+        "let View_1 = view () { print x=1 }; let View_2 = view () { print x=toint(2) }; \
+         union withsource=TableName View_1, View_2",
+        "TableName:string|x_long:long|x_int:int
+         View_1|1|null
+         View_2|null|2",
+    );
+    check(
+        "let View_1 = view () { print x=1 }; let View_2 = view () { print x=toint(2) }; \
+         let View_3 = view () { print x_long=3 }; union withsource=TableName View_1, View_2, View_3",
+        "TableName:string|x_long1:long|x_int:int|x_long:long
+         View_1|1|null|null
+         View_2|null|2|null
+         View_3|null|null|3",
+    );
+}

@@ -7,6 +7,7 @@ mod evaluate;
 mod exprs;
 pub(crate) use exprs::cast as cast_to;
 mod aggregates_more;
+mod by_names;
 mod functions;
 mod graph;
 mod join;
@@ -52,6 +53,8 @@ pub(crate) struct Lets {
     tables: HashMap<String, LogicalPlan>,
     /// Scalar user functions: `let f = (x:long) { x * 2 };`
     functions: HashMap<String, (Vec<ast::FunctionParam>, Vec<Statement>)>,
+    /// The functions defined with `view` (`union withsource` reports their names).
+    views: std::collections::HashSet<String>,
     /// Graphs: `let g = E | make-graph a --> b;`, kept as the pipeline that builds them
     /// and planned with the graph operator of each use (a graph is not a table), with
     /// the `let`s of their definition (so a later `let` cannot change what they read).
@@ -64,6 +67,10 @@ impl Lets {
     }
     pub(crate) fn tabular(&self, name: &str) -> Option<&LogicalPlan> {
         self.tables.get(name)
+    }
+    /// Whether `name` is a `view`.
+    pub(crate) fn is_view(&self, name: &str) -> bool {
+        self.views.contains(name)
     }
     pub(crate) fn function(
         &self,
@@ -187,9 +194,16 @@ impl Planner<'_> {
             }
             // A view is a function too; hunt has no `union *` or `search` over all tables
             // where being a view would matter.
-            LetValue::Function { params, body, .. } => {
+            LetValue::Function {
+                params, body, view, ..
+            } => {
                 self.lets.scalars.remove(&name.name);
                 self.lets.tables.remove(&name.name);
+                if *view {
+                    self.lets.views.insert(name.name.clone());
+                } else {
+                    self.lets.views.remove(&name.name);
+                }
                 self.lets
                     .functions
                     .insert(name.name.clone(), (params.clone(), body.clone()));

@@ -148,6 +148,9 @@ impl Planner<'_> {
                     exprs,
                 }
             }
+            OperatorKind::ProjectByNames(specs) => {
+                super::by_names::project_by_names(input, &schema, &sc, specs, span)?
+            }
             OperatorKind::ProjectKeep(cols) => {
                 let keep = match_columns(cols, &schema)?;
                 let exprs = schema

@@ -68,10 +68,14 @@ impl Planner<'_> {
             });
         }
         for t in tables {
-            // A bare table name reports its own name, a pipeline ending in `as N` the name
-            // N; anything else `union_argN`.
+            // A bare table or view name reports its own name (the union docs' views), a
+            // pipeline ending in `as N` the name N; anything else `union_argN` (the oracle:
+            // a `let` of a tabular expression is `union_argN`).
             let table_name = match (&t.source, t.ops.last().map(|op| &op.kind)) {
                 (_, Some(ast::OperatorKind::As(id))) => Some(id.name.clone()),
+                (ast::Source::Table(id), None) if self.lets.is_view(&id.name) => {
+                    Some(id.name.clone())
+                }
                 (ast::Source::Table(id), None)
                     if self.catalog.table(&id.name).is_some()
                         && self.lets.tabular(&id.name).is_none() =>
@@ -100,7 +104,7 @@ impl Planner<'_> {
 }
 
 /// Aligns every input to one schema (outer: every column; inner: the common ones) and
-/// concatenates them. A column name with two different types is an error, as in Kusto.
+/// concatenates them. A column name with several types becomes one column per type.
 fn union_of(
     args: Vec<UnionArg>,
     inner: bool,
@@ -111,26 +115,51 @@ fn union_of(
         return Err(PlanError::invalid(span, "union has no tables"));
     }
     let schemas: Vec<_> = args.iter().map(|a| a.plan.schema()).collect();
-    let mut fields: Vec<Field> = Vec::new();
+    // Every (name, type) in order of first appearance. A name seen with several types
+    // gives one column per type, named `name_type` (the union docs: "the column name is
+    // suffixed with '_' followed by the origin column type"); such a name that another
+    // column already has takes a number (`x_long1`, the docs' example).
+    let mut pairs: Vec<Field> = Vec::new();
     for s in &schemas {
         for f in &s.fields {
-            match fields.iter().find(|g| g.name == f.name) {
-                Some(g) if g.ty != f.ty => {
-                    return Err(PlanError::ty(
-                        span,
-                        format!(
-                            "union: column `{}` is {} in one input and {} in another",
-                            f.name, g.ty, f.ty
-                        ),
-                    ));
-                }
-                Some(_) => {}
-                None => fields.push(f.clone()),
+            if !pairs.iter().any(|g| g.name == f.name && g.ty == f.ty) {
+                pairs.push(f.clone());
             }
         }
     }
+    let multi = |name: &str| pairs.iter().filter(|g| g.name == name).count() > 1;
+    let plain: Vec<String> = pairs
+        .iter()
+        .filter(|g| !multi(&g.name))
+        .map(|g| g.name.clone())
+        .collect();
+    let mut fields: Vec<(Field, String)> = Vec::new();
+    for f in &pairs {
+        let out = if multi(&f.name) {
+            if inner {
+                return Err(PlanError::unsupported(
+                    span,
+                    format!(
+                        "`union kind=inner` over column `{}` with several types",
+                        f.name
+                    ),
+                ));
+            }
+            let base = format!("{}_{}", f.name, f.ty);
+            let mut name = base.clone();
+            let mut k = 1;
+            while plain.contains(&name) || fields.iter().any(|(_, n)| *n == name) {
+                name = format!("{base}{k}");
+                k += 1;
+            }
+            name
+        } else {
+            f.name.clone()
+        };
+        fields.push((f.clone(), out));
+    }
     if inner {
-        fields.retain(|f| schemas.iter().all(|s| s.index_of(&f.name).is_some()));
+        fields.retain(|(f, _)| schemas.iter().all(|s| s.index_of(&f.name).is_some()));
     }
     let inputs = args
         .into_iter()
@@ -143,8 +172,9 @@ fn union_of(
                     Expr::literal(Scalar::String(a.name.clone()), span),
                 ));
             }
-            for f in &fields {
-                let e = if s.index_of(&f.name).is_some() {
+            for (f, out) in &fields {
+                let here = s.fields.iter().any(|g| g.name == f.name && g.ty == f.ty);
+                let e = if here {
                     Expr::column(&f.name, f.ty, span)
                 } else if f.ty == KqlType::String {
                     // KQL has no null string: a missing string column reads as empty.
@@ -152,7 +182,7 @@ fn union_of(
                 } else {
                     Expr::literal(Scalar::Null(f.ty), span)
                 };
-                exprs.push((f.name.clone(), e));
+                exprs.push((out.clone(), e));
             }
             LogicalPlan::Projection {
                 input: Box::new(a.plan),
