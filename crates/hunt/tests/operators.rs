@@ -136,3 +136,28 @@ fn union_gives_a_column_per_type_of_a_name() {
          View_3|null|null|3",
     );
 }
+
+#[test]
+fn parse_kv_quoted_keys_quote_pairs_and_datetimes() {
+    // docs: parse-kv-operator (a quoted key, a datetime column; `quote='()'` as a pair)
+    check(
+        r#"print str='src=10.1.1.123 dst=10.1.1.124 bytes=125 failure="connection aborted" "event time"=2021-01-01T10:00:54' | parse-kv str as (['event time']:datetime, src:string, dst:string, bytes:long, failure:string) with (pair_delimiter=' ', kv_delimiter='=', quote='"') | project-away str"#,
+        "event time:datetime|src:string|dst:string|bytes:long|failure:string
+         2021-01-01T10:00:54.0000000Z|10.1.1.123|10.1.1.124|125|connection aborted",
+    );
+    check(
+        "print str='src=10.1.1.123 dst=10.1.1.124 bytes=125 failure=(connection aborted) (event time)=(2021-01-01 10:00:54)' | parse-kv str as (['event time']:datetime, src:string, dst:string, bytes:long, failure:string) with (pair_delimiter=' ', kv_delimiter='=', quote='()') | project-away str",
+        "event time:datetime|src:string|dst:string|bytes:long|failure:string
+         2021-01-01T10:00:54.0000000Z|10.1.1.123|10.1.1.124|125|connection aborted",
+    );
+}
+
+#[test]
+fn datetime_literal_of_year_month_day() {
+    // docs: startofweek-function (`datetime(2025, 6, 14)` in a datatable)
+    check(
+        "datatable(Date: datetime)[datetime(2025, 6, 14)] | extend w = startofweek(Date)",
+        "Date:datetime|w:datetime
+         2025-06-14T00:00:00.0000000Z|2025-06-08T00:00:00.0000000Z",
+    );
+}

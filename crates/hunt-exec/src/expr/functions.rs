@@ -717,7 +717,9 @@ fn dynamic_to_number(a: &StringArray, to: KqlType) -> ArrayRef {
 }
 
 /// The value of `key` in key-value text: pairs split at `pair` outside quotes, each pair at
-/// its first `kv`, keys and values trimmed and unquoted; the first occurrence wins.
+/// its first `kv`, keys and values trimmed and unquoted; the first occurrence wins. `quotes`
+/// of two different characters is an opening and a closing quote (the parse-kv docs'
+/// `quote='()'`); otherwise each character quotes on both sides.
 fn kv_value<'t>(
     text: &'t str,
     key: &str,
@@ -728,24 +730,36 @@ fn kv_value<'t>(
     if pair.is_empty() || kv.is_empty() {
         return "".into();
     }
+    let qs: Vec<char> = quotes.chars().collect();
+    let pairs: Vec<(char, char)> = match qs.as_slice() {
+        [open, close] if open != close => vec![(*open, *close)],
+        _ => qs.iter().map(|c| (*c, *c)).collect(),
+    };
+    let unquote = |s: &'t str| -> &'t str {
+        pairs
+            .iter()
+            .find(|(o, c)| s.len() >= 2 && s.starts_with(*o) && s.ends_with(*c))
+            .map(|(o, c)| &s[o.len_utf8()..s.len() - c.len_utf8()])
+            .unwrap_or(s)
+    };
     let mut start = 0;
-    let mut in_quote: Option<char> = None;
+    let mut closing: Option<char> = None;
     let mut i = 0;
     let bytes_len = text.len();
     while i <= bytes_len {
         let at_end = i == bytes_len;
         let rest = &text[i..];
         let c = rest.chars().next();
-        if let (Some(q), Some(c)) = (in_quote, c) {
+        if let (Some(q), Some(c)) = (closing, c) {
             if c == q {
-                in_quote = None;
+                closing = None;
             }
             i += c.len_utf8();
             continue;
         }
         if let Some(c) = c {
-            if quotes.contains(c) {
-                in_quote = Some(c);
+            if let Some((_, close)) = pairs.iter().find(|(o, _)| *o == c) {
+                closing = Some(*close);
                 i += c.len_utf8();
                 continue;
             }
@@ -753,14 +767,8 @@ fn kv_value<'t>(
         if at_end || rest.starts_with(pair) {
             let piece = &text[start..i];
             if let Some((k, v)) = piece.split_once(kv) {
-                if k.trim() == key {
-                    let v = v.trim();
-                    let v = quotes
-                        .chars()
-                        .find(|q| v.len() >= 2 && v.starts_with(*q) && v.ends_with(*q))
-                        .map(|q| &v[q.len_utf8()..v.len() - q.len_utf8()])
-                        .unwrap_or(v);
-                    return v.into();
+                if unquote(k.trim()) == key {
+                    return unquote(v.trim()).into();
                 }
             }
             if at_end {

@@ -165,6 +165,17 @@ pub fn parse_guid_text(text: &str) -> Option<String> {
     Some(t.to_ascii_lowercase())
 }
 
+/// `datetime(2025, 6, 14)`: year, month and day separated by commas, the form the Kusto
+/// docs' `startofweek` and `endofweek` examples write (midnight of that day).
+fn comma_date(t: &str) -> Option<i64> {
+    let parts: Vec<&str> = t.split(',').map(str::trim).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_nanos_opt()
+}
+
 /// The value of a typed literal `ty(text)`, or `None` when the text does not fit the type.
 /// `Err` carries an unsupported type name.
 pub fn typed_literal(ty: &str, text: &str) -> Result<Option<Scalar>, String> {
@@ -191,7 +202,9 @@ pub fn typed_literal(ty: &str, text: &str) -> Result<Option<Scalar>, String> {
             s => s.parse::<f64>().ok().map(Scalar::Real),
         },
         KqlType::String => None,
-        KqlType::DateTime => parse_datetime_text(t).map(Scalar::DateTime),
+        KqlType::DateTime => parse_datetime_text(t)
+            .or_else(|| comma_date(t))
+            .map(Scalar::DateTime),
         KqlType::TimeSpan => parse_timespan_text(t).map(Scalar::TimeSpan),
         KqlType::Guid => parse_guid_text(t).map(Scalar::Guid),
         KqlType::Dynamic => dynamic_text_to_json(t)

@@ -964,6 +964,20 @@ fn parse_kv(
             KqlType::Int | KqlType::Long | KqlType::Real => {
                 Expr::call(Func::Cast(t), vec![raw], t, span)
             }
+            // As `todatetime`/`totimespan` of the value's text (the parse-kv docs' example
+            // reads `2021-01-01T10:00:54` into a datetime column).
+            KqlType::DateTime => Expr::call(
+                Func::Lib(crate::library::LibFunc::ToDateTime),
+                vec![raw],
+                t,
+                span,
+            ),
+            KqlType::TimeSpan => Expr::call(
+                Func::Lib(crate::library::LibFunc::ToTimeSpan),
+                vec![raw],
+                t,
+                span,
+            ),
             other => {
                 return Err(PlanError::unsupported(
                     name.span,
