@@ -169,7 +169,8 @@ pub enum Func {
     /// A conversion between numeric types (implicit promotion or `toint`, `tolong`, `todouble`).
     Cast(KqlType),
     /// The value of one key in key-value text (`parse-kv`). Args: text, key, pair
-    /// delimiter, key-value delimiter, quote characters (may be empty). Missing → `""`.
+    /// delimiter, key-value delimiter, quote characters and escape character (both may be
+    /// empty). Missing → `""`.
     KvValue,
     /// A function of the library (`crate::library`).
     Lib(crate::library::LibFunc),

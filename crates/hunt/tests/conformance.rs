@@ -402,9 +402,11 @@ fn doc_cell_matches(got: &str, want: &str) -> bool {
             return true;
         }
     }
-    // Doc tables wrap code in backticks, break JSON with <br>, print ∞ and (null).
+    // Doc tables wrap code in backticks, break JSON with <br>, print ∞, (null) and an
+    // empty cell as &nbsp;.
     let w = want
         .replace("<br>", "")
+        .replace("&nbsp;", "")
         .replace('`', "")
         .replace('∞', "Infinity")
         .replace("(null)", "");

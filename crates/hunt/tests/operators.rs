@@ -161,3 +161,20 @@ fn datetime_literal_of_year_month_day() {
          2025-06-14T00:00:00.0000000Z|2025-06-08T00:00:00.0000000Z",
     );
 }
+
+#[test]
+fn extract_with_typeof_converts_and_parse_kv_escapes() {
+    // docs: extract-function (`typeof(int)` converts the captured text)
+    check(
+        r#"datatable(DateString: string)["15-12-2024", "10-03-2022"] | extend Month = extract(@"-(\d{2})-", 1, DateString, typeof(int))"#,
+        "DateString:string|Month:int
+         15-12-2024|12
+         10-03-2022|3",
+    );
+    // docs: parse-kv-operator (an escaped quote inside a quoted value)
+    check(
+        r#"print str='src=10.1.1.123 dst=10.1.1.124 bytes=125 failure="the remote host sent \\"bye!\\"" time=2021-01-01T10:00:54' | parse-kv str as (['time']:datetime, src:string, dst:string, bytes:long, failure:string) with (pair_delimiter=' ', kv_delimiter='=', quote='"', escape='\\') | project-away str"#,
+        r#"time:datetime|src:string|dst:string|bytes:long|failure:string
+         2021-01-01T10:00:54.0000000Z|10.1.1.123|10.1.1.124|125|the remote host sent "bye!""#,
+    );
+}

@@ -239,7 +239,7 @@ pub(super) fn call(
                         strs[k].value(r)
                     }
                 };
-                b.append_value(kv_value(get(0), get(1), get(2), get(3), get(4)));
+                b.append_value(kv_value(get(0), get(1), get(2), get(3), get(4), get(5)));
             }
             Arc::new(b.finish())
         }
@@ -719,14 +719,18 @@ fn dynamic_to_number(a: &StringArray, to: KqlType) -> ArrayRef {
 /// The value of `key` in key-value text: pairs split at `pair` outside quotes, each pair at
 /// its first `kv`, keys and values trimmed and unquoted; the first occurrence wins. `quotes`
 /// of two different characters is an opening and a closing quote (the parse-kv docs'
-/// `quote='()'`); otherwise each character quotes on both sides.
+/// `quote='()'`); otherwise each character quotes on both sides. Inside quotes, the
+/// `escape` character (if any) makes the next character literal, and is removed before a
+/// quote or another escape character.
 fn kv_value<'t>(
     text: &'t str,
     key: &str,
     pair: &str,
     kv: &str,
     quotes: &str,
+    escape: &str,
 ) -> std::borrow::Cow<'t, str> {
+    let esc = escape.chars().next();
     if pair.is_empty() || kv.is_empty() {
         return "".into();
     }
@@ -751,6 +755,12 @@ fn kv_value<'t>(
         let rest = &text[i..];
         let c = rest.chars().next();
         if let (Some(q), Some(c)) = (closing, c) {
+            if Some(c) == esc {
+                // The escaped character, whatever it is, stays inside the quotes.
+                i += c.len_utf8();
+                i += text[i..].chars().next().map_or(0, char::len_utf8);
+                continue;
+            }
             if c == q {
                 closing = None;
             }
@@ -768,7 +778,11 @@ fn kv_value<'t>(
             let piece = &text[start..i];
             if let Some((k, v)) = piece.split_once(kv) {
                 if unquote(k.trim()) == key {
-                    return unquote(v.trim()).into();
+                    let v = unquote(v.trim());
+                    return match esc {
+                        Some(e) if v.contains(e) => unescape(v, e, &pairs).into(),
+                        _ => v.into(),
+                    };
                 }
             }
             if at_end {
@@ -781,6 +795,25 @@ fn kv_value<'t>(
         i += c.map(char::len_utf8).unwrap_or(1);
     }
     "".into()
+}
+
+/// `v` with the escape character `e` removed before a quote character or another `e`.
+fn unescape(v: &str, e: char, quotes: &[(char, char)]) -> String {
+    let mut out = String::with_capacity(v.len());
+    let mut chars = v.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == e {
+            if let Some(&n) = chars.peek() {
+                if n == e || quotes.iter().any(|(o, cl)| n == *o || n == *cl) {
+                    out.push(n);
+                    chars.next();
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

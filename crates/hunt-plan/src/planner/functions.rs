@@ -168,6 +168,55 @@ pub(crate) fn bind_call(
             format!("aggregate `{n}()` can only be used in `summarize`"),
         ));
     }
+    // `extract(re, n, s, typeof(T))`, `extract_json(path, s, typeof(T))`: the extracted
+    // text converted to T (the docs: "the extracted substring is converted to this type"),
+    // as the `to…` function of T does.
+    if matches!(n, "extract" | "extract_json" | "extractjson") {
+        if let Some((last, rest)) = args.split_last() {
+            if let ast::ExprKind::TypeOf(items) = &last.kind {
+                let conv = match items.as_slice() {
+                    [ast::SchemaItem::Type(t)] => match t.name.as_str() {
+                        "int" => "toint",
+                        "long" => "tolong",
+                        "real" | "double" => "todouble",
+                        "string" => "tostring",
+                        "bool" | "boolean" => "tobool",
+                        "datetime" | "date" => "todatetime",
+                        "timespan" | "time" => "totimespan",
+                        "guid" => "toguid",
+                        "dynamic" => "todynamic",
+                        other => {
+                            return Err(PlanError::invalid(
+                                t.span,
+                                format!("unknown type `{other}`"),
+                            ));
+                        }
+                    },
+                    _ => {
+                        return Err(PlanError::invalid(last.span, "expected `typeof(type)`"));
+                    }
+                };
+                let inner = ast::Expr {
+                    kind: ast::ExprKind::Call {
+                        name: name.clone(),
+                        args: rest.to_vec(),
+                    },
+                    span,
+                };
+                let outer = ast::Expr {
+                    kind: ast::ExprKind::Call {
+                        name: ast::Ident {
+                            name: conv.into(),
+                            span: last.span,
+                        },
+                        args: vec![inner],
+                    },
+                    span,
+                };
+                return bind_expr(&outer, sc);
+            }
+        }
+    }
     let bound = || {
         args.iter()
             .map(|a| bind_expr(a, sc))

@@ -904,7 +904,7 @@ fn parse_kv(
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
     let text = super::exprs::to_string_expr(bind_expr(expr, sc)?);
-    let (mut pair, mut kv, mut quote) = (None, None, String::new());
+    let (mut pair, mut kv, mut quote, mut escape) = (None, None, String::new(), String::new());
     for (name, value) in with {
         let ast::ExprKind::Literal(ast::Literal::String(v)) = &value.kind else {
             return Err(PlanError::invalid(value.span, "expected a string"));
@@ -913,6 +913,7 @@ fn parse_kv(
             "pair_delimiter" => pair = Some(v.clone()),
             "kv_delimiter" => kv = Some(v.clone()),
             "quote" => quote = v.clone(),
+            "escape" if v.chars().count() == 1 => escape = v.clone(),
             other => {
                 return Err(PlanError::unsupported(
                     name.span,
@@ -950,6 +951,7 @@ fn parse_kv(
                 lit(&pair),
                 lit(&kv),
                 lit(&quote),
+                lit(&escape),
             ],
             KqlType::String,
             span,
