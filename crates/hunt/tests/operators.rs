@@ -178,3 +178,24 @@ fn extract_with_typeof_converts_and_parse_kv_escapes() {
          2021-01-01T10:00:54.0000000Z|10.1.1.123|10.1.1.124|125|the remote host sent "bye!""#,
     );
 }
+
+#[test]
+fn parse_kv_without_delimiters_and_with_a_regex() {
+    // docs: parse-kv-operator (nonspecified delimiters; a quoted value with an escape)
+    check(
+        r#"print str="2021-01-01T10:00:34 [INFO] ThreadId:458745723, Machine:Node001, Text: Started" | parse-kv str as (Text: string, ThreadId:long, Machine: string) | project-away str"#,
+        "Text:string|ThreadId:long|Machine:string
+         Started|458745723|Node001",
+    );
+    check(
+        r#"print str="2021-01-01T10:00:34 [INFO] ThreadId:458745723, Machine:Node001, Text: 'The service \\' is up'" | parse-kv str as (Text: string, ThreadId:long, Machine: string) with (quote="'", escape='\\') | project-away str"#,
+        "Text:string|ThreadId:long|Machine:string
+         The service ' is up|458745723|Node001",
+    );
+    // docs: parse-kv-operator (regex mode: the key group and the value group)
+    check(
+        r#"print str=@'["referer url: https://hostname.com/redirect?dest=/?h=1234", "request url: https://hostname.com/?h=1234", "advertiser id: 24fefbca-cf27-4d62-a623-249c2ad30c73"]' | parse-kv str as (['referer url']:string, ['request url']:string, ['advertiser id']: guid) with (regex=@'"([\w ]+)\s*:\s*([^"]*)"') | project-away str"#,
+        "referer url:string|request url:string|advertiser id:guid
+         https://hostname.com/redirect?dest=/?h=1234|https://hostname.com/?h=1234|24fefbca-cf27-4d62-a623-249c2ad30c73",
+    );
+}

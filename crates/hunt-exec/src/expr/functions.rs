@@ -230,6 +230,19 @@ pub(super) fn call(
                 .map(|i| arr(i, &args))
                 .collect::<Result<Vec<_>>>()?;
             let strs = cols.iter().map(as_str).collect::<Result<Vec<_>>>()?;
+            // Regex mode: the pattern is a constant, compiled once per batch.
+            let pattern = strs
+                .get(6)
+                .filter(|a| !a.is_empty() && a.is_valid(0))
+                .map(|a| a.value(0));
+            let re = match pattern.filter(|p| !p.is_empty()) {
+                Some(p) => Some(regex::Regex::new(p).map_err(|e| {
+                    ExecError::Arrow(ArrowError::InvalidArgumentError(format!(
+                        "invalid regex `{p}`: {e}"
+                    )))
+                })?),
+                None => None,
+            };
             let mut b = StringBuilder::with_capacity(n, n * 8);
             for r in 0..n {
                 let get = |k: usize| {
@@ -239,7 +252,18 @@ pub(super) fn call(
                         strs[k].value(r)
                     }
                 };
-                b.append_value(kv_value(get(0), get(1), get(2), get(3), get(4), get(5)));
+                match &re {
+                    // The first match whose key group is the key gives the value group.
+                    Some(re) => b.append_value(
+                        re.captures_iter(get(0))
+                            .find(|c| c.get(1).is_some_and(|k| k.as_str().trim() == get(1)))
+                            .and_then(|c| c.get(2))
+                            .map_or("", |v| v.as_str().trim()),
+                    ),
+                    None => {
+                        b.append_value(kv_value(get(0), get(1), get(2), get(3), get(4), get(5)))
+                    }
+                }
             }
             Arc::new(b.finish())
         }
@@ -731,14 +755,14 @@ fn kv_value<'t>(
     escape: &str,
 ) -> std::borrow::Cow<'t, str> {
     let esc = escape.chars().next();
-    if pair.is_empty() || kv.is_empty() {
-        return "".into();
-    }
     let qs: Vec<char> = quotes.chars().collect();
     let pairs: Vec<(char, char)> = match qs.as_slice() {
         [open, close] if open != close => vec![(*open, *close)],
         _ => qs.iter().map(|c| (*c, *c)).collect(),
     };
+    if pair.is_empty() || kv.is_empty() {
+        return kv_value_undelimited(text, key, &pairs, esc);
+    }
     let unquote = |s: &'t str| -> &'t str {
         pairs
             .iter()
@@ -793,6 +817,65 @@ fn kv_value<'t>(
             continue;
         }
         i += c.map(char::len_utf8).unwrap_or(1);
+    }
+    "".into()
+}
+
+/// Key-value text without delimiters (the parse-kv docs: "any nonalphanumeric character
+/// is considered a delimiter"): the first occurrence of `key` as a whole word, then the
+/// delimiters after it, then a quoted value or a run of letters and digits.
+fn kv_value_undelimited<'t>(
+    text: &'t str,
+    key: &str,
+    quotes: &[(char, char)],
+    esc: Option<char>,
+) -> std::borrow::Cow<'t, str> {
+    if key.is_empty() {
+        return "".into();
+    }
+    let word = |c: char| c.is_alphanumeric();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(key) {
+        let start = from + pos;
+        let end = start + key.len();
+        from = end;
+        let before_ok = text[..start].chars().next_back().is_none_or(|c| !word(c));
+        let after = &text[end..];
+        if !before_ok || after.chars().next().is_some_and(word) {
+            continue;
+        }
+        // Skip delimiters up to the value.
+        let skip = after
+            .char_indices()
+            .find(|(_, c)| word(*c) || quotes.iter().any(|(o, _)| o == c))
+            .map_or(after.len(), |(i, _)| i);
+        let rest = &after[skip..];
+        let Some(first) = rest.chars().next() else {
+            return "".into();
+        };
+        if let Some((o, close)) = quotes.iter().find(|(o, _)| *o == first) {
+            let body = &rest[o.len_utf8()..];
+            let mut out = String::new();
+            let mut chars = body.chars();
+            while let Some(c) = chars.next() {
+                if Some(c) == esc {
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                    continue;
+                }
+                if c == *close {
+                    break;
+                }
+                out.push(c);
+            }
+            return out.trim().to_string().into();
+        }
+        let len = rest
+            .char_indices()
+            .find(|(_, c)| !word(*c))
+            .map_or(rest.len(), |(i, _)| i);
+        return rest[..len].into();
     }
     "".into()
 }

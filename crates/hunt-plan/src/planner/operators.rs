@@ -905,6 +905,7 @@ fn parse_kv(
 ) -> Result<LogicalPlan, PlanError> {
     let text = super::exprs::to_string_expr(bind_expr(expr, sc)?);
     let (mut pair, mut kv, mut quote, mut escape) = (None, None, String::new(), String::new());
+    let mut regex = String::new();
     for (name, value) in with {
         let ast::ExprKind::Literal(ast::Literal::String(v)) = &value.kind else {
             return Err(PlanError::invalid(value.span, "expected a string"));
@@ -914,6 +915,18 @@ fn parse_kv(
             "kv_delimiter" => kv = Some(v.clone()),
             "quote" => quote = v.clone(),
             "escape" if v.chars().count() == 1 => escape = v.clone(),
+            // The docs: a regex with exactly two capturing groups, the key and the value.
+            "regex" => {
+                let re = regex::Regex::new(v)
+                    .map_err(|e| PlanError::invalid(value.span, format!("invalid regex: {e}")))?;
+                if re.captures_len() != 3 {
+                    return Err(PlanError::invalid(
+                        value.span,
+                        "the parse-kv regex needs exactly two capturing groups",
+                    ));
+                }
+                regex = v.clone();
+            }
             other => {
                 return Err(PlanError::unsupported(
                     name.span,
@@ -922,6 +935,12 @@ fn parse_kv(
             }
         }
     }
+    // Without delimiters (and without a regex), any nonalphanumeric character delimits
+    // (the docs' nonspecified-delimiter mode).
+    let (pair, kv) = match (pair, kv) {
+        (None, None) => (Some(String::new()), Some(String::new())),
+        other => other,
+    };
     let (Some(pair), Some(kv)) = (pair, kv) else {
         return Err(PlanError::unsupported(
             span,
@@ -952,6 +971,7 @@ fn parse_kv(
                 lit(&kv),
                 lit(&quote),
                 lit(&escape),
+                lit(&regex),
             ],
             KqlType::String,
             span,
@@ -976,6 +996,12 @@ fn parse_kv(
             ),
             KqlType::TimeSpan => Expr::call(
                 Func::Lib(crate::library::LibFunc::ToTimeSpan),
+                vec![raw],
+                t,
+                span,
+            ),
+            KqlType::Guid => Expr::call(
+                Func::Lib(crate::library::LibFunc::ToGuid),
                 vec![raw],
                 t,
                 span,
