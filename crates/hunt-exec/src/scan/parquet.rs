@@ -821,6 +821,47 @@ mod tests {
         Ok(())
     }
 
+    /// The same rows written with different row-group sizes (so batches split the rows
+    /// differently) and read at 1 and 3 threads give the same answers.
+    #[test]
+    fn results_do_not_depend_on_batch_boundaries() -> TestResult {
+        let queries = [
+            "Events | summarize c = count(), d = dcount(Name), s = sum(Id), m = max(Score) by Name | order by Name asc",
+            "Events | where Name startswith 'user1' and Score > 5.0 | summarize count() by bin(Id, 250) | order by Id asc",
+            "Events | top 7 by Score desc, Id asc",
+            "Events | extend U = toupper(Name) | summarize n = count() by U, Id % 4 | order by U asc, Column1 asc",
+            "Events | where isempty(Name) | count",
+            "Events | join kind=leftsemi (Events | where Id % 97 == 0 | project Name) on Name | count",
+        ];
+        let mut answers: Vec<Vec<Vec<RecordBatch>>> = Vec::new();
+        for rows_per_group in [7usize, 64, 1000] {
+            let dir = TempDir::new()?;
+            let p = dir.0.join("one.parquet");
+            write(&p, &events(0, 2500)?, rows_per_group)?;
+            let mut t = TableSet::new();
+            t.register("Events", vec![p])?;
+            for threads in [1, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()?;
+                let mut per_query = Vec::new();
+                for q in queries {
+                    let out = pool.install(|| run(q, &t).map_err(|e| e.to_string()))?;
+                    let cat = arrow::compute::concat_batches(&out[0].schema(), &out)?;
+                    per_query.push(vec![cat]);
+                }
+                answers.push(per_query);
+            }
+        }
+        for (i, q) in queries.iter().enumerate() {
+            let first = &answers[0][i];
+            for a in &answers[1..] {
+                assert_eq!(&a[i], first, "{q}");
+            }
+        }
+        Ok(())
+    }
+
     #[test]
     fn unreadable_file_is_an_error_in_order() -> TestResult {
         let dir = TempDir::new()?;
