@@ -500,13 +500,17 @@ fn unique_name<'a>(base: String, taken: impl Iterator<Item = &'a str> + Clone) -
         .unwrap_or(base)
 }
 
+/// Words Kusto refuses as bare column names in `extend`/`project` (its oracle rejects
+/// `extend first = …`, `extend select = …`, and `extend missing = d.nonexistent, …`, a query
+/// whose expressions Kusto otherwise evaluates, to null, in other cases).
+// TODO(#3): the parser should tell `first` from `['first']`; hunt refuses both for now.
+pub(crate) const RESERVED_NAMES: &[&str] = &[
+    "first", "last", "select", "from", "where", "order", "missing",
+];
+
 /// Binds `name = expr` items, naming unnamed ones as Kusto does: a column keeps
 /// its name, `bin(col, …)`/`floor(col, …)` takes the column's, and anything else
 /// becomes `Column1`, `Column2`, … (skipping names in `taken`).
-/// Words Kusto refuses as bare column names in `extend`/`project` (its oracle rejects
-/// `extend first = …`, `extend select = …`).
-// TODO(#3): the parser should tell `first` from `['first']`; hunt refuses both for now.
-pub(crate) const RESERVED_NAMES: &[&str] = &["first", "last", "select", "from", "where", "order"];
 
 fn named_exprs(
     items: &[NamedExpr],
