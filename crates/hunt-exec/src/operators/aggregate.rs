@@ -142,7 +142,8 @@ impl ExecutionPlan for AggregateExec {
             })
             .collect::<Result<Vec<_>>>()?;
         let mut index = GroupIndex::default();
-        let mut slots: Vec<u32> = Vec::new();
+        let mut code_groups: Vec<usize> = Vec::new();
+        let mut cached_dicts: Vec<ArrayRef> = Vec::new();
         let mut int_index: HashMap<Option<i64>, usize, foldhash::fast::RandomState> =
             HashMap::default();
         let mut group_keys: Vec<OwnedRow> = Vec::new();
@@ -158,51 +159,56 @@ impl ExecutionPlan for AggregateExec {
                 None => gids.resize(n, 0),
                 Some(conv) => {
                     if let Some(codes) = dict_codes(&self.keys, &batch) {
-                        // One representative row per distinct combination of dictionary
-                        // keys; only those rows are encoded and looked up.
-                        slots.clear();
-                        slots.resize(codes.size, u32::MAX);
-                        let mut reps: Vec<u32> = Vec::new();
-                        for &c in &codes.codes {
-                            let s = &mut slots[c as usize];
-                            if *s == u32::MAX {
-                                *s = reps.len() as u32;
-                                reps.push(0);
-                            }
-                        }
-                        // The first row of each code, in slot order.
-                        let mut seen = vec![false; reps.len()];
-                        for (i, &c) in codes.codes.iter().enumerate() {
-                            let s = slots[c as usize] as usize;
-                            if !seen[s] {
-                                seen[s] = true;
-                                reps[s] = i as u32;
-                            }
-                        }
-                        let small =
-                            arrow::compute::take_record_batch(&batch, &UInt32Array::from(reps))?;
-                        let cols = self
-                            .keys
-                            .iter()
-                            .map(|k| evaluate(k, &small))
-                            .collect::<Result<Vec<_>>>()?;
-                        let rows = conv.convert_columns(&cols)?;
-                        let local: Vec<usize> = (0..rows.num_rows())
-                            .map(|j| {
-                                let r = rows.row(j);
-                                *index.entry(r.as_ref().into()).or_insert_with(|| {
-                                    group_keys.push(r.owned());
-                                    groups += 1;
-                                    groups - 1
-                                })
-                            })
-                            .collect();
-                        gids.extend(
-                            codes
-                                .codes
+                        // Code → group, kept while batches share their dictionaries (the
+                        // batches of one row group do).
+                        let same = cached_dicts.len() == codes.values.len()
+                            && cached_dicts
                                 .iter()
-                                .map(|&c| local[slots[c as usize] as usize]),
-                        );
+                                .zip(&codes.values)
+                                .all(|(a, b)| Arc::ptr_eq(a, b));
+                        if !same {
+                            code_groups.clear();
+                            code_groups.resize(codes.size, usize::MAX);
+                            cached_dicts = codes.values.clone();
+                        }
+                        // One representative row per code without a group yet; only those
+                        // rows are encoded and looked up.
+                        let mut reps: Vec<u32> = Vec::new();
+                        let mut rep_codes: Vec<usize> = Vec::new();
+                        for (i, &c) in codes.codes.iter().enumerate() {
+                            let c = c as usize;
+                            if code_groups[c] == usize::MAX {
+                                code_groups[c] = usize::MAX - 1;
+                                reps.push(i as u32);
+                                rep_codes.push(c);
+                            }
+                        }
+                        if !reps.is_empty() {
+                            let small = arrow::compute::take_record_batch(
+                                &batch,
+                                &UInt32Array::from(reps),
+                            )?;
+                            let cols = self
+                                .keys
+                                .iter()
+                                .map(|k| evaluate(k, &small))
+                                .collect::<Result<Vec<_>>>()?;
+                            let rows = conv.convert_columns(&cols)?;
+                            for (j, &c) in rep_codes.iter().enumerate() {
+                                let r = rows.row(j);
+                                let g = match index.get(r.as_ref()) {
+                                    Some(g) => *g,
+                                    None => {
+                                        index.insert(r.as_ref().into(), groups);
+                                        group_keys.push(r.owned());
+                                        groups += 1;
+                                        groups - 1
+                                    }
+                                };
+                                code_groups[c] = g;
+                            }
+                        }
+                        gids.extend(codes.codes.iter().map(|&c| code_groups[c as usize]));
                     } else {
                         let cols = self
                             .keys
@@ -324,6 +330,8 @@ struct DictCodes {
     codes: Vec<u32>,
     /// The product of the dictionaries' sizes (each plus one, for null keys).
     size: usize,
+    /// The dictionaries' values, in key order (to tell when the next batch shares them).
+    values: Vec<ArrayRef>,
 }
 
 /// The rows' dictionary-key combinations, when every key is a column that is
@@ -346,6 +354,7 @@ fn dict_codes(keys: &[PhysicalExpr], batch: &RecordBatch) -> Option<DictCodes> {
         }
         dicts.push((d, card));
     }
+    let values: Vec<ArrayRef> = dicts.iter().map(|(d, _)| d.values().clone()).collect();
     let n = batch.num_rows();
     let mut codes = vec![0u32; n];
     let mut stride = 1usize;
@@ -364,7 +373,11 @@ fn dict_codes(keys: &[PhysicalExpr], batch: &RecordBatch) -> Option<DictCodes> {
         }
         stride *= card;
     }
-    Some(DictCodes { codes, size })
+    Some(DictCodes {
+        codes,
+        size,
+        values,
+    })
 }
 
 /// An integer-backed key column (int, long, datetime, timespan) as i64 values.
