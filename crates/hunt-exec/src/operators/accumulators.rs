@@ -21,12 +21,12 @@ const DEFAULT_MAX_ITEMS: usize = 1_048_576;
 /// Per-group state of one aggregate.
 pub(super) enum Acc {
     Count(Vec<i64>),
-    /// Per group the encoded distinct values; plus the encodings of the last dictionary
-    /// seen (a row group's batches share one dictionary).
+    /// Per group the encoded distinct values; plus, for the last dictionary seen (a row
+    /// group's batches share one), its values' encodings.
     DCount(
         RowConverter,
         Vec<HashSet<Box<[u8]>, FastHash>>,
-        Option<(ArrayRef, arrow::row::Rows)>,
+        Option<DictSeen>,
     ),
     SumLong(Vec<i64>),
     SumReal(Vec<f64>),
@@ -556,63 +556,74 @@ fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
     }
 }
 
-/// `dcount` over a dictionary-encoded string column: each (group, key) pair of the batch is
-/// looked up once, with the dictionary's values encoded once per dictionary (a row group's
-/// batches share it); a null key counts as `""`, the value it stands for.
+/// What `dcount` keeps about the dictionary of the batches it last saw.
+#[derive(Debug)]
+pub(super) struct DictSeen {
+    /// The dictionary's values (compared by pointer with the next batch's).
+    values: ArrayRef,
+    /// Their encodings, then the encoding of `""` (for null keys).
+    rows: arrow::row::Rows,
+    /// Per group, the entries already added to its set (while groups × entries stays
+    /// small), else the (group, entry) pairs already added.
+    added: Vec<Vec<bool>>,
+    pairs: HashSet<(usize, usize), FastHash>,
+}
+
+/// `dcount` over a dictionary-encoded string column: each (group, entry) pair is looked up
+/// once per dictionary (a row group's batches share it), with the values encoded once; a
+/// null key counts as `""`, the value it stands for.
 fn dcount_dictionary(
     conv: &mut RowConverter,
     sets: &mut [HashSet<Box<[u8]>, FastHash>],
-    cache: &mut Option<(ArrayRef, arrow::row::Rows)>,
+    cache: &mut Option<DictSeen>,
     gids: &[usize],
     d: &DictionaryArray<arrow::datatypes::Int32Type>,
 ) -> Result<()> {
-    let fresh = !matches!(cache, Some((v, _)) if Arc::ptr_eq(v, d.values()));
+    let fresh = !matches!(cache, Some(c) if Arc::ptr_eq(&c.values, d.values()));
     if fresh {
         let values = crate::scan::conform_column(d.values(), KqlType::String)?;
         let empty: ArrayRef = Arc::new(StringArray::from(vec![""]));
         let values = arrow::compute::concat(&[values.as_ref(), empty.as_ref()])?;
-        *cache = Some((d.values().clone(), conv.convert_columns(&[values])?));
+        *cache = Some(DictSeen {
+            values: d.values().clone(),
+            rows: conv.convert_columns(&[values])?,
+            added: Vec::new(),
+            pairs: HashSet::default(),
+        });
     }
-    let Some((_, rows)) = cache.as_ref() else {
+    let Some(c) = cache.as_mut() else {
         return Ok(());
     };
-    let null_key = rows.num_rows() - 1;
+    let null_key = c.rows.num_rows() - 1;
     let width = null_key + 1;
     let keys = d.keys();
-    let key = |i: usize| {
-        if keys.is_valid(i) {
+    let groups = gids.iter().max().map_or(0, |g| g + 1);
+    let dense = groups.saturating_mul(width) <= 1 << 24;
+    for (i, &g) in gids.iter().enumerate() {
+        let k = if keys.is_valid(i) {
             usize::try_from(keys.value(i))
                 .unwrap_or(null_key)
                 .min(null_key)
         } else {
             null_key
-        }
-    };
-    let mut add = |g: usize, k: usize| {
-        let r = rows.row(k);
-        if !sets[g].contains(r.as_ref()) {
-            sets[g].insert(r.as_ref().into());
-        }
-    };
-    let groups = gids.iter().max().map_or(0, |g| g + 1);
-    // Pairs already looked up in this batch: a bitmap when small, else a hash set.
-    match groups.checked_mul(width).filter(|n| *n <= 1 << 22) {
-        Some(n) => {
-            let mut seen = vec![false; n];
-            for (i, &g) in gids.iter().enumerate() {
-                let k = key(i);
-                if !std::mem::replace(&mut seen[g * width + k], true) {
-                    add(g, k);
-                }
+        };
+        // Each (group, entry) pair is looked up once while the dictionary lasts.
+        let new = if dense {
+            if c.added.len() <= g {
+                c.added.resize_with(g + 1, Vec::new);
             }
-        }
-        None => {
-            let mut seen: HashSet<(usize, usize), FastHash> = HashSet::default();
-            for (i, &g) in gids.iter().enumerate() {
-                let k = key(i);
-                if seen.insert((g, k)) {
-                    add(g, k);
-                }
+            let added = &mut c.added[g];
+            if added.is_empty() {
+                added.resize(width, false);
+            }
+            !std::mem::replace(&mut added[k], true)
+        } else {
+            c.pairs.insert((g, k))
+        };
+        if new {
+            let r = c.rows.row(k);
+            if !sets[g].contains(r.as_ref()) {
+                sets[g].insert(r.as_ref().into());
             }
         }
     }
