@@ -46,21 +46,15 @@ fn aggregate_input(
     rows: Option<&ApplySlot>,
 ) -> Result<Arc<dyn ExecutionPlan>> {
     Ok(match plan {
-        LogicalPlan::Scan { table, filters, .. } => {
-            let t = tables.get(table).ok_or_else(|| {
-                ExecError::Internal(format!("table `{table}` planned but not registered"))
-            })?;
-            let schema = plan.schema();
-            let strings = schema
+        LogicalPlan::Scan { .. } => {
+            let strings = plan
+                .schema()
                 .fields
                 .iter()
                 .filter(|f| f.ty == hunt_plan::types::KqlType::String)
                 .map(|f| f.name.clone())
                 .collect();
-            Arc::new(
-                ParquetScanExec::try_new(t.clone(), filters.clone(), schema)?
-                    .with_dictionary_output(strings),
-            )
+            Arc::new(scan_exec(plan, tables)?.with_dictionary_output(strings))
         }
         LogicalPlan::Filter { input, predicate } => Arc::new(FilterExec::try_new(
             aggregate_input(input, tables, rows)?,
@@ -72,6 +66,17 @@ fn aggregate_input(
         ),
         other => build(other, tables, rows)?,
     })
+}
+
+/// The Parquet scan of a `Scan` node.
+fn scan_exec(plan: &LogicalPlan, tables: &TableSet) -> Result<ParquetScanExec> {
+    let LogicalPlan::Scan { table, filters, .. } = plan else {
+        return Err(ExecError::Internal("not a scan".into()));
+    };
+    let t = tables.get(table).ok_or_else(|| {
+        ExecError::Internal(format!("table `{table}` planned but not registered"))
+    })?;
+    ParquetScanExec::try_new(t.clone(), filters.clone(), plan.schema())
 }
 
 /// Builds the operator tree for a logical plan.
@@ -98,16 +103,7 @@ fn build(
     rows: Option<&ApplySlot>,
 ) -> Result<Arc<dyn ExecutionPlan>> {
     Ok(match plan {
-        LogicalPlan::Scan { table, filters, .. } => {
-            let t = tables.get(table).ok_or_else(|| {
-                ExecError::Internal(format!("table `{table}` planned but not registered"))
-            })?;
-            Arc::new(ParquetScanExec::try_new(
-                t.clone(),
-                filters.clone(),
-                plan.schema(),
-            )?)
-        }
+        LogicalPlan::Scan { .. } => Arc::new(scan_exec(plan, tables)?),
         LogicalPlan::Values {
             schema,
             rows: values,

@@ -148,7 +148,8 @@ impl ExecutionPlan for AggregateExec {
             HashMap::default();
         let mut group_keys: Vec<OwnedRow> = Vec::new();
         // Without `by`, there is exactly one group even over no rows (count() is 0).
-        let mut groups = if conv.is_none() { 1 } else { 0 };
+        let keyed = conv.is_some();
+        let mut groups = if keyed { 0 } else { 1 };
         accs.iter_mut().for_each(|a| a.grow(groups));
         let mut gids = Vec::new();
         for batch in self.input.execute()? {
@@ -195,17 +196,7 @@ impl ExecutionPlan for AggregateExec {
                                 .collect::<Result<Vec<_>>>()?;
                             let rows = conv.convert_columns(&cols)?;
                             for (j, &c) in rep_codes.iter().enumerate() {
-                                let r = rows.row(j);
-                                let g = match index.get(r.as_ref()) {
-                                    Some(g) => *g,
-                                    None => {
-                                        index.insert(r.as_ref().into(), groups);
-                                        group_keys.push(r.owned());
-                                        groups += 1;
-                                        groups - 1
-                                    }
-                                };
-                                code_groups[c] = g;
+                                code_groups[c] = group_of(&mut index, &mut group_keys, rows.row(j));
                             }
                         }
                         gids.extend(codes.codes.iter().map(|&c| code_groups[c as usize]));
@@ -226,13 +217,13 @@ impl ExecutionPlan for AggregateExec {
                                         None => {
                                             let r = conv.convert_columns(&[col.slice(i, 1)])?;
                                             group_keys.push(r.row(0).owned());
-                                            int_index.insert(k, groups);
-                                            groups += 1;
-                                            groups - 1
+                                            int_index.insert(k, group_keys.len() - 1);
+                                            group_keys.len() - 1
                                         }
                                     };
                                     gids.push(g);
                                 }
+                                groups = group_keys.len();
                                 accs.iter_mut().for_each(|a| a.grow(groups));
                                 update_aggs(&mut accs, &self.aggs, &batch, &gids)?;
                                 continue;
@@ -240,20 +231,13 @@ impl ExecutionPlan for AggregateExec {
                         }
                         let rows = conv.convert_columns(&cols)?;
                         for i in 0..n {
-                            let r = rows.row(i);
-                            let g = match index.get(r.as_ref()) {
-                                Some(g) => *g,
-                                None => {
-                                    index.insert(r.as_ref().into(), groups);
-                                    group_keys.push(r.owned());
-                                    groups += 1;
-                                    groups - 1
-                                }
-                            };
-                            gids.push(g);
+                            gids.push(group_of(&mut index, &mut group_keys, rows.row(i)));
                         }
                     }
                 }
+            }
+            if keyed {
+                groups = group_keys.len();
             }
             accs.iter_mut().for_each(|a| a.grow(groups));
             update_aggs(&mut accs, &self.aggs, &batch, &gids)?;
@@ -395,4 +379,19 @@ fn as_i64s(col: &ArrayRef) -> Option<Int64Array> {
         }
         _ => None,
     }
+}
+
+/// The group of encoded key `r`, a new one (numbered in order of appearance) if unseen.
+fn group_of(
+    index: &mut GroupIndex,
+    group_keys: &mut Vec<OwnedRow>,
+    r: arrow::row::Row<'_>,
+) -> usize {
+    if let Some(g) = index.get(r.as_ref()) {
+        return *g;
+    }
+    let g = group_keys.len();
+    index.insert(r.as_ref().into(), g);
+    group_keys.push(r.owned());
+    g
 }
