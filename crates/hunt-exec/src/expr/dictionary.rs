@@ -16,6 +16,28 @@ use arrow::record_batch::RecordBatch;
 use hunt_plan::types::KqlType;
 use std::sync::Arc;
 
+/// A dictionary's values as KQL strings (null read as `""`), then one `""` more: the entry
+/// a null key stands for (see [`entry`]).
+pub fn values_with_empty(d: &DictionaryArray<Int32Type>) -> Result<ArrayRef> {
+    let values = conform_column(d.values(), KqlType::String)?;
+    let empty: ArrayRef = Arc::new(StringArray::from(vec![""]));
+    Ok(arrow::compute::concat(&[values.as_ref(), empty.as_ref()])?)
+}
+
+/// Row `i`'s entry in [`values_with_empty`]: its key, or the extra `""` for a null key (a
+/// key out of range, which a valid dictionary never has, reads as that too).
+pub fn entry(d: &DictionaryArray<Int32Type>, i: usize) -> usize {
+    let null_entry = d.values().len();
+    let keys = d.keys();
+    if keys.is_valid(i) {
+        usize::try_from(keys.value(i))
+            .unwrap_or(null_entry)
+            .min(null_entry)
+    } else {
+        null_entry
+    }
+}
+
 /// The expression's result as new keys over new values (one value per distinct entry the
 /// batch uses), when `e` reads exactly one column and that column is a dictionary in
 /// `batch`; `None` otherwise.
@@ -41,43 +63,19 @@ pub fn eval_per_entry(
         return Ok(None);
     };
     // The entries this batch uses, renumbered densely; a null key uses one extra "".
-    let values = dict.values();
-    let mut remap = vec![-1i32; values.len() + 1];
+    let mut remap = vec![-1i32; dict.values().len() + 1];
     let mut used: Vec<u32> = Vec::new();
-    let null_slot = values.len();
-    let keys = dict.keys();
-    let mut new_keys = Vec::with_capacity(keys.len());
-    for i in 0..keys.len() {
-        let k = if keys.is_valid(i) {
-            usize::try_from(keys.value(i))
-                .unwrap_or(null_slot)
-                .min(null_slot)
-        } else {
-            null_slot
-        };
+    let mut new_keys = Vec::with_capacity(dict.len());
+    for i in 0..dict.len() {
+        let k = entry(dict, i);
         if remap[k] < 0 {
             remap[k] = used.len() as i32;
             used.push(k as u32);
         }
         new_keys.push(remap[k]);
     }
-    let strings = conform_column(values, KqlType::String)?;
-    let strings = strings
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .cloned()
-        .unwrap_or_else(|| StringArray::from(Vec::<&str>::new()));
-    let compact: StringArray = used
-        .iter()
-        .map(|&k| {
-            let k = k as usize;
-            Some(if k < strings.len() {
-                strings.value(k)
-            } else {
-                ""
-            })
-        })
-        .collect();
+    let strings = values_with_empty(dict)?;
+    let compact = arrow::compute::take(strings.as_ref(), &UInt32Array::from(used), None)?;
     // A batch of the compact values standing in column `c`'s place (other columns are not
     // read by `e`; they are given as nulls of their type so indexes stay valid).
     let m = compact.len();
@@ -87,7 +85,7 @@ pub fn eval_per_entry(
     for (j, f) in schema.fields().iter().enumerate() {
         if j == c {
             fields.push(Field::new(f.name(), DataType::Utf8, true));
-            cols.push(Arc::new(compact.clone()));
+            cols.push(compact.clone());
         } else {
             fields.push(Field::new(f.name(), DataType::Null, true));
             cols.push(new_null_array(&DataType::Null, m));

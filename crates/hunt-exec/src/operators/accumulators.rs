@@ -581,9 +581,7 @@ fn dcount_dictionary(
 ) -> Result<()> {
     let fresh = !matches!(cache, Some(c) if Arc::ptr_eq(&c.values, d.values()));
     if fresh {
-        let values = crate::scan::conform_column(d.values(), KqlType::String)?;
-        let empty: ArrayRef = Arc::new(StringArray::from(vec![""]));
-        let values = arrow::compute::concat(&[values.as_ref(), empty.as_ref()])?;
+        let values = crate::expr::dictionary::values_with_empty(d)?;
         *cache = Some(DictSeen {
             values: d.values().clone(),
             rows: conv.convert_columns(&[values])?,
@@ -594,19 +592,11 @@ fn dcount_dictionary(
     let Some(c) = cache.as_mut() else {
         return Ok(());
     };
-    let null_key = c.rows.num_rows() - 1;
-    let width = null_key + 1;
-    let keys = d.keys();
+    let width = c.rows.num_rows();
     let groups = gids.iter().max().map_or(0, |g| g + 1);
     let dense = groups.saturating_mul(width) <= 1 << 24;
     for (i, &g) in gids.iter().enumerate() {
-        let k = if keys.is_valid(i) {
-            usize::try_from(keys.value(i))
-                .unwrap_or(null_key)
-                .min(null_key)
-        } else {
-            null_key
-        };
+        let k = crate::expr::dictionary::entry(d, i);
         // Each (group, entry) pair is looked up once while the dictionary lasts.
         let new = if dense {
             if c.added.len() <= g {

@@ -13,7 +13,6 @@
 //! conjunct on values whose rows another conjunct would have dropped must not raise an
 //! error the query would not raise.
 
-use super::conform::conform_column;
 use crate::error::{ExecError, Result};
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use arrow::array::*;
@@ -64,9 +63,7 @@ impl DictPredicate {
     /// through the keys. Null results drop the row, as in `where`.
     fn mask(&self, col: &DictionaryArray<Int32Type>) -> Result<BooleanArray> {
         // The dictionary values, then "" for null keys (a null string is "" in KQL).
-        let values = conform_column(col.values(), KqlType::String)?;
-        let empty: ArrayRef = Arc::new(StringArray::from(vec![""]));
-        let values = arrow::compute::concat(&[values.as_ref(), empty.as_ref()])?;
+        let values = crate::expr::dictionary::values_with_empty(col)?;
         let schema = Arc::new(ArrowSchema::new(vec![Field::new(
             &self.column,
             DataType::Utf8,
@@ -78,23 +75,14 @@ impl DictPredicate {
             .as_any()
             .downcast_ref::<BooleanArray>()
             .ok_or_else(|| ExecError::Internal("predicate did not yield bools".into()))?;
-        // Null results are false; then gather by key (the last entry is for null keys).
+        // Null results are false; then gather by entry.
         let table: Vec<bool> = per_value.iter().map(|v| v == Some(true)).collect();
-        let on_null = table.last().copied().unwrap_or(false);
-        let keys = col.keys();
-        let kv = keys.values();
-        let bits = match keys.nulls() {
-            None => BooleanBuffer::collect_bool(kv.len(), |i| {
-                table.get(kv[i] as usize).copied().unwrap_or(false)
-            }),
-            Some(nulls) => BooleanBuffer::collect_bool(kv.len(), |i| {
-                if nulls.is_valid(i) {
-                    table.get(kv[i] as usize).copied().unwrap_or(false)
-                } else {
-                    on_null
-                }
-            }),
-        };
+        let bits = BooleanBuffer::collect_bool(col.len(), |i| {
+            table
+                .get(crate::expr::dictionary::entry(col, i))
+                .copied()
+                .unwrap_or(false)
+        });
         Ok(BooleanArray::new(bits, None))
     }
 }

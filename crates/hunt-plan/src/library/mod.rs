@@ -3,7 +3,7 @@
 //! `hunt_exec::expr::library`.
 //!
 //! To add a function: a line in the [`lib_funcs!`] table below (variant, KQL name, aliases),
-//! its typing in the family module (`string`, `datetime`, `dynamic`, `math`, `series`), and its kernel
+//! its [`Family`] in [`family`] (both stages dispatch on it), its typing in the family module (`string`, `datetime`, `dynamic`, `math`, `series`), and its kernel
 //! in `hunt-exec`. Result types follow what Kusto reports for the function (checked against
 //! the real-Kusto oracle in `shared/conformance/kusto-oracle`); where hunt cannot give
 //! Kusto's exact answer for some form of a call, binding refuses it with
@@ -646,40 +646,68 @@ pub fn bind(name: &str, args: Vec<Expr>, span: Span) -> Option<Result<Expr, Plan
     Some(bind_known(f, name, args, span))
 }
 
-fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, PlanError> {
-    let b = Binder { f, name, span };
+/// The family of modules that binds (here) and evaluates (in `hunt_exec::expr::library`)
+/// a function: the one list both stages dispatch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// `Member`, `Index`, `ToDynamicValue`: bound by the planner, evaluated with dynamics.
+    Internal,
+    /// Numbers, conversions and IPv4.
+    Math,
+    /// Strings.
+    String,
+    /// Dynamic values: bags and arrays.
+    Dynamic,
+    /// Datetimes and timespans.
+    Datetime,
+    /// IPv6 and the newer IPv4 functions.
+    Ipv6,
+    /// Gamma and beta functions.
+    Stats,
+    /// Time zone conversions.
+    Timezone,
+    /// `parse_urlquery`, `parse_csv`.
+    Parsing,
+    /// Text utilities, bits, hashes and coding.
+    Misc,
+    /// Geohash, H3 and S2 cells, distances and directions.
+    Geo,
+    /// Lines and polygons.
+    GeoShape,
+    /// `series_*`.
+    Series,
+}
+
+/// The family of `f`.
+pub fn family(f: LibFunc) -> Family {
     use LibFunc::*;
     match f {
-        Member | Index | ToDynamicValue => Ok(b.call(args, KqlType::Dynamic)),
+        Member | Index | ToDynamicValue => Family::Internal,
         Abs | IsNan | IsInf | IsFinite | Round | Ceiling | Sqrt | Exp | Exp2 | Exp10 | Log
         | Log2 | Log10 | Pow | Sign | Sin | Cos | Tan | Cot | Asin | Acos | Atan | Atan2
         | Degrees | Radians | Pi | MaxOf | MinOf | Coalesce | Case | ToBool | ToGuid | GetType
         | Ipv4IsPrivate | Ipv4IsInRange | Ipv4IsMatch | Ipv4Compare | ParseIpv4 | FormatIpv4
-        | FormatIpv4Mask | Ipv4IsInAnyRange | HasIpv4 => math::bind(&b, args),
+        | FormatIpv4Mask | Ipv4IsInAnyRange | HasIpv4 => Family::Math,
         Substring | IndexOf | Split | ReplaceString | ReplaceRegex | Extract | ExtractAll
         | Trim | TrimStart | TrimEnd | StrcatDelim | CountOf | Reverse | StrRep | StringSize
         | StrCmp | UrlEncode | UrlEncodeComponent | UrlDecode | Base64EncodeToString
-        | Base64DecodeToString | ParseUrl | ParsePath | HashSha256 | HashMd5 => {
-            string::bind(&b, args)
-        }
+        | Base64DecodeToString | ParseUrl | ParsePath | HashSha256 | HashMd5 => Family::String,
         ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
         | PackNonEmpty | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect
         | SetDifference | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc
         | ArraySortDesc | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight
-        | StrcatArray | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => {
-            dynamic::bind(&b, args)
-        }
+        | StrcatArray | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => Family::Dynamic,
         ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
         | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
         | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
         | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
-        | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::bind(&b, args),
-        ParseIpv4Mask | HasAnyIpv4 | HasIpv4Prefix | HasAnyIpv4Prefix => ipv6::bind(&b, args),
+        | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => Family::Datetime,
+        ParseIpv4Mask | HasAnyIpv4 | HasIpv4Prefix | HasAnyIpv4Prefix => Family::Ipv6,
         Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
-        | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::bind(&b, args),
-        Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::bind(&b, args),
-        DatetimeUtcToLocal | DatetimeLocalToUtc => timezone::bind(&b, args),
-        ParseUrlQuery | ParseCsv => parsing::bind(&b, args),
+        | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => Family::Ipv6,
+        Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => Family::Stats,
+        DatetimeUtcToLocal | DatetimeLocalToUtc => Family::Timezone,
+        ParseUrlQuery | ParseCsv => Family::Parsing,
         ParseCommandLine
         | ConvertUnits
         | RegexQuote
@@ -708,7 +736,7 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | BinaryShiftLeft
         | BinaryShiftRight
         | JaccardIndex
-        | ArraySplit => misc::bind(&b, args),
+        | ArraySplit => Family::Misc,
         GeoPointToGeohash
         | GeoGeohashToCentralPoint
         | GeoGeohashToPolygon
@@ -728,10 +756,29 @@ fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Exp
         | GeoAzimuth
         | GeoAngle
         | GeoFromWkt
-        | GeoLineLength => geo::bind(&b, args),
-        _ if geo_shape::is_geo_shape(f) => geo_shape::bind(&b, args),
-        _ if series::is_series(f) => series::bind(&b, args),
-        _ => Err(PlanError::invalid(
+        | GeoLineLength => Family::Geo,
+        _ if geo_shape::is_geo_shape(f) => Family::GeoShape,
+        _ => Family::Series,
+    }
+}
+
+fn bind_known(f: LibFunc, name: &str, args: Vec<Expr>, span: Span) -> Result<Expr, PlanError> {
+    let b = Binder { f, name, span };
+    match family(f) {
+        Family::Internal => Ok(b.call(args, KqlType::Dynamic)),
+        Family::Math => math::bind(&b, args),
+        Family::String => string::bind(&b, args),
+        Family::Dynamic => dynamic::bind(&b, args),
+        Family::Datetime => datetime::bind(&b, args),
+        Family::Ipv6 => ipv6::bind(&b, args),
+        Family::Stats => stats::bind(&b, args),
+        Family::Timezone => timezone::bind(&b, args),
+        Family::Parsing => parsing::bind(&b, args),
+        Family::Misc => misc::bind(&b, args),
+        Family::Geo => geo::bind(&b, args),
+        Family::GeoShape => geo_shape::bind(&b, args),
+        Family::Series if series::is_series(f) => series::bind(&b, args),
+        Family::Series => Err(PlanError::invalid(
             span,
             format!("bug: `{name}` has no binder"),
         )),

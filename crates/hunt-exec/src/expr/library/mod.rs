@@ -22,7 +22,7 @@ mod timezone;
 use crate::error::{ExecError, Result};
 use arrow::array::*;
 use arrow::error::ArrowError;
-use hunt_plan::library::LibFunc;
+use hunt_plan::library::{Family, LibFunc, family};
 use hunt_plan::types::KqlType;
 use serde_json::Value;
 use std::sync::Arc;
@@ -36,116 +36,19 @@ pub fn call(
     n: usize,
 ) -> Result<ArrayRef> {
     let a = Args { f, a: args, tys, n };
-    use LibFunc::*;
-    match f {
-        Member | Index | ToDynamicValue => dynamic::call(&a, out),
-        Abs | IsNan | IsInf | IsFinite | Round | Ceiling | Sqrt | Exp | Exp2 | Exp10 | Log
-        | Log2 | Log10 | Pow | Sign | Sin | Cos | Tan | Cot | Asin | Acos | Atan | Atan2
-        | Degrees | Radians | Pi | MaxOf | MinOf | Coalesce | Case | ToBool | ToGuid | GetType
-        | Ipv4IsPrivate | Ipv4IsInRange | Ipv4IsMatch | Ipv4Compare | ParseIpv4 | FormatIpv4
-        | FormatIpv4Mask | Ipv4IsInAnyRange | HasIpv4 => math::call(&a, out),
-        Substring | IndexOf | Split | ReplaceString | ReplaceRegex | Extract | ExtractAll
-        | Trim | TrimStart | TrimEnd | StrcatDelim | CountOf | Reverse | StrRep | StringSize
-        | StrCmp | UrlEncode | UrlEncodeComponent | UrlDecode | Base64EncodeToString
-        | Base64DecodeToString | ParseUrl | ParsePath | HashSha256 | HashMd5 => {
-            string::call(&a, out)
-        }
-        ParseJson | ArrayLength | BagKeys | BagHasKey | BagMerge | BagRemoveKeys | Pack
-        | PackNonEmpty | PackArray | SetHasElement | ArrayIndexOf | SetUnion | SetIntersect
-        | SetDifference | ArraySlice | ArrayConcat | ArraySum | ArrayReverse | ArraySortAsc
-        | ArraySortDesc | ArrayRotateLeft | ArrayRotateRight | ArrayShiftLeft | ArrayShiftRight
-        | StrcatArray | ExtractJson | Zip | DynamicToJson | Range | ArrayIff => {
-            dynamic::call(&a, out)
-        }
-        ToDateTime | ToTimeSpan | DatetimeAdd | DatetimeDiff | DatetimePart | FormatDatetime
-        | FormatTimespan | StartOfDay | StartOfWeek | StartOfMonth | StartOfYear | EndOfDay
-        | EndOfWeek | EndOfMonth | EndOfYear | DayOfWeek | DayOfMonth | DayOfYear | HourOfDay
-        | MonthOfYear | GetYear | WeekOfYear | WeekOfYearLegacy | MakeDatetime | MakeTimespan
-        | BinAt | UnixSeconds | UnixMillis | UnixMicros | UnixNanos => datetime::call(&a, out),
-        ParseIpv4Mask | HasAnyIpv4 | HasIpv4Prefix | HasAnyIpv4Prefix => ipv6::call(&a, out),
-        Ipv4NetmaskSuffix | Ipv4RangeToCidrList | ParseIpv6 | ParseIpv6Mask | Ipv6Compare
-        | Ipv6IsMatch | Ipv6IsInRange | Ipv6IsInAnyRange => ipv6::call(&a, out),
-        Gamma | LogGamma | BetaCdf | BetaPdf | BetaInv => stats::call(&a, out),
-        DatetimeUtcToLocal | DatetimeLocalToUtc => timezone::call(&a, out),
-        ParseUrlQuery | ParseCsv => parsing::call(&a, out),
-        ParseCommandLine
-        | ConvertUnits
-        | RegexQuote
-        | IndexOfRegex
-        | IsAscii
-        | ToHex
-        | FormatBytes
-        | HasAnyIndex
-        | HashSha1
-        | Hash
-        | HashMany
-        | HashCombine
-        | Base64DecodeToArray
-        | Base64DecodeToGuid
-        | Base64EncodeFromGuid
-        | Base64EncodeFromArray
-        | UnicodeCodepointsFromString
-        | UnicodeCodepointsToString
-        | ZlibDecompress
-        | ZlibCompress
-        | BitsetCountOnes
-        | BinaryAnd
-        | BinaryOr
-        | BinaryXor
-        | BinaryNot
-        | BinaryShiftLeft
-        | BinaryShiftRight
-        | JaccardIndex
-        | ArraySplit => misc::call(&a, out),
-        GeoPointToGeohash
-        | GeoGeohashToCentralPoint
-        | GeoGeohashToPolygon
-        | GeoPointToH3cell
-        | GeoH3cellLevel
-        | GeoH3cellParent
-        | GeoH3cellChildren
-        | GeoH3cellNeighbors
-        | GeoH3cellRings
-        | GeoH3cellToCentralPoint
-        | GeoH3cellToPolygon
-        | GeoPointToS2cell
-        | GeoS2cellToCentralPoint
-        | GeoS2cellToPolygon
-        | GeoDistance2Points
-        | GeoPointInCircle
-        | GeoAzimuth
-        | GeoAngle
-        | GeoFromWkt
-        | GeoLineLength => geo::call(&a, out),
-        GeoPointInPolygon
-        | GeoPolygonArea
-        | GeoPolygonPerimeter
-        | GeoDistancePointToPolygon
-        | GeoDistancePointToLine
-        | GeoIntersects2Lines
-        | GeoIntersects2Polygons
-        | GeoIntersectsLineWithPolygon
-        | GeoLineCentroid
-        | GeoLineInterpolatePoint
-        | GeoLineLocatePoint
-        | GeoPolygonCentroid
-        | GeoIntersection2Lines
-        | GeoLineDensify
-        | GeoPolygonDensify
-        | GeoClosestPointOnLine
-        | GeoClosestPointOnPolygon
-        | GeoLineSimplify
-        | GeoPolygonSimplify
-        | GeoSimplifyPolygonsArray
-        | GeoUnionLinesArray
-        | GeoUnionPolygonsArray
-        | GeoIntersection2Polygons
-        | GeoIntersectionLineWithPolygon
-        | GeoPolygonToS2cells
-        | GeoPolygonToH3cells
-        | GeoPointBuffer => geo_shape::call(&a, out),
-        // The `series_*` family (`hunt_plan::library::series` lists it).
-        _ => series::call(&a, out),
+    match family(f) {
+        Family::Internal | Family::Dynamic => dynamic::call(&a, out),
+        Family::Math => math::call(&a, out),
+        Family::String => string::call(&a, out),
+        Family::Datetime => datetime::call(&a, out),
+        Family::Ipv6 => ipv6::call(&a, out),
+        Family::Stats => stats::call(&a, out),
+        Family::Timezone => timezone::call(&a, out),
+        Family::Parsing => parsing::call(&a, out),
+        Family::Misc => misc::call(&a, out),
+        Family::Geo => geo::call(&a, out),
+        Family::GeoShape => geo_shape::call(&a, out),
+        Family::Series => series::call(&a, out),
     }
 }
 
