@@ -20,6 +20,18 @@ use std::sync::Arc;
 /// A stream of batches pulled one at a time.
 pub type BatchIter = Box<dyn Iterator<Item = Result<RecordBatch>> + Send>;
 
+/// What one unit of a scan was folded into (type-erased, so the trait stays object-safe;
+/// the folder downcasts it back).
+pub type Folded = Box<dyn std::any::Any + Send>;
+
+/// Folds the batches of one unit of a scan (a row group), after the per-batch operators
+/// between the scan and the folder, into one value. It runs on the scan's worker threads.
+pub type UnitFold =
+    Arc<dyn Fn(&mut dyn Iterator<Item = Result<RecordBatch>>) -> Result<Folded> + Send + Sync>;
+
+/// The folded units, in unit order.
+pub type FoldedIter = Box<dyn Iterator<Item = Result<Folded>> + Send>;
+
 /// A physical operator.
 pub trait ExecutionPlan: Send + Sync + std::fmt::Debug {
     /// One line for EXPLAIN.
@@ -30,6 +42,39 @@ pub trait ExecutionPlan: Send + Sync + std::fmt::Debug {
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>>;
     /// Starts producing batches.
     fn execute(&self) -> Result<BatchIter>;
+    /// When this plan's batches come from a scan through per-batch operators only (filters,
+    /// projections), runs `fold` over each unit's batches on the scan's worker threads and
+    /// yields the results in unit order: the same units, in the same order, whatever the
+    /// thread count. `None` for any other plan.
+    fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
+        let _ = fold;
+        None
+    }
+}
+
+/// Runs `plan` unit-parallel when it can be (see [`ExecutionPlan::execute_units`]): each
+/// unit's batches are computed on a worker and passed on in unit order.
+pub fn execute_parallel(plan: &dyn ExecutionPlan) -> Option<Result<BatchIter>> {
+    let fold: UnitFold = Arc::new(|batches| {
+        let out = batches
+            .filter(|b| !matches!(b, Ok(b) if b.num_rows() == 0))
+            .collect::<Result<Vec<RecordBatch>>>()?;
+        Ok(Box::new(out) as Folded)
+    });
+    let units = match plan.execute_units(fold)? {
+        Ok(u) => u,
+        Err(e) => return Some(Err(e)),
+    };
+    let batches = units.flat_map(|unit| -> Vec<Result<RecordBatch>> {
+        match unit.and_then(|u| {
+            u.downcast::<Vec<RecordBatch>>()
+                .map_err(|_| ExecError::Internal("a unit folded into another type".into()))
+        }) {
+            Ok(batches) => batches.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
+        }
+    });
+    Some(Ok(Box::new(batches)))
 }
 
 /// Rows per batch produced by operators that build their own batches.

@@ -3,6 +3,9 @@
 //! Group keys are encoded with arrow's `RowConverter` into byte strings that hash
 //! and compare as the values do; each aggregate keeps one state per group.
 //!
+//! Above a scan, each unit of the scan (a row group) is aggregated into a partial table
+//! on the worker that decodes it, and the partial tables are merged in unit order.
+//!
 //! When every key is a string column that the scan passes on dictionary-encoded, a batch's
 //! rows are first grouped by their combination of dictionary keys (integer arithmetic), and
 //! only one row per distinct combination is encoded and looked up.
@@ -10,7 +13,7 @@
 use super::accumulators::Acc;
 use crate::error::{ExecError, Result};
 use crate::expr::{PhysicalExpr, compile, evaluate};
-use crate::physical_plan::{BatchIter, ExecutionPlan};
+use crate::physical_plan::{BatchIter, ExecutionPlan, Folded, UnitFold};
 use arrow::array::*;
 use arrow::datatypes::Int32Type;
 use arrow::record_batch::RecordBatch;
@@ -39,9 +42,7 @@ struct CompiledAgg {
 #[derive(Debug)]
 pub struct AggregateExec {
     input: Arc<dyn ExecutionPlan>,
-    keys: Vec<PhysicalExpr>,
-    aggs: Vec<CompiledAgg>,
-    schema: Schema,
+    core: Arc<Core>,
 }
 
 impl AggregateExec {
@@ -79,26 +80,26 @@ impl AggregateExec {
             .collect::<Result<Vec<_>>>()?;
         Ok(AggregateExec {
             input,
-            keys,
-            aggs,
-            schema,
+            core: Arc::new(Core { keys, aggs, schema }),
         })
     }
 }
 
 impl ExecutionPlan for AggregateExec {
     fn describe(&self) -> String {
-        let n = self.keys.len();
+        let n = self.core.keys.len();
         let keys: Vec<String> = self
+            .core
             .keys
             .iter()
-            .zip(&self.schema.fields)
+            .zip(&self.core.schema.fields)
             .map(|(k, f)| format!("{}={k}", f.name))
             .collect();
         let aggs: Vec<String> = self
+            .core
             .aggs
             .iter()
-            .zip(&self.schema.fields[n..])
+            .zip(&self.core.schema.fields[n..])
             .map(|(agg, fld)| {
                 let a: Vec<String> = agg.args.iter().map(|x| x.to_string()).collect();
                 let f = agg
@@ -116,14 +117,80 @@ impl ExecutionPlan for AggregateExec {
         )
     }
     fn schema(&self) -> &Schema {
-        &self.schema
+        &self.core.schema
     }
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
         vec![&self.input]
     }
     fn execute(&self) -> Result<BatchIter> {
-        let key_types: Vec<KqlType> = self.keys.iter().map(|k| k.ty()).collect();
-        let mut conv = if key_types.is_empty() {
+        let core = self.core.clone();
+        let mut table = GroupTable::new(&core)?;
+        // Partial tables per unit of the scan below, on the scan's workers, merged here in
+        // unit order: groups keep their order of first appearance, and every sum adds the
+        // same partial sums in the same order whatever the thread count.
+        let parallel = if table.mergeable() {
+            let c = core.clone();
+            let fold: UnitFold = Arc::new(move |batches| {
+                let mut t = GroupTable::new(&c)?;
+                for b in batches {
+                    t.push(&c, &b?)?;
+                }
+                Ok(Box::new(t) as Folded)
+            });
+            self.input.execute_units(fold)
+        } else {
+            None
+        };
+        match parallel {
+            Some(units) => {
+                for unit in units? {
+                    let partial = unit?.downcast::<GroupTable>().map_err(|_| {
+                        ExecError::Internal("a unit folded into another type".into())
+                    })?;
+                    table.merge(*partial)?;
+                }
+            }
+            None => {
+                for batch in self.input.execute()? {
+                    table.push(&core, &batch?)?;
+                }
+            }
+        }
+        let batch = table.finish(&core)?;
+        Ok(Box::new(std::iter::once(Ok(batch))))
+    }
+}
+
+/// What every group table of one aggregate shares: the compiled keys and aggregates.
+#[derive(Debug)]
+struct Core {
+    keys: Vec<PhysicalExpr>,
+    aggs: Vec<CompiledAgg>,
+    schema: Schema,
+}
+
+/// Groups and their aggregate states. A table is either fed batches ([`GroupTable::push`])
+/// or fed other tables ([`GroupTable::merge`]), never both.
+struct GroupTable {
+    conv: Option<RowConverter>,
+    accs: Vec<Acc>,
+    /// Group ids by encoded key.
+    index: GroupIndex,
+    /// For the dictionary key path: group per code, while batches share dictionaries.
+    code_groups: Vec<usize>,
+    cached_dicts: Vec<ArrayRef>,
+    /// For the single integer key path.
+    int_index: HashMap<Option<i64>, usize, foldhash::fast::RandomState>,
+    /// The encoded key of each group, in order of first appearance.
+    group_keys: Vec<OwnedRow>,
+    groups: usize,
+    gids: Vec<usize>,
+}
+
+impl GroupTable {
+    fn new(core: &Core) -> Result<GroupTable> {
+        let key_types: Vec<KqlType> = core.keys.iter().map(|k| k.ty()).collect();
+        let conv = if key_types.is_empty() {
             None
         } else {
             Some(RowConverter::new(
@@ -133,7 +200,7 @@ impl ExecutionPlan for AggregateExec {
                     .collect(),
             )?)
         };
-        let mut accs = self
+        let mut accs = core
             .aggs
             .iter()
             .map(|a| {
@@ -141,117 +208,171 @@ impl ExecutionPlan for AggregateExec {
                 Acc::new(a.func, &tys, a.ty)
             })
             .collect::<Result<Vec<_>>>()?;
-        let mut index = GroupIndex::default();
-        let mut code_groups: Vec<usize> = Vec::new();
-        let mut cached_dicts: Vec<ArrayRef> = Vec::new();
-        let mut int_index: HashMap<Option<i64>, usize, foldhash::fast::RandomState> =
-            HashMap::default();
-        let mut group_keys: Vec<OwnedRow> = Vec::new();
         // Without `by`, there is exactly one group even over no rows (count() is 0).
-        let keyed = conv.is_some();
-        let mut groups = if keyed { 0 } else { 1 };
+        let groups = if conv.is_some() { 0 } else { 1 };
         accs.iter_mut().for_each(|a| a.grow(groups));
-        let mut gids = Vec::new();
-        for batch in self.input.execute()? {
-            let batch = batch?;
-            let n = batch.num_rows();
-            gids.clear();
-            match conv.as_mut() {
-                None => gids.resize(n, 0),
-                Some(conv) => {
-                    if let Some(codes) = dict_codes(&self.keys, &batch) {
-                        // Code → group, kept while batches share their dictionaries (the
-                        // batches of one row group do).
-                        let same = cached_dicts.len() == codes.values.len()
-                            && cached_dicts
-                                .iter()
-                                .zip(&codes.values)
-                                .all(|(a, b)| Arc::ptr_eq(a, b));
-                        if !same {
-                            code_groups.clear();
-                            code_groups.resize(codes.size, usize::MAX);
-                            cached_dicts = codes.values.clone();
-                        }
-                        // One representative row per code without a group yet; only those
-                        // rows are encoded and looked up.
-                        let mut reps: Vec<u32> = Vec::new();
-                        let mut rep_codes: Vec<usize> = Vec::new();
-                        for (i, &c) in codes.codes.iter().enumerate() {
-                            let c = c as usize;
-                            if code_groups[c] == usize::MAX {
-                                code_groups[c] = usize::MAX - 1;
-                                reps.push(i as u32);
-                                rep_codes.push(c);
-                            }
-                        }
-                        if !reps.is_empty() {
-                            let small = arrow::compute::take_record_batch(
-                                &batch,
-                                &UInt32Array::from(reps),
-                            )?;
-                            let cols = self
-                                .keys
-                                .iter()
-                                .map(|k| evaluate(k, &small))
-                                .collect::<Result<Vec<_>>>()?;
-                            let rows = conv.convert_columns(&cols)?;
-                            for (j, &c) in rep_codes.iter().enumerate() {
-                                code_groups[c] = group_of(&mut index, &mut group_keys, rows.row(j));
-                            }
-                        }
-                        gids.extend(codes.codes.iter().map(|&c| code_groups[c as usize]));
-                    } else {
-                        let cols = self
-                            .keys
-                            .iter()
-                            .map(|k| evaluate(k, &batch))
-                            .collect::<Result<Vec<_>>>()?;
-                        // One integer key (long, datetime, timespan): hashed as an i64, and
-                        // encoded only when it starts a group.
-                        if let [col] = cols.as_slice() {
-                            if let Some(ints) = as_i64s(col) {
-                                for i in 0..n {
-                                    let k = ints.is_valid(i).then(|| ints.value(i));
-                                    let g = match int_index.get(&k) {
-                                        Some(g) => *g,
-                                        None => {
-                                            let r = conv.convert_columns(&[col.slice(i, 1)])?;
-                                            group_keys.push(r.row(0).owned());
-                                            int_index.insert(k, group_keys.len() - 1);
-                                            group_keys.len() - 1
-                                        }
-                                    };
-                                    gids.push(g);
-                                }
-                                groups = group_keys.len();
-                                accs.iter_mut().for_each(|a| a.grow(groups));
-                                update_aggs(&mut accs, &self.aggs, &batch, &gids)?;
-                                continue;
-                            }
-                        }
-                        let rows = conv.convert_columns(&cols)?;
-                        for i in 0..n {
-                            gids.push(group_of(&mut index, &mut group_keys, rows.row(i)));
-                        }
-                    }
+        Ok(GroupTable {
+            conv,
+            accs,
+            index: GroupIndex::default(),
+            code_groups: Vec::new(),
+            cached_dicts: Vec::new(),
+            int_index: HashMap::default(),
+            group_keys: Vec::new(),
+            groups,
+            gids: Vec::new(),
+        })
+    }
+
+    /// True when every aggregate's state can absorb another's.
+    fn mergeable(&self) -> bool {
+        self.accs.iter().all(Acc::mergeable)
+    }
+
+    /// Adds a batch's rows.
+    fn push(&mut self, core: &Core, batch: &RecordBatch) -> Result<()> {
+        let n = batch.num_rows();
+        let mut gids = std::mem::take(&mut self.gids);
+        gids.clear();
+        let keyed = self.conv.is_some();
+        if keyed {
+            self.group_ids(core, batch, &mut gids)?;
+            self.groups = self.group_keys.len();
+        } else {
+            gids.resize(n, 0);
+        }
+        let groups = self.groups;
+        self.accs.iter_mut().for_each(|a| a.grow(groups));
+        let r = update_aggs(&mut self.accs, &core.aggs, batch, &gids);
+        self.gids = gids;
+        r
+    }
+
+    /// Each row's group, new groups numbered in order of appearance.
+    fn group_ids(&mut self, core: &Core, batch: &RecordBatch, gids: &mut Vec<usize>) -> Result<()> {
+        let Some(conv) = self.conv.as_mut() else {
+            return Ok(());
+        };
+        let n = batch.num_rows();
+        if let Some(codes) = dict_codes(&core.keys, batch) {
+            // Code → group, kept while batches share their dictionaries (the batches of
+            // one row group do).
+            let same = self.cached_dicts.len() == codes.values.len()
+                && self
+                    .cached_dicts
+                    .iter()
+                    .zip(&codes.values)
+                    .all(|(a, b)| Arc::ptr_eq(a, b));
+            if !same {
+                self.code_groups.clear();
+                self.code_groups.resize(codes.size, usize::MAX);
+                self.cached_dicts = codes.values.clone();
+            }
+            // One representative row per code without a group yet; only those rows are
+            // encoded and looked up.
+            let mut reps: Vec<u32> = Vec::new();
+            let mut rep_codes: Vec<usize> = Vec::new();
+            for (i, &c) in codes.codes.iter().enumerate() {
+                let c = c as usize;
+                if self.code_groups[c] == usize::MAX {
+                    self.code_groups[c] = usize::MAX - 1;
+                    reps.push(i as u32);
+                    rep_codes.push(c);
                 }
             }
-            if keyed {
-                groups = group_keys.len();
+            if !reps.is_empty() {
+                let small = arrow::compute::take_record_batch(batch, &UInt32Array::from(reps))?;
+                let cols = core
+                    .keys
+                    .iter()
+                    .map(|k| evaluate(k, &small))
+                    .collect::<Result<Vec<_>>>()?;
+                let rows = conv.convert_columns(&cols)?;
+                for (j, &c) in rep_codes.iter().enumerate() {
+                    self.code_groups[c] =
+                        group_of(&mut self.index, &mut self.group_keys, rows.row(j));
+                }
             }
-            accs.iter_mut().for_each(|a| a.grow(groups));
-            update_aggs(&mut accs, &self.aggs, &batch, &gids)?;
+            gids.extend(codes.codes.iter().map(|&c| self.code_groups[c as usize]));
+            return Ok(());
         }
-        let mut cols: Vec<ArrayRef> = match conv {
-            Some(conv) => conv.convert_rows(group_keys.iter().map(|r| r.row()))?,
+        let cols = core
+            .keys
+            .iter()
+            .map(|k| evaluate(k, batch))
+            .collect::<Result<Vec<_>>>()?;
+        // One integer key (long, datetime, timespan): hashed as an i64, and encoded only
+        // when it starts a group.
+        if let [col] = cols.as_slice() {
+            if let Some(ints) = as_i64s(col) {
+                for i in 0..n {
+                    let k = ints.is_valid(i).then(|| ints.value(i));
+                    let g = match self.int_index.get(&k) {
+                        Some(g) => *g,
+                        None => {
+                            let r = conv.convert_columns(&[col.slice(i, 1)])?;
+                            self.group_keys.push(r.row(0).owned());
+                            self.int_index.insert(k, self.group_keys.len() - 1);
+                            self.group_keys.len() - 1
+                        }
+                    };
+                    gids.push(g);
+                }
+                return Ok(());
+            }
+        }
+        let rows = conv.convert_columns(&cols)?;
+        for i in 0..n {
+            gids.push(group_of(&mut self.index, &mut self.group_keys, rows.row(i)));
+        }
+        Ok(())
+    }
+
+    /// Adds the groups and states of `other`, a table of later rows.
+    fn merge(&mut self, other: GroupTable) -> Result<()> {
+        let map: Vec<usize> = match &self.conv {
+            Some(conv) => {
+                // Rows carry the converter that made them; the encoding itself is the
+                // same in every converter of these types, so it is re-read with ours.
+                let parser = conv.parser();
+                other
+                    .group_keys
+                    .iter()
+                    .map(|r| {
+                        let theirs = r.row();
+                        let ours = parser.parse(theirs.as_ref());
+                        group_of(&mut self.index, &mut self.group_keys, ours)
+                    })
+                    .collect()
+            }
+            None => vec![0],
+        };
+        if self.conv.is_some() {
+            self.groups = self.group_keys.len();
+        }
+        let groups = self.groups;
+        for (acc, o) in self.accs.iter_mut().zip(other.accs) {
+            acc.grow(groups);
+            acc.merge(o, &map)?;
+        }
+        Ok(())
+    }
+
+    /// The result: keys then aggregates, one row per group.
+    fn finish(self, core: &Core) -> Result<RecordBatch> {
+        let mut cols: Vec<ArrayRef> = match self.conv {
+            Some(conv) => conv.convert_rows(self.group_keys.iter().map(|r| r.row()))?,
             None => vec![],
         };
-        for (acc, agg) in accs.into_iter().zip(&self.aggs) {
+        for (acc, agg) in self.accs.into_iter().zip(&core.aggs) {
             cols.push(acc.finish(agg.ty)?);
         }
-        let opts = RecordBatchOptions::new().with_row_count(Some(groups));
-        let batch = RecordBatch::try_new_with_options(self.schema.to_arrow(), cols, &opts)?;
-        Ok(Box::new(std::iter::once(Ok(batch))))
+        let opts = RecordBatchOptions::new().with_row_count(Some(self.groups));
+        Ok(RecordBatch::try_new_with_options(
+            core.schema.to_arrow(),
+            cols,
+            &opts,
+        )?)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Physical operators, one `*Exec` per file.
 
 mod accumulators;
+mod accumulators_merge;
 mod accumulators_more;
 mod aggregate;
 mod filter;

@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::expr::dictionary::eval_per_entry;
 use crate::expr::{PhysicalExpr, compile, evaluate};
-use crate::physical_plan::{BatchIter, ExecutionPlan};
+use crate::physical_plan::{BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel};
 use arrow::array::{ArrayRef, DictionaryArray, RecordBatchOptions};
 use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema};
 use arrow::record_batch::RecordBatch;
@@ -68,49 +68,79 @@ impl ExecutionPlan for ProjectionExec {
         vec![&self.input]
     }
     fn execute(&self) -> Result<BatchIter> {
-        let exprs = self.exprs.clone();
-        let schema = self.schema.to_arrow();
-        let keep = self.keep_dictionaries;
-        Ok(Box::new(self.input.execute()?.map(move |b| {
-            let b = b?;
-            let mut out_schema = schema.clone();
-            let mut cols = Vec::with_capacity(exprs.len());
-            for (i, e) in exprs.iter().enumerate() {
-                let kept: Option<ArrayRef> = match e {
-                    _ if !keep => None,
-                    PhysicalExpr::Column(c, _)
-                        if matches!(b.column(*c).data_type(), DataType::Dictionary(..)) =>
-                    {
-                        Some(b.column(*c).clone())
-                    }
-                    // A string function of one dictionary column stays a dictionary.
-                    PhysicalExpr::Call {
-                        ty: KqlType::String,
-                        ..
-                    } => match eval_per_entry(e, &b)? {
-                        Some((keys, values)) => Some(Arc::new(
-                            DictionaryArray::<Int32Type>::try_new(keys, values)?,
-                        )),
-                        None => None,
-                    },
-                    _ => None,
-                };
-                match kept {
-                    Some(col) => {
-                        let mut fields: Vec<Field> = out_schema
-                            .fields()
-                            .iter()
-                            .map(|f| f.as_ref().clone())
-                            .collect();
-                        fields[i] = fields[i].clone().with_data_type(col.data_type().clone());
-                        out_schema = Arc::new(ArrowSchema::new(fields));
-                        cols.push(col);
-                    }
-                    None => cols.push(evaluate(e, &b)?),
+        if let Some(parallel) = execute_parallel(self) {
+            return parallel;
+        }
+        let this = self.batch_fn();
+        Ok(Box::new(
+            self.input.execute()?.map(move |b| this.project(b?)),
+        ))
+    }
+    fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
+        let this = self.batch_fn();
+        self.input.execute_units(Arc::new(move |batches| {
+            fold(&mut batches.map(|b| this.project(b?)))
+        }))
+    }
+}
+
+/// What projecting one batch needs, shareable with the scan's workers.
+struct Project {
+    exprs: Vec<PhysicalExpr>,
+    schema: arrow::datatypes::SchemaRef,
+    keep: bool,
+}
+
+impl ProjectionExec {
+    fn batch_fn(&self) -> Arc<Project> {
+        Arc::new(Project {
+            exprs: self.exprs.clone(),
+            schema: self.schema.to_arrow(),
+            keep: self.keep_dictionaries,
+        })
+    }
+}
+
+impl Project {
+    fn project(&self, b: RecordBatch) -> Result<RecordBatch> {
+        let (exprs, schema, keep) = (&self.exprs, &self.schema, self.keep);
+        let mut out_schema = schema.clone();
+        let mut cols = Vec::with_capacity(exprs.len());
+        for (i, e) in exprs.iter().enumerate() {
+            let kept: Option<ArrayRef> = match e {
+                _ if !keep => None,
+                PhysicalExpr::Column(c, _)
+                    if matches!(b.column(*c).data_type(), DataType::Dictionary(..)) =>
+                {
+                    Some(b.column(*c).clone())
                 }
+                // A string function of one dictionary column stays a dictionary.
+                PhysicalExpr::Call {
+                    ty: KqlType::String,
+                    ..
+                } => match eval_per_entry(e, &b)? {
+                    Some((keys, values)) => Some(Arc::new(DictionaryArray::<Int32Type>::try_new(
+                        keys, values,
+                    )?)),
+                    None => None,
+                },
+                _ => None,
+            };
+            match kept {
+                Some(col) => {
+                    let mut fields: Vec<Field> = out_schema
+                        .fields()
+                        .iter()
+                        .map(|f| f.as_ref().clone())
+                        .collect();
+                    fields[i] = fields[i].clone().with_data_type(col.data_type().clone());
+                    out_schema = Arc::new(ArrowSchema::new(fields));
+                    cols.push(col);
+                }
+                None => cols.push(evaluate(e, &b)?),
             }
-            let opts = RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
-            Ok(RecordBatch::try_new_with_options(out_schema, cols, &opts)?)
-        })))
+        }
+        let opts = RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
+        Ok(RecordBatch::try_new_with_options(out_schema, cols, &opts)?)
     }
 }
