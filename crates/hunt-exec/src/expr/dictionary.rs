@@ -38,6 +38,22 @@ pub fn entry(d: &DictionaryArray<Int32Type>, i: usize) -> usize {
     }
 }
 
+/// Every row's entry in [`values_with_empty`], as [`entry`] gives it, without a per-row
+/// call through the dictionary's values.
+pub fn entries(d: &DictionaryArray<Int32Type>) -> impl Iterator<Item = usize> + '_ {
+    let null_entry = d.values().len();
+    let keys = d.keys();
+    let nulls = keys.nulls();
+    keys.values().iter().enumerate().map(move |(i, &k)| {
+        if nulls.is_some_and(|n| n.is_null(i)) {
+            null_entry
+        } else {
+            // A negative key becomes huge, and out-of-range keys read as the null entry.
+            (k as usize).min(null_entry)
+        }
+    })
+}
+
 /// The expression's result as new keys over new values (one value per distinct entry the
 /// batch uses), when `e` reads exactly one column and that column is a dictionary in
 /// `batch`; `None` otherwise.
@@ -66,8 +82,7 @@ pub fn eval_per_entry(
     let mut remap = vec![-1i32; dict.values().len() + 1];
     let mut used: Vec<u32> = Vec::new();
     let mut new_keys = Vec::with_capacity(dict.len());
-    for i in 0..dict.len() {
-        let k = entry(dict, i);
+    for k in entries(dict) {
         if remap[k] < 0 {
             remap[k] = used.len() as i32;
             used.push(k as u32);

@@ -11,8 +11,6 @@ use hunt_plan::expr::{AggFunc, Scalar};
 use hunt_plan::types::KqlType;
 use std::collections::HashSet;
 
-/// A fast, seeded hasher for hash sets of encoded values.
-type FastHash = foldhash::fast::RandomState;
 use std::sync::Arc;
 
 /// Kusto's default cap on `make_list`/`make_set` sizes.
@@ -21,13 +19,7 @@ const DEFAULT_MAX_ITEMS: usize = 1_048_576;
 /// Per-group state of one aggregate.
 pub(super) enum Acc {
     Count(Vec<i64>),
-    /// Per group the encoded distinct values; plus, for the last dictionary seen (a row
-    /// group's batches share one), its values' encodings.
-    DCount(
-        RowConverter,
-        Vec<HashSet<Box<[u8]>, FastHash>>,
-        Option<DictSeen>,
-    ),
+    DCount(Box<super::distinct::Distinct>),
     SumLong(Vec<i64>),
     SumReal(Vec<f64>),
     Avg(Vec<f64>, Vec<i64>),
@@ -115,9 +107,7 @@ impl Acc {
         let dt = ty0.arrow_type();
         Ok(match func {
             AggFunc::Count | AggFunc::CountIf => Acc::Count(vec![]),
-            AggFunc::DCount => {
-                Acc::DCount(RowConverter::new(vec![SortField::new(dt)])?, vec![], None)
-            }
+            AggFunc::DCount => Acc::DCount(Box::new(super::distinct::Distinct::new(dt)?)),
             AggFunc::Sum if out == KqlType::Real => Acc::SumReal(vec![]),
             AggFunc::Sum => Acc::SumLong(vec![]),
             AggFunc::Avg if ty0 == KqlType::Long => Acc::AvgLong(vec![], vec![]),
@@ -181,7 +171,7 @@ impl Acc {
                 s.resize(groups, 0);
                 c.resize(groups, 0);
             }
-            Acc::DCount(_, v, _) => v.resize_with(groups, HashSet::default),
+            Acc::DCount(d) => d.grow(groups),
             Acc::MinMax { best, nan, .. } => {
                 best.resize(groups, None);
                 nan.resize(groups, false);
@@ -263,22 +253,7 @@ impl Acc {
                     }
                 }
             }
-            Acc::DCount(conv, sets, cache) => {
-                if let Some(d) = args[0]
-                    .as_any()
-                    .downcast_ref::<DictionaryArray<arrow::datatypes::Int32Type>>()
-                {
-                    return dcount_dictionary(conv, sets, cache, gids, d);
-                }
-                let rows = conv.convert_columns(&[args[0].clone()])?;
-                for (i, g) in gids.iter().enumerate() {
-                    let key = rows.row(i);
-                    // Allocate only for values the group has not seen.
-                    if args[0].is_valid(i) && !sets[*g].contains(key.as_ref()) {
-                        sets[*g].insert(key.as_ref().into());
-                    }
-                }
-            }
+            Acc::DCount(d) => d.update(gids, &args[0])?,
             Acc::MinMax {
                 min,
                 conv,
@@ -469,9 +444,7 @@ impl Acc {
             Acc::AvgLong(s, c) => Arc::new(Float64Array::from_iter_values(
                 s.iter().zip(&c).map(|(s, c)| *s as f64 / *c as f64),
             )),
-            Acc::DCount(_, sets, _) => Arc::new(Int64Array::from_iter_values(
-                sets.iter().map(|s| s.len() as i64),
-            )),
+            Acc::DCount(d) => d.finish(),
             Acc::MinMax {
                 conv,
                 best,
@@ -554,68 +527,4 @@ fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
         (Real(x), Real(y)) => x.total_cmp(y),
         _ => std::cmp::Ordering::Equal,
     }
-}
-
-/// What `dcount` keeps about the dictionary of the batches it last saw.
-#[derive(Debug)]
-pub(super) struct DictSeen {
-    /// The dictionary's values (compared by pointer with the next batch's).
-    values: ArrayRef,
-    /// Their encodings, then the encoding of `""` (for null keys).
-    rows: arrow::row::Rows,
-    /// Per group, the entries already added to its set (while groups × entries stays
-    /// small), else the (group, entry) pairs already added.
-    added: Vec<Vec<bool>>,
-    pairs: HashSet<(usize, usize), FastHash>,
-}
-
-/// `dcount` over a dictionary-encoded string column: each (group, entry) pair is looked up
-/// once per dictionary (a row group's batches share it), with the values encoded once; a
-/// null key counts as `""`, the value it stands for.
-fn dcount_dictionary(
-    conv: &mut RowConverter,
-    sets: &mut [HashSet<Box<[u8]>, FastHash>],
-    cache: &mut Option<DictSeen>,
-    gids: &[usize],
-    d: &DictionaryArray<arrow::datatypes::Int32Type>,
-) -> Result<()> {
-    let fresh = !matches!(cache, Some(c) if Arc::ptr_eq(&c.values, d.values()));
-    if fresh {
-        let values = crate::expr::dictionary::values_with_empty(d)?;
-        *cache = Some(DictSeen {
-            values: d.values().clone(),
-            rows: conv.convert_columns(&[values])?,
-            added: Vec::new(),
-            pairs: HashSet::default(),
-        });
-    }
-    let Some(c) = cache.as_mut() else {
-        return Ok(());
-    };
-    let width = c.rows.num_rows();
-    let groups = gids.iter().max().map_or(0, |g| g + 1);
-    let dense = groups.saturating_mul(width) <= 1 << 24;
-    for (i, &g) in gids.iter().enumerate() {
-        let k = crate::expr::dictionary::entry(d, i);
-        // Each (group, entry) pair is looked up once while the dictionary lasts.
-        let new = if dense {
-            if c.added.len() <= g {
-                c.added.resize_with(g + 1, Vec::new);
-            }
-            let added = &mut c.added[g];
-            if added.is_empty() {
-                added.resize(width, false);
-            }
-            !std::mem::replace(&mut added[k], true)
-        } else {
-            c.pairs.insert((g, k))
-        };
-        if new {
-            let r = c.rows.row(k);
-            if !sets[g].contains(r.as_ref()) {
-                sets[g].insert(r.as_ref().into());
-            }
-        }
-    }
-    Ok(())
 }

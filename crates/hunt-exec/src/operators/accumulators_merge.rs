@@ -55,16 +55,7 @@ impl Acc {
                     c[map[g]] += n;
                 }
             }
-            (Acc::DCount(_, sets, _), Acc::DCount(_, osets, _)) => {
-                for (g, o) in osets.into_iter().enumerate() {
-                    let set = &mut sets[map[g]];
-                    if set.is_empty() {
-                        *set = o;
-                    } else {
-                        set.extend(o);
-                    }
-                }
-            }
+            (Acc::DCount(d), Acc::DCount(o)) => d.merge(*o, map),
             (
                 Acc::MinMax {
                     min,

@@ -11,20 +11,18 @@
 //! only one row per distinct combination is encoded and looked up.
 
 use super::accumulators::Acc;
+use super::group_keys::GroupKeys;
 use crate::error::{ExecError, Result};
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan, Folded, UnitFold};
 use arrow::array::*;
 use arrow::datatypes::Int32Type;
 use arrow::record_batch::RecordBatch;
-use arrow::row::{OwnedRow, RowConverter, SortField};
+use arrow::row::{RowConverter, SortField};
 use hunt_plan::expr::{AggExpr, AggFunc, Expr};
 use hunt_plan::types::{KqlType, Schema};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// Group ids by encoded key.
-type GroupIndex = HashMap<Box<[u8]>, usize, foldhash::fast::RandomState>;
 
 /// The largest product of dictionary sizes the per-batch code table may span.
 const MAX_DICT_CODES: usize = 1 << 16;
@@ -174,15 +172,13 @@ struct Core {
 struct GroupTable {
     conv: Option<RowConverter>,
     accs: Vec<Acc>,
-    /// Group ids by encoded key.
-    index: GroupIndex,
+    /// The groups' keys and their index (present when `conv` is).
+    keys: Option<GroupKeys>,
     /// For the dictionary key path: group per code, while batches share dictionaries.
     code_groups: Vec<usize>,
     cached_dicts: Vec<ArrayRef>,
     /// For the single integer key path.
     int_index: HashMap<Option<i64>, usize, foldhash::fast::RandomState>,
-    /// The encoded key of each group, in order of first appearance.
-    group_keys: Vec<OwnedRow>,
     groups: usize,
     gids: Vec<usize>,
 }
@@ -212,13 +208,12 @@ impl GroupTable {
         let groups = if conv.is_some() { 0 } else { 1 };
         accs.iter_mut().for_each(|a| a.grow(groups));
         Ok(GroupTable {
+            keys: conv.as_ref().map(GroupKeys::new),
             conv,
             accs,
-            index: GroupIndex::default(),
             code_groups: Vec::new(),
             cached_dicts: Vec::new(),
             int_index: HashMap::default(),
-            group_keys: Vec::new(),
             groups,
             gids: Vec::new(),
         })
@@ -237,7 +232,7 @@ impl GroupTable {
         let keyed = self.conv.is_some();
         if keyed {
             self.group_ids(core, batch, &mut gids)?;
-            self.groups = self.group_keys.len();
+            self.groups = self.keys.as_ref().map_or(0, GroupKeys::len);
         } else {
             gids.resize(n, 0);
         }
@@ -250,7 +245,7 @@ impl GroupTable {
 
     /// Each row's group, new groups numbered in order of appearance.
     fn group_ids(&mut self, core: &Core, batch: &RecordBatch, gids: &mut Vec<usize>) -> Result<()> {
-        let Some(conv) = self.conv.as_mut() else {
+        let (Some(conv), Some(keys)) = (self.conv.as_mut(), self.keys.as_mut()) else {
             return Ok(());
         };
         let n = batch.num_rows();
@@ -289,8 +284,7 @@ impl GroupTable {
                     .collect::<Result<Vec<_>>>()?;
                 let rows = conv.convert_columns(&cols)?;
                 for (j, &c) in rep_codes.iter().enumerate() {
-                    self.code_groups[c] =
-                        group_of(&mut self.index, &mut self.group_keys, rows.row(j));
+                    self.code_groups[c] = keys.group_of(rows.row(j));
                 }
             }
             gids.extend(codes.codes.iter().map(|&c| self.code_groups[c as usize]));
@@ -311,9 +305,9 @@ impl GroupTable {
                         Some(g) => *g,
                         None => {
                             let r = conv.convert_columns(&[col.slice(i, 1)])?;
-                            self.group_keys.push(r.row(0).owned());
-                            self.int_index.insert(k, self.group_keys.len() - 1);
-                            self.group_keys.len() - 1
+                            let g = keys.push_new(r.row(0));
+                            self.int_index.insert(k, g);
+                            g
                         }
                     };
                     gids.push(g);
@@ -323,32 +317,29 @@ impl GroupTable {
         }
         let rows = conv.convert_columns(&cols)?;
         for i in 0..n {
-            gids.push(group_of(&mut self.index, &mut self.group_keys, rows.row(i)));
+            gids.push(keys.group_of(rows.row(i)));
         }
         Ok(())
     }
 
     /// Adds the groups and states of `other`, a table of later rows.
     fn merge(&mut self, other: GroupTable) -> Result<()> {
-        let map: Vec<usize> = match &self.conv {
-            Some(conv) => {
+        let map: Vec<usize> = match (&self.conv, self.keys.as_mut(), &other.keys) {
+            (Some(conv), Some(keys), Some(theirs)) => {
                 // Rows carry the converter that made them; the encoding itself is the
                 // same in every converter of these types, so it is re-read with ours.
                 let parser = conv.parser();
-                other
-                    .group_keys
-                    .iter()
-                    .map(|r| {
-                        let theirs = r.row();
-                        let ours = parser.parse(theirs.as_ref());
-                        group_of(&mut self.index, &mut self.group_keys, ours)
+                (0..theirs.len())
+                    .map(|g| {
+                        let (row, hash) = theirs.key(g);
+                        keys.group_of_hashed(parser.parse(row.as_ref()), hash)
                     })
                     .collect()
             }
-            None => vec![0],
+            _ => vec![0],
         };
-        if self.conv.is_some() {
-            self.groups = self.group_keys.len();
+        if let Some(keys) = &self.keys {
+            self.groups = keys.len();
         }
         let groups = self.groups;
         for (acc, o) in self.accs.iter_mut().zip(other.accs) {
@@ -360,9 +351,9 @@ impl GroupTable {
 
     /// The result: keys then aggregates, one row per group.
     fn finish(self, core: &Core) -> Result<RecordBatch> {
-        let mut cols: Vec<ArrayRef> = match self.conv {
-            Some(conv) => conv.convert_rows(self.group_keys.iter().map(|r| r.row()))?,
-            None => vec![],
+        let mut cols: Vec<ArrayRef> = match (&self.conv, &self.keys) {
+            (Some(conv), Some(keys)) => conv.convert_rows(keys.rows())?,
+            _ => vec![],
         };
         for (acc, agg) in self.accs.into_iter().zip(&core.aggs) {
             cols.push(acc.finish(agg.ty)?);
@@ -500,19 +491,4 @@ fn as_i64s(col: &ArrayRef) -> Option<Int64Array> {
         }
         _ => None,
     }
-}
-
-/// The group of encoded key `r`, a new one (numbered in order of appearance) if unseen.
-fn group_of(
-    index: &mut GroupIndex,
-    group_keys: &mut Vec<OwnedRow>,
-    r: arrow::row::Row<'_>,
-) -> usize {
-    if let Some(g) = index.get(r.as_ref()) {
-        return *g;
-    }
-    let g = group_keys.len();
-    index.insert(r.as_ref().into(), g);
-    group_keys.push(r.owned());
-    g
 }

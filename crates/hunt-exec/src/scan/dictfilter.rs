@@ -16,7 +16,6 @@
 use crate::error::{ExecError, Result};
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use arrow::array::*;
-use arrow::buffer::BooleanBuffer;
 use arrow::compute::and;
 use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema};
 use arrow::record_batch::RecordBatch;
@@ -60,30 +59,40 @@ impl DictPredicate {
 
     /// The row mask of this predicate over a dictionary column: the predicate is evaluated
     /// over the dictionary's values (and over `""`, the value of a null key) and gathered
-    /// through the keys. Null results drop the row, as in `where`.
-    fn mask(&self, col: &DictionaryArray<Int32Type>) -> Result<BooleanArray> {
-        // The dictionary values, then "" for null keys (a null string is "" in KQL).
-        let values = crate::expr::dictionary::values_with_empty(col)?;
-        let schema = Arc::new(ArrowSchema::new(vec![Field::new(
-            &self.column,
-            DataType::Utf8,
-            false,
-        )]));
-        let batch = RecordBatch::try_new(schema, vec![values])?;
-        let per_value = evaluate(&self.expr, &batch)?;
-        let per_value = per_value
-            .as_any()
-            .downcast_ref::<BooleanArray>()
-            .ok_or_else(|| ExecError::Internal("predicate did not yield bools".into()))?;
-        // Null results are false; then gather by entry.
-        let table: Vec<bool> = per_value.iter().map(|v| v == Some(true)).collect();
-        let bits = BooleanBuffer::collect_bool(col.len(), |i| {
-            table
-                .get(crate::expr::dictionary::entry(col, i))
-                .copied()
-                .unwrap_or(false)
-        });
-        Ok(BooleanArray::new(bits, None))
+    /// through the keys. Null results drop the row, as in `where`. `cache` keeps the
+    /// per-value results of the last dictionary (a row group's batches share one).
+    fn mask(
+        &self,
+        col: &DictionaryArray<Int32Type>,
+        cache: &mut Option<(ArrayRef, Vec<bool>)>,
+    ) -> Result<BooleanArray> {
+        if !matches!(cache, Some((v, _)) if Arc::ptr_eq(v, col.values())) {
+            // The dictionary values, then "" for null keys (a null string is "" in KQL).
+            let values = crate::expr::dictionary::values_with_empty(col)?;
+            let schema = Arc::new(ArrowSchema::new(vec![Field::new(
+                &self.column,
+                DataType::Utf8,
+                false,
+            )]));
+            let batch = RecordBatch::try_new(schema, vec![values])?;
+            let per_value = evaluate(&self.expr, &batch)?;
+            let per_value = per_value
+                .as_any()
+                .downcast_ref::<BooleanArray>()
+                .ok_or_else(|| ExecError::Internal("predicate did not yield bools".into()))?;
+            // Null results are false.
+            let table = per_value.iter().map(|v| v == Some(true)).collect();
+            *cache = Some((col.values().clone(), table));
+        }
+        let Some((_, table)) = cache.as_ref() else {
+            return Err(ExecError::Internal("dictionary predicate cache".into()));
+        };
+        // Gathered by entry.
+        let mut bits = arrow::array::BooleanBufferBuilder::new(col.len());
+        for k in crate::expr::dictionary::entries(col) {
+            bits.append(table.get(k).copied().unwrap_or(false));
+        }
+        Ok(BooleanArray::new(bits.finish(), None))
     }
 }
 
@@ -131,18 +140,26 @@ fn total_over_one_string(e: &Expr, column: &mut Option<String>) -> bool {
     }
 }
 
+/// Per predicate, its results over the dictionary it last saw.
+pub(crate) type MaskCache = Vec<Option<(ArrayRef, Vec<bool>)>>;
+
 /// The row mask of the predicates whose column is dictionary-typed in `batch` (a batch as
 /// decoded, before conforming): `None` when none applies.
-pub(crate) fn mask(preds: &[DictPredicate], batch: &RecordBatch) -> Result<Option<BooleanArray>> {
+pub(crate) fn mask(
+    preds: &[DictPredicate],
+    batch: &RecordBatch,
+    cache: &mut MaskCache,
+) -> Result<Option<BooleanArray>> {
+    cache.resize(preds.len(), None);
     let mut mask: Option<BooleanArray> = None;
-    for p in preds {
+    for (p, c) in preds.iter().zip(cache.iter_mut()) {
         let Some(col) = batch.column_by_name(&p.column) else {
             continue;
         };
         let Some(dict) = col.as_any().downcast_ref::<DictionaryArray<Int32Type>>() else {
             continue;
         };
-        let m = p.mask(dict)?;
+        let m = p.mask(dict, c)?;
         mask = Some(match mask {
             None => m,
             Some(prev) => and(&prev, &m)?,
@@ -184,7 +201,7 @@ mod tests {
             Span::default(),
         );
         let p = DictPredicate::from_expr(&eq).ok_or(ExecError::Internal("no".into()))?;
-        let m = p.mask(&dict())?;
+        let m = p.mask(&dict(), &mut None)?;
         assert_eq!(
             m.iter().collect::<Vec<_>>(),
             vec![
@@ -203,7 +220,7 @@ mod tests {
             Span::default(),
         );
         let p = DictPredicate::from_expr(&empty).ok_or(ExecError::Internal("no".into()))?;
-        let m = p.mask(&dict())?;
+        let m = p.mask(&dict(), &mut None)?;
         assert_eq!(
             m.iter().collect::<Vec<_>>(),
             vec![

@@ -289,8 +289,9 @@ fn row_filter(f: &OpenFile, ctx: &ScanContext) -> Option<RowFilter> {
     );
     let preds = ctx.dict_preds.clone();
     let metrics = ctx.metrics.clone();
+    let mut cache = dictfilter::MaskCache::new();
     let pred = ArrowPredicateFn::new(mask, move |batch: RecordBatch| {
-        match dictfilter::mask(&preds, &batch) {
+        match dictfilter::mask(&preds, &batch, &mut cache) {
             Ok(Some(m)) => {
                 metrics.filtered((m.len() - m.true_count()) as u64);
                 Ok(m)
