@@ -24,6 +24,12 @@ pub fn values_with_empty(d: &DictionaryArray<Int32Type>) -> Result<ArrayRef> {
     Ok(arrow::compute::concat(&[values.as_ref(), empty.as_ref()])?)
 }
 
+/// Whether two dictionaries' values are the same array. The Parquet reader gives each batch
+/// of a row group a new `Arc` over the same buffers, so buffers are compared, not `Arc`s.
+pub fn same_values(a: &ArrayRef, b: &ArrayRef) -> bool {
+    Arc::ptr_eq(a, b) || (a.len() == b.len() && a.to_data().ptr_eq(&b.to_data()))
+}
+
 /// Row `i`'s entry in [`values_with_empty`]: its key, or the extra `""` for a null key (a
 /// key out of range, which a valid dictionary never has, reads as that too).
 pub fn entry(d: &DictionaryArray<Int32Type>, i: usize) -> usize {

@@ -13,6 +13,7 @@
 use super::accumulators::Acc;
 use super::group_keys::GroupKeys;
 use crate::error::{ExecError, Result};
+use crate::expr::dictionary::same_values;
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan, Folded, UnitFold};
 use arrow::array::*;
@@ -257,7 +258,7 @@ impl GroupTable {
                     .cached_dicts
                     .iter()
                     .zip(&codes.values)
-                    .all(|(a, b)| Arc::ptr_eq(a, b));
+                    .all(|(a, b)| same_values(a, b));
             if !same {
                 self.code_groups.clear();
                 self.code_groups.resize(codes.size, usize::MAX);

@@ -11,7 +11,7 @@
 
 use super::group_keys::GroupKeys;
 use crate::error::Result;
-use crate::expr::dictionary::{entries, values_with_empty};
+use crate::expr::dictionary::{entries, same_values, values_with_empty};
 use arrow::array::{Array, ArrayRef, DictionaryArray, Int64Array};
 use arrow::datatypes::{DataType, Int32Type};
 use arrow::row::{RowConverter, Rows, SortField};
@@ -84,7 +84,7 @@ impl Distinct {
     /// A dictionary-encoded string column: a null key counts as `""`, the value it stands
     /// for.
     fn update_dictionary(&mut self, gids: &[usize], d: &DictionaryArray<Int32Type>) -> Result<()> {
-        let fresh = !matches!(&self.dict, Some(c) if Arc::ptr_eq(&c.values, d.values()));
+        let fresh = !matches!(&self.dict, Some(c) if same_values(&c.values, d.values()));
         if fresh {
             let values = values_with_empty(d)?;
             let rows = self.conv.convert_columns(&[values])?;

@@ -66,7 +66,7 @@ impl DictPredicate {
         col: &DictionaryArray<Int32Type>,
         cache: &mut Option<(ArrayRef, Vec<bool>)>,
     ) -> Result<BooleanArray> {
-        if !matches!(cache, Some((v, _)) if Arc::ptr_eq(v, col.values())) {
+        if !matches!(cache, Some((v, _)) if crate::expr::dictionary::same_values(v, col.values())) {
             // The dictionary values, then "" for null keys (a null string is "" in KQL).
             let values = crate::expr::dictionary::values_with_empty(col)?;
             let schema = Arc::new(ArrowSchema::new(vec![Field::new(
