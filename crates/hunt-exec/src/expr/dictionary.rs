@@ -60,6 +60,56 @@ pub fn entries(d: &DictionaryArray<Int32Type>) -> impl Iterator<Item = usize> + 
     })
 }
 
+/// The dictionary column `e` reads, when it reads exactly one column and that column is a
+/// dictionary in `batch`.
+fn dictionary_of<'b>(
+    e: &PhysicalExpr,
+    batch: &'b RecordBatch,
+) -> Option<(usize, &'b DictionaryArray<Int32Type>)> {
+    let PhysicalExpr::Call { .. } = e else {
+        return None;
+    };
+    let mut col = None;
+    if !single_column(e, &mut col) {
+        return None;
+    }
+    let c = col?;
+    let dict = batch
+        .column(c)
+        .as_any()
+        .downcast_ref::<DictionaryArray<Int32Type>>()?;
+    Some((c, dict))
+}
+
+/// `e` over `values` standing in column `c`'s place in a batch like `batch` (other columns
+/// are not read by `e`; they are given as nulls so indexes stay valid).
+fn eval_over(
+    e: &PhysicalExpr,
+    batch: &RecordBatch,
+    c: usize,
+    values: ArrayRef,
+) -> Result<ArrayRef> {
+    let m = values.len();
+    let schema = batch.schema();
+    let mut fields = Vec::with_capacity(schema.fields().len());
+    let mut cols: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
+    for (j, f) in schema.fields().iter().enumerate() {
+        if j == c {
+            fields.push(Field::new(f.name(), DataType::Utf8, true));
+            cols.push(values.clone());
+        } else {
+            fields.push(Field::new(f.name(), DataType::Null, true));
+            cols.push(new_null_array(&DataType::Null, m));
+        }
+    }
+    let small = RecordBatch::try_new_with_options(
+        Arc::new(ArrowSchema::new(fields)),
+        cols,
+        &RecordBatchOptions::new().with_row_count(Some(m)),
+    )?;
+    super::scalar::to_array(eval(e, &small)?, m)
+}
+
 /// The expression's result as new keys over new values (one value per distinct entry the
 /// batch uses), when `e` reads exactly one column and that column is a dictionary in
 /// `batch`; `None` otherwise.
@@ -67,21 +117,7 @@ pub fn eval_per_entry(
     e: &PhysicalExpr,
     batch: &RecordBatch,
 ) -> Result<Option<(Int32Array, ArrayRef)>> {
-    let PhysicalExpr::Call { .. } = e else {
-        return Ok(None);
-    };
-    let mut col = None;
-    if !single_column(e, &mut col) {
-        return Ok(None);
-    }
-    let Some(c) = col else {
-        return Ok(None);
-    };
-    let Some(dict) = batch
-        .column(c)
-        .as_any()
-        .downcast_ref::<DictionaryArray<Int32Type>>()
-    else {
+    let Some((c, dict)) = dictionary_of(e, batch) else {
         return Ok(None);
     };
     // The entries this batch uses, renumbered densely; a null key uses one extra "".
@@ -97,28 +133,79 @@ pub fn eval_per_entry(
     }
     let strings = values_with_empty(dict)?;
     let compact = arrow::compute::take(strings.as_ref(), &UInt32Array::from(used), None)?;
-    // A batch of the compact values standing in column `c`'s place (other columns are not
-    // read by `e`; they are given as nulls of their type so indexes stay valid).
-    let m = compact.len();
-    let schema = batch.schema();
-    let mut fields = Vec::with_capacity(schema.fields().len());
-    let mut cols: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
-    for (j, f) in schema.fields().iter().enumerate() {
-        if j == c {
-            fields.push(Field::new(f.name(), DataType::Utf8, true));
-            cols.push(compact.clone());
-        } else {
-            fields.push(Field::new(f.name(), DataType::Null, true));
-            cols.push(new_null_array(&DataType::Null, m));
+    let out = eval_over(e, batch, c, compact)?;
+    Ok(Some((Int32Array::from(new_keys), out)))
+}
+
+/// The largest dictionary [`eval_entries`] evaluates in full.
+const MAX_FULL_DICTIONARY: usize = 1 << 16;
+
+/// One expression's results over every entry of the dictionary it last saw. An operator
+/// keeps one per expression for one unit of its input (a row group, whose batches share
+/// their dictionaries).
+#[derive(Default)]
+pub struct EntryCache {
+    last: Option<(ArrayRef, ArrayRef)>,
+}
+
+/// [`eval_per_entry`] with a cache: when `e` cannot fail, it is evaluated over all of the
+/// dictionary's entries (plus the `""` of null keys) once per dictionary, and each batch
+/// only maps its keys. The values returned are then the same array for every batch of the
+/// dictionary.
+pub fn eval_entries(
+    e: &PhysicalExpr,
+    batch: &RecordBatch,
+    cache: &mut EntryCache,
+) -> Result<Option<(Int32Array, ArrayRef)>> {
+    let Some((c, dict)) = dictionary_of(e, batch) else {
+        return Ok(None);
+    };
+    // A function that fails on a value no row of the batch has must not fail the query.
+    if !total(e) || dict.values().len() > MAX_FULL_DICTIONARY {
+        return eval_per_entry(e, batch);
+    }
+    let results = match &cache.last {
+        Some((values, results)) if same_values(values, dict.values()) => results.clone(),
+        _ => {
+            let results = eval_over(e, batch, c, values_with_empty(dict)?)?;
+            cache.last = Some((dict.values().clone(), results.clone()));
+            results
+        }
+    };
+    let keys = Int32Array::from_iter_values(entries(dict).map(|k| k as i32));
+    Ok(Some((keys, results)))
+}
+
+/// True when `e` is built only of functions that cannot fail over strings, and literals
+/// and columns.
+pub fn total(e: &PhysicalExpr) -> bool {
+    match e {
+        PhysicalExpr::Literal(_) | PhysicalExpr::Column(..) => true,
+        PhysicalExpr::Call { func, args, .. } => {
+            use hunt_plan::expr::Func;
+            matches!(
+                func,
+                Func::And
+                    | Func::Or
+                    | Func::Not
+                    | Func::Eq
+                    | Func::Ne
+                    | Func::EqCi
+                    | Func::NeCi
+                    | Func::Str(..)
+                    | Func::In { .. }
+                    | Func::HasAny
+                    | Func::HasAll
+                    | Func::IsEmpty
+                    | Func::IsNotEmpty
+                    | Func::IsNull
+                    | Func::IsNotNull
+                    | Func::ToLower
+                    | Func::ToUpper
+                    | Func::StrLen
+            ) && args.iter().all(total)
         }
     }
-    let small = RecordBatch::try_new_with_options(
-        Arc::new(ArrowSchema::new(fields)),
-        cols,
-        &RecordBatchOptions::new().with_row_count(Some(m)),
-    )?;
-    let out = super::scalar::to_array(eval(e, &small)?, m)?;
-    Ok(Some((Int32Array::from(new_keys), out)))
 }
 
 /// True when every column `e` reads is the same one (stored into `col`).

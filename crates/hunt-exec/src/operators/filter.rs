@@ -1,9 +1,10 @@
 //! `FilterExec`: keeps the rows where the predicate is true.
 
 use crate::error::{ExecError, Result};
+use crate::expr::dictionary::{EntryCache, eval_entries};
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel};
-use arrow::array::BooleanArray;
+use arrow::array::{Array, BooleanArray, BooleanBufferBuilder};
 use arrow::compute::filter_record_batch;
 use arrow::record_batch::RecordBatch;
 use hunt_plan::expr::Expr;
@@ -46,24 +47,48 @@ impl ExecutionPlan for FilterExec {
             return parallel;
         }
         let pred = self.predicate.clone();
+        let mut cache = EntryCache::default();
         Ok(Box::new(
-            self.input.execute()?.map(move |b| filter_batch(&pred, b?)),
+            self.input
+                .execute()?
+                .map(move |b| filter_batch(&pred, b?, &mut cache)),
         ))
     }
     fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
         let pred = self.predicate.clone();
         self.input.execute_units(Arc::new(move |batches| {
-            fold(&mut batches.map(|b| filter_batch(&pred, b?)))
+            let mut cache = EntryCache::default();
+            fold(&mut batches.map(|b| filter_batch(&pred, b?, &mut cache)))
         }))
     }
 }
 
-/// The rows of `b` where `pred` is true.
-fn filter_batch(pred: &PhysicalExpr, b: RecordBatch) -> Result<RecordBatch> {
+/// The rows of `b` where `pred` is true. A predicate over one dictionary column is
+/// evaluated per dictionary entry (`cache` keeps the last dictionary's results).
+fn filter_batch(
+    pred: &PhysicalExpr,
+    b: RecordBatch,
+    cache: &mut EntryCache,
+) -> Result<RecordBatch> {
+    let not_bool = || ExecError::Internal("predicate did not yield bools".into());
+    if let Some((keys, per_entry)) = eval_entries(pred, &b, cache)? {
+        let per_entry = per_entry
+            .as_any()
+            .downcast_ref::<BooleanArray>()
+            .ok_or_else(not_bool)?;
+        // Null results drop the row.
+        let mut bits = BooleanBufferBuilder::new(keys.len());
+        for &k in keys.values() {
+            let k = k as usize;
+            bits.append(per_entry.is_valid(k) && per_entry.value(k));
+        }
+        let mask = BooleanArray::new(bits.finish(), None);
+        return Ok(filter_record_batch(&b, &mask)?);
+    }
     let mask = evaluate(pred, &b)?;
     let mask = mask
         .as_any()
         .downcast_ref::<BooleanArray>()
-        .ok_or_else(|| ExecError::Internal("predicate did not yield bools".into()))?;
+        .ok_or_else(not_bool)?;
     Ok(filter_record_batch(&b, mask)?)
 }

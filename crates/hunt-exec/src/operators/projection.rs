@@ -1,7 +1,7 @@
 //! `ProjectionExec`: computes the output columns of `project`/`extend`.
 
 use crate::error::Result;
-use crate::expr::dictionary::eval_per_entry;
+use crate::expr::dictionary::{EntryCache, eval_entries};
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel};
 use arrow::array::{ArrayRef, DictionaryArray, RecordBatchOptions};
@@ -72,14 +72,18 @@ impl ExecutionPlan for ProjectionExec {
             return parallel;
         }
         let this = self.batch_fn();
+        let mut caches = this.caches();
         Ok(Box::new(
-            self.input.execute()?.map(move |b| this.project(b?)),
+            self.input
+                .execute()?
+                .map(move |b| this.project(b?, &mut caches)),
         ))
     }
     fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
         let this = self.batch_fn();
         self.input.execute_units(Arc::new(move |batches| {
-            fold(&mut batches.map(|b| this.project(b?)))
+            let mut caches = this.caches();
+            fold(&mut batches.map(|b| this.project(b?, &mut caches)))
         }))
     }
 }
@@ -102,43 +106,43 @@ impl ProjectionExec {
 }
 
 impl Project {
-    fn project(&self, b: RecordBatch) -> Result<RecordBatch> {
+    /// One dictionary-entry cache per expression, for one unit of the input.
+    fn caches(&self) -> Vec<EntryCache> {
+        self.exprs.iter().map(|_| EntryCache::default()).collect()
+    }
+
+    fn project(&self, b: RecordBatch, caches: &mut [EntryCache]) -> Result<RecordBatch> {
         let (exprs, schema, keep) = (&self.exprs, &self.schema, self.keep);
         let mut out_schema = schema.clone();
         let mut cols = Vec::with_capacity(exprs.len());
-        for (i, e) in exprs.iter().enumerate() {
-            let kept: Option<ArrayRef> = match e {
-                _ if !keep => None,
+        for (i, (e, cache)) in exprs.iter().zip(caches.iter_mut()).enumerate() {
+            let col: ArrayRef = match e {
                 PhysicalExpr::Column(c, _)
-                    if matches!(b.column(*c).data_type(), DataType::Dictionary(..)) =>
+                    if keep && matches!(b.column(*c).data_type(), DataType::Dictionary(..)) =>
                 {
-                    Some(b.column(*c).clone())
+                    b.column(*c).clone()
                 }
-                // A string function of one dictionary column stays a dictionary.
-                PhysicalExpr::Call {
-                    ty: KqlType::String,
-                    ..
-                } => match eval_per_entry(e, &b)? {
-                    Some((keys, values)) => Some(Arc::new(DictionaryArray::<Int32Type>::try_new(
-                        keys, values,
-                    )?)),
-                    None => None,
+                // A function of one dictionary column is evaluated per entry; a string
+                // result stays a dictionary where the consumer reads them.
+                PhysicalExpr::Call { ty, .. } => match eval_entries(e, &b, cache)? {
+                    Some((keys, values)) if keep && *ty == KqlType::String => {
+                        Arc::new(DictionaryArray::<Int32Type>::try_new(keys, values)?)
+                    }
+                    Some((keys, values)) => arrow::compute::take(&values, &keys, None)?,
+                    None => evaluate(e, &b)?,
                 },
-                _ => None,
+                _ => evaluate(e, &b)?,
             };
-            match kept {
-                Some(col) => {
-                    let mut fields: Vec<Field> = out_schema
-                        .fields()
-                        .iter()
-                        .map(|f| f.as_ref().clone())
-                        .collect();
-                    fields[i] = fields[i].clone().with_data_type(col.data_type().clone());
-                    out_schema = Arc::new(ArrowSchema::new(fields));
-                    cols.push(col);
-                }
-                None => cols.push(evaluate(e, &b)?),
+            if col.data_type() != out_schema.field(i).data_type() {
+                let mut fields: Vec<Field> = out_schema
+                    .fields()
+                    .iter()
+                    .map(|f| f.as_ref().clone())
+                    .collect();
+                fields[i] = fields[i].clone().with_data_type(col.data_type().clone());
+                out_schema = Arc::new(ArrowSchema::new(fields));
             }
+            cols.push(col);
         }
         let opts = RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
         Ok(RecordBatch::try_new_with_options(out_schema, cols, &opts)?)

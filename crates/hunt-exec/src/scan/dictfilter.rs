@@ -19,7 +19,7 @@ use arrow::array::*;
 use arrow::compute::and;
 use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema};
 use arrow::record_batch::RecordBatch;
-use hunt_plan::expr::{Expr, ExprKind, Func};
+use hunt_plan::expr::{Expr, ExprKind};
 use hunt_plan::types::{KqlType, Schema};
 use std::sync::Arc;
 
@@ -45,7 +45,7 @@ impl DictPredicate {
             return None;
         }
         let mut column = None;
-        if !total_over_one_string(e, &mut column) {
+        if !one_string_column(e, &mut column) {
             return None;
         }
         let column = column?;
@@ -54,7 +54,7 @@ impl DictPredicate {
             KqlType::String,
         )]);
         let expr = compile(e, &schema).ok()?;
-        Some(DictPredicate { column, expr })
+        crate::expr::dictionary::total(&expr).then_some(DictPredicate { column, expr })
     }
 
     /// The row mask of this predicate over a dictionary column: the predicate is evaluated
@@ -96,9 +96,8 @@ impl DictPredicate {
     }
 }
 
-/// True when `e` is built only of functions that are total over strings and literals, and
-/// reads a single string column (stored into `column`).
-fn total_over_one_string(e: &Expr, column: &mut Option<String>) -> bool {
+/// True when `e` reads a single string column (stored into `column`) and literals.
+fn one_string_column(e: &Expr, column: &mut Option<String>) -> bool {
     match &e.kind {
         ExprKind::Literal(_) => true,
         ExprKind::Column(c) => {
@@ -113,30 +112,7 @@ fn total_over_one_string(e: &Expr, column: &mut Option<String>) -> bool {
                 }
             }
         }
-        ExprKind::Call(f, args) => {
-            let total = matches!(
-                f,
-                Func::And
-                    | Func::Or
-                    | Func::Not
-                    | Func::Eq
-                    | Func::Ne
-                    | Func::EqCi
-                    | Func::NeCi
-                    | Func::Str(..)
-                    | Func::In { .. }
-                    | Func::HasAny
-                    | Func::HasAll
-                    | Func::IsEmpty
-                    | Func::IsNotEmpty
-                    | Func::IsNull
-                    | Func::IsNotNull
-                    | Func::ToLower
-                    | Func::ToUpper
-                    | Func::StrLen
-            );
-            total && args.iter().all(|a| total_over_one_string(a, column))
-        }
+        ExprKind::Call(_, args) => args.iter().all(|a| one_string_column(a, column)),
     }
 }
 
@@ -171,7 +147,7 @@ pub(crate) fn mask(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hunt_plan::expr::Scalar;
+    use hunt_plan::expr::{Func, Scalar};
     use hunt_syntax::Span;
 
     fn col(name: &str) -> Expr {

@@ -803,6 +803,10 @@ mod tests {
                 "Events | where Id > 10 | extend U = toupper(Name), L = strlen(Name) | summarize c = count(), d = dcount(Name), m = max(L) by U | order by U asc",
                 "Events | where Id > 10 | extend U = toupper(strcat(Name, '')), L = strlen(strcat(Name, '')) | summarize c = count(), d = dcount(strcat(Name, '')), m = max(L) by U | order by U asc",
             ),
+            (
+                "Events | where isnotempty(Name) and Name !startswith 'user2' | extend L = strlen(Name) + Id % 2 | summarize c = count(), l = sum(L) by Name | order by Name asc",
+                "Events | where isnotempty(strcat(Name, '')) and strcat(Name, '') !startswith 'user2' | extend L = strlen(strcat(Name, '')) + Id % 2 | summarize c = count(), l = sum(L) by Name = strcat(Name, '') | order by Name asc",
+            ),
         ];
         let values =
             |b: &[RecordBatch]| -> std::result::Result<Vec<ArrayRef>, Box<dyn std::error::Error>> {
