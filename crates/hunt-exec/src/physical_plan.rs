@@ -118,10 +118,15 @@ fn scan_exec(plan: &LogicalPlan, tables: &TableSet) -> Result<ParquetScanExec> {
     let LogicalPlan::Scan { table, filters, .. } = plan else {
         return Err(ExecError::Internal("not a scan".into()));
     };
-    let t = tables.get(table).ok_or_else(|| {
-        ExecError::Internal(format!("table `{table}` planned but not registered"))
-    })?;
-    ParquetScanExec::try_new(t.clone(), filters.clone(), plan.schema())
+    let t = match tables.get(table) {
+        Some(t) => t,
+        None => {
+            return Err(tables.take_error().unwrap_or_else(|| {
+                ExecError::Internal(format!("table `{table}` planned but not registered"))
+            }));
+        }
+    };
+    ParquetScanExec::try_new(t, filters.clone(), plan.schema())
 }
 
 /// Builds the operator tree for a logical plan.

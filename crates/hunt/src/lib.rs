@@ -182,12 +182,23 @@ impl Engine {
         })
     }
 
+    /// Parses and plans `kql`. A table whose files cannot be read makes the planner see no
+    /// such table; the file's own error is reported instead.
+    fn plan(&self, kql: &str) -> Result<hunt_plan::Planned, Error> {
+        let ast = hunt_syntax::parse(kql)?;
+        let _ = self.tables.take_error();
+        let planned = hunt_plan::plan(&ast, &self.tables, self.now());
+        if let Some(e) = self.tables.take_error() {
+            return Err(e.into());
+        }
+        Ok(planned?)
+    }
+
     fn physical(
         &self,
         kql: &str,
     ) -> Result<(std::sync::Arc<dyn hunt_exec::ExecutionPlan>, Vec<String>), Error> {
-        let ast = hunt_syntax::parse(kql)?;
-        let planned = hunt_plan::plan(&ast, &self.tables, self.now())?;
+        let planned = self.plan(kql)?;
         let plan = hunt_plan::optimize(planned.plan);
         Ok((
             hunt_exec::create_physical_plan(&plan, &self.tables)?,
@@ -213,8 +224,7 @@ impl Engine {
     /// (files, row groups, pages, rows) during that run.
     pub fn explain(&self, kql: &str) -> Result<String, Error> {
         self.on_pool(|| {
-            let ast = hunt_syntax::parse(kql)?;
-            let planned = hunt_plan::plan(&ast, &self.tables, self.now())?;
+            let planned = self.plan(kql)?;
             let plan = hunt_plan::optimize(planned.plan);
             let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
             let rows: usize = hunt_exec::collect(&physical)?

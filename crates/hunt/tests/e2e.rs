@@ -289,7 +289,12 @@ fn type_errors_and_unsupported_are_refused_with_spans() {
 
 #[test]
 fn clashing_column_types_name_both_files() {
-    let e = Engine::open_dir(testdata("clash")).expect_err("clash must fail");
+    // Schemas are read when a query first names the table, every time until they can be.
+    let engine = Engine::open_dir(testdata("clash")).expect("discovery reads no footer");
+    engine.query("Clash | count").expect_err("clash must fail");
+    let e = engine
+        .query("Clash | count")
+        .expect_err("clash must fail again");
     let msg = e.to_string();
     assert!(
         msg.contains("a.parquet") && msg.contains("b.parquet") && msg.contains("`N`"),
@@ -299,7 +304,10 @@ fn clashing_column_types_name_both_files() {
 
 #[test]
 fn a_corrupt_file_is_named() {
-    let e = Engine::open_dir(testdata("corrupt")).expect_err("corrupt must fail");
+    let engine = Engine::open_dir(testdata("corrupt")).expect("discovery reads no footer");
+    let e = engine
+        .query("Broken | take 1")
+        .expect_err("corrupt must fail");
     assert!(matches!(e, Error::Exec(_)));
     assert!(e.to_string().contains("Broken.parquet"), "{e}");
 }

@@ -28,7 +28,7 @@ use ::parquet::arrow::arrow_reader::{
     ArrowPredicateFn, ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
     RowFilter, RowSelection,
 };
-use ::parquet::file::metadata::PageIndexPolicy;
+use ::parquet::file::metadata::{PageIndexPolicy, ParquetMetaData, ParquetMetaDataReader};
 use arrow::array::{BooleanArray, RecordBatchOptions};
 use arrow::datatypes::{DataType, Field as ArrowField, Schema as ArrowSchema, SchemaRef};
 use arrow::error::ArrowError;
@@ -161,18 +161,29 @@ fn open(path: &Path) -> Result<File> {
 /// One unit's batches, folded.
 type UnitResult = Result<Folded>;
 
-/// Reads a file's footer, prunes its row groups and returns a task per surviving one.
-fn plan_file(path: PathBuf, ctx: &Arc<ScanContext>) -> Result<Vec<Task<UnitResult>>> {
+/// Prunes a file's row groups (by its footer, read when the table was resolved, plus its
+/// page index when there are filters) and returns a task per surviving one.
+fn plan_file(
+    path: PathBuf,
+    footer: Arc<ParquetMetaData>,
+    ctx: &Arc<ScanContext>,
+) -> Result<Vec<Task<UnitResult>>> {
     let file = open(&path)?;
     // The page index costs extra reads; it is only worth it when there is something to
     // prune with.
-    let policy = if ctx.pruning.is_some() {
-        PageIndexPolicy::Optional
+    let footer = if ctx.pruning.is_some() {
+        let mut reader = ParquetMetaDataReader::new_with_metadata(footer.as_ref().clone())
+            .with_page_index_policy(PageIndexPolicy::Optional);
+        reader
+            .read_page_indexes(&file)
+            .map_err(parquet_err(&path))?;
+        Arc::new(reader.finish().map_err(parquet_err(&path))?)
     } else {
-        PageIndexPolicy::Skip
+        footer
     };
-    let options = ArrowReaderOptions::new().with_page_index_policy(policy);
-    let mut meta = ArrowReaderMetadata::load(&file, options.clone()).map_err(parquet_err(&path))?;
+    let options = ArrowReaderOptions::new();
+    let mut meta =
+        ArrowReaderMetadata::try_new(footer, options.clone()).map_err(parquet_err(&path))?;
     if let Some(schema) = dictionary_schema(&meta, ctx) {
         meta = ArrowReaderMetadata::try_new(meta.metadata().clone(), options.with_schema(schema))
             .map_err(parquet_err(&path))?;
@@ -396,7 +407,7 @@ fn conform_batch(b: &RecordBatch, path: &Path, ctx: &ScanContext) -> Result<Reco
 /// The units of a scan, produced lazily: a file's footer is read when the previous
 /// file's units have all been handed out. After an error nothing more is produced.
 struct Units {
-    files: std::vec::IntoIter<PathBuf>,
+    files: std::vec::IntoIter<(PathBuf, Arc<ParquetMetaData>)>,
     queue: VecDeque<Task<UnitResult>>,
     ctx: Arc<ScanContext>,
 }
@@ -408,8 +419,8 @@ impl Iterator for Units {
             if let Some(t) = self.queue.pop_front() {
                 return Some(t);
             }
-            let path = self.files.next()?;
-            match plan_file(path, &self.ctx) {
+            let (path, footer) = self.files.next()?;
+            match plan_file(path, footer, &self.ctx) {
                 Ok(tasks) => self.queue.extend(tasks),
                 Err(e) => {
                     self.files = Vec::new().into_iter();
@@ -483,7 +494,14 @@ impl ExecutionPlan for ParquetScanExec {
             fold,
         });
         let units = Units {
-            files: self.table.files.clone().into_iter(),
+            files: self
+                .table
+                .files
+                .iter()
+                .cloned()
+                .zip(self.table.footers.iter().cloned())
+                .collect::<Vec<_>>()
+                .into_iter(),
             queue: VecDeque::new(),
             ctx,
         };

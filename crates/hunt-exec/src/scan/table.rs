@@ -1,15 +1,17 @@
 //! Finding a data directory's tables and unifying each table's file schemas.
 
 use crate::error::{ExecError, Result};
-use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use ::parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+use ::parquet::file::metadata::ParquetMetaData;
 use hunt_plan::LogicalPlan;
 use hunt_plan::catalog::{Catalog, builtin_schema};
 use hunt_plan::expr::Scalar;
 use hunt_plan::types::{Field, KqlType, Schema};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One table: its files and the KQL schema they were unified into.
 #[derive(Debug, Clone)]
@@ -20,12 +22,26 @@ pub struct ParquetTable {
     pub files: Vec<PathBuf>,
     /// The unified schema.
     pub schema: Schema,
+    /// Each file's footer, as read to unify the schema (the scan reuses it).
+    pub footers: Vec<Arc<ParquetMetaData>>,
+}
+
+/// A table found in a data directory: its files are known, its schema is read from their
+/// footers the first time a query names it (so a query pays only for the tables it reads,
+/// and a broken file only fails the queries that read its table).
+#[derive(Debug)]
+struct LazyTable {
+    name: String,
+    files: Vec<PathBuf>,
+    resolved: OnceLock<Option<Arc<ParquetTable>>>,
 }
 
 /// The registered tables of an engine; also the planner's catalog.
 #[derive(Debug, Clone, Default)]
 pub struct TableSet {
-    tables: BTreeMap<String, Arc<ParquetTable>>,
+    tables: BTreeMap<String, Arc<LazyTable>>,
+    /// The first error met resolving a table's schema, for the engine to report.
+    error: Arc<Mutex<Option<ExecError>>>,
 }
 
 impl TableSet {
@@ -33,22 +49,67 @@ impl TableSet {
     pub fn new() -> TableSet {
         TableSet::default()
     }
-    /// Registers (or replaces) a table made of `files`.
+    /// Registers (or replaces) a table made of `files`, reading their schemas now.
     pub fn register(&mut self, name: &str, files: Vec<PathBuf>) -> Result<()> {
-        let schema = unify(name, &files)?;
+        let (schema, footers) = unify(name, &files)?;
+        let table = Arc::new(ParquetTable {
+            name: name.to_string(),
+            files: files.clone(),
+            schema,
+            footers,
+        });
         self.tables.insert(
             name.to_string(),
-            Arc::new(ParquetTable {
+            Arc::new(LazyTable {
                 name: name.to_string(),
                 files,
-                schema,
+                resolved: OnceLock::from(Some(table)),
             }),
         );
         Ok(())
     }
-    /// A table by name.
-    pub fn get(&self, name: &str) -> Option<&Arc<ParquetTable>> {
-        self.tables.get(name)
+    /// Registers a table made of `files` whose schemas are read when it is first used.
+    pub fn register_lazy(&mut self, name: &str, files: Vec<PathBuf>) {
+        self.tables.insert(
+            name.to_string(),
+            Arc::new(LazyTable {
+                name: name.to_string(),
+                files,
+                resolved: OnceLock::new(),
+            }),
+        );
+    }
+    /// A table by name; `None` when there is none, or when its files cannot be read (the
+    /// error is kept for [`TableSet::take_error`]).
+    pub fn get(&self, name: &str) -> Option<Arc<ParquetTable>> {
+        let t = self.tables.get(name)?;
+        if let Some(done) = t.resolved.get() {
+            return done.clone();
+        }
+        // A failure is not kept: each query that names the table reports it again.
+        match unify(&t.name, &t.files) {
+            Ok((schema, footers)) => t
+                .resolved
+                .get_or_init(|| {
+                    Some(Arc::new(ParquetTable {
+                        name: t.name.clone(),
+                        files: t.files.clone(),
+                        schema,
+                        footers,
+                    }))
+                })
+                .clone(),
+            Err(e) => {
+                if let Ok(mut slot) = self.error.lock() {
+                    slot.get_or_insert(e);
+                }
+                None
+            }
+        }
+    }
+    /// The error met reading a table's files since the last call, if any.
+    pub fn take_error(&self) -> Option<ExecError> {
+        self.error.lock().ok().and_then(|mut e| e.take())
     }
     /// Number of tables.
     pub fn len(&self) -> usize {
@@ -62,7 +123,7 @@ impl TableSet {
 
 impl Catalog for TableSet {
     fn table(&self, name: &str) -> Option<Schema> {
-        self.tables.get(name).map(|t| t.schema.clone())
+        self.get(name).map(|t| t.schema.clone())
     }
     fn table_names(&self) -> Vec<String> {
         self.tables.keys().cloned().collect()
@@ -143,6 +204,7 @@ fn parquet_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Finds the tables of a data directory: each folder `DIR/<Table>` holding
 /// `**/*.parquet` (nested partition folders allowed), and each file `DIR/<Table>.parquet`.
+/// Their files' footers are read when a query first names the table.
 pub fn discover(dir: &Path) -> Result<TableSet> {
     let meta = std::fs::metadata(dir).map_err(io(dir))?;
     if !meta.is_dir() {
@@ -176,7 +238,7 @@ pub fn discover(dir: &Path) -> Result<TableSet> {
     }
     let mut set = TableSet::new();
     for (name, files) in found {
-        set.register(&name, files)?;
+        set.register_lazy(&name, files);
     }
     Ok(set)
 }
@@ -185,18 +247,26 @@ pub fn discover(dir: &Path) -> Result<TableSet> {
 /// undocumented columns, or the union of the files' columns in first-seen order.
 /// A column whose KQL type differs between files is an error naming both files;
 /// `int` and `long` unify to `long`.
-fn unify(table: &str, files: &[PathBuf]) -> Result<Schema> {
+fn unify(table: &str, files: &[PathBuf]) -> Result<(Schema, Vec<Arc<ParquetMetaData>>)> {
     let builtin = builtin_schema(table);
     let mut fields: Vec<Field> = builtin.clone().map(|s| s.fields).unwrap_or_default();
     let mut seen_in: Vec<Option<PathBuf>> = vec![None; fields.len()];
-    for path in files {
-        let file = File::open(path).map_err(io(path))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|source| {
-            ExecError::Parquet {
-                path: path.clone(),
-                source,
-            }
-        })?;
+    // Footers are read in parallel, then unified in file order.
+    let footers = files
+        .par_iter()
+        .map(|path| {
+            let file = File::open(path).map_err(io(path))?;
+            ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|source| {
+                ExecError::Parquet {
+                    path: path.clone(),
+                    source,
+                }
+            })
+        })
+        .collect::<Vec<Result<ArrowReaderMetadata>>>()
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
+    for (path, builder) in files.iter().zip(&footers) {
         for af in builder.schema().fields() {
             let Some(ty) = KqlType::from_arrow(af.data_type()) else {
                 return Err(ExecError::Schema {
@@ -251,7 +321,10 @@ fn unify(table: &str, files: &[PathBuf]) -> Result<Schema> {
             }
         }
     }
-    Ok(Schema::new(fields))
+    Ok((
+        Schema::new(fields),
+        footers.iter().map(|f| f.metadata().clone()).collect(),
+    ))
 }
 
 /// Whether a file column of KQL type `file` can be read as the documented type `doc`.
