@@ -49,6 +49,11 @@ pub struct Args {
     #[arg(long)]
     pub explain: bool,
 
+    /// After the result, print to stderr how long hunt took from opening the data to the
+    /// last row written (process start-up excluded).
+    #[arg(long)]
+    pub timing: bool,
+
     /// Read the query from FILE (`-` for standard input).
     #[arg(
         short = 'f',
@@ -137,6 +142,8 @@ pub struct QueryConfig {
     pub query: String,
     /// Print the plans instead of running the query.
     pub explain: bool,
+    /// Print the elapsed time to stderr.
+    pub timing: bool,
     /// Name of the query's source for error reports: `query`, the file path, or `<stdin>`.
     pub source_name: String,
 }
@@ -187,6 +194,7 @@ impl Args {
             now_ns,
             threads: self.threads.map(usize::from),
             explain: self.explain,
+            timing: self.timing,
             query,
             source_name,
         }))

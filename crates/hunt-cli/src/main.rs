@@ -77,6 +77,7 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
             (dir, true)
         }
     };
+    let started = std::time::Instant::now();
     let mut engine = match hunt::Engine::open_dir(&dir) {
         Ok(engine) => engine,
         Err(err) => {
@@ -154,6 +155,12 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
     }
     output::write_result(&mut out, &result, config.format)?;
     out.flush()?;
+    if config.timing {
+        render::eprint(&format!(
+            "elapsed: {:.6} s\n",
+            started.elapsed().as_secs_f64()
+        ));
+    }
     Ok(ExitCode::from(if result.num_rows() > 0 {
         EXIT_ROWS
     } else {
