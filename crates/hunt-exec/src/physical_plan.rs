@@ -50,6 +50,11 @@ pub trait ExecutionPlan: Send + Sync + std::fmt::Debug {
         let _ = fold;
         None
     }
+    /// Whether [`ExecutionPlan::execute_units`] returns `Some`, asked before doing work
+    /// (such as building a join's hash table) that only the unit path would use.
+    fn has_units(&self) -> bool {
+        false
+    }
 }
 
 /// Runs `plan` unit-parallel when it can be (see [`ExecutionPlan::execute_units`]): each

@@ -54,6 +54,9 @@ impl ExecutionPlan for FilterExec {
                 .map(move |b| filter_batch(&pred, b?, &mut cache)),
         ))
     }
+    fn has_units(&self) -> bool {
+        self.input.has_units()
+    }
     fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
         let pred = self.predicate.clone();
         self.input.execute_units(Arc::new(move |batches| {

@@ -5,7 +5,7 @@
 //! oracle joins `long(null)` with `long(null)` (unlike SQL).
 
 use crate::error::{ExecError, Result};
-use crate::physical_plan::{BatchIter, ExecutionPlan};
+use crate::physical_plan::{BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel};
 use crate::scan::conform_column;
 use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
 use arrow::compute::{concat_batches, take};
@@ -23,10 +23,23 @@ use std::sync::Arc;
 pub struct HashJoinExec {
     left: Arc<dyn ExecutionPlan>,
     right: Arc<dyn ExecutionPlan>,
+    core: Arc<JoinCore>,
+}
+
+/// What probing needs besides the build side: shared with the scan's workers.
+#[derive(Debug)]
+struct JoinCore {
     kind: JoinKind,
     keys: Vec<(usize, usize)>,
     outputs: Vec<(Side, usize)>,
     schema: Schema,
+}
+
+/// The build side: the right input's rows and their row numbers by encoded key.
+struct Build {
+    rb: RecordBatch,
+    conv: RowConverter,
+    table: HashMap<Box<[u8]>, Vec<u32>, FastHash>,
 }
 
 impl HashJoinExec {
@@ -62,11 +75,50 @@ impl HashJoinExec {
         Ok(HashJoinExec {
             left,
             right,
-            kind,
-            keys,
-            outputs,
-            schema,
+            core: Arc::new(JoinCore {
+                kind,
+                keys,
+                outputs,
+                schema,
+            }),
         })
+    }
+
+    /// Runs the right input and indexes its rows by key.
+    fn build(&self) -> Result<Build> {
+        let right_batches = self.right.execute()?.collect::<Result<Vec<_>>>()?;
+        let rb = concat_batches(&self.right.schema().to_arrow(), &right_batches)?;
+        drop(right_batches);
+        let fields: Vec<SortField> = self
+            .core
+            .keys
+            .iter()
+            .map(|(_, r)| SortField::new(self.right.schema().fields[*r].ty.arrow_type()))
+            .collect();
+        let conv = RowConverter::new(fields)?;
+        let rkeys: Vec<ArrayRef> = self
+            .core
+            .keys
+            .iter()
+            .map(|(_, r)| rb.column(*r).clone())
+            .collect();
+        let rrows = conv.convert_columns(&rkeys)?;
+        let mut table: HashMap<Box<[u8]>, Vec<u32>, FastHash> = HashMap::default();
+        for i in 0..rb.num_rows() {
+            table
+                .entry(rrows.row(i).as_ref().into())
+                .or_default()
+                .push(i as u32);
+        }
+        Ok(Build { rb, conv, table })
+    }
+
+    /// True when each left row's output depends on that row alone, so left units can be
+    /// probed independently (innerunique keeps the first left row per key; the right
+    /// flavours report right rows after all left rows).
+    fn per_left_row(&self) -> bool {
+        use JoinKind::*;
+        matches!(self.core.kind, Inner | LeftOuter | LeftSemi | LeftAnti)
     }
 }
 
@@ -76,7 +128,13 @@ struct Pairs {
     right: Vec<Option<u32>>,
 }
 
-impl HashJoinExec {
+/// What the sequential probe keeps across left batches.
+struct ProbeState {
+    matched: Vec<bool>,
+    seen_left: HashSet<Box<[u8]>, FastHash>,
+}
+
+impl JoinCore {
     fn emit(
         &self,
         lb: Option<&RecordBatch>,
@@ -111,129 +169,177 @@ impl HashJoinExec {
             &opts,
         )?)
     }
+
+    /// The output rows of one left batch (`None` when there are none). `state` is needed
+    /// by the flavours that are not [`HashJoinExec::per_left_row`].
+    fn probe(
+        &self,
+        build: &Build,
+        lb: &RecordBatch,
+        mut state: Option<&mut ProbeState>,
+    ) -> Result<Option<RecordBatch>> {
+        use JoinKind::*;
+        let lkeys: Vec<ArrayRef> = self
+            .keys
+            .iter()
+            .map(|(l, _)| lb.column(*l).clone())
+            .collect();
+        let lrows = build.conv.convert_columns(&lkeys)?;
+        let mut p = Pairs {
+            left: vec![],
+            right: vec![],
+        };
+        for i in 0..lb.num_rows() {
+            let key = lrows.row(i);
+            if self.kind == InnerUnique {
+                // innerunique keeps one left row per key (the first seen).
+                if let Some(st) = state.as_deref_mut() {
+                    if st.seen_left.contains(key.as_ref()) {
+                        continue;
+                    }
+                    st.seen_left.insert(key.as_ref().into());
+                }
+            }
+            let hits: &[u32] = build
+                .table
+                .get(key.as_ref())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let li = Some(i as u32);
+            match self.kind {
+                Inner | InnerUnique | RightOuter => {
+                    for r in hits {
+                        p.left.push(li);
+                        p.right.push(Some(*r));
+                    }
+                }
+                LeftOuter | FullOuter => {
+                    if hits.is_empty() {
+                        p.left.push(li);
+                        p.right.push(None);
+                    }
+                    for r in hits {
+                        p.left.push(li);
+                        p.right.push(Some(*r));
+                    }
+                }
+                LeftSemi if !hits.is_empty() => {
+                    p.left.push(li);
+                    p.right.push(None);
+                }
+                LeftAnti if hits.is_empty() => {
+                    p.left.push(li);
+                    p.right.push(None);
+                }
+                _ => {}
+            }
+            if let Some(st) = state.as_deref_mut() {
+                for r in hits {
+                    st.matched[*r as usize] = true;
+                }
+            }
+        }
+        if p.left.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(self.emit(Some(lb), &build.rb, p)?))
+    }
+
+    /// The right rows decided only once every left row was seen.
+    fn tail(&self, build: &Build, matched: &[bool]) -> Result<Option<RecordBatch>> {
+        use JoinKind::*;
+        let n = build.rb.num_rows() as u32;
+        let tail: Vec<u32> = match self.kind {
+            RightOuter | FullOuter | RightAnti => {
+                (0..n).filter(|r| !matched[*r as usize]).collect()
+            }
+            RightSemi => (0..n).filter(|r| matched[*r as usize]).collect(),
+            _ => vec![],
+        };
+        if tail.is_empty() {
+            return Ok(None);
+        }
+        let p = Pairs {
+            left: vec![None; tail.len()],
+            right: tail.into_iter().map(Some).collect(),
+        };
+        Ok(Some(self.emit(None, &build.rb, p)?))
+    }
 }
 
 impl ExecutionPlan for HashJoinExec {
     fn describe(&self) -> String {
         let k: Vec<String> = self
+            .core
             .keys
             .iter()
             .map(|(l, r)| format!("#{l} == #{r}"))
             .collect();
         format!(
             "HashJoinExec: kind={:?} on [{}] (build: right)",
-            self.kind,
+            self.core.kind,
             k.join(", ")
         )
     }
     fn schema(&self) -> &Schema {
-        &self.schema
+        &self.core.schema
     }
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
         vec![&self.left, &self.right]
     }
     fn execute(&self) -> Result<BatchIter> {
-        use JoinKind::*;
-        let right_batches = self.right.execute()?.collect::<Result<Vec<_>>>()?;
-        let rb = concat_batches(&self.right.schema().to_arrow(), &right_batches)?;
-        drop(right_batches);
-        let fields: Vec<SortField> = self
-            .keys
-            .iter()
-            .map(|(_, r)| SortField::new(self.right.schema().fields[*r].ty.arrow_type()))
-            .collect();
-        let conv = RowConverter::new(fields)?;
-        let rkeys: Vec<ArrayRef> = self
-            .keys
-            .iter()
-            .map(|(_, r)| rb.column(*r).clone())
-            .collect();
-        let rrows = conv.convert_columns(&rkeys)?;
-        let mut table: HashMap<Box<[u8]>, Vec<u32>, FastHash> = HashMap::default();
-        for i in 0..rb.num_rows() {
-            table
-                .entry(rrows.row(i).as_ref().into())
-                .or_default()
-                .push(i as u32);
+        if let Some(parallel) = execute_parallel(self) {
+            return parallel;
         }
-        let mut matched = vec![false; rb.num_rows()];
-        let mut seen_left: HashSet<Box<[u8]>, FastHash> = HashSet::default();
-        let mut out = Vec::new();
-        for lb in self.left.execute()? {
-            let lb = lb?;
-            let lkeys: Vec<ArrayRef> = self
-                .keys
-                .iter()
-                .map(|(l, _)| lb.column(*l).clone())
-                .collect();
-            let lrows = conv.convert_columns(&lkeys)?;
-            let mut p = Pairs {
-                left: vec![],
-                right: vec![],
-            };
-            for i in 0..lb.num_rows() {
-                let key = lrows.row(i);
-                if self.kind == InnerUnique {
-                    // innerunique keeps one left row per key (the first seen).
-                    if seen_left.contains(key.as_ref()) {
-                        continue;
-                    }
-                    seen_left.insert(key.as_ref().into());
-                }
-                let hits: &[u32] = table.get(key.as_ref()).map(Vec::as_slice).unwrap_or(&[]);
-                let li = Some(i as u32);
-                match self.kind {
-                    Inner | InnerUnique | RightOuter => {
-                        for r in hits {
-                            p.left.push(li);
-                            p.right.push(Some(*r));
-                        }
-                    }
-                    LeftOuter | FullOuter => {
-                        if hits.is_empty() {
-                            p.left.push(li);
-                            p.right.push(None);
-                        }
-                        for r in hits {
-                            p.left.push(li);
-                            p.right.push(Some(*r));
-                        }
-                    }
-                    LeftSemi if !hits.is_empty() => {
-                        p.left.push(li);
-                        p.right.push(None);
-                    }
-                    LeftAnti if hits.is_empty() => {
-                        p.left.push(li);
-                        p.right.push(None);
-                    }
-                    _ => {}
-                }
-                for r in hits {
-                    matched[*r as usize] = true;
-                }
-            }
-            if !p.left.is_empty() {
-                out.push(self.emit(Some(&lb), &rb, p)?);
-            }
-        }
-        // Right rows decided only once every left row was seen.
-        let tail: Vec<u32> = match self.kind {
-            RightOuter | FullOuter | RightAnti => (0..rb.num_rows() as u32)
-                .filter(|r| !matched[*r as usize])
-                .collect(),
-            RightSemi => (0..rb.num_rows() as u32)
-                .filter(|r| matched[*r as usize])
-                .collect(),
-            _ => vec![],
+        // Left batches are probed as they are pulled; the right-only rows come last.
+        let build = self.build()?;
+        let mut state = ProbeState {
+            matched: vec![false; build.rb.num_rows()],
+            seen_left: HashSet::default(),
         };
-        if !tail.is_empty() {
-            let p = Pairs {
-                left: vec![None; tail.len()],
-                right: tail.into_iter().map(Some).collect(),
-            };
-            out.push(self.emit(None, &rb, p)?);
+        let core = self.core.clone();
+        let mut left = Some(self.left.execute()?);
+        Ok(Box::new(std::iter::from_fn(move || {
+            while let Some(it) = left.as_mut() {
+                match it.next() {
+                    Some(Ok(lb)) => match core.probe(&build, &lb, Some(&mut state)) {
+                        Ok(Some(out)) => return Some(Ok(out)),
+                        Ok(None) => {}
+                        Err(e) => {
+                            left = None;
+                            return Some(Err(e));
+                        }
+                    },
+                    Some(Err(e)) => {
+                        left = None;
+                        return Some(Err(e));
+                    }
+                    None => {
+                        left = None;
+                        return core.tail(&build, &state.matched).transpose();
+                    }
+                }
+            }
+            None
+        })))
+    }
+    fn has_units(&self) -> bool {
+        self.per_left_row() && self.left.has_units()
+    }
+    fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
+        if !self.has_units() {
+            return None;
         }
-        Ok(Box::new(out.into_iter().map(Ok)))
+        let build = match self.build() {
+            Ok(b) => Arc::new(b),
+            Err(e) => return Some(Err(e)),
+        };
+        let core = self.core.clone();
+        self.left.execute_units(Arc::new(move |batches| {
+            fold(&mut batches.filter_map(|lb| match lb {
+                Ok(lb) => core.probe(&build, &lb, None).transpose(),
+                Err(e) => Some(Err(e)),
+            }))
+        }))
     }
 }

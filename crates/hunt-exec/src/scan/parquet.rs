@@ -482,6 +482,9 @@ impl ExecutionPlan for ParquetScanExec {
         execute_parallel(self)
             .unwrap_or_else(|| Err(ExecError::Internal("a scan without units".into())))
     }
+    fn has_units(&self) -> bool {
+        true
+    }
     fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
         self.metrics.execution();
         let ctx = Arc::new(ScanContext {
@@ -861,6 +864,10 @@ mod tests {
             "Events | extend U = toupper(Name) | summarize n = count() by U, Id % 4 | order by U asc, Column1 asc",
             "Events | where isempty(Name) | count",
             "Events | join kind=leftsemi (Events | where Id % 97 == 0 | project Name) on Name | count",
+            // Joins probed per unit of their left input, in row order and under an aggregate.
+            "Events | where Id % 5 == 0 | join kind=inner (Events | where Id % 250 == 0 | project Name, R = Id) on Name",
+            "Events | join kind=leftouter (Events | where Id % 500 == 0 | project Name, R = Id) on Name | summarize c = count(), r = make_set(R) by Name",
+            "Events | join kind=leftanti (Events | where Id % 300 == 0 | project Name) on Name | summarize count(), min(Id) by Id % 7",
             // Every aggregate whose per-unit states are merged, groups in order of first
             // appearance (no `order by`).
             "Events | summarize l = make_list(Id, 5), st = make_set(Id % 10, 4), b = make_bag(bag_pack(Name, Id)), \
