@@ -14,6 +14,7 @@ use crate::operators::{
 use crate::scan::{ParquetScanExec, TableSet};
 use arrow::record_batch::RecordBatch;
 use hunt_plan::LogicalPlan;
+use hunt_plan::logical_plan::JoinKind;
 use hunt_plan::types::Schema;
 use std::sync::Arc;
 
@@ -114,6 +115,28 @@ fn aggregate_input(
             ProjectionExec::try_new(aggregate_input(input, tables, rows)?, exprs, plan.schema())?
                 .keeping_dictionaries(),
         ),
+        // A join whose output rows each come from one left row passes the left side's
+        // dictionaries on (the probe looks each dictionary entry up once).
+        LogicalPlan::Join {
+            left,
+            right,
+            kind,
+            on,
+            outputs,
+        } if matches!(
+            kind,
+            JoinKind::Inner | JoinKind::LeftOuter | JoinKind::LeftSemi | JoinKind::LeftAnti
+        ) =>
+        {
+            Arc::new(HashJoinExec::try_new(
+                aggregate_input(left, tables, rows)?,
+                build(right, tables, rows)?,
+                *kind,
+                on,
+                outputs,
+                plan.schema(),
+            )?)
+        }
         other => build(other, tables, rows)?,
     })
 }

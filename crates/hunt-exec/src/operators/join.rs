@@ -5,10 +5,14 @@
 //! oracle joins `long(null)` with `long(null)` (unlike SQL).
 
 use crate::error::{ExecError, Result};
+use crate::expr::dictionary::{entries, same_values, values_with_empty};
 use crate::physical_plan::{BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel};
 use crate::scan::conform_column;
-use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
+use arrow::array::{
+    Array, ArrayRef, DictionaryArray, RecordBatch, RecordBatchOptions, UInt32Array,
+};
 use arrow::compute::{concat_batches, take};
+use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema};
 use arrow::row::{RowConverter, SortField};
 use hunt_plan::logical_plan::{JoinKind, Side};
 use hunt_plan::types::{KqlType, Schema};
@@ -35,11 +39,20 @@ struct JoinCore {
     schema: Schema,
 }
 
-/// The build side: the right input's rows and their row numbers by encoded key.
+/// The build side: the right input's rows, grouped by key: `index` gives a key's group,
+/// `lists` each group's right row numbers.
 struct Build {
     rb: RecordBatch,
     conv: RowConverter,
-    table: HashMap<Box<[u8]>, Vec<u32>, FastHash>,
+    index: HashMap<Box<[u8]>, u32, FastHash>,
+    lists: Vec<Vec<u32>>,
+}
+
+/// What a probe keeps about the dictionary of the left key it last saw: each entry's
+/// group on the build side.
+#[derive(Default)]
+struct KeyCache {
+    last: Option<(ArrayRef, Vec<Option<u32>>)>,
 }
 
 impl HashJoinExec {
@@ -103,14 +116,22 @@ impl HashJoinExec {
             .map(|(_, r)| rb.column(*r).clone())
             .collect();
         let rrows = conv.convert_columns(&rkeys)?;
-        let mut table: HashMap<Box<[u8]>, Vec<u32>, FastHash> = HashMap::default();
+        let mut index: HashMap<Box<[u8]>, u32, FastHash> = HashMap::default();
+        let mut lists: Vec<Vec<u32>> = Vec::new();
         for i in 0..rb.num_rows() {
-            table
-                .entry(rrows.row(i).as_ref().into())
-                .or_default()
-                .push(i as u32);
+            let next = lists.len() as u32;
+            let g = *index.entry(rrows.row(i).as_ref().into()).or_insert(next);
+            if g == next {
+                lists.push(Vec::new());
+            }
+            lists[g as usize].push(i as u32);
         }
-        Ok(Build { rb, conv, table })
+        Ok(Build {
+            rb,
+            conv,
+            index,
+            lists,
+        })
     }
 
     /// True when each left row's output depends on that row alone, so left units can be
@@ -131,7 +152,8 @@ struct Pairs {
 /// What the sequential probe keeps across left batches.
 struct ProbeState {
     matched: Vec<bool>,
-    seen_left: HashSet<Box<[u8]>, FastHash>,
+    /// For innerunique: the build groups a left row was already joined with.
+    seen_left: HashSet<u32, FastHash>,
 }
 
 impl JoinCore {
@@ -155,19 +177,77 @@ impl JoinCore {
                     (Side::Right, _) => take(rb.column(*col).as_ref(), &ri, None)?,
                 };
                 // Outer joins leave absent strings null; KQL shows them as empty strings.
-                if field.ty == KqlType::String && taken.null_count() > 0 {
+                // (A dictionary-encoded left column, under an aggregate, stays one.)
+                if field.ty == KqlType::String
+                    && taken.null_count() > 0
+                    && !matches!(taken.data_type(), DataType::Dictionary(..))
+                {
                     conform_column(&taken, KqlType::String)
                 } else {
                     Ok(taken)
                 }
             })
             .collect::<Result<Vec<ArrayRef>>>()?;
+        let mut schema = self.schema.to_arrow();
+        if cols
+            .iter()
+            .zip(schema.fields())
+            .any(|(c, f)| c.data_type() != f.data_type())
+        {
+            let fields: Vec<Field> = cols
+                .iter()
+                .zip(schema.fields())
+                .map(|(c, f)| f.as_ref().clone().with_data_type(c.data_type().clone()))
+                .collect();
+            schema = Arc::new(ArrowSchema::new(fields));
+        }
         let opts = RecordBatchOptions::new().with_row_count(Some(n));
-        Ok(RecordBatch::try_new_with_options(
-            self.schema.to_arrow(),
-            cols,
-            &opts,
-        )?)
+        Ok(RecordBatch::try_new_with_options(schema, cols, &opts)?)
+    }
+
+    /// Each left row's build group: through the dictionary (once per entry) when the only
+    /// key is a dictionary-encoded column, else by encoding the keys.
+    fn groups_of(
+        &self,
+        build: &Build,
+        lb: &RecordBatch,
+        cache: &mut KeyCache,
+    ) -> Result<Vec<Option<u32>>> {
+        if let [(l, _)] = self.keys.as_slice() {
+            if let Some(d) = lb
+                .column(*l)
+                .as_any()
+                .downcast_ref::<DictionaryArray<Int32Type>>()
+            {
+                let fresh = !matches!(&cache.last, Some((v, _)) if same_values(v, d.values()));
+                if fresh {
+                    let rows = build.conv.convert_columns(&[values_with_empty(d)?])?;
+                    let per_entry = (0..rows.num_rows())
+                        .map(|k| build.index.get(rows.row(k).as_ref()).copied())
+                        .collect();
+                    cache.last = Some((d.values().clone(), per_entry));
+                }
+                let Some((_, per_entry)) = &cache.last else {
+                    return Err(ExecError::Internal("join key cache".into()));
+                };
+                return Ok(entries(d).map(|k| per_entry[k]).collect());
+            }
+        }
+        // Other dictionary keys are read as the strings they stand for.
+        let lkeys: Vec<ArrayRef> = self
+            .keys
+            .iter()
+            .map(|(l, _)| match lb.column(*l) {
+                c if matches!(c.data_type(), DataType::Dictionary(..)) => {
+                    conform_column(c, KqlType::String)
+                }
+                c => Ok(c.clone()),
+            })
+            .collect::<Result<_>>()?;
+        let lrows = build.conv.convert_columns(&lkeys)?;
+        Ok((0..lb.num_rows())
+            .map(|i| build.index.get(lrows.row(i).as_ref()).copied())
+            .collect())
     }
 
     /// The output rows of one left batch (`None` when there are none). `state` is needed
@@ -177,34 +257,25 @@ impl JoinCore {
         build: &Build,
         lb: &RecordBatch,
         mut state: Option<&mut ProbeState>,
+        cache: &mut KeyCache,
     ) -> Result<Option<RecordBatch>> {
         use JoinKind::*;
-        let lkeys: Vec<ArrayRef> = self
-            .keys
-            .iter()
-            .map(|(l, _)| lb.column(*l).clone())
-            .collect();
-        let lrows = build.conv.convert_columns(&lkeys)?;
+        let groups = self.groups_of(build, lb, cache)?;
         let mut p = Pairs {
             left: vec![],
             right: vec![],
         };
-        for i in 0..lb.num_rows() {
-            let key = lrows.row(i);
+        for (i, g) in groups.into_iter().enumerate() {
             if self.kind == InnerUnique {
-                // innerunique keeps one left row per key (the first seen).
-                if let Some(st) = state.as_deref_mut() {
-                    if st.seen_left.contains(key.as_ref()) {
+                // innerunique keeps one left row per key (the first seen); a key without
+                // a match gives no row either way.
+                if let (Some(st), Some(g)) = (state.as_deref_mut(), g) {
+                    if !st.seen_left.insert(g) {
                         continue;
                     }
-                    st.seen_left.insert(key.as_ref().into());
                 }
             }
-            let hits: &[u32] = build
-                .table
-                .get(key.as_ref())
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
+            let hits: &[u32] = g.map_or(&[], |g| build.lists[g as usize].as_slice());
             let li = Some(i as u32);
             match self.kind {
                 Inner | InnerUnique | RightOuter => {
@@ -299,10 +370,11 @@ impl ExecutionPlan for HashJoinExec {
         };
         let core = self.core.clone();
         let mut left = Some(self.left.execute()?);
+        let mut cache = KeyCache::default();
         Ok(Box::new(std::iter::from_fn(move || {
             while let Some(it) = left.as_mut() {
                 match it.next() {
-                    Some(Ok(lb)) => match core.probe(&build, &lb, Some(&mut state)) {
+                    Some(Ok(lb)) => match core.probe(&build, &lb, Some(&mut state), &mut cache) {
                         Ok(Some(out)) => return Some(Ok(out)),
                         Ok(None) => {}
                         Err(e) => {
@@ -336,8 +408,9 @@ impl ExecutionPlan for HashJoinExec {
         };
         let core = self.core.clone();
         self.left.execute_units(Arc::new(move |batches| {
+            let mut cache = KeyCache::default();
             fold(&mut batches.filter_map(|lb| match lb {
-                Ok(lb) => core.probe(&build, &lb, None).transpose(),
+                Ok(lb) => core.probe(&build, &lb, None, &mut cache).transpose(),
                 Err(e) => Some(Err(e)),
             }))
         }))

@@ -825,6 +825,14 @@ mod tests {
                 "Events | where Id > 10 | extend U = toupper(strcat(Name, '')), L = strlen(strcat(Name, '')) | summarize c = count(), d = dcount(strcat(Name, '')), m = max(L) by U | order by U asc",
             ),
             (
+                "Events | join kind=inner (Events | where Id % 400 == 0 | project Name, R = Id) on Name | summarize c = count(), d = dcount(Name), r = sum(R) by Name | order by Name asc",
+                "Events | extend Name = strcat(Name, '') | join kind=inner (Events | where Id % 400 == 0 | project Name, R = Id) on Name | summarize c = count(), d = dcount(Name), r = sum(R) by Name | order by Name asc",
+            ),
+            (
+                "Events | join kind=leftanti (Events | where Id % 300 == 0 | project Name) on Name | summarize c = count() by Name | order by Name asc",
+                "Events | extend Name = strcat(Name, '') | join kind=leftanti (Events | where Id % 300 == 0 | project Name) on Name | summarize c = count() by Name | order by Name asc",
+            ),
+            (
                 "Events | where isnotempty(Name) and Name !startswith 'user2' | extend L = strlen(Name) + Id % 2 | summarize c = count(), l = sum(L) by Name | order by Name asc",
                 "Events | where isnotempty(strcat(Name, '')) and strcat(Name, '') !startswith 'user2' | extend L = strlen(strcat(Name, '')) + Id % 2 | summarize c = count(), l = sum(L) by Name = strcat(Name, '') | order by Name asc",
             ),
