@@ -76,6 +76,14 @@ impl GroupKeys {
         }
     }
 
+    /// The group of `key`, if it has one.
+    pub(super) fn get(&self, key: &[u8]) -> Option<usize> {
+        let h = hash_key(key);
+        self.table
+            .find(h, |&g| self.rows.row(g).as_ref() == key)
+            .copied()
+    }
+
     /// Appends a group known to be new (the single integer key path keeps its own index).
     pub(super) fn push_new(&mut self, key: Row<'_>) -> usize {
         let h = hash_key(key.as_ref());

@@ -4,6 +4,7 @@
 //! Keys are encoded with arrow's `RowConverter`. A null key matches a null key: Kusto's
 //! oracle joins `long(null)` with `long(null)` (unlike SQL).
 
+use super::group_keys::GroupKeys;
 use crate::error::{ExecError, Result};
 use crate::expr::dictionary::{entries, same_values, values_with_empty};
 use crate::physical_plan::{BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel};
@@ -16,7 +17,7 @@ use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema};
 use arrow::row::{RowConverter, SortField};
 use hunt_plan::logical_plan::{JoinKind, Side};
 use hunt_plan::types::{KqlType, Schema};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// A fast, seeded hasher for the join's tables of encoded keys.
 type FastHash = foldhash::fast::RandomState;
@@ -39,13 +40,22 @@ struct JoinCore {
     schema: Schema,
 }
 
-/// The build side: the right input's rows, grouped by key: `index` gives a key's group,
-/// `lists` each group's right row numbers.
+/// The build side: the right input's rows, grouped by key: `keys` gives a key's group,
+/// and group `g`'s right row numbers are `rows[offsets[g]..offsets[g + 1]]` (in order).
 struct Build {
     rb: RecordBatch,
     conv: RowConverter,
-    index: HashMap<Box<[u8]>, u32, FastHash>,
-    lists: Vec<Vec<u32>>,
+    keys: GroupKeys,
+    offsets: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl Build {
+    /// The right rows of group `g`.
+    fn hits(&self, g: u32) -> &[u32] {
+        let g = g as usize;
+        &self.rows[self.offsets[g] as usize..self.offsets[g + 1] as usize]
+    }
 }
 
 /// What a probe keeps about the dictionary of the left key it last saw: each entry's
@@ -116,21 +126,30 @@ impl HashJoinExec {
             .map(|(_, r)| rb.column(*r).clone())
             .collect();
         let rrows = conv.convert_columns(&rkeys)?;
-        let mut index: HashMap<Box<[u8]>, u32, FastHash> = HashMap::default();
-        let mut lists: Vec<Vec<u32>> = Vec::new();
-        for i in 0..rb.num_rows() {
-            let next = lists.len() as u32;
-            let g = *index.entry(rrows.row(i).as_ref().into()).or_insert(next);
-            if g == next {
-                lists.push(Vec::new());
-            }
-            lists[g as usize].push(i as u32);
+        let mut keys = GroupKeys::new(&conv);
+        let group: Vec<u32> = (0..rb.num_rows())
+            .map(|i| keys.group_of(rrows.row(i)) as u32)
+            .collect();
+        // Rows by group, in row order within a group (a counting sort).
+        let mut offsets = vec![0u32; keys.len() + 1];
+        for g in &group {
+            offsets[*g as usize + 1] += 1;
+        }
+        for g in 0..keys.len() {
+            offsets[g + 1] += offsets[g];
+        }
+        let mut next = offsets.clone();
+        let mut rows = vec![0u32; group.len()];
+        for (i, g) in group.iter().enumerate() {
+            rows[next[*g as usize] as usize] = i as u32;
+            next[*g as usize] += 1;
         }
         Ok(Build {
             rb,
             conv,
-            index,
-            lists,
+            keys,
+            offsets,
+            rows,
         })
     }
 
@@ -223,7 +242,7 @@ impl JoinCore {
                 if fresh {
                     let rows = build.conv.convert_columns(&[values_with_empty(d)?])?;
                     let per_entry = (0..rows.num_rows())
-                        .map(|k| build.index.get(rows.row(k).as_ref()).copied())
+                        .map(|k| build.keys.get(rows.row(k).as_ref()).map(|g| g as u32))
                         .collect();
                     cache.last = Some((d.values().clone(), per_entry));
                 }
@@ -246,7 +265,7 @@ impl JoinCore {
             .collect::<Result<_>>()?;
         let lrows = build.conv.convert_columns(&lkeys)?;
         Ok((0..lb.num_rows())
-            .map(|i| build.index.get(lrows.row(i).as_ref()).copied())
+            .map(|i| build.keys.get(lrows.row(i).as_ref()).map(|g| g as u32))
             .collect())
     }
 
@@ -275,7 +294,7 @@ impl JoinCore {
                     }
                 }
             }
-            let hits: &[u32] = g.map_or(&[], |g| build.lists[g as usize].as_slice());
+            let hits: &[u32] = g.map_or(&[], |g| build.hits(g));
             let li = Some(i as u32);
             match self.kind {
                 Inner | InnerUnique | RightOuter => {
