@@ -27,6 +27,7 @@ const EXIT_EMPTY: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    tune_allocator();
     match run() {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_ROWS),
@@ -34,6 +35,23 @@ fn main() -> ExitCode {
             render::eprint(&render::render_error(&err));
             ExitCode::from(EXIT_ERROR)
         }
+    }
+}
+
+/// Keeps freed memory in the process instead of returning it to the OS at once.
+///
+/// The scan decodes each row group into fresh buffers of a few hundred KiB to a few MiB.
+/// With glibc's defaults, many of those are mapped and unmapped per batch, and the page
+/// faults of touching fresh pages cost up to a third of a query's time (`dse-largest-uploads`:
+/// 0.7 s of system time in a 1 s run). A fixed 64 MiB mapping threshold and a 256 MiB trim
+/// threshold keep the buffers for reuse; peak RSS grows by about a tenth.
+#[allow(unsafe_code)]
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
     }
 }
 

@@ -1,8 +1,8 @@
 //! `SortExec`: `sort by` and, with a fetch, `top N by`.
 
-use crate::error::Result;
+use crate::error::{ExecError, Result};
 use crate::expr::{PhysicalExpr, compile, evaluate};
-use crate::physical_plan::{BatchIter, ExecutionPlan};
+use crate::physical_plan::{BatchIter, ExecutionPlan, Folded, UnitFold};
 use arrow::array::{RecordBatch, UInt32Array};
 use arrow::compute::{
     LexicographicalComparator, SortColumn, SortOptions, concat_batches, take_record_batch,
@@ -15,6 +15,12 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct SortExec {
     input: Arc<dyn ExecutionPlan>,
+    order: Arc<Order>,
+}
+
+/// The sort keys and the row limit, shared with the scan's workers for `top`.
+#[derive(Debug)]
+struct Order {
     keys: Vec<(PhysicalExpr, SortOptions)>,
     fetch: Option<usize>,
 }
@@ -36,18 +42,22 @@ impl SortExec {
                 Ok((compile(&k.expr, input.schema())?, opts))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(SortExec { input, keys, fetch })
+        Ok(SortExec {
+            input,
+            order: Arc::new(Order { keys, fetch }),
+        })
     }
 }
 
 impl ExecutionPlan for SortExec {
     fn describe(&self) -> String {
         let k: Vec<String> = self
+            .order
             .keys
             .iter()
             .map(|(e, o)| format!("{e} {}", if o.descending { "desc" } else { "asc" }))
             .collect();
-        match self.fetch {
+        match self.order.fetch {
             Some(n) => format!("SortExec: TopK(fetch={n}) [{}]", k.join(", ")),
             None => format!("SortExec: [{}]", k.join(", ")),
         }
@@ -60,32 +70,66 @@ impl ExecutionPlan for SortExec {
     }
     fn execute(&self) -> Result<BatchIter> {
         let arrow_schema = self.input.schema().to_arrow();
-        if self.fetch.is_some() {
+        if self.order.fetch.is_some() {
             // `top k`: keep only the best k rows seen so far, so memory holds k rows plus
-            // one batch, whatever the input size. The kept rows come before the new batch,
-            // so ties still keep input order.
-            let mut best: Option<RecordBatch> = None;
-            for b in self.input.execute()? {
-                let b = b?;
-                if b.num_rows() == 0 {
-                    continue;
+            // one batch, whatever the input size. Above a scan, each unit's best k rows are
+            // found on the worker that decodes it, and merged here in unit order.
+            let order = self.order.clone();
+            let schema = arrow_schema.clone();
+            let fold: UnitFold = Arc::new(move |batches| {
+                let mut best = None;
+                for b in batches {
+                    best = order.keep_best(&schema, best, b?)?;
                 }
-                let merged = match best.take() {
-                    None => b,
-                    Some(kept) => concat_batches(&arrow_schema, &[kept, b])?,
-                };
-                best = self.sorted(merged)?;
+                Ok(Box::new(best) as Folded)
+            });
+            let mut best: Option<RecordBatch> = None;
+            match self.input.execute_units(fold) {
+                Some(units) => {
+                    for unit in units? {
+                        let unit = unit?.downcast::<Option<RecordBatch>>().map_err(|_| {
+                            ExecError::Internal("a unit folded into another type".into())
+                        })?;
+                        if let Some(b) = *unit {
+                            best = self.order.keep_best(&arrow_schema, best, b)?;
+                        }
+                    }
+                }
+                None => {
+                    for b in self.input.execute()? {
+                        best = self.order.keep_best(&arrow_schema, best, b?)?;
+                    }
+                }
             }
             return Ok(Box::new(best.into_iter().map(Ok)));
         }
         let batches = self.input.execute()?.collect::<Result<Vec<_>>>()?;
         let all = concat_batches(&arrow_schema, &batches)?;
         drop(batches);
-        Ok(Box::new(self.sorted(all)?.into_iter().map(Ok)))
+        Ok(Box::new(self.order.sorted(all)?.into_iter().map(Ok)))
     }
 }
 
-impl SortExec {
+impl Order {
+    /// The best `fetch` rows of `kept` (earlier rows) and `b` (later ones). `b`'s own best
+    /// rows are taken first, so only those are copied; the kept rows come first, so ties
+    /// keep input order.
+    fn keep_best(
+        &self,
+        schema: &arrow::datatypes::SchemaRef,
+        kept: Option<RecordBatch>,
+        b: RecordBatch,
+    ) -> Result<Option<RecordBatch>> {
+        let b = match self.sorted(b)? {
+            Some(b) => b,
+            None => return Ok(kept),
+        };
+        match kept {
+            None => Ok(Some(b)),
+            Some(kept) => self.sorted(concat_batches(schema, &[kept, b])?),
+        }
+    }
+
     /// The rows of `all` in order (the first `fetch` of them), or `None` when there are none.
     fn sorted(&self, all: RecordBatch) -> Result<Option<RecordBatch>> {
         if all.num_rows() == 0 {

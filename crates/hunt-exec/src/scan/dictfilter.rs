@@ -96,6 +96,24 @@ impl DictPredicate {
     }
 }
 
+impl DictPredicate {
+    /// True when the predicate holds for some of `values` (strings of its column).
+    pub(crate) fn any_true(&self, values: ArrayRef) -> Result<bool> {
+        let schema = Arc::new(ArrowSchema::new(vec![Field::new(
+            &self.column,
+            DataType::Utf8,
+            false,
+        )]));
+        let batch = RecordBatch::try_new(schema, vec![values])?;
+        let out = evaluate(&self.expr, &batch)?;
+        let out = out
+            .as_any()
+            .downcast_ref::<BooleanArray>()
+            .ok_or_else(|| ExecError::Internal("predicate did not yield bools".into()))?;
+        Ok(out.true_count() > 0)
+    }
+}
+
 /// True when `e` reads a single string column (stored into `column`) and literals.
 fn one_string_column(e: &Expr, column: &mut Option<String>) -> bool {
     match &e.kind {

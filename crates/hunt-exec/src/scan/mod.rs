@@ -3,6 +3,7 @@
 
 mod conform;
 mod dictfilter;
+mod dictprune;
 mod ordered;
 mod parquet;
 mod prune;

@@ -15,6 +15,7 @@
 
 use super::conform::{conform_column, missing_column};
 use super::dictfilter::{self, DictPredicate, dictionary_type};
+use super::dictprune;
 use super::ordered::{OrderedParallel, Task};
 use super::prune::{FileColumns, Pruning};
 use super::stats::{ScanMetrics, ScanStats};
@@ -215,6 +216,12 @@ fn plan_file(
                 ctx.metrics.pruned();
                 continue;
             }
+        }
+        if !ctx.dict_preds.is_empty() && dictprune::rules_out(&file, &ctx.dict_preds, group)? {
+            ctx.metrics.pruned();
+            continue;
+        }
+        if let Some((pruning, cols)) = &columns {
             let keep = pruning.select(rows, &mut |leaf| cols.page_ranges(&md, rg, rows, leaf));
             if keep.len() < rows {
                 ctx.metrics.scheduled((rows - keep.len()) as u64);
@@ -360,22 +367,11 @@ fn dictionary_schema(meta: &ArrowReaderMetadata, ctx: &ScanContext) -> Option<Sc
 /// big, and the decoder would then rebuild a dictionary row by row), and the dictionary
 /// is at most half the chunk (a predicate runs once per entry).
 fn small_dictionary(c: &::parquet::file::metadata::ColumnChunkMetaData) -> bool {
-    use ::parquet::basic::{Encoding, PageType};
     let Some(dict_offset) = c.dictionary_page_offset() else {
         return false;
     };
-    let Some(stats) = c.page_encoding_stats() else {
-        return false;
-    };
-    let all_dict = stats.iter().all(|s| {
-        !matches!(s.page_type, PageType::DATA_PAGE | PageType::DATA_PAGE_V2)
-            || matches!(
-                s.encoding,
-                Encoding::RLE_DICTIONARY | Encoding::PLAIN_DICTIONARY
-            )
-    });
     let dict_bytes = c.data_page_offset().saturating_sub(dict_offset);
-    all_dict && dict_bytes.saturating_mul(2) <= c.compressed_size()
+    dictprune::all_pages_dictionary(c) && dict_bytes.saturating_mul(2) <= c.compressed_size()
 }
 
 /// A batch as read from a file, conformed to the scan's schema.
