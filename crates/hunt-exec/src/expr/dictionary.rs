@@ -24,6 +24,25 @@ pub fn values_with_empty(d: &DictionaryArray<Int32Type>) -> Result<ArrayRef> {
     Ok(arrow::compute::concat(&[values.as_ref(), empty.as_ref()])?)
 }
 
+/// A row mask from per-entry booleans: row `i` gets `table[entry]` of its entry (see
+/// [`entries`]; `table` has one more slot than the dictionary, for null keys), built 64
+/// rows at a time.
+pub fn gather_mask(d: &DictionaryArray<Int32Type>, table: &[bool]) -> BooleanArray {
+    let null_entry = d.values().len();
+    let keys = d.keys();
+    let values = keys.values();
+    let nulls = keys.nulls();
+    let at = |k: usize| table.get(k).copied().unwrap_or(false);
+    let bits = arrow::buffer::BooleanBuffer::collect_bool(d.len(), |i| {
+        if nulls.is_some_and(|n| n.is_null(i)) {
+            at(null_entry)
+        } else {
+            at((values[i] as usize).min(null_entry))
+        }
+    });
+    BooleanArray::new(bits, None)
+}
+
 /// Whether two dictionaries' values are the same array. The Parquet reader gives each batch
 /// of a row group a new `Arc` over the same buffers, so buffers are compared, not `Arc`s.
 pub fn same_values(a: &ArrayRef, b: &ArrayRef) -> bool {

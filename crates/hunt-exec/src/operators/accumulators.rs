@@ -35,6 +35,19 @@ pub(super) enum Acc {
         /// Groups that saw a NaN: Kusto's min/max of reals is then NaN.
         nan: Vec<bool>,
     },
+    /// min/max of an integer-backed type (int, long, datetime, timespan), as i64.
+    MinMaxInt {
+        min: bool,
+        best: Vec<Option<i64>>,
+        dt: DataType,
+    },
+    /// min/max of reals (in IEEE total order, as the row encoding orders them); a group
+    /// that saw a NaN gives NaN.
+    MinMaxReal {
+        min: bool,
+        best: Vec<Option<f64>>,
+        nan: Vec<bool>,
+    },
     /// arg_max/arg_min: the best key's encoding and the value from its row.
     ArgBest {
         max: bool,
@@ -112,6 +125,23 @@ impl Acc {
             AggFunc::Sum => Acc::SumLong(vec![]),
             AggFunc::Avg if ty0 == KqlType::Long => Acc::AvgLong(vec![], vec![]),
             AggFunc::Avg => Acc::Avg(vec![], vec![]),
+            AggFunc::Min | AggFunc::Max
+                if matches!(
+                    ty0,
+                    KqlType::Int | KqlType::Long | KqlType::DateTime | KqlType::TimeSpan
+                ) =>
+            {
+                Acc::MinMaxInt {
+                    min: func == AggFunc::Min,
+                    best: vec![],
+                    dt,
+                }
+            }
+            AggFunc::Min | AggFunc::Max if ty0 == KqlType::Real => Acc::MinMaxReal {
+                min: func == AggFunc::Min,
+                best: vec![],
+                nan: vec![],
+            },
             AggFunc::Min | AggFunc::Max => Acc::MinMax {
                 min: func == AggFunc::Min,
                 conv: RowConverter::new(vec![SortField::new(dt.clone())])?,
@@ -172,6 +202,11 @@ impl Acc {
                 c.resize(groups, 0);
             }
             Acc::DCount(d) => d.grow(groups),
+            Acc::MinMaxInt { best, .. } => best.resize(groups, None),
+            Acc::MinMaxReal { best, nan, .. } => {
+                best.resize(groups, None);
+                nan.resize(groups, false);
+            }
             Acc::MinMax { best, nan, .. } => {
                 best.resize(groups, None);
                 nan.resize(groups, false);
@@ -254,6 +289,41 @@ impl Acc {
                 }
             }
             Acc::DCount(d) => d.update(gids, &args[0])?,
+            Acc::MinMaxInt { min, best, .. } => {
+                let a = as_i64s(&args[0])?;
+                for (i, g) in gids.iter().enumerate() {
+                    if a.is_valid(i) {
+                        let v = a.value(i);
+                        let b = &mut best[*g];
+                        if b.is_none_or(|b| if *min { v < b } else { v > b }) {
+                            *b = Some(v);
+                        }
+                    }
+                }
+            }
+            Acc::MinMaxReal { min, best, nan } => {
+                let a = args[0]
+                    .as_any()
+                    .downcast_ref::<Float64Array>()
+                    .ok_or_else(bad)?;
+                for (i, g) in gids.iter().enumerate() {
+                    if a.is_valid(i) {
+                        let v = a.value(i);
+                        if v.is_nan() {
+                            nan[*g] = true;
+                            continue;
+                        }
+                        let b = &mut best[*g];
+                        let better = |b: f64| {
+                            let o = v.total_cmp(&b);
+                            if *min { o.is_lt() } else { o.is_gt() }
+                        };
+                        if b.is_none_or(better) {
+                            *b = Some(v);
+                        }
+                    }
+                }
+            }
             Acc::MinMax {
                 min,
                 conv,
@@ -445,6 +515,21 @@ impl Acc {
                 s.iter().zip(&c).map(|(s, c)| *s as f64 / *c as f64),
             )),
             Acc::DCount(d) => d.finish(),
+            Acc::MinMaxInt { best, dt, .. } => {
+                let longs: ArrayRef = Arc::new(Int64Array::from(best));
+                match dt {
+                    DataType::Int64 => longs,
+                    DataType::Timestamp(..) | DataType::Duration(..) => {
+                        make_array(longs.to_data().into_builder().data_type(dt).build()?)
+                    }
+                    other => cast(&longs, &other)?,
+                }
+            }
+            Acc::MinMaxReal { best, nan, .. } => Arc::new(Float64Array::from_iter(
+                best.iter()
+                    .zip(&nan)
+                    .map(|(b, n)| if *n { Some(f64::NAN) } else { *b }),
+            )),
             Acc::MinMax {
                 conv,
                 best,
@@ -517,6 +602,25 @@ impl Acc {
             Acc::More(m) => m.finish()?,
         })
     }
+}
+
+/// An integer-backed column (int, long, datetime, timespan) as i64 values.
+fn as_i64s(a: &ArrayRef) -> Result<Int64Array> {
+    Ok(match a.data_type() {
+        DataType::Int64 | DataType::Timestamp(..) | DataType::Duration(..) => Int64Array::from(
+            a.to_data()
+                .into_builder()
+                .data_type(DataType::Int64)
+                .build()?,
+        ),
+        _ => {
+            let c = cast(a, &DataType::Int64)?;
+            c.as_any()
+                .downcast_ref::<Int64Array>()
+                .cloned()
+                .ok_or_else(|| ExecError::Internal("min/max of a non-integer".into()))?
+        }
+    })
 }
 
 fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {

@@ -56,6 +56,35 @@ impl Acc {
                 }
             }
             (Acc::DCount(d), Acc::DCount(o)) => d.merge(*o, map),
+            (Acc::MinMaxInt { min, best, .. }, Acc::MinMaxInt { best: obest, .. }) => {
+                for (g, b) in obest.into_iter().enumerate() {
+                    let (t, Some(v)) = (map[g], b) else { continue };
+                    if best[t].is_none_or(|cur| if *min { v < cur } else { v > cur }) {
+                        best[t] = Some(v);
+                    }
+                }
+            }
+            (
+                Acc::MinMaxReal { min, best, nan },
+                Acc::MinMaxReal {
+                    best: obest,
+                    nan: onan,
+                    ..
+                },
+            ) => {
+                for (g, (b, n)) in obest.into_iter().zip(onan).enumerate() {
+                    let t = map[g];
+                    nan[t] |= n;
+                    let Some(v) = b else { continue };
+                    let better = |cur: f64| {
+                        let o = v.total_cmp(&cur);
+                        if *min { o.is_lt() } else { o.is_gt() }
+                    };
+                    if best[t].is_none_or(better) {
+                        best[t] = Some(v);
+                    }
+                }
+            }
             (
                 Acc::MinMax {
                     min,

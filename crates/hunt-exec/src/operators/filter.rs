@@ -4,7 +4,7 @@ use crate::error::{ExecError, Result};
 use crate::expr::dictionary::{EntryCache, eval_entries};
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel};
-use arrow::array::{Array, BooleanArray, BooleanBufferBuilder};
+use arrow::array::{Array, BooleanArray};
 use arrow::compute::filter_record_batch;
 use arrow::record_batch::RecordBatch;
 use hunt_plan::expr::Expr;
@@ -80,12 +80,13 @@ fn filter_batch(
             .downcast_ref::<BooleanArray>()
             .ok_or_else(not_bool)?;
         // Null results drop the row.
-        let mut bits = BooleanBufferBuilder::new(keys.len());
-        for &k in keys.values() {
-            let k = k as usize;
-            bits.append(per_entry.is_valid(k) && per_entry.value(k));
-        }
-        let mask = BooleanArray::new(bits.finish(), None);
+        let table: Vec<bool> = per_entry.iter().map(|v| v == Some(true)).collect();
+        let mask = BooleanArray::new(
+            arrow::buffer::BooleanBuffer::collect_bool(keys.len(), |i| {
+                table.get(keys.value(i) as usize).copied().unwrap_or(false)
+            }),
+            None,
+        );
         return Ok(filter_record_batch(&b, &mask)?);
     }
     let mask = evaluate(pred, &b)?;

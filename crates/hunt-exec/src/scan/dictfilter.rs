@@ -87,12 +87,7 @@ impl DictPredicate {
         let Some((_, table)) = cache.as_ref() else {
             return Err(ExecError::Internal("dictionary predicate cache".into()));
         };
-        // Gathered by entry.
-        let mut bits = arrow::array::BooleanBufferBuilder::new(col.len());
-        for k in crate::expr::dictionary::entries(col) {
-            bits.append(table.get(k).copied().unwrap_or(false));
-        }
-        Ok(BooleanArray::new(bits.finish(), None))
+        Ok(crate::expr::dictionary::gather_mask(col, table))
     }
 }
 
