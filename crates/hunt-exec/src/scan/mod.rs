@@ -6,6 +6,7 @@ mod dictfilter;
 mod dictprune;
 mod ordered;
 mod parquet;
+mod prefetch;
 mod prune;
 pub mod stats;
 mod table;

@@ -17,6 +17,7 @@ use super::conform::{conform_column, missing_column};
 use super::dictfilter::{self, DictPredicate, dictionary_type};
 use super::dictprune;
 use super::ordered::{OrderedParallel, Task};
+use super::prefetch::Prefetched;
 use super::prune::{FileColumns, Pruning};
 use super::stats::{ScanMetrics, ScanStats};
 use super::table::ParquetTable;
@@ -257,7 +258,23 @@ fn read_row_group(
 ) -> UnitResult {
     // Each unit opens its own handle: clones of a `File` share one seek position.
     let file = open(&f.path)?;
-    let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, f.meta.clone())
+    // The chunks to decode are read up front in a few large reads, unless the page index
+    // selected some pages only (then the reader fetches just those).
+    let chunks = if selection.is_none() {
+        let group = f.meta.metadata().row_group(rg);
+        Prefetched::read(file, group, &|leaf| f.mask.leaf_included(leaf)).map_err(|source| {
+            ExecError::Io {
+                path: f.path.clone(),
+                source,
+            }
+        })?
+    } else {
+        Prefetched::lazy(file).map_err(|source| ExecError::Io {
+            path: f.path.clone(),
+            source,
+        })?
+    };
+    let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(chunks, f.meta.clone())
         .with_projection(f.mask.clone())
         .with_row_groups(vec![rg])
         .with_batch_size(BATCH_SIZE);
