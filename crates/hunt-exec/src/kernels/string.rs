@@ -103,6 +103,9 @@ pub fn match_scalar(
     case_sensitive: bool,
     mode: Match,
 ) -> BooleanArray {
+    if !case_sensitive && needle.is_ascii() {
+        return match_folded_ascii(values, &fold(needle), mode);
+    }
     let needle_bytes: Vec<u8> = if case_sensitive {
         needle.as_bytes().to_vec()
     } else {
@@ -126,6 +129,56 @@ pub fn match_scalar(
         }
     }
     out.finish()
+}
+
+/// [`match_scalar`], case-insensitive, for an ASCII needle (already lower-case): the whole
+/// value buffer is lower-cased in one pass, and `contains` searches it from row to row
+/// instead of value by value, restarting at the next row after a hit or after a hit that
+/// straddles two rows. A row with non-ASCII bytes is redone with full Unicode lower-casing
+/// (the Kelvin sign `K` lower-cases to an ASCII `k`).
+fn match_folded_ascii(values: &StringArray, needle: &[u8], mode: Match) -> BooleanArray {
+    let n = values.len();
+    let offsets = values.value_offsets();
+    let base = offsets.first().map_or(0, |o| *o as usize);
+    let end = offsets.last().map_or(0, |o| *o as usize);
+    let data = &values.value_data()[base..end];
+    let lowered = data.to_ascii_lowercase();
+    let span = |i: usize| (offsets[i] as usize - base, offsets[i + 1] as usize - base);
+    let finder = Finder::new(needle);
+    let mut hit = vec![false; n];
+    if mode == Match::Contains && !needle.is_empty() {
+        let mut pos = 0;
+        while let Some(at) = finder.find(&lowered[pos..]).map(|a| a + pos) {
+            // The row holding `at`: the last row starting at or before it.
+            let row = offsets.partition_point(|o| (*o as usize - base) <= at) - 1;
+            let (_, row_end) = span(row);
+            if at + needle.len() <= row_end {
+                hit[row] = true;
+                pos = row_end;
+            } else {
+                pos = span(row + 1).0;
+            }
+            if pos >= lowered.len() {
+                break;
+            }
+        }
+    } else {
+        for (i, h) in hit.iter_mut().enumerate() {
+            let (s, e) = span(i);
+            *h = matches(&lowered[s..e], needle, &finder, mode);
+        }
+    }
+    if !data.is_ascii() {
+        let mut buf = Vec::new();
+        for (i, h) in hit.iter_mut().enumerate() {
+            let (s, e) = span(i);
+            if !data[s..e].is_ascii() {
+                lower_into(values.value(i), &mut buf);
+                *h = matches(&buf, needle, &finder, mode);
+            }
+        }
+    }
+    BooleanArray::new(hit.into(), values.nulls().cloned())
 }
 
 /// Row-by-row form for a needle that is itself a column.
@@ -223,8 +276,8 @@ mod tests {
     proptest! {
         #[test]
         fn kernels_match_reference(
-            v in proptest::collection::vec("[a-cA-C .é_-]{0,12}", 0..24),
-            n in "[a-cA-C .é]{0,3}",
+            v in proptest::collection::vec("[a-cA-C .é_\u{212A}k-]{0,12}", 0..24),
+            n in "[a-cA-C .ék]{0,3}",
             m in 0usize..7,
         ) {
             let mode = [Match::Contains, Match::Prefix, Match::Suffix, Match::Equal, Match::Term, Match::TermPrefix, Match::TermSuffix][m];
