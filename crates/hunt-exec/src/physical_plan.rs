@@ -107,10 +107,12 @@ fn aggregate_input(
                 .collect();
             Arc::new(scan_exec(plan, tables)?.with_dictionary_output(strings))
         }
-        LogicalPlan::Filter { input, predicate } => Arc::new(FilterExec::try_new(
+        LogicalPlan::Filter { input, predicate } => filter(
             aggregate_input(input, tables, rows)?,
             predicate,
-        )?),
+            input,
+            tables,
+        )?,
         LogicalPlan::Projection { input, exprs } => Arc::new(
             ProjectionExec::try_new(aggregate_input(input, tables, rows)?, exprs, plan.schema())?
                 .keeping_dictionaries(),
@@ -139,6 +141,48 @@ fn aggregate_input(
         }
         other => build(other, tables, rows)?,
     })
+}
+
+/// A `where` over `input` (built from `logical`). Directly over a scan, the conjuncts the
+/// scan applies to every row it returns are left out, and without others there is no
+/// filter at all.
+fn filter(
+    input: Arc<dyn ExecutionPlan>,
+    predicate: &hunt_plan::expr::Expr,
+    logical: &LogicalPlan,
+    tables: &TableSet,
+) -> Result<Arc<dyn ExecutionPlan>> {
+    use hunt_plan::expr::{ExprKind, Func};
+    let applied = match logical {
+        LogicalPlan::Scan { .. } => scan_exec(logical, tables)?.applied_conjuncts(),
+        _ => Vec::new(),
+    };
+    if applied.is_empty() {
+        return Ok(Arc::new(FilterExec::try_new(input, predicate)?));
+    }
+    fn conjuncts<'e>(e: &'e hunt_plan::expr::Expr, out: &mut Vec<&'e hunt_plan::expr::Expr>) {
+        match &e.kind {
+            ExprKind::Call(Func::And, args) => args.iter().for_each(|a| conjuncts(a, out)),
+            _ => out.push(e),
+        }
+    }
+    let mut all = Vec::new();
+    conjuncts(predicate, &mut all);
+    let rest: Vec<&hunt_plan::expr::Expr> =
+        all.into_iter().filter(|c| !applied.contains(c)).collect();
+    let Some(first) = rest.first() else {
+        return Ok(input);
+    };
+    let mut kept = (*first).clone();
+    for c in &rest[1..] {
+        let span = kept.span;
+        kept = hunt_plan::expr::Expr {
+            kind: ExprKind::Call(Func::And, vec![kept, (*c).clone()]),
+            ty: hunt_plan::types::KqlType::Bool,
+            span,
+        };
+    }
+    Ok(Arc::new(FilterExec::try_new(input, &kept)?))
 }
 
 /// The Parquet scan of a `Scan` node.
@@ -212,7 +256,7 @@ fn build(
             plan.schema(),
         )?),
         LogicalPlan::Filter { input, predicate } => {
-            Arc::new(FilterExec::try_new(build(input, tables, rows)?, predicate)?)
+            filter(build(input, tables, rows)?, predicate, input, tables)?
         }
         LogicalPlan::Projection { input, exprs } => Arc::new(ProjectionExec::try_new(
             build(input, tables, rows)?,

@@ -35,6 +35,8 @@ pub(crate) struct DictPredicate {
     pub(crate) column: String,
     /// The conjunct compiled against a one-column schema holding that column.
     expr: PhysicalExpr,
+    /// The conjunct as planned.
+    pub(crate) source: Expr,
 }
 
 impl DictPredicate {
@@ -54,7 +56,11 @@ impl DictPredicate {
             KqlType::String,
         )]);
         let expr = compile(e, &schema).ok()?;
-        crate::expr::dictionary::total(&expr).then_some(DictPredicate { column, expr })
+        crate::expr::dictionary::total(&expr).then(|| DictPredicate {
+            column,
+            expr,
+            source: e.clone(),
+        })
     }
 
     /// The row mask of this predicate over a dictionary column: the predicate is evaluated
