@@ -1,6 +1,7 @@
 //! Tables on disk: discovery of `DIR/<Table>/**/*.parquet` and `DIR/<Table>.parquet`,
 //! schema unification across files, and the streaming Parquet scan.
 
+mod bloom;
 mod conform;
 mod dictfilter;
 mod dictprune;

@@ -13,6 +13,7 @@
 //! ([`ExecutionPlan::execute_units`]): the filters and projections above the scan, and an
 //! aggregate's partial state, so those run on every thread, not only on the consumer's.
 
+use super::bloom::{self, BloomProbe};
 use super::conform::{conform_column, missing_column};
 use super::dictfilter::{self, DictPredicate, dictionary_type};
 use super::dictprune;
@@ -56,6 +57,8 @@ pub struct ParquetScanExec {
     /// String columns passed on as `Dictionary(Int32, Utf8)` where a file stores them
     /// dictionary-encoded (for an aggregate grouping by them), instead of as `Utf8`.
     dict_output: Arc<Vec<String>>,
+    /// Equality conjuncts checked against the files' bloom filters.
+    bloom: Arc<Vec<BloomProbe>>,
     metrics: Arc<ScanMetrics>,
 }
 
@@ -81,6 +84,7 @@ impl ParquetScanExec {
             .filter_map(DictPredicate::from_expr)
             .filter(|p| schema.index_of(&p.column).is_some())
             .collect();
+        let bloom: Vec<BloomProbe> = filters.iter().filter_map(BloomProbe::from_expr).collect();
         let pruning = match parts.len() {
             0 => None,
             1 => parts.pop(),
@@ -93,6 +97,7 @@ impl ParquetScanExec {
             pruning_text,
             dict_preds: Arc::new(dict_preds),
             dict_output: Arc::new(Vec::new()),
+            bloom: Arc::new(bloom),
             metrics: Arc::new(ScanMetrics::default()),
         })
     }
@@ -173,6 +178,7 @@ struct ScanContext {
     pruning: Option<Arc<Pruning>>,
     dict_preds: Arc<Vec<DictPredicate>>,
     dict_output: Arc<Vec<String>>,
+    bloom: Arc<Vec<BloomProbe>>,
     metrics: Arc<ScanMetrics>,
     /// What each unit's batches are folded into, on the worker that decodes them.
     fold: UnitFold,
@@ -258,7 +264,11 @@ fn plan_file(
             }
         }
         if !ctx.dict_preds.is_empty() && dictprune::rules_out(&file, &ctx.dict_preds, group)? {
-            ctx.metrics.pruned();
+            ctx.metrics.pruned_by_dictionary();
+            continue;
+        }
+        if !ctx.bloom.is_empty() && bloom::rules_out(&file, &ctx.bloom, group) {
+            ctx.metrics.pruned_by_bloom();
             continue;
         }
         if let Some((pruning, cols)) = &columns {
@@ -545,6 +555,7 @@ impl ExecutionPlan for ParquetScanExec {
             pruning: self.pruning.clone(),
             dict_preds: self.dict_preds.clone(),
             dict_output: self.dict_output.clone(),
+            bloom: self.bloom.clone(),
             metrics: self.metrics.clone(),
             fold,
         });

@@ -12,6 +12,8 @@ pub(crate) struct ScanMetrics {
     files_opened: AtomicU64,
     row_groups: AtomicU64,
     row_groups_pruned: AtomicU64,
+    pruned_by_dictionary: AtomicU64,
+    pruned_by_bloom: AtomicU64,
     row_groups_read: AtomicU64,
     rows_skipped_by_pages: AtomicU64,
     rows_read: AtomicU64,
@@ -36,6 +38,16 @@ impl ScanMetrics {
     /// A row group was skipped because its statistics rule out every row.
     pub(crate) fn pruned(&self) {
         add(&self.row_groups_pruned, 1);
+    }
+    /// A row group was skipped because its dictionary page has no value the filters keep.
+    pub(crate) fn pruned_by_dictionary(&self) {
+        add(&self.row_groups_pruned, 1);
+        add(&self.pruned_by_dictionary, 1);
+    }
+    /// A row group was skipped because a bloom filter rules out the values asked for.
+    pub(crate) fn pruned_by_bloom(&self) {
+        add(&self.row_groups_pruned, 1);
+        add(&self.pruned_by_bloom, 1);
     }
     /// A row group was scheduled for decoding; the page index ruled out `skipped` of its rows.
     pub(crate) fn scheduled(&self, skipped: u64) {
@@ -62,6 +74,8 @@ impl ScanMetrics {
             row_groups_pruned: get(&self.row_groups_pruned),
             row_groups_read: get(&self.row_groups_read),
             rows_skipped_by_pages: get(&self.rows_skipped_by_pages),
+            pruned_by_dictionary: get(&self.pruned_by_dictionary),
+            pruned_by_bloom: get(&self.pruned_by_bloom),
             rows_read: get(&self.rows_read),
             rows_filtered: get(&self.rows_filtered),
         }
@@ -77,8 +91,13 @@ pub struct ScanStats {
     pub files_opened: u64,
     /// Row groups in those files.
     pub row_groups: u64,
-    /// Row groups skipped because their min/max/null-count statistics rule out the filters.
+    /// Row groups skipped because their metadata rules out the filters: min/max/null-count
+    /// statistics, or (counted again below) the dictionary page or a bloom filter.
     pub row_groups_pruned: u64,
+    /// Of those, the row groups whose dictionary page holds no value the filters keep.
+    pub pruned_by_dictionary: u64,
+    /// Of those, the row groups whose bloom filter holds none of the values asked for.
+    pub pruned_by_bloom: u64,
     /// Row groups decoded (not pruned). A `take` that stops early may leave some of
     /// these undecoded.
     pub row_groups_read: u64,
@@ -100,6 +119,12 @@ impl fmt::Display for ScanStats {
             "row_groups={} (read {}, skipped {} by stats) rows_read={}",
             self.row_groups, self.row_groups_read, self.row_groups_pruned, self.rows_read
         )?;
+        if self.pruned_by_dictionary > 0 {
+            write!(f, " pruned_by_dictionary={}", self.pruned_by_dictionary)?;
+        }
+        if self.pruned_by_bloom > 0 {
+            write!(f, " pruned_by_bloom_filter={}", self.pruned_by_bloom)?;
+        }
         if self.rows_skipped_by_pages > 0 {
             write!(
                 f,
