@@ -75,19 +75,8 @@ impl DictPredicate {
         if !matches!(cache, Some((v, _)) if crate::expr::dictionary::same_values(v, col.values())) {
             // The dictionary values, then "" for null keys (a null string is "" in KQL).
             let values = crate::expr::dictionary::values_with_empty(col)?;
-            let schema = Arc::new(ArrowSchema::new(vec![Field::new(
-                &self.column,
-                DataType::Utf8,
-                false,
-            )]));
-            let batch = RecordBatch::try_new(schema, vec![values])?;
-            let per_value = evaluate(&self.expr, &batch)?;
-            let per_value = per_value
-                .as_any()
-                .downcast_ref::<BooleanArray>()
-                .ok_or_else(|| ExecError::Internal("predicate did not yield bools".into()))?;
             // Null results are false.
-            let table = per_value.iter().map(|v| v == Some(true)).collect();
+            let table = self.over(values)?.iter().map(|v| v == Some(true)).collect();
             *cache = Some((col.values().clone(), table));
         }
         let Some((_, table)) = cache.as_ref() else {
@@ -100,6 +89,11 @@ impl DictPredicate {
 impl DictPredicate {
     /// True when the predicate holds for some of `values` (strings of its column).
     pub(crate) fn any_true(&self, values: ArrayRef) -> Result<bool> {
+        Ok(self.over(values)?.true_count() > 0)
+    }
+
+    /// The predicate over `values`, strings of its column.
+    fn over(&self, values: ArrayRef) -> Result<BooleanArray> {
         let schema = Arc::new(ArrowSchema::new(vec![Field::new(
             &self.column,
             DataType::Utf8,
@@ -107,11 +101,10 @@ impl DictPredicate {
         )]));
         let batch = RecordBatch::try_new(schema, vec![values])?;
         let out = evaluate(&self.expr, &batch)?;
-        let out = out
-            .as_any()
+        out.as_any()
             .downcast_ref::<BooleanArray>()
-            .ok_or_else(|| ExecError::Internal("predicate did not yield bools".into()))?;
-        Ok(out.true_count() > 0)
+            .cloned()
+            .ok_or_else(|| ExecError::Internal("predicate did not yield bools".into()))
     }
 }
 
