@@ -217,8 +217,9 @@ fn plan_file(
 ) -> Result<Vec<Task<UnitResult>>> {
     let file = open(&path)?;
     // The page index costs extra reads; it is only worth it when there is something to
-    // prune with.
-    let footer = if ctx.pruning.is_some() {
+    // prune with, or row groups to split (its offset index lets a part read its pages only).
+    let split = footer.num_row_groups() < SPLIT_BELOW_ROW_GROUPS;
+    let footer = if ctx.pruning.is_some() || split {
         let mut reader = ParquetMetaDataReader::new_with_metadata(footer.as_ref().clone())
             .with_page_index_policy(PageIndexPolicy::Optional);
         reader
@@ -289,13 +290,38 @@ fn plan_file(
         } else {
             ctx.metrics.scheduled(0);
         }
-        let (f, c) = (open_file.clone(), ctx.clone());
-        tasks.push(Task::Run(Box::new(move || {
-            read_row_group(&f, rg, selection, &c)
-        })));
+        // A file of few row groups would give few units (`AlertInfo` is one row group):
+        // its row groups are cut into parts of about PART_ROWS rows, each its own unit. The
+        // cut depends only on the file, never on the thread count.
+        let parts = if split && selection.is_none() && md.offset_index().is_some() {
+            rows.div_ceil(PART_ROWS).max(1)
+        } else {
+            1
+        };
+        for part in 0..parts {
+            let selection = if parts > 1 {
+                let range = part * rows / parts..(part + 1) * rows / parts;
+                Some(RowSelection::from_consecutive_ranges(
+                    std::iter::once(range),
+                    rows,
+                ))
+            } else {
+                selection.clone()
+            };
+            let (f, c) = (open_file.clone(), ctx.clone());
+            tasks.push(Task::Run(Box::new(move || {
+                read_row_group(&f, rg, selection, &c)
+            })));
+        }
     }
     Ok(tasks)
 }
+
+/// Files with fewer row groups than this have their row groups cut into parts.
+const SPLIT_BELOW_ROW_GROUPS: usize = 4;
+
+/// The rows of one part of a cut row group (four batches).
+const PART_ROWS: usize = 4 * BATCH_SIZE;
 
 /// Decodes one row group (the selected rows of it), conforms its batches and folds them
 /// as they are decoded.
@@ -980,6 +1006,49 @@ mod tests {
                 };
                 assert_eq!(&a[i], &answers[base][i], "{q}");
             }
+        }
+        Ok(())
+    }
+
+    /// A file of one large row group is cut into parts (units) of PART_ROWS rows; the
+    /// answers equal those over the same rows in ten row groups (not cut), at any thread
+    /// count.
+    #[test]
+    fn cut_row_groups_give_the_same_answers() -> TestResult {
+        let queries = [
+            "Events | count",
+            "Events | summarize c = count(), s = sum(Id), d = dcount(Name), m = min(Id) by Name",
+            "Events | where Id % 7 == 3 | top 5 by Score desc, Id asc",
+            "Events | where Name == 'user500' or Id > 99990 | project Id",
+            "Events | join kind=leftsemi (Events | where Id % 9999 == 0 | project Name) on Name | count",
+        ];
+        let rows: usize = 100_000;
+        let mut answers: Vec<Vec<RecordBatch>> = Vec::new();
+        for (rows_per_group, parts) in [(rows, rows.div_ceil(PART_ROWS)), (10_000, 10)] {
+            let dir = TempDir::new()?;
+            let p = dir.0.join("one.parquet");
+            write(&p, &events(0, rows as i64)?, rows_per_group)?;
+            let mut t = TableSet::new();
+            t.register("Events", vec![p])?;
+            for threads in [1, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()?;
+                let mut got = Vec::new();
+                for q in queries {
+                    let out = pool.install(|| run(q, &t).map_err(|e| e.to_string()))?;
+                    got.push(arrow::compute::concat_batches(&out[0].schema(), &out)?);
+                }
+                answers.push(got);
+            }
+            // Every unit was decoded: one per part.
+            let scan = scan_of("Events", &t)?;
+            let units = scan.execute_units(Arc::new(|_| Ok(Box::new(()) as Folded)));
+            let n = units.ok_or("no units")??.count();
+            assert_eq!(n, parts, "{rows_per_group} rows per group");
+        }
+        for a in &answers[1..] {
+            assert_eq!(a, &answers[0]);
         }
         Ok(())
     }
