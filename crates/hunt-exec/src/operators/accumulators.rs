@@ -251,55 +251,40 @@ impl Acc {
             Acc::SumLong(v) => {
                 let a = cast(&args[0], &DataType::Int64)?;
                 let a = a.as_any().downcast_ref::<Int64Array>().ok_or_else(bad)?;
-                for (i, g) in gids.iter().enumerate() {
-                    if a.is_valid(i) {
-                        v[*g] = v[*g].wrapping_add(a.value(i));
-                    }
-                }
+                each_valid(a, gids, |g, x| v[g] = v[g].wrapping_add(x));
             }
             Acc::SumReal(v) => {
                 let a = cast(&args[0], &DataType::Float64)?;
                 let a = a.as_any().downcast_ref::<Float64Array>().ok_or_else(bad)?;
-                for (i, g) in gids.iter().enumerate() {
-                    if a.is_valid(i) {
-                        v[*g] += a.value(i);
-                    }
-                }
+                each_valid(a, gids, |g, x| v[g] += x);
             }
             Acc::Avg(sums, counts) => {
                 let a = cast(&args[0], &DataType::Float64)?;
                 let a = a.as_any().downcast_ref::<Float64Array>().ok_or_else(bad)?;
-                for (i, g) in gids.iter().enumerate() {
-                    if a.is_valid(i) {
-                        sums[*g] += a.value(i);
-                        counts[*g] += 1;
-                    }
-                }
+                each_valid(a, gids, |g, x| {
+                    sums[g] += x;
+                    counts[g] += 1;
+                });
             }
             Acc::AvgLong(sums, counts) => {
                 let a = args[0]
                     .as_any()
                     .downcast_ref::<Int64Array>()
                     .ok_or_else(bad)?;
-                for (i, g) in gids.iter().enumerate() {
-                    if a.is_valid(i) {
-                        sums[*g] = sums[*g].wrapping_add(a.value(i));
-                        counts[*g] += 1;
-                    }
-                }
+                each_valid(a, gids, |g, x| {
+                    sums[g] = sums[g].wrapping_add(x);
+                    counts[g] += 1;
+                });
             }
             Acc::DCount(d) => d.update(gids, &args[0])?,
             Acc::MinMaxInt { min, best, .. } => {
                 let a = as_i64s(&args[0])?;
-                for (i, g) in gids.iter().enumerate() {
-                    if a.is_valid(i) {
-                        let v = a.value(i);
-                        let b = &mut best[*g];
-                        if b.is_none_or(|b| if *min { v < b } else { v > b }) {
-                            *b = Some(v);
-                        }
+                each_valid(&a, gids, |g, v| {
+                    let b = &mut best[g];
+                    if b.is_none_or(|b| if *min { v < b } else { v > b }) {
+                        *b = Some(v);
                     }
-                }
+                });
             }
             Acc::MinMaxReal { min, best, nan } => {
                 let a = args[0]
@@ -601,6 +586,26 @@ impl Acc {
             }
             Acc::More(m) => m.finish()?,
         })
+    }
+}
+
+/// Calls `f(group, value)` for each non-null row, without a per-row null check when the
+/// array has no nulls.
+fn each_valid<T: arrow::datatypes::ArrowPrimitiveType>(
+    a: &PrimitiveArray<T>,
+    gids: &[usize],
+    mut f: impl FnMut(usize, T::Native),
+) {
+    let values = a.values();
+    match a.nulls().filter(|n| n.null_count() > 0) {
+        None => values.iter().zip(gids).for_each(|(v, g)| f(*g, *v)),
+        Some(nulls) => {
+            for (i, (v, g)) in values.iter().zip(gids).enumerate() {
+                if nulls.is_valid(i) {
+                    f(*g, *v);
+                }
+            }
+        }
     }
 }
 
