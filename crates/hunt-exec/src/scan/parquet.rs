@@ -216,50 +216,23 @@ fn plan_file(
     ctx: &Arc<ScanContext>,
 ) -> Result<Vec<Task<UnitResult>>> {
     let file = open(&path)?;
-    // The page index costs extra reads; it is only worth it when there is something to
-    // prune with, or row groups to split (its offset index lets a part read its pages only).
-    let split = footer.num_row_groups() < SPLIT_BELOW_ROW_GROUPS;
-    let footer = if ctx.pruning.is_some() || split {
-        let mut reader = ParquetMetaDataReader::new_with_metadata(footer.as_ref().clone())
-            .with_page_index_policy(PageIndexPolicy::Optional);
-        reader
-            .read_page_indexes(&file)
-            .map_err(parquet_err(&path))?;
-        Arc::new(reader.finish().map_err(parquet_err(&path))?)
-    } else {
-        footer
-    };
     let options = ArrowReaderOptions::new();
-    let mut meta =
-        ArrowReaderMetadata::try_new(footer, options.clone()).map_err(parquet_err(&path))?;
-    if let Some(schema) = dictionary_schema(&meta, ctx) {
-        meta = ArrowReaderMetadata::try_new(meta.metadata().clone(), options.with_schema(schema))
-            .map_err(parquet_err(&path))?;
-    }
-    let md = meta.metadata().clone();
-    let groups = md.row_groups();
+    let groups = footer.row_groups();
     ctx.metrics.file(groups.len() as u64);
-
-    let file_schema = meta.schema().clone();
-    let present = ctx
-        .schema
-        .fields
-        .iter()
-        .filter(|f| file_schema.field_with_name(&f.name).is_ok())
-        .map(|f| f.name.as_str());
-    let mask = ProjectionMask::columns(meta.parquet_schema(), present);
-
-    let columns = ctx
-        .pruning
-        .as_ref()
-        .map(|p| (p.clone(), FileColumns::resolve(p, &file_schema, &md)));
-    let open_file = Arc::new(OpenFile { path, meta, mask });
-    let mut tasks = Vec::new();
+    // First the row groups the footer's metadata cannot rule out: statistics, then the
+    // dictionary pages and bloom filters (small reads of their own).
+    let columns = match &ctx.pruning {
+        Some(p) => {
+            let base = ArrowReaderMetadata::try_new(footer.clone(), options.clone())
+                .map_err(parquet_err(&path))?;
+            Some((p.clone(), FileColumns::resolve(p, base.schema(), &footer)))
+        }
+        None => None,
+    };
+    let mut survivors = Vec::new();
     for (rg, group) in groups.iter().enumerate() {
-        let rows = usize::try_from(group.num_rows()).unwrap_or(0);
-        let mut selection = None;
         if let Some((pruning, cols)) = &columns {
-            if !pruning.can_match(&mut |leaf| cols.row_group_range(&md, rg, leaf)) {
+            if !pruning.can_match(&mut |leaf| cols.row_group_range(&footer, rg, leaf)) {
                 ctx.metrics.pruned();
                 continue;
             }
@@ -272,6 +245,45 @@ fn plan_file(
             ctx.metrics.pruned_by_bloom();
             continue;
         }
+        survivors.push(rg);
+    }
+    if survivors.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The page index costs extra reads; it is only worth it when there is something to
+    // prune pages with, or row groups to cut (its offset index lets a part read its pages
+    // only).
+    let split = groups.len() < SPLIT_BELOW_ROW_GROUPS;
+    let footer = if ctx.pruning.is_some() || split {
+        let mut reader = ParquetMetaDataReader::new_with_metadata(footer.as_ref().clone())
+            .with_page_index_policy(PageIndexPolicy::Optional);
+        reader
+            .read_page_indexes(&file)
+            .map_err(parquet_err(&path))?;
+        Arc::new(reader.finish().map_err(parquet_err(&path))?)
+    } else {
+        footer
+    };
+    let mut meta =
+        ArrowReaderMetadata::try_new(footer, options.clone()).map_err(parquet_err(&path))?;
+    if let Some(schema) = dictionary_schema(&meta, ctx) {
+        meta = ArrowReaderMetadata::try_new(meta.metadata().clone(), options.with_schema(schema))
+            .map_err(parquet_err(&path))?;
+    }
+    let md = meta.metadata().clone();
+    let file_schema = meta.schema().clone();
+    let present = ctx
+        .schema
+        .fields
+        .iter()
+        .filter(|f| file_schema.field_with_name(&f.name).is_ok())
+        .map(|f| f.name.as_str());
+    let mask = ProjectionMask::columns(meta.parquet_schema(), present);
+    let open_file = Arc::new(OpenFile { path, meta, mask });
+    let mut tasks = Vec::new();
+    for rg in survivors {
+        let rows = usize::try_from(md.row_group(rg).num_rows()).unwrap_or(0);
+        let mut selection = None;
         if let Some((pruning, cols)) = &columns {
             let keep = pruning.select(rows, &mut |leaf| cols.page_ranges(&md, rg, rows, leaf));
             if keep.len() < rows {
