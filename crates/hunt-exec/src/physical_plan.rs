@@ -11,7 +11,7 @@ use crate::operators::{
     MvApplyExec, MvExpandExec, ParseExec, ProjectionExec, SeriesExec, SortExec, StepScanExec,
     TopNestedExec, UnionExec, ValuesExec, WindowExec,
 };
-use crate::scan::{ParquetScanExec, TableSet};
+use crate::scan::{ParquetScanExec, TableSet, TopBound};
 use arrow::record_batch::RecordBatch;
 use hunt_plan::LogicalPlan;
 use hunt_plan::logical_plan::JoinKind;
@@ -185,6 +185,52 @@ fn filter(
     Ok(Arc::new(FilterExec::try_new(input, &kept)?))
 }
 
+/// For `top N by Col …` with `Col` a `long` or `int` column of a scan under filters only:
+/// a running bound on `Col` for that scan.
+fn top_bound(
+    keys: &[hunt_plan::logical_plan::SortKey],
+    input: &LogicalPlan,
+) -> Option<Arc<TopBound>> {
+    let key = keys.first()?;
+    let hunt_plan::expr::ExprKind::Column(name) = &key.expr.kind else {
+        return None;
+    };
+    if !matches!(
+        key.expr.ty,
+        hunt_plan::types::KqlType::Long | hunt_plan::types::KqlType::Int
+    ) {
+        return None;
+    }
+    let mut p = input;
+    loop {
+        match p {
+            LogicalPlan::Filter { input, .. } => p = input,
+            LogicalPlan::Scan { .. } => break,
+            _ => return None,
+        }
+    }
+    Some(Arc::new(TopBound::new(
+        name,
+        key.descending,
+        key.nulls_first,
+    )))
+}
+
+/// `plan`, filters over a scan, built with `bound` pushed into the scan.
+fn bounded(
+    plan: &LogicalPlan,
+    tables: &TableSet,
+    bound: Arc<TopBound>,
+) -> Result<Arc<dyn ExecutionPlan>> {
+    match plan {
+        LogicalPlan::Scan { .. } => Ok(Arc::new(scan_exec(plan, tables)?.with_top_bound(bound))),
+        LogicalPlan::Filter { input, predicate } => {
+            filter(bounded(input, tables, bound)?, predicate, input, tables)
+        }
+        other => build(other, tables, None),
+    }
+}
+
 /// The Parquet scan of a `Scan` node.
 fn scan_exec(plan: &LogicalPlan, tables: &TableSet) -> Result<ParquetScanExec> {
     let LogicalPlan::Scan { table, filters, .. } = plan else {
@@ -273,11 +319,24 @@ fn build(
             aggs,
             plan.schema(),
         )?),
-        LogicalPlan::Sort { input, keys, fetch } => Arc::new(SortExec::try_new(
-            build(input, tables, rows)?,
-            keys,
-            *fetch,
-        )?),
+        LogicalPlan::Sort { input, keys, fetch } => match fetch.and(top_bound(keys, input)) {
+            // `top N by Col` over a scan: the scan drops rows the top can no longer take.
+            Some(bound) => {
+                let column = input
+                    .schema()
+                    .index_of(bound.column())
+                    .ok_or_else(|| ExecError::Internal("top key missing from its input".into()))?;
+                Arc::new(
+                    SortExec::try_new(bounded(input, tables, bound.clone())?, keys, *fetch)?
+                        .with_bound(bound, column),
+                )
+            }
+            None => Arc::new(SortExec::try_new(
+                build(input, tables, rows)?,
+                keys,
+                *fetch,
+            )?),
+        },
         LogicalPlan::Join {
             left,
             right,

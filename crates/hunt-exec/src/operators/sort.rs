@@ -3,6 +3,8 @@
 use crate::error::{ExecError, Result};
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan, Folded, UnitFold};
+use crate::scan::TopBound;
+use arrow::array::Array;
 use arrow::array::{RecordBatch, UInt32Array};
 use arrow::compute::{
     LexicographicalComparator, SortColumn, SortOptions, concat_batches, take_record_batch,
@@ -23,6 +25,8 @@ pub struct SortExec {
 struct Order {
     keys: Vec<(PhysicalExpr, SortOptions)>,
     fetch: Option<usize>,
+    /// For `top`: the scan's running bound on the first key, and that key's column.
+    bound: Option<(Arc<TopBound>, usize)>,
 }
 
 impl SortExec {
@@ -44,8 +48,23 @@ impl SortExec {
             .collect::<Result<Vec<_>>>()?;
         Ok(SortExec {
             input,
-            order: Arc::new(Order { keys, fetch }),
+            order: Arc::new(Order {
+                keys,
+                fetch,
+                bound: None,
+            }),
         })
+    }
+}
+
+impl SortExec {
+    /// Tightens `bound` (the scan's, on input column `column`, the first sort key) as the
+    /// best rows fill up.
+    pub fn with_bound(mut self, bound: Arc<TopBound>, column: usize) -> SortExec {
+        if let Some(order) = Arc::get_mut(&mut self.order) {
+            order.bound = Some((bound, column));
+        }
+        self
     }
 }
 
@@ -124,10 +143,24 @@ impl Order {
             Some(b) => b,
             None => return Ok(kept),
         };
-        match kept {
-            None => Ok(Some(b)),
-            Some(kept) => self.sorted(concat_batches(schema, &[kept, b])?),
+        let best = match kept {
+            None => Some(b),
+            Some(kept) => self.sorted(concat_batches(schema, &[kept, b])?)?,
+        };
+        if let (Some((bound, col)), Some(best)) = (&self.bound, &best) {
+            // With `fetch` rows kept, the last one's key bounds every row still to come.
+            if Some(best.num_rows()) == self.fetch {
+                let last = best.column(*col).slice(best.num_rows() - 1, 1);
+                if let Ok(v) = arrow::compute::cast(&last, &arrow::datatypes::DataType::Int64) {
+                    if let Some(v) = v.as_any().downcast_ref::<arrow::array::Int64Array>() {
+                        if v.is_valid(0) {
+                            bound.tighten(v.value(0));
+                        }
+                    }
+                }
+            }
         }
+        Ok(best)
     }
 
     /// The rows of `all` in order (the first `fetch` of them), or `None` when there are none.

@@ -11,7 +11,9 @@ mod prefetch;
 mod prune;
 pub mod stats;
 mod table;
+mod topbound;
 
 pub use self::parquet::ParquetScanExec;
 pub use conform::conform_column;
 pub use table::{ParquetTable, TableSet, discover};
+pub use topbound::TopBound;

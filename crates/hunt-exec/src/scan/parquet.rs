@@ -22,6 +22,7 @@ use super::prefetch::Prefetched;
 use super::prune::{FileColumns, Pruning};
 use super::stats::{ScanMetrics, ScanStats};
 use super::table::ParquetTable;
+use super::topbound::TopBound;
 use crate::error::{ExecError, Result};
 use crate::physical_plan::{
     BATCH_SIZE, BatchIter, ExecutionPlan, Folded, FoldedIter, UnitFold, execute_parallel,
@@ -59,6 +60,8 @@ pub struct ParquetScanExec {
     dict_output: Arc<Vec<String>>,
     /// Equality conjuncts checked against the files' bloom filters.
     bloom: Arc<Vec<BloomProbe>>,
+    /// The running bound of a top-N directly above, if any.
+    top_bound: Option<Arc<TopBound>>,
     metrics: Arc<ScanMetrics>,
 }
 
@@ -98,6 +101,7 @@ impl ParquetScanExec {
             dict_preds: Arc::new(dict_preds),
             dict_output: Arc::new(Vec::new()),
             bloom: Arc::new(bloom),
+            top_bound: None,
             metrics: Arc::new(ScanMetrics::default()),
         })
     }
@@ -159,6 +163,12 @@ impl ParquetScanExec {
             .collect()
     }
 
+    /// Drops, while decoding, the rows a top-N above can no longer take (see [`TopBound`]).
+    pub fn with_top_bound(mut self, bound: Arc<TopBound>) -> ParquetScanExec {
+        self.top_bound = Some(bound);
+        self
+    }
+
     /// What the scan has done so far, summed over its executions.
     pub fn stats(&self) -> ScanStats {
         self.metrics.snapshot()
@@ -179,6 +189,7 @@ struct ScanContext {
     dict_preds: Arc<Vec<DictPredicate>>,
     dict_output: Arc<Vec<String>>,
     bloom: Arc<Vec<BloomProbe>>,
+    top_bound: Option<Arc<TopBound>>,
     metrics: Arc<ScanMetrics>,
     /// What each unit's batches are folded into, on the worker that decodes them.
     fold: UnitFold,
@@ -392,6 +403,7 @@ fn read_row_group(
 /// the other columns are decoded only for the rows they keep.
 fn row_filter(f: &OpenFile, ctx: &ScanContext) -> Option<RowFilter> {
     let schema = f.meta.schema();
+    let mut predicates: Vec<Box<dyn ::parquet::arrow::arrow_reader::ArrowPredicate>> = Vec::new();
     let dict_cols: Vec<String> = ctx
         .dict_preds
         .iter()
@@ -402,27 +414,49 @@ fn row_filter(f: &OpenFile, ctx: &ScanContext) -> Option<RowFilter> {
                 .is_ok_and(|fl| *fl.data_type() == dictionary_type())
         })
         .collect();
-    if dict_cols.is_empty() {
-        return None;
+    if !dict_cols.is_empty() {
+        let mask = ProjectionMask::columns(
+            f.meta.parquet_schema(),
+            dict_cols.iter().map(String::as_str),
+        );
+        let preds = ctx.dict_preds.clone();
+        let metrics = ctx.metrics.clone();
+        let mut cache = dictfilter::MaskCache::new();
+        predicates.push(Box::new(ArrowPredicateFn::new(
+            mask,
+            move |batch: RecordBatch| match dictfilter::mask(&preds, &batch, &mut cache) {
+                Ok(Some(m)) => {
+                    metrics.filtered((m.len() - m.true_count()) as u64);
+                    Ok(m)
+                }
+                Ok(None) => Ok(BooleanArray::from(vec![true; batch.num_rows()])),
+                Err(e) => Err(ArrowError::ExternalError(Box::new(e))),
+            },
+        )));
     }
-    let mask = ProjectionMask::columns(
-        f.meta.parquet_schema(),
-        dict_cols.iter().map(String::as_str),
-    );
-    let preds = ctx.dict_preds.clone();
-    let metrics = ctx.metrics.clone();
-    let mut cache = dictfilter::MaskCache::new();
-    let pred = ArrowPredicateFn::new(mask, move |batch: RecordBatch| {
-        match dictfilter::mask(&preds, &batch, &mut cache) {
-            Ok(Some(m)) => {
-                metrics.filtered((m.len() - m.true_count()) as u64);
-                Ok(m)
-            }
-            Ok(None) => Ok(BooleanArray::from(vec![true; batch.num_rows()])),
-            Err(e) => Err(ArrowError::ExternalError(Box::new(e))),
+    // A top-N's running bound, on a column the file stores as the integers compared.
+    if let Some(bound) = ctx.top_bound.clone() {
+        let stored = schema
+            .field_with_name(bound.column())
+            .map(|fl| fl.data_type().clone());
+        if matches!(stored, Ok(DataType::Int64 | DataType::Int32)) {
+            let mask = ProjectionMask::columns(f.meta.parquet_schema(), [bound.column()]);
+            let metrics = ctx.metrics.clone();
+            predicates.push(Box::new(ArrowPredicateFn::new(
+                mask,
+                move |batch: RecordBatch| {
+                    Ok(match bound.mask(batch.column(0)) {
+                        Some(m) => {
+                            metrics.filtered((m.len() - m.true_count()) as u64);
+                            m
+                        }
+                        None => BooleanArray::from(vec![true; batch.num_rows()]),
+                    })
+                },
+            )));
         }
-    });
-    Some(RowFilter::new(vec![Box::new(pred)]))
+    }
+    (!predicates.is_empty()).then(|| RowFilter::new(predicates))
 }
 
 /// The file's Arrow schema with the string columns a dictionary predicate reads turned
@@ -594,6 +628,7 @@ impl ExecutionPlan for ParquetScanExec {
             dict_preds: self.dict_preds.clone(),
             dict_output: self.dict_output.clone(),
             bloom: self.bloom.clone(),
+            top_bound: self.top_bound.clone(),
             metrics: self.metrics.clone(),
             fold,
         });
