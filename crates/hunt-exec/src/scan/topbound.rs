@@ -95,11 +95,17 @@ mod tests {
         desc.tighten(4);
         desc.tighten(5);
         desc.tighten(1); // a looser bound changes nothing
-        let got: Vec<_> = desc.mask(&keys).into_iter().flatten().flatten().collect();
-        assert_eq!(got, vec![true, false, true, false]);
+        let got: Vec<Option<bool>> = desc
+            .mask(&keys)
+            .map(|m| m.iter().collect())
+            .unwrap_or_default();
+        assert_eq!(got, vec![Some(true), Some(false), Some(true), Some(false)]);
         let asc = TopBound::new("K", false, true);
         asc.tighten(5);
-        let got: Vec<_> = asc.mask(&keys).into_iter().flatten().flatten().collect();
-        assert_eq!(got, vec![true, true, false, true]);
+        let got: Vec<Option<bool>> = asc
+            .mask(&keys)
+            .map(|m| m.iter().collect())
+            .unwrap_or_default();
+        assert_eq!(got, vec![Some(true), Some(true), Some(false), Some(true)]);
     }
 }
