@@ -996,6 +996,36 @@ mod tests {
         Ok(())
     }
 
+    /// Table `Events` of `rows` events in one file, in row groups of `rows_per_group`.
+    fn one_file(
+        dir: &TempDir,
+        rows: i64,
+        rows_per_group: usize,
+    ) -> std::result::Result<TableSet, Box<dyn std::error::Error>> {
+        let p = dir.0.join("one.parquet");
+        write(&p, &events(0, rows)?, rows_per_group)?;
+        let mut t = TableSet::new();
+        t.register("Events", vec![p])?;
+        Ok(t)
+    }
+
+    /// Each query's answer as one batch, run on a pool of `threads` threads.
+    fn answers_at(
+        t: &TableSet,
+        queries: &[&str],
+        threads: usize,
+    ) -> std::result::Result<Vec<RecordBatch>, Box<dyn std::error::Error>> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
+        let mut got = Vec::new();
+        for q in queries {
+            let out = pool.install(|| run(q, t).map_err(|e| e.to_string()))?;
+            got.push(arrow::compute::concat_batches(&out[0].schema(), &out)?);
+        }
+        Ok(got)
+    }
+
     /// The same rows written with different row-group sizes (so batches and aggregate units
     /// split the rows differently) and read at 1 and 3 threads give the same answers (float
     /// sums and moments: the same at any thread count).
@@ -1023,24 +1053,12 @@ mod tests {
             "Events | summarize sd = stdev(Id % 1000), v = variance(Score), s = sum(Score) by Id % 3",
         ];
         let exact_across_row_groups = queries.len() - 1;
-        let mut answers: Vec<Vec<Vec<RecordBatch>>> = Vec::new();
+        let mut answers: Vec<Vec<RecordBatch>> = Vec::new();
         for rows_per_group in [7usize, 64, 1000] {
             let dir = TempDir::new()?;
-            let p = dir.0.join("one.parquet");
-            write(&p, &events(0, 2500)?, rows_per_group)?;
-            let mut t = TableSet::new();
-            t.register("Events", vec![p])?;
+            let t = one_file(&dir, 2500, rows_per_group)?;
             for threads in [1, 3] {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()?;
-                let mut per_query = Vec::new();
-                for q in queries {
-                    let out = pool.install(|| run(q, &t).map_err(|e| e.to_string()))?;
-                    let cat = arrow::compute::concat_batches(&out[0].schema(), &out)?;
-                    per_query.push(vec![cat]);
-                }
-                answers.push(per_query);
+                answers.push(answers_at(&t, &queries, threads)?);
             }
         }
         for (i, q) in queries.iter().enumerate() {
@@ -1073,20 +1091,9 @@ mod tests {
         let mut answers: Vec<Vec<RecordBatch>> = Vec::new();
         for (rows_per_group, parts) in [(rows, rows.div_ceil(PART_ROWS)), (10_000, 10)] {
             let dir = TempDir::new()?;
-            let p = dir.0.join("one.parquet");
-            write(&p, &events(0, rows as i64)?, rows_per_group)?;
-            let mut t = TableSet::new();
-            t.register("Events", vec![p])?;
+            let t = one_file(&dir, rows as i64, rows_per_group)?;
             for threads in [1, 3] {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()?;
-                let mut got = Vec::new();
-                for q in queries {
-                    let out = pool.install(|| run(q, &t).map_err(|e| e.to_string()))?;
-                    got.push(arrow::compute::concat_batches(&out[0].schema(), &out)?);
-                }
-                answers.push(got);
+                answers.push(answers_at(&t, &queries, threads)?);
             }
             // Every unit was decoded: one per part.
             let scan = scan_of("Events", &t)?;
