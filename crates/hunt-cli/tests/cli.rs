@@ -137,6 +137,20 @@ fn csv_format() {
 }
 
 #[test]
+fn timing_goes_to_stderr_after_the_rows() {
+    let out = Fixture::new().run(&["--format", "csv", "--timing", QUERY]);
+    assert_eq!(out.stdout, CSV, "{out:?}");
+    let secs: f64 = out
+        .stderr
+        .trim()
+        .strip_prefix("elapsed: ")
+        .and_then(|s| s.strip_suffix(" s"))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(-1.0);
+    assert!((0.0..60.0).contains(&secs), "{out:?}");
+}
+
+#[test]
 fn json_format_is_the_graph_shape() {
     let out = Fixture::new().run(&["--format", "json", QUERY]);
     let expected = concat!(
