@@ -51,6 +51,11 @@ pub trait ExecutionPlan: Send + Sync + std::fmt::Debug {
         let _ = fold;
         None
     }
+    /// `where` conjuncts every row this plan yields already satisfies (a filter above need
+    /// not check them again).
+    fn applied_conjuncts(&self) -> Vec<hunt_plan::expr::Expr> {
+        Vec::new()
+    }
     /// Whether [`ExecutionPlan::execute_units`] returns `Some`, asked before doing work
     /// (such as building a join's hash table) that only the unit path would use.
     fn has_units(&self) -> bool {
@@ -107,12 +112,9 @@ fn aggregate_input(
                 .collect();
             Arc::new(scan_exec(plan, tables)?.with_dictionary_output(strings))
         }
-        LogicalPlan::Filter { input, predicate } => filter(
-            aggregate_input(input, tables, rows)?,
-            predicate,
-            input,
-            tables,
-        )?,
+        LogicalPlan::Filter { input, predicate } => {
+            filter(aggregate_input(input, tables, rows)?, predicate)?
+        }
         LogicalPlan::Projection { input, exprs } => Arc::new(
             ProjectionExec::try_new(aggregate_input(input, tables, rows)?, exprs, plan.schema())?
                 .keeping_dictionaries(),
@@ -143,20 +145,14 @@ fn aggregate_input(
     })
 }
 
-/// A `where` over `input` (built from `logical`). Directly over a scan, the conjuncts the
-/// scan applies to every row it returns are left out, and without others there is no
-/// filter at all.
+/// A `where` over `input`, leaving out the conjuncts `input` already applies to every row
+/// (a scan's dictionary predicates); without others there is no filter at all.
 fn filter(
     input: Arc<dyn ExecutionPlan>,
     predicate: &hunt_plan::expr::Expr,
-    logical: &LogicalPlan,
-    tables: &TableSet,
 ) -> Result<Arc<dyn ExecutionPlan>> {
     use hunt_plan::expr::{ExprKind, Func};
-    let applied = match logical {
-        LogicalPlan::Scan { .. } => scan_exec(logical, tables)?.applied_conjuncts(),
-        _ => Vec::new(),
-    };
+    let applied = input.applied_conjuncts();
     if applied.is_empty() {
         return Ok(Arc::new(FilterExec::try_new(input, predicate)?));
     }
@@ -225,7 +221,7 @@ fn bounded(
     match plan {
         LogicalPlan::Scan { .. } => Ok(Arc::new(scan_exec(plan, tables)?.with_top_bound(bound))),
         LogicalPlan::Filter { input, predicate } => {
-            filter(bounded(input, tables, bound)?, predicate, input, tables)
+            filter(bounded(input, tables, bound)?, predicate)
         }
         other => build(other, tables, None),
     }
@@ -301,9 +297,7 @@ fn build(
             tables.clone(),
             plan.schema(),
         )?),
-        LogicalPlan::Filter { input, predicate } => {
-            filter(build(input, tables, rows)?, predicate, input, tables)?
-        }
+        LogicalPlan::Filter { input, predicate } => filter(build(input, tables, rows)?, predicate)?,
         LogicalPlan::Projection { input, exprs } => Arc::new(ProjectionExec::try_new(
             build(input, tables, rows)?,
             exprs,

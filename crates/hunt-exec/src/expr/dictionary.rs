@@ -49,6 +49,38 @@ pub fn same_values(a: &ArrayRef, b: &ArrayRef) -> bool {
     Arc::ptr_eq(a, b) || (a.len() == b.len() && a.to_data().ptr_eq(&b.to_data()))
 }
 
+/// Something computed from a dictionary's values, kept while the batches that follow share
+/// that dictionary (the batches of one row group do). Each per-dictionary cache of the
+/// engine is one of these.
+pub struct DictMemo<T> {
+    last: Option<(ArrayRef, T)>,
+}
+
+impl<T> Default for DictMemo<T> {
+    fn default() -> Self {
+        DictMemo { last: None }
+    }
+}
+
+impl<T> DictMemo<T> {
+    /// The value for dictionary `d`: kept from the last call if `d` has the same values,
+    /// else made by `make`.
+    pub fn get_or_make(
+        &mut self,
+        d: &DictionaryArray<Int32Type>,
+        make: impl FnOnce() -> Result<T>,
+    ) -> Result<&mut T> {
+        let kept = matches!(&self.last, Some((v, _)) if same_values(v, d.values()));
+        if !kept {
+            self.last = Some((d.values().clone(), make()?));
+        }
+        match &mut self.last {
+            Some((_, t)) => Ok(t),
+            None => Err(crate::error::ExecError::Internal("dictionary memo".into())),
+        }
+    }
+}
+
 /// Row `i`'s entry in [`values_with_empty`]: its key, or the extra `""` for a null key (a
 /// key out of range, which a valid dictionary never has, reads as that too).
 pub fn entry(d: &DictionaryArray<Int32Type>, i: usize) -> usize {
@@ -162,10 +194,7 @@ const MAX_FULL_DICTIONARY: usize = 1 << 16;
 /// One expression's results over every entry of the dictionary it last saw. An operator
 /// keeps one per expression for one unit of its input (a row group, whose batches share
 /// their dictionaries).
-#[derive(Default)]
-pub struct EntryCache {
-    last: Option<(ArrayRef, ArrayRef)>,
-}
+pub type EntryCache = DictMemo<ArrayRef>;
 
 /// [`eval_per_entry`] with a cache: when `e` cannot fail, it is evaluated over all of the
 /// dictionary's entries (plus the `""` of null keys) once per dictionary, and each batch
@@ -183,14 +212,9 @@ pub fn eval_entries(
     if !total(e) || dict.values().len() > MAX_FULL_DICTIONARY {
         return eval_per_entry(e, batch);
     }
-    let results = match &cache.last {
-        Some((values, results)) if same_values(values, dict.values()) => results.clone(),
-        _ => {
-            let results = eval_over(e, batch, c, values_with_empty(dict)?)?;
-            cache.last = Some((dict.values().clone(), results.clone()));
-            results
-        }
-    };
+    let results = cache
+        .get_or_make(dict, || eval_over(e, batch, c, values_with_empty(dict)?))?
+        .clone();
     let keys = Int32Array::from_iter_values(entries(dict).map(|k| k as i32));
     Ok(Some((keys, results)))
 }

@@ -609,26 +609,36 @@ fn each_valid<T: arrow::datatypes::ArrowPrimitiveType>(
     }
 }
 
-/// An integer-backed column (int, long, datetime, timespan) as i64 values.
-fn as_i64s(a: &ArrayRef) -> Result<Int64Array> {
-    Ok(match a.data_type() {
-        DataType::Int64 | DataType::Timestamp(..) | DataType::Duration(..) => Int64Array::from(
-            a.to_data()
+/// A column stored as i64 (long, datetime, timespan) viewed as i64 values, without a copy.
+pub(super) fn i64_view(col: &ArrayRef) -> Option<Int64Array> {
+    match col.data_type() {
+        DataType::Int64 | DataType::Timestamp(..) | DataType::Duration(..) => {
+            let data = col
+                .to_data()
                 .into_builder()
                 .data_type(DataType::Int64)
-                .build()?,
-        ),
-        _ => {
-            let c = cast(a, &DataType::Int64)?;
-            c.as_any()
-                .downcast_ref::<Int64Array>()
-                .cloned()
-                .ok_or_else(|| ExecError::Internal("min/max of a non-integer".into()))?
+                .build()
+                .ok()?;
+            Some(Int64Array::from(data))
         }
-    })
+        _ => None,
+    }
 }
 
-fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
+/// An integer-backed column (int, long, datetime, timespan) as i64 values.
+fn as_i64s(a: &ArrayRef) -> Result<Int64Array> {
+    if let Some(v) = i64_view(a) {
+        return Ok(v);
+    }
+    cast(a, &DataType::Int64)?
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .cloned()
+        .ok_or_else(|| ExecError::Internal("min/max of a non-integer".into()))
+}
+
+/// Orders two scalars of one numeric or time type (percentile values).
+pub(super) fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
     use Scalar::*;
     match (a, b) {
         (Int(x), Int(y)) => x.cmp(y),

@@ -3,7 +3,7 @@
 //! covariance, `make_list_with_nulls` and the `binary_all_*` folds. [`super::accumulators`]
 //! holds one of these in its `More` arm.
 
-use super::accumulators::scalar_json;
+use super::accumulators::{cmp_scalar, scalar_json};
 use crate::error::{ExecError, Result};
 use crate::expr::scalar::{array_from_scalars, array_value};
 use arrow::array::*;
@@ -265,14 +265,4 @@ fn weighted_rank(vals: &mut [(Scalar, i64)], p: f64, ty: KqlType) -> Scalar {
         }
     }
     vals.last().map(|v| v.0.clone()).unwrap_or(Scalar::Null(ty))
-}
-
-fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
-    use Scalar::*;
-    match (a, b) {
-        (Int(x), Int(y)) => x.cmp(y),
-        (Long(x), Long(y)) | (DateTime(x), DateTime(y)) | (TimeSpan(x), TimeSpan(y)) => x.cmp(y),
-        (Real(x), Real(y)) => x.total_cmp(y),
-        _ => std::cmp::Ordering::Equal,
-    }
 }

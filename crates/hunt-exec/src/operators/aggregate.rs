@@ -10,7 +10,7 @@
 //! rows are first grouped by their combination of dictionary keys (integer arithmetic), and
 //! only one row per distinct combination is encoded and looked up.
 
-use super::accumulators::Acc;
+use super::accumulators::{Acc, i64_view};
 use super::group_keys::GroupKeys;
 use crate::error::{ExecError, Result};
 use crate::expr::dictionary::same_values;
@@ -299,7 +299,7 @@ impl GroupTable {
         // One integer key (long, datetime, timespan): hashed as an i64, and encoded only
         // when it starts a group.
         if let [col] = cols.as_slice() {
-            if let Some(ints) = as_i64s(col) {
+            if let Some(ints) = i64_view(col) {
                 for i in 0..n {
                     let k = ints.is_valid(i).then(|| ints.value(i));
                     let g = match self.int_index.get(&k) {
@@ -475,21 +475,4 @@ fn dict_codes(keys: &[PhysicalExpr], batch: &RecordBatch) -> Option<DictCodes> {
         size,
         values,
     })
-}
-
-/// An integer-backed key column (int, long, datetime, timespan) as i64 values.
-fn as_i64s(col: &ArrayRef) -> Option<Int64Array> {
-    use arrow::datatypes::DataType;
-    match col.data_type() {
-        DataType::Int64 | DataType::Timestamp(..) | DataType::Duration(..) => {
-            let data = col
-                .to_data()
-                .into_builder()
-                .data_type(DataType::Int64)
-                .build()
-                .ok()?;
-            Some(Int64Array::from(data))
-        }
-        _ => None,
-    }
 }

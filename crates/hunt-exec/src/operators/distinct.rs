@@ -11,20 +11,18 @@
 
 use super::group_keys::GroupKeys;
 use crate::error::Result;
-use crate::expr::dictionary::{entries, same_values, values_with_empty};
+use crate::expr::dictionary::{DictMemo, entries, values_with_empty};
 use arrow::array::{Array, ArrayRef, DictionaryArray, Int64Array};
 use arrow::datatypes::{DataType, Int32Type};
 use arrow::row::{RowConverter, Rows, SortField};
 use std::collections::HashSet;
 use std::sync::Arc;
 
-/// What the state keeps about the dictionary it last saw.
+/// What the state keeps about the dictionary it last saw: its values' encodings, then the
+/// encoding of `""` (for null keys), and each entry's value id once interned (`u32::MAX`
+/// before).
 struct DictCache {
-    /// The dictionary's values (compared by pointer with the next batch's).
-    values: ArrayRef,
-    /// Their encodings, then the encoding of `""` (for null keys).
     rows: Rows,
-    /// Each entry's value id, once interned (`u32::MAX` before).
     ids: Vec<u32>,
 }
 
@@ -35,7 +33,7 @@ pub(super) struct Distinct {
     /// `group << 32 | value id` for every pair seen.
     pairs: HashSet<u64, foldhash::fast::RandomState>,
     counts: Vec<i64>,
-    dict: Option<DictCache>,
+    dict: DictMemo<DictCache>,
 }
 
 fn pair(g: usize, v: u32) -> u64 {
@@ -51,7 +49,7 @@ impl Distinct {
             conv,
             pairs: HashSet::default(),
             counts: Vec::new(),
-            dict: None,
+            dict: DictMemo::default(),
         })
     }
 
@@ -84,28 +82,24 @@ impl Distinct {
     /// A dictionary-encoded string column: a null key counts as `""`, the value it stands
     /// for.
     fn update_dictionary(&mut self, gids: &[usize], d: &DictionaryArray<Int32Type>) -> Result<()> {
-        let fresh = !matches!(&self.dict, Some(c) if same_values(&c.values, d.values()));
-        if fresh {
-            let values = values_with_empty(d)?;
-            let rows = self.conv.convert_columns(&[values])?;
-            self.dict = Some(DictCache {
-                values: d.values().clone(),
+        let conv = &self.conv;
+        let cache = self.dict.get_or_make(d, || {
+            let rows = conv.convert_columns(&[values_with_empty(d)?])?;
+            Ok(DictCache {
                 ids: vec![u32::MAX; rows.num_rows()],
                 rows,
-            });
-        }
-        let Some(mut cache) = self.dict.take() else {
-            return Ok(());
-        };
+            })
+        })?;
         for (k, &g) in entries(d).zip(gids) {
             let mut v = cache.ids[k];
             if v == u32::MAX {
                 v = self.values.group_of(cache.rows.row(k)) as u32;
                 cache.ids[k] = v;
             }
-            self.add(g, v);
+            if self.pairs.insert(pair(g, v)) {
+                self.counts[g] += 1;
+            }
         }
-        self.dict = Some(cache);
         Ok(())
     }
 

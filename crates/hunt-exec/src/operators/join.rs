@@ -6,7 +6,7 @@
 
 use super::group_keys::GroupKeys;
 use crate::error::{ExecError, Result};
-use crate::expr::dictionary::{entries, same_values, values_with_empty};
+use crate::expr::dictionary::{DictMemo, entries, values_with_empty};
 use crate::physical_plan::{BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel};
 use crate::scan::conform_column;
 use arrow::array::{
@@ -60,10 +60,7 @@ impl Build {
 
 /// What a probe keeps about the dictionary of the left key it last saw: each entry's
 /// group on the build side.
-#[derive(Default)]
-struct KeyCache {
-    last: Option<(ArrayRef, Vec<Option<u32>>)>,
-}
+type KeyCache = DictMemo<Vec<Option<u32>>>;
 
 impl HashJoinExec {
     /// Resolves key and output columns against the inputs.
@@ -238,17 +235,12 @@ impl JoinCore {
                 .as_any()
                 .downcast_ref::<DictionaryArray<Int32Type>>()
             {
-                let fresh = !matches!(&cache.last, Some((v, _)) if same_values(v, d.values()));
-                if fresh {
+                let per_entry = cache.get_or_make(d, || {
                     let rows = build.conv.convert_columns(&[values_with_empty(d)?])?;
-                    let per_entry = (0..rows.num_rows())
+                    Ok((0..rows.num_rows())
                         .map(|k| build.keys.get(rows.row(k).as_ref()).map(|g| g as u32))
-                        .collect();
-                    cache.last = Some((d.values().clone(), per_entry));
-                }
-                let Some((_, per_entry)) = &cache.last else {
-                    return Err(ExecError::Internal("join key cache".into()));
-                };
+                        .collect())
+                })?;
                 return Ok(entries(d).map(|k| per_entry[k]).collect());
             }
         }

@@ -7,6 +7,7 @@
 //! Only case-sensitive equality with non-empty string constants qualifies: a null string
 //! reads as `""` in KQL but is not in the filter, and `=~` would need every casing.
 
+use super::dictprune::chunk;
 use ::parquet::bloom_filter::Sbbf;
 use ::parquet::file::metadata::RowGroupMetaData;
 use hunt_plan::expr::{Expr, ExprKind, Func, Scalar};
@@ -74,11 +75,7 @@ impl BloomProbe {
 /// broken file).
 pub(crate) fn rules_out(file: &File, probes: &[BloomProbe], rg: &RowGroupMetaData) -> bool {
     probes.iter().any(|p| {
-        let Some(chunk) = rg
-            .columns()
-            .iter()
-            .find(|c| c.column_path().string() == p.column)
-        else {
+        let Some(chunk) = chunk(rg, &p.column) else {
             return false;
         };
         if chunk.bloom_filter_offset().is_none() {

@@ -14,6 +14,7 @@
 //! error the query would not raise.
 
 use crate::error::{ExecError, Result};
+use crate::expr::dictionary::DictMemo;
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use arrow::array::*;
 use arrow::compute::and;
@@ -70,18 +71,14 @@ impl DictPredicate {
     fn mask(
         &self,
         col: &DictionaryArray<Int32Type>,
-        cache: &mut Option<(ArrayRef, Vec<bool>)>,
+        cache: &mut DictMemo<Vec<bool>>,
     ) -> Result<BooleanArray> {
-        if !matches!(cache, Some((v, _)) if crate::expr::dictionary::same_values(v, col.values())) {
+        let table = cache.get_or_make(col, || {
             // The dictionary values, then "" for null keys (a null string is "" in KQL).
             let values = crate::expr::dictionary::values_with_empty(col)?;
             // Null results are false.
-            let table = self.over(values)?.iter().map(|v| v == Some(true)).collect();
-            *cache = Some((col.values().clone(), table));
-        }
-        let Some((_, table)) = cache.as_ref() else {
-            return Err(ExecError::Internal("dictionary predicate cache".into()));
-        };
+            Ok(self.over(values)?.iter().map(|v| v == Some(true)).collect())
+        })?;
         Ok(crate::expr::dictionary::gather_mask(col, table))
     }
 }
@@ -129,7 +126,7 @@ fn one_string_column(e: &Expr, column: &mut Option<String>) -> bool {
 }
 
 /// Per predicate, its results over the dictionary it last saw.
-pub(crate) type MaskCache = Vec<Option<(ArrayRef, Vec<bool>)>>;
+pub(crate) type MaskCache = Vec<DictMemo<Vec<bool>>>;
 
 /// The row mask of the predicates whose column is dictionary-typed in `batch` (a batch as
 /// decoded, before conforming): `None` when none applies.
@@ -138,7 +135,7 @@ pub(crate) fn mask(
     batch: &RecordBatch,
     cache: &mut MaskCache,
 ) -> Result<Option<BooleanArray>> {
-    cache.resize(preds.len(), None);
+    cache.resize_with(preds.len(), DictMemo::default);
     let mut mask: Option<BooleanArray> = None;
     for (p, c) in preds.iter().zip(cache.iter_mut()) {
         let Some(col) = batch.column_by_name(&p.column) else {
@@ -189,7 +186,7 @@ mod tests {
             Span::default(),
         );
         let p = DictPredicate::from_expr(&eq).ok_or(ExecError::Internal("no".into()))?;
-        let m = p.mask(&dict(), &mut None)?;
+        let m = p.mask(&dict(), &mut DictMemo::default())?;
         assert_eq!(
             m.iter().collect::<Vec<_>>(),
             vec![
@@ -208,7 +205,7 @@ mod tests {
             Span::default(),
         );
         let p = DictPredicate::from_expr(&empty).ok_or(ExecError::Internal("no".into()))?;
-        let m = p.mask(&dict(), &mut None)?;
+        let m = p.mask(&dict(), &mut DictMemo::default())?;
         assert_eq!(
             m.iter().collect::<Vec<_>>(),
             vec![

@@ -35,6 +35,13 @@ pub(crate) fn all_pages_dictionary(c: &ColumnChunkMetaData) -> bool {
         })
 }
 
+/// Column `name`'s chunk in row group `rg`.
+pub(crate) fn chunk<'a>(rg: &'a RowGroupMetaData, name: &str) -> Option<&'a ColumnChunkMetaData> {
+    rg.columns()
+        .iter()
+        .find(|c| c.column_path().string() == name)
+}
+
 /// The values a small, fully dictionary-encoded string chunk can hold: its dictionary
 /// entries, plus `""` when the chunk may hold nulls (a null string is `""` in KQL). `None`
 /// when the chunk does not qualify or its dictionary cannot be read as UTF-8 strings.
@@ -89,11 +96,7 @@ pub(crate) fn rules_out(
     rg: &RowGroupMetaData,
 ) -> Result<bool> {
     for p in preds {
-        let Some(c) = rg
-            .columns()
-            .iter()
-            .find(|c| c.column_path().string() == p.column)
-        else {
+        let Some(c) = chunk(rg, &p.column) else {
             continue;
         };
         let Some(values) = chunk_values(file, c) else {

@@ -124,45 +124,6 @@ impl ParquetScanExec {
         self
     }
 
-    /// The `where` conjuncts this scan applies to every row it returns: the dictionary
-    /// predicates over columns that every row group of every file stores as a small,
-    /// fully dictionary-encoded chunk (so every batch carries the column as a dictionary
-    /// and the row filter runs on it). A filter above the scan need not check them again.
-    pub fn applied_conjuncts(&self) -> Vec<hunt_plan::expr::Expr> {
-        let everywhere = |column: &str| {
-            self.table.footers.iter().all(|md| {
-                // Read as `Utf8` (what `dictionary_schema` turns into a dictionary).
-                let fm = md.file_metadata();
-                let utf8 = ::parquet::arrow::parquet_to_arrow_schema(
-                    fm.schema_descr(),
-                    fm.key_value_metadata(),
-                )
-                .ok()
-                .and_then(|s| {
-                    s.field_with_name(column)
-                        .ok()
-                        .map(|f| f.data_type().clone())
-                }) == Some(DataType::Utf8);
-                let leaf = md
-                    .file_metadata()
-                    .schema_descr()
-                    .columns()
-                    .iter()
-                    .position(|c| c.path().string() == column);
-                utf8 && leaf.is_some_and(|leaf| {
-                    md.row_groups()
-                        .iter()
-                        .all(|rg| small_dictionary(rg.column(leaf)))
-                })
-            })
-        };
-        self.dict_preds
-            .iter()
-            .filter(|p| everywhere(&p.column))
-            .map(|p| p.source.clone())
-            .collect()
-    }
-
     /// Drops, while decoding, the rows a top-N above can no longer take (see [`TopBound`]).
     pub fn with_top_bound(mut self, bound: Arc<TopBound>) -> ParquetScanExec {
         self.top_bound = Some(bound);
@@ -615,6 +576,44 @@ impl ExecutionPlan for ParquetScanExec {
     fn execute(&self) -> Result<BatchIter> {
         execute_parallel(self)
             .unwrap_or_else(|| Err(ExecError::Internal("a scan without units".into())))
+    }
+    /// The `where` conjuncts this scan applies to every row it returns: the dictionary
+    /// predicates over columns that every row group of every file stores as a small,
+    /// fully dictionary-encoded chunk (so every batch carries the column as a dictionary
+    /// and the row filter runs on it). A filter above the scan need not check them again.
+    fn applied_conjuncts(&self) -> Vec<hunt_plan::expr::Expr> {
+        let everywhere = |column: &str| {
+            self.table.footers.iter().all(|md| {
+                // Read as `Utf8` (what `dictionary_schema` turns into a dictionary).
+                let fm = md.file_metadata();
+                let utf8 = ::parquet::arrow::parquet_to_arrow_schema(
+                    fm.schema_descr(),
+                    fm.key_value_metadata(),
+                )
+                .ok()
+                .and_then(|s| {
+                    s.field_with_name(column)
+                        .ok()
+                        .map(|f| f.data_type().clone())
+                }) == Some(DataType::Utf8);
+                let leaf = md
+                    .file_metadata()
+                    .schema_descr()
+                    .columns()
+                    .iter()
+                    .position(|c| c.path().string() == column);
+                utf8 && leaf.is_some_and(|leaf| {
+                    md.row_groups()
+                        .iter()
+                        .all(|rg| small_dictionary(rg.column(leaf)))
+                })
+            })
+        };
+        self.dict_preds
+            .iter()
+            .filter(|p| everywhere(&p.column))
+            .map(|p| p.source.clone())
+            .collect()
     }
     fn has_units(&self) -> bool {
         true

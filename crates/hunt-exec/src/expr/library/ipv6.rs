@@ -2,7 +2,7 @@
 //! `ipv6_is_in_range`, `ipv6_is_in_any_range`) and `ipv4_netmask_suffix`,
 //! `ipv4_range_to_cidr_list`. Per-value logic is in `crate::kernels::ipv6`.
 
-use super::{Args, dyn_array, pv, str_array, sv, user_error};
+use super::{Args, compare_or_match, dyn_array, pv, str_array, sv, user_error};
 use crate::error::Result;
 use crate::kernels::{ipv4, ipv6, json};
 use arrow::array::*;
@@ -69,15 +69,7 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                     _ => None,
                 });
             }
-            if a.f == Ipv6Compare {
-                Arc::new(Int64Array::from(cmp))
-            } else {
-                Arc::new(
-                    cmp.into_iter()
-                        .map(|c| c.map(|c| c == 0))
-                        .collect::<BooleanArray>(),
-                )
-            }
+            compare_or_match(cmp, a.f == Ipv6Compare)
         }
         Ipv6IsInRange => {
             let (x, r) = (a.str(0)?, a.str(1)?);

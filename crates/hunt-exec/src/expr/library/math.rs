@@ -1,7 +1,7 @@
 //! Math, conditional (`coalesce`, `case`, `max_of`), conversion (`tobool`, `toguid`,
 //! `gettype`) and IPv4 functions.
 
-use super::{Args, Json, pv, str_array, sv};
+use super::{Args, Json, compare_or_match, pv, str_array, sv};
 use crate::error::Result;
 use crate::kernels::{ipv4, json, numeric};
 use arrow::array::*;
@@ -212,15 +212,7 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                     ipv4::compare(ipv4::parse(sv(s, i))?, ipv4::parse(sv(r, i))?, prefix)
                 })
                 .collect();
-            if a.f == Ipv4Compare {
-                Arc::new(Int64Array::from(vals))
-            } else {
-                Arc::new(
-                    vals.into_iter()
-                        .map(|v| v.map(|c| c == 0))
-                        .collect::<BooleanArray>(),
-                )
-            }
+            compare_or_match(vals, a.f == Ipv4Compare)
         }
         Ipv4IsInAnyRange => {
             let s = a.str(0)?;

@@ -182,6 +182,21 @@ impl<T> Cache<T> {
 }
 
 /// An error the user caused (a bad regex), reported with the call's span by the caller.
+/// The result of an `ipv*_compare` (the order: -1, 0, 1) or, when `compare` is false, of
+/// the matching `ipv*_is_match` (equality).
+fn compare_or_match(order: Vec<Option<i64>>, compare: bool) -> ArrayRef {
+    if compare {
+        Arc::new(Int64Array::from(order))
+    } else {
+        Arc::new(
+            order
+                .into_iter()
+                .map(|c| c.map(|c| c == 0))
+                .collect::<BooleanArray>(),
+        )
+    }
+}
+
 fn user_error(message: String) -> ExecError {
     ExecError::Arrow(ArrowError::InvalidArgumentError(message))
 }
