@@ -79,11 +79,13 @@ fn filter_batch(
             .as_any()
             .downcast_ref::<BooleanArray>()
             .ok_or_else(not_bool)?;
-        // Null results drop the row.
-        let table: Vec<bool> = per_entry.iter().map(|v| v == Some(true)).collect();
+        // Null results drop the row. The per-entry results are read in place: they are
+        // kept for the whole dictionary, which can be much longer than the batch.
+        let n = per_entry.len();
         let mask = BooleanArray::new(
             arrow::buffer::BooleanBuffer::collect_bool(keys.len(), |i| {
-                table.get(keys.value(i) as usize).copied().unwrap_or(false)
+                let k = keys.value(i) as usize;
+                k < n && per_entry.is_valid(k) && per_entry.value(k)
             }),
             None,
         );

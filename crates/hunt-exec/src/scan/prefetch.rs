@@ -51,8 +51,15 @@ impl Prefetched {
         }
         let mut parts = Vec::with_capacity(merged.len());
         for (s, e) in merged {
-            let mut buf = vec![0u8; usize::try_from(e - s).unwrap_or(0)];
-            file.read_exact_at(&mut buf, s)?;
+            // Read into spare capacity: no zero-filling of buffers about to be overwritten.
+            let len = e - s;
+            let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+            let mut f = &file;
+            f.seek(SeekFrom::Start(s))?;
+            f.take(len).read_to_end(&mut buf)?;
+            if (buf.len() as u64) < len {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
             parts.push((s, Bytes::from(buf)));
         }
         Ok(Prefetched { file, len, parts })
