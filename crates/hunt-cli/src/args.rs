@@ -77,6 +77,8 @@ pub struct Args {
 pub enum Command {
     /// Generate a synthetic Defender dataset (Parquet) for trying queries.
     Gen(GenArgs),
+    /// Test detection rules (`*.test.yaml`) against fixture tables, offline.
+    Test(crate::cmd_test::TestArgs),
 }
 
 /// Flags of `hunt gen`.
@@ -116,6 +118,8 @@ pub enum Config {
     Query(QueryConfig),
     /// Generate a dataset.
     Gen(GenArgs),
+    /// Test detection rules.
+    Test(crate::cmd_test::TestArgs),
 }
 
 /// Where the tables come from.
@@ -151,8 +155,10 @@ pub struct QueryConfig {
 impl Args {
     /// Validates the flags and reads the query (from the argument, the file, or stdin).
     pub fn into_config(self) -> anyhow::Result<Config> {
-        if let Some(Command::Gen(gen_args)) = self.command {
-            return Ok(Config::Gen(gen_args));
+        match self.command {
+            Some(Command::Gen(gen_args)) => return Ok(Config::Gen(gen_args)),
+            Some(Command::Test(test_args)) => return Ok(Config::Test(test_args)),
+            None => {}
         }
         let data = match self.data {
             // An empty HUNT_DATA counts as unset.

@@ -8,6 +8,7 @@
 //! [`output`] writes the rows; [`render`] is the only place that prints errors.
 
 mod args;
+mod cmd_test;
 mod output;
 mod render;
 
@@ -74,6 +75,7 @@ fn run() -> anyhow::Result<ExitCode> {
     match args.into_config()? {
         Config::Query(config) => run_query(&config),
         Config::Gen(gen_args) => run_gen(&gen_args),
+        Config::Test(test_args) => cmd_test::run(&test_args),
     }
 }
 

@@ -174,6 +174,17 @@ impl Engine {
         Ok(self.tables.register(name, files)?)
     }
 
+    /// Registers (or replaces) table `name` made of `files`, typed by `schema` (its columns
+    /// first, with its KQL types; then any other column of the files).
+    pub fn register_parquet_with_schema(
+        &mut self,
+        name: &str,
+        files: Vec<PathBuf>,
+        schema: &Schema,
+    ) -> Result<(), Error> {
+        Ok(self.tables.register_with_schema(name, files, schema)?)
+    }
+
     /// Names of the registered tables.
     pub fn table_names(&self) -> Vec<String> {
         hunt_plan::Catalog::table_names(&self.tables)

@@ -72,6 +72,39 @@ impl TableSet {
         );
         Ok(())
     }
+    /// Registers (or replaces) a table made of `files` with the KQL types of `schema`: its
+    /// columns come first, in its order and with its types (so a text column can be a
+    /// `dynamic` or `guid`), then any other column of the files. For tools that write files
+    /// of a known schema, such as the fixtures of `hunt test`.
+    pub fn register_with_schema(
+        &mut self,
+        name: &str,
+        files: Vec<PathBuf>,
+        schema: &Schema,
+    ) -> Result<()> {
+        let (unified, footers) = unify(name, &files, Some(schema))?;
+        let mut fields = schema.fields.clone();
+        for f in unified.fields {
+            if schema.index_of(&f.name).is_none() {
+                fields.push(f);
+            }
+        }
+        let table = Arc::new(ParquetTable {
+            name: name.to_string(),
+            files: files.clone(),
+            schema: Schema::new(fields),
+            footers,
+        });
+        self.tables.insert(
+            name.to_string(),
+            Arc::new(LazyTable {
+                name: name.to_string(),
+                files,
+                resolved: OnceLock::from(Some(table)),
+            }),
+        );
+        Ok(())
+    }
     /// Registers a table made of `files` whose schemas are read when it is first used.
     pub fn register_lazy(&mut self, name: &str, files: Vec<PathBuf>) {
         self.tables.insert(
