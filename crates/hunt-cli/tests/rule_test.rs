@@ -80,8 +80,14 @@ fn a_changed_cell_fails_with_a_diff_and_a_junit_failure() {
         text.contains("FAIL   rules/zip-uploads/zip-uploads.test.yaml :: departing user zips to personal cloud storage"),
         "{text}"
     );
-    assert!(text.contains("rows differ (expected 2, got 2, in order):"), "{text}");
-    assert!(text.contains("changed    {AccountUpn: \"megan.bowen@contoso.com\""), "{text}");
+    assert!(
+        text.contains("rows differ (expected 2, got 2, in order):"),
+        "{text}"
+    );
+    assert!(
+        text.contains("changed    {AccountUpn: \"megan.bowen@contoso.com\""),
+        "{text}"
+    );
     assert!(text.contains("Uploads: expected 4, got 3"), "{text}");
 
     let junit = std::fs::read_to_string(ws.path().join("junit.xml")).unwrap();
@@ -90,14 +96,22 @@ fn a_changed_cell_fails_with_a_diff_and_a_junit_failure() {
         .find("name=\"departing user zips to personal cloud storage\"")
         .expect("the case is in the JUnit file");
     let failure = junit[case..].find("<failure").expect("a failure element");
-    let next_case = junit[case + 1..].find("<testcase").map_or(usize::MAX, |i| i + 1);
-    assert!(failure < next_case, "the failure belongs to that case: {junit}");
+    let next_case = junit[case + 1..]
+        .find("<testcase")
+        .map_or(usize::MAX, |i| i + 1);
+    assert!(
+        failure < next_case,
+        "the failure belongs to that case: {junit}"
+    );
 }
 
 #[test]
 fn a_refused_rule_is_reported_in_sarif_at_its_line_and_column() {
     let ws = workspace();
-    let out = hunt_test(ws.path(), &["rules-failing/refused", "--sarif", "rules.sarif"]);
+    let out = hunt_test(
+        ws.path(),
+        &["rules-failing/refused", "--sarif", "rules.sarif"],
+    );
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("0 passed, 1 failed"), "{text}");
@@ -154,24 +168,34 @@ fn record_writes_the_result_and_filter_selects_cases() {
         "rule: confidential-webmail.kql\ncases:\n  - name: recorded\n    now: 2025-06-30T00:00:00Z\n    tables:\n      DataSecurityEvents: fixtures/dse.ndjson\n  - name: other\n    now: 2025-06-30T00:00:00Z\n    expect:\n      count: 5\n",
     )
     .unwrap();
-    let out = hunt_test(ws.path(), &[
-        "rules/webmail-confidential",
-        "--record",
-        "--filter",
-        "recorded",
-    ]);
+    let out = hunt_test(
+        ws.path(),
+        &[
+            "rules/webmail-confidential",
+            "--record",
+            "--filter",
+            "recorded",
+        ],
+    );
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("1 recorded"), "{text}");
     let recorded = std::fs::read_to_string(&file).unwrap();
     assert!(recorded.contains("pradeep.gupta@contoso.com"), "{recorded}");
     // The recorded rows pass now; the other case was not run (its count is wrong).
-    let out = hunt_test(ws.path(), &["rules/webmail-confidential", "--filter", "recorded"]);
+    let out = hunt_test(
+        ws.path(),
+        &["rules/webmail-confidential", "--filter", "recorded"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("1 passed, 0 failed"));
     let out = hunt_test(ws.path(), &["rules/webmail-confidential"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    assert!(stdout(&out).contains("expected 5 row(s), got 0"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("expected 5 row(s), got 0"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -182,7 +206,11 @@ fn unreadable_files_exit_2() {
     std::fs::write(bad.join("broken.test.yaml"), "rule: [unclosed\n").unwrap();
     let out = hunt_test(ws.path(), &["bad"]);
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
-    assert!(stdout(&out).contains("error  bad/broken.test.yaml"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("error  bad/broken.test.yaml"),
+        "{}",
+        stdout(&out)
+    );
 
     std::fs::write(
         bad.join("broken.test.yaml"),

@@ -26,10 +26,17 @@ fn parse_iso(rest: &str) -> Option<i64> {
     let mut total: i64 = 0;
     let mut any = false;
     for (part, units) in [
-        (date, &[('W', 7 * 24 * NS_PER_HOUR), ('D', 24 * NS_PER_HOUR)][..]),
+        (
+            date,
+            &[('W', 7 * 24 * NS_PER_HOUR), ('D', 24 * NS_PER_HOUR)][..],
+        ),
         (
             time.unwrap_or(""),
-            &[('H', NS_PER_HOUR), ('M', 60 * NS_PER_SECOND), ('S', NS_PER_SECOND)][..],
+            &[
+                ('H', NS_PER_HOUR),
+                ('M', 60 * NS_PER_SECOND),
+                ('S', NS_PER_SECOND),
+            ][..],
         ),
     ] {
         let mut num = String::new();

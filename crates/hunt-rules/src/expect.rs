@@ -40,10 +40,7 @@ pub fn check(expect: &ExpectSpec, answer: &Answer, trigger: &Trigger) -> Vec<Str
     }
     if let Some(n) = expect.count {
         if answer.rows.len() != n {
-            failures.push(format!(
-                "expected {n} row(s), got {}",
-                answer.rows.len()
-            ));
+            failures.push(format!("expected {n} row(s), got {}", answer.rows.len()));
         }
     }
     if let Some(alert) = expect.alert {

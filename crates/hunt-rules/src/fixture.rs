@@ -171,9 +171,11 @@ impl Fixture {
                 build_array(&cells, self.schema.fields[i].ty)
             })
             .collect();
-        let batch = RecordBatch::try_new(self.schema.to_arrow(), columns).map_err(|e| write_err(&e))?;
+        let batch =
+            RecordBatch::try_new(self.schema.to_arrow(), columns).map_err(|e| write_err(&e))?;
         let file = File::create(&path).map_err(|e| write_err(&e))?;
-        let mut writer = ArrowWriter::try_new(file, batch.schema(), None).map_err(|e| write_err(&e))?;
+        let mut writer =
+            ArrowWriter::try_new(file, batch.schema(), None).map_err(|e| write_err(&e))?;
         writer.write(&batch).map_err(|e| write_err(&e))?;
         writer.close().map_err(|e| write_err(&e))?;
         Ok(path)

@@ -102,7 +102,9 @@ pub fn sarif(outcomes: &[FileOutcome]) -> Result<String, String> {
             let location = sarif::Location::builder()
                 .physical_location(
                     sarif::PhysicalLocation::builder()
-                        .artifact_location(sarif::ArtifactLocation::builder().uri(uri.clone()).build())
+                        .artifact_location(
+                            sarif::ArtifactLocation::builder().uri(uri.clone()).build(),
+                        )
                         .region(region)
                         .build(),
                 )
@@ -160,9 +162,13 @@ fn rule_id(kind: &str) -> &'static str {
 fn rule_text(id: &str) -> &'static str {
     match id {
         "hunt/syntax-error" => "The rule's query is not valid KQL.",
-        "hunt/unknown-name" => "The rule's query names a table, column or function that does not exist.",
+        "hunt/unknown-name" => {
+            "The rule's query names a table, column or function that does not exist."
+        }
         "hunt/type-error" => "The rule's query mixes types KQL does not combine.",
-        "hunt/not-supported" => "The rule's query uses KQL that hunt does not support, so it cannot be tested offline.",
+        "hunt/not-supported" => {
+            "The rule's query uses KQL that hunt does not support, so it cannot be tested offline."
+        }
         _ => "The rule's query is not valid.",
     }
 }

@@ -174,7 +174,11 @@ fn sentinel(path: &Path, text: &str) -> Result<Rule, RulesError> {
         })?),
         None => None,
     };
-    let op = match rule.trigger_operator.as_deref().map(str::to_ascii_lowercase) {
+    let op = match rule
+        .trigger_operator
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+    {
         None => TriggerOp::Gt,
         Some(op) => match op.as_str() {
             "gt" | "greaterthan" => TriggerOp::Gt,
@@ -394,7 +398,8 @@ mod tests {
 
     #[test]
     fn json_query_text_maps_to_file_column() {
-        let text = "{\n  \"queryCondition\": {\n    \"queryText\": \"T\\n| take \\\"x\\\"\"\n  }\n}";
+        let text =
+            "{\n  \"queryCondition\": {\n    \"queryText\": \"T\\n| take \\\"x\\\"\"\n  }\n}";
         let rule = detection_rule(Path::new("r.json"), text).unwrap();
         assert_eq!(rule.query, "T\n| take \"x\"");
         let at = rule.query.find("take").unwrap();

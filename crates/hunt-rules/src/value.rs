@@ -160,7 +160,9 @@ impl Cell {
 /// A datetime in any form Kusto's `datetime(…)` reads, or RFC 3339 with an offset.
 pub fn parse_datetime(text: &str) -> Option<i64> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text.trim()) {
-        return dt.timestamp_nanos_opt().map(|ns| ns - ns.rem_euclid(NS_PER_TICK));
+        return dt
+            .timestamp_nanos_opt()
+            .map(|ns| ns - ns.rem_euclid(NS_PER_TICK));
     }
     parse_datetime_text(text)
 }
@@ -205,8 +207,7 @@ fn json_same(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .all(|(k, v)| y.get(k).is_some_and(|w| json_same(v, w)))
         }
         (a, b) => a == b,
