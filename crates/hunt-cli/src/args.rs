@@ -77,6 +77,12 @@ pub struct Args {
 pub enum Command {
     /// Generate a synthetic Defender dataset (Parquet) for trying queries.
     Gen(GenArgs),
+    /// Parse and bind queries or .kql files without running them (exit 0 when all bind).
+    Check(crate::cmd_check::CheckArgs),
+    /// List the tables queries can name: DIR's and the advanced-hunting catalog's.
+    Tables(crate::cmd_tables::TablesArgs),
+    /// Show a table's columns, types and descriptions.
+    Schema(crate::cmd_tables::SchemaArgs),
 }
 
 /// Flags of `hunt gen`.
@@ -116,6 +122,12 @@ pub enum Config {
     Query(QueryConfig),
     /// Generate a dataset.
     Gen(GenArgs),
+    /// `hunt check`.
+    Check(crate::cmd_check::CheckArgs),
+    /// `hunt tables`.
+    Tables(crate::cmd_tables::TablesArgs),
+    /// `hunt schema`.
+    Schema(crate::cmd_tables::SchemaArgs),
 }
 
 /// Where the tables come from.
@@ -151,8 +163,12 @@ pub struct QueryConfig {
 impl Args {
     /// Validates the flags and reads the query (from the argument, the file, or stdin).
     pub fn into_config(self) -> anyhow::Result<Config> {
-        if let Some(Command::Gen(gen_args)) = self.command {
-            return Ok(Config::Gen(gen_args));
+        match self.command {
+            Some(Command::Gen(gen_args)) => return Ok(Config::Gen(gen_args)),
+            Some(Command::Check(a)) => return Ok(Config::Check(a)),
+            Some(Command::Tables(a)) => return Ok(Config::Tables(a)),
+            Some(Command::Schema(a)) => return Ok(Config::Schema(a)),
+            None => {}
         }
         let data = match self.data {
             // An empty HUNT_DATA counts as unset.

@@ -8,6 +8,8 @@
 //! [`output`] writes the rows; [`render`] is the only place that prints errors.
 
 mod args;
+mod cmd_check;
+mod cmd_tables;
 mod output;
 mod render;
 
@@ -74,6 +76,9 @@ fn run() -> anyhow::Result<ExitCode> {
     match args.into_config()? {
         Config::Query(config) => run_query(&config),
         Config::Gen(gen_args) => run_gen(&gen_args),
+        Config::Check(a) => cmd_check::run(&a),
+        Config::Tables(a) => cmd_tables::run_tables(&a),
+        Config::Schema(a) => cmd_tables::run_schema(&a),
     }
 }
 
