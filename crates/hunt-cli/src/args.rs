@@ -79,6 +79,12 @@ pub enum Command {
     Gen(GenArgs),
     /// Test detection rules (`*.test.yaml`) against fixture tables, offline.
     Test(crate::cmd_test::TestArgs),
+    /// Parse and bind queries or .kql files without running them (exit 0 when all bind).
+    Check(crate::cmd_check::CheckArgs),
+    /// List the tables queries can name: DIR's and the advanced-hunting catalog's.
+    Tables(crate::cmd_tables::TablesArgs),
+    /// Show a table's columns, types and descriptions.
+    Schema(crate::cmd_tables::SchemaArgs),
 }
 
 /// Flags of `hunt gen`.
@@ -120,6 +126,12 @@ pub enum Config {
     Gen(GenArgs),
     /// Test detection rules.
     Test(crate::cmd_test::TestArgs),
+    /// `hunt check`.
+    Check(crate::cmd_check::CheckArgs),
+    /// `hunt tables`.
+    Tables(crate::cmd_tables::TablesArgs),
+    /// `hunt schema`.
+    Schema(crate::cmd_tables::SchemaArgs),
 }
 
 /// Where the tables come from.
@@ -158,6 +170,9 @@ impl Args {
         match self.command {
             Some(Command::Gen(gen_args)) => return Ok(Config::Gen(gen_args)),
             Some(Command::Test(test_args)) => return Ok(Config::Test(test_args)),
+            Some(Command::Check(a)) => return Ok(Config::Check(a)),
+            Some(Command::Tables(a)) => return Ok(Config::Tables(a)),
+            Some(Command::Schema(a)) => return Ok(Config::Schema(a)),
             None => {}
         }
         let data = match self.data {

@@ -9,6 +9,8 @@
 
 mod args;
 mod cmd_test;
+mod cmd_check;
+mod cmd_tables;
 mod output;
 mod render;
 
@@ -76,6 +78,9 @@ fn run() -> anyhow::Result<ExitCode> {
         Config::Query(config) => run_query(&config),
         Config::Gen(gen_args) => run_gen(&gen_args),
         Config::Test(test_args) => cmd_test::run(&test_args),
+        Config::Check(a) => cmd_check::run(&a),
+        Config::Tables(a) => cmd_tables::run_tables(&a),
+        Config::Schema(a) => cmd_tables::run_schema(&a),
     }
 }
 

@@ -41,6 +41,17 @@ TYPES = {
     "dynamic": "dynamic", "object": "dynamic", "array": "dynamic",
 }
 
+# Columns whose page type contradicts Microsoft's own published queries: (table, column) ->
+# (type, why). The column keeps the page's type as "page_type".
+CORRECTIONS = {
+    ("DeviceTvmSoftwareVulnerabilitiesKB", "CvssScore"): (
+        "real",
+        "the page says string, but Microsoft's own query on "
+        "learn.microsoft.com/en-us/defender-vulnerability-management/tvm-hunt-exposed-devices "
+        "compares it with a number (CvssScore >= 7), which Kusto refuses for a string",
+    ),
+}
+
 IRM_EXTRA = {
     "DataSecurityEvents": [
         {"name": "FileName", "type": "string", "status": "example",
@@ -156,7 +167,12 @@ def main():
                     if col not in known:
                         sys.exit(f"{name}.{col}: '=' but no other table describes it")
                     desc = known[col]
-                cols.append({"name": col, "type": TYPES[ty], "description": desc})
+                c = {"name": col, "type": TYPES[ty], "description": desc}
+                fix = CORRECTIONS.get((name, col))
+                if fix:
+                    c["page_type"] = c["type"]
+                    c["type"], c["correction"] = fix
+                cols.append(c)
             out["page"] = facts([c["name"] for c in cols])
         out["columns"] = cols
         dest = os.path.join(a.out, name + ".json")

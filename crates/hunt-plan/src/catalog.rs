@@ -1,9 +1,9 @@
-//! The catalog: where the planner looks up tables, and the built-in schemas of
-//! the four Defender XDR tables.
+//! The catalog: where the planner looks up tables; the documented schemas of the
+//! advanced-hunting tables come from [`crate::advanced_hunting`].
 
 use crate::expr::Scalar;
 use crate::logical_plan::LogicalPlan;
-use crate::types::{Field, KqlType, Schema};
+use crate::types::Schema;
 
 /// Resolves table names to schemas. The engine implements it over a data
 /// directory; tests implement it over fixed schemas.
@@ -33,33 +33,23 @@ pub trait Catalog {
     }
 }
 
-/// The built-in schemas, derived from `shared/schemas/tables.json` (name and type
-/// only), plus `FileName` and `FileExtension` on `DataSecurityEvents`, which
-/// Microsoft's own example query uses although the reference page lists `ObjectName`.
-const BUILTIN_JSON: &str = include_str!("builtin_schemas.json");
-
-/// Names of the tables with built-in schemas.
-pub const BUILTIN_TABLES: [&str; 4] = [
+/// The four Purview Insider Risk Management and alert tables (`DataSecurityEvents`,
+/// `DataSecurityBehaviors`, `AlertInfo`, `AlertEvidence`), whose catalog schemas follow
+/// `shared/schemas/tables.json`; `hunt gen` writes them.
+pub const IRM_TABLES: [&str; 4] = [
     "DataSecurityEvents",
     "DataSecurityBehaviors",
     "AlertInfo",
     "AlertEvidence",
 ];
 
-/// The documented schema of a built-in table, or `None` for other names.
+/// The four IRM tables (the name predates the full catalog; see [`IRM_TABLES`]).
+pub const BUILTIN_TABLES: [&str; 4] = IRM_TABLES;
+
+/// The documented schema of any advanced-hunting catalog table (see
+/// [`crate::advanced_hunting`]), or `None` for other names.
 pub fn builtin_schema(table: &str) -> Option<Schema> {
-    let all: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(BUILTIN_JSON).ok()?;
-    let cols = all.get(table)?.as_array()?;
-    let fields = cols
-        .iter()
-        .filter_map(|c| {
-            let name = c.get(0)?.as_str()?;
-            let ty = KqlType::from_name(c.get(1)?.as_str()?)?;
-            Some(Field::new(name, ty))
-        })
-        .collect();
-    Some(Schema::new(fields))
+    crate::advanced_hunting::schema(table)
 }
 
 /// A catalog over a fixed list of schemas (for tests and tools).
@@ -79,13 +69,11 @@ impl MemoryCatalog {
         self.tables.retain(|(n, _)| *n != name);
         self.tables.push((name, schema));
     }
-    /// A catalog holding the four built-in tables.
+    /// A catalog holding every advanced-hunting catalog table.
     pub fn builtin() -> MemoryCatalog {
         let mut c = MemoryCatalog::new();
-        for t in BUILTIN_TABLES {
-            if let Some(s) = builtin_schema(t) {
-                c.add(t, s);
-            }
+        for t in crate::advanced_hunting::tables() {
+            c.add(&t.name, t.schema());
         }
         c
     }
@@ -106,6 +94,7 @@ impl Catalog for MemoryCatalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::KqlType;
 
     #[test]
     fn builtin_tables_have_documented_columns() {
@@ -130,7 +119,8 @@ mod tests {
         );
     }
 
-    /// The compiled-in list must follow `shared/schemas/tables.json` when it is present.
+    /// The IRM tables' catalog schemas must follow `shared/schemas/tables.json` when it is
+    /// present.
     #[test]
     fn builtin_schemas_follow_shared_tables_json() {
         let path = concat!(
@@ -141,7 +131,7 @@ mod tests {
             return;
         };
         let shared: serde_json::Value = serde_json::from_str(&text).expect("valid json");
-        for t in BUILTIN_TABLES {
+        for t in IRM_TABLES {
             let ours = builtin_schema(t).expect("builtin");
             let cols = shared[t].as_array().expect("table");
             for c in cols {

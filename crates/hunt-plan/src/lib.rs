@@ -3,6 +3,7 @@
 //!
 //! `plan(&Query, &dyn Catalog, now) -> Planned`, then `optimize(LogicalPlan) -> LogicalPlan`.
 
+pub mod advanced_hunting;
 pub mod catalog;
 pub mod error;
 pub mod expr;

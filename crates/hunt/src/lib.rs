@@ -20,6 +20,8 @@ pub use guard::{AllowAll, TableGuard};
 pub use hunt_plan::{StoredFunction, StoredFunctions};
 
 pub use arrow::record_batch::RecordBatch;
+/// The advanced-hunting catalog: every documented Defender XDR table (see `docs/catalog.md`).
+pub use hunt_plan::advanced_hunting as catalog;
 pub use hunt_plan::types::{Field, KqlType, Schema};
 
 use hunt_exec::{ExecError, TableSet};
@@ -43,6 +45,36 @@ impl QueryResult {
     pub fn num_rows(&self) -> usize {
         self.batches.iter().map(|b| b.num_rows()).sum()
     }
+}
+
+/// A table queries can name, as `hunt tables` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableInfo {
+    /// Table name.
+    pub name: String,
+    /// True when the data directory has files for it; false for a catalog table without
+    /// data, which reads as empty.
+    pub has_data: bool,
+    /// Its Microsoft Learn page, for an advanced-hunting catalog table.
+    pub doc: Option<String>,
+    /// Number of columns queries see.
+    pub columns: usize,
+}
+
+/// The notice a result carries when it read catalog tables that have no data.
+fn without_data_notice(tables: &[String]) -> Option<String> {
+    if tables.is_empty() {
+        return None;
+    }
+    let (noun, verb) = if tables.len() == 1 {
+        ("table", "reads")
+    } else {
+        ("tables", "read")
+    };
+    Some(format!(
+        "no data for the catalog {noun} {}: {verb} as empty (as in a tenant without that product)",
+        tables.join(", ")
+    ))
 }
 
 /// Any error of the engine. [`Error::diagnostic`] gives what a front end renders.
@@ -186,8 +218,54 @@ impl Engine {
     }
 
     /// Names of the registered tables.
+    /// Names of the tables queries can name: the data's and the advanced-hunting catalog's.
     pub fn table_names(&self) -> Vec<String> {
         hunt_plan::Catalog::table_names(&self.tables)
+    }
+
+    /// Every table queries can name, with where its schema comes from (see [`TableInfo`]).
+    /// Reads the Parquet footers of the data's tables.
+    pub fn tables(&self) -> Result<Vec<TableInfo>, Error> {
+        self.table_names()
+            .into_iter()
+            .map(|name| {
+                let schema = self.table_schema(&name)?.unwrap_or_default();
+                let doc = hunt_plan::advanced_hunting::table(&name);
+                Ok(TableInfo {
+                    has_data: self.tables.has_data(&name),
+                    doc: doc.map(|d| d.doc.clone()),
+                    columns: schema.fields.len(),
+                    name,
+                })
+            })
+            .collect()
+    }
+
+    /// The schema queries see for table `name`: the data's columns merged with the
+    /// catalog's documented ones (see `docs/catalog.md`), the documented schema of a catalog
+    /// table without data, or `None` for an unknown name.
+    pub fn table_schema(&self, name: &str) -> Result<Option<Schema>, Error> {
+        let _ = self.tables.take_error();
+        let found = self.tables.get(name).map(|t| t.schema.clone());
+        let _ = self.tables.take_without_data();
+        if let Some(e) = self.tables.take_error() {
+            return Err(e.into());
+        }
+        Ok(found)
+    }
+
+    /// Parses and binds `kql` against the tables' schemas without running it: the result's
+    /// schema, or the error the query would fail with before running. No row of data is
+    /// read (only Parquet footers): values a plan needs early (`toscalar`, `partition`
+    /// keys, the columns `bag_unpack` makes) are computed over empty tables.
+    pub fn check(&self, kql: &str) -> Result<Schema, Error> {
+        let ast = hunt_syntax::parse(kql)?;
+        let tables = self.tables.schemas_only();
+        let planned = hunt_plan::plan(&ast, &tables, self.now());
+        if let Some(e) = tables.take_error() {
+            return Err(e.into());
+        }
+        Ok(planned?.plan.schema())
     }
 
     /// Runs queries on `threads` threads (the default is all cores). Results do not depend
@@ -258,11 +336,14 @@ impl Engine {
         ))
     }
 
-    /// Runs a query and returns all its rows.
+    /// Runs a query and returns all its rows. When it reads advanced-hunting catalog tables
+    /// that have no data, those read as empty and one notice names them.
     pub fn query(&self, kql: &str) -> Result<QueryResult, Error> {
         self.on_pool(|| {
-            let (plan, notices) = self.physical(kql)?;
+            let _ = self.tables.take_without_data();
+            let (plan, mut notices) = self.physical(kql)?;
             let batches = hunt_exec::collect(&plan)?;
+            notices.extend(without_data_notice(&self.tables.take_without_data()));
             Ok(QueryResult {
                 schema: plan.schema().clone(),
                 batches,

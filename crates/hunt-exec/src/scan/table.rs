@@ -1,14 +1,16 @@
-//! Finding a data directory's tables and unifying each table's file schemas.
+//! Finding a data directory's tables and unifying each table's file schemas; the
+//! advanced-hunting catalog's tables without data read as empty tables.
 
 use crate::error::{ExecError, Result};
 use ::parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use ::parquet::file::metadata::ParquetMetaData;
 use hunt_plan::LogicalPlan;
-use hunt_plan::catalog::{Catalog, builtin_schema};
+use hunt_plan::advanced_hunting;
+use hunt_plan::catalog::Catalog;
 use hunt_plan::expr::Scalar;
 use hunt_plan::types::{Field, KqlType, Schema};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -37,6 +39,10 @@ struct LazyTable {
 }
 
 /// The registered tables of an engine; also the planner's catalog.
+///
+/// Every table of the advanced-hunting catalog is known too: one without files reads as an
+/// empty table of its documented schema (as in a tenant without that product), and its name
+/// is kept for [`TableSet::take_without_data`].
 #[derive(Debug, Clone, Default)]
 pub struct TableSet {
     tables: BTreeMap<String, Arc<LazyTable>>,
@@ -46,6 +52,10 @@ pub struct TableSet {
     /// built-in schema when the files are unified (so a string column declared `dynamic`
     /// is read as JSON), and a declared table without files is an empty table.
     declared: BTreeMap<String, Schema>,
+    /// Catalog tables without data that were looked up since the last take.
+    without_data: Arc<Mutex<BTreeSet<String>>>,
+    /// Schemas only: every table reads as empty (see [`TableSet::schemas_only`]).
+    schemas_only: bool,
 }
 
 impl TableSet {
@@ -116,10 +126,60 @@ impl TableSet {
             }),
         );
     }
+    /// A copy of this set that binds every table with the same schema but reads no rows:
+    /// each table has no files. `hunt check` plans against it, so that the values a planner
+    /// computes early (`toscalar`, `partition` keys, `bag_unpack` columns) come from no
+    /// data, and only Parquet footers are read.
+    pub fn schemas_only(&self) -> TableSet {
+        TableSet {
+            tables: self.tables.clone(),
+            error: Arc::default(),
+            without_data: Arc::default(),
+            schemas_only: true,
+            declared: self.declared.clone(),
+        }
+    }
     /// A table by name; `None` when there is none, or when its files cannot be read (the
     /// error is kept for [`TableSet::take_error`]).
     pub fn get(&self, name: &str) -> Option<Arc<ParquetTable>> {
-        let t = self.tables.get(name)?;
+        let found = self.get_with_rows(name)?;
+        if !self.schemas_only || found.files.is_empty() {
+            return Some(found);
+        }
+        Some(Arc::new(ParquetTable {
+            files: Vec::new(),
+            footers: Vec::new(),
+            ..(*found).clone()
+        }))
+    }
+    /// A catalog table without data: its documented schema and no files.
+    fn without_files(&self, name: &str) -> Option<Arc<ParquetTable>> {
+        let doc = advanced_hunting::table(name)?;
+        if let Ok(mut names) = self.without_data.lock() {
+            names.insert(doc.name.clone());
+        }
+        Some(Arc::new(ParquetTable {
+            name: doc.name.clone(),
+            files: Vec::new(),
+            schema: doc.schema(),
+            footers: Vec::new(),
+        }))
+    }
+    /// The catalog tables without data that queries named since the last call, sorted.
+    pub fn take_without_data(&self) -> Vec<String> {
+        self.without_data
+            .lock()
+            .map(|mut names| std::mem::take(&mut *names).into_iter().collect())
+            .unwrap_or_default()
+    }
+    /// Whether `name` has data files here (as opposed to a catalog table without data).
+    pub fn has_data(&self, name: &str) -> bool {
+        self.tables.contains_key(name)
+    }
+    fn get_with_rows(&self, name: &str) -> Option<Arc<ParquetTable>> {
+        let Some(t) = self.tables.get(name) else {
+            return self.without_files(name);
+        };
         if let Some(done) = t.resolved.get() {
             return done.clone();
         }
@@ -199,8 +259,11 @@ impl Catalog for TableSet {
     fn table(&self, name: &str) -> Option<Schema> {
         self.get(name).map(|t| t.schema.clone())
     }
+    /// The data's tables and the catalog's, sorted and without repeats.
     fn table_names(&self) -> Vec<String> {
-        self.tables.keys().cloned().collect()
+        let mut names: BTreeSet<String> = self.tables.keys().cloned().collect();
+        names.extend(advanced_hunting::table_names().map(str::to_string));
+        names.into_iter().collect()
     }
     fn probe(
         &self,
@@ -317,17 +380,26 @@ pub fn discover(dir: &Path) -> Result<TableSet> {
     Ok(set)
 }
 
-/// The table schema for `files`: the built-in schema (if any) extended with
-/// undocumented columns, or the union of the files' columns in first-seen order.
-/// A column whose KQL type differs between files is an error naming both files;
+/// The table schema for `files`: for a catalog table, its documented columns in
+/// documented order, then the files' other columns; for any other table, the union of the
+/// files' columns in first-seen order.
+///
+/// Where the files have a documented column, the data wins: the documented type is kept
+/// when the files' type reads as it (`int`/`long`, JSON or guid text stored as strings),
+/// otherwise the column takes the files' type (pages are sometimes wrong, and exports
+/// differ). A column whose type differs between files is an error naming both files;
 /// `int` and `long` unify to `long`.
 fn unify(
     table: &str,
     files: &[PathBuf],
     declared: Option<&Schema>,
 ) -> Result<(Schema, Vec<Arc<ParquetMetaData>>)> {
-    let builtin = declared.cloned().or_else(|| builtin_schema(table));
-    let mut fields: Vec<Field> = builtin.clone().map(|s| s.fields).unwrap_or_default();
+    // A `.create table` declaration takes the place of the documented schema.
+    let documented = declared
+        .cloned()
+        .or_else(|| advanced_hunting::schema(table));
+    let mut fields: Vec<Field> = documented.clone().map(|s| s.fields).unwrap_or_default();
+    // The first file that has each column (None: documented, in no file so far).
     let mut seen_in: Vec<Option<PathBuf>> = vec![None; fields.len()];
     // Footers are read in parallel, then unified in file order.
     let footers = files
@@ -356,47 +428,41 @@ fn unify(
                     ),
                 });
             };
-            match fields.iter().position(|f| f.name == *af.name()) {
-                None => {
-                    fields.push(Field::new(af.name(), ty));
-                    seen_in.push(Some(path.clone()));
+            let Some(i) = fields.iter().position(|f| f.name == *af.name()) else {
+                fields.push(Field::new(af.name(), ty));
+                seen_in.push(Some(path.clone()));
+                continue;
+            };
+            let have = fields[i].ty;
+            let Some(first) = &seen_in[i] else {
+                // The first file with a documented column: the data wins over the page.
+                if !readable_as(ty, have) {
+                    fields[i].ty = ty;
                 }
-                Some(i) => {
-                    let have = fields[i].ty;
-                    let documented = builtin
-                        .as_ref()
-                        .is_some_and(|b| b.index_of(af.name()).is_some());
-                    let fits = if documented {
-                        readable_as(ty, have)
-                    } else {
-                        ty == have
-                    };
-                    if fits {
-                        seen_in[i].get_or_insert(path.clone());
-                    } else if !documented
-                        && matches!(
-                            (have, ty),
-                            (KqlType::Int, KqlType::Long) | (KqlType::Long, KqlType::Int)
-                        )
-                    {
-                        fields[i].ty = KqlType::Long;
-                    } else {
-                        let other = match &seen_in[i] {
-                            Some(p) => format!("{} has it as {have}", p.display()),
-                            None => {
-                                format!("the built-in schema of {table} documents it as {have}")
-                            }
-                        };
-                        return Err(ExecError::Schema {
-                            message: format!(
-                                "column `{}` of table {table} has clashing types: {} has it as {ty}, {other}",
-                                af.name(),
-                                path.display()
-                            ),
-                        });
-                    }
-                }
+                seen_in[i] = Some(path.clone());
+                continue;
+            };
+            let is_documented = documented
+                .as_ref()
+                .is_some_and(|b| b.index_of(af.name()).is_some());
+            if ty == have || (is_documented && readable_as(ty, have)) {
+                continue;
             }
+            if matches!(
+                (have, ty),
+                (KqlType::Int, KqlType::Long) | (KqlType::Long, KqlType::Int)
+            ) {
+                fields[i].ty = KqlType::Long;
+                continue;
+            }
+            return Err(ExecError::Schema {
+                message: format!(
+                    "column `{}` of table {table} has clashing types: {} has it as {ty}, {} has it as {have}",
+                    af.name(),
+                    path.display(),
+                    first.display()
+                ),
+            });
         }
     }
     Ok((
