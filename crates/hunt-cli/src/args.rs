@@ -93,9 +93,12 @@ pub struct GenArgs {
     /// Number of events to generate.
     #[arg(long, value_name = "N")]
     pub events: usize,
-    /// Output directory (created if missing).
+    /// Output directory (created if missing; must be empty unless --force).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace the generated tables in a non-empty output directory.
+    #[arg(long)]
+    pub force: bool,
     /// Random seed; the same seed gives the same data.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,

@@ -91,7 +91,7 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
         DataSource::Demo => {
             // The first use generates ~100k events, which takes a moment: say so.
             let cache = std::env::temp_dir().join(hunt_gen::demo_dir_name());
-            if !cache.is_dir() {
+            if !hunt_gen::demo_is_ready() {
                 render::eprint(&format!(
                     "note: generating the built-in demo dataset in {} (first use only)\n",
                     cache.display()
@@ -204,7 +204,12 @@ fn run_gen(gen_args: &GenArgs) -> anyhow::Result<ExitCode> {
     if let Some(days) = gen_args.days {
         opts.days = days;
     }
-    let report = hunt_gen::write_dataset(&opts, &gen_args.out).map_err(|e| {
+    let existing = if gen_args.force {
+        hunt_gen::Existing::Replace
+    } else {
+        hunt_gen::Existing::Refuse
+    };
+    let report = hunt_gen::write_dataset_with(&opts, &gen_args.out, existing).map_err(|e| {
         anyhow!(
             "cannot generate a dataset in `{}`: {e}",
             gen_args.out.display()

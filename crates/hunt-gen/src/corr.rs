@@ -5,12 +5,13 @@
 
 use std::path::Path;
 
+use crate::batch::RowBatch;
 use crate::error::GenError;
 use crate::estate::Estate;
+use crate::scenarios::Planted;
 use crate::tenant::{Tenant, User};
 use crate::util::{Clock, Rng, rng_for};
 use crate::writer::{self, ChunkPlan, RowSource, StringStats};
-use crate::batch::RowBatch;
 use crate::{GenOptions, Slice, TableReport, slices};
 
 use hunt_plan::types::Schema;
@@ -114,7 +115,10 @@ impl<G: TableGen> Sliced<G> {
         let n = writer::chunk_count(total, opts.max_rows_per_file);
         let ticks: Vec<i64> = planted.iter().map(|r| r.ticks).collect();
         let slices = slices(start, end, n, background, &ticks);
-        let rows: Vec<usize> = slices.iter().map(|s| s.background + s.planted.len()).collect();
+        let rows: Vec<usize> = slices
+            .iter()
+            .map(|s| s.background + s.planted.len())
+            .collect();
         Ok(Sliced {
             generator: G::new(&schema),
             props: writer::writer_props(
@@ -146,8 +150,9 @@ impl<G: TableGen> CorrTable for Sliced<G> {
             return Err(GenError::Internal(format!("{}: no chunk {k}", G::NAME)));
         };
         let mut rng = rng_for(w.seed, G::NAME, k as u64);
-        let mut background: Vec<i64> =
-            (0..s.background).map(|_| clock.sample(&mut rng, s.lo, s.hi)).collect();
+        let mut background: Vec<i64> = (0..s.background)
+            .map(|_| clock.sample(&mut rng, s.lo, s.hi))
+            .collect();
         background.sort_unstable();
         let mut src = Merge {
             generator: &self.generator,
@@ -200,10 +205,88 @@ impl<G: TableGen> RowSource for Merge<'_, G> {
                     self.generator.background(self.world, b, &mut self.rng, t);
                 }
                 (None, None) => {
-                    return Err(GenError::Internal(format!("{} chunk ran out of rows", G::NAME)));
+                    return Err(GenError::Internal(format!(
+                        "{} chunk ran out of rows",
+                        G::NAME
+                    )));
                 }
             }
         }
         Ok(())
     }
+}
+
+/// The correlation tables of a dataset, in [`crate::CORRELATION_TABLES`] order, with
+/// their planted rows.
+pub(crate) fn correlation_tables(
+    opts: &GenOptions,
+    out: &Path,
+    window: (i64, i64),
+    tenant: &Tenant,
+    estate: &Estate,
+    planted: &Planted,
+) -> Result<Vec<Box<dyn CorrTable>>, GenError> {
+    let x = crate::cross::derive(opts.seed, tenant, estate, planted);
+    // Background rows per DataSecurityEvents row: a quarter for the busy endpoint
+    // tables, fewer logons, mails and cloud-app events (docs/generated-data.md).
+    let bg = |per: usize| opts.events / per;
+    let (start, end) = window;
+    Ok(vec![
+        Box::new(Sliced::<crate::inventory::DeviceInfoGen>::new(
+            out,
+            opts,
+            window,
+            0,
+            crate::inventory::device_reports(tenant, opts.seed, start, end),
+        )?),
+        Box::new(Sliced::<crate::endpoint::ProcessGen>::new(
+            out,
+            opts,
+            window,
+            bg(4),
+            x.process,
+        )?),
+        Box::new(Sliced::<crate::endpoint::FileGen>::new(
+            out,
+            opts,
+            window,
+            bg(4),
+            x.file,
+        )?),
+        Box::new(Sliced::<crate::netlogon::NetworkGen>::new(
+            out,
+            opts,
+            window,
+            bg(4),
+            x.network,
+        )?),
+        Box::new(Sliced::<crate::netlogon::LogonGen>::new(
+            out,
+            opts,
+            window,
+            bg(25),
+            x.logon,
+        )?),
+        Box::new(Sliced::<crate::mailcloud::EmailGen>::new(
+            out,
+            opts,
+            window,
+            bg(8),
+            x.email,
+        )?),
+        Box::new(Sliced::<crate::mailcloud::CloudGen>::new(
+            out,
+            opts,
+            window,
+            bg(5),
+            x.cloud,
+        )?),
+        Box::new(Sliced::<crate::inventory::IdentityGen>::new(
+            out,
+            opts,
+            window,
+            0,
+            crate::inventory::account_reports(tenant, opts.seed, start, end),
+        )?),
+    ])
 }

@@ -31,8 +31,8 @@ use crate::scenarios::{DEPARTING_USER, Planted};
 use crate::tenant::{FileItem, Tenant};
 use crate::util::{Rng, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MIN, TICKS_PER_SEC, rng_for};
 use crate::xdr_domains::{
-    APP_COPILOT, APP_GDRIVE, APP_SHAREPOINT, APP_EXCHANGE, CHROME, DEPARTING_PERSONAL_MAIL, EXPLORER,
-    GDRIVE_IP, IMAGES, MEGA_IP, SEVENZIP,
+    APP_COPILOT, APP_EXCHANGE, APP_GDRIVE, APP_SHAREPOINT, CHROME, DEPARTING_PERSONAL_MAIL,
+    EXPLORER, GDRIVE_IP, IMAGES, MEGA_IP, SEVENZIP,
 };
 
 /// Planted rows of the departing user's mails to her personal address.
@@ -58,7 +58,10 @@ pub(crate) fn file_key(f: FileRef) -> u64 {
 }
 
 fn image_of(name: &str) -> usize {
-    IMAGES.iter().position(|i| i.name == name).unwrap_or(EXPLORER)
+    IMAGES
+        .iter()
+        .position(|i| i.name == name)
+        .unwrap_or(EXPLORER)
 }
 
 /// Derives the correlation tables' planted rows from the planted activities.
@@ -72,7 +75,9 @@ pub(crate) fn derive(seed: u64, t: &Tenant, estate: &Estate, p: &Planted) -> Cro
     }
     for (user, day) in days {
         out.logon.push(CrossRow {
-            ticks: day * TICKS_PER_DAY + 7 * TICKS_PER_HOUR + 50 * TICKS_PER_MIN
+            ticks: day * TICKS_PER_DAY
+                + 7 * TICKS_PER_HOUR
+                + 50 * TICKS_PER_MIN
                 + rng.gen_range(0..5 * TICKS_PER_MIN),
             user,
             action: "Interactive",
@@ -83,14 +88,24 @@ pub(crate) fn derive(seed: u64, t: &Tenant, estate: &Estate, p: &Planted) -> Cro
     out
 }
 
-fn one(rng: &mut Rng, t: &Tenant, estate: &Estate, p: &Planted, a: &Activity, out: &mut CrossPlanted) {
+fn one(
+    rng: &mut Rng,
+    t: &Tenant,
+    estate: &Estate,
+    p: &Planted,
+    a: &Activity,
+    out: &mut CrossPlanted,
+) {
     let file: Option<&FileItem> = match a.file {
         Some(FileRef::Catalog(i)) => t.files.get(i as usize),
         Some(FileRef::Planted(i)) => p.files.get(i as usize),
         None => None,
     };
     let key = a.file.map_or(0, file_key);
-    let profile = estate.profiles.get(a.user as usize).map_or("C:\\Users\\user", String::as_str);
+    let profile = estate
+        .profiles
+        .get(a.user as usize)
+        .map_or("C:\\Users\\user", String::as_str);
     let base = CrossRow {
         ticks: a.ticks,
         user: a.user,
@@ -240,7 +255,8 @@ fn personal_mails(rng: &mut Rng, t: &Tenant, p: &Planted, out: &mut CrossPlanted
     }
     let start = by_day.len().saturating_sub(DEPARTING_PERSONAL_MAILS);
     for (day, name) in by_day.into_iter().skip(start) {
-        let ticks = day * TICKS_PER_DAY + 18 * TICKS_PER_HOUR + rng.gen_range(0..30 * TICKS_PER_MIN);
+        let ticks =
+            day * TICKS_PER_DAY + 18 * TICKS_PER_HOUR + rng.gen_range(0..30 * TICKS_PER_MIN);
         let subject = format!("fwd: {name}");
         out.email.push(CrossRow {
             ticks,

@@ -34,7 +34,15 @@ columns!(
 
 /// Whether an image runs as SYSTEM rather than as the signed-in user.
 fn system_image(i: usize) -> bool {
-    matches!(IMAGES[i].name, "svchost.exe" | "services.exe" | "wininit.exe" | "lsass.exe" | "MsSense.exe" | "SenseIR.exe")
+    matches!(
+        IMAGES[i].name,
+        "svchost.exe"
+            | "services.exe"
+            | "wininit.exe"
+            | "lsass.exe"
+            | "MsSense.exe"
+            | "SenseIR.exe"
+    )
 }
 
 /// Sets the device columns and the initiating-process columns for `image` run by the
@@ -55,7 +63,11 @@ pub(crate) fn device_row(
     b.time(c.Timestamp, ticks);
     b.int(c.ReportId, rng.gen_range(1_000..4_000_000));
     let Some(u) = u else { return };
-    let profile = w.estate.profiles.get(user as usize).map_or("C:\\Users\\user", String::as_str);
+    let profile = w
+        .estate
+        .profiles
+        .get(user as usize)
+        .map_or("C:\\Users\\user", String::as_str);
     if let Some(d) = u.devices.get(device as usize).or(u.devices.first()) {
         b.str(c.DeviceId, &d.id);
         b.str(c.DeviceName, &d.name);
@@ -65,7 +77,10 @@ pub(crate) fn device_row(
         b.str(c.InitiatingProcessAccountName, "system");
         b.str(c.InitiatingProcessAccountSid, "S-1-5-18");
         b.str(c.InitiatingProcessIntegrityLevel, "System");
-        b.str(c.InitiatingProcessTokenElevation, "TokenElevationTypeDefault");
+        b.str(
+            c.InitiatingProcessTokenElevation,
+            "TokenElevationTypeDefault",
+        );
         b.int(c.InitiatingProcessLogonId, 999);
         b.int(c.InitiatingProcessSessionId, 0);
     } else {
@@ -75,8 +90,14 @@ pub(crate) fn device_row(
         b.str(c.InitiatingProcessAccountUpn, &u.upn);
         b.str(c.InitiatingProcessAccountObjectId, &u.object_id);
         b.str(c.InitiatingProcessIntegrityLevel, "Medium");
-        b.str(c.InitiatingProcessTokenElevation, "TokenElevationTypeLimited");
-        b.int(c.InitiatingProcessLogonId, 0x3e7_0000 + i64::from(device) * 7919 + i64::from(user));
+        b.str(
+            c.InitiatingProcessTokenElevation,
+            "TokenElevationTypeLimited",
+        );
+        b.int(
+            c.InitiatingProcessLogonId,
+            0x3e7_0000 + i64::from(device) * 7919 + i64::from(user),
+        );
         b.int(c.InitiatingProcessSessionId, 1);
     }
     if let Some(h) = w.estate.images.get(image) {
@@ -89,19 +110,44 @@ pub(crate) fn device_row(
     b.str(c.InitiatingProcessVersionInfoCompanyName, img.company);
     b.str(c.InitiatingProcessVersionInfoProductName, img.product);
     b.str(c.InitiatingProcessVersionInfoProductVersion, img.version);
-    b.str(c.InitiatingProcessVersionInfoInternalFileName, img.name.trim_end_matches(".exe").trim_end_matches(".EXE"));
+    b.str(
+        c.InitiatingProcessVersionInfoInternalFileName,
+        img.name.trim_end_matches(".exe").trim_end_matches(".EXE"),
+    );
     b.str(c.InitiatingProcessVersionInfoOriginalFileName, img.name);
-    b.str(c.InitiatingProcessVersionInfoFileDescription, img.description);
+    b.str(
+        c.InitiatingProcessVersionInfoFileDescription,
+        img.description,
+    );
     b.int(c.InitiatingProcessId, rng.gen_range(1_000..40_000) & !3);
     let cmd = pick(rng, img.commands);
-    b.str(c.InitiatingProcessCommandLine, &command_line(cmd, profile, "report.docx", &u.account));
+    b.str(
+        c.InitiatingProcessCommandLine,
+        &command_line(cmd, profile, "report.docx", &u.account),
+    );
     let started = ticks - rng.gen_range(TICKS_PER_SEC..120 * TICKS_PER_MIN);
     b.time(c.InitiatingProcessCreationTime, started);
-    b.concat(c.InitiatingProcessFolderPath, &[&image_folder(img.folder, profile), "\\", img.name]);
+    b.concat(
+        c.InitiatingProcessFolderPath,
+        &[&image_folder(img.folder, profile), "\\", img.name],
+    );
     b.int(c.InitiatingProcessParentId, rng.gen_range(500..20_000) & !3);
-    b.str(c.InitiatingProcessParentFileName, IMAGES[img.parent.min(IMAGES.len() - 1)].name);
-    b.time(c.InitiatingProcessParentCreationTime, started - rng.gen_range(TICKS_PER_SEC..600 * TICKS_PER_MIN));
-    b.str(c.InitiatingProcessSignerType, if img.microsoft { "OsVendor" } else { "ThirdParty" });
+    b.str(
+        c.InitiatingProcessParentFileName,
+        IMAGES[img.parent.min(IMAGES.len() - 1)].name,
+    );
+    b.time(
+        c.InitiatingProcessParentCreationTime,
+        started - rng.gen_range(TICKS_PER_SEC..600 * TICKS_PER_MIN),
+    );
+    b.str(
+        c.InitiatingProcessSignerType,
+        if img.microsoft {
+            "OsVendor"
+        } else {
+            "ThirdParty"
+        },
+    );
     b.str(c.InitiatingProcessSignatureStatus, "Valid");
     b.bool(c.IsInitiatingProcessRemoteSession, false);
 }
@@ -134,15 +180,32 @@ pub(crate) struct ProcessGen {
 }
 
 impl ProcessGen {
-    fn render(&self, w: &World<'_>, b: &mut RowBatch, rng: &mut Rng, t: i64, user: u32, device: u8, image: usize, cmd: Option<&str>) {
+    fn render(
+        &self,
+        w: &World<'_>,
+        b: &mut RowBatch,
+        rng: &mut Rng,
+        t: i64,
+        user: u32,
+        device: u8,
+        image: usize,
+        cmd: Option<&str>,
+    ) {
         let img = &IMAGES[image.min(IMAGES.len() - 1)];
         device_row(b, &self.dev, w, rng, t, user, device, img.parent);
         let c = &self.c;
         let u = w.user(user).or(w.tenant.users.first());
-        let profile = w.estate.profiles.get(user as usize).map_or("C:\\Users\\user", String::as_str);
+        let profile = w
+            .estate
+            .profiles
+            .get(user as usize)
+            .map_or("C:\\Users\\user", String::as_str);
         b.str(c.ActionType, "ProcessCreated");
         b.str(c.FileName, img.name);
-        b.concat(c.FolderPath, &[&image_folder(img.folder, profile), "\\", img.name]);
+        b.concat(
+            c.FolderPath,
+            &[&image_folder(img.folder, profile), "\\", img.name],
+        );
         if let Some(h) = w.estate.images.get(image) {
             b.str(c.SHA1, &h.sha1);
             b.str(c.SHA256, &h.sha256);
@@ -152,7 +215,10 @@ impl ProcessGen {
         b.str(c.ProcessVersionInfoCompanyName, img.company);
         b.str(c.ProcessVersionInfoProductName, img.product);
         b.str(c.ProcessVersionInfoProductVersion, img.version);
-        b.str(c.ProcessVersionInfoInternalFileName, img.name.trim_end_matches(".exe").trim_end_matches(".EXE"));
+        b.str(
+            c.ProcessVersionInfoInternalFileName,
+            img.name.trim_end_matches(".exe").trim_end_matches(".EXE"),
+        );
         b.str(c.ProcessVersionInfoOriginalFileName, img.name);
         b.str(c.ProcessVersionInfoFileDescription, img.description);
         b.int(c.ProcessId, rng.gen_range(1_000..60_000) & !3);
@@ -160,8 +226,15 @@ impl ProcessGen {
         match cmd {
             Some(cmd) => b.str(c.ProcessCommandLine, cmd),
             None => {
-                let doc = w.tenant.files.get(rng.gen_range(0..w.tenant.files.len().max(1))).map_or("report.docx", |f| f.name.as_str());
-                b.str(c.ProcessCommandLine, &command_line(pick(rng, img.commands), profile, doc, account));
+                let doc = w
+                    .tenant
+                    .files
+                    .get(rng.gen_range(0..w.tenant.files.len().max(1)))
+                    .map_or("report.docx", |f| f.name.as_str());
+                b.str(
+                    c.ProcessCommandLine,
+                    &command_line(pick(rng, img.commands), profile, doc, account),
+                );
             }
         }
         b.time(c.ProcessCreationTime, t);
@@ -180,7 +253,10 @@ impl ProcessGen {
             b.str(c.AccountSid, &u.sid);
             b.str(c.AccountUpn, &u.upn);
             b.str(c.AccountObjectId, &u.object_id);
-            b.int(c.LogonId, 0x3e7_0000 + i64::from(device) * 7919 + i64::from(user));
+            b.int(
+                c.LogonId,
+                0x3e7_0000 + i64::from(device) * 7919 + i64::from(user),
+            );
         }
         b.end_row();
     }
@@ -227,7 +303,10 @@ pub(crate) struct FileGen {
 /// Index of an application image that edits files of extension `ext`.
 fn editor_for(ext: &str, rng: &mut Rng) -> usize {
     let name = crate::events::app_for_ext(ext, rng);
-    IMAGES.iter().position(|i| i.name == name).unwrap_or(EXPLORER)
+    IMAGES
+        .iter()
+        .position(|i| i.name == name)
+        .unwrap_or(EXPLORER)
 }
 
 impl TableGen for FileGen {
@@ -254,8 +333,16 @@ impl TableGen for FileGen {
         let image = editor_for(f.ext, rng);
         device_row(b, &self.dev, w, rng, t, user, device, image);
         let c = &self.c;
-        let profile = w.estate.profiles.get(user as usize).map_or("C:\\Users\\user", String::as_str);
-        let folder = if rng.gen_bool(0.3) { "Downloads" } else { "Documents" };
+        let profile = w
+            .estate
+            .profiles
+            .get(user as usize)
+            .map_or("C:\\Users\\user", String::as_str);
+        let folder = if rng.gen_bool(0.3) {
+            "Downloads"
+        } else {
+            "Documents"
+        };
         b.str(c.ActionType, action);
         b.str(c.FileName, &f.name);
         b.concat(c.FolderPath, &[profile, "\\", folder, "\\", &f.name]);
@@ -280,8 +367,15 @@ impl TableGen for FileGen {
         if let Some(l) = f.label {
             b.str(c.SensitivityLabel, LABEL_NAMES[l as usize]);
         }
-        b.bool(c.IsAzureInfoProtectionApplied, f.label.is_some_and(|l| l >= crate::domains::LABEL_CONFIDENTIAL));
-        b.fmt(c.AdditionalFields, format_args!(r#"{{"FileType":"{}"}}"#, f.ext.to_uppercase()));
+        b.bool(
+            c.IsAzureInfoProtectionApplied,
+            f.label
+                .is_some_and(|l| l >= crate::domains::LABEL_CONFIDENTIAL),
+        );
+        b.fmt(
+            c.AdditionalFields,
+            format_args!(r#"{{"FileType":"{}"}}"#, f.ext.to_uppercase()),
+        );
         b.end_row();
     }
 
@@ -290,7 +384,14 @@ impl TableGen for FileGen {
         let c = &self.c;
         b.str(c.ActionType, r.action);
         b.str(c.FileName, &r.name);
-        b.concat(c.FolderPath, &[&r.folder, if r.folder.ends_with('\\') { "" } else { "\\" }, &r.name]);
+        b.concat(
+            c.FolderPath,
+            &[
+                &r.folder,
+                if r.folder.ends_with('\\') { "" } else { "\\" },
+                &r.name,
+            ],
+        );
         let h = hashes(w.seed, r.key);
         b.str(c.SHA1, &h.sha1);
         b.str(c.SHA256, &h.sha256);

@@ -117,10 +117,18 @@ impl Estate {
                 job_title: format!(
                     "{} {}",
                     crate::domains::DEPARTMENTS[tenant.users[i].dept].name,
-                    if i < 3 { JOB_TITLES[1] } else { pick(&mut rng, JOB_TITLES) }
+                    if i < 3 {
+                        JOB_TITLES[1]
+                    } else {
+                        pick(&mut rng, JOB_TITLES)
+                    }
                 ),
                 office: rng.gen_range(0..OFFICES.len()),
-                manager: if i == 0 { 1 } else { rng.gen_range(0..n.min(60)) },
+                manager: if i == 0 {
+                    1
+                } else {
+                    rng.gen_range(0..n.min(60))
+                },
                 phone: format!("+1 425 555 {:04}", rng.gen_range(0..10_000)),
                 cloud_sid: format!(
                     "S-1-12-1-{}-{}-{}-{}",
@@ -133,7 +141,9 @@ impl Estate {
                 created_days_ago: rng.gen_range(30..3000),
             })
             .collect();
-        let images = (0..IMAGES.len() as u64).map(|i| hashes(seed, 1 << 40 | i)).collect();
+        let images = (0..IMAGES.len() as u64)
+            .map(|i| hashes(seed, 1 << 40 | i))
+            .collect();
         let profiles = tenant
             .users
             .iter()
@@ -154,7 +164,14 @@ fn device_facts(rng: &mut Rng, account: &str, sid: &str, ip: &str, managed: bool
         os_platform: if win11 { "Windows11" } else { "Windows10" },
         os_build: if win11 { 22631 } else { 19045 },
         os_version_info: if win11 { "23H2" } else { "22H2" },
-        client_version: pick(rng, &["10.8760.22621.1030", "10.8750.22621.1021", "10.8735.22621.1005"]),
+        client_version: pick(
+            rng,
+            &[
+                "10.8760.22621.1030",
+                "10.8750.22621.1021",
+                "10.8735.22621.1005",
+            ],
+        ),
         public_ip: ip.to_string(),
         model: pick(rng, MODELS),
         local_admin: !managed || rng.gen_bool(0.08),
@@ -200,7 +217,12 @@ mod tests {
 
     #[test]
     fn command_line_substitution() {
-        let c = command_line("x \"%USER%\\Documents\\%DOC%\"", "C:\\Users\\a", "b.docx", "a");
+        let c = command_line(
+            "x \"%USER%\\Documents\\%DOC%\"",
+            "C:\\Users\\a",
+            "b.docx",
+            "a",
+        );
         assert_eq!(c, "x \"C:\\Users\\a\\Documents\\b.docx\"");
     }
 }

@@ -44,7 +44,12 @@ pub(crate) fn device_reports(t: &Tenant, seed: u64, start: i64, end: i64) -> Vec
         for (d, _) in user.devices.iter().enumerate() {
             let key = seed ^ ((u as u64) << 8 | d as u64);
             for ticks in report_times(key, start, end) {
-                rows.push(CrossRow { ticks, user: u as u32, device: d as u8, ..CrossRow::default() });
+                rows.push(CrossRow {
+                    ticks,
+                    user: u as u32,
+                    device: d as u8,
+                    ..CrossRow::default()
+                });
             }
         }
     }
@@ -57,7 +62,11 @@ pub(crate) fn account_reports(t: &Tenant, seed: u64, start: i64, end: i64) -> Ve
     for u in 0..t.users.len() {
         let key = seed ^ 0x1d ^ ((u as u64) << 20);
         for ticks in report_times(key, start, end) {
-            rows.push(CrossRow { ticks, user: u as u32, ..CrossRow::default() });
+            rows.push(CrossRow {
+                ticks,
+                user: u as u32,
+                ..CrossRow::default()
+            });
         }
     }
     rows
@@ -84,7 +93,9 @@ impl TableGen for DeviceInfoGen {
     const NAME: &'static str = "DeviceInfo";
 
     fn new(schema: &Schema) -> Self {
-        DeviceInfoGen { c: DeviceInfoCols::resolve(schema) }
+        DeviceInfoGen {
+            c: DeviceInfoCols::resolve(schema),
+        }
     }
 
     fn background(&self, _: &World<'_>, b: &mut RowBatch, _: &mut Rng, ticks: i64) {
@@ -100,7 +111,11 @@ impl TableGen for DeviceInfoGen {
         b.int(c.ReportId, rng.gen_range(1_000..90_000));
         let user = w.user(r.user);
         let dev = user.and_then(|u| u.devices.get(r.device as usize));
-        let facts = w.estate.devices.get(r.user as usize).and_then(|d| d.get(r.device as usize));
+        let facts = w
+            .estate
+            .devices
+            .get(r.user as usize)
+            .and_then(|d| d.get(r.device as usize));
         if let (Some(u), Some(d), Some(f)) = (user, dev, facts) {
             b.str(c.DeviceId, &d.id);
             b.str(c.DeviceName, &d.name);
@@ -110,7 +125,14 @@ impl TableGen for DeviceInfoGen {
             b.str(c.OSPlatform, f.os_platform);
             b.int(c.OSBuild, f.os_build);
             b.bool(c.IsAzureADJoined, d.managed);
-            b.str(c.JoinType, if d.managed { "Hybrid Azure AD Join" } else { "Azure AD Registered" });
+            b.str(
+                c.JoinType,
+                if d.managed {
+                    "Hybrid Azure AD Join"
+                } else {
+                    "Azure AD Registered"
+                },
+            );
             b.str(c.AadDeviceId, &d.aad_id);
             b.str(c.LoggedOnUsers, &f.logged_on);
             b.str(c.OSVersion, "10.0");
@@ -124,12 +146,25 @@ impl TableGen for DeviceInfoGen {
             b.str(c.OSDistribution, "");
             b.str(c.OSVersionInfo, f.os_version_info);
             b.bool(c.IsInternetFacing, false);
-            b.str(c.SensorHealthState, if rng.gen_bool(0.97) { "Active" } else { "Inactive" });
+            b.str(
+                c.SensorHealthState,
+                if rng.gen_bool(0.97) {
+                    "Active"
+                } else {
+                    "Inactive"
+                },
+            );
             b.bool(c.IsExcluded, false);
-            b.str(c.ExposureLevel, if f.local_admin { "Medium" } else { "Low" });
+            b.str(
+                c.ExposureLevel,
+                if f.local_admin { "Medium" } else { "Low" },
+            );
             b.str(c.AssetValue, "Normal");
             b.str(c.DeviceManualTags, "[]");
-            b.fmt(c.DeviceDynamicTags, format_args!(r#"["{}"]"#, DEPARTMENTS[u.dept].name));
+            b.fmt(
+                c.DeviceDynamicTags,
+                format_args!(r#"["{}"]"#, DEPARTMENTS[u.dept].name),
+            );
             b.str(c.ConnectivityType, "Streamlined");
         }
         b.end_row();
@@ -158,7 +193,9 @@ impl TableGen for IdentityGen {
     const NAME: &'static str = "IdentityInfo";
 
     fn new(schema: &Schema) -> Self {
-        IdentityGen { c: IdentityCols::resolve(schema) }
+        IdentityGen {
+            c: IdentityCols::resolve(schema),
+        }
     }
 
     fn background(&self, _: &World<'_>, b: &mut RowBatch, _: &mut Rng, ticks: i64) {
@@ -182,11 +219,21 @@ impl TableGen for IdentityGen {
         b.str(c.AccountDisplayName, &u.display);
         b.str(c.AccountName, &u.account);
         b.str(c.AccountDomain, DOMAIN);
-        b.int(c.CriticalityLevel, if f.job_title.ends_with("Director") { 1 } else { 0 });
+        b.int(
+            c.CriticalityLevel,
+            if f.job_title.ends_with("Director") {
+                1
+            } else {
+                0
+            },
+        );
         b.str(c.Type, "User");
         b.fmt(
             c.DistinguishedName,
-            format_args!("CN={},OU={},OU=Users,DC={},DC=com", u.display, dept, NETBIOS_DOMAIN),
+            format_args!(
+                "CN={},OU={},OU=Users,DC={},DC=com",
+                u.display, dept, NETBIOS_DOMAIN
+            ),
         );
         b.str(c.CloudSid, &f.cloud_sid);
         b.str(c.GivenName, given);
@@ -204,7 +251,10 @@ impl TableGen for IdentityGen {
             b.str(c.Manager, &m.display);
         }
         b.str(c.Phone, &f.phone);
-        b.time(c.CreatedDateTime, w.start - f.created_days_ago * TICKS_PER_DAY);
+        b.time(
+            c.CreatedDateTime,
+            w.start - f.created_days_ago * TICKS_PER_DAY,
+        );
         b.str(c.ChangeSource, "System-UserPersistence");
         b.str(c.RiskLevel, "");
         b.str(c.Tags, "[]");

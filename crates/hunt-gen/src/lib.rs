@@ -2,8 +2,13 @@
 //!
 //! [`write_dataset`] writes the four built-in tables of hunt — `DataSecurityEvents`,
 //! `DataSecurityBehaviors` (Purview Insider Risk Management activity), `AlertInfo` and
-//! `AlertEvidence` — as `out/<Table>/part-00000.parquet`, `part-00001.parquet`, …
-//! [`demo_dir`] returns a cached copy of the default dataset for the CLI, docs and tests.
+//! `AlertEvidence` — and eight Defender correlation tables from the same users and devices
+//! ([`CORRELATION_TABLES`]: `DeviceInfo`, `DeviceProcessEvents`, `DeviceFileEvents`,
+//! `DeviceNetworkEvents`, `DeviceLogonEvents`, `EmailEvents`, `CloudAppEvents`,
+//! `IdentityInfo`; see `docs/generated-data.md`) as `out/<Table>/part-00000.parquet`, …
+//! It never loses data: see `safe.rs` (staging, completion marker [`COMPLETE_MARKER`]).
+//! [`demo_dir`] returns a self-checking cached copy of the default dataset for the CLI,
+//! docs and tests.
 //!
 //! # What is generated
 //!
@@ -13,6 +18,8 @@
 //! | DataSecurityBehaviors | about `events / 100` | daily IRM insights with `StartTime <= EndTime <= Timestamp`, JSON-array info columns |
 //! | AlertInfo | about `events / 200` | MDE, MDO, MDI, MDCA, Entra, DLP, IRM and custom-detection alerts |
 //! | AlertEvidence | 1–6 (about 3) per alert | `User`, `Machine`, `File`, `Process`, `Ip`, `Url`, `MailMessage`, `CloudLogonSession`, `CloudApplication` rows sharing the alert's `AlertId` |
+//! | Device*Events, EmailEvents, CloudAppEvents | `events / 4` (process, file, network), `/ 25` (logon), `/ 8` (email), `/ 5` (cloud apps) | see `endpoint.rs`, `netlogon.rs`, `mailcloud.rs`; planted traces in `cross.rs` |
+//! | DeviceInfo, IdentityInfo | a report per device / account every 7 days | see `inventory.rs` |
 //!
 //! The tenant is `contoso.com` with about 2000 users (more for big datasets), each with a
 //! stable department, object id, SID, devices (`lt-adele-01.contoso.com`, 40-hex
@@ -27,7 +34,8 @@
 //!
 //! # Physical layout
 //!
-//! Columns and KQL types come from `hunt_plan::catalog::builtin_schema`; the Parquet
+//! Columns and KQL types come from [`table_schema`] (hunt-plan's built-in catalog for the
+//! four Insider Risk tables, the documented lists in `schemas/` for the others); the Parquet
 //! types are [`physical_type`]: bool → Boolean, int → Int32, long → Int64, real → Float64,
 //! string → Utf8 (empty string when absent, never null), guid → Utf8 (lower-case, null when
 //! absent), dynamic → Utf8 compact JSON (null when not applicable), datetime →
@@ -101,13 +109,16 @@ use rayon::prelude::*;
 pub use batch::{arrow_schema, physical_type};
 pub use cross::DEPARTING_PERSONAL_MAILS;
 pub use error::GenError;
-pub use safe::{COMPLETE_MARKER, Existing, check_dataset, demo_dir, demo_dir_name, demo_is_ready, write_dataset, write_dataset_with};
+pub use safe::{
+    COMPLETE_MARKER, Existing, check_dataset, demo_dir, demo_dir_name, demo_is_ready,
+    write_dataset, write_dataset_with,
+};
 pub use schemas::{CORRELATION_TABLES, schema_source, table_schema};
 pub use writer::TARGET_ROWS_PER_FILE;
 
 use crate::alerts::{AlertModel, EvidenceChunk, EvidenceCols, InfoChunk, InfoCols};
 use crate::behaviors::{BehaviorChunk, BehaviorCols};
-use crate::corr::{CorrTable, Sliced, World};
+use crate::corr::{CorrTable, World};
 use crate::estate::Estate;
 use crate::events::{EventChunk, EventCols, Sampler};
 use crate::scenarios::Planted;
@@ -117,7 +128,7 @@ use crate::writer::{ChunkPlan, RowSource, StringStats};
 
 /// Version of the demo dataset's content; bump it whenever generated data changes so
 /// stale caches under the temp directory are not reused.
-pub const DEMO_VERSION: u32 = 2;
+pub const DEMO_VERSION: u32 = 3;
 
 /// An instant just after the demo data's last row (the end of the default window).
 /// The CLI uses it as `now()` for the demo data so `ago(7d)` hunts find rows.
@@ -258,7 +269,13 @@ pub(crate) struct Slice {
 
 /// Splits `[start, end)` into `n` slices with `background` rows spread evenly, and
 /// assigns each planted row (by its sorted `ticks`) to the slice containing it.
-pub(crate) fn slices(start: i64, end: i64, n: usize, background: usize, planted_ticks: &[i64]) -> Vec<Slice> {
+pub(crate) fn slices(
+    start: i64,
+    end: i64,
+    n: usize,
+    background: usize,
+    planted_ticks: &[i64],
+) -> Vec<Slice> {
     let span = i128::from(end - start);
     let bounds: Vec<i64> = (0..=n)
         .map(|k| start + (span * k as i128 / n as i128) as i64)
@@ -316,93 +333,6 @@ enum Task {
     Evidence(usize),
     /// Chunk of the correlation table `Dataset::corr[.0]`.
     Corr(usize, usize),
-}
-
-/// Background rows of each time-sliced correlation table per DataSecurityEvents row.
-const CORR_SHARES: [(&str, usize); 6] = [
-    ("DeviceProcessEvents", 4),
-    ("DeviceFileEvents", 4),
-    ("DeviceNetworkEvents", 4),
-    ("DeviceLogonEvents", 25),
-    ("EmailEvents", 8),
-    ("CloudAppEvents", 5),
-];
-
-/// The correlation tables of a dataset, with their planted rows.
-fn correlation_tables(
-    opts: &GenOptions,
-    out: &Path,
-    window: (i64, i64),
-    tenant: &Tenant,
-    estate: &Estate,
-    planted: &Planted,
-) -> Result<Vec<Box<dyn CorrTable>>, GenError> {
-    let x = cross::derive(opts.seed, tenant, estate, planted);
-    let bg = |name: &str| {
-        CORR_SHARES
-            .iter()
-            .find(|s| s.0 == name)
-            .map_or(0, |s| opts.events / s.1)
-    };
-    let (start, end) = window;
-    Ok(vec![
-        Box::new(Sliced::<inventory::DeviceInfoGen>::new(
-            out,
-            opts,
-            window,
-            0,
-            inventory::device_reports(tenant, opts.seed, start, end),
-        )?),
-        Box::new(Sliced::<endpoint::ProcessGen>::new(
-            out,
-            opts,
-            window,
-            bg("DeviceProcessEvents"),
-            x.process,
-        )?),
-        Box::new(Sliced::<endpoint::FileGen>::new(
-            out,
-            opts,
-            window,
-            bg("DeviceFileEvents"),
-            x.file,
-        )?),
-        Box::new(Sliced::<netlogon::NetworkGen>::new(
-            out,
-            opts,
-            window,
-            bg("DeviceNetworkEvents"),
-            x.network,
-        )?),
-        Box::new(Sliced::<netlogon::LogonGen>::new(
-            out,
-            opts,
-            window,
-            bg("DeviceLogonEvents"),
-            x.logon,
-        )?),
-        Box::new(Sliced::<mailcloud::EmailGen>::new(
-            out,
-            opts,
-            window,
-            bg("EmailEvents"),
-            x.email,
-        )?),
-        Box::new(Sliced::<mailcloud::CloudGen>::new(
-            out,
-            opts,
-            window,
-            bg("CloudAppEvents"),
-            x.cloud,
-        )?),
-        Box::new(Sliced::<inventory::IdentityGen>::new(
-            out,
-            opts,
-            window,
-            0,
-            inventory::account_reports(tenant, opts.seed, start, end),
-        )?),
-    ])
 }
 
 impl Dataset {
@@ -505,7 +435,7 @@ impl Dataset {
         );
 
         let estate = Estate::build(opts.seed, &tenant);
-        let corr = correlation_tables(opts, out, (start, end), &tenant, &estate, &planted)?;
+        let corr = corr::correlation_tables(opts, out, (start, end), &tenant, &estate, &planted)?;
         Ok(Dataset {
             estate,
             corr,
@@ -554,7 +484,12 @@ impl Dataset {
                 .map(|c| (c.rows(), Task::Info(c.index))),
         );
         for (i, table) in self.corr.iter().enumerate() {
-            t.extend(table.chunks().iter().map(|c| (c.rows(), Task::Corr(i, c.index))));
+            t.extend(
+                table
+                    .chunks()
+                    .iter()
+                    .map(|c| (c.rows(), Task::Corr(i, c.index))),
+            );
         }
         t.sort_by_key(|x| std::cmp::Reverse(x.0));
         t.into_iter().map(|x| x.1).collect()
@@ -669,7 +604,12 @@ fn write<C>(t: &TableCtx<C>, chunk: usize, src: &mut dyn RowSource) -> Result<()
 pub(crate) fn generate_into(opts: &GenOptions, out: &Path) -> Result<GenReport, GenError> {
     validate(opts)?;
     let ds = Dataset::new(opts, out)?;
-    let dirs: [&Path; 4] = [&ds.events.dir, &ds.behaviors.dir, &ds.info.dir, &ds.evidence.dir];
+    let dirs: [&Path; 4] = [
+        &ds.events.dir,
+        &ds.behaviors.dir,
+        &ds.info.dir,
+        &ds.evidence.dir,
+    ];
     for dir in dirs.into_iter().chain(ds.corr.iter().map(|c| c.dir())) {
         writer::prepare_dir(dir)?;
     }

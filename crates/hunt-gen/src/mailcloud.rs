@@ -8,7 +8,9 @@ use crate::batch::{RowBatch, columns};
 use crate::corr::{CrossRow, TableGen, World};
 use crate::domains::{DEPARTMENTS, DOMAIN, EMAIL_SUBJECTS};
 use crate::util::{Rng, Weighted, pick, pick_weighted};
-use crate::xdr_domains::{CLOUD_APPS, INBOUND_SENDERS, MEGA_APP_ID, OFFICES, USER_AGENTS, cloud_actions};
+use crate::xdr_domains::{
+    CLOUD_APPS, INBOUND_SENDERS, MEGA_APP_ID, OFFICES, USER_AGENTS, cloud_actions,
+};
 use hunt_plan::types::Schema;
 
 columns!(
@@ -39,10 +41,19 @@ impl EmailGen {
         b.time(c.Timestamp, ticks);
         let id: u128 = rng.r#gen();
         b.guid(c.NetworkMessageId, id);
-        b.fmt(c.InternetMessageId, format_args!("<{:016X}@{}>", id as u64, "prod.outlook.com"));
-        b.fmt(c.ReportId, format_args!("{:016x}-{}", (id >> 64) as u64, rng.gen_range(0..40)));
+        b.fmt(
+            c.InternetMessageId,
+            format_args!("<{:016X}@{}>", id as u64, "prod.outlook.com"),
+        );
+        b.fmt(
+            c.ReportId,
+            format_args!("{:016x}-{}", (id >> 64) as u64, rng.gen_range(0..40)),
+        );
         b.str(c.Subject, subject);
-        b.int(c.EmailClusterId, rng.gen_range(1_000_000_000i64..9_000_000_000));
+        b.int(
+            c.EmailClusterId,
+            rng.gen_range(1_000_000_000i64..9_000_000_000),
+        );
         b.int(c.AttachmentCount, attachments);
         b.int(c.UrlCount, rng.gen_range(0..4));
         b.str(c.EmailLanguage, "en");
@@ -77,11 +88,17 @@ impl EmailGen {
 
 impl TableGen for EmailGen {
     const NAME: &'static str = "EmailEvents";
-    const NO_DICT: &'static [&'static str] =
-        &["NetworkMessageId", "InternetMessageId", "ReportId", "EmailClusterId"];
+    const NO_DICT: &'static [&'static str] = &[
+        "NetworkMessageId",
+        "InternetMessageId",
+        "ReportId",
+        "EmailClusterId",
+    ];
 
     fn new(schema: &Schema) -> Self {
-        EmailGen { c: EmailCols::resolve(schema) }
+        EmailGen {
+            c: EmailCols::resolve(schema),
+        }
     }
 
     fn background(&self, w: &World<'_>, b: &mut RowBatch, rng: &mut Rng, t: i64) {
@@ -93,9 +110,16 @@ impl TableGen for EmailGen {
             return;
         };
         let subject = pick(rng, EMAIL_SUBJECTS);
-        let attachments = if rng.gen_bool(0.3) { rng.gen_range(1..4) } else { 0 };
+        let attachments = if rng.gen_bool(0.3) {
+            rng.gen_range(1..4)
+        } else {
+            0
+        };
         self.common(b, rng, t, subject, attachments);
-        let direction = pick_weighted(rng, &[("Inbound", 55.0), ("Intra-org", 30.0), ("Outbound", 15.0)]);
+        let direction = pick_weighted(
+            rng,
+            &[("Inbound", 55.0), ("Intra-org", 30.0), ("Outbound", 15.0)],
+        );
         b.str(c.EmailDirection, direction);
         match direction {
             "Outbound" => {
@@ -127,16 +151,33 @@ impl TableGen for EmailGen {
                     b.str(c.ThreatTypes, if phish { "Phish" } else { "Spam" });
                     b.str(
                         c.DetectionMethods,
-                        if phish { r#"{"Phish":["URL detonation reputation"]}"# } else { r#"{"Spam":["Mixed analysis detection"]}"# },
+                        if phish {
+                            r#"{"Phish":["URL detonation reputation"]}"#
+                        } else {
+                            r#"{"Spam":["Mixed analysis detection"]}"#
+                        },
                     );
-                    b.str(c.AuthenticationDetails, r#"{"SPF":"fail","DKIM":"none","DMARC":"fail","CompAuth":"fail"}"#);
+                    b.str(
+                        c.AuthenticationDetails,
+                        r#"{"SPF":"fail","DKIM":"none","DMARC":"fail","CompAuth":"fail"}"#,
+                    );
                     b.str(c.DeliveryAction, "Junked");
                     b.str(c.DeliveryLocation, "Junk folder");
                     b.str(c.LatestDeliveryLocation, "Junk folder");
                     b.str(c.LatestDeliveryAction, "");
                     b.str(c.EmailAction, "Move message to junk mail folder");
-                    b.str(c.EmailActionPolicy, if phish { "Antiphish" } else { "Antispam" });
-                    b.str(c.ConfidenceLevel, if phish { r#"{"Phish":"High"}"# } else { r#"{"Spam":"High"}"# });
+                    b.str(
+                        c.EmailActionPolicy,
+                        if phish { "Antiphish" } else { "Antispam" },
+                    );
+                    b.str(
+                        c.ConfidenceLevel,
+                        if phish {
+                            r#"{"Phish":"High"}"#
+                        } else {
+                            r#"{"Spam":"High"}"#
+                        },
+                    );
                     b.int(c.BulkComplaintLevel, rng.gen_range(0..9));
                     b.str(c.OrgLevelAction, "MoveToJmf");
                     b.str(c.OrgLevelPolicy, "Default");
@@ -191,9 +232,24 @@ fn activity_type(action: &str) -> &'static str {
 
 impl CloudGen {
     #[allow(clippy::too_many_arguments)]
-    fn render(&self, w: &World<'_>, b: &mut RowBatch, rng: &mut Rng, t: i64, user: u32, app: usize, action: &str, activity: &str, object_type: &str, name: &str, id: &str) {
+    fn render(
+        &self,
+        w: &World<'_>,
+        b: &mut RowBatch,
+        rng: &mut Rng,
+        t: i64,
+        user: u32,
+        app: usize,
+        action: &str,
+        activity: &str,
+        object_type: &str,
+        name: &str,
+        id: &str,
+    ) {
         let c = &self.c;
-        let (app_name, app_id) = CLOUD_APPS.get(app).map_or(("Mega", MEGA_APP_ID), |a| (a.0, a.1));
+        let (app_name, app_id) = CLOUD_APPS
+            .get(app)
+            .map_or(("Mega", MEGA_APP_ID), |a| (a.0, a.1));
         b.time(c.Timestamp, t);
         b.str(c.ActionType, action);
         b.str(c.Application, app_name);
@@ -226,8 +282,18 @@ impl CloudGen {
             let (city, country, _) = OFFICES[office.unwrap_or(0) % OFFICES.len()];
             b.str(c.City, city);
             b.str(c.CountryCode, country);
-            b.str(c.Isp, if office.is_some() { "Contoso Ltd" } else { "Comcast Cable" });
-            b.str(c.IPCategory, if office.is_some() { "Corporate" } else { "" });
+            b.str(
+                c.Isp,
+                if office.is_some() {
+                    "Contoso Ltd"
+                } else {
+                    "Comcast Cable"
+                },
+            );
+            b.str(
+                c.IPCategory,
+                if office.is_some() { "Corporate" } else { "" },
+            );
             b.fmt(
                 c.ActivityObjects,
                 format_args!(
@@ -287,11 +353,35 @@ impl TableGen for CloudGen {
             "File" => {
                 let f = w.tenant.files.get(w.tenant.pick_file(rng, dept));
                 let (name, id) = f.map_or(("", ""), |f| (f.name.as_str(), f.url.as_str()));
-                self.render(w, b, rng, t, user, app, action, activity, object_type, name, id);
+                self.render(
+                    w,
+                    b,
+                    rng,
+                    t,
+                    user,
+                    app,
+                    action,
+                    activity,
+                    object_type,
+                    name,
+                    id,
+                );
             }
             _ => {
                 let subject = pick(rng, EMAIL_SUBJECTS);
-                self.render(w, b, rng, t, user, app, action, activity, object_type, subject, "");
+                self.render(
+                    w,
+                    b,
+                    rng,
+                    t,
+                    user,
+                    app,
+                    action,
+                    activity,
+                    object_type,
+                    subject,
+                    "",
+                );
             }
         }
     }
@@ -302,6 +392,18 @@ impl TableGen for CloudGen {
             "CopilotInteraction" => "Copilot interaction",
             _ => "File",
         };
-        self.render(w, b, rng, r.ticks, r.user, r.app, r.action, activity_type(r.action), object_type, &r.name, &r.folder);
+        self.render(
+            w,
+            b,
+            rng,
+            r.ticks,
+            r.user,
+            r.app,
+            r.action,
+            activity_type(r.action),
+            object_type,
+            &r.name,
+            &r.folder,
+        );
     }
 }

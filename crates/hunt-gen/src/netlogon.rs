@@ -39,7 +39,20 @@ fn ip_type(ip: &str) -> &'static str {
 
 impl NetworkGen {
     #[allow(clippy::too_many_arguments)]
-    fn render(&self, w: &World<'_>, b: &mut RowBatch, rng: &mut Rng, t: i64, user: u32, device: u8, image: usize, action: &str, url: &str, ip: &str, port: i64) {
+    fn render(
+        &self,
+        w: &World<'_>,
+        b: &mut RowBatch,
+        rng: &mut Rng,
+        t: i64,
+        user: u32,
+        device: u8,
+        image: usize,
+        action: &str,
+        url: &str,
+        ip: &str,
+        port: i64,
+    ) {
         device_row(b, &self.dev, w, rng, t, user, device, image);
         let c = &self.c;
         b.str(c.ActionType, action);
@@ -76,13 +89,31 @@ impl TableGen for NetworkGen {
         let (url, ip, port, image, _) = REMOTES[self.remotes.pick(rng)];
         let action = pick_weighted(
             rng,
-            &[("ConnectionSuccess", 90.0), ("ConnectionFailed", 6.0), ("ConnectionAttempt", 4.0)],
+            &[
+                ("ConnectionSuccess", 90.0),
+                ("ConnectionFailed", 6.0),
+                ("ConnectionAttempt", 4.0),
+            ],
         );
-        self.render(w, b, rng, t, user, device, image, action, url, ip, i64::from(port));
+        self.render(
+            w,
+            b,
+            rng,
+            t,
+            user,
+            device,
+            image,
+            action,
+            url,
+            ip,
+            i64::from(port),
+        );
     }
 
     fn planted(&self, w: &World<'_>, b: &mut RowBatch, rng: &mut Rng, r: &CrossRow) {
-        self.render(w, b, rng, r.ticks, r.user, r.device, r.image, r.action, &r.url, r.ip, 443);
+        self.render(
+            w, b, rng, r.ticks, r.user, r.device, r.image, r.action, &r.url, r.ip, 443,
+        );
     }
 }
 
@@ -104,10 +135,27 @@ pub(crate) struct LogonGen {
 
 impl LogonGen {
     #[allow(clippy::too_many_arguments)]
-    fn render(&self, w: &World<'_>, b: &mut RowBatch, rng: &mut Rng, t: i64, user: u32, device: u8, logon_type: &str, failed: bool) {
+    fn render(
+        &self,
+        w: &World<'_>,
+        b: &mut RowBatch,
+        rng: &mut Rng,
+        t: i64,
+        user: u32,
+        device: u8,
+        logon_type: &str,
+        failed: bool,
+    ) {
         device_row(b, &self.dev, w, rng, t, user, device, LSASS);
         let c = &self.c;
-        b.str(c.ActionType, if failed { "LogonFailed" } else { "LogonSuccess" });
+        b.str(
+            c.ActionType,
+            if failed {
+                "LogonFailed"
+            } else {
+                "LogonSuccess"
+            },
+        );
         b.str(c.LogonType, logon_type);
         if let Some(u) = w.user(user) {
             b.str(c.AccountDomain, NETBIOS_DOMAIN);
@@ -121,7 +169,14 @@ impl LogonGen {
                 .is_some_and(|d| d.local_admin);
             b.bool(c.IsLocalAdmin, admin);
         }
-        b.str(c.Protocol, if logon_type == "Network" { "Kerberos" } else { "Negotiate" });
+        b.str(
+            c.Protocol,
+            if logon_type == "Network" {
+                "Kerberos"
+            } else {
+                "Negotiate"
+            },
+        );
         if failed {
             b.str(c.FailureReason, pick(rng, LOGON_FAILURES));
         }
@@ -147,7 +202,10 @@ impl LogonGen {
         }
         b.fmt(
             c.AdditionalFields,
-            format_args!(r#"{{"IsLocalLogon":{}}}"#, !matches!(logon_type, "Network" | "RemoteInteractive")),
+            format_args!(
+                r#"{{"IsLocalLogon":{}}}"#,
+                !matches!(logon_type, "Network" | "RemoteInteractive")
+            ),
         );
         b.end_row();
     }

@@ -56,13 +56,19 @@ pub fn write_dataset_with(
     std::fs::create_dir_all(&parent).map_err(|e| GenError::io(&parent, e))?;
     remove_stale(&parent, &format!(".{name}.hunt-gen-tmp-"));
     let stage = unique(&parent, &format!(".{name}.hunt-gen-tmp-"));
-    std::fs::create_dir(&stage).map_err(|e| GenError::io(&stage, e))?;
-    let result = generate_into(opts, &stage)
-        .and_then(|report| write_marker(&stage, opts, &report).map(|()| report))
+    let result = build_staged(opts, &stage)
         .and_then(|report| commit(&stage, out, occupied).map(|()| report));
     // Whatever happened, the staging folder goes (after a commit it is empty).
     let _ = std::fs::remove_dir_all(&stage);
     result
+}
+
+/// Creates the private folder `stage` and writes a complete dataset into it, marker last.
+fn build_staged(opts: &GenOptions, stage: &Path) -> Result<GenReport, GenError> {
+    std::fs::create_dir(stage).map_err(|e| GenError::io(stage, e))?;
+    let report = generate_into(opts, stage)?;
+    write_marker(stage, opts, &report)?;
+    Ok(report)
 }
 
 /// Whether `out` exists with entries in it (an error when it is not a folder).
@@ -87,8 +93,12 @@ fn split(out: &Path) -> Result<(PathBuf, String), GenError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .filter(|n| n != "." && n != "..")
-        .ok_or_else(|| GenError::InvalidOptions(format!("`{}` cannot be an output folder", out.display())))?;
-    let parent = abs.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        .ok_or_else(|| {
+            GenError::InvalidOptions(format!("`{}` cannot be an output folder", out.display()))
+        })?;
+    let parent = abs
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     Ok((parent, name))
 }
 
@@ -147,7 +157,9 @@ fn write_marker(dir: &Path, opts: &GenOptions, report: &GenReport) -> Result<(),
         for n in 0..t.files {
             let rel = format!("{}/part-{n:05}.parquet", t.name);
             let path = dir.join(&rel);
-            let len = std::fs::metadata(&path).map_err(|e| GenError::io(&path, e))?.len();
+            let len = std::fs::metadata(&path)
+                .map_err(|e| GenError::io(&path, e))?
+                .len();
             files.push(json!({ "path": rel, "bytes": len }));
         }
         tables.push(json!({ "name": t.name, "rows": t.rows, "files": files }));
@@ -198,7 +210,9 @@ fn commit(stage: &Path, out: &Path, occupied: bool) -> Result<(), GenError> {
         .collect();
     entries.sort();
     for src in entries {
-        let Some(name) = src.file_name() else { continue };
+        let Some(name) = src.file_name() else {
+            continue;
+        };
         let dst = out.join(name);
         if dst.exists() {
             let old = unique(out, &format!(".{}.hunt-gen-old-", name.to_string_lossy()));
@@ -225,14 +239,21 @@ pub fn check_dataset(dir: &Path) -> Result<(), GenError> {
         .map_err(|e| damaged(format!("no readable {COMPLETE_MARKER}: {e}")))?;
     let v: Value = serde_json::from_str(&text)
         .map_err(|e| damaged(format!("{COMPLETE_MARKER} is not valid JSON: {e}")))?;
-    let tables = v["tables"].as_array().ok_or_else(|| damaged("marker lists no tables".into()))?;
+    let tables = v["tables"]
+        .as_array()
+        .ok_or_else(|| damaged("marker lists no tables".into()))?;
     for t in tables {
         for f in t["files"].as_array().map_or(&[][..], Vec::as_slice) {
             let rel = f["path"].as_str().unwrap_or_default();
             let path = dir.join(rel);
-            let len = std::fs::metadata(&path).map(|m| m.len()).map_err(|e| damaged(format!("{rel}: {e}")))?;
+            let len = std::fs::metadata(&path)
+                .map(|m| m.len())
+                .map_err(|e| damaged(format!("{rel}: {e}")))?;
             if Some(len) != f["bytes"].as_u64() {
-                return Err(damaged(format!("{rel} has {len} bytes, the marker says {}", f["bytes"])));
+                return Err(damaged(format!(
+                    "{rel} has {len} bytes, the marker says {}",
+                    f["bytes"]
+                )));
             }
             let file = File::open(&path).map_err(|e| damaged(format!("{rel}: {e}")))?;
             parquet::file::reader::SerializedFileReader::new(file)
@@ -244,7 +265,10 @@ pub fn check_dataset(dir: &Path) -> Result<(), GenError> {
 
 /// Name of the demo dataset's cache directory (under `std::env::temp_dir()`).
 pub fn demo_dir_name() -> String {
-    format!("hunt-demo-v{DEMO_VERSION}-seed{}", GenOptions::default().seed)
+    format!(
+        "hunt-demo-v{DEMO_VERSION}-seed{}",
+        GenOptions::default().seed
+    )
 }
 
 /// Whether the demo cache is present and passes [`check_dataset`] (so [`demo_dir`]
@@ -260,11 +284,19 @@ pub fn demo_is_ready() -> bool {
 /// race, the loser discards its copy and returns the winner's. A cache that fails
 /// [`check_dataset`] is rebuilt.
 pub fn demo_dir() -> Result<PathBuf, GenError> {
-    cached_dataset(&std::env::temp_dir(), &demo_dir_name(), &GenOptions::default())
+    cached_dataset(
+        &std::env::temp_dir(),
+        &demo_dir_name(),
+        &GenOptions::default(),
+    )
 }
 
 /// Returns `root/name` after making sure it holds a complete dataset of `opts`.
-pub(crate) fn cached_dataset(root: &Path, name: &str, opts: &GenOptions) -> Result<PathBuf, GenError> {
+pub(crate) fn cached_dataset(
+    root: &Path,
+    name: &str,
+    opts: &GenOptions,
+) -> Result<PathBuf, GenError> {
     let dir = root.join(name);
     let tmp_prefix = format!(".{name}.tmp-");
     let old_prefix = format!(".{name}.damaged-");
@@ -275,11 +307,11 @@ pub(crate) fn cached_dataset(root: &Path, name: &str, opts: &GenOptions) -> Resu
     }
     std::fs::create_dir_all(root).map_err(|e| GenError::io(root, e))?;
     let tmp = unique(root, &tmp_prefix);
-    if let Err(e) = write_dataset(opts, &tmp) {
+    if let Err(e) = build_staged(opts, &tmp) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    loop {
+    for _ in 0..3 {
         match std::fs::rename(&tmp, &dir) {
             Ok(()) => return Ok(dir),
             Err(e) => {
@@ -300,6 +332,11 @@ pub(crate) fn cached_dataset(root: &Path, name: &str, opts: &GenOptions) -> Resu
             }
         }
     }
+    let _ = std::fs::remove_dir_all(&tmp);
+    Err(GenError::Damaged {
+        path: dir,
+        why: "cannot move the damaged cache aside".into(),
+    })
 }
 
 #[cfg(test)]
@@ -338,7 +375,9 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         // pid 0 never names a user process; our own pid is alive.
         let dead = root.path().join(".cache.tmp-0-0-1");
-        let live = root.path().join(format!(".cache.tmp-{}-0-1", std::process::id()));
+        let live = root
+            .path()
+            .join(format!(".cache.tmp-{}-0-1", std::process::id()));
         let other = root.path().join("keep-me");
         for d in [&dead, &live, &other] {
             std::fs::create_dir_all(d.join("AlertInfo")).unwrap();

@@ -212,7 +212,10 @@ pub(crate) fn write_chunk(
 
 /// The temporary name a file is written under: `.part-00000.parquet.tmp`.
 fn temp_path(dst: &Path) -> PathBuf {
-    let name = dst.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = dst
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     dst.with_file_name(format!(".{name}.tmp"))
 }
 
