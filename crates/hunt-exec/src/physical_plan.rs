@@ -232,13 +232,10 @@ fn scan_exec(plan: &LogicalPlan, tables: &TableSet) -> Result<ParquetScanExec> {
     let LogicalPlan::Scan { table, filters, .. } = plan else {
         return Err(ExecError::Internal("not a scan".into()));
     };
-    let t = match tables.get(table) {
-        Some(t) => t,
-        None => {
-            return Err(tables.take_error().unwrap_or_else(|| {
-                ExecError::Internal(format!("table `{table}` planned but not registered"))
-            }));
-        }
+    let Some(t) = tables.get(table)? else {
+        return Err(ExecError::Internal(format!(
+            "table `{table}` planned but not registered"
+        )));
     };
     ParquetScanExec::try_new(t, filters.clone(), plan.schema())
 }

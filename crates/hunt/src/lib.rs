@@ -53,11 +53,61 @@ pub enum Error {
     Exec(#[from] ExecError),
 }
 
+/// The category of an error, as a front end shows it before the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiagnosticKind {
+    /// The query text is not valid KQL.
+    Syntax,
+    /// A table, column or function the query names does not exist.
+    UnknownName,
+    /// Operand types do not fit.
+    Type,
+    /// Valid KQL that hunt does not run yet.
+    Unsupported,
+    /// A malformed argument or literal, or a value a function refuses.
+    Invalid,
+    /// A file cannot be read or is damaged.
+    Data,
+    /// The query exceeds a limit (memory, rows, sizes, nesting); the message names it and
+    /// how to raise it.
+    Limit,
+    /// A bug in hunt.
+    Internal,
+}
+
+impl DiagnosticKind {
+    /// The words shown before the message (`error` is shown as the message alone).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticKind::Syntax => "syntax error",
+            DiagnosticKind::UnknownName => "unknown name",
+            DiagnosticKind::Type => "type error",
+            DiagnosticKind::Unsupported => "not supported",
+            DiagnosticKind::Invalid => "error",
+            DiagnosticKind::Data => "data error",
+            DiagnosticKind::Limit => "limit exceeded",
+            DiagnosticKind::Internal => "internal error (a bug in hunt, please report it)",
+        }
+    }
+}
+
+impl std::fmt::Display for DiagnosticKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for DiagnosticKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// What a front end needs to render any error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Category: `syntax error`, `unknown name`, `type error`, `not supported`, `error`.
-    pub kind: &'static str,
+    /// Category.
+    pub kind: DiagnosticKind,
     /// One-line message.
     pub message: String,
     /// Byte range in the query text, when the error is about the query.
@@ -71,9 +121,16 @@ pub struct Diagnostic {
 impl Error {
     /// The renderable form of this error.
     pub fn diagnostic(&self) -> Diagnostic {
+        let plain = |kind, message: String| Diagnostic {
+            kind,
+            message,
+            span: None,
+            label: None,
+            help: None,
+        };
         match self {
             Error::Parse(e) => Diagnostic {
-                kind: "syntax error",
+                kind: DiagnosticKind::Syntax,
                 message: e.message.clone(),
                 span: Some(e.span.range()),
                 label: Some("here".into()),
@@ -83,10 +140,12 @@ impl Error {
                 kind: match e.kind {
                     PlanErrorKind::UnknownTable
                     | PlanErrorKind::UnknownColumn
-                    | PlanErrorKind::UnknownFunction => "unknown name",
-                    PlanErrorKind::Type => "type error",
-                    PlanErrorKind::Unsupported => "not supported",
-                    PlanErrorKind::Invalid => "error",
+                    | PlanErrorKind::UnknownFunction => DiagnosticKind::UnknownName,
+                    PlanErrorKind::Type => DiagnosticKind::Type,
+                    PlanErrorKind::Unsupported => DiagnosticKind::Unsupported,
+                    PlanErrorKind::Invalid => DiagnosticKind::Invalid,
+                    PlanErrorKind::Unreadable => DiagnosticKind::Data,
+                    PlanErrorKind::Limit => DiagnosticKind::Limit,
                 },
                 message: e.message.clone(),
                 span: Some(e.span.range()),
@@ -94,19 +153,24 @@ impl Error {
                 help: e.help.clone(),
             },
             Error::Exec(ExecError::Eval { message, span }) => Diagnostic {
-                kind: "error",
+                kind: DiagnosticKind::Invalid,
                 message: message.clone(),
                 span: Some(span.range()),
                 label: None,
                 help: None,
             },
-            Error::Exec(e) => Diagnostic {
-                kind: "error",
-                message: e.to_string(),
-                span: None,
-                label: None,
-                help: None,
-            },
+            Error::Exec(ExecError::Internal(m)) => plain(DiagnosticKind::Internal, m.clone()),
+            Error::Exec(ExecError::Unsupported(_)) => {
+                plain(DiagnosticKind::Unsupported, self.to_string())
+            }
+            Error::Exec(ExecError::Limit { .. }) => plain(DiagnosticKind::Limit, self.to_string()),
+            Error::Exec(
+                ExecError::Parquet { .. }
+                | ExecError::Damaged { .. }
+                | ExecError::Io { .. }
+                | ExecError::Schema { .. },
+            ) => plain(DiagnosticKind::Data, self.to_string()),
+            Error::Exec(e) => plain(DiagnosticKind::Invalid, e.to_string()),
         }
     }
 }
@@ -182,16 +246,11 @@ impl Engine {
         })
     }
 
-    /// Parses and plans `kql`. A table whose files cannot be read makes the planner see no
-    /// such table; the file's own error is reported instead.
+    /// Parses and plans `kql`. A table whose files cannot be read is a planning error of
+    /// kind `Unreadable` at the table's name, carrying the file's own error.
     fn plan(&self, kql: &str) -> Result<hunt_plan::Planned, Error> {
         let ast = hunt_syntax::parse(kql)?;
-        let _ = self.tables.take_error();
-        let planned = hunt_plan::plan(&ast, &self.tables, self.now());
-        if let Some(e) = self.tables.take_error() {
-            return Err(e.into());
-        }
-        Ok(planned?)
+        Ok(hunt_plan::plan(&ast, &self.tables, self.now())?)
     }
 
     fn physical(
@@ -208,13 +267,15 @@ impl Engine {
 
     /// Runs a query and returns all its rows.
     pub fn query(&self, kql: &str) -> Result<QueryResult, Error> {
-        self.on_pool(|| {
-            let (plan, notices) = self.physical(kql)?;
-            let batches = hunt_exec::collect(&plan)?;
-            Ok(QueryResult {
-                schema: plan.schema().clone(),
-                batches,
-                notices,
+        no_panic(|| {
+            self.on_pool(|| {
+                let (plan, notices) = self.physical(kql)?;
+                let batches = hunt_exec::collect(&plan)?;
+                Ok(QueryResult {
+                    schema: plan.schema().clone(),
+                    batches,
+                    notices,
+                })
             })
         })
     }
@@ -223,18 +284,32 @@ impl Engine {
     /// pushed into each scan) and its physical plan with what each scan read and skipped
     /// (files, row groups, pages, rows) during that run.
     pub fn explain(&self, kql: &str) -> Result<String, Error> {
-        self.on_pool(|| {
-            let planned = self.plan(kql)?;
-            let plan = hunt_plan::optimize(planned.plan);
-            let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
-            let rows: usize = hunt_exec::collect(&physical)?
-                .iter()
-                .map(|b| b.num_rows())
-                .sum();
-            Ok(format!(
-                "logical plan:\n{plan}\nphysical plan (after a run returning {rows} rows):\n{}",
-                hunt_exec::display(&physical)
-            ))
+        no_panic(|| {
+            self.on_pool(|| {
+                let planned = self.plan(kql)?;
+                let plan = hunt_plan::optimize(planned.plan);
+                let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
+                let rows: usize = hunt_exec::collect(&physical)?
+                    .iter()
+                    .map(|b| b.num_rows())
+                    .sum();
+                Ok(format!(
+                    "logical plan:\n{plan}\nphysical plan (after a run returning {rows} rows):\n{}",
+                    hunt_exec::display(&physical)
+                ))
+            })
         })
     }
+}
+
+/// The last guard before the caller: a panic anywhere in hunt (a bug: damaged files are
+/// caught where they are decoded) becomes an internal error instead of unwinding into the
+/// caller or ending the process.
+fn no_panic<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        Err(Error::Exec(ExecError::Internal(format!(
+            "a panic: {}",
+            hunt_exec::scan::panic_message(payload.as_ref())
+        ))))
+    })
 }

@@ -1,17 +1,18 @@
 //! Finding a data directory's tables and unifying each table's file schemas.
 
+use super::guard::guarded;
 use crate::error::{ExecError, Result};
 use ::parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use ::parquet::file::metadata::ParquetMetaData;
 use hunt_plan::LogicalPlan;
-use hunt_plan::catalog::{Catalog, builtin_schema};
+use hunt_plan::catalog::{Catalog, TableError, builtin_schema};
 use hunt_plan::expr::Scalar;
 use hunt_plan::types::{Field, KqlType, Schema};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 /// One table: its files and the KQL schema they were unified into.
 #[derive(Debug, Clone)]
@@ -33,15 +34,25 @@ pub struct ParquetTable {
 struct LazyTable {
     name: String,
     files: Vec<PathBuf>,
-    resolved: OnceLock<Option<Arc<ParquetTable>>>,
+    /// Why its folder could not be listed whole (then every query naming it fails).
+    unlisted: Option<Unlisted>,
+    resolved: OnceLock<Arc<ParquetTable>>,
 }
 
-/// The registered tables of an engine; also the planner's catalog.
+/// A folder or entry of a table that could not be read while listing its files.
+#[derive(Debug)]
+struct Unlisted {
+    path: PathBuf,
+    kind: std::io::ErrorKind,
+    message: String,
+}
+
+/// The registered tables of an engine; also the planner's catalog. Shared by every query
+/// of an engine at once: a lookup returns its own error, nothing is kept between lookups
+/// but the schemas of tables read successfully.
 #[derive(Debug, Clone, Default)]
 pub struct TableSet {
     tables: BTreeMap<String, Arc<LazyTable>>,
-    /// The first error met resolving a table's schema, for the engine to report.
-    error: Arc<Mutex<Option<ExecError>>>,
 }
 
 impl TableSet {
@@ -63,7 +74,8 @@ impl TableSet {
             Arc::new(LazyTable {
                 name: name.to_string(),
                 files,
-                resolved: OnceLock::from(Some(table)),
+                unlisted: None,
+                resolved: OnceLock::from(table),
             }),
         );
         Ok(())
@@ -75,41 +87,57 @@ impl TableSet {
             Arc::new(LazyTable {
                 name: name.to_string(),
                 files,
+                unlisted: None,
                 resolved: OnceLock::new(),
             }),
         );
     }
-    /// A table by name; `None` when there is none, or when its files cannot be read (the
-    /// error is kept for [`TableSet::take_error`]).
-    pub fn get(&self, name: &str) -> Option<Arc<ParquetTable>> {
-        let t = self.tables.get(name)?;
+    /// Registers a table whose folder could not be listed: each query naming it fails
+    /// with `error`, the others are not affected.
+    pub(crate) fn register_unlisted(&mut self, name: &str, path: PathBuf, error: &std::io::Error) {
+        self.tables.insert(
+            name.to_string(),
+            Arc::new(LazyTable {
+                name: name.to_string(),
+                files: Vec::new(),
+                unlisted: Some(Unlisted {
+                    path,
+                    kind: error.kind(),
+                    message: error.to_string(),
+                }),
+                resolved: OnceLock::new(),
+            }),
+        );
+    }
+    /// A table by name: `Ok(None)` when there is none, `Err` when its files cannot be
+    /// read. A failure is not kept: each query that names the table reports it again (the
+    /// files may have been repaired meanwhile).
+    pub fn get(&self, name: &str) -> Result<Option<Arc<ParquetTable>>> {
+        let Some(t) = self.tables.get(name) else {
+            return Ok(None);
+        };
         if let Some(done) = t.resolved.get() {
-            return done.clone();
+            return Ok(Some(done.clone()));
         }
-        // A failure is not kept: each query that names the table reports it again.
-        match unify(&t.name, &t.files) {
-            Ok((schema, footers)) => t
-                .resolved
+        if let Some(u) = &t.unlisted {
+            return Err(ExecError::Io {
+                path: u.path.clone(),
+                source: std::io::Error::new(u.kind, u.message.clone()),
+            });
+        }
+        let (schema, footers) = unify(&t.name, &t.files)?;
+        Ok(Some(
+            t.resolved
                 .get_or_init(|| {
-                    Some(Arc::new(ParquetTable {
+                    Arc::new(ParquetTable {
                         name: t.name.clone(),
                         files: t.files.clone(),
                         schema,
                         footers,
-                    }))
+                    })
                 })
                 .clone(),
-            Err(e) => {
-                if let Ok(mut slot) = self.error.lock() {
-                    slot.get_or_insert(e);
-                }
-                None
-            }
-        }
-    }
-    /// The error met reading a table's files since the last call, if any.
-    pub fn take_error(&self) -> Option<ExecError> {
-        self.error.lock().ok().and_then(|mut e| e.take())
+        ))
     }
     /// Number of tables.
     pub fn len(&self) -> usize {
@@ -122,8 +150,14 @@ impl TableSet {
 }
 
 impl Catalog for TableSet {
-    fn table(&self, name: &str) -> Option<Schema> {
-        self.get(name).map(|t| t.schema.clone())
+    fn table(&self, name: &str) -> std::result::Result<Option<Schema>, TableError> {
+        match self.get(name) {
+            Ok(t) => Ok(t.map(|t| t.schema.clone())),
+            Err(e) => Err(Arc::new(e)),
+        }
+    }
+    fn has_table(&self, name: &str) -> bool {
+        self.tables.contains_key(name)
     }
     fn table_names(&self) -> Vec<String> {
         self.tables.keys().cloned().collect()
@@ -175,74 +209,6 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + '_ {
     }
 }
 
-/// Hidden and bookkeeping entries (`.x`, `_SUCCESS`, `_delta_log`) are not data.
-fn skipped(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_none_or(|n| n.starts_with('.') || n.starts_with('_'))
-}
-
-fn parquet_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries = std::fs::read_dir(dir)
-        .map_err(io(dir))?
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(io(dir))?;
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if skipped(&p) {
-            continue;
-        }
-        if p.is_dir() {
-            parquet_files_under(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "parquet") {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
-/// Finds the tables of a data directory: each folder `DIR/<Table>` holding
-/// `**/*.parquet` (nested partition folders allowed), and each file `DIR/<Table>.parquet`.
-/// Their files' footers are read when a query first names the table.
-pub fn discover(dir: &Path) -> Result<TableSet> {
-    let meta = std::fs::metadata(dir).map_err(io(dir))?;
-    if !meta.is_dir() {
-        return Err(ExecError::Schema {
-            message: format!("{} is not a directory", dir.display()),
-        });
-    }
-    let mut found: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    let mut entries = std::fs::read_dir(dir)
-        .map_err(io(dir))?
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(io(dir))?;
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if skipped(&p) {
-            continue;
-        }
-        let Some(stem) = p.file_stem().and_then(|s| s.to_str()).map(str::to_string) else {
-            continue;
-        };
-        if p.is_dir() {
-            let mut files = Vec::new();
-            parquet_files_under(&p, &mut files)?;
-            if !files.is_empty() {
-                found.entry(stem).or_default().extend(files);
-            }
-        } else if p.extension().is_some_and(|x| x == "parquet") {
-            found.entry(stem).or_default().push(p);
-        }
-    }
-    let mut set = TableSet::new();
-    for (name, files) in found {
-        set.register_lazy(&name, files);
-    }
-    Ok(set)
-}
-
 /// The table schema for `files`: the built-in schema (if any) extended with
 /// undocumented columns, or the union of the files' columns in first-seen order.
 /// A column whose KQL type differs between files is an error naming both files;
@@ -256,12 +222,19 @@ fn unify(table: &str, files: &[PathBuf]) -> Result<(Schema, Vec<Arc<ParquetMetaD
         .par_iter()
         .map(|path| {
             let file = File::open(path).map_err(io(path))?;
-            ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|source| {
-                ExecError::Parquet {
+            // A damaged footer can make the decoder panic (it trusts some lengths).
+            match guarded(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())) {
+                Ok(Ok(meta)) => Ok(meta),
+                Ok(Err(source)) => Err(ExecError::Parquet {
                     path: path.clone(),
                     source,
-                }
-            })
+                }),
+                Err(detail) => Err(ExecError::Damaged {
+                    path: path.clone(),
+                    place: "footer".into(),
+                    detail,
+                }),
+            }
         })
         .collect::<Vec<Result<ArrowReaderMetadata>>>()
         .into_iter()

@@ -220,7 +220,11 @@ impl Planner<'_> {
         if self.is_tabular_function(&id.name) {
             return self.call_tabular_function(id, &[], None, id.span);
         }
-        if let Some(schema) = self.catalog.table(&id.name) {
+        if let Some(schema) = self
+            .catalog
+            .table(&id.name)
+            .map_err(|e| PlanError::unreadable(id.span, &id.name, e))?
+        {
             return Ok(LogicalPlan::Scan {
                 table: id.name.clone(),
                 table_schema: schema,
