@@ -175,6 +175,10 @@ impl Error {
     }
 }
 
+/// The stack of the threads queries are planned and run on (reserved address space;
+/// only what is used is backed by memory).
+const QUERY_STACK: usize = 256 * 1024 * 1024;
+
 /// The engine: registered tables and settings. Cheap to share across threads.
 #[derive(Debug, Default, Clone)]
 pub struct Engine {
@@ -215,6 +219,7 @@ impl Engine {
     pub fn set_threads(&mut self, threads: usize) -> Result<(), Error> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
+            .stack_size(QUERY_STACK)
             .build()
             .map_err(|e| {
                 Error::Exec(ExecError::Internal(format!(
@@ -226,11 +231,27 @@ impl Engine {
     }
 
     /// Runs `f` on the engine's pool: the scan spreads work over whichever pool is current
-    /// when batches are pulled, so planning and collecting both happen inside it.
+    /// when batches are pulled, so planning and collecting both happen inside it. Without
+    /// a pool of its own, `f` runs on a thread of [`QUERY_STACK`] bytes of stack: plans
+    /// are walked recursively, and a plan at the planner's documented depth limit must
+    /// not overflow whatever stack the caller's thread has.
     fn on_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
         match &self.pool {
             Some(p) => p.install(f),
-            None => f(),
+            None => std::thread::scope(|s| {
+                match std::thread::Builder::new()
+                    .name("hunt-query".into())
+                    .stack_size(QUERY_STACK)
+                    .spawn_scoped(s, f)
+                {
+                    Ok(handle) => handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    // No thread to be had: run here (the closure was consumed, so this
+                    // path cannot retry it; spawning fails only when out of resources).
+                    Err(e) => std::panic::panic_any(format!("cannot start a query thread: {e}")),
+                }
+            }),
         }
     }
 

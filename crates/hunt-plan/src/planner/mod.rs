@@ -11,6 +11,7 @@ mod by_names;
 mod functions;
 mod graph;
 mod join;
+mod limits;
 pub mod literals;
 mod mvapply;
 mod mvexpand;
@@ -136,7 +137,9 @@ pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Pl
                         "a query with several result tables",
                     ));
                 }
-                result = Some(p.plan_pipeline(pipe)?);
+                let plan = p.plan_pipeline(pipe)?;
+                limits::check_plan(&plan, pipe.span)?;
+                result = Some(plan);
             }
             _ => return Err(PlanError::unsupported(query.span, "this kind of statement")),
         }
@@ -176,6 +179,7 @@ impl Planner<'_> {
             }
             LetValue::Pipeline(p) => {
                 let plan = self.plan_pipeline(p)?;
+                limits::check_plan(&plan, p.span)?;
                 self.lets.scalars.remove(&name.name);
                 self.lets.tables.insert(name.name.clone(), plan);
             }
@@ -189,6 +193,7 @@ impl Planner<'_> {
                 }
                 let empty = Schema::default();
                 let bound = exprs::bind_expr(e, &self.scope(&empty, None))?;
+                let bound = self.let_value(&name.name, bound)?;
                 self.lets.tables.remove(&name.name);
                 self.lets.scalars.insert(name.name.clone(), bound);
             }
@@ -262,6 +267,17 @@ impl Planner<'_> {
             let planned = self.plan_pipeline(&whole);
             self.lets = saved;
             return planned;
+        }
+        if pipe.ops.len() > limits::MAX_OPERATORS {
+            return Err(PlanError::limit(
+                pipe.span,
+                format!(
+                    "the pipeline has {} operators; hunt plans at most {} in one query",
+                    pipe.ops.len(),
+                    limits::MAX_OPERATORS
+                ),
+            )
+            .with_help("split the query, or combine consecutive `extend`s into one"));
         }
         let (mut plan, mut table) = self.plan_source(&pipe.source, pipe.span)?;
         let mut named: Option<String> = None;

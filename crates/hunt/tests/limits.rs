@@ -1,0 +1,90 @@
+//! Planning stays small and linear, and runaway queries stop with an error naming the
+//! limit: doubling `let`s, long `let` chains and pipelines, per-row regular expressions,
+//! oversized values.
+
+use hunt::{DiagnosticKind, Engine};
+
+fn engine() -> Engine {
+    let mut e = Engine::new();
+    e.set_now(1_748_736_000_000_000_000);
+    e
+}
+
+/// The single value of a one-cell answer, as text.
+fn cell(q: &str) -> Result<String, hunt::Diagnostic> {
+    let r = engine().query(q).map_err(|e| e.diagnostic())?;
+    let b = r.batches.first().unwrap_or_else(|| panic!("no rows: {q}"));
+    let last = b.num_columns() - 1;
+    Ok(hunt::format::cell_text(
+        b.column(last),
+        0,
+        r.schema.fields[last].ty,
+    ))
+}
+
+#[test]
+fn doubling_lets_stay_small() {
+    // 26 lets, each twice the previous: 2^25 copies if expressions were copied per use.
+    let mut q = String::from("let a = 1;");
+    let names: Vec<char> = ('a'..='z').collect();
+    for w in names.windows(2) {
+        q.push_str(&format!("let {} = {} + {};", w[1], w[0], w[0]));
+    }
+    q.push_str("print z");
+    assert_eq!(cell(&q), Ok((1i64 << 25).to_string()));
+}
+
+#[test]
+fn ten_thousand_chained_lets_plan() {
+    let mut q = String::from("let x0 = 0;");
+    for i in 1..10_000 {
+        q.push_str(&format!("let x{i} = x{} + 1;", i - 1));
+    }
+    q.push_str("print x9999");
+    assert_eq!(cell(&q), Ok("9999".to_string()));
+}
+
+#[test]
+fn eight_thousand_extends_plan_or_hit_the_documented_limit() {
+    let mut q = String::from("print a = 0");
+    for _ in 0..8_000 {
+        q.push_str(" | extend a = a + 1");
+    }
+    let d = cell(&q).err().unwrap_or_else(|| panic!("8000 extends ran"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+    assert!(d.message.contains("8000 operators"), "{d:?}");
+    // At the limit the plan runs (and does not overflow the stack of a test thread).
+    let mut q = String::from("print a = 0");
+    for _ in 0..500 {
+        q.push_str(" | extend a = a + 1");
+    }
+    assert_eq!(cell(&q), Ok("500".to_string()));
+}
+
+#[test]
+fn a_chain_of_tabular_lets_hits_the_plan_limit() {
+    let mut q = String::from("let t0 = print a = 0;");
+    for i in 1..700 {
+        q.push_str(&format!("let t{i} = t{} | extend a = a + 1;", i - 1));
+    }
+    q.push_str("t699");
+    let d = cell(&q)
+        .err()
+        .unwrap_or_else(|| panic!("700 nested lets ran"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+}
+
+#[test]
+fn per_row_regex_is_a_user_error_with_a_caret() {
+    let q = "datatable(s:string, p:string)['abc', 'a.c', 'abc', 'a(c'] | where s matches regex p";
+    let d = cell(q)
+        .err()
+        .unwrap_or_else(|| panic!("an invalid regex ran"));
+    assert_eq!(d.kind, DiagnosticKind::Invalid, "{d:?}");
+    assert!(
+        d.message.contains("invalid regular expression `a(c`"),
+        "{d:?}"
+    );
+    let span = d.span.clone().unwrap_or_else(|| panic!("no caret: {d:?}"));
+    assert_eq!(&q[span], "s matches regex p");
+}
