@@ -41,8 +41,8 @@ pub struct Args {
     #[arg(long, value_name = "DATETIME")]
     pub now: Option<String>,
 
-    /// Worker threads [default: one per core].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads, 1 to 1024 [default: one per core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
     /// Print the query's logical and physical plans instead of running it.
@@ -171,9 +171,10 @@ impl Args {
             (Some(q), _) => (q, "query".to_owned()),
             (None, Some(file)) if file.as_os_str() == "-" => (read_stdin()?, "<stdin>".to_owned()),
             (None, Some(file)) => {
-                let text = std::fs::read_to_string(&file)
+                let bytes = std::fs::read(&file)
                     .with_context(|| format!("cannot read query file `{}`", file.display()))?;
-                (text, file.display().to_string())
+                let name = file.display().to_string();
+                (utf8_query(bytes, &name)?, name)
             }
             (None, None) => {
                 if std::io::stdin().is_terminal() {
@@ -202,12 +203,23 @@ impl Args {
 }
 
 fn read_stdin() -> anyhow::Result<String> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .context("cannot read the query from standard input")?;
-    Ok(text)
+    utf8_query(bytes, "<stdin>")
+}
+
+/// The query text, or an error naming the byte offset of the first invalid UTF-8 byte.
+fn utf8_query(bytes: Vec<u8>, source: &str) -> anyhow::Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let byte = e.as_bytes().get(at).copied().unwrap_or(0);
+        anyhow::anyhow!(
+            "the query in {source} is not UTF-8 text: byte 0x{byte:02x} at offset {at} is invalid"
+        )
+    })
 }
 
 fn check_data_dir(dir: &Path) -> anyhow::Result<()> {
@@ -305,5 +317,21 @@ mod tests {
         ));
         assert!(Args::try_parse_from(["hunt", "-f", "q.kql", "T"]).is_err());
         assert!(Args::try_parse_from(["hunt", "--threads", "0", "T"]).is_err());
+        assert!(Args::try_parse_from(["hunt", "--threads", "1025", "T"]).is_err());
+        assert!(Args::try_parse_from(["hunt", "--threads", "1024", "T"]).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod utf8_tests {
+    #[test]
+    fn invalid_utf8_names_the_byte_offset() {
+        let err = super::utf8_query(b"T | where x == '\xff'".to_vec(), "q.kql")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("the query in q.kql is not UTF-8 text: byte 0xff at offset 16 is invalid")
+        );
     }
 }

@@ -7,6 +7,7 @@
 pub mod error;
 pub mod expr;
 pub mod kernels;
+pub mod limits;
 pub mod operators;
 pub mod physical_plan;
 pub mod scan;

@@ -179,6 +179,9 @@ impl Error {
 /// only what is used is backed by memory).
 const QUERY_STACK: usize = 256 * 1024 * 1024;
 
+/// The most threads [`Engine::set_threads`] starts.
+pub const MAX_THREADS: usize = 1024;
+
 /// The engine: registered tables and settings. Cheap to share across threads.
 #[derive(Debug, Default, Clone)]
 pub struct Engine {
@@ -217,6 +220,13 @@ impl Engine {
     /// Runs queries on `threads` threads (the default is all cores). Results do not depend
     /// on the thread count.
     pub fn set_threads(&mut self, threads: usize) -> Result<(), Error> {
+        if !(1..=MAX_THREADS).contains(&threads) {
+            return Err(Error::Exec(ExecError::Limit {
+                message: format!(
+                    "{threads} threads: hunt runs queries on 1 to {MAX_THREADS} threads"
+                ),
+            }));
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .stack_size(QUERY_STACK)

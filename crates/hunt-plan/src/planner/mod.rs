@@ -468,10 +468,11 @@ fn range_rows(
         (a.saturating_sub(b)) / (-st) + 1
     };
     if n > MAX_RANGE_ROWS {
-        return Err(PlanError::unsupported(
+        return Err(PlanError::limit(
             span,
-            format!("`range` of more than {MAX_RANGE_ROWS} rows"),
-        ));
+            format!("`range` of {n} rows: hunt's limit is {MAX_RANGE_ROWS} rows"),
+        )
+        .with_help("make the step larger or the span shorter"));
     }
     let make = |v: i64| match f {
         Scalar::DateTime(_) => Scalar::DateTime(v),
