@@ -45,6 +45,11 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
+    /// The memory one query may hold, such as 512MiB or 4GB [default: 8GiB]; a query
+    /// that needs more stops with an error.
+    #[arg(long, value_name = "SIZE")]
+    pub memory_limit: Option<bytesize::ByteSize>,
+
     /// Print the query's logical and physical plans instead of running it.
     #[arg(long)]
     pub explain: bool,
@@ -138,6 +143,8 @@ pub struct QueryConfig {
     pub now_ns: Option<i64>,
     /// Worker threads, when set.
     pub threads: Option<usize>,
+    /// The memory one query may hold, in bytes, when set.
+    pub memory_limit: Option<u64>,
     /// The query text.
     pub query: String,
     /// Print the plans instead of running the query.
@@ -194,6 +201,7 @@ impl Args {
             format: self.format,
             now_ns,
             threads: self.threads.map(usize::from),
+            memory_limit: self.memory_limit.map(|b| b.as_u64()),
             explain: self.explain,
             timing: self.timing,
             query,

@@ -13,5 +13,5 @@ pub mod physical_plan;
 pub mod scan;
 
 pub use error::{ExecError, Result};
-pub use physical_plan::{ExecutionPlan, collect, create_physical_plan, display};
+pub use physical_plan::{ExecutionPlan, collect, collect_within, create_physical_plan, display};
 pub use scan::{TableSet, discover};

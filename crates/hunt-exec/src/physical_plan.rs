@@ -427,9 +427,26 @@ fn build(
 
 /// Runs a plan to completion.
 pub fn collect(plan: &Arc<dyn ExecutionPlan>) -> Result<Vec<RecordBatch>> {
-    plan.execute()?
-        .filter(|b| !matches!(b, Ok(b) if b.num_rows() == 0))
-        .collect()
+    collect_within(plan, &crate::limits::MemoryBudget::default())
+}
+
+/// [`collect`], holding the result within `budget`: a query whose answer outgrows the
+/// query memory limit stops with a limit error as soon as it does.
+pub fn collect_within(
+    plan: &Arc<dyn ExecutionPlan>,
+    budget: &crate::limits::MemoryBudget,
+) -> Result<Vec<RecordBatch>> {
+    let mut held = budget.reserve(0, "the result")?;
+    let mut out = Vec::new();
+    for b in plan.execute()? {
+        let b = b?;
+        if b.num_rows() == 0 {
+            continue;
+        }
+        held.grow(b.get_array_memory_size(), "the result")?;
+        out.push(b);
+    }
+    Ok(out)
 }
 
 /// EXPLAIN text of the physical plan.

@@ -189,6 +189,8 @@ pub struct Engine {
     now_ns: Option<i64>,
     /// The thread pool queries run on; `None` uses rayon's global pool (all cores).
     pool: Option<std::sync::Arc<rayon::ThreadPool>>,
+    /// The memory one query may hold, in bytes.
+    memory_limit: Option<usize>,
 }
 
 impl Engine {
@@ -204,6 +206,7 @@ impl Engine {
             tables: hunt_exec::discover(dir.as_ref())?,
             now_ns: None,
             pool: None,
+            memory_limit: None,
         })
     }
 
@@ -265,6 +268,21 @@ impl Engine {
         }
     }
 
+    /// Limits the memory one query may hold to `bytes` (the default is
+    /// [`hunt_exec::limits::DEFAULT_MEMORY_LIMIT`], 8 GiB, Kusto's default per query and
+    /// node). A query that needs more fails with a limit error naming it.
+    pub fn set_memory_limit(&mut self, bytes: usize) {
+        self.memory_limit = Some(bytes);
+    }
+
+    /// A fresh budget for one query.
+    fn budget(&self) -> hunt_exec::limits::MemoryBudget {
+        hunt_exec::limits::MemoryBudget::new(
+            self.memory_limit
+                .unwrap_or(hunt_exec::limits::DEFAULT_MEMORY_LIMIT),
+        )
+    }
+
     /// Fixes `now()` (nanoseconds since the Unix epoch) for reproducible hunts.
     pub fn set_now(&mut self, now_ns: i64) {
         self.now_ns = Some(now_ns);
@@ -301,7 +319,7 @@ impl Engine {
         no_panic(|| {
             self.on_pool(|| {
                 let (plan, notices) = self.physical(kql)?;
-                let batches = hunt_exec::collect(&plan)?;
+                let batches = hunt_exec::collect_within(&plan, &self.budget())?;
                 Ok(QueryResult {
                     schema: plan.schema().clone(),
                     batches,
@@ -320,7 +338,7 @@ impl Engine {
                 let planned = self.plan(kql)?;
                 let plan = hunt_plan::optimize(planned.plan);
                 let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
-                let rows: usize = hunt_exec::collect(&physical)?
+                let rows: usize = hunt_exec::collect_within(&physical, &self.budget())?
                     .iter()
                     .map(|b| b.num_rows())
                     .sum();

@@ -88,3 +88,48 @@ fn per_row_regex_is_a_user_error_with_a_caret() {
     let span = d.span.clone().unwrap_or_else(|| panic!("no caret: {d:?}"));
     assert_eq!(&q[span], "s matches regex p");
 }
+
+#[test]
+fn nested_strrep_is_refused_before_it_allocates() {
+    let d = cell(r#"print strrep(strrep(strrep("abcdefgh", 1024), 1024), 1024)"#)
+        .err()
+        .unwrap_or_else(|| panic!("an 8 GB string was built"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+    assert!(d.message.contains("`strrep`"), "{d:?}");
+    assert!(d.message.contains("64 MB"), "{d:?}");
+    // Within the limit it answers (8 MB).
+    assert_eq!(
+        cell(r#"print strlen(strrep(strrep("abcdefgh", 1024), 1024))"#),
+        Ok((8 * 1024 * 1024).to_string())
+    );
+}
+
+#[test]
+fn a_result_past_the_memory_limit_stops_with_a_limit_error() {
+    let mut e = engine();
+    e.set_memory_limit(1 << 20);
+    let q = "range x from 1 to 1000000 step 1 | extend s = strcat('row-', x)";
+    let d = e
+        .query(q)
+        .err()
+        .map(|e| e.diagnostic())
+        .unwrap_or_else(|| panic!("no limit"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+    assert!(d.message.contains("memory limit of 1.0 MiB"), "{d:?}");
+    assert!(d.message.contains("--memory-limit"), "{d:?}");
+    // The same query under the default limit answers, in batches.
+    let r = engine()
+        .query(q)
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    assert_eq!(r.num_rows(), 1_000_000);
+    assert!(r.batches.len() > 1);
+}
+
+#[test]
+fn range_past_its_row_limit_names_it() {
+    let d = cell("range x from 1 to 20000000 step 1 | count")
+        .err()
+        .unwrap_or_else(|| panic!("20M rows ran"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+    assert!(d.message.contains("10000000 rows"), "{d:?}");
+}
