@@ -41,9 +41,14 @@ pub struct Args {
     #[arg(long, value_name = "DATETIME")]
     pub now: Option<String>,
 
-    /// Worker threads [default: one per core].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads, 1 to 1024 [default: one per core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+
+    /// The memory one query may hold, such as 512MiB or 4GB [default: 8GiB]; a query
+    /// that needs more stops with an error.
+    #[arg(long, value_name = "SIZE")]
+    pub memory_limit: Option<bytesize::ByteSize>,
 
     /// Print the query's logical and physical plans instead of running it.
     #[arg(long)]
@@ -157,6 +162,8 @@ pub struct QueryConfig {
     pub now_ns: Option<i64>,
     /// Worker threads, when set.
     pub threads: Option<usize>,
+    /// The memory one query may hold, in bytes, when set.
+    pub memory_limit: Option<u64>,
     /// The query text.
     pub query: String,
     /// Print the plans instead of running the query.
@@ -195,9 +202,10 @@ impl Args {
             (Some(q), _) => (q, "query".to_owned()),
             (None, Some(file)) if file.as_os_str() == "-" => (read_stdin()?, "<stdin>".to_owned()),
             (None, Some(file)) => {
-                let text = std::fs::read_to_string(&file)
+                let bytes = std::fs::read(&file)
                     .with_context(|| format!("cannot read query file `{}`", file.display()))?;
-                (text, file.display().to_string())
+                let name = file.display().to_string();
+                (utf8_query(bytes, &name)?, name)
             }
             (None, None) => {
                 if std::io::stdin().is_terminal() {
@@ -217,6 +225,7 @@ impl Args {
             format: self.format,
             now_ns,
             threads: self.threads.map(usize::from),
+            memory_limit: self.memory_limit.map(|b| b.as_u64()),
             explain: self.explain,
             timing: self.timing,
             query,
@@ -226,12 +235,23 @@ impl Args {
 }
 
 fn read_stdin() -> anyhow::Result<String> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .context("cannot read the query from standard input")?;
-    Ok(text)
+    utf8_query(bytes, "<stdin>")
+}
+
+/// The query text, or an error naming the byte offset of the first invalid UTF-8 byte.
+fn utf8_query(bytes: Vec<u8>, source: &str) -> anyhow::Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let byte = e.as_bytes().get(at).copied().unwrap_or(0);
+        anyhow::anyhow!(
+            "the query in {source} is not UTF-8 text: byte 0x{byte:02x} at offset {at} is invalid"
+        )
+    })
 }
 
 fn check_data_dir(dir: &Path) -> anyhow::Result<()> {
@@ -329,5 +349,21 @@ mod tests {
         ));
         assert!(Args::try_parse_from(["hunt", "-f", "q.kql", "T"]).is_err());
         assert!(Args::try_parse_from(["hunt", "--threads", "0", "T"]).is_err());
+        assert!(Args::try_parse_from(["hunt", "--threads", "1025", "T"]).is_err());
+        assert!(Args::try_parse_from(["hunt", "--threads", "1024", "T"]).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod utf8_tests {
+    #[test]
+    fn invalid_utf8_names_the_byte_offset() {
+        let err = super::utf8_query(b"T | where x == '\xff'".to_vec(), "q.kql")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("the query in q.kql is not UTF-8 text: byte 0xff at offset 16 is invalid")
+        );
     }
 }

@@ -119,7 +119,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                     "line": line,
                     "column": column,
                     "span": diag.span.as_ref().map(|s| [s.start, s.end]),
-                    "kind": diag.kind,
+                    "kind": diag.kind.as_str(),
                     "message": diag.message,
                     "help": diag.help,
                 }));

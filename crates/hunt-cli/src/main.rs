@@ -8,9 +8,9 @@
 //! [`output`] writes the rows; [`render`] is the only place that prints errors.
 
 mod args;
-mod cmd_test;
 mod cmd_check;
 mod cmd_tables;
+mod cmd_test;
 mod output;
 mod render;
 
@@ -140,6 +140,9 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
     }
     if let Some(ns) = now_ns {
         engine.set_now(ns);
+    }
+    if let Some(bytes) = config.memory_limit {
+        engine.set_memory_limit(usize::try_from(bytes).unwrap_or(usize::MAX));
     }
     if let Some(threads) = config.threads {
         if let Err(err) = engine.set_threads(threads) {

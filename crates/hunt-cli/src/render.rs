@@ -27,7 +27,7 @@ pub fn render_diagnostic(
     color: bool,
 ) -> String {
     let Some(span) = diag.span.clone() else {
-        return plain(diag.kind, &diag.message, diag.help.as_deref());
+        return plain(diag.kind.as_str(), &diag.message, diag.help.as_deref());
     };
     let span = clamp_span(source, span);
     // An error at the very end of the query (say, a missing expression) has an empty span
@@ -74,7 +74,7 @@ pub fn render_diagnostic(
     {
         Ok(()) => String::from_utf8_lossy(&out).into_owned(),
         // ariadne only fails on a write error, which a Vec never gives; keep the message anyway.
-        Err(_) => plain(diag.kind, &diag.message, diag.help.as_deref()),
+        Err(_) => plain(diag.kind.as_str(), &diag.message, diag.help.as_deref()),
     }
 }
 
@@ -126,7 +126,7 @@ mod tests {
 
     fn diag(span: Option<Range<usize>>, help: Option<&str>) -> hunt::Diagnostic {
         hunt::Diagnostic {
-            kind: "error",
+            kind: hunt::DiagnosticKind::Invalid,
             message: "unknown column `Nmae`".to_owned(),
             span,
             label: Some("not found in `T`".to_owned()),
@@ -163,7 +163,7 @@ Error: unknown column `Nmae`
     fn custom_kind_and_second_line() {
         let q = "T\n| where x ==";
         let d = hunt::Diagnostic {
-            kind: "syntax error",
+            kind: hunt::DiagnosticKind::Syntax,
             message: "expected an expression".to_owned(),
             span: Some(q.len()..q.len()),
             label: Some("here".to_owned()),

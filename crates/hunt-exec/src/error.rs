@@ -17,6 +17,18 @@ pub enum ExecError {
         /// What went wrong.
         source: parquet::errors::ParquetError,
     },
+    /// A Parquet file's bytes do not decode: a checksum mismatch, or lengths and offsets
+    /// that point outside the file. Names the file and where in it (`footer`, or the row
+    /// group and column).
+    #[error("{}: the file is damaged ({place}): {detail}", path.display())]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// Where: `footer`, `page index`, `row group 3, column `Title``.
+        place: String,
+        /// What the decoder met.
+        detail: String,
+    },
     /// A file or directory could not be opened.
     #[error("{}: {source}", path.display())]
     Io {
@@ -39,6 +51,17 @@ pub enum ExecError {
         message: String,
         /// Where in the query.
         span: Span,
+    },
+    /// A function met an argument it cannot handle (an invalid regular expression, a
+    /// value past a documented limit); the evaluator attaches the call's span.
+    #[error("{0}")]
+    Function(String),
+    /// The query exceeds a resource limit (memory, a value's size, rows): names the limit
+    /// and how to raise it.
+    #[error("{message}")]
+    Limit {
+        /// What was exceeded and how to raise the limit.
+        message: String,
     },
     /// Something hunt refuses at run time because it cannot give Kusto's answer exactly
     /// (`mv-apply` of an empty array whose subquery would return rows).

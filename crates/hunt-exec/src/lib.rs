@@ -7,10 +7,11 @@
 pub mod error;
 pub mod expr;
 pub mod kernels;
+pub mod limits;
 pub mod operators;
 pub mod physical_plan;
 pub mod scan;
 
 pub use error::{ExecError, Result};
-pub use physical_plan::{ExecutionPlan, collect, create_physical_plan, display};
+pub use physical_plan::{ExecutionPlan, collect, collect_within, create_physical_plan, display};
 pub use scan::{TableSet, discover};

@@ -232,13 +232,10 @@ fn scan_exec(plan: &LogicalPlan, tables: &TableSet) -> Result<ParquetScanExec> {
     let LogicalPlan::Scan { table, filters, .. } = plan else {
         return Err(ExecError::Internal("not a scan".into()));
     };
-    let t = match tables.get(table) {
-        Some(t) => t,
-        None => {
-            return Err(tables.take_error().unwrap_or_else(|| {
-                ExecError::Internal(format!("table `{table}` planned but not registered"))
-            }));
-        }
+    let Some(t) = tables.get(table)? else {
+        return Err(ExecError::Internal(format!(
+            "table `{table}` planned but not registered"
+        )));
     };
     ParquetScanExec::try_new(t, filters.clone(), plan.schema())
 }
@@ -430,9 +427,26 @@ fn build(
 
 /// Runs a plan to completion.
 pub fn collect(plan: &Arc<dyn ExecutionPlan>) -> Result<Vec<RecordBatch>> {
-    plan.execute()?
-        .filter(|b| !matches!(b, Ok(b) if b.num_rows() == 0))
-        .collect()
+    collect_within(plan, &crate::limits::MemoryBudget::default())
+}
+
+/// [`collect`], holding the result within `budget`: a query whose answer outgrows the
+/// query memory limit stops with a limit error as soon as it does.
+pub fn collect_within(
+    plan: &Arc<dyn ExecutionPlan>,
+    budget: &crate::limits::MemoryBudget,
+) -> Result<Vec<RecordBatch>> {
+    let mut held = budget.reserve(0, "the result")?;
+    let mut out = Vec::new();
+    for b in plan.execute()? {
+        let b = b?;
+        if b.num_rows() == 0 {
+            continue;
+        }
+        held.grow(b.get_array_memory_size(), "the result")?;
+        out.push(b);
+    }
+    Ok(out)
 }
 
 /// EXPLAIN text of the physical plan.

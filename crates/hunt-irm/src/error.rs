@@ -61,7 +61,7 @@ impl IrmError {
         match self {
             IrmError::Query(e) => e.diagnostic(),
             IrmError::RealIdentity { span, message } => hunt::Diagnostic {
-                kind: "refused",
+                kind: hunt::DiagnosticKind::PermissionDenied,
                 message: message.clone(),
                 span: Some(span.clone()),
                 label: Some("a real identity".into()),
@@ -71,9 +71,11 @@ impl IrmError {
             },
             other => hunt::Diagnostic {
                 kind: match other {
-                    IrmError::Key(_) | IrmError::Settings { .. } | IrmError::Invalid(_) => "error",
-                    IrmError::UnknownPseudonym(_) => "unknown name",
-                    _ => "error",
+                    IrmError::Key(_) | IrmError::Settings { .. } | IrmError::Invalid(_) => {
+                        hunt::DiagnosticKind::Invalid
+                    }
+                    IrmError::UnknownPseudonym(_) => hunt::DiagnosticKind::UnknownName,
+                    _ => hunt::DiagnosticKind::Invalid,
                 },
                 message: other.to_string(),
                 span: None,

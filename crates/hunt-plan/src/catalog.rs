@@ -5,11 +5,21 @@ use crate::expr::Scalar;
 use crate::logical_plan::LogicalPlan;
 use crate::types::Schema;
 
+/// Why a table that exists cannot be looked up: its files cannot be read (the engine's
+/// error, naming the file, kept as it is for the caller to render).
+pub type TableError = std::sync::Arc<dyn std::error::Error + Send + Sync>;
+
 /// Resolves table names to schemas. The engine implements it over a data
 /// directory; tests implement it over fixed schemas.
 pub trait Catalog {
-    /// The schema of `name`, or `None` if no such table exists.
-    fn table(&self, name: &str) -> Option<Schema>;
+    /// The schema of `name`, `Ok(None)` if no such table exists, `Err` when it exists but
+    /// its files cannot be read. Each call answers for itself (no state is shared between
+    /// lookups), so queries running at once never see each other's errors.
+    fn table(&self, name: &str) -> Result<Option<Schema>, TableError>;
+    /// Whether a table `name` exists (readable or not), without reading it.
+    fn has_table(&self, name: &str) -> bool {
+        !matches!(self.table(name), Ok(None))
+    }
     /// All table names, used to suggest a close name for an unknown one.
     fn table_names(&self) -> Vec<String>;
     /// Runs `plan` and hands each of its rows to `each`, for the plugins whose output
@@ -80,11 +90,12 @@ impl MemoryCatalog {
 }
 
 impl Catalog for MemoryCatalog {
-    fn table(&self, name: &str) -> Option<Schema> {
-        self.tables
+    fn table(&self, name: &str) -> Result<Option<Schema>, TableError> {
+        Ok(self
+            .tables
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, s)| s.clone())
+            .map(|(_, s)| s.clone()))
     }
     fn table_names(&self) -> Vec<String> {
         self.tables.iter().map(|(n, _)| n.clone()).collect()

@@ -17,10 +17,15 @@ pub enum PlanErrorKind {
     Unsupported,
     /// A malformed argument or literal: `datetime(2025-13-01)`, `take -1`.
     Invalid,
+    /// A table the query names exists but its files cannot be read; `cause` holds the
+    /// engine's error naming the file.
+    Unreadable,
+    /// The query exceeds one of hunt's documented limits (plan size, nesting depth).
+    Limit,
 }
 
 /// A planning error at a span of the query text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct PlanError {
     /// The category.
@@ -33,7 +38,24 @@ pub struct PlanError {
     pub label: Option<String>,
     /// A hint such as `did you mean `EventID`?`.
     pub help: Option<String>,
+    /// The error behind an [`PlanErrorKind::Unreadable`] table.
+    #[source]
+    pub cause: Option<crate::catalog::TableError>,
 }
+
+impl PartialEq for PlanError {
+    fn eq(&self, other: &PlanError) -> bool {
+        self.kind == other.kind
+            && self.span == other.span
+            && self.message == other.message
+            && self.label == other.label
+            && self.help == other.help
+            && self.cause.as_ref().map(|c| c.to_string())
+                == other.cause.as_ref().map(|c| c.to_string())
+    }
+}
+
+impl Eq for PlanError {}
 
 impl PlanError {
     /// A new error without label or help.
@@ -44,7 +66,19 @@ impl PlanError {
             message: message.into(),
             label: None,
             help: None,
+            cause: None,
         }
+    }
+    /// Table `name` at `span` exists but cannot be read.
+    pub fn unreadable(span: Span, name: &str, cause: crate::catalog::TableError) -> PlanError {
+        let mut e = PlanError::new(PlanErrorKind::Unreadable, span, cause.to_string())
+            .with_label(format!("table `{name}` cannot be read"));
+        e.cause = Some(cause);
+        e
+    }
+    /// A documented limit of hunt is exceeded.
+    pub fn limit(span: Span, message: impl Into<String>) -> PlanError {
+        PlanError::new(PlanErrorKind::Limit, span, message)
     }
     /// Adds the label shown under the span.
     pub fn with_label(mut self, label: impl Into<String>) -> PlanError {

@@ -45,7 +45,7 @@ pub fn junit(outcomes: &[FileOutcome]) -> Result<String, String> {
                         "{}:{}:{}: {}: {}",
                         classname, d.start.0, d.start.1, d.diagnostic.kind, d.diagnostic.message
                     ));
-                    s.set_type(d.diagnostic.kind);
+                    s.set_type(d.diagnostic.kind.as_str());
                     s
                 }
                 Status::Broken(m) => {
@@ -85,7 +85,7 @@ pub fn sarif(outcomes: &[FileOutcome]) -> Result<String, String> {
                 continue;
             }
             seen.push(key);
-            let id = rule_id(d.diagnostic.kind);
+            let id = rule_id(d.diagnostic.kind.as_str());
             if !rule_ids.contains(&id) {
                 rule_ids.push(id);
             }

@@ -812,6 +812,16 @@ impl Display for Expr {
                 f.write_str(")")
             }
             ExprKind::Star => f.write_str("*"),
+            // A number before `.` would read back as a real (`0.['on']` is `0.` then an
+            // index): the number is parenthesized.
+            ExprKind::Member { expr, name }
+                if matches!(
+                    expr.kind,
+                    ExprKind::Literal(Literal::Long(_) | Literal::Real(_))
+                ) =>
+            {
+                write!(f, "({expr}).{name}")
+            }
             ExprKind::Member { expr, name } => write!(f, "{}.{name}", Prec(expr, PREC_ATOM)),
             ExprKind::Index { expr, index } => write!(f, "{}[{index}]", Prec(expr, PREC_ATOM)),
             ExprKind::InList { expr, op, list } => {
@@ -906,6 +916,14 @@ mod tests {
             "T | join (U | where x | project y) on y",
             "T\n| join (U | where x | project y) on y",
         );
+    }
+
+    #[test]
+    fn member_of_a_number_prints_back_the_same() {
+        // A fuzz find: `0.['on']` reads back as the real `0.` indexed by "on".
+        canonical("print 0.on", "print (0).['on']");
+        canonical("print 1.5.x", "print (1.5).x");
+        verified("print (0).x");
     }
 
     #[test]

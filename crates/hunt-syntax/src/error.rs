@@ -42,3 +42,44 @@ pub struct ParseError {
     /// A hint, such as the closest known operator name.
     pub help: Option<String>,
 }
+
+/// How many characters of a piece of query text or data an error message quotes.
+const QUOTED_CHARS: usize = 80;
+
+/// `text` as an error message quotes it: control characters escaped (`\n`, `\u{1b}`) so a
+/// message stays one line and cannot steer a terminal, and cut after
+/// 80 characters with a count of what was left out, so a 100k-character literal does not
+/// fill the screen.
+pub fn abbreviate(text: &str) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    for (i, c) in text.char_indices() {
+        if shown == QUOTED_CHARS {
+            let rest = text[i..].chars().count();
+            out.push_str(&format!("… ({rest} more characters)"));
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+        shown += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::abbreviate;
+
+    #[test]
+    fn long_text_is_cut_and_control_characters_escaped() {
+        assert_eq!(abbreviate("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+        let long = "x".repeat(100_000);
+        let shown = abbreviate(&long);
+        assert!(shown.starts_with(&"x".repeat(80)));
+        assert!(shown.ends_with("… (99920 more characters)"), "{shown}");
+        assert_eq!(abbreviate("short"), "short");
+    }
+}

@@ -17,7 +17,7 @@ pub mod error;
 pub(crate) mod parser;
 pub mod span;
 
-pub use error::ParseError;
+pub use error::{ParseError, abbreviate};
 pub use span::Span;
 
 /// Parses a whole KQL query: statements (`let`, `set`, `declare`, …) and

@@ -4,6 +4,7 @@
 //! query reads nothing.
 
 use hunt_exec::TableSet;
+use hunt_plan::catalog::TableError;
 use hunt_plan::expr::Scalar;
 use hunt_plan::types::Schema;
 use hunt_plan::{Catalog, LogicalPlan};
@@ -51,10 +52,10 @@ impl<'a> Guarded<'a> {
 }
 
 impl Catalog for Guarded<'_> {
-    fn table(&self, name: &str) -> Option<Schema> {
+    fn table(&self, name: &str) -> Result<Option<Schema>, TableError> {
         // A name that is no table (a `let`, a column) is not the guard's business.
-        if !self.tables.contains(name) {
-            return None;
+        if !self.tables.has_table(name) {
+            return Ok(None);
         }
         if let Ok(mut t) = self.touched.lock()
             && !t.iter().any(|x| x == name)
@@ -65,9 +66,12 @@ impl Catalog for Guarded<'_> {
             if let Ok(mut r) = self.refused.lock() {
                 r.get_or_insert((name.to_string(), reason));
             }
-            return None;
+            return Ok(None);
         }
         self.tables.table(name)
+    }
+    fn has_table(&self, name: &str) -> bool {
+        self.tables.has_table(name)
     }
     fn table_names(&self) -> Vec<String> {
         self.tables.table_names()

@@ -102,11 +102,64 @@ pub enum Error {
     },
 }
 
+/// The category of an error, as a front end shows it before the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiagnosticKind {
+    /// The query text is not valid KQL.
+    Syntax,
+    /// A table, column or function the query names does not exist.
+    UnknownName,
+    /// Operand types do not fit.
+    Type,
+    /// Valid KQL that hunt does not run yet.
+    Unsupported,
+    /// A malformed argument or literal, or a value a function refuses.
+    Invalid,
+    /// A file cannot be read or is damaged.
+    Data,
+    /// The query exceeds a limit (memory, rows, sizes, nesting); the message names it and
+    /// how to raise it.
+    Limit,
+    /// The caller's roles may not read a table the query names.
+    PermissionDenied,
+    /// A bug in hunt.
+    Internal,
+}
+
+impl DiagnosticKind {
+    /// The words shown before the message (`error` is shown as the message alone).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticKind::Syntax => "syntax error",
+            DiagnosticKind::UnknownName => "unknown name",
+            DiagnosticKind::Type => "type error",
+            DiagnosticKind::Unsupported => "not supported",
+            DiagnosticKind::Invalid => "error",
+            DiagnosticKind::Data => "data error",
+            DiagnosticKind::Limit => "limit exceeded",
+            DiagnosticKind::PermissionDenied => "permission denied",
+            DiagnosticKind::Internal => "internal error (a bug in hunt, please report it)",
+        }
+    }
+}
+
+impl std::fmt::Display for DiagnosticKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for DiagnosticKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// What a front end needs to render any error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Category: `syntax error`, `unknown name`, `type error`, `not supported`, `error`.
-    pub kind: &'static str,
+    /// Category.
+    pub kind: DiagnosticKind,
     /// One-line message.
     pub message: String,
     /// Byte range in the query text, when the error is about the query.
@@ -120,9 +173,16 @@ pub struct Diagnostic {
 impl Error {
     /// The renderable form of this error.
     pub fn diagnostic(&self) -> Diagnostic {
+        let plain = |kind, message: String| Diagnostic {
+            kind,
+            message,
+            span: None,
+            label: None,
+            help: None,
+        };
         match self {
             Error::Parse(e) => Diagnostic {
-                kind: "syntax error",
+                kind: DiagnosticKind::Syntax,
                 message: e.message.clone(),
                 span: Some(e.span.range()),
                 label: Some("here".into()),
@@ -132,10 +192,12 @@ impl Error {
                 kind: match e.kind {
                     PlanErrorKind::UnknownTable
                     | PlanErrorKind::UnknownColumn
-                    | PlanErrorKind::UnknownFunction => "unknown name",
-                    PlanErrorKind::Type => "type error",
-                    PlanErrorKind::Unsupported => "not supported",
-                    PlanErrorKind::Invalid => "error",
+                    | PlanErrorKind::UnknownFunction => DiagnosticKind::UnknownName,
+                    PlanErrorKind::Type => DiagnosticKind::Type,
+                    PlanErrorKind::Unsupported => DiagnosticKind::Unsupported,
+                    PlanErrorKind::Invalid => DiagnosticKind::Invalid,
+                    PlanErrorKind::Unreadable => DiagnosticKind::Data,
+                    PlanErrorKind::Limit => DiagnosticKind::Limit,
                 },
                 message: e.message.clone(),
                 span: Some(e.span.range()),
@@ -143,7 +205,7 @@ impl Error {
                 help: e.help.clone(),
             },
             Error::Exec(ExecError::Eval { message, span }) => Diagnostic {
-                kind: "error",
+                kind: DiagnosticKind::Invalid,
                 message: message.clone(),
                 span: Some(span.range()),
                 label: None,
@@ -154,23 +216,31 @@ impl Error {
                 d.message = format!("{}: {}", e.origin, d.message);
                 d
             }
-            Error::Denied { message, .. } => Diagnostic {
-                kind: "permission denied",
-                message: message.clone(),
-                span: None,
-                label: None,
-                help: None,
-            },
-            Error::Exec(e) => Diagnostic {
-                kind: "error",
-                message: e.to_string(),
-                span: None,
-                label: None,
-                help: None,
-            },
+            Error::Denied { message, .. } => {
+                plain(DiagnosticKind::PermissionDenied, message.clone())
+            }
+            Error::Exec(ExecError::Internal(m)) => plain(DiagnosticKind::Internal, m.clone()),
+            Error::Exec(ExecError::Unsupported(_)) => {
+                plain(DiagnosticKind::Unsupported, self.to_string())
+            }
+            Error::Exec(ExecError::Limit { .. }) => plain(DiagnosticKind::Limit, self.to_string()),
+            Error::Exec(
+                ExecError::Parquet { .. }
+                | ExecError::Damaged { .. }
+                | ExecError::Io { .. }
+                | ExecError::Schema { .. },
+            ) => plain(DiagnosticKind::Data, self.to_string()),
+            Error::Exec(e) => plain(DiagnosticKind::Invalid, e.to_string()),
         }
     }
 }
+
+/// The stack of the threads queries are planned and run on (reserved address space;
+/// only what is used is backed by memory).
+const QUERY_STACK: usize = 256 * 1024 * 1024;
+
+/// The most threads [`Engine::set_threads`] starts.
+pub const MAX_THREADS: usize = 1024;
 
 /// The engine: registered tables and settings. Cheap to share across threads.
 #[derive(Debug, Default, Clone)]
@@ -181,6 +251,8 @@ pub struct Engine {
     now_ns: Option<i64>,
     /// The thread pool queries run on; `None` uses rayon's global pool (all cores).
     pool: Option<std::sync::Arc<rayon::ThreadPool>>,
+    /// The memory one query may hold, in bytes.
+    memory_limit: Option<usize>,
 }
 
 impl Engine {
@@ -245,12 +317,8 @@ impl Engine {
     /// catalog's documented ones (see `docs/catalog.md`), the documented schema of a catalog
     /// table without data, or `None` for an unknown name.
     pub fn table_schema(&self, name: &str) -> Result<Option<Schema>, Error> {
-        let _ = self.tables.take_error();
-        let found = self.tables.get(name).map(|t| t.schema.clone());
+        let found = self.tables.get(name)?.map(|t| t.schema.clone());
         let _ = self.tables.take_without_data();
-        if let Some(e) = self.tables.take_error() {
-            return Err(e.into());
-        }
         Ok(found)
     }
 
@@ -261,18 +329,23 @@ impl Engine {
     pub fn check(&self, kql: &str) -> Result<Schema, Error> {
         let ast = hunt_syntax::parse(kql)?;
         let tables = self.tables.schemas_only();
-        let planned = hunt_plan::plan(&ast, &tables, self.now());
-        if let Some(e) = tables.take_error() {
-            return Err(e.into());
-        }
-        Ok(planned?.plan.schema())
+        let planned = hunt_plan::plan_with(&ast, &tables, self.now(), &self.functions)?;
+        Ok(planned.plan.schema())
     }
 
     /// Runs queries on `threads` threads (the default is all cores). Results do not depend
     /// on the thread count.
     pub fn set_threads(&mut self, threads: usize) -> Result<(), Error> {
+        if !(1..=MAX_THREADS).contains(&threads) {
+            return Err(Error::Exec(ExecError::Limit {
+                message: format!(
+                    "{threads} threads: hunt runs queries on 1 to {MAX_THREADS} threads"
+                ),
+            }));
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
+            .stack_size(QUERY_STACK)
             .build()
             .map_err(|e| {
                 Error::Exec(ExecError::Internal(format!(
@@ -284,12 +357,43 @@ impl Engine {
     }
 
     /// Runs `f` on the engine's pool: the scan spreads work over whichever pool is current
-    /// when batches are pulled, so planning and collecting both happen inside it.
+    /// when batches are pulled, so planning and collecting both happen inside it. Without
+    /// a pool of its own, `f` runs on a thread of [`QUERY_STACK`] bytes of stack: plans
+    /// are walked recursively, and a plan at the planner's documented depth limit must
+    /// not overflow whatever stack the caller's thread has.
     fn on_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
         match &self.pool {
             Some(p) => p.install(f),
-            None => f(),
+            None => std::thread::scope(|s| {
+                match std::thread::Builder::new()
+                    .name("hunt-query".into())
+                    .stack_size(QUERY_STACK)
+                    .spawn_scoped(s, f)
+                {
+                    Ok(handle) => handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    // No thread to be had: run here (the closure was consumed, so this
+                    // path cannot retry it; spawning fails only when out of resources).
+                    Err(e) => std::panic::panic_any(format!("cannot start a query thread: {e}")),
+                }
+            }),
         }
+    }
+
+    /// Limits the memory one query may hold to `bytes` (the default is
+    /// [`hunt_exec::limits::DEFAULT_MEMORY_LIMIT`], 8 GiB, Kusto's default per query and
+    /// node). A query that needs more fails with a limit error naming it.
+    pub fn set_memory_limit(&mut self, bytes: usize) {
+        self.memory_limit = Some(bytes);
+    }
+
+    /// A fresh budget for one query.
+    fn budget(&self) -> hunt_exec::limits::MemoryBudget {
+        hunt_exec::limits::MemoryBudget::new(
+            self.memory_limit
+                .unwrap_or(hunt_exec::limits::DEFAULT_MEMORY_LIMIT),
+        )
     }
 
     /// Fixes `now()` (nanoseconds since the Unix epoch) for reproducible hunts.
@@ -304,8 +408,8 @@ impl Engine {
         })
     }
 
-    /// Parses and plans `kql`. A table whose files cannot be read makes the planner see no
-    /// such table; the file's own error is reported instead.
+    /// Parses and plans `kql`. A table whose files cannot be read is a planning error of
+    /// kind `Unreadable` at the table's name, carrying the file's own error.
     fn plan(&self, kql: &str) -> Result<hunt_plan::Planned, Error> {
         self.plan_over(kql, &self.tables)
     }
@@ -316,12 +420,12 @@ impl Engine {
         catalog: &dyn hunt_plan::Catalog,
     ) -> Result<hunt_plan::Planned, Error> {
         let ast = hunt_syntax::parse(kql)?;
-        let _ = self.tables.take_error();
-        let planned = hunt_plan::plan_with(&ast, catalog, self.now(), &self.functions);
-        if let Some(e) = self.tables.take_error() {
-            return Err(e.into());
-        }
-        Ok(planned?)
+        Ok(hunt_plan::plan_with(
+            &ast,
+            catalog,
+            self.now(),
+            &self.functions,
+        )?)
     }
 
     fn physical(
@@ -339,15 +443,17 @@ impl Engine {
     /// Runs a query and returns all its rows. When it reads advanced-hunting catalog tables
     /// that have no data, those read as empty and one notice names them.
     pub fn query(&self, kql: &str) -> Result<QueryResult, Error> {
-        self.on_pool(|| {
-            let _ = self.tables.take_without_data();
-            let (plan, mut notices) = self.physical(kql)?;
-            let batches = hunt_exec::collect(&plan)?;
-            notices.extend(without_data_notice(&self.tables.take_without_data()));
-            Ok(QueryResult {
-                schema: plan.schema().clone(),
-                batches,
-                notices,
+        no_panic(|| {
+            self.on_pool(|| {
+                let _ = self.tables.take_without_data();
+                let (plan, mut notices) = self.physical(kql)?;
+                let batches = hunt_exec::collect_within(&plan, &self.budget())?;
+                notices.extend(without_data_notice(&self.tables.take_without_data()));
+                Ok(QueryResult {
+                    schema: plan.schema().clone(),
+                    batches,
+                    notices,
+                })
             })
         })
     }
@@ -372,7 +478,7 @@ impl Engine {
             let planned = planned?;
             let plan = hunt_plan::optimize(planned.plan);
             let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
-            let batches = hunt_exec::collect(&physical)?;
+            let batches = no_panic(|| Ok(hunt_exec::collect_within(&physical, &self.budget())?))?;
             Ok(QueryResult {
                 schema: physical.schema().clone(),
                 batches,
@@ -404,18 +510,32 @@ impl Engine {
     /// pushed into each scan) and its physical plan with what each scan read and skipped
     /// (files, row groups, pages, rows) during that run.
     pub fn explain(&self, kql: &str) -> Result<String, Error> {
-        self.on_pool(|| {
-            let planned = self.plan(kql)?;
-            let plan = hunt_plan::optimize(planned.plan);
-            let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
-            let rows: usize = hunt_exec::collect(&physical)?
-                .iter()
-                .map(|b| b.num_rows())
-                .sum();
-            Ok(format!(
-                "logical plan:\n{plan}\nphysical plan (after a run returning {rows} rows):\n{}",
-                hunt_exec::display(&physical)
-            ))
+        no_panic(|| {
+            self.on_pool(|| {
+                let planned = self.plan(kql)?;
+                let plan = hunt_plan::optimize(planned.plan);
+                let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
+                let rows: usize = hunt_exec::collect_within(&physical, &self.budget())?
+                    .iter()
+                    .map(|b| b.num_rows())
+                    .sum();
+                Ok(format!(
+                    "logical plan:\n{plan}\nphysical plan (after a run returning {rows} rows):\n{}",
+                    hunt_exec::display(&physical)
+                ))
+            })
         })
     }
+}
+
+/// The last guard before the caller: a panic anywhere in hunt (a bug: damaged files are
+/// caught where they are decoded) becomes an internal error instead of unwinding into the
+/// caller or ending the process.
+fn no_panic<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        Err(Error::Exec(ExecError::Internal(format!(
+            "a panic: {}",
+            hunt_exec::scan::panic_message(payload.as_ref())
+        ))))
+    })
 }

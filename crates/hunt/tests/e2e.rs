@@ -308,7 +308,9 @@ fn a_corrupt_file_is_named() {
     let e = engine
         .query("Broken | take 1")
         .expect_err("corrupt must fail");
-    assert!(matches!(e, Error::Exec(_)));
+    // A planning error at the table's name, carrying the file's error as its cause.
+    assert_eq!(e.diagnostic().kind, hunt::DiagnosticKind::Data);
+    assert!(matches!(&e, Error::Plan(p) if p.cause.is_some()), "{e:?}");
     assert!(e.to_string().contains("Broken.parquet"), "{e}");
 }
 

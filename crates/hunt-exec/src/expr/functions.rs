@@ -12,7 +12,6 @@ use arrow::buffer::{BooleanBuffer, NullBuffer};
 use arrow::compute::kernels::{boolean, cmp, numeric, zip};
 use arrow::compute::{CastOptions, cast, cast_with_options};
 use arrow::datatypes::{DataType, TimeUnit};
-use arrow::error::ArrowError;
 use hunt_plan::expr::{Func, Scalar};
 use hunt_plan::types::KqlType;
 use hunt_syntax::ast::StrOp;
@@ -237,9 +236,7 @@ pub(super) fn call(
                 .map(|a| a.value(0));
             let re = match pattern.filter(|p| !p.is_empty()) {
                 Some(p) => Some(regex::Regex::new(p).map_err(|e| {
-                    ExecError::Arrow(ArrowError::InvalidArgumentError(format!(
-                        "invalid regex `{p}`: {e}"
-                    )))
+                    ExecError::Function(crate::kernels::regex_cache::invalid_regex(p, &e))
                 })?),
                 None => None,
             };
@@ -409,14 +406,12 @@ fn regex_match(args: &[Value], n: usize, re: Option<&regex::Regex>) -> Result<Bo
         None => {
             let p = to_array(args[1].clone(), n)?;
             let p = as_str(&p)?;
+            // A pattern per row: each distinct one is compiled once.
+            let mut cache = crate::kernels::regex_cache::RegexCache::new();
             h.iter()
                 .zip(p.iter())
                 .map(|(v, p)| match (v, p) {
-                    (Some(v), Some(p)) => regex::Regex::new(p)
-                        .map(|re| Some(re.is_match(v)))
-                        .map_err(|e| {
-                            ExecError::Internal(format!("invalid regular expression: {e}"))
-                        }),
+                    (Some(v), Some(p)) => Ok(Some(cache.get(p)?.is_match(v))),
                     _ => Ok(None),
                 })
                 .collect()
@@ -567,11 +562,11 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
                     None => b.append_value(""),
                     Some((_, Some(s))) => b.append_value(s),
                     Some((v, None)) => {
-                        return Err(ExecError::Arrow(ArrowError::InvalidArgumentError(format!(
+                        return Err(ExecError::Function(format!(
                             "the text of the real {v} (more than 15 significant digits, or \
                              outside 1e-4..1e15) is not reproducible by hunt: Kusto's \
                              formatting of such values is not exact"
-                        ))));
+                        )));
                     }
                 }
             }

@@ -142,6 +142,10 @@ pub fn eval(e: &PhysicalExpr, batch: &RecordBatch) -> Result<Value> {
             let tys: Vec<KqlType> = args.iter().map(|a| a.ty()).collect();
             functions::call(*func, vals, &tys, *ty, batch.num_rows(), regex.as_ref()).map_err(
                 |err| match err {
+                    ExecError::Function(message) => ExecError::Eval {
+                        message,
+                        span: *span,
+                    },
                     ExecError::Arrow(a) => ExecError::Eval {
                         message: format!("{a} (in `{e}`)"),
                         span: *span,

@@ -18,6 +18,7 @@ pub mod ipv6;
 pub mod json;
 pub mod misc;
 pub mod numeric;
+pub mod regex_cache;
 pub mod series;
 pub mod strfn;
 pub mod string;

@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::expr::scalar::array_from_scalars;
-use crate::physical_plan::{BatchIter, ExecutionPlan};
+use crate::physical_plan::{BATCH_SIZE, BatchIter, ExecutionPlan};
 use arrow::array::RecordBatchOptions;
 use arrow::record_batch::RecordBatch;
 use hunt_plan::expr::Scalar;
@@ -41,7 +41,17 @@ impl ExecutionPlan for ValuesExec {
     fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
         vec![]
     }
+    /// The rows in slices of [`BATCH_SIZE`] (no copy): a `range` of millions of rows
+    /// flows through the operators above batch by batch, so no array they build from it
+    /// passes Arrow's offset limits.
     fn execute(&self) -> Result<BatchIter> {
-        Ok(Box::new(std::iter::once(Ok(self.batch.clone()))))
+        let batch = self.batch.clone();
+        let n = batch.num_rows();
+        if n <= BATCH_SIZE {
+            return Ok(Box::new(std::iter::once(Ok(batch))));
+        }
+        Ok(Box::new((0..n).step_by(BATCH_SIZE).map(move |start| {
+            Ok(batch.slice(start, BATCH_SIZE.min(n - start)))
+        })))
     }
 }

@@ -5,6 +5,8 @@ mod bloom;
 mod conform;
 mod dictfilter;
 mod dictprune;
+mod discover;
+mod guard;
 mod ordered;
 mod parquet;
 mod prefetch;
@@ -15,5 +17,7 @@ mod topbound;
 
 pub use self::parquet::ParquetScanExec;
 pub use conform::conform_column;
-pub use table::{ParquetTable, TableSet, discover};
+pub use discover::discover;
+pub use guard::panic_message;
+pub use table::{ParquetTable, TableSet};
 pub use topbound::TopBound;

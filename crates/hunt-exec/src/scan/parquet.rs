@@ -17,6 +17,7 @@ use super::bloom::{self, BloomProbe};
 use super::conform::{conform_column, missing_column};
 use super::dictfilter::{self, DictPredicate, dictionary_type};
 use super::dictprune;
+use super::guard::guarded;
 use super::ordered::{OrderedParallel, Task};
 use super::prefetch::Prefetched;
 use super::prune::{FileColumns, Pruning};
@@ -181,8 +182,24 @@ fn open(path: &Path) -> Result<File> {
 type UnitResult = Result<Folded>;
 
 /// Prunes a file's row groups (by its footer, read when the table was resolved, plus its
-/// page index when there are filters) and returns a task per surviving one.
+/// page index when there are filters) and returns a task per surviving one. The page
+/// index, dictionary pages and bloom filters it reads are decoded under a guard.
 fn plan_file(
+    path: PathBuf,
+    footer: Arc<ParquetMetaData>,
+    ctx: &Arc<ScanContext>,
+) -> Result<Vec<Task<UnitResult>>> {
+    let shown = path.clone();
+    guarded(|| plan_file_unguarded(path, footer, ctx)).unwrap_or_else(|detail| {
+        Err(ExecError::Damaged {
+            path: shown,
+            place: "page index, dictionary page or bloom filter".into(),
+            detail,
+        })
+    })
+}
+
+fn plan_file_unguarded(
     path: PathBuf,
     footer: Arc<ParquetMetaData>,
     ctx: &Arc<ScanContext>,
@@ -315,16 +332,66 @@ fn read_row_group(
     selection: Option<RowSelection>,
     ctx: &ScanContext,
 ) -> UnitResult {
+    // Decoding runs under a guard: a damaged footer or page can make the decoder panic,
+    // and both a panic and a decoding error are reported as a damaged file, naming the
+    // column.
+    let damaged = |detail: String| ExecError::Damaged {
+        path: f.path.clone(),
+        place: locate(f, rg, selection.as_ref()),
+        detail,
+    };
+    let mut reader = match guarded(|| open_row_group(f, rg, selection.clone(), ctx)) {
+        Ok(r) => r?,
+        Err(panic) => return Err(damaged(panic)),
+    };
+    let mut rows = 0u64;
+    let folded = {
+        let mut batches = std::iter::from_fn(|| {
+            loop {
+                let b = match guarded(|| reader.next()) {
+                    Ok(None) => return None,
+                    Ok(Some(Ok(b))) => b,
+                    Ok(Some(Err(e))) => return Some(Err(decode_error(e, &damaged))),
+                    Err(panic) => return Some(Err(damaged(panic))),
+                };
+                rows += b.num_rows() as u64;
+                if b.num_rows() > 0 {
+                    return Some(conform_batch(&b, &f.path, ctx));
+                }
+            }
+        });
+        (ctx.fold)(&mut batches)
+    };
+    ctx.metrics.rows(rows);
+    folded
+}
+
+/// The reader of one row group (the selected rows of it), its chunks read up front.
+fn open_row_group(
+    f: &OpenFile,
+    rg: usize,
+    selection: Option<RowSelection>,
+    ctx: &ScanContext,
+) -> Result<::parquet::arrow::arrow_reader::ParquetRecordBatchReader> {
     // Each unit opens its own handle: clones of a `File` share one seek position.
     let file = open(&f.path)?;
+    let damaged = |detail: String| ExecError::Damaged {
+        path: f.path.clone(),
+        place: format!("row group {rg}"),
+        detail,
+    };
     // The chunks to decode are read up front in a few large reads, unless the page index
     // selected some pages only (then the reader fetches just those).
     let chunks = if selection.is_none() {
         let group = f.meta.metadata().row_group(rg);
         Prefetched::read(file, group, &|leaf| f.mask.leaf_included(leaf)).map_err(|source| {
-            ExecError::Io {
-                path: f.path.clone(),
-                source,
+            if source.kind() == std::io::ErrorKind::UnexpectedEof {
+                damaged(source.to_string())
+            } else {
+                ExecError::Io {
+                    path: f.path.clone(),
+                    source,
+                }
             }
         })?
     } else {
@@ -343,21 +410,55 @@ fn read_row_group(
     if let Some(filter) = row_filter(f, ctx) {
         builder = builder.with_row_filter(filter);
     }
-    let reader = builder.build().map_err(parquet_err(&f.path))?;
-    let mut rows = 0u64;
-    let folded = {
-        let mut batches = reader.filter_map(|b| {
-            let b = match b {
-                Ok(b) => b,
-                Err(e) => return Some(Err(parquet_err(&f.path)(e.into()))),
+    builder.build().map_err(|e| damaged(e.to_string()))
+}
+
+/// A decoder error: hunt's own error when a row filter of hunt's failed, otherwise the
+/// file is damaged.
+fn decode_error(e: ArrowError, damaged: &dyn Fn(String) -> ExecError) -> ExecError {
+    match e {
+        ArrowError::ExternalError(inner) => match inner.downcast::<ExecError>() {
+            Ok(own) => *own,
+            Err(other) => damaged(other.to_string()),
+        },
+        ArrowError::ParquetError(detail) => damaged(detail),
+        other => damaged(other.to_string()),
+    }
+}
+
+/// Where in a file decoding row group `rg` failed: decodes each projected column of it
+/// alone (only after a failure) and names the first that fails.
+fn locate(f: &OpenFile, rg: usize, selection: Option<&RowSelection>) -> String {
+    let schema = f.meta.parquet_schema();
+    for leaf in (0..schema.num_columns()).filter(|l| f.mask.leaf_included(*l)) {
+        let fails = || -> bool {
+            let Ok(file) = File::open(&f.path) else {
+                return false;
             };
-            rows += b.num_rows() as u64;
-            (b.num_rows() > 0).then(|| conform_batch(&b, &f.path, ctx))
-        });
-        (ctx.fold)(&mut batches)
-    };
-    ctx.metrics.rows(rows);
-    folded
+            let Ok(chunks) = Prefetched::lazy(file) else {
+                return false;
+            };
+            let mut builder =
+                ParquetRecordBatchReaderBuilder::new_with_metadata(chunks, f.meta.clone())
+                    .with_projection(ProjectionMask::leaves(schema, [leaf]))
+                    .with_row_groups(vec![rg])
+                    .with_batch_size(BATCH_SIZE);
+            if let Some(s) = selection {
+                builder = builder.with_row_selection(s.clone());
+            }
+            match builder.build() {
+                Ok(mut r) => r.any(|b| b.is_err()),
+                Err(_) => true,
+            }
+        };
+        if guarded(fails).unwrap_or(true) {
+            return format!(
+                "row group {rg}, column `{}`",
+                schema.column(leaf).path().string()
+            );
+        }
+    }
+    format!("row group {rg}")
 }
 
 /// Late materialization: the dictionary predicates run first, on their own columns, and
@@ -759,7 +860,7 @@ mod tests {
                     ref filters,
                     ..
                 } => {
-                    let t = tables.get(table).ok_or("no table")?.clone();
+                    let t = tables.get(table)?.ok_or("no table")?.clone();
                     let schema = plan.schema();
                     return Ok(ParquetScanExec::try_new(t, filters.clone(), schema)?);
                 }
@@ -1117,7 +1218,10 @@ mod tests {
         let ok = out.iter().take_while(|b| b.is_ok()).count();
         assert_eq!(ok, 10);
         assert_eq!(out.len(), 11);
-        assert!(matches!(out[10], Err(ExecError::Parquet { .. })));
+        assert!(matches!(
+            out[10],
+            Err(ExecError::Parquet { .. } | ExecError::Damaged { .. })
+        ));
         Ok(())
     }
 }

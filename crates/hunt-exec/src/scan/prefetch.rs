@@ -33,14 +33,22 @@ impl Prefetched {
         wanted: &dyn Fn(usize) -> bool,
     ) -> std::io::Result<Prefetched> {
         let len = file.metadata()?.len();
-        let mut ranges: Vec<(u64, u64)> = rg
-            .columns()
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| wanted(*i))
-            .map(|(_, c)| c.byte_range())
-            .map(|(start, n)| (start, start.saturating_add(n).min(len)))
-            .collect();
+        let mut ranges: Vec<(u64, u64)> = Vec::new();
+        for (_, c) in rg.columns().iter().enumerate().filter(|(i, _)| wanted(*i)) {
+            let (start, n) = c.byte_range();
+            let end = start.saturating_add(n);
+            // A damaged footer can place a chunk past the end of the file.
+            if end > len {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "the footer places column `{}` at bytes {start}..{end}, past the end of the file ({len} bytes)",
+                        c.column_path().string()
+                    ),
+                ));
+            }
+            ranges.push((start, end));
+        }
         ranges.sort_unstable();
         let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
         for (s, e) in ranges {

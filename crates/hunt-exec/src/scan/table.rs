@@ -1,12 +1,13 @@
 //! Finding a data directory's tables and unifying each table's file schemas; the
 //! advanced-hunting catalog's tables without data read as empty tables.
 
+use super::guard::guarded;
 use crate::error::{ExecError, Result};
 use ::parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use ::parquet::file::metadata::ParquetMetaData;
 use hunt_plan::LogicalPlan;
 use hunt_plan::advanced_hunting;
-use hunt_plan::catalog::Catalog;
+use hunt_plan::catalog::{Catalog, TableError};
 use hunt_plan::expr::Scalar;
 use hunt_plan::types::{Field, KqlType, Schema};
 use rayon::prelude::*;
@@ -35,10 +36,22 @@ pub struct ParquetTable {
 struct LazyTable {
     name: String,
     files: Vec<PathBuf>,
-    resolved: OnceLock<Option<Arc<ParquetTable>>>,
+    /// Why its folder could not be listed whole (then every query naming it fails).
+    unlisted: Option<Unlisted>,
+    resolved: OnceLock<Arc<ParquetTable>>,
 }
 
-/// The registered tables of an engine; also the planner's catalog.
+/// A folder or entry of a table that could not be read while listing its files.
+#[derive(Debug)]
+struct Unlisted {
+    path: PathBuf,
+    kind: std::io::ErrorKind,
+    message: String,
+}
+
+/// The registered tables of an engine; also the planner's catalog. Shared by every query
+/// of an engine at once: a lookup returns its own error, nothing is kept between lookups
+/// but the schemas of tables read successfully.
 ///
 /// Every table of the advanced-hunting catalog is known too: one without files reads as an
 /// empty table of its documented schema (as in a tenant without that product), and its name
@@ -46,8 +59,6 @@ struct LazyTable {
 #[derive(Debug, Clone, Default)]
 pub struct TableSet {
     tables: BTreeMap<String, Arc<LazyTable>>,
-    /// The first error met resolving a table's schema, for the engine to report.
-    error: Arc<Mutex<Option<ExecError>>>,
     /// Schemas declared by `.create table` (`DIR/schema.kql`): they take the place of the
     /// built-in schema when the files are unified (so a string column declared `dynamic`
     /// is read as JSON), and a declared table without files is an empty table.
@@ -77,7 +88,8 @@ impl TableSet {
             Arc::new(LazyTable {
                 name: name.to_string(),
                 files,
-                resolved: OnceLock::from(Some(table)),
+                unlisted: None,
+                resolved: OnceLock::from(table),
             }),
         );
         Ok(())
@@ -110,7 +122,8 @@ impl TableSet {
             Arc::new(LazyTable {
                 name: name.to_string(),
                 files,
-                resolved: OnceLock::from(Some(table)),
+                unlisted: None,
+                resolved: OnceLock::from(table),
             }),
         );
         Ok(())
@@ -122,9 +135,43 @@ impl TableSet {
             Arc::new(LazyTable {
                 name: name.to_string(),
                 files,
+                unlisted: None,
                 resolved: OnceLock::new(),
             }),
         );
+    }
+    /// Registers a table whose folder could not be listed: each query naming it fails
+    /// with `error`, the others are not affected.
+    pub(crate) fn register_unlisted(&mut self, name: &str, path: PathBuf, error: &std::io::Error) {
+        self.tables.insert(
+            name.to_string(),
+            Arc::new(LazyTable {
+                name: name.to_string(),
+                files: Vec::new(),
+                unlisted: Some(Unlisted {
+                    path,
+                    kind: error.kind(),
+                    message: error.to_string(),
+                }),
+                resolved: OnceLock::new(),
+            }),
+        );
+    }
+    /// A table by name: `Ok(None)` when there is none, `Err` when its files cannot be
+    /// read. A failure is not kept: each query that names the table reports it again (the
+    /// files may have been repaired meanwhile).
+    pub fn get(&self, name: &str) -> Result<Option<Arc<ParquetTable>>> {
+        let Some(found) = self.get_with_rows(name)? else {
+            return Ok(None);
+        };
+        if !self.schemas_only || found.files.is_empty() {
+            return Ok(Some(found));
+        }
+        Ok(Some(Arc::new(ParquetTable {
+            files: Vec::new(),
+            footers: Vec::new(),
+            ..(*found).clone()
+        })))
     }
     /// A copy of this set that binds every table with the same schema but reads no rows:
     /// each table has no files. `hunt check` plans against it, so that the values a planner
@@ -133,24 +180,10 @@ impl TableSet {
     pub fn schemas_only(&self) -> TableSet {
         TableSet {
             tables: self.tables.clone(),
-            error: Arc::default(),
+            declared: self.declared.clone(),
             without_data: Arc::default(),
             schemas_only: true,
-            declared: self.declared.clone(),
         }
-    }
-    /// A table by name; `None` when there is none, or when its files cannot be read (the
-    /// error is kept for [`TableSet::take_error`]).
-    pub fn get(&self, name: &str) -> Option<Arc<ParquetTable>> {
-        let found = self.get_with_rows(name)?;
-        if !self.schemas_only || found.files.is_empty() {
-            return Some(found);
-        }
-        Some(Arc::new(ParquetTable {
-            files: Vec::new(),
-            footers: Vec::new(),
-            ..(*found).clone()
-        }))
     }
     /// A catalog table without data: its documented schema and no files.
     fn without_files(&self, name: &str) -> Option<Arc<ParquetTable>> {
@@ -176,33 +209,32 @@ impl TableSet {
     pub fn has_data(&self, name: &str) -> bool {
         self.tables.contains_key(name)
     }
-    fn get_with_rows(&self, name: &str) -> Option<Arc<ParquetTable>> {
+    fn get_with_rows(&self, name: &str) -> Result<Option<Arc<ParquetTable>>> {
         let Some(t) = self.tables.get(name) else {
-            return self.without_files(name);
+            return Ok(self.without_files(name));
         };
         if let Some(done) = t.resolved.get() {
-            return done.clone();
+            return Ok(Some(done.clone()));
         }
-        // A failure is not kept: each query that names the table reports it again.
-        match unify(&t.name, &t.files, self.declared.get(name)) {
-            Ok((schema, footers)) => t
-                .resolved
+        if let Some(u) = &t.unlisted {
+            return Err(ExecError::Io {
+                path: u.path.clone(),
+                source: std::io::Error::new(u.kind, u.message.clone()),
+            });
+        }
+        let (schema, footers) = unify(&t.name, &t.files, self.declared.get(name))?;
+        Ok(Some(
+            t.resolved
                 .get_or_init(|| {
-                    Some(Arc::new(ParquetTable {
+                    Arc::new(ParquetTable {
                         name: t.name.clone(),
                         files: t.files.clone(),
                         schema,
                         footers,
-                    }))
+                    })
                 })
                 .clone(),
-            Err(e) => {
-                if let Ok(mut slot) = self.error.lock() {
-                    slot.get_or_insert(e);
-                }
-                None
-            }
-        }
+        ))
     }
     /// Declares table `name` with `schema` (`.create table`): a table with files is read
     /// as this schema (file columns it does not list are kept after it); a table without
@@ -215,12 +247,12 @@ impl TableSet {
             .map(|t| t.files.clone())
             .unwrap_or_default();
         let resolved = if files.is_empty() {
-            OnceLock::from(Some(Arc::new(ParquetTable {
+            OnceLock::from(Arc::new(ParquetTable {
                 name: name.to_string(),
                 files: vec![],
                 schema,
                 footers: vec![],
-            })))
+            }))
         } else {
             OnceLock::new()
         };
@@ -229,6 +261,7 @@ impl TableSet {
             Arc::new(LazyTable {
                 name: name.to_string(),
                 files,
+                unlisted: None,
                 resolved,
             }),
         );
@@ -241,10 +274,6 @@ impl TableSet {
     pub fn contains(&self, name: &str) -> bool {
         self.tables.contains_key(name)
     }
-    /// The error met reading a table's files since the last call, if any.
-    pub fn take_error(&self) -> Option<ExecError> {
-        self.error.lock().ok().and_then(|mut e| e.take())
-    }
     /// Number of tables.
     pub fn len(&self) -> usize {
         self.tables.len()
@@ -256,8 +285,14 @@ impl TableSet {
 }
 
 impl Catalog for TableSet {
-    fn table(&self, name: &str) -> Option<Schema> {
-        self.get(name).map(|t| t.schema.clone())
+    fn table(&self, name: &str) -> std::result::Result<Option<Schema>, TableError> {
+        match self.get(name) {
+            Ok(t) => Ok(t.map(|t| t.schema.clone())),
+            Err(e) => Err(Arc::new(e)),
+        }
+    }
+    fn has_table(&self, name: &str) -> bool {
+        self.tables.contains_key(name) || advanced_hunting::table(name).is_some()
     }
     /// The data's tables and the catalog's, sorted and without repeats.
     fn table_names(&self) -> Vec<String> {
@@ -312,74 +347,6 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + '_ {
     }
 }
 
-/// Hidden and bookkeeping entries (`.x`, `_SUCCESS`, `_delta_log`) are not data.
-fn skipped(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_none_or(|n| n.starts_with('.') || n.starts_with('_'))
-}
-
-fn parquet_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries = std::fs::read_dir(dir)
-        .map_err(io(dir))?
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(io(dir))?;
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if skipped(&p) {
-            continue;
-        }
-        if p.is_dir() {
-            parquet_files_under(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "parquet") {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
-/// Finds the tables of a data directory: each folder `DIR/<Table>` holding
-/// `**/*.parquet` (nested partition folders allowed), and each file `DIR/<Table>.parquet`.
-/// Their files' footers are read when a query first names the table.
-pub fn discover(dir: &Path) -> Result<TableSet> {
-    let meta = std::fs::metadata(dir).map_err(io(dir))?;
-    if !meta.is_dir() {
-        return Err(ExecError::Schema {
-            message: format!("{} is not a directory", dir.display()),
-        });
-    }
-    let mut found: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    let mut entries = std::fs::read_dir(dir)
-        .map_err(io(dir))?
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(io(dir))?;
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if skipped(&p) {
-            continue;
-        }
-        let Some(stem) = p.file_stem().and_then(|s| s.to_str()).map(str::to_string) else {
-            continue;
-        };
-        if p.is_dir() {
-            let mut files = Vec::new();
-            parquet_files_under(&p, &mut files)?;
-            if !files.is_empty() {
-                found.entry(stem).or_default().extend(files);
-            }
-        } else if p.extension().is_some_and(|x| x == "parquet") {
-            found.entry(stem).or_default().push(p);
-        }
-    }
-    let mut set = TableSet::new();
-    for (name, files) in found {
-        set.register_lazy(&name, files);
-    }
-    Ok(set)
-}
-
 /// The table schema for `files`: for a catalog table, its documented columns in
 /// documented order, then the files' other columns; for any other table, the union of the
 /// files' columns in first-seen order.
@@ -406,12 +373,19 @@ fn unify(
         .par_iter()
         .map(|path| {
             let file = File::open(path).map_err(io(path))?;
-            ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|source| {
-                ExecError::Parquet {
+            // A damaged footer can make the decoder panic (it trusts some lengths).
+            match guarded(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())) {
+                Ok(Ok(meta)) => Ok(meta),
+                Ok(Err(source)) => Err(ExecError::Parquet {
                     path: path.clone(),
                     source,
-                }
-            })
+                }),
+                Err(detail) => Err(ExecError::Damaged {
+                    path: path.clone(),
+                    place: "footer".into(),
+                    detail,
+                }),
+            }
         })
         .collect::<Vec<Result<ArrowReaderMetadata>>>()
         .into_iter()

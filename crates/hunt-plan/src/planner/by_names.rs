@@ -61,9 +61,13 @@ fn spec_names(spec: &ast::Expr, sc: &Scope<'_>) -> Result<Vec<String>, PlanError
             };
             let schema = match sc.lets.tabular(&table.name) {
                 Some(plan) => plan.schema(),
-                None => sc.catalog.table(&table.name).ok_or_else(|| {
-                    PlanError::invalid(table.span, format!("unknown table `{}`", table.name))
-                })?,
+                None => sc
+                    .catalog
+                    .table(&table.name)
+                    .map_err(|e| PlanError::unreadable(table.span, &table.name, e))?
+                    .ok_or_else(|| {
+                        PlanError::invalid(table.span, format!("unknown table `{}`", table.name))
+                    })?,
             };
             return Ok(schema.fields.iter().map(|f| f.name.clone()).collect());
         }

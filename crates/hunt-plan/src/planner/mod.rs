@@ -11,6 +11,7 @@ mod by_names;
 mod functions;
 mod graph;
 mod join;
+mod limits;
 pub mod literals;
 mod mvapply;
 mod mvexpand;
@@ -182,7 +183,9 @@ pub fn plan_with(
                         "a query with several result tables",
                     ));
                 }
-                result = Some(p.plan_pipeline(pipe)?);
+                let plan = p.plan_pipeline(pipe)?;
+                limits::check_plan(&plan, pipe.span)?;
+                result = Some(plan);
             }
             _ => return Err(PlanError::unsupported(query.span, "this kind of statement")),
         }
@@ -222,6 +225,7 @@ impl Planner<'_> {
             }
             LetValue::Pipeline(p) => {
                 let plan = self.plan_pipeline(p)?;
+                limits::check_plan(&plan, p.span)?;
                 self.lets.scalars.remove(&name.name);
                 self.lets.tables.insert(name.name.clone(), plan);
             }
@@ -235,6 +239,7 @@ impl Planner<'_> {
                 }
                 let empty = Schema::default();
                 let bound = exprs::bind_expr(e, &self.scope(&empty, None))?;
+                let bound = self.let_value(&name.name, bound)?;
                 self.lets.tables.remove(&name.name);
                 self.lets.scalars.insert(name.name.clone(), bound);
             }
@@ -266,7 +271,11 @@ impl Planner<'_> {
         if self.is_tabular_function(&id.name) {
             return self.call_tabular_function(id, &[], None, id.span);
         }
-        if let Some(schema) = self.catalog.table(&id.name) {
+        if let Some(schema) = self
+            .catalog
+            .table(&id.name)
+            .map_err(|e| PlanError::unreadable(id.span, &id.name, e))?
+        {
             return Ok(LogicalPlan::Scan {
                 table: id.name.clone(),
                 table_schema: schema,
@@ -304,6 +313,17 @@ impl Planner<'_> {
             let planned = self.plan_pipeline(&whole);
             self.lets = saved;
             return planned;
+        }
+        if pipe.ops.len() > limits::MAX_OPERATORS {
+            return Err(PlanError::limit(
+                pipe.span,
+                format!(
+                    "the pipeline has {} operators; hunt plans at most {} in one query",
+                    pipe.ops.len(),
+                    limits::MAX_OPERATORS
+                ),
+            )
+            .with_help("split the query, or combine consecutive `extend`s into one"));
         }
         let (mut plan, mut table) = self.plan_source(&pipe.source, pipe.span)?;
         let mut named: Option<String> = None;
@@ -494,10 +514,11 @@ fn range_rows(
         (a.saturating_sub(b)) / (-st) + 1
     };
     if n > MAX_RANGE_ROWS {
-        return Err(PlanError::unsupported(
+        return Err(PlanError::limit(
             span,
-            format!("`range` of more than {MAX_RANGE_ROWS} rows"),
-        ));
+            format!("`range` of {n} rows: hunt's limit is {MAX_RANGE_ROWS} rows"),
+        )
+        .with_help("make the step larger or the span shorter"));
     }
     let make = |v: i64| match f {
         Scalar::DateTime(_) => Scalar::DateTime(v),

@@ -51,7 +51,7 @@ impl Planner<'_> {
             ast::ExprKind::Ident(id) if self.lets.scalar(&id.name).is_none() => {
                 match self.lets.tabular(&id.name) {
                     Some(p) => Ok(Some(p.clone())),
-                    None if self.catalog.table(&id.name).is_some()
+                    None if self.catalog.has_table(&id.name)
                         || self.is_tabular_function(&id.name) =>
                     {
                         Ok(Some(self.table_source(id)?))

@@ -45,7 +45,7 @@ impl Planner<'_> {
             Source::Table(id) => {
                 !is_param(&id.name)
                     && (self.lets.tabular(&id.name).is_some()
-                        || self.catalog.table(&id.name).is_some()
+                        || self.catalog.has_table(&id.name)
                         || self.tabular_function_at(&id.name, depth + 1))
             }
             Source::Expr(e) => match &e.kind {

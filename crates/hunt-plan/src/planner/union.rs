@@ -77,7 +77,7 @@ impl Planner<'_> {
                     Some(id.name.clone())
                 }
                 (ast::Source::Table(id), None)
-                    if self.catalog.table(&id.name).is_some()
+                    if self.catalog.has_table(&id.name)
                         && self.lets.tabular(&id.name).is_none() =>
                 {
                     Some(id.name.clone())

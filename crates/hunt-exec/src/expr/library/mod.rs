@@ -21,7 +21,6 @@ mod timezone;
 
 use crate::error::{ExecError, Result};
 use arrow::array::*;
-use arrow::error::ArrowError;
 use hunt_plan::library::{Family, LibFunc, family};
 use hunt_plan::types::KqlType;
 use serde_json::Value;
@@ -198,10 +197,10 @@ fn compare_or_match(order: Vec<Option<i64>>, compare: bool) -> ArrayRef {
 }
 
 fn user_error(message: String) -> ExecError {
-    ExecError::Arrow(ArrowError::InvalidArgumentError(message))
+    ExecError::Function(message)
 }
 
 /// Compiles a regex, as a user error when it is invalid.
 fn compile_regex(p: &str) -> Result<regex::Regex> {
-    regex::Regex::new(p).map_err(|e| user_error(format!("invalid regular expression `{p}`: {e}")))
+    crate::kernels::regex_cache::compile(p)
 }

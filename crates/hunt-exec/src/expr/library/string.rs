@@ -228,13 +228,21 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
         StrRep => {
             let (s, k) = (a.str(0)?, a.long(1)?);
             let d = if a.len() == 3 { Some(a.str(2)?) } else { None };
-            str_array((0..n).map(|i| {
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
                 let times = pv(k, i)
                     .unwrap_or(0)
-                    .clamp(0, hunt_plan::library::MAX_STRREP);
+                    .clamp(0, hunt_plan::library::MAX_STRREP) as usize;
                 let delim = d.map(|d| sv(d, i)).unwrap_or("");
-                vec![sv(s, i); times as usize].join(delim)
-            }))
+                // Sized before it is built: nested `strrep`s multiply.
+                let size = sv(s, i)
+                    .len()
+                    .saturating_mul(times)
+                    .saturating_add(delim.len().saturating_mul(times.saturating_sub(1)));
+                crate::limits::check_value_size(size, "strrep")?;
+                out.push(vec![sv(s, i); times].join(delim));
+            }
+            str_array(out)
         }
         StringSize => {
             let s = a.str(0)?;

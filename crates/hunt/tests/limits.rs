@@ -1,0 +1,135 @@
+//! Planning stays small and linear, and runaway queries stop with an error naming the
+//! limit: doubling `let`s, long `let` chains and pipelines, per-row regular expressions,
+//! oversized values.
+
+use hunt::{DiagnosticKind, Engine};
+
+fn engine() -> Engine {
+    let mut e = Engine::new();
+    e.set_now(1_748_736_000_000_000_000);
+    e
+}
+
+/// The single value of a one-cell answer, as text.
+fn cell(q: &str) -> Result<String, hunt::Diagnostic> {
+    let r = engine().query(q).map_err(|e| e.diagnostic())?;
+    let b = r.batches.first().unwrap_or_else(|| panic!("no rows: {q}"));
+    let last = b.num_columns() - 1;
+    Ok(hunt::format::cell_text(
+        b.column(last),
+        0,
+        r.schema.fields[last].ty,
+    ))
+}
+
+#[test]
+fn doubling_lets_stay_small() {
+    // 26 lets, each twice the previous: 2^25 copies if expressions were copied per use.
+    let mut q = String::from("let a = 1;");
+    let names: Vec<char> = ('a'..='z').collect();
+    for w in names.windows(2) {
+        q.push_str(&format!("let {} = {} + {};", w[1], w[0], w[0]));
+    }
+    q.push_str("print z");
+    assert_eq!(cell(&q), Ok((1i64 << 25).to_string()));
+}
+
+#[test]
+fn ten_thousand_chained_lets_plan() {
+    let mut q = String::from("let x0 = 0;");
+    for i in 1..10_000 {
+        q.push_str(&format!("let x{i} = x{} + 1;", i - 1));
+    }
+    q.push_str("print x9999");
+    assert_eq!(cell(&q), Ok("9999".to_string()));
+}
+
+#[test]
+fn eight_thousand_extends_plan_or_hit_the_documented_limit() {
+    let mut q = String::from("print a = 0");
+    for _ in 0..8_000 {
+        q.push_str(" | extend a = a + 1");
+    }
+    let d = cell(&q).err().unwrap_or_else(|| panic!("8000 extends ran"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+    assert!(d.message.contains("8000 operators"), "{d:?}");
+    // At the limit the plan runs (and does not overflow the stack of a test thread).
+    let mut q = String::from("print a = 0");
+    for _ in 0..500 {
+        q.push_str(" | extend a = a + 1");
+    }
+    assert_eq!(cell(&q), Ok("500".to_string()));
+}
+
+#[test]
+fn a_chain_of_tabular_lets_hits_the_plan_limit() {
+    let mut q = String::from("let t0 = print a = 0;");
+    for i in 1..700 {
+        q.push_str(&format!("let t{i} = t{} | extend a = a + 1;", i - 1));
+    }
+    q.push_str("t699");
+    let d = cell(&q)
+        .err()
+        .unwrap_or_else(|| panic!("700 nested lets ran"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+}
+
+#[test]
+fn per_row_regex_is_a_user_error_with_a_caret() {
+    let q = "datatable(s:string, p:string)['abc', 'a.c', 'abc', 'a(c'] | where s matches regex p";
+    let d = cell(q)
+        .err()
+        .unwrap_or_else(|| panic!("an invalid regex ran"));
+    assert_eq!(d.kind, DiagnosticKind::Invalid, "{d:?}");
+    assert!(
+        d.message.contains("invalid regular expression `a(c`"),
+        "{d:?}"
+    );
+    let span = d.span.clone().unwrap_or_else(|| panic!("no caret: {d:?}"));
+    assert_eq!(&q[span], "s matches regex p");
+}
+
+#[test]
+fn nested_strrep_is_refused_before_it_allocates() {
+    let d = cell(r#"print strrep(strrep(strrep("abcdefgh", 1024), 1024), 1024)"#)
+        .err()
+        .unwrap_or_else(|| panic!("an 8 GB string was built"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+    assert!(d.message.contains("`strrep`"), "{d:?}");
+    assert!(d.message.contains("64 MB"), "{d:?}");
+    // Within the limit it answers (8 MB).
+    assert_eq!(
+        cell(r#"print strlen(strrep(strrep("abcdefgh", 1024), 1024))"#),
+        Ok((8 * 1024 * 1024).to_string())
+    );
+}
+
+#[test]
+fn a_result_past_the_memory_limit_stops_with_a_limit_error() {
+    let mut e = engine();
+    e.set_memory_limit(1 << 20);
+    let q = "range x from 1 to 1000000 step 1 | extend s = strcat('row-', x)";
+    let d = e
+        .query(q)
+        .err()
+        .map(|e| e.diagnostic())
+        .unwrap_or_else(|| panic!("no limit"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+    assert!(d.message.contains("memory limit of 1.0 MiB"), "{d:?}");
+    assert!(d.message.contains("--memory-limit"), "{d:?}");
+    // The same query under the default limit answers, in batches.
+    let r = engine()
+        .query(q)
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    assert_eq!(r.num_rows(), 1_000_000);
+    assert!(r.batches.len() > 1);
+}
+
+#[test]
+fn range_past_its_row_limit_names_it() {
+    let d = cell("range x from 1 to 20000000 step 1 | count")
+        .err()
+        .unwrap_or_else(|| panic!("20M rows ran"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+    assert!(d.message.contains("10000000 rows"), "{d:?}");
+}
