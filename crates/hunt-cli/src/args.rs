@@ -45,6 +45,11 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
+    /// Folder of local copies that `externaldata` URLs resolve to (by its manifest.json or
+    /// the URL's file name) [default: DIR/externaldata]
+    #[arg(long, value_name = "FOLDER")]
+    pub externaldata: Option<PathBuf>,
+
     /// Print the query's logical and physical plans instead of running it.
     #[arg(long)]
     pub explain: bool,
@@ -138,6 +143,8 @@ pub struct QueryConfig {
     pub now_ns: Option<i64>,
     /// Worker threads, when set.
     pub threads: Option<usize>,
+    /// The folder `externaldata` URLs resolve to, when given with --externaldata.
+    pub externaldata: Option<PathBuf>,
     /// The query text.
     pub query: String,
     /// Print the plans instead of running the query.
@@ -193,6 +200,7 @@ impl Args {
             format: self.format,
             now_ns,
             threads: self.threads.map(usize::from),
+            externaldata: self.externaldata,
             explain: self.explain,
             timing: self.timing,
             query,

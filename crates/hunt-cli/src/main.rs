@@ -134,6 +134,9 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
     if let Some(ns) = now_ns {
         engine.set_now(ns);
     }
+    if let Some(dir) = &config.externaldata {
+        engine.set_externaldata_dir(dir.clone());
+    }
     if let Some(threads) = config.threads {
         if let Err(err) = engine.set_threads(threads) {
             render::eprint(&format!("error: {err}\n"));

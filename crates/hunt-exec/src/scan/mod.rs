@@ -5,6 +5,7 @@ mod bloom;
 mod conform;
 mod dictfilter;
 mod dictprune;
+mod external;
 mod ordered;
 mod parquet;
 mod prefetch;

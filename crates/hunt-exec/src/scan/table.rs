@@ -42,6 +42,8 @@ pub struct TableSet {
     tables: BTreeMap<String, Arc<LazyTable>>,
     /// The first error met resolving a table's schema, for the engine to report.
     error: Arc<Mutex<Option<ExecError>>>,
+    /// Where `externaldata` URLs resolve (`DIR/externaldata/` or `--externaldata`).
+    externaldata: Option<PathBuf>,
 }
 
 impl TableSet {
@@ -111,6 +113,10 @@ impl TableSet {
     pub fn take_error(&self) -> Option<ExecError> {
         self.error.lock().ok().and_then(|mut e| e.take())
     }
+    /// Sets the folder `externaldata` URLs resolve to (see `scan/external.rs`).
+    pub fn set_externaldata_dir(&mut self, dir: Option<PathBuf>) {
+        self.externaldata = dir;
+    }
     /// Number of tables.
     pub fn len(&self) -> usize {
         self.tables.len()
@@ -141,6 +147,16 @@ impl Catalog for TableSet {
         let mut rows = Vec::new();
         run_rows(plan, self, &mut |r| rows.push(r)).map_err(|e| e.to_string())?;
         Ok(rows)
+    }
+    fn external_data(
+        &self,
+        url: &str,
+        format: &str,
+        columns: &Schema,
+        skip_first: bool,
+    ) -> std::result::Result<Vec<Vec<Scalar>>, String> {
+        let path = super::external::resolve(self.externaldata.as_deref(), url)?;
+        super::external::read(&path, format, columns, skip_first)
     }
 }
 
@@ -179,7 +195,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + '_ {
 fn skipped(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_none_or(|n| n.starts_with('.') || n.starts_with('_'))
+        .is_none_or(|n| n.starts_with('.') || n.starts_with('_') || n == "externaldata")
 }
 
 fn parquet_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -237,6 +253,8 @@ pub fn discover(dir: &Path) -> Result<TableSet> {
         }
     }
     let mut set = TableSet::new();
+    let ext = dir.join("externaldata");
+    set.externaldata = ext.is_dir().then_some(ext);
     for (name, files) in found {
         set.register_lazy(&name, files);
     }
