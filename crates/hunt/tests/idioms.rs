@@ -258,3 +258,21 @@ fn prefix_not_is_rejected() {
     fails("datatable(b:bool)[true] | where not b");
     check("print a = not(true), b = not (false)", "a:bool|b:bool\nfalse|true");
 }
+
+#[test]
+fn nested_dynamic_and_search_over_views() {
+    // docs: dynamic-to-json-function — `dynamic({'Y10':dynamic({}), 'X8': dynamic({…})})`:
+    // a nested dynamic(…) is its content; the docs print the keys sorted.
+    check(
+        "print r = dynamic_to_json(dynamic({'Y10':dynamic({}), 'X8': dynamic({'c3':1, 'a4':6}), 'A14':[15, 13]}))",
+        "r:string\n{\"A14\":[15,13],\"X8\":{\"a4\":6,\"c3\":1},\"Y10\":{}}",
+    );
+    // docs: let-statement — views are searched: `search MyColumn == 5` over two views
+    // gives ($table, MyColumn) = (Range10, 5), (Range20, 5).
+    check(
+        "let Range10 = view () { range MyColumn from 1 to 10 step 1 };
+         let Range20 = view () { range MyColumn from 1 to 20 step 1 };
+         search MyColumn == 5",
+        "$table:string|MyColumn:long\nRange10|5\nRange20|5",
+    );
+}

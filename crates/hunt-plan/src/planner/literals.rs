@@ -265,13 +265,30 @@ mod tests {
 /// KQL dynamic literals are JSON written with KQL's lexical forms: `//` comments, line
 /// breaks and other Unicode spaces (a non-breaking space pasted from a web page) between
 /// tokens, and KQL string literals — single- or double-quoted with escapes, verbatim
-/// `@"…"` (a doubled quote stands for one), obfuscated `h"…"`/`H@'…'`. Rewrites the
-/// text as JSON. `None` on an unterminated string.
+/// `@"…"` (a doubled quote stands for one), obfuscated `h"…"`/`H@'…'`; a nested
+/// `dynamic(…)` (the dynamic-to-json docs' example) is its content. Rewrites the text as
+/// JSON. `None` on an unterminated string.
 fn dynamic_text_to_json(t: &str) -> Option<String> {
     let mut out = String::with_capacity(t.len());
     let mut chars = t.chars().peekable();
+    // `dynamic(…)` written inside a dynamic literal stands for its content; JSON has no
+    // parentheses, so each `)` closes one of them.
+    let mut nested = 0usize;
     while let Some(c) = chars.next() {
         match c {
+            'd' if {
+                let ahead: String = chars.clone().take(6).collect();
+                ahead == "ynamic" && chars.clone().skip(6).find(|x| !x.is_whitespace()) == Some('(')
+            } =>
+            {
+                for x in chars.by_ref() {
+                    if x == '(' {
+                        break;
+                    }
+                }
+                nested += 1;
+            }
+            ')' if nested > 0 => nested -= 1,
             '/' if chars.peek() == Some(&'/') => {
                 for d in chars.by_ref() {
                     if d == '\n' {

@@ -1,6 +1,6 @@
 //! `search [in (T1, T2, …)] predicate` and `find [withsource=N] in (T1, T2, …) where
 //! predicate project c1, c2, …` at the start of a query: the predicate over each named
-//! table (names may hold `*` wildcards; without `in`, every table), the results
+//! table (names may hold `*` wildcards; without `in`, every table and view), the results
 //! concatenated as an outer `union`.
 //!
 //! The docs (search-operator, find-operator): `search` output starts with `$table`, the
@@ -55,7 +55,13 @@ impl Planner<'_> {
             n
         };
         match tables {
-            None => names.extend(all().into_iter().map(|n| (n, span))),
+            // Every table, then the views (the let-statement docs: `search` reads views).
+            None => {
+                names.extend(all().into_iter().map(|n| (n, span)));
+                let mut views: Vec<String> = self.lets.views.iter().cloned().collect();
+                views.sort();
+                names.extend(views.into_iter().map(|n| (n, span)));
+            }
             Some(list) => {
                 for t in list {
                     let ast::ExprKind::Ident(id) = &t.kind else {
