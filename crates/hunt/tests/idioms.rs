@@ -29,7 +29,9 @@ fn in_flattens_a_dynamic_array() {
     assert_eq!(dynamic, lit);
     // Case-sensitive `in` compares exactly: FLORIDA, georgia, NEW YORK.
     check(
-        &format!(r#"{STATES} | where State in (dynamic(["FLORIDA", "georgia", "NEW YORK"])) | count"#),
+        &format!(
+            r#"{STATES} | where State in (dynamic(["FLORIDA", "georgia", "NEW YORK"])) | count"#
+        ),
         "Count:long\n3",
     );
 }
@@ -77,7 +79,8 @@ fn in_mixes_scalars_and_arrays_and_scalar_lets() {
 fn has_any_and_has_all_over_arrays() {
     // docs: has-any-operator — `State has_any (dynamic(['south', 'north']))` and the same
     // through `let areas = dynamic([...])`.
-    let data = r#"datatable(State:string)["NORTH CAROLINA","SOUTH DAKOTA","TEXAS","ATLANTIC SOUTH"]"#;
+    let data =
+        r#"datatable(State:string)["NORTH CAROLINA","SOUTH DAKOTA","TEXAS","ATLANTIC SOUTH"]"#;
     let want = "State:string\nNORTH CAROLINA\nSOUTH DAKOTA\nATLANTIC SOUTH";
     check(
         &format!("{data} | where State has_any (dynamic(['south', 'north']))"),
@@ -88,7 +91,8 @@ fn has_any_and_has_all_over_arrays() {
         want,
     );
     // docs: has-all-operator — has_all over a literal list and over dynamic([...]) agree.
-    let notes = r#"datatable(n:string)["cold strong wind in the afternoon with hail","cold afternoon"]"#;
+    let notes =
+        r#"datatable(n:string)["cold strong wind in the afternoon with hail","cold afternoon"]"#;
     let want = "n:string\ncold strong wind in the afternoon with hail";
     check(
         &format!(r#"{notes} | where n has_all ("cold", "strong", "afternoon", "hail")"#),
@@ -173,10 +177,7 @@ fn deprecated_names_call_the_current_function() {
         "list_x:dynamic|set_x:dynamic\n[1,2,2]|[1,2]",
     );
     // any(x) is take_any(x) named `any_x` (Aggregates.cs prefix "any").
-    check(
-        "datatable(x:long)[7] | summarize any(x)",
-        "any_x:long\n7",
-    );
+    check("datatable(x:long)[7] | summarize any(x)", "any_x:long\n7");
     // argmax(T, a) is arg_max named `T`, `T_a` (Aggregates.cs GetArgMinMaxDepResult).
     check(
         "datatable(T:long, a:string)[1,'p',3,'q',2,'r'] | summarize argmax(T, a)",
@@ -256,7 +257,10 @@ fn prefix_not_is_rejected() {
     // Kql.g4 has no `not` operator; `not` is the function `not(x)`.
     fails("print not true");
     fails("datatable(b:bool)[true] | where not b");
-    check("print a = not(true), b = not (false)", "a:bool|b:bool\nfalse|true");
+    check(
+        "print a = not(true), b = not (false)",
+        "a:bool|b:bool\nfalse|true",
+    );
 }
 
 #[test]

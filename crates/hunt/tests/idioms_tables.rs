@@ -59,7 +59,10 @@ fn union_with_a_wildcard() -> Res {
     tables(dir.path())?;
     let e = Engine::open_dir(dir.path()).map_err(|e| format!("{:?}", e.diagnostic()))?;
     assert_eq!(
-        query(&e, "union withsource=T Device* | project T, Name | order by Name asc")?,
+        query(
+            &e,
+            "union withsource=T Device* | project T, Name | order by Name asc"
+        )?,
         "T:string|Name:string\nDeviceA|alpha\nDeviceA|beta\nDeviceB|gamma alpha"
     );
     assert!(query(&e, "union Nothing*").is_err());
@@ -116,7 +119,10 @@ fn externaldata_reads_local_copies() -> Res {
     let ext = dir.path().join("externaldata");
     std::fs::create_dir(&ext)?;
     std::fs::write(ext.join("iocs.csv"), "Sha,Score\naaa,5\nbbb,7\n")?;
-    std::fs::write(ext.join("list.json"), "{\"h\":\"x\",\"n\":1}\n{\"h\":\"y\",\"n\":2}\n")?;
+    std::fs::write(
+        ext.join("list.json"),
+        "{\"h\":\"x\",\"n\":1}\n{\"h\":\"y\",\"n\":2}\n",
+    )?;
     std::fs::write(
         ext.join("manifest.json"),
         r#"{"https://example.com/feeds/latest?sig=abc": "list.json"}"#,

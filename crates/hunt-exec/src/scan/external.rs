@@ -33,8 +33,13 @@ pub(crate) fn resolve(folder: Option<&Path>, url: &str) -> Result<PathBuf, Strin
     if manifest.is_file() {
         let text = std::fs::read_to_string(&manifest)
             .map_err(|e| format!("{}: {e}", manifest.display()))?;
-        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a JSON object of URL to file: {e}", manifest.display()))?;
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&text).map_err(|e| {
+                format!(
+                    "{}: not a JSON object of URL to file: {e}",
+                    manifest.display()
+                )
+            })?;
         if let Some(file) = map.get(url).and_then(|v| v.as_str()) {
             let path = folder.join(file);
             return if path.is_file() {

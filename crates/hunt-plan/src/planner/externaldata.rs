@@ -23,8 +23,9 @@ impl Planner<'_> {
     ) -> Result<LogicalPlan, PlanError> {
         let mut fields: Vec<Field> = Vec::new();
         for (name, ty) in columns {
-            let t = KqlType::from_name(&ty.name)
-                .ok_or_else(|| PlanError::invalid(ty.span, format!("unknown type `{}`", ty.name)))?;
+            let t = KqlType::from_name(&ty.name).ok_or_else(|| {
+                PlanError::invalid(ty.span, format!("unknown type `{}`", ty.name))
+            })?;
             if fields.iter().any(|f| f.name == name.name) {
                 return Err(PlanError::invalid(
                     name.span,

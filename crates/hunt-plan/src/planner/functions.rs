@@ -93,10 +93,7 @@ pub(crate) fn is_aggregate_name(name: &str) -> bool {
 /// Known-but-unsupported names get a clear refusal instead of "unknown function". The two
 /// geo neighbor functions are refused on purpose: Kusto lists the neighbors in an order
 /// hunt cannot reproduce.
-const LATER_FUNCS: &[&str] = &[
-    "geo_geohash_neighbors",
-    "geo_s2cell_neighbors",
-];
+const LATER_FUNCS: &[&str] = &["geo_geohash_neighbors", "geo_s2cell_neighbors"];
 
 fn arity(
     name: &ast::Ident,
@@ -294,11 +291,10 @@ pub(crate) fn bind_call(
             // parentheses ends after its `)`, the prefix form with its operand. Kusto's
             // grammar (Kql.g4) has no prefix `not`, only the function, and rejects it.
             if args[0].span.end >= span.end {
-                return Err(PlanError::invalid(
-                    name.span,
-                    "Kusto has no prefix `not` operator",
-                )
-                .with_help("call the function: `not(x)`"));
+                return Err(
+                    PlanError::invalid(name.span, "Kusto has no prefix `not` operator")
+                        .with_help("call the function: `not(x)`"),
+                );
             }
             let a = bound()?;
             if a[0].ty != Bool {
@@ -591,7 +587,16 @@ pub(crate) fn bind_aggregate(
         }
         return Ok(out);
     }
-    if n == "take_any" && (args.len() > 1 || matches!(args[..], [ast::Expr { kind: ast::ExprKind::Star, .. }])) {
+    if n == "take_any"
+        && (args.len() > 1
+            || matches!(
+                args[..],
+                [ast::Expr {
+                    kind: ast::ExprKind::Star,
+                    ..
+                }]
+            ))
+    {
         return take_any_record(args, sc, by, span);
     }
     let a = args

@@ -38,7 +38,10 @@ pub(crate) fn bind_list_op(
         if items.len() > MAX_VALUES {
             return Err(PlanError::invalid(
                 item.span,
-                format!("the list of `{}` holds more than {MAX_VALUES} values", keyword(op)),
+                format!(
+                    "the list of `{}` holds more than {MAX_VALUES} values",
+                    keyword(op)
+                ),
             ));
         }
     }

@@ -36,7 +36,13 @@ impl Planner<'_> {
                 tables,
                 predicate,
                 project,
-            } => self.find_tables(params, tables.as_deref(), predicate, project.as_ref(), op.span),
+            } => self.find_tables(
+                params,
+                tables.as_deref(),
+                predicate,
+                project.as_ref(),
+                op.span,
+            ),
             _ => Err(PlanError::unsupported(op.span, "this tabular source")),
         }
     }
@@ -115,7 +121,15 @@ impl Planner<'_> {
         for (name, plan) in self.named_tables(tables, span)? {
             let schema = plan.schema();
             let sc = self.scope(&schema, Some(&name));
-            match plan_search(plan.clone(), &sc, params, &None, predicate, Some(&name), span) {
+            match plan_search(
+                plan.clone(),
+                &sc,
+                params,
+                &None,
+                predicate,
+                Some(&name),
+                span,
+            ) {
                 Ok(p) => args.push(UnionArg { plan: p, name }),
                 Err(e) if e.kind == PlanErrorKind::UnknownColumn => {}
                 Err(e) => return Err(e),
@@ -160,7 +174,10 @@ impl Planner<'_> {
         let mut wanted: Vec<(String, Span)> = Vec::new();
         for (e, ty) in cols {
             if let Some(t) = ty {
-                return Err(PlanError::unsupported(t.span, "a typed column in `find … project`"));
+                return Err(PlanError::unsupported(
+                    t.span,
+                    "a typed column in `find … project`",
+                ));
             }
             match &e.kind {
                 ast::ExprKind::Ident(id) => wanted.push((id.name.clone(), id.span)),

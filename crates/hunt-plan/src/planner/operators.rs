@@ -511,7 +511,6 @@ pub(crate) const RESERVED_NAMES: &[&str] = &[
 /// Binds `name = expr` items, naming unnamed ones as Kusto does
 /// ([`result_name`](super::result_names::result_name)), and anything without an inferred
 /// name `Column1`, `Column2`, … (skipping names in `taken`).
-
 fn named_exprs(
     items: &[NamedExpr],
     sc: &Scope<'_>,
