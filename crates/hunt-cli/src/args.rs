@@ -49,6 +49,10 @@ pub struct Args {
     /// that needs more stops with an error.
     #[arg(long, value_name = "SIZE")]
     pub memory_limit: Option<bytesize::ByteSize>,
+    /// Folder of local copies that `externaldata` URLs resolve to (by its manifest.json or
+    /// the URL's file name) [default: DIR/externaldata]
+    #[arg(long, value_name = "FOLDER")]
+    pub externaldata: Option<PathBuf>,
 
     /// Print the query's logical and physical plans instead of running it.
     #[arg(long)]
@@ -164,6 +168,8 @@ pub struct QueryConfig {
     pub threads: Option<usize>,
     /// The memory one query may hold, in bytes, when set.
     pub memory_limit: Option<u64>,
+    /// The folder `externaldata` URLs resolve to, when given with --externaldata.
+    pub externaldata: Option<PathBuf>,
     /// The query text.
     pub query: String,
     /// Print the plans instead of running the query.
@@ -226,6 +232,7 @@ impl Args {
             now_ns,
             threads: self.threads.map(usize::from),
             memory_limit: self.memory_limit.map(|b| b.as_u64()),
+            externaldata: self.externaldata,
             explain: self.explain,
             timing: self.timing,
             query,

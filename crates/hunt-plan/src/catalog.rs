@@ -41,6 +41,23 @@ pub trait Catalog {
         let _ = plan;
         Err("this catalog holds no data to run a subquery over".into())
     }
+
+    /// The rows of an `externaldata` URL read as `format` (`csv`, `json`, …) into
+    /// `columns`; `skip_first` drops a header record. hunt reads no URLs: a catalog
+    /// resolves them to local copies, and this default has none.
+    fn external_data(
+        &self,
+        url: &str,
+        format: &str,
+        columns: &Schema,
+        skip_first: bool,
+    ) -> Result<Vec<Vec<Scalar>>, String> {
+        let _ = (format, columns, skip_first);
+        Err(format!(
+            "externaldata: no local copy of {url}: hunt reads no URLs; open a data \
+             directory whose externaldata/ folder holds the file"
+        ))
+    }
 }
 
 /// The four Purview Insider Risk Management and alert tables (`DataSecurityEvents`,

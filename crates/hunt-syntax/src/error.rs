@@ -15,8 +15,8 @@ use crate::span::Span;
 /// - "the `assert-schema` operator is not supported yet" (schema
 ///   operators): `T | ⟨assert-schema (a:long)`
 /// - "`find` can only start a query, not follow `|`": `T | ⟨find x`
-/// - "the `notcontains` operator is not supported yet" (legacy operators):
-///   `T | where a ⟨notcontains "x"`
+/// - "`nothas` is not a Kusto operator", help "write `!has`":
+///   `T | where a ⟨nothas "x"`
 /// - "unterminated string literal": `print ⟨"abc`
 /// - "unterminated multi-line string literal": ``print ⟨```abc``
 /// - "unknown escape sequence `\q` in string literal": `print "a⟨\q"`

@@ -396,6 +396,13 @@ impl Engine {
         )
     }
 
+    /// Resolves `externaldata` URLs to the files of `dir` (its `manifest.json` maps URLs
+    /// to file names; without an entry, the URL's last path segment) instead of
+    /// `DIR/externaldata/`.
+    pub fn set_externaldata_dir(&mut self, dir: PathBuf) {
+        self.tables.set_externaldata_dir(Some(dir));
+    }
+
     /// Fixes `now()` (nanoseconds since the Unix epoch) for reproducible hunts.
     pub fn set_now(&mut self, now_ns: i64) {
         self.now_ns = Some(now_ns);

@@ -39,7 +39,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExecError + '_ {
 fn skipped(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_none_or(|n| n.starts_with('.') || n.starts_with('_'))
+        .is_none_or(|n| n.starts_with('.') || n.starts_with('_') || n == "externaldata")
 }
 
 /// The entries of `dir`, sorted by path.
@@ -118,6 +118,9 @@ pub fn discover(dir: &Path) -> Result<TableSet> {
     let data_above = ancestors(dir);
     let mut found: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     let mut set = TableSet::new();
+    // `DIR/externaldata/` holds the local copies of `externaldata` URLs, not a table.
+    let ext = dir.join("externaldata");
+    set.set_externaldata_dir(ext.is_dir().then_some(ext));
     let mut unlisted = Vec::new();
     for p in entries(dir).map_err(io(dir))? {
         if skipped(&p) {

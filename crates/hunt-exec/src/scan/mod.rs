@@ -6,6 +6,7 @@ mod conform;
 mod dictfilter;
 mod dictprune;
 mod discover;
+mod external;
 mod guard;
 mod ordered;
 mod parquet;

@@ -67,6 +67,8 @@ pub struct TableSet {
     without_data: Arc<Mutex<BTreeSet<String>>>,
     /// Schemas only: every table reads as empty (see [`TableSet::schemas_only`]).
     schemas_only: bool,
+    /// Where `externaldata` URLs resolve (`DIR/externaldata/` or `--externaldata`).
+    externaldata: Option<PathBuf>,
 }
 
 impl TableSet {
@@ -183,6 +185,7 @@ impl TableSet {
             declared: self.declared.clone(),
             without_data: Arc::default(),
             schemas_only: true,
+            externaldata: self.externaldata.clone(),
         }
     }
     /// A catalog table without data: its documented schema and no files.
@@ -274,6 +277,10 @@ impl TableSet {
     pub fn contains(&self, name: &str) -> bool {
         self.tables.contains_key(name)
     }
+    /// Sets the folder `externaldata` URLs resolve to (see `scan/external.rs`).
+    pub fn set_externaldata_dir(&mut self, dir: Option<PathBuf>) {
+        self.externaldata = dir;
+    }
     /// Number of tables.
     pub fn len(&self) -> usize {
         self.tables.len()
@@ -313,6 +320,16 @@ impl Catalog for TableSet {
         let mut rows = Vec::new();
         run_rows(plan, self, &mut |r| rows.push(r)).map_err(|e| e.to_string())?;
         Ok(rows)
+    }
+    fn external_data(
+        &self,
+        url: &str,
+        format: &str,
+        columns: &Schema,
+        skip_first: bool,
+    ) -> std::result::Result<Vec<Vec<Scalar>>, String> {
+        let path = super::external::resolve(self.externaldata.as_deref(), url)?;
+        super::external::read(&path, format, columns, skip_first)
     }
 }
 

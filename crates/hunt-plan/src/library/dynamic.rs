@@ -74,7 +74,8 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             Ok(b.call(a, Dynamic))
         }
         PackArray => {
-            b.arity(&args, 1, 64)?;
+            // Any number of values (Kusto's `pack_array(value1, [value2, ...])`).
+            b.arity(&args, 1, usize::MAX)?;
             let a = args.into_iter().map(to_dynamic).collect();
             Ok(b.call(a, Dynamic))
         }

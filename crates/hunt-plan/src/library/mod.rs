@@ -141,7 +141,7 @@ lib_funcs! {
         /// `case(p1, v1, p2, v2, …, else)`
         Case => "case",
         /// `tobool(x)`
-        ToBool => "tobool" | "toboolean",
+        ToBool => "tobool",
         /// `toguid(x)`
         ToGuid => "toguid",
         /// `gettype(x)`: the runtime type name.
@@ -256,9 +256,9 @@ lib_funcs! {
         /// `url_decode(s)`
         UrlDecode => "url_decode",
         /// `base64_encode_tostring(s)`
-        Base64EncodeToString => "base64_encode_tostring" | "base64_encodestring",
+        Base64EncodeToString => "base64_encode_tostring",
         /// `base64_decode_tostring(s)`
-        Base64DecodeToString => "base64_decode_tostring" | "base64_decodestring",
+        Base64DecodeToString => "base64_decode_tostring",
         /// `parse_url(s)`: a bag of the URL parts.
         ParseUrl => "parse_url",
         /// `parse_path(s)`: a bag of the path parts.
@@ -270,7 +270,7 @@ lib_funcs! {
 
         // ---- dynamic ----
         /// `parse_json(s)` / `todynamic(s)`
-        ParseJson => "parse_json" | "todynamic" | "toobject",
+        ParseJson => "parse_json",
         /// `array_length(a)`: null when not an array.
         ArrayLength => "array_length",
         /// `bag_keys(b)`
@@ -282,7 +282,7 @@ lib_funcs! {
         /// `bag_remove_keys(b, keys)`
         BagRemoveKeys => "bag_remove_keys",
         /// `pack(k1, v1, …)` / `bag_pack(…)`
-        Pack => "pack" | "bag_pack",
+        Pack => "bag_pack",
         /// `pack_array(v1, …)`
         PackArray => "pack_array",
         /// `set_has_element(a, v)`
@@ -318,7 +318,7 @@ lib_funcs! {
         /// `strcat_array(a, delimiter)`
         StrcatArray => "strcat_array",
         /// `extract_json(path, text)` / `extractjson`
-        ExtractJson => "extract_json" | "extractjson",
+        ExtractJson => "extract_json",
         /// `zip(a, b, …)`
         Zip => "zip",
         /// `dynamic_to_json(d)`: compact JSON with bag keys sorted.
@@ -326,7 +326,7 @@ lib_funcs! {
         /// `range(start, stop [, step])`: a dynamic array of the values.
         Range => "range",
         /// `array_iff(conditions, when_true, when_false)`: element-wise choice.
-        ArrayIff => "array_iff" | "array_iif",
+        ArrayIff => "array_iff",
 
         // ---- series (numeric arrays) ----
         /// `series_abs(a)`
@@ -424,7 +424,7 @@ lib_funcs! {
         /// `hash_sha1(s)`
         HashSha1 => "hash_sha1",
         /// `hash(x)` / `hash_xxhash64(x)`: xxhash64.
-        Hash => "hash" | "hash_xxhash64",
+        Hash => "hash",
         /// `hash_many(a, b, …)`: refused (the combination is not documented).
         HashMany => "hash_many",
         /// `hash_combine(h1, h2, …)`: refused (not documented).
@@ -468,7 +468,7 @@ lib_funcs! {
         /// `todatetime(x)`
         ToDateTime => "todatetime",
         /// `totimespan(x)`
-        ToTimeSpan => "totimespan" | "totime",
+        ToTimeSpan => "totimespan",
         /// `datetime_add(part, n, dt)`
         DatetimeAdd => "datetime_add",
         /// `datetime_diff(part, dt1, dt2)`
@@ -504,7 +504,7 @@ lib_funcs! {
         /// `hourofday(dt)`
         HourOfDay => "hourofday",
         /// `monthofyear(dt)` / `getmonth(dt)`
-        MonthOfYear => "monthofyear" | "getmonth",
+        MonthOfYear => "monthofyear",
         /// `getyear(dt)`
         GetYear => "getyear",
         /// `week_of_year(dt)`: the ISO 8601 week number.

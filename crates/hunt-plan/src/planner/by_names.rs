@@ -91,7 +91,7 @@ fn spec_names(spec: &ast::Expr, sc: &Scope<'_>) -> Result<Vec<String>, PlanError
 }
 
 /// `*` in `pattern` matches any run of characters; everything else matches itself.
-fn wildcard_match(pattern: &str, name: &str) -> bool {
+pub(crate) fn wildcard_match(pattern: &str, name: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
     if parts.len() == 1 {
         return pattern == name;

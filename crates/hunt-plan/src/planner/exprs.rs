@@ -9,7 +9,7 @@ use crate::expr::{Expr, ExprKind, Func, Scalar};
 use crate::library::LibFunc;
 use crate::types::KqlType;
 use hunt_syntax::Span;
-use hunt_syntax::ast::{self, BinOp, ListOp, Literal};
+use hunt_syntax::ast::{self, BinOp, Literal};
 
 /// Binds `e` against the scope's input schema.
 pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError> {
@@ -46,12 +46,7 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
         }
         ast::ExprKind::Call { name, args } => bind_call(name, args, e.span, sc),
         ast::ExprKind::InList { expr, op, list } => {
-            let x = bind_expr(expr, sc)?;
-            let items = list
-                .iter()
-                .map(|i| bind_expr(i, sc))
-                .collect::<Result<Vec<_>, _>>()?;
-            bind_in_list(x, *op, items, e.span)
+            super::in_list::bind_list_op(expr, *op, list, e.span, sc)
         }
         ast::ExprKind::Between {
             expr,
@@ -427,67 +422,4 @@ pub(crate) fn to_string_expr(e: Expr) -> Expr {
     }
     let span = e.span;
     Expr::call(Func::ToString, vec![e], KqlType::String, span)
-}
-
-fn bind_in_list(x: Expr, op: ListOp, items: Vec<Expr>, span: Span) -> Result<Expr, PlanError> {
-    let (func, ci, stringy) = match op {
-        ListOp::In => (
-            Func::In {
-                ci: false,
-                negated: false,
-            },
-            false,
-            false,
-        ),
-        ListOp::NotIn => (
-            Func::In {
-                ci: false,
-                negated: true,
-            },
-            false,
-            false,
-        ),
-        ListOp::InCi => (
-            Func::In {
-                ci: true,
-                negated: false,
-            },
-            true,
-            true,
-        ),
-        ListOp::NotInCi => (
-            Func::In {
-                ci: true,
-                negated: true,
-            },
-            true,
-            true,
-        ),
-        ListOp::HasAny => (Func::HasAny, true, true),
-        ListOp::HasAll => (Func::HasAll, true, true),
-    };
-    let _ = ci;
-    if stringy {
-        let mut args = vec![to_string_expr(x)];
-        args.extend(items.into_iter().map(to_string_expr));
-        return Ok(Expr::call(func, args, KqlType::Bool, span));
-    }
-    let mut ty = x.ty;
-    for i in &items {
-        if is_null_literal(i) {
-            continue;
-        }
-        ty = unify(ty, i.ty).ok_or_else(|| {
-            PlanError::ty(
-                i.span,
-                format!("cannot compare {} with {} in `in`", x.ty, i.ty),
-            )
-        })?;
-    }
-    if ty == KqlType::Dynamic {
-        return Err(PlanError::unsupported(span, "`in` over dynamic values"));
-    }
-    let mut args = vec![cast(x, ty)];
-    args.extend(items.into_iter().map(|i| cast(i, ty)));
-    Ok(Expr::call(func, args, KqlType::Bool, span))
 }

@@ -53,12 +53,10 @@ pub(crate) const AGG_FUNCS: &[&str] = &[
     "make_set",
     "make_list_if",
     "make_set_if",
-    "makelist",
-    "makeset",
     "make_bag",
     "make_bag_if",
     "take_any",
-    "any",
+    "take_anyif",
     "stdev",
     "stdevif",
     "variance",
@@ -87,16 +85,15 @@ pub(crate) const AGG_FUNCS: &[&str] = &[
     "percentiles_array",
 ];
 
+/// Whether `name` (or the function it is an alias of) is an aggregate.
+pub(crate) fn is_aggregate_name(name: &str) -> bool {
+    AGG_FUNCS.contains(&super::aliases::canonical(name))
+}
+
 /// Known-but-unsupported names get a clear refusal instead of "unknown function". The two
 /// geo neighbor functions are refused on purpose: Kusto lists the neighbors in an order
 /// hunt cannot reproduce.
-const LATER_FUNCS: &[&str] = &[
-    "row_number",
-    "prev",
-    "next",
-    "geo_geohash_neighbors",
-    "geo_s2cell_neighbors",
-];
+const LATER_FUNCS: &[&str] = &["geo_geohash_neighbors", "geo_s2cell_neighbors"];
 
 fn arity(
     name: &ast::Ident,
@@ -155,6 +152,9 @@ pub(crate) fn bind_call(
     let n = name.name.as_str();
     if let Some((params, body)) = sc.lets.function(n) {
         return call_user_function(name, params, body, args, span, sc);
+    }
+    if let Some((current, args)) = super::aliases::rewrite(name, args) {
+        return bind_call(&current, &args, span, sc);
     }
     if n == "toscalar" {
         return super::subquery::bind_toscalar(args, span, sc);
@@ -287,6 +287,15 @@ pub(crate) fn bind_call(
         }
         "not" => {
             arity(name, args, 1, 1, span)?;
+            // The parser reads `not x` as the call `not(x)`; a call written with
+            // parentheses ends after its `)`, the prefix form with its operand. Kusto's
+            // grammar (Kql.g4) has no prefix `not`, only the function, and rejects it.
+            if args[0].span.end >= span.end {
+                return Err(
+                    PlanError::invalid(name.span, "Kusto has no prefix `not` operator")
+                        .with_help("call the function: `not(x)`"),
+                );
+            }
             let a = bound()?;
             if a[0].ty != Bool {
                 return Err(PlanError::ty(
@@ -469,6 +478,32 @@ pub(crate) fn bind_aggregate(
                 .with_label("not an aggregate"),
         );
     };
+    if let Some((current, new_args)) = super::aliases::rewrite(name, args) {
+        let renamed = ast::Expr {
+            kind: ast::ExprKind::Call {
+                name: current,
+                args: new_args,
+            },
+            span: e.span,
+        };
+        let mut out = bind_aggregate(&renamed, sc, by)?;
+        // argmax/argmin name their extra columns `<primary>_<column>` (Kusto's
+        // `GetArgMinMaxDepResult`), where arg_max keeps the plain column names.
+        // any(x) and anyif(x, p) are named `any_x`, `anyif_x` (their prefix in Kusto's
+        // Aggregates.cs), where take_any(x) and take_anyif(x, p) keep `x`.
+        if let ("any" | "anyif", [first, ..], [(_, n)]) =
+            (name.name.as_str(), args.as_slice(), out.as_mut_slice())
+        {
+            *n = super::result_names::aggregate_name(&name.name, std::slice::from_ref(first));
+        }
+        if matches!(name.name.as_str(), "argmax" | "argmin") && !out.is_empty() {
+            let primary = out[0].1.clone();
+            for (_, n) in out.iter_mut().skip(1) {
+                *n = format!("{primary}_{n}");
+            }
+        }
+        return Ok(out);
+    }
     let n = name.name.as_str();
     if !AGG_FUNCS.contains(&n) {
         if SCALAR_FUNCS.contains(&n) {
@@ -498,10 +533,14 @@ pub(crate) fn bind_aggregate(
         } else {
             AggFunc::ArgMin
         };
+        // Kusto's `GetArgMinMaxResult`: each argument keeps its inferred name; one
+        // without is `max_` (the first) or `max_<first>_arg<i>`.
+        let prefix = if n == "arg_max" { "max" } else { "min" };
         let key_name = key
             .as_column()
             .map(str::to_string)
-            .unwrap_or_else(|| format!("{}_", if n == "arg_max" { "max" } else { "min" }));
+            .or_else(|| super::result_names::result_name(&args[0]))
+            .unwrap_or_else(|| format!("{prefix}_"));
         let mut out = vec![(
             AggExpr {
                 func,
@@ -509,9 +548,9 @@ pub(crate) fn bind_aggregate(
                 ty: key.ty,
                 filter: None,
             },
-            key_name,
+            key_name.clone(),
         )];
-        for a in &args[1..] {
+        for (i, a) in args.iter().enumerate().skip(1) {
             if matches!(a.kind, ast::ExprKind::Star) {
                 for f in &sc.schema.fields {
                     if Some(f.name.as_str()) == key.as_column() || by.contains(&f.name) {
@@ -533,7 +572,8 @@ pub(crate) fn bind_aggregate(
                 let nm = v
                     .as_column()
                     .map(str::to_string)
-                    .unwrap_or_else(|| "Column1".into());
+                    .or_else(|| super::result_names::result_name(a))
+                    .unwrap_or_else(|| format!("{prefix}_{key_name}_arg{i}"));
                 out.push((
                     AggExpr {
                         func,
@@ -547,24 +587,28 @@ pub(crate) fn bind_aggregate(
         }
         return Ok(out);
     }
+    if n == "take_any"
+        && (args.len() > 1
+            || matches!(
+                args[..],
+                [ast::Expr {
+                    kind: ast::ExprKind::Star,
+                    ..
+                }]
+            ))
+    {
+        return take_any_record(args, sc, by, span);
+    }
     let a = args
         .iter()
         .map(|a| bind_expr(a, sc))
         .collect::<Result<Vec<_>, _>>()?;
-    // Kusto names an aggregate `<fn>_<column>` when its first argument is a plain column,
-    // also through a conversion (`sum(toint(v))` is `sum_v`, its oracle shows).
-    let col = match args.first().map(|x| &x.kind) {
-        Some(ast::ExprKind::Ident(id)) => id.name.clone(),
-        Some(ast::ExprKind::Call { name, args: inner })
-            if name.name.starts_with("to") && inner.len() == 1 =>
-        {
-            match &inner[0].kind {
-                ast::ExprKind::Ident(id) => id.name.clone(),
-                _ => std::string::String::new(),
-            }
-        }
-        _ => std::string::String::new(),
-    };
+    // Kusto names an aggregate `<prefix>_<name of its first argument>` (`sum_v`, also
+    // through a conversion: `sum(toint(v))` is `sum_v`, its oracle shows).
+    let col = args
+        .first()
+        .and_then(super::result_names::result_name)
+        .unwrap_or_default();
     let default_name = format!("{n}_{col}");
     let first = |a: &[Expr]| {
         a.first()
@@ -720,7 +764,7 @@ pub(crate) fn bind_aggregate(
             let t = x.ty;
             (agg(func, vec![x], t, filter), default_name)
         }
-        "make_list" | "make_set" | "make_list_if" | "make_set_if" | "makelist" | "makeset" => {
+        "make_list" | "make_set" | "make_list_if" | "make_set_if" => {
             let iff = n.ends_with("_if");
             arity(
                 name,
@@ -772,7 +816,18 @@ pub(crate) fn bind_aggregate(
                 format!("bag_{col}"),
             )
         }
-        "take_any" | "any" => {
+        "take_anyif" => {
+            // take_anyif(x, p): a value of x from a row where p holds; named as x
+            // (Kusto's `ResultNameKind.FirstArgument`).
+            arity(name, args, 2, 2, span)?;
+            let x = first(&a)?;
+            let t = x.ty;
+            (
+                agg(AggFunc::TakeAny, vec![x], t, Some(predicate(&a, 1)?)),
+                col.clone(),
+            )
+        }
+        "take_any" => {
             arity(name, args, 1, 1, span)?;
             let x = first(&a)?;
             let t = x.ty;
@@ -1028,4 +1083,44 @@ fn expand_user_function(
         span,
         format!("`{}` has no value", name.name),
     ))
+}
+
+/// `take_any(a, b, …)` / `take_any(*)`: the values of one record per group (the docs: "the
+/// value of one or more expressions over each such record"). Planned as `arg_max` over a
+/// constant, which keeps each group's first row. Columns keep their names, `*` gives
+/// every input column but the `by` keys, and an unnamed expression is `any_arg<i>`
+/// (Kusto's `GetAnyResult`).
+fn take_any_record(
+    args: &[ast::Expr],
+    sc: &Scope<'_>,
+    by: &[String],
+    span: Span,
+) -> Result<Vec<(AggExpr, String)>, PlanError> {
+    let key = Expr::literal(Scalar::Long(0), span);
+    let pick = |v: Expr| AggExpr {
+        func: AggFunc::ArgMax,
+        ty: v.ty,
+        args: vec![key.clone(), v],
+        filter: None,
+    };
+    let mut out: Vec<(AggExpr, String)> = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        if matches!(a.kind, ast::ExprKind::Star) {
+            for f in &sc.schema.fields {
+                if by.contains(&f.name) || out.iter().any(|(_, n)| *n == f.name) {
+                    continue;
+                }
+                out.push((pick(Expr::column(&f.name, f.ty, a.span)), f.name.clone()));
+            }
+            continue;
+        }
+        let v = bind_expr(a, sc)?;
+        let name = v
+            .as_column()
+            .map(str::to_string)
+            .or_else(|| super::result_names::result_name(a))
+            .unwrap_or_else(|| format!("any_arg{i}"));
+        out.push((pick(v), name));
+    }
+    Ok(out)
 }

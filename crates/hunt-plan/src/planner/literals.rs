@@ -262,24 +262,75 @@ mod tests {
     }
 }
 
-/// KQL dynamic literals are JSON plus single-quoted strings (`dynamic(['a', 'b'])`):
-/// rewrites single-quoted strings as JSON strings. `None` on an unterminated string.
+/// KQL dynamic literals are JSON written with KQL's lexical forms: `//` comments, line
+/// breaks and other Unicode spaces (a non-breaking space pasted from a web page) between
+/// tokens, and KQL string literals — single- or double-quoted with escapes, verbatim
+/// `@"…"` (a doubled quote stands for one), obfuscated `h"…"`/`H@'…'`; a nested
+/// `dynamic(…)` (the dynamic-to-json docs' example) is its content. Rewrites the text as
+/// JSON. `None` on an unterminated string.
 fn dynamic_text_to_json(t: &str) -> Option<String> {
     let mut out = String::with_capacity(t.len());
-    let mut chars = t.chars();
+    let mut chars = t.chars().peekable();
+    // `dynamic(…)` written inside a dynamic literal stands for its content; JSON has no
+    // parentheses, so each `)` closes one of them.
+    let mut nested = 0usize;
     while let Some(c) = chars.next() {
         match c {
+            'd' if {
+                let ahead: String = chars.clone().take(6).collect();
+                ahead == "ynamic" && chars.clone().skip(6).find(|x| !x.is_whitespace()) == Some('(')
+            } =>
+            {
+                for x in chars.by_ref() {
+                    if x == '(' {
+                        break;
+                    }
+                }
+                nested += 1;
+            }
+            ')' if nested > 0 => nested -= 1,
+            '/' if chars.peek() == Some(&'/') => {
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+                out.push(' ');
+            }
+            'h' | 'H' if matches!(chars.peek(), Some('"' | '\'' | '@')) => {}
+            '@' if matches!(chars.peek(), Some('"' | '\'')) => {
+                let q = chars.next()?;
+                let mut text = String::new();
+                loop {
+                    let d = chars.next()?;
+                    if d == q {
+                        if chars.peek() == Some(&q) {
+                            chars.next();
+                            text.push(q);
+                            continue;
+                        }
+                        break;
+                    }
+                    text.push(d);
+                }
+                out.push_str(&serde_json::Value::String(text).to_string());
+            }
             '"' => {
                 out.push('"');
                 loop {
-                    let d = chars.next()?;
-                    out.push(d);
-                    match d {
-                        '\\' => out.push(chars.next()?),
+                    match chars.next()? {
+                        '\\' => match chars.next()? {
+                            '\'' => out.push('\''),
+                            other => {
+                                out.push('\\');
+                                out.push(other);
+                            }
+                        },
                         '"' => break,
-                        _ => {}
+                        other => out.push(other),
                     }
                 }
+                out.push('"');
             }
             '\'' => {
                 out.push('"');
@@ -299,6 +350,7 @@ fn dynamic_text_to_json(t: &str) -> Option<String> {
                 }
                 out.push('"');
             }
+            c if c.is_whitespace() => out.push(' '),
             other => out.push(other),
         }
     }

@@ -5,20 +5,25 @@
 
 mod evaluate;
 mod exprs;
+mod externaldata;
 pub(crate) use exprs::cast as cast_to;
 mod aggregates_more;
+mod aliases;
 mod by_names;
 mod functions;
 mod graph;
+mod in_list;
 mod join;
 mod limits;
 pub mod literals;
+mod multi_table;
 mod mvapply;
 mod mvexpand;
 mod operators;
 pub mod parse;
 mod partition;
 mod pivot;
+mod result_names;
 mod scan;
 mod search;
 mod series;
@@ -468,6 +473,13 @@ impl Planner<'_> {
                 tables,
                 span,
             } => Ok((self.plan_union(None, params, tables, *span)?, None)),
+            Source::Operator(op) => Ok((self.plan_operator_source(op)?, None)),
+            Source::ExternalData {
+                columns,
+                uris,
+                with,
+                span,
+            } => Ok((self.plan_externaldata(columns, uris, with, *span)?, None)),
             Source::Expr(e) => match self.tabular_expr(e)? {
                 Some(plan) => Ok((plan, None)),
                 None => Err(PlanError::unsupported(span, "this tabular source")),

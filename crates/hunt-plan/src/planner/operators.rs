@@ -319,7 +319,7 @@ impl Planner<'_> {
                 params,
                 tables,
                 predicate,
-            } => super::search::plan_search(input, &sc, params, tables, predicate, span)?,
+            } => super::search::plan_search(input, &sc, params, tables, predicate, None, span)?,
             OperatorKind::ParseKv {
                 expr,
                 columns,
@@ -508,10 +508,9 @@ pub(crate) const RESERVED_NAMES: &[&str] = &[
     "first", "last", "select", "from", "where", "order", "missing",
 ];
 
-/// Binds `name = expr` items, naming unnamed ones as Kusto does: a column keeps
-/// its name, `bin(col, …)`/`floor(col, …)` takes the column's, and anything else
-/// becomes `Column1`, `Column2`, … (skipping names in `taken`).
-
+/// Binds `name = expr` items, naming unnamed ones as Kusto does
+/// ([`result_name`](super::result_names::result_name)), and anything without an inferred
+/// name `Column1`, `Column2`, … (skipping names in `taken`).
 fn named_exprs(
     items: &[NamedExpr],
     sc: &Scope<'_>,
@@ -543,8 +542,12 @@ fn named_exprs(
                     "several names for one expression",
                 ));
             }
-            [] => match derived_name(&item.expr) {
-                Some(n) => n,
+            [] => match super::result_names::result_name(&item.expr) {
+                // A column reference declares its name (a repeat is a duplicate); a
+                // computed column's inferred name is made unique (`x`, `x1`, …), as
+                // Kusto's projection builder adds it.
+                Some(n) if matches!(item.expr.kind, ast::ExprKind::Ident(_)) => n,
+                Some(n) => unique_name(n, out.iter().map(|(m, _, _)| m.as_str())),
                 None => loop {
                     let cand = format!("Column{next_col}");
                     next_col += 1;
@@ -615,22 +618,6 @@ fn multi_column(item: &NamedExpr, sc: &Scope<'_>) -> Result<Option<Vec<Named>>, 
 
 /// A bound item: its column name, expression and source span.
 type Named = (String, Expr, Span);
-
-fn derived_name(e: &ast::Expr) -> Option<String> {
-    match &e.kind {
-        ast::ExprKind::Ident(id) => Some(id.name.clone()),
-        ast::ExprKind::Paren(inner) => derived_name(inner),
-        ast::ExprKind::Call { name, args }
-            if matches!(name.name.as_str(), "bin" | "floor" | "bin_at") =>
-        {
-            match args.first().map(|a| &a.kind) {
-                Some(ast::ExprKind::Ident(id)) => Some(id.name.clone()),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
 
 fn check_unique(exprs: &[(String, Expr, Span)], _items: &[NamedExpr]) -> Result<(), PlanError> {
     for (i, (n, _, span)) in exprs.iter().enumerate() {

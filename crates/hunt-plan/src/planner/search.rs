@@ -62,7 +62,7 @@ fn any_column(schema: &Schema, term: &str, cs: bool, span: Span) -> Expr {
     acc.unwrap_or_else(|| Expr::literal(Scalar::Bool(false), span))
 }
 
-fn bind_search(e: &ast::Expr, sc: &Scope<'_>, cs: bool) -> Result<Expr, PlanError> {
+pub(crate) fn bind_search(e: &ast::Expr, sc: &Scope<'_>, cs: bool) -> Result<Expr, PlanError> {
     let span = e.span;
     match &e.kind {
         ast::ExprKind::Literal(ast::Literal::String(t)) => Ok(any_column(sc.schema, t, cs, span)),
@@ -87,6 +87,24 @@ fn bind_search(e: &ast::Expr, sc: &Scope<'_>, cs: bool) -> Result<Expr, PlanErro
             Ok(term_match(col, t, cs, span))
         }
         ast::ExprKind::Paren(inner) => bind_search(inner, sc, cs),
+        // `* has "x"`: any column has the term (find-operator docs).
+        ast::ExprKind::Binary {
+            op:
+                ast::BinOp::Str {
+                    op: op @ (StrOp::Has | StrOp::HasCs),
+                    negated: false,
+                },
+            lhs,
+            rhs,
+        } if matches!(lhs.kind, ast::ExprKind::Star) => match &rhs.kind {
+            ast::ExprKind::Literal(ast::Literal::String(t)) => {
+                Ok(any_column(sc.schema, t, *op == StrOp::HasCs, span))
+            }
+            _ => Err(PlanError::unsupported(
+                rhs.span,
+                "`* has` with a term that is not a constant string",
+            )),
+        },
         ast::ExprKind::Binary {
             op: op @ (ast::BinOp::And | ast::BinOp::Or),
             lhs,
@@ -131,6 +149,7 @@ pub(crate) fn plan_search(
     params: &[(ast::Ident, ast::Expr)],
     tables: &Option<Vec<ast::Expr>>,
     predicate: &ast::Expr,
+    source_name: Option<&str>,
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
     if tables.is_some() {
@@ -153,7 +172,10 @@ pub(crate) fn plan_search(
     let schema = sc.schema.clone();
     let mut exprs = vec![(
         "$table".to_string(),
-        Expr::literal(Scalar::String("search_arg0".into()), span),
+        Expr::literal(
+            Scalar::String(source_name.unwrap_or("search_arg0").into()),
+            span,
+        ),
     )];
     exprs.extend(
         schema

@@ -4,7 +4,7 @@
 //! the expression is computed from those columns after the grouping, as Kusto's oracle
 //! shows (agent-aggregation-0024, agent-null-and-edge-0035).
 
-use super::functions::AGG_FUNCS;
+use super::functions::is_aggregate_name;
 use hunt_syntax::ast::{self, ExprKind};
 
 /// The prefix of the hidden aggregate columns.
@@ -12,7 +12,7 @@ pub(super) const HIDDEN: &str = "__hunt_agg";
 
 /// Whether `e` is itself an aggregate call (the plain `summarize` form).
 pub(super) fn is_aggregate_call(e: &ast::Expr) -> bool {
-    matches!(&e.kind, ExprKind::Call { name, .. } if AGG_FUNCS.contains(&name.name.as_str()))
+    matches!(&e.kind, ExprKind::Call { name, .. } if is_aggregate_name(&name.name))
 }
 
 /// `e` with each aggregate call replaced by a reference to hidden column
@@ -20,7 +20,7 @@ pub(super) fn is_aggregate_call(e: &ast::Expr) -> bool {
 pub(super) fn lift(e: &ast::Expr, found: &mut Vec<ast::Expr>) -> ast::Expr {
     let boxed = |x: &ast::Expr, found: &mut Vec<ast::Expr>| Box::new(lift(x, found));
     let kind = match &e.kind {
-        ExprKind::Call { name, .. } if AGG_FUNCS.contains(&name.name.as_str()) => {
+        ExprKind::Call { name, .. } if is_aggregate_name(&name.name) => {
             let id = ast::Ident {
                 name: format!("{HIDDEN}{}", found.len()),
                 span: e.span,

@@ -68,6 +68,38 @@ impl Planner<'_> {
             });
         }
         for t in tables {
+            // `union Device*`: every table whose name matches, each reporting its name
+            // (the union docs: "wildcard ... to match table names").
+            if let (ast::Source::Table(id), true) = (&t.source, t.ops.is_empty())
+                && id.name.contains('*')
+            {
+                let mut names: Vec<String> = self
+                    .catalog
+                    .table_names()
+                    .into_iter()
+                    .filter(|n| super::by_names::wildcard_match(&id.name, n))
+                    .collect();
+                names.sort();
+                names.dedup();
+                if names.is_empty() && !fuzzy {
+                    return Err(PlanError::new(
+                        crate::error::PlanErrorKind::UnknownTable,
+                        id.span,
+                        format!("no table matches `{}`", id.name),
+                    ));
+                }
+                for n in names {
+                    let one = ast::Ident {
+                        name: n.clone(),
+                        span: id.span,
+                    };
+                    args.push(UnionArg {
+                        plan: self.table_source(&one)?,
+                        name: n,
+                    });
+                }
+                continue;
+            }
             // A bare table or view name reports its own name (the union docs' views), a
             // pipeline ending in `as N` the name N; anything else `union_argN` (the oracle:
             // a `let` of a tabular expression is `union_argN`).
@@ -105,7 +137,7 @@ impl Planner<'_> {
 
 /// Aligns every input to one schema (outer: every column; inner: the common ones) and
 /// concatenates them. A column name with several types becomes one column per type.
-fn union_of(
+pub(crate) fn union_of(
     args: Vec<UnionArg>,
     inner: bool,
     source: Option<String>,

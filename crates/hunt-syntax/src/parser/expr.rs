@@ -111,6 +111,20 @@ fn infix(i: &str) -> Option<(Infix, u8, &str)> {
                 .map_or(LikeOp::Like, |(o, _)| *o);
             (Infix::Like(op), PREC_CMP, rest)
         }
+        // Kusto's grammar (KqlTokens.g4) keeps the older spellings `containscs`,
+        // `notcontains` and `notcontainscs` of `contains_cs`, `!contains`, `!contains_cs`.
+        ("containscs" | "notcontains" | "notcontainscs", false) => (
+            Infix::Bin(BinOp::Str {
+                op: if name == "notcontains" {
+                    StrOp::Contains
+                } else {
+                    StrOp::ContainsCs
+                },
+                negated: name != "containscs",
+            }),
+            PREC_CMP,
+            rest,
+        ),
         ("matches", false) => {
             let r = peek_kw(rest, "regex")?;
             (
@@ -160,8 +174,8 @@ fn binary<'a>(c: &Ctx, i: &'a str, min: u8) -> PResult<'a, Expr> {
         return fatal(
             at,
             w.len(),
-            format!("the `{w}` operator is not supported yet"),
-            None,
+            format!("`{w}` is not a Kusto operator"),
+            Some(format!("write `!{}`", &w[3..])),
         );
     }
     Ok((rest, lhs))
@@ -231,7 +245,7 @@ fn apply_infix<'a>(c: &Ctx, lhs: Expr, op: Infix, prec: u8, after: &'a str) -> P
 
 /// Infix operators KQL has that hunt does not parse yet; naming them gives a
 /// clearer error than "expected end of input".
-const UNSUPPORTED_INFIX: [&str; 4] = ["notcontains", "notcontainscs", "containscs", "nothas"];
+const UNSUPPORTED_INFIX: [&str; 1] = ["nothas"];
 
 /// `(a, b, …)` after a list operator.
 fn paren_list<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Vec<Expr>> {
@@ -1202,8 +1216,12 @@ mod tests {
         assert_eq!(e.message, "expected `,` or `)`, found `b`");
         let e = parse_err("T | where d.");
         assert!(e.message.contains("identifier"), "{}", e.message);
-        let e = parse_err("T | where a notcontains 'x'");
-        assert_eq!(e.message, "the `notcontains` operator is not supported yet");
+        let e = parse_err("T | where a nothas 'x'");
+        assert_eq!(e.message, "`nothas` is not a Kusto operator");
+        assert_eq!(
+            sexp("a notcontains 'x' and b notcontainscs 'y' and c containscs 'z'"),
+            sexp("a !contains 'x' and b !contains_cs 'y' and c contains_cs 'z'")
+        );
         let e = parse_err("T | where a like");
         assert!(
             e.message.contains("expected an expression"),

@@ -517,6 +517,14 @@ pub(crate) fn typed_text(i: &str) -> PResult<'_, String> {
             '(' => depth += 1,
             ')' if depth == 0 => return Ok((&body[n + 1..], body[..n].trim().to_string())),
             ')' => depth -= 1,
+            // A `//` comment runs to the end of the line (`dynamic([ // why…`).
+            '/' if body[n + 1..].starts_with('/') => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
             '"' | '\'' => {
                 let verbatim = body[..n].ends_with('@');
                 loop {
