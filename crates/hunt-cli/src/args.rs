@@ -54,6 +54,18 @@ pub struct Args {
     #[arg(long)]
     pub timing: bool,
 
+    /// Rows shown by the table format at most; a notice says how many more there are.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_rows: usize,
+
+    /// Also write the full result to FILE: .parquet, .arrow, .csv or .json (by extension).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Draw the query's `render` as a chart in FILE (.svg or .html, self-contained).
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+
     /// Read the query from FILE (`-` for standard input).
     #[arg(
         short = 'f',
@@ -77,6 +89,12 @@ pub struct Args {
 pub enum Command {
     /// Generate a synthetic Defender dataset (Parquet) for trying queries.
     Gen(GenArgs),
+    /// Import Defender / Sentinel exports (streaming API, Graph, CSV) as Parquet tables.
+    Import(crate::cmd_import::ImportArgs),
+    /// An interactive KQL prompt (also what `hunt` on a terminal without a query opens).
+    Shell(crate::shell::ShellArgs),
+    /// Print queries in canonical form (comments kept); --check for CI.
+    Fmt(crate::cmd_fmt::FmtArgs),
 }
 
 /// Flags of `hunt gen`.
@@ -116,6 +134,12 @@ pub enum Config {
     Query(QueryConfig),
     /// Generate a dataset.
     Gen(GenArgs),
+    /// Import exports.
+    Import(crate::cmd_import::ImportArgs),
+    /// The interactive shell.
+    Shell(crate::shell::ShellConfig),
+    /// Format queries.
+    Fmt(crate::cmd_fmt::FmtArgs),
 }
 
 /// Where the tables come from.
@@ -146,13 +170,23 @@ pub struct QueryConfig {
     pub timing: bool,
     /// Name of the query's source for error reports: `query`, the file path, or `<stdin>`.
     pub source_name: String,
+    /// Rows of the table format at most.
+    pub max_rows: usize,
+    /// Where the full result also goes.
+    pub out: Option<PathBuf>,
+    /// Where the chart of the query's `render` goes.
+    pub chart: Option<PathBuf>,
 }
 
 impl Args {
     /// Validates the flags and reads the query (from the argument, the file, or stdin).
     pub fn into_config(self) -> anyhow::Result<Config> {
-        if let Some(Command::Gen(gen_args)) = self.command {
-            return Ok(Config::Gen(gen_args));
+        match self.command {
+            Some(Command::Gen(gen_args)) => return Ok(Config::Gen(gen_args)),
+            Some(Command::Import(a)) => return Ok(Config::Import(a)),
+            Some(Command::Shell(a)) => return Ok(Config::Shell(a.into_config()?)),
+            Some(Command::Fmt(a)) => return Ok(Config::Fmt(a)),
+            None => {}
         }
         let data = match self.data {
             // An empty HUNT_DATA counts as unset.
@@ -177,10 +211,12 @@ impl Args {
             }
             (None, None) => {
                 if std::io::stdin().is_terminal() {
-                    bail!(
-                        "no query given: pass QUERY, -f FILE, or pipe a query on standard input \
-                         (see `hunt --help`)"
-                    );
+                    return Ok(Config::Shell(crate::shell::ShellConfig {
+                        data,
+                        now_ns,
+                        threads: self.threads.map(usize::from),
+                        format: self.format,
+                    }));
                 }
                 (read_stdin()?, "<stdin>".to_owned())
             }
@@ -197,6 +233,9 @@ impl Args {
             timing: self.timing,
             query,
             source_name,
+            max_rows: self.max_rows,
+            out: self.out,
+            chart: self.chart,
         }))
     }
 }

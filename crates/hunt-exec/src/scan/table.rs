@@ -42,6 +42,8 @@ pub struct TableSet {
     tables: BTreeMap<String, Arc<LazyTable>>,
     /// The first error met resolving a table's schema, for the engine to report.
     error: Arc<Mutex<Option<ExecError>>>,
+    /// The token the scans of plans built over this set check and report progress to.
+    control: Option<crate::CancelToken>,
 }
 
 impl TableSet {
@@ -106,6 +108,17 @@ impl TableSet {
                 None
             }
         }
+    }
+    /// This set with scans that stop when `token` is cancelled (and count progress on it).
+    pub fn with_control(&self, token: crate::CancelToken) -> TableSet {
+        TableSet {
+            control: Some(token),
+            ..self.clone()
+        }
+    }
+    /// The token set by [`TableSet::with_control`].
+    pub fn control(&self) -> Option<&crate::CancelToken> {
+        self.control.as_ref()
     }
     /// The error met reading a table's files since the last call, if any.
     pub fn take_error(&self) -> Option<ExecError> {
@@ -268,7 +281,17 @@ fn unify(table: &str, files: &[PathBuf]) -> Result<(Schema, Vec<Arc<ParquetMetaD
         .collect::<Result<Vec<_>>>()?;
     for (path, builder) in files.iter().zip(&footers) {
         for af in builder.schema().fields() {
-            let Some(ty) = KqlType::from_arrow(af.data_type()) else {
+            // Writers that know KQL types (hunt import, `--out`) mark text columns that are
+            // `dynamic` or `guid` in the field metadata.
+            let marked = af
+                .metadata()
+                .get("kql.type")
+                .and_then(|t| KqlType::from_name(t))
+                .filter(|t| matches!(t, KqlType::Dynamic | KqlType::Guid));
+            let Some(ty) = KqlType::from_arrow(af.data_type()).map(|t| match marked {
+                Some(m) if t == KqlType::String => m,
+                _ => t,
+            }) else {
                 return Err(ExecError::Schema {
                     message: format!(
                         "{}: column `{}` has type {}, which hunt cannot read",

@@ -9,6 +9,7 @@ pub(crate) use exprs::cast as cast_to;
 mod aggregates_more;
 mod by_names;
 mod functions;
+pub use functions::function_names;
 mod graph;
 mod join;
 pub mod literals;
