@@ -63,6 +63,18 @@ pub struct Args {
     #[arg(long)]
     pub timing: bool,
 
+    /// Rows shown by the table format at most; a notice says how many more there are.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_rows: usize,
+
+    /// Also write the full result to FILE: .parquet, .arrow, .csv or .json (by extension).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Draw the query's `render` as a chart in FILE (.svg or .html, self-contained).
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+
     /// Read the query from FILE (`-` for standard input).
     #[arg(
         short = 'f',
@@ -94,6 +106,12 @@ pub enum Command {
     Tables(crate::cmd_tables::TablesArgs),
     /// Show a table's columns, types and descriptions.
     Schema(crate::cmd_tables::SchemaArgs),
+    /// Import Defender / Sentinel exports (streaming API, Graph, CSV) as Parquet tables.
+    Import(crate::cmd_import::ImportArgs),
+    /// An interactive KQL prompt (also what `hunt` on a terminal without a query opens).
+    Shell(crate::shell::ShellArgs),
+    /// Print queries in canonical form (comments kept); --check for CI.
+    Fmt(crate::cmd_fmt::FmtArgs),
 }
 
 /// Flags of `hunt gen`.
@@ -144,6 +162,12 @@ pub enum Config {
     Tables(crate::cmd_tables::TablesArgs),
     /// `hunt schema`.
     Schema(crate::cmd_tables::SchemaArgs),
+    /// Import exports.
+    Import(crate::cmd_import::ImportArgs),
+    /// The interactive shell.
+    Shell(crate::shell::ShellConfig),
+    /// Format queries.
+    Fmt(crate::cmd_fmt::FmtArgs),
 }
 
 /// Where the tables come from.
@@ -178,6 +202,12 @@ pub struct QueryConfig {
     pub timing: bool,
     /// Name of the query's source for error reports: `query`, the file path, or `<stdin>`.
     pub source_name: String,
+    /// Rows of the table format at most.
+    pub max_rows: usize,
+    /// Where the full result also goes.
+    pub out: Option<PathBuf>,
+    /// Where the chart of the query's `render` goes.
+    pub chart: Option<PathBuf>,
 }
 
 impl Args {
@@ -189,6 +219,9 @@ impl Args {
             Some(Command::Check(a)) => return Ok(Config::Check(a)),
             Some(Command::Tables(a)) => return Ok(Config::Tables(a)),
             Some(Command::Schema(a)) => return Ok(Config::Schema(a)),
+            Some(Command::Import(a)) => return Ok(Config::Import(a)),
+            Some(Command::Shell(a)) => return Ok(Config::Shell(a.into_config()?)),
+            Some(Command::Fmt(a)) => return Ok(Config::Fmt(a)),
             None => {}
         }
         let data = match self.data {
@@ -215,10 +248,12 @@ impl Args {
             }
             (None, None) => {
                 if std::io::stdin().is_terminal() {
-                    bail!(
-                        "no query given: pass QUERY, -f FILE, or pipe a query on standard input \
-                         (see `hunt --help`)"
-                    );
+                    return Ok(Config::Shell(crate::shell::ShellConfig {
+                        data,
+                        now_ns,
+                        threads: self.threads.map(usize::from),
+                        format: self.format,
+                    }));
                 }
                 (read_stdin()?, "<stdin>".to_owned())
             }
@@ -237,6 +272,9 @@ impl Args {
             timing: self.timing,
             query,
             source_name,
+            max_rows: self.max_rows,
+            out: self.out,
+            chart: self.chart,
         }))
     }
 }

@@ -8,11 +8,17 @@
 //! [`output`] writes the rows; [`render`] is the only place that prints errors.
 
 mod args;
+mod chart;
 mod cmd_check;
+mod cmd_fmt;
+mod cmd_import;
 mod cmd_tables;
 mod cmd_test;
 mod output;
+mod progress;
 mod render;
+mod results_out;
+mod shell;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -81,6 +87,9 @@ fn run() -> anyhow::Result<ExitCode> {
         Config::Check(a) => cmd_check::run(&a),
         Config::Tables(a) => cmd_tables::run_tables(&a),
         Config::Schema(a) => cmd_tables::run_schema(&a),
+        Config::Import(a) => cmd_import::run(&a),
+        Config::Shell(c) => shell::run(&c),
+        Config::Fmt(a) => cmd_fmt::run(&a),
     }
 }
 
@@ -177,14 +186,23 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_ROWS));
     }
 
-    let result = match engine.query(&config.query) {
+    let result = match progress::run(&engine, &config.query) {
         Ok(result) => result,
         Err(err) => return Ok(query_error(err)),
     };
     for notice in &result.notices {
         render::eprint(&format!("note: {notice}\n"));
     }
-    output::write_result(&mut out, &result, config.format)?;
+    if let Some(path) = &config.out {
+        results_out::write_out(path, &result)?;
+    }
+    if let Some(path) = &config.chart {
+        let spec = chart::render_spec(&config.query)?
+            .ok_or_else(|| anyhow!("--chart needs a query that ends with `render`"))?;
+        chart::write_chart(path, &spec, &result)?;
+        render::eprint(&format!("chart written to {}\n", path.display()));
+    }
+    output::write_result(&mut out, &result, config.format, Some(config.max_rows))?;
     out.flush()?;
     if config.timing {
         render::eprint(&format!(

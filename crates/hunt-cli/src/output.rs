@@ -13,10 +13,19 @@ use serde_json::{Map, Value};
 
 use crate::args::Format;
 
-/// Writes `result` to `out` in `format`.
-pub fn write_result(out: &mut impl Write, result: &QueryResult, format: Format) -> io::Result<()> {
+/// Cells of the `table` format longer than this many characters are cut, ending in `…`.
+pub const MAX_CELL_CHARS: usize = 120;
+
+/// Writes `result` to `out` in `format`. `max_rows` caps the rows of the `table` format
+/// (a notice under the grid says how many were left out); other formats write every row.
+pub fn write_result(
+    out: &mut impl Write,
+    result: &QueryResult,
+    format: Format,
+    max_rows: Option<usize>,
+) -> io::Result<()> {
     match format {
-        Format::Table => write_table(out, result),
+        Format::Table => write_table(out, result, max_rows),
         Format::Csv => write_csv(out, result),
         Format::Json => write_json(out, result),
         Format::Ndjson => write_ndjson(out, result),
@@ -53,16 +62,44 @@ fn json_rows(result: &QueryResult) -> impl Iterator<Item = Map<String, Value>> +
     })
 }
 
-/// A grid with a header row of column names.
-fn write_table(out: &mut impl Write, result: &QueryResult) -> io::Result<()> {
+/// A grid with a header row of column names, like the portal's: long cells cut, at most
+/// `max_rows` rows with a notice when there are more.
+fn write_table(
+    out: &mut impl Write,
+    result: &QueryResult,
+    max_rows: Option<usize>,
+) -> io::Result<()> {
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
         .set_header(result.schema.fields.iter().map(|f| f.name.as_str()));
-    for row in text_rows(result) {
-        table.add_row(row);
+    let cap = max_rows.unwrap_or(usize::MAX);
+    for row in text_rows(result).take(cap) {
+        table.add_row(row.into_iter().map(|c| truncate_cell(&c)));
     }
-    writeln!(out, "{table}")
+    writeln!(out, "{table}")?;
+    let total = result.num_rows();
+    if total > cap {
+        writeln!(
+            out,
+            "showing the first {cap} of {total} rows (--max-rows; --out FILE writes them all)"
+        )?;
+    }
+    Ok(())
+}
+
+/// `cell` cut to [`MAX_CELL_CHARS`] characters, ending in `…` when cut.
+fn truncate_cell(cell: &str) -> String {
+    match cell.char_indices().nth(MAX_CELL_CHARS) {
+        Some((i, _)) => {
+            let keep = cell[..i]
+                .char_indices()
+                .nth(MAX_CELL_CHARS - 1)
+                .map_or(i, |(j, _)| j);
+            format!("{}…", &cell[..keep])
+        }
+        None => cell.to_owned(),
+    }
 }
 
 /// CSV: a header row of column names, then one record per row.
@@ -155,7 +192,7 @@ mod tests {
 
     fn render(format: Format) -> String {
         let mut out = Vec::new();
-        write_result(&mut out, &sample(), format).unwrap();
+        write_result(&mut out, &sample(), format, None).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -223,17 +260,35 @@ alice,2,2025-06-01T10:00:00.0000000Z,2.5,\"{\"\"a\"\":[1,2]}\",00:01:30
             notices: vec![],
         };
         let mut out = Vec::new();
-        write_result(&mut out, &empty, Format::Csv).unwrap();
+        write_result(&mut out, &empty, Format::Csv, None).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "Name,N,Ts,R,D,Span\n");
         let mut out = Vec::new();
-        write_result(&mut out, &empty, Format::Ndjson).unwrap();
+        write_result(&mut out, &empty, Format::Ndjson, None).unwrap();
         assert!(out.is_empty());
         let mut out = Vec::new();
-        write_result(&mut out, &empty, Format::Json).unwrap();
+        write_result(&mut out, &empty, Format::Json, None).unwrap();
         assert!(
             String::from_utf8(out)
                 .unwrap()
                 .ends_with(",\"results\":[]}\n")
         );
+    }
+
+    #[test]
+    fn table_caps_rows_and_cuts_long_cells() {
+        let mut out = Vec::new();
+        write_result(&mut out, &sample(), Format::Table, Some(1)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("alice") && !text.contains("bob"), "{text}");
+        assert!(
+            text.ends_with(
+                "showing the first 1 of 2 rows (--max-rows; --out FILE writes them all)\n"
+            )
+        );
+        let long = "x".repeat(200);
+        let cut = truncate_cell(&long);
+        assert_eq!(cut.chars().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with('…'));
+        assert_eq!(truncate_cell("short"), "short");
     }
 }

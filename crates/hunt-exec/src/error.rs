@@ -67,6 +67,9 @@ pub enum ExecError {
     /// (`mv-apply` of an empty array whose subquery would return rows).
     #[error("not supported by hunt yet: {0}")]
     Unsupported(String),
+    /// The query was cancelled through its [`CancelToken`](crate::CancelToken).
+    #[error("the query was cancelled")]
+    Cancelled,
     /// A bug in hunt: the plan and the data disagree where the planner should have
     /// made them agree.
     #[error("internal error (a bug in hunt, please report it): {0}")]

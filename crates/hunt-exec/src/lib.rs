@@ -4,6 +4,7 @@
 //! `create_physical_plan(&LogicalPlan, &TableSet) -> Arc<dyn ExecutionPlan>`, then
 //! `collect(&plan) -> Vec<RecordBatch>`.
 
+pub mod control;
 pub mod error;
 pub mod expr;
 pub mod kernels;
@@ -12,6 +13,7 @@ pub mod operators;
 pub mod physical_plan;
 pub mod scan;
 
+pub use control::{CancelToken, ScanProgress};
 pub use error::{ExecError, Result};
 pub use physical_plan::{ExecutionPlan, collect, collect_within, create_physical_plan, display};
 pub use scan::{TableSet, discover};

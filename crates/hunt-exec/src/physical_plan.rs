@@ -237,7 +237,11 @@ fn scan_exec(plan: &LogicalPlan, tables: &TableSet) -> Result<ParquetScanExec> {
             "table `{table}` planned but not registered"
         )));
     };
-    ParquetScanExec::try_new(t, filters.clone(), plan.schema())
+    let scan = ParquetScanExec::try_new(t, filters.clone(), plan.schema())?;
+    Ok(match tables.control() {
+        Some(token) => scan.with_control(token.clone()),
+        None => scan,
+    })
 }
 
 /// Builds the operator tree for a logical plan.

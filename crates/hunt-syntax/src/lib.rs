@@ -14,10 +14,12 @@ mod display;
 mod display_ext;
 mod display_graph;
 pub mod error;
+mod fmt;
 pub(crate) mod parser;
 pub mod span;
 
 pub use error::{ParseError, abbreviate};
+pub use fmt::format_query;
 pub use span::Span;
 
 /// Parses a whole KQL query: statements (`let`, `set`, `declare`, …) and

@@ -1,10 +1,58 @@
 //! hunt: run KQL (Kusto Query Language) over Parquet tables, offline and embedded.
 //!
-//! ```no_run
-//! let engine = hunt::Engine::open_dir("data")?;
-//! let result = engine.query("DataSecurityEvents | where ActionType == 'FileUploaded' | count")?;
-//! println!("{} rows", result.num_rows());
-//! # Ok::<(), hunt::Error>(())
+//! Open a data directory (a folder or a `.parquet` file per table), fix `now()` and the
+//! worker threads, and run a query:
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let dir = tempfile::tempdir()?;
+//! # let opts = hunt_gen::GenOptions { events: 2_000, ..Default::default() };
+//! # hunt_gen::write_dataset(&opts, dir.path())?;
+//! let mut engine = hunt::Engine::open_dir(dir.path())?;
+//! engine.set_now(1_751_328_000_000_000_000); // 2025-07-01T00:00:00Z: ago() is reproducible
+//! engine.set_threads(2)?; // answers do not depend on it
+//! let result = engine.query("DataSecurityEvents | where Timestamp > ago(7d) | count")?;
+//! assert_eq!(result.num_rows(), 1);
+//! # Ok(()) }
+//! ```
+//!
+//! Register Arrow batches as an in-memory table; prepare a query and read its output schema
+//! without running it; run it and stream the batches; cancel a query through its token:
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use arrow::array::{ArrayRef, Int64Array, StringArray};
+//! use arrow::datatypes::{DataType, Field, Schema};
+//!
+//! let schema = Arc::new(Schema::new(vec![
+//!     Field::new("User", DataType::Utf8, false),
+//!     Field::new("Failures", DataType::Int64, false),
+//! ]));
+//! let columns: Vec<ArrayRef> = vec![
+//!     Arc::new(StringArray::from(vec!["alice", "bob", "alice"])),
+//!     Arc::new(Int64Array::from(vec![3, 1, 4])),
+//! ];
+//! let batch = hunt::RecordBatch::try_new(schema.clone(), columns)?;
+//! let mut engine = hunt::Engine::new();
+//! engine.register_batches("Logins", schema, &[batch])?;
+//!
+//! let q = engine.prepare("Logins | summarize Total = sum(Failures) by User | sort by Total desc")?;
+//! let names: Vec<&str> = q.schema().fields.iter().map(|f| f.name.as_str()).collect();
+//! assert_eq!(names, ["User", "Total"]);
+//! let mut rows = 0;
+//! for batch in q.run()? {
+//!     rows += batch?.num_rows();
+//! }
+//! assert_eq!(rows, 2);
+//!
+//! // Another thread (a Ctrl-C handler, a timeout) holds the token and cancels.
+//! let q = engine.prepare("Logins | count")?;
+//! let token = q.cancel_token();
+//! token.cancel();
+//! let err = q.collect().expect_err("cancelled");
+//! assert!(err.to_string().contains("cancelled"));
+//! # Ok(()) }
 //! ```
 //!
 //! The stages (see `docs/architecture.md`): `hunt_syntax::parse` (text → AST),
@@ -18,6 +66,16 @@ mod guard;
 pub use control::{SCHEMA_FILE, ScriptError};
 pub use guard::{AllowAll, TableGuard};
 pub use hunt_plan::{StoredFunction, StoredFunctions};
+mod memory;
+mod prepared;
+
+pub use hunt_exec::{CancelToken, ScanProgress};
+pub use prepared::Prepared;
+
+/// Every function name the planner knows (scalar, aggregate, library), for completion.
+pub fn function_names() -> Vec<&'static str> {
+    hunt_plan::planner::function_names()
+}
 
 pub use arrow::record_batch::RecordBatch;
 /// The advanced-hunting catalog: every documented Defender XDR table (see `docs/catalog.md`).
@@ -253,6 +311,8 @@ pub struct Engine {
     pool: Option<std::sync::Arc<rayon::ThreadPool>>,
     /// The memory one query may hold, in bytes.
     memory_limit: Option<usize>,
+    /// Folders holding the files of in-memory tables, removed with the last clone.
+    memory: Vec<std::sync::Arc<memory::MemDir>>,
 }
 
 impl Engine {
@@ -271,6 +331,20 @@ impl Engine {
         };
         engine.load_schema_file(dir.as_ref())?;
         Ok(engine)
+    }
+
+    /// Registers (or replaces) table `name` holding `batches` (all of `schema`; column
+    /// types as [`KqlType::from_arrow`] reads them). Queries see it like any other table.
+    pub fn register_batches(
+        &mut self,
+        name: &str,
+        schema: arrow::datatypes::SchemaRef,
+        batches: &[RecordBatch],
+    ) -> Result<(), Error> {
+        let (guard, file) = memory::write_batches(schema, batches)?;
+        self.tables.register(name, vec![file])?;
+        self.memory.push(guard);
+        Ok(())
     }
 
     /// Registers (or replaces) table `name` made of `files`.
@@ -439,16 +513,33 @@ impl Engine {
         &self,
         kql: &str,
     ) -> Result<(std::sync::Arc<dyn hunt_exec::ExecutionPlan>, Vec<String>), Error> {
+        self.physical_over(kql, &self.tables)
+    }
+
+    /// Plans `kql` into an operator tree reading `tables` (the engine's tables, possibly
+    /// with a cancel token attached).
+    fn physical_over(
+        &self,
+        kql: &str,
+        tables: &TableSet,
+    ) -> Result<(std::sync::Arc<dyn hunt_exec::ExecutionPlan>, Vec<String>), Error> {
         let planned = self.plan(kql)?;
         let plan = hunt_plan::optimize(planned.plan);
         Ok((
-            hunt_exec::create_physical_plan(&plan, &self.tables)?,
+            hunt_exec::create_physical_plan(&plan, tables)?,
             planned.notices,
         ))
     }
 
     /// Runs a query and returns all its rows. When it reads advanced-hunting catalog tables
     /// that have no data, those read as empty and one notice names them.
+    /// Parses and plans `kql` without running it: its output schema is known at once, and
+    /// it runs (streamed or collected) and can be cancelled through the returned handle.
+    pub fn prepare(&self, kql: &str) -> Result<Prepared, Error> {
+        Prepared::new(self, kql)
+    }
+
+    /// Runs a query and returns all its rows.
     pub fn query(&self, kql: &str) -> Result<QueryResult, Error> {
         no_panic(|| {
             self.on_pool(|| {

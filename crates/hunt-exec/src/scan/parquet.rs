@@ -64,6 +64,8 @@ pub struct ParquetScanExec {
     /// The running bound of a top-N directly above, if any.
     top_bound: Option<Arc<TopBound>>,
     metrics: Arc<ScanMetrics>,
+    /// Checked before each unit is handed out; counts progress.
+    control: Option<crate::CancelToken>,
 }
 
 impl ParquetScanExec {
@@ -104,6 +106,7 @@ impl ParquetScanExec {
             bloom: Arc::new(bloom),
             top_bound: None,
             metrics: Arc::new(ScanMetrics::default()),
+            control: None,
         })
     }
 
@@ -128,6 +131,12 @@ impl ParquetScanExec {
     /// Drops, while decoding, the rows a top-N above can no longer take (see [`TopBound`]).
     pub fn with_top_bound(mut self, bound: Arc<TopBound>) -> ParquetScanExec {
         self.top_bound = Some(bound);
+        self
+    }
+
+    /// Stops handing out units once `token` is cancelled, and counts progress on it.
+    pub fn with_control(mut self, token: crate::CancelToken) -> ParquetScanExec {
+        self.control = Some(token);
         self
     }
 
@@ -606,16 +615,41 @@ struct Units {
     files: std::vec::IntoIter<(PathBuf, Arc<ParquetMetaData>)>,
     queue: VecDeque<Task<UnitResult>>,
     ctx: Arc<ScanContext>,
+    control: Option<crate::CancelToken>,
+    /// Row groups and rows of the file being handed out, spread over its queued units.
+    file_left: (u64, u64),
 }
 
 impl Iterator for Units {
     type Item = Task<UnitResult>;
     fn next(&mut self) -> Option<Self::Item> {
         loop {
+            if self.control.as_ref().is_some_and(|c| c.is_cancelled()) {
+                self.files = Vec::new().into_iter();
+                self.queue.clear();
+                self.control = None;
+                return Some(Task::Done(Err(ExecError::Cancelled)));
+            }
             if let Some(t) = self.queue.pop_front() {
+                if let Some(c) = &self.control {
+                    // Each unit of a file carries an equal share of its row groups and rows.
+                    let n = self.queue.len() as u64 + 1;
+                    let share = (self.file_left.0 / n, self.file_left.1 / n);
+                    c.add_done(share.0, share.1);
+                    self.file_left = (self.file_left.0 - share.0, self.file_left.1 - share.1);
+                }
                 return Some(t);
             }
+            if let Some(c) = &self.control {
+                // What pruning skipped of the last file.
+                c.add_done(self.file_left.0, self.file_left.1);
+                self.file_left = (0, 0);
+            }
             let (path, footer) = self.files.next()?;
+            self.file_left = (
+                footer.num_row_groups() as u64,
+                footer.file_metadata().num_rows().max(0) as u64,
+            );
             match plan_file(path, footer, &self.ctx) {
                 Ok(tasks) => self.queue.extend(tasks),
                 Err(e) => {
@@ -732,7 +766,18 @@ impl ExecutionPlan for ParquetScanExec {
             metrics: self.metrics.clone(),
             fold,
         });
+        if let Some(c) = &self.control {
+            c.add_total(
+                self.table
+                    .footers
+                    .iter()
+                    .map(|f| f.num_row_groups() as u64)
+                    .sum(),
+            );
+        }
         let units = Units {
+            control: self.control.clone(),
+            file_left: (0, 0),
             files: self
                 .table
                 .files

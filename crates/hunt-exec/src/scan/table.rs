@@ -69,6 +69,8 @@ pub struct TableSet {
     schemas_only: bool,
     /// Where `externaldata` URLs resolve (`DIR/externaldata/` or `--externaldata`).
     externaldata: Option<PathBuf>,
+    /// The token the scans of plans built over this set check and report progress to.
+    control: Option<crate::CancelToken>,
 }
 
 impl TableSet {
@@ -186,6 +188,7 @@ impl TableSet {
             without_data: Arc::default(),
             schemas_only: true,
             externaldata: self.externaldata.clone(),
+            control: self.control.clone(),
         }
     }
     /// A catalog table without data: its documented schema and no files.
@@ -280,6 +283,17 @@ impl TableSet {
     /// Sets the folder `externaldata` URLs resolve to (see `scan/external.rs`).
     pub fn set_externaldata_dir(&mut self, dir: Option<PathBuf>) {
         self.externaldata = dir;
+    }
+    /// This set with scans that stop when `token` is cancelled (and count progress on it).
+    pub fn with_control(&self, token: crate::CancelToken) -> TableSet {
+        TableSet {
+            control: Some(token),
+            ..self.clone()
+        }
+    }
+    /// The token set by [`TableSet::with_control`].
+    pub fn control(&self) -> Option<&crate::CancelToken> {
+        self.control.as_ref()
     }
     /// Number of tables.
     pub fn len(&self) -> usize {
@@ -409,7 +423,17 @@ fn unify(
         .collect::<Result<Vec<_>>>()?;
     for (path, builder) in files.iter().zip(&footers) {
         for af in builder.schema().fields() {
-            let Some(ty) = KqlType::from_arrow(af.data_type()) else {
+            // Writers that know KQL types (hunt import, `--out`) mark text columns that are
+            // `dynamic` or `guid` in the field metadata.
+            let marked = af
+                .metadata()
+                .get("kql.type")
+                .and_then(|t| KqlType::from_name(t))
+                .filter(|t| matches!(t, KqlType::Dynamic | KqlType::Guid));
+            let Some(ty) = KqlType::from_arrow(af.data_type()).map(|t| match marked {
+                Some(m) if t == KqlType::String => m,
+                _ => t,
+            }) else {
                 return Err(ExecError::Schema {
                     message: format!(
                         "{}: column `{}` has type {}, which hunt cannot read",

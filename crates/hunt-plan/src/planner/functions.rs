@@ -9,6 +9,20 @@ use crate::types::KqlType;
 use hunt_syntax::Span;
 use hunt_syntax::ast::{self, BinOp};
 
+/// Every function name the planner knows (scalar, aggregate and library functions), for
+/// suggestions and completion.
+pub fn function_names() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = SCALAR_FUNCS
+        .iter()
+        .chain(AGG_FUNCS)
+        .chain(crate::library::NAMES)
+        .copied()
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 /// Scalar function names hunt knows, for suggestions.
 const SCALAR_FUNCS: &[&str] = &[
     "isempty",

@@ -11,6 +11,7 @@ mod aggregates_more;
 mod aliases;
 mod by_names;
 mod functions;
+pub use functions::function_names;
 mod graph;
 mod in_list;
 mod join;
