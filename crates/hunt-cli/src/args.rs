@@ -77,6 +77,10 @@ pub struct Args {
 pub enum Command {
     /// Generate a synthetic Defender dataset (Parquet) for trying queries.
     Gen(GenArgs),
+    /// Serve the Kusto REST and Microsoft Graph security API over a data directory.
+    Serve(crate::cmd_serve::ServeArgs),
+    /// Manage bearer tokens for `hunt serve`.
+    Token(crate::cmd_token::TokenArgs),
 }
 
 /// Flags of `hunt gen`.

@@ -8,6 +8,8 @@
 //! [`output`] writes the rows; [`render`] is the only place that prints errors.
 
 mod args;
+mod cmd_serve;
+mod cmd_token;
 mod output;
 mod render;
 
@@ -70,6 +72,11 @@ fn run() -> anyhow::Result<ExitCode> {
             err.print()?;
             return Ok(ExitCode::from(code));
         }
+    };
+    let args = match args.command {
+        Some(args::Command::Serve(a)) => return cmd_serve::run(a),
+        Some(args::Command::Token(a)) => return cmd_token::run(a),
+        command => Args { command, ..args },
     };
     match args.into_config()? {
         Config::Query(config) => run_query(&config),
