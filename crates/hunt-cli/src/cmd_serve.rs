@@ -27,6 +27,12 @@ pub struct ServeArgs {
     /// The instant `now()` refers to for every query (ISO-8601 UTC) [default: the current time].
     #[arg(long, value_name = "DATETIME")]
     pub now: Option<String>,
+    /// Pseudonymize identities in every result (as `pseudonymize = true` in DIR/hunt.toml).
+    #[arg(long)]
+    pub pseudonymize: bool,
+    /// File holding the pseudonym key [default: the HUNT_PSEUDONYM_KEY environment variable].
+    #[arg(long, value_name = "FILE")]
+    pub pseudonym_key_file: Option<PathBuf>,
     /// Worker threads for queries [default: one per core].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -38,6 +44,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     options.tokens = args.tokens;
     options.no_auth = args.no_auth;
     options.threads = args.threads.map(usize::from);
+    options.pseudonymize = args.pseudonymize;
+    options.pseudonym_key = match &args.pseudonym_key_file {
+        Some(file) => Some(hunt_serve::PseudonymKey::from_file(file).map_err(|e| anyhow!("{e}"))?),
+        None => hunt_serve::PseudonymKey::from_env()
+            .transpose()
+            .map_err(|e| anyhow!("{e}"))?,
+    };
     if let Some(text) = &args.now {
         options.now_ns =
             Some(crate::args::parse_now(text).with_context(|| format!("invalid --now `{text}`"))?);

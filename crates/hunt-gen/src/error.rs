@@ -36,6 +36,22 @@ pub enum GenError {
     /// Example: `GenOptions { max_rows_per_file: 0, .. }`.
     #[error("invalid generator options: {0}")]
     InvalidOptions(String),
+    /// The output folder already holds files and overwriting was not asked for.
+    ///
+    /// Example: `write_dataset(&opts, dir)` where `dir` holds an earlier dataset.
+    #[error("{} is not empty; pass --force to replace the tables in it", .0.display())]
+    NotEmpty(PathBuf),
+    /// A generated dataset failed its self-check (marker missing, file missing,
+    /// truncated or unreadable).
+    ///
+    /// Example: a demo cache whose `AlertInfo/part-00000.parquet` was truncated.
+    #[error("dataset {} is damaged: {why}", path.display())]
+    Damaged {
+        /// The dataset's folder.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
     /// An internal invariant broke, for example a value appended to a column of another type.
     #[error("internal error in hunt-gen (this is a bug, please report it): {0}")]
     Internal(String),

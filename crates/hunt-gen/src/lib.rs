@@ -71,17 +71,26 @@
 mod alerts;
 mod batch;
 mod behaviors;
+mod corr;
+mod cross;
 mod domains;
+mod endpoint;
 mod error;
+mod estate;
 mod events;
+mod inventory;
+mod mailcloud;
+mod netlogon;
+mod safe;
 pub mod scenarios;
+mod schemas;
 mod tenant;
 mod util;
 mod writer;
+mod xdr_domains;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, TimeZone, Utc};
 use hunt_plan::catalog::builtin_schema;
@@ -90,11 +99,16 @@ use parquet::file::properties::WriterProperties;
 use rayon::prelude::*;
 
 pub use batch::{arrow_schema, physical_type};
+pub use cross::DEPARTING_PERSONAL_MAILS;
 pub use error::GenError;
+pub use safe::{COMPLETE_MARKER, Existing, check_dataset, demo_dir, demo_dir_name, demo_is_ready, write_dataset, write_dataset_with};
+pub use schemas::{CORRELATION_TABLES, schema_source, table_schema};
 pub use writer::TARGET_ROWS_PER_FILE;
 
 use crate::alerts::{AlertModel, EvidenceChunk, EvidenceCols, InfoChunk, InfoCols};
 use crate::behaviors::{BehaviorChunk, BehaviorCols};
+use crate::corr::{CorrTable, Sliced, World};
+use crate::estate::Estate;
 use crate::events::{EventChunk, EventCols, Sampler};
 use crate::scenarios::Planted;
 use crate::tenant::Tenant;
@@ -109,8 +123,13 @@ pub const DEMO_VERSION: u32 = 2;
 /// The CLI uses it as `now()` for the demo data so `ago(7d)` hunts find rows.
 pub const DEMO_NOW: &str = "2025-07-01T00:00:00Z";
 
-/// The four tables hunt-gen writes, in hunt-plan's order.
+/// The four Insider Risk tables hunt-gen writes, in hunt-plan's order.
 pub const TABLES: [&str; 4] = hunt_plan::catalog::BUILTIN_TABLES;
+
+/// Every table hunt-gen writes: [`TABLES`], then [`CORRELATION_TABLES`].
+pub fn all_tables() -> impl Iterator<Item = &'static str> {
+    TABLES.into_iter().chain(CORRELATION_TABLES)
+}
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,7 +191,7 @@ pub(crate) fn window_ticks(opts: &GenOptions) -> (i64, i64) {
     (start, start + i64::from(opts.days.max(1)) * TICKS_PER_DAY)
 }
 
-fn validate(opts: &GenOptions) -> Result<(), GenError> {
+pub(crate) fn validate(opts: &GenOptions) -> Result<(), GenError> {
     if opts.days == 0 {
         return Err(GenError::InvalidOptions("days must be at least 1".into()));
     }
@@ -230,7 +249,7 @@ impl<C> TableCtx<C> {
 }
 
 /// The time slice of a chunk of a time-sliced table.
-struct Slice {
+pub(crate) struct Slice {
     lo: i64,
     hi: i64,
     background: usize,
@@ -239,7 +258,7 @@ struct Slice {
 
 /// Splits `[start, end)` into `n` slices with `background` rows spread evenly, and
 /// assigns each planted row (by its sorted `ticks`) to the slice containing it.
-fn slices(start: i64, end: i64, n: usize, background: usize, planted_ticks: &[i64]) -> Vec<Slice> {
+pub(crate) fn slices(start: i64, end: i64, n: usize, background: usize, planted_ticks: &[i64]) -> Vec<Slice> {
     let span = i128::from(end - start);
     let bounds: Vec<i64> = (0..=n)
         .map(|k| start + (span * k as i128 / n as i128) as i64)
@@ -285,6 +304,8 @@ struct Dataset {
     behavior_slices: Vec<Slice>,
     info: TableCtx<InfoCols>,
     evidence: TableCtx<EvidenceCols>,
+    estate: Estate,
+    corr: Vec<Box<dyn CorrTable>>,
 }
 
 #[derive(Clone, Copy)]
@@ -293,6 +314,95 @@ enum Task {
     Behaviors(usize),
     Info(usize),
     Evidence(usize),
+    /// Chunk of the correlation table `Dataset::corr[.0]`.
+    Corr(usize, usize),
+}
+
+/// Background rows of each time-sliced correlation table per DataSecurityEvents row.
+const CORR_SHARES: [(&str, usize); 6] = [
+    ("DeviceProcessEvents", 4),
+    ("DeviceFileEvents", 4),
+    ("DeviceNetworkEvents", 4),
+    ("DeviceLogonEvents", 25),
+    ("EmailEvents", 8),
+    ("CloudAppEvents", 5),
+];
+
+/// The correlation tables of a dataset, with their planted rows.
+fn correlation_tables(
+    opts: &GenOptions,
+    out: &Path,
+    window: (i64, i64),
+    tenant: &Tenant,
+    estate: &Estate,
+    planted: &Planted,
+) -> Result<Vec<Box<dyn CorrTable>>, GenError> {
+    let x = cross::derive(opts.seed, tenant, estate, planted);
+    let bg = |name: &str| {
+        CORR_SHARES
+            .iter()
+            .find(|s| s.0 == name)
+            .map_or(0, |s| opts.events / s.1)
+    };
+    let (start, end) = window;
+    Ok(vec![
+        Box::new(Sliced::<inventory::DeviceInfoGen>::new(
+            out,
+            opts,
+            window,
+            0,
+            inventory::device_reports(tenant, opts.seed, start, end),
+        )?),
+        Box::new(Sliced::<endpoint::ProcessGen>::new(
+            out,
+            opts,
+            window,
+            bg("DeviceProcessEvents"),
+            x.process,
+        )?),
+        Box::new(Sliced::<endpoint::FileGen>::new(
+            out,
+            opts,
+            window,
+            bg("DeviceFileEvents"),
+            x.file,
+        )?),
+        Box::new(Sliced::<netlogon::NetworkGen>::new(
+            out,
+            opts,
+            window,
+            bg("DeviceNetworkEvents"),
+            x.network,
+        )?),
+        Box::new(Sliced::<netlogon::LogonGen>::new(
+            out,
+            opts,
+            window,
+            bg("DeviceLogonEvents"),
+            x.logon,
+        )?),
+        Box::new(Sliced::<mailcloud::EmailGen>::new(
+            out,
+            opts,
+            window,
+            bg("EmailEvents"),
+            x.email,
+        )?),
+        Box::new(Sliced::<mailcloud::CloudGen>::new(
+            out,
+            opts,
+            window,
+            bg("CloudAppEvents"),
+            x.cloud,
+        )?),
+        Box::new(Sliced::<inventory::IdentityGen>::new(
+            out,
+            opts,
+            window,
+            0,
+            inventory::account_reports(tenant, opts.seed, start, end),
+        )?),
+    ])
 }
 
 impl Dataset {
@@ -394,7 +504,11 @@ impl Dataset {
             opts.max_rows_per_file,
         );
 
+        let estate = Estate::build(opts.seed, &tenant);
+        let corr = correlation_tables(opts, out, (start, end), &tenant, &estate, &planted)?;
         Ok(Dataset {
+            estate,
+            corr,
             seed: opts.seed,
             start,
             end,
@@ -439,6 +553,9 @@ impl Dataset {
                 .iter()
                 .map(|c| (c.rows(), Task::Info(c.index))),
         );
+        for (i, table) in self.corr.iter().enumerate() {
+            t.extend(table.chunks().iter().map(|c| (c.rows(), Task::Corr(i, c.index))));
+        }
         t.sort_by_key(|x| std::cmp::Reverse(x.0));
         t.into_iter().map(|x| x.1).collect()
     }
@@ -454,6 +571,19 @@ impl Dataset {
 
     fn run(&self, task: Task) -> Result<(), GenError> {
         match task {
+            Task::Corr(i, k) => {
+                let table = self
+                    .corr
+                    .get(i)
+                    .ok_or_else(|| GenError::Internal(format!("no correlation table {i}")))?;
+                let world = World {
+                    seed: self.seed,
+                    start: self.start,
+                    tenant: &self.tenant,
+                    estate: &self.estate,
+                };
+                table.run(&world, &self.clock, k)
+            }
             Task::Events(k) => {
                 let (t, s) = (&self.events, &self.event_slices[k]);
                 let mut rng = rng_for(self.seed, t.name, k as u64);
@@ -530,21 +660,17 @@ fn write<C>(t: &TableCtx<C>, chunk: usize, src: &mut dyn RowSource) -> Result<()
     writer::write_chunk(&t.dir, &t.schema, &t.props, plan, src)
 }
 
-/// Generates the dataset described by `opts` into `out` (created if needed): one
-/// directory per table holding `part-00000.parquet`, `part-00001.parquet`, …
-/// Earlier `part-*.parquet` files in those directories are removed first.
+/// Generates the dataset described by `opts` into `out`, which must exist and be
+/// empty (the staging directory of [`write_dataset_with`]): one directory per table
+/// holding `part-00000.parquet`, `part-00001.parquet`, …
 ///
 /// Chunks are written in parallel on the current rayon pool; the content does not
 /// depend on the number of threads.
-pub fn write_dataset(opts: &GenOptions, out: &Path) -> Result<GenReport, GenError> {
+pub(crate) fn generate_into(opts: &GenOptions, out: &Path) -> Result<GenReport, GenError> {
     validate(opts)?;
     let ds = Dataset::new(opts, out)?;
-    for dir in [
-        &ds.events.dir,
-        &ds.behaviors.dir,
-        &ds.info.dir,
-        &ds.evidence.dir,
-    ] {
+    let dirs: [&Path; 4] = [&ds.events.dir, &ds.behaviors.dir, &ds.info.dir, &ds.evidence.dir];
+    for dir in dirs.into_iter().chain(ds.corr.iter().map(|c| c.dir())) {
         writer::prepare_dir(dir)?;
     }
     ds.tasks()
@@ -558,102 +684,14 @@ pub fn write_dataset(opts: &GenOptions, out: &Path) -> Result<GenReport, GenErro
         ds.info.report(),
         ds.evidence.report(),
     ];
-    tables.sort_by_key(|r| TABLES.iter().position(|t| *t == r.name));
+    tables.extend(ds.corr.iter().map(|c| c.report()));
+    tables.sort_by_key(|r| all_tables().position(|t| t == r.name));
     Ok(GenReport { tables })
-}
-
-/// Name of the demo dataset's cache directory (under `std::env::temp_dir()`).
-pub fn demo_dir_name() -> String {
-    format!(
-        "hunt-demo-v{DEMO_VERSION}-seed{}",
-        GenOptions::default().seed
-    )
-}
-
-/// The built-in demo dataset ([`GenOptions::default`]), generated on first use and cached
-/// in `std::env::temp_dir()/hunt-demo-v<DEMO_VERSION>-seed42`.
-///
-/// The data is written to a private sibling directory and renamed into place, so
-/// concurrent callers (threads or processes) never see a half-written dataset; when two
-/// race, the loser discards its copy and returns the winner's.
-pub fn demo_dir() -> Result<PathBuf, GenError> {
-    cached_dataset(
-        &std::env::temp_dir(),
-        &demo_dir_name(),
-        &GenOptions::default(),
-    )
-}
-
-/// Returns `root/name`, generating `opts` into it first if it does not exist (write to a
-/// unique sibling, then an atomic rename).
-fn cached_dataset(root: &Path, name: &str, opts: &GenOptions) -> Result<PathBuf, GenError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = root.join(name);
-    if dir.is_dir() {
-        return Ok(dir);
-    }
-    std::fs::create_dir_all(root).map_err(|e| GenError::io(root, e))?;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let tmp = root.join(format!(
-        ".{name}.tmp-{}-{}-{nanos}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    if let Err(e) = write_dataset(opts, &tmp) {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    match std::fs::rename(&tmp, &dir) {
-        Ok(()) => Ok(dir),
-        Err(e) => {
-            // Another caller won the race: use its copy.
-            let _ = std::fs::remove_dir_all(&tmp);
-            if dir.is_dir() {
-                Ok(dir)
-            } else {
-                Err(GenError::io(&dir, e))
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn concurrent_cache_fill_is_atomic() {
-        let root = tempfile::tempdir().unwrap();
-        let opts = GenOptions {
-            events: 2_000,
-            ..GenOptions::default()
-        };
-        let dirs: Vec<PathBuf> = std::thread::scope(|s| {
-            let hs: Vec<_> = (0..3)
-                .map(|_| s.spawn(|| cached_dataset(root.path(), "cache", &opts)))
-                .collect();
-            hs.into_iter().map(|h| h.join().unwrap().unwrap()).collect()
-        });
-        assert!(dirs.iter().all(|d| d == &root.path().join("cache")));
-        // Only the final directory remains; the losers' temporary copies are gone.
-        let names: Vec<String> = std::fs::read_dir(root.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, vec!["cache".to_string()]);
-        for t in TABLES {
-            assert!(
-                root.path()
-                    .join("cache")
-                    .join(t)
-                    .join("part-00000.parquet")
-                    .is_file()
-            );
-        }
-    }
 
     #[test]
     fn invalid_options() {
@@ -663,7 +701,7 @@ mod tests {
             ..GenOptions::default()
         };
         assert!(matches!(
-            write_dataset(&bad, out.path()),
+            generate_into(&bad, out.path()),
             Err(GenError::InvalidOptions(_))
         ));
     }

@@ -177,7 +177,10 @@ pub(crate) fn write_chunk(
     let arrow = arrow_schema(schema);
     let mut batch = RowBatch::new(schema, BATCH_ROWS);
     for (j, &rows) in chunk.file_rows.iter().enumerate() {
-        let path = file_path(dir, chunk.first_file + j);
+        let dst = file_path(dir, chunk.first_file + j);
+        // Written under a hidden name (which table discovery skips) and renamed when
+        // complete, so no reader ever sees a half-written `part-*.parquet`.
+        let path = temp_path(&dst);
         let file = File::create(&path).map_err(|e| GenError::io(&path, e))?;
         let pq = |source| GenError::Parquet {
             path: path.clone(),
@@ -199,9 +202,18 @@ pub(crate) fn write_chunk(
             w.write(&rb).map_err(pq)?;
             left -= n;
         }
-        w.close().map_err(pq)?;
+        let file = w.into_inner().map_err(pq)?;
+        file.sync_all().map_err(|e| GenError::io(&path, e))?;
+        drop(file);
+        std::fs::rename(&path, &dst).map_err(|e| GenError::io(&dst, e))?;
     }
     Ok(())
+}
+
+/// The temporary name a file is written under: `.part-00000.parquet.tmp`.
+fn temp_path(dst: &Path) -> PathBuf {
+    let name = dst.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    dst.with_file_name(format!(".{name}.tmp"))
 }
 
 #[cfg(test)]

@@ -12,10 +12,12 @@ pub mod logical_plan;
 pub mod optimizer;
 pub mod planner;
 pub mod scan_spec;
+pub mod stored;
 pub mod types;
 
 pub use catalog::Catalog;
 pub use error::{PlanError, PlanErrorKind};
 pub use logical_plan::LogicalPlan;
 pub use optimizer::optimize;
-pub use planner::{Planned, plan};
+pub use planner::{Planned, plan, plan_with};
+pub use stored::{StoredFunction, StoredFunctions};

@@ -32,8 +32,8 @@ const KEEP: usize = 4;
 struct Snapshot {
     /// The store generation the newest snapshot shows.
     generation: Option<i64>,
-    /// The engine with the newest snapshot registered.
-    engine: Option<hunt::Engine>,
+    /// The data directory with the newest snapshot registered.
+    engine: Option<hunt_irm::DataDir>,
     /// Snapshot files, oldest first.
     files: VecDeque<PathBuf>,
 }
@@ -75,8 +75,8 @@ impl AlertTable {
         }
     }
 
-    /// The engine with an up-to-date `AlertState` registered.
-    pub async fn engine(&self, state: &Arc<AppState>) -> Result<hunt::Engine, ApiError> {
+    /// The data directory with an up-to-date `AlertState` registered.
+    pub async fn data(&self, state: &Arc<AppState>) -> Result<hunt_irm::DataDir, ApiError> {
         let catalog = state.catalog().await?;
         let mut snap = self.snapshot.lock().await;
         let generation = state.with_store(|s| s.generation()).await?;
@@ -88,7 +88,7 @@ impl AlertTable {
         let stored = state.with_store(|s| s.all(Kind::Alert)).await?;
         let path = self.dir.join(format!("{TABLE}-{generation}.parquet"));
         let tmp = self.dir.join(format!(".{TABLE}-{generation}.parquet.tmp"));
-        let mut engine = state.engine.clone();
+        let mut engine = state.data.clone();
         let (path2, tmp2) = (path.clone(), tmp.clone());
         let engine = tokio::task::spawn_blocking(move || {
             let n = catalog.alerts.len();
@@ -98,7 +98,7 @@ impl AlertTable {
             let mut updated_by = Vec::with_capacity(n);
             for a in &catalog.alerts {
                 let st = stored.get(&a.id).cloned().unwrap_or_default();
-                let irm = irm_status(&st.status, st.classification.as_deref()).unwrap_or("");
+                let irm = irm_status(&st.status, st.classification.as_deref())?.unwrap_or_default();
                 let row = [
                     a.id.clone(),
                     a.incident_id.clone(),
@@ -107,7 +107,7 @@ impl AlertTable {
                     st.classification.clone().unwrap_or_default(),
                     st.determination.clone().unwrap_or_default(),
                     st.assigned_to.clone().unwrap_or_default(),
-                    irm.to_owned(),
+                    irm,
                 ];
                 for (c, v) in cols.iter_mut().zip(row) {
                     c.push(v);
@@ -130,6 +130,7 @@ impl AlertTable {
                 ApiError::internal(format!("cannot write `{}`: {e}", path2.display()))
             })?;
             engine
+                .engine_mut()
                 .register_parquet(TABLE, vec![path2])
                 .map_err(|e| ApiError::internal(format!("cannot register {TABLE}: {e}")))?;
             Ok::<_, ApiError>(engine)

@@ -37,12 +37,16 @@ fn require_irm(p: &Principal) -> Result<(), ApiError> {
 }
 
 /// An IRM alert as the IRM side shows it.
-fn irm_json(a: &AlertBase, st: &EntityState, history: Option<&[HistoryEntry]>) -> Value {
+fn irm_json(
+    a: &AlertBase,
+    st: &EntityState,
+    history: Option<&[HistoryEntry]>,
+) -> Result<Value, ApiError> {
     let mut v = json!({
         "id": a.id,
         "title": a.title,
         "severity": severity(&a.severity),
-        "status": irm_status(&st.status, st.classification.as_deref()),
+        "status": irm_status(&st.status, st.classification.as_deref())?,
         "defenderStatus": st.status,
         "defenderClassification": st.classification,
         "incidentId": a.incident_id,
@@ -55,7 +59,7 @@ fn irm_json(a: &AlertBase, st: &EntityState, history: Option<&[HistoryEntry]>) -
     if let (Some(h), Some(obj)) = (history, v.as_object_mut()) {
         obj.insert("history".into(), json!(h));
     }
-    v
+    Ok(v)
 }
 
 /// `GET /irm/alerts[?status=Needs review]`: the IRM alerts, grouped by incident (ordered by
@@ -72,12 +76,12 @@ pub async fn list(
     for (k, v) in params {
         match k.as_str() {
             "status" => {
-                let (s, c) = defender_from_irm(&v).ok_or_else(|| {
+                let (s, c) = defender_from_irm(&v)?.ok_or_else(|| {
                     ApiError::bad_request(format!(
                         "`{v}` is not an IRM status (Needs review, Confirmed, Dismissed)"
                     ))
                 })?;
-                wanted = irm_status(s, c);
+                wanted = irm_status(s, c)?;
             }
             other => {
                 return Err(ApiError::bad_request(format!(
@@ -94,11 +98,13 @@ pub async fn list(
         .filter(|a| is_irm_source(&a.service_source))
         .collect();
     alerts.sort_by(|a, b| (&a.incident_id, &a.timestamp).cmp(&(&b.incident_id, &b.timestamp)));
-    let value: Vec<Value> = alerts
-        .into_iter()
-        .map(|a| irm_json(a, &states.get(&a.id).cloned().unwrap_or_default(), None))
-        .filter(|v| wanted.is_none_or(|w| v["status"] == w))
-        .collect();
+    let mut value: Vec<Value> = Vec::with_capacity(alerts.len());
+    for a in alerts {
+        let v = irm_json(a, &states.get(&a.id).cloned().unwrap_or_default(), None)?;
+        if wanted.as_deref().is_none_or(|w| v["status"] == w) {
+            value.push(v);
+        }
+    }
     Ok(axum::Json(json!({"value": value})).into_response())
 }
 
@@ -118,7 +124,7 @@ async fn one(state: &Arc<AppState>, id: &str) -> Result<(Value, i64), ApiError> 
     let (st, history) = state
         .with_store(move |s| Ok((s.get(Kind::Alert, &key)?, s.history(Kind::Alert, &key)?)))
         .await?;
-    Ok((irm_json(&a, &st, Some(&history)), st.version))
+    Ok((irm_json(&a, &st, Some(&history))?, st.version))
 }
 
 /// `GET /irm/alerts/{id}`: the alert with its IRM status and its history.
@@ -161,7 +167,7 @@ pub async fn patch(
         }
     }
     let irm = irm.ok_or_else(|| ApiError::bad_request("the body needs a `status` string"))?;
-    let (status, classification) = defender_from_irm(&irm).ok_or_else(|| {
+    let (status, classification) = defender_from_irm(&irm)?.ok_or_else(|| {
         ApiError::bad_request(format!(
             "`{irm}` is not an IRM status (Needs review, Confirmed, Dismissed)"
         ))

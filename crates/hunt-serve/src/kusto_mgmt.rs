@@ -1,6 +1,7 @@
 //! Kusto control commands clients send on connect and for their schema trees
 //! (`POST /v1/rest/mgmt`): `.show version`, `.show databases`, `.show tables`,
-//! `.show table T schema as json`, `.show functions`, `.show database schema as json`.
+//! `.show table T schema as json`, `.show functions` (the stored functions: hunt-irm's
+//! built-in library and `DIR/schema.kql`), `.show database schema as json`.
 //! Any other command is refused by name. Answers are v1 tables with Kusto's column names.
 
 use std::sync::Arc;
@@ -84,6 +85,31 @@ pub fn parse_command(text: &str, database: &str) -> Result<Command, ApiError> {
             text.trim()
         ))),
     }
+}
+
+/// The parameter list `(a:string, …)` and the body `{ … }` of a `.create function` text.
+fn split_function(text: &str, name: &str) -> (String, String) {
+    let Some(at) = text.find(&format!("{name}(")) else {
+        return (String::new(), String::new());
+    };
+    let rest = &text[at + name.len()..];
+    let mut depth = 0usize;
+    let mut end = rest.len();
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    end = i + 1;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let body = rest[end..].trim();
+    (rest[..end].to_owned(), body.to_owned())
 }
 
 /// Column names and KQL types of `table`, read with `getschema`.
@@ -204,7 +230,20 @@ pub fn run_command(
                 ("Folder", T::String),
                 ("DocString", T::String),
             ]),
-            Vec::new(),
+            engine
+                .functions()
+                .iter()
+                .map(|f| {
+                    let (params, body) = split_function(&f.text, &f.name);
+                    json!([
+                        f.name,
+                        params,
+                        body,
+                        f.folder.clone().unwrap_or_default(),
+                        f.docstring.clone().unwrap_or_default()
+                    ])
+                })
+                .collect(),
         ),
         Command::DatabaseSchema => {
             let mut by_name = Map::new();
@@ -243,7 +282,7 @@ pub async fn mgmt(
         check_database(&state, req.db.as_deref())?;
         RequestProperties::parse(req.properties.as_ref())?;
         let command = parse_command(&req.csl, &state.database)?;
-        let engine = state.engine.clone();
+        let engine = state.engine().clone();
         let database = state.database.clone();
         let table = tokio::task::spawn_blocking(move || run_command(&engine, &database, &command))
             .await

@@ -17,7 +17,6 @@
 
 pub mod alert_table;
 pub mod alerts;
-pub mod audit;
 pub mod auth;
 pub mod bridge;
 pub mod error;
@@ -48,6 +47,7 @@ use axum::routing::{get, post};
 use tokio::net::TcpListener;
 
 pub use error::ApiError;
+pub use hunt_irm::PseudonymKey;
 pub use state::AppState;
 
 /// Largest request body accepted (1 MiB): queries and PATCH bodies are small.
@@ -73,9 +73,13 @@ pub struct ServeOptions {
     pub threads: Option<usize>,
     /// The database name clients see.
     pub database: String,
-    /// Where the state database, the audit log and the `AlertState` snapshots go
-    /// (default: `DIR/.hunt`).
+    /// Where the state database, the `AlertState` snapshots and (without an audit log
+    /// configured in `DIR/hunt.toml`) the audit log go (default: `DIR/.hunt`).
     pub state_dir: Option<PathBuf>,
+    /// The pseudonym key (`--pseudonym-key-file` or `HUNT_PSEUDONYM_KEY`).
+    pub pseudonym_key: Option<hunt_irm::PseudonymKey>,
+    /// Pseudonymize every result, whatever `DIR/hunt.toml` says (`--pseudonymize`).
+    pub pseudonymize: bool,
 }
 
 impl ServeOptions {
@@ -90,6 +94,8 @@ impl ServeOptions {
             threads: None,
             database: "hunt".to_owned(),
             state_dir: None,
+            pseudonym_key: None,
+            pseudonymize: false,
         }
     }
 }
@@ -118,8 +124,14 @@ pub enum ServeError {
         /// The directory.
         dir: PathBuf,
         /// What went wrong.
-        source: hunt::Error,
+        source: hunt_irm::IrmError,
     },
+    /// Results are to be pseudonymized but there is no key.
+    #[error(
+        "results are pseudonymized (--pseudonymize or `pseudonymize = true` in DIR/hunt.toml) \
+         but no key was given: pass --pseudonym-key-file FILE or set HUNT_PSEUDONYM_KEY"
+    )]
+    NoPseudonymKey,
     /// A file or socket failed.
     #[error("{context}: {source}")]
     Io {
@@ -191,21 +203,21 @@ fn build_state(options: &ServeOptions) -> Result<AppState, ServeError> {
         let path = options.tokens.as_ref().ok_or(ServeError::NoCredentials)?;
         auth::AuthMode::Tokens(auth::TokenFile::load(path)?.index())
     };
-    let mut engine =
-        hunt::Engine::open_dir(&options.data_dir).map_err(|source| ServeError::Data {
-            dir: options.data_dir.clone(),
-            source,
-        })?;
+    let data_error = |source| ServeError::Data {
+        dir: options.data_dir.clone(),
+        source,
+    };
+    let mut data = hunt_irm::DataDir::open(&options.data_dir).map_err(data_error)?;
     if let Some(ns) = options.now_ns {
-        engine.set_now(ns);
+        data.engine_mut().set_now(ns);
     }
     if let Some(threads) = options.threads {
-        engine
+        data.engine_mut()
             .set_threads(threads)
-            .map_err(|source| ServeError::Data {
-                dir: options.data_dir.clone(),
-                source,
-            })?;
+            .map_err(|e| data_error(e.into()))?;
+    }
+    if (options.pseudonymize || data.settings().pseudonymize) && options.pseudonym_key.is_none() {
+        return Err(ServeError::NoPseudonymKey);
     }
     let state_dir = options
         .state_dir
@@ -216,19 +228,19 @@ fn build_state(options: &ServeOptions) -> Result<AppState, ServeError> {
         source,
     })?;
     let store = store::Store::open(&state_dir.join("state.sqlite"))?;
-    let audit_path = state_dir.join("audit.jsonl");
-    let audit = audit::Audit::open(&audit_path).map_err(|source| ServeError::Io {
-        context: format!("cannot open the audit log `{}`", audit_path.display()),
-        source,
-    })?;
+    // The insider-risk audit log when the directory configures one, else our own file.
+    let audit = data
+        .audit_log()
+        .unwrap_or_else(|| hunt_irm::audit::AuditLog::new(state_dir.join("audit.jsonl")));
     Ok(AppState {
         data_dir: options.data_dir.clone(),
         database: options.database.clone(),
-        engine,
+        data,
+        pseudonym_key: options.pseudonym_key.clone(),
+        pseudonymize: options.pseudonymize,
         auth,
         audit,
         store: Arc::new(store),
-        governance: Box::new(bridge::OpenGovernance),
         query_slots: Arc::new(tokio::sync::Semaphore::new(runner::MAX_CONCURRENT_QUERIES)),
         catalog: tokio::sync::OnceCell::new(),
         alert_table: alert_table::AlertTable::new(state_dir),

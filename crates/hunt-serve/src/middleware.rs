@@ -1,5 +1,6 @@
 //! What wraps every request: authentication (bearer token → [`Principal`]) and the audit
-//! record written after the handler answered; the answers for unknown routes and methods; and
+//! record (the insider-risk audit log's record, with the HTTP route and status) written after
+//! the handler answered and before the response leaves; the answers for unknown routes and methods; and
 //! the JSON body parser every handler uses, so malformed JSON is a 400 in the OneAPI shape.
 
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use crate::audit::AuditRecord;
+use hunt_irm::audit::AuditRecord;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::runner::QueryAudit;
@@ -49,7 +50,7 @@ pub async fn authenticate_and_audit(
                 response
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                audit(&state, None, &method, &route, &path, &response);
+                append(&state, audit_record(None, &method, &route, &path, &response)).await;
                 return response;
             }
         }
@@ -58,48 +59,48 @@ pub async fn authenticate_and_audit(
         request.extensions_mut().insert(p.clone());
     }
     let response = next.run(request).await;
-    audit(
+    append(
         &state,
-        principal.as_ref(),
-        &method,
-        &route,
-        &path,
-        &response,
-    );
+        audit_record(principal.as_ref(), &method, &route, &path, &response),
+    )
+    .await;
     response
 }
 
-fn audit(
-    state: &AppState,
+fn audit_record(
     principal: Option<&Principal>,
     method: &str,
     route: &str,
     path: &str,
     response: &Response,
-) {
+) -> AuditRecord {
     let status = response.status();
     let error = response.extensions().get::<ApiError>();
     let query = response.extensions().get::<QueryAudit>();
-    let record = AuditRecord {
-        time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        principal: principal.map_or_else(|| "anonymous".to_owned(), |p| p.name.clone()),
-        roles: principal.map(|p| p.roles.clone()).unwrap_or_default(),
-        method: method.to_owned(),
-        route: route.to_owned(),
-        path: path.to_owned(),
-        status: status.as_u16(),
-        outcome: if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
-            "denied"
-        } else if status.is_success() || status.is_redirection() {
-            "ok"
-        } else {
-            "error"
-        },
-        query: query.map(|q| q.query.clone()),
-        rows: query.map(|q| q.rows),
-        error: error.map(|e| e.message.clone()),
-    };
-    if let Err(e) = state.audit.append(&record) {
+    let name = principal.map_or("anonymous", |p| p.name.as_str());
+    let roles = principal.map(|p| p.roles.clone()).unwrap_or_default();
+    let text = query.map_or_else(|| format!("{method} {path}"), |q| q.query.clone());
+    let mut record = AuditRecord::now("http", name, &roles, &text);
+    record.route = Some(format!("{method} {route}"));
+    record.status = Some(status.as_u16());
+    record.outcome = if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        "denied"
+    } else if status.is_success() || status.is_redirection() {
+        "ok"
+    } else {
+        "error"
+    }
+    .to_owned();
+    record.rows = query.map(|q| q.rows as u64);
+    record.error = error.map(|e| e.message.clone());
+    record
+}
+
+/// Appends a record (synced to disk) off the async runtime, before the response leaves.
+async fn append(state: &AppState, record: AuditRecord) {
+    let log = state.audit.clone();
+    let written = tokio::task::spawn_blocking(move || log.append(&record)).await;
+    if let Ok(Err(e)) | Err(e) = written.map_err(|e| hunt_irm::IrmError::Invalid(e.to_string())) {
         // The request already happened; losing its record must at least be visible.
         eprintln!(
             "hunt serve: cannot append to the audit log `{}`: {e}",

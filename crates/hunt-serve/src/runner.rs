@@ -1,6 +1,6 @@
-//! Running a query for a request: the caller's access is checked, the query runs off the
-//! async runtime (a blocking thread drives it, the engine's rayon pool does the work), within
-//! the request's `servertimeout`, and the answer is pseudonymized before it leaves.
+//! Running a query for a request through the insider-risk session (`hunt_irm::Session`:
+//! policy check → run → pseudonymize → audit), off the async runtime (a blocking thread
+//! drives it, the engine's rayon pool does the work), within the request's `servertimeout`.
 //!
 //! A query never runs on a tokio worker thread: a scan that takes seconds would stall every
 //! other connection. At most [`MAX_CONCURRENT_QUERIES`] queries run at once; further ones wait
@@ -60,17 +60,22 @@ pub async fn run_query(
     kql: &str,
     options: &QueryOptions,
 ) -> Result<QueryResult, ApiError> {
-    state.governance.check_query(principal, kql)?;
     let deadline = tokio::time::Instant::now() + options.timeout;
     let permit = tokio::time::timeout_at(deadline, state.query_slots.clone().acquire_owned())
         .await
         .map_err(|_| timeout_error(options.timeout))?
         .map_err(|_| ApiError::internal("the server is shutting down"))?;
 
-    let mut engine = state.engine_for(kql).await?;
+    let mut data = state.data_for(kql).await?;
     if let Some(ns) = options.now_ns {
-        engine.set_now(ns);
+        data.engine_mut().set_now(ns);
     }
+    let session = hunt_irm::Session {
+        principal: Some(principal.name.clone()),
+        roles: principal.roles.clone(),
+        pseudonymize: state.pseudonymize.then_some(true),
+        key: state.pseudonym_key.clone(),
+    };
     let cancel = Arc::new(AtomicBool::new(false));
     let text = kql.to_owned();
     let flag = cancel.clone();
@@ -79,7 +84,7 @@ pub async fn run_query(
         if flag.load(Ordering::Relaxed) {
             return None;
         }
-        Some(engine.query(&text))
+        Some(session.query(&data, &text))
     });
     let outcome = match tokio::time::timeout_at(deadline, task).await {
         Ok(joined) => joined.map_err(|e| ApiError::internal(format!("the query failed: {e}")))?,
@@ -89,11 +94,11 @@ pub async fn run_query(
         }
     };
     let result = match outcome {
-        Some(Ok(result)) => result,
-        Some(Err(err)) => return Err(ApiError::query(&err, kql)),
+        Some(Ok(answer)) => answer.result,
+        Some(Err(err)) => return Err(crate::bridge::irm_error(err, kql)),
         None => return Err(timeout_error(options.timeout)),
     };
-    state.governance.pseudonymize(principal, result)
+    Ok(result)
 }
 
 fn timeout_error(limit: Duration) -> ApiError {

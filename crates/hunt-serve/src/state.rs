@@ -8,9 +8,7 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use crate::alert_table::AlertTable;
 use crate::alerts::{ALERT_QUERY, AlertCatalog, EVIDENCE_QUERY};
-use crate::audit::Audit;
 use crate::auth::AuthMode;
-use crate::bridge::Governance;
 use crate::error::ApiError;
 use crate::store::{Store, StoreError};
 
@@ -21,16 +19,19 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// The name clients use for the one database (`db` in Kusto requests).
     pub database: String,
-    /// The engine over the data directory's tables.
-    pub engine: hunt::Engine,
+    /// The data directory's engine (with the built-in insider-risk functions), settings,
+    /// policy and audit log.
+    pub data: hunt_irm::DataDir,
+    /// The pseudonym key, when results are pseudonymized.
+    pub pseudonym_key: Option<hunt_irm::PseudonymKey>,
     /// How requests are authenticated.
     pub auth: AuthMode,
-    /// The audit log.
-    pub audit: Audit,
+    /// The audit log (the insider-risk one: `hunt_irm::audit`).
+    pub audit: hunt_irm::audit::AuditLog,
+    /// Pseudonymize every result (`--pseudonymize`), besides what `DIR/hunt.toml` asks.
+    pub pseudonymize: bool,
     /// Alert and incident state.
     pub store: Arc<Store>,
-    /// Access policy and pseudonymization.
-    pub governance: Box<dyn Governance>,
     /// Bounds the queries running at once.
     pub query_slots: Arc<Semaphore>,
     /// Alerts and incidents, read on first use.
@@ -40,13 +41,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The engine a query runs on: the data directory's tables, plus an up-to-date
-    /// `AlertState` table when the query names it.
-    pub async fn engine_for(self: &Arc<Self>, kql: &str) -> Result<hunt::Engine, ApiError> {
+    /// The data directory a query runs on: its tables, plus an up-to-date `AlertState`
+    /// table when the query names it.
+    pub async fn data_for(self: &Arc<Self>, kql: &str) -> Result<hunt_irm::DataDir, ApiError> {
         if kql.contains(crate::alert_table::TABLE) {
-            return self.alert_table.engine(self).await;
+            return self.alert_table.data(self).await;
         }
-        Ok(self.engine.clone())
+        Ok(self.data.clone())
+    }
+
+    /// The engine, for the server's own reads (alerts, schemas).
+    pub fn engine(&self) -> &hunt::Engine {
+        self.data.engine()
     }
 
     /// The alert catalog, read from `AlertInfo` and `AlertEvidence` on first use. A data
@@ -54,7 +60,7 @@ impl AppState {
     pub async fn catalog(&self) -> Result<Arc<AlertCatalog>, ApiError> {
         self.catalog
             .get_or_try_init(|| async {
-                let engine = self.engine.clone();
+                let engine = self.engine().clone();
                 tokio::task::spawn_blocking(move || {
                     let names = engine.table_names();
                     if !names.iter().any(|n| n == "AlertInfo") {

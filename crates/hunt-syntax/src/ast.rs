@@ -5,7 +5,9 @@
 
 use crate::span::Span;
 
+mod control;
 mod graph;
+pub use control::{ControlCommand, FunctionMode, TableDecl};
 pub use graph::{
     EdgeDirection, GraphEdge, GraphMatch, GraphNode, GraphPath, GraphTable, MakeGraph,
 };

@@ -30,6 +30,14 @@ pub fn parse(src: &str) -> Result<ast::Query, ParseError> {
     parser::parse_query(src)
 }
 
+/// Parses a script of Kusto control commands, as a schema file (`DIR/schema.kql`) holds
+/// them: `.create table`, `.create-merge table(s)`, `.create function`,
+/// `.create-or-alter function`, `.alter function`, separated by whitespace (or `;`).
+/// Any other command is refused by name, with its span.
+pub fn parse_control(src: &str) -> Result<Vec<ast::ControlCommand>, ParseError> {
+    parser::parse_control_script(src)
+}
+
 /// Helpers shared by the unit tests of every parser module.
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

@@ -11,7 +11,13 @@
 //! `hunt_plan::plan` (AST → logical plan), `hunt_plan::optimize`,
 //! `hunt_exec::create_physical_plan` and `hunt_exec::collect` (→ Arrow batches).
 
+mod control;
 pub mod format;
+mod guard;
+
+pub use control::{SCHEMA_FILE, ScriptError};
+pub use guard::{AllowAll, TableGuard};
+pub use hunt_plan::{StoredFunction, StoredFunctions};
 
 pub use arrow::record_batch::RecordBatch;
 pub use hunt_plan::types::{Field, KqlType, Schema};
@@ -51,6 +57,17 @@ pub enum Error {
     /// Reading data or running the plan failed.
     #[error("{0}")]
     Exec(#[from] ExecError),
+    /// A control script (`DIR/schema.kql`) failed; its error points into its own text.
+    #[error("{0}")]
+    Script(Box<ScriptError>),
+    /// The caller may not read a table the query names (see [`Engine::query_guarded`]).
+    #[error("permission denied: {message}")]
+    Denied {
+        /// The table refused.
+        table: String,
+        /// Why, and what would allow it.
+        message: String,
+    },
 }
 
 /// What a front end needs to render any error.
@@ -100,6 +117,18 @@ impl Error {
                 label: None,
                 help: None,
             },
+            Error::Script(e) => {
+                let mut d = e.error.diagnostic();
+                d.message = format!("{}: {}", e.origin, d.message);
+                d
+            }
+            Error::Denied { message, .. } => Diagnostic {
+                kind: "permission denied",
+                message: message.clone(),
+                span: None,
+                label: None,
+                help: None,
+            },
             Error::Exec(e) => Diagnostic {
                 kind: "error",
                 message: e.to_string(),
@@ -115,6 +144,8 @@ impl Error {
 #[derive(Debug, Default, Clone)]
 pub struct Engine {
     tables: TableSet,
+    /// Stored functions (`.create function`), shared by clones of the engine.
+    functions: std::sync::Arc<StoredFunctions>,
     now_ns: Option<i64>,
     /// The thread pool queries run on; `None` uses rayon's global pool (all cores).
     pool: Option<std::sync::Arc<rayon::ThreadPool>>,
@@ -127,13 +158,15 @@ impl Engine {
     }
 
     /// An engine over every table in `dir`: each folder `DIR/<Table>/**/*.parquet` and each
-    /// file `DIR/<Table>.parquet`, schemas read from the Parquet footers.
+    /// file `DIR/<Table>.parquet`, schemas read from the Parquet footers, plus the tables
+    /// and functions `DIR/schema.kql` declares (see [`Engine::apply_control`]).
     pub fn open_dir(dir: impl AsRef<Path>) -> Result<Engine, Error> {
-        Ok(Engine {
+        let mut engine = Engine {
             tables: hunt_exec::discover(dir.as_ref())?,
-            now_ns: None,
-            pool: None,
-        })
+            ..Engine::default()
+        };
+        engine.load_schema_file(dir.as_ref())?;
+        Ok(engine)
     }
 
     /// Registers (or replaces) table `name` made of `files`.
@@ -185,9 +218,17 @@ impl Engine {
     /// Parses and plans `kql`. A table whose files cannot be read makes the planner see no
     /// such table; the file's own error is reported instead.
     fn plan(&self, kql: &str) -> Result<hunt_plan::Planned, Error> {
+        self.plan_over(kql, &self.tables)
+    }
+
+    fn plan_over(
+        &self,
+        kql: &str,
+        catalog: &dyn hunt_plan::Catalog,
+    ) -> Result<hunt_plan::Planned, Error> {
         let ast = hunt_syntax::parse(kql)?;
         let _ = self.tables.take_error();
-        let planned = hunt_plan::plan(&ast, &self.tables, self.now());
+        let planned = hunt_plan::plan_with(&ast, catalog, self.now(), &self.functions);
         if let Some(e) = self.tables.take_error() {
             return Err(e.into());
         }
@@ -216,6 +257,54 @@ impl Engine {
                 batches,
                 notices,
             })
+        })
+    }
+
+    /// Runs a query whose every table must pass `guard` first. The guard is asked when the
+    /// planner resolves a table name, before that table's files are opened, so a refused
+    /// query fails with [`Error::Denied`] having read no file. `touched` receives the tables
+    /// the query named, whatever the outcome.
+    pub fn query_guarded(
+        &self,
+        kql: &str,
+        guard: &dyn TableGuard,
+        touched: &mut Vec<String>,
+    ) -> Result<QueryResult, Error> {
+        self.on_pool(|| {
+            let guarded = guard::Guarded::new(&self.tables, guard);
+            let planned = self.plan_over(kql, &guarded);
+            *touched = guarded.touched();
+            if let Some((table, message)) = guarded.refused() {
+                return Err(Error::Denied { table, message });
+            }
+            let planned = planned?;
+            let plan = hunt_plan::optimize(planned.plan);
+            let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
+            let batches = hunt_exec::collect(&physical)?;
+            Ok(QueryResult {
+                schema: physical.schema().clone(),
+                batches,
+                notices: planned.notices,
+            })
+        })
+    }
+
+    /// Parses and binds a query through `guard` without running it (what
+    /// [`Engine::query_guarded`] checks first); `touched` receives the tables it names.
+    pub fn check_guarded(
+        &self,
+        kql: &str,
+        guard: &dyn TableGuard,
+        touched: &mut Vec<String>,
+    ) -> Result<(), Error> {
+        self.on_pool(|| {
+            let guarded = guard::Guarded::new(&self.tables, guard);
+            let planned = self.plan_over(kql, &guarded);
+            *touched = guarded.touched();
+            if let Some((table, message)) = guarded.refused() {
+                return Err(Error::Denied { table, message });
+            }
+            planned.map(|_| ())
         })
     }
 

@@ -42,6 +42,10 @@ pub struct TableSet {
     tables: BTreeMap<String, Arc<LazyTable>>,
     /// The first error met resolving a table's schema, for the engine to report.
     error: Arc<Mutex<Option<ExecError>>>,
+    /// Schemas declared by `.create table` (`DIR/schema.kql`): they take the place of the
+    /// built-in schema when the files are unified (so a string column declared `dynamic`
+    /// is read as JSON), and a declared table without files is an empty table.
+    declared: BTreeMap<String, Schema>,
 }
 
 impl TableSet {
@@ -51,7 +55,7 @@ impl TableSet {
     }
     /// Registers (or replaces) a table made of `files`, reading their schemas now.
     pub fn register(&mut self, name: &str, files: Vec<PathBuf>) -> Result<()> {
-        let (schema, footers) = unify(name, &files)?;
+        let (schema, footers) = unify(name, &files, self.declared.get(name))?;
         let table = Arc::new(ParquetTable {
             name: name.to_string(),
             files: files.clone(),
@@ -87,7 +91,7 @@ impl TableSet {
             return done.clone();
         }
         // A failure is not kept: each query that names the table reports it again.
-        match unify(&t.name, &t.files) {
+        match unify(&t.name, &t.files, self.declared.get(name)) {
             Ok((schema, footers)) => t
                 .resolved
                 .get_or_init(|| {
@@ -106,6 +110,43 @@ impl TableSet {
                 None
             }
         }
+    }
+    /// Declares table `name` with `schema` (`.create table`): a table with files is read
+    /// as this schema (file columns it does not list are kept after it); a table without
+    /// files becomes an empty table of this schema. No file is read here.
+    pub fn declare(&mut self, name: &str, schema: Schema) {
+        self.declared.insert(name.to_string(), schema.clone());
+        let files = self
+            .tables
+            .get(name)
+            .map(|t| t.files.clone())
+            .unwrap_or_default();
+        let resolved = if files.is_empty() {
+            OnceLock::from(Some(Arc::new(ParquetTable {
+                name: name.to_string(),
+                files: vec![],
+                schema,
+                footers: vec![],
+            })))
+        } else {
+            OnceLock::new()
+        };
+        self.tables.insert(
+            name.to_string(),
+            Arc::new(LazyTable {
+                name: name.to_string(),
+                files,
+                resolved,
+            }),
+        );
+    }
+    /// The schema `.create table` declared for `name`, if any.
+    pub fn declared(&self, name: &str) -> Option<&Schema> {
+        self.declared.get(name)
+    }
+    /// True when a table `name` is registered or declared (its files are not read).
+    pub fn contains(&self, name: &str) -> bool {
+        self.tables.contains_key(name)
     }
     /// The error met reading a table's files since the last call, if any.
     pub fn take_error(&self) -> Option<ExecError> {
@@ -247,8 +288,12 @@ pub fn discover(dir: &Path) -> Result<TableSet> {
 /// undocumented columns, or the union of the files' columns in first-seen order.
 /// A column whose KQL type differs between files is an error naming both files;
 /// `int` and `long` unify to `long`.
-fn unify(table: &str, files: &[PathBuf]) -> Result<(Schema, Vec<Arc<ParquetMetaData>>)> {
-    let builtin = builtin_schema(table);
+fn unify(
+    table: &str,
+    files: &[PathBuf],
+    declared: Option<&Schema>,
+) -> Result<(Schema, Vec<Arc<ParquetMetaData>>)> {
+    let builtin = declared.cloned().or_else(|| builtin_schema(table));
     let mut fields: Vec<Field> = builtin.clone().map(|s| s.fields).unwrap_or_default();
     let mut seen_in: Vec<Option<PathBuf>> = vec![None; fields.len()];
     // Footers are read in parallel, then unified in file order.

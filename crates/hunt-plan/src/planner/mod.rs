@@ -32,9 +32,11 @@ use crate::catalog::Catalog;
 use crate::error::{PlanError, PlanErrorKind, closest};
 use crate::expr::{Expr, Scalar};
 use crate::logical_plan::{LogicalPlan, WindowFunc};
+use crate::stored::{FunctionDef, StoredFunctions};
 use crate::types::{Field, KqlType, Schema};
 use hunt_syntax::ast::{self, LetValue, Source, Statement};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What the planner produced: the plan and notices for the user (such as an
 /// ignored `render`).
@@ -51,8 +53,11 @@ pub struct Planned {
 pub(crate) struct Lets {
     scalars: HashMap<String, Expr>,
     tables: HashMap<String, LogicalPlan>,
-    /// Scalar user functions: `let f = (x:long) { x * 2 };`
-    functions: HashMap<String, (Vec<ast::FunctionParam>, Vec<Statement>)>,
+    /// User functions: `let f = (x:long) { x * 2 };`, and the stored functions (shared,
+    /// never copied per use).
+    functions: HashMap<String, Arc<FunctionDef>>,
+    /// The stored functions: the database scope a stored function's body is planned in.
+    stored: Arc<HashMap<String, Arc<FunctionDef>>>,
     /// The functions defined with `view` (`union withsource` reports their names).
     views: std::collections::HashSet<String>,
     /// Graphs: `let g = E | make-graph a --> b;`, kept as the pipeline that builds them
@@ -76,7 +81,38 @@ impl Lets {
         &self,
         name: &str,
     ) -> Option<&(Vec<ast::FunctionParam>, Vec<Statement>)> {
-        self.functions.get(name)
+        self.functions.get(name).map(|f| &**f)
+    }
+    /// The definition of function `name`, shared.
+    pub(crate) fn function_def(&self, name: &str) -> Option<Arc<FunctionDef>> {
+        self.functions.get(name).cloned()
+    }
+    /// True when `name` is a stored function no `let` has shadowed.
+    pub(crate) fn is_stored(&self, name: &str) -> bool {
+        match (self.functions.get(name), self.stored.get(name)) {
+            (Some(f), Some(s)) => Arc::ptr_eq(f, s),
+            _ => false,
+        }
+    }
+    /// The database scope: the stored functions and nothing the query bound.
+    pub(crate) fn database(&self) -> Lets {
+        Lets {
+            functions: (*self.stored).clone(),
+            stored: self.stored.clone(),
+            ..Lets::default()
+        }
+    }
+    /// The scope of a query over `stored`: only the stored functions.
+    fn over(stored: &StoredFunctions) -> Lets {
+        let map: HashMap<String, Arc<FunctionDef>> = stored
+            .iter()
+            .map(|f| (f.name.clone(), f.def.clone()))
+            .collect();
+        Lets {
+            functions: map.clone(),
+            stored: Arc::new(map),
+            ..Lets::default()
+        }
     }
     /// These lets plus scalar bindings (a function's parameters).
     pub(crate) fn with_scalars(&self, extra: Vec<(String, Expr)>) -> Lets {
@@ -117,10 +153,20 @@ pub(crate) struct Planner<'a> {
 /// Plans a parsed query against `catalog`. `now_ns` is the value of `now()` (ns since the Unix
 /// epoch), fixed for the whole query as in Kusto.
 pub fn plan(query: &ast::Query, catalog: &dyn Catalog, now_ns: i64) -> Result<Planned, PlanError> {
+    plan_with(query, catalog, now_ns, &StoredFunctions::default())
+}
+
+/// [`plan`] with stored functions in scope (a query's `let` of the same name shadows one).
+pub fn plan_with(
+    query: &ast::Query,
+    catalog: &dyn Catalog,
+    now_ns: i64,
+    stored: &StoredFunctions,
+) -> Result<Planned, PlanError> {
     let mut p = Planner {
         catalog,
         now_ns,
-        lets: Lets::default(),
+        lets: Lets::over(stored),
         notices: vec![],
         input_name: None,
         calls: vec![],
@@ -206,7 +252,7 @@ impl Planner<'_> {
                 }
                 self.lets
                     .functions
-                    .insert(name.name.clone(), (params.clone(), body.clone()));
+                    .insert(name.name.clone(), Arc::new((params.clone(), body.clone())));
             }
             _ => return Err(PlanError::unsupported(name.span, "this kind of `let`")),
         }

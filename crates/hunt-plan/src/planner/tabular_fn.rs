@@ -68,12 +68,13 @@ impl Planner<'_> {
         input: Option<LogicalPlan>,
         span: Span,
     ) -> Result<LogicalPlan, PlanError> {
-        let Some((params, body)) = self.lets.function(&name.name).cloned() else {
+        let Some(def) = self.lets.function_def(&name.name) else {
             return Err(PlanError::invalid(
                 name.span,
                 format!("`{}` is not a function", name.name),
             ));
         };
+        let (params, body) = &*def;
         if self.calls.len() >= MAX_DEPTH || self.calls.contains(&name.name) {
             return Err(PlanError::invalid(
                 name.span,
@@ -91,10 +92,16 @@ impl Planner<'_> {
                 ),
             ));
         }
-        let mut lets = self.lets.clone();
+        // A stored function sees the database (tables and stored functions), not the
+        // caller's `let`s.
+        let mut lets = if self.lets.is_stored(&name.name) {
+            self.lets.database()
+        } else {
+            self.lets.clone()
+        };
         let mut input = input;
         let mut rest = args.iter();
-        for p in &params {
+        for p in params {
             let arg = if input.is_some() { None } else { rest.next() };
             match &p.ty {
                 ParamType::Tabular(items) => {
@@ -137,7 +144,7 @@ impl Planner<'_> {
         }
         let saved = std::mem::replace(&mut self.lets, lets);
         self.calls.push(name.name.clone());
-        let result = self.plan_body(&body, span);
+        let result = self.plan_body(body, span);
         self.calls.pop();
         self.lets = saved;
         result

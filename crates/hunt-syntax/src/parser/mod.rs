@@ -51,6 +51,7 @@
 //! that overflows, an unknown operator) are raised as `Failure` with a
 //! ready-made message.
 
+pub(crate) mod control;
 pub(crate) mod expr;
 pub(crate) mod function;
 pub(crate) mod graph;
@@ -376,6 +377,22 @@ pub(crate) fn parse_query(src: &str) -> Result<Query, ParseError> {
     let ctx = Ctx::new(src);
     match statement::query(&ctx, src) {
         Ok((_, q)) => Ok(q),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(to_parse_error(src, e)),
+        Err(nom::Err::Incomplete(_)) => Err(ParseError {
+            span: Span::new(src.len(), src.len()),
+            message: "internal error: incomplete input (this is a bug, please report it)".into(),
+            help: None,
+        }),
+    }
+}
+
+/// Parses a script of control commands (see [`crate::parse_control`]).
+pub(crate) fn parse_control_script(
+    src: &str,
+) -> Result<Vec<crate::ast::ControlCommand>, ParseError> {
+    let ctx = Ctx::new(src);
+    match control::script(&ctx, src) {
+        Ok((_, cmds)) => Ok(cmds),
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(to_parse_error(src, e)),
         Err(nom::Err::Incomplete(_)) => Err(ParseError {
             span: Span::new(src.len(), src.len()),
