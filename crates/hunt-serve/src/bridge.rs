@@ -52,7 +52,11 @@ fn graph_spelling(value: &str, allowed: &[&'static str]) -> Option<&'static str>
 /// the pair has none.
 pub fn irm_status(status: &str, classification: Option<&str>) -> Result<Option<String>, ApiError> {
     let key = (status.to_owned(), classification.map(str::to_owned));
-    if let Some(v) = to_irm_memo().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+    if let Some(v) = to_irm_memo()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+    {
         return Ok(v.clone());
     }
     let v = hunt_irm::status_to_irm(status, classification)
@@ -80,7 +84,12 @@ pub fn defender_from_irm(
     let (status, class) = hunt_irm::irm_to_defender(irm)
         .map_err(|e| ApiError::internal(format!("the IRM status mapping failed: {e}")))?;
     let v = match status.as_deref().and_then(|s| graph_spelling(s, &STATUSES)) {
-        Some(s) => Some((s, class.as_deref().and_then(|c| graph_spelling(c, &CLASSIFICATIONS)))),
+        Some(s) => Some((
+            s,
+            class
+                .as_deref()
+                .and_then(|c| graph_spelling(c, &CLASSIFICATIONS)),
+        )),
         None => None,
     };
     to_defender_memo()
@@ -118,7 +127,11 @@ mod tests {
             ("new", None, Some(IRM_NEEDS_REVIEW)),
             ("inProgress", None, Some(IRM_NEEDS_REVIEW)),
             ("resolved", Some("truePositive"), Some(IRM_CONFIRMED)),
-            ("resolved", Some("informationalExpectedActivity"), Some(IRM_DISMISSED)),
+            (
+                "resolved",
+                Some("informationalExpectedActivity"),
+                Some(IRM_DISMISSED),
+            ),
             ("resolved", Some("falsePositive"), Some(IRM_DISMISSED)),
             ("resolved", None, Some(IRM_DISMISSED)),
         ];
@@ -129,12 +142,18 @@ mod tests {
                 "{status} {class:?}"
             );
         }
-        assert_eq!(defender_from_irm("Needs review").unwrap(), Some(("new", None)));
+        assert_eq!(
+            defender_from_irm("Needs review").unwrap(),
+            Some(("new", None))
+        );
         assert_eq!(
             defender_from_irm("Confirmed").unwrap(),
             Some(("resolved", Some("truePositive")))
         );
-        assert_eq!(defender_from_irm("Dismissed").unwrap(), Some(("resolved", None)));
+        assert_eq!(
+            defender_from_irm("Dismissed").unwrap(),
+            Some(("resolved", None))
+        );
         assert_eq!(defender_from_irm("Escalated").unwrap(), None);
     }
 }

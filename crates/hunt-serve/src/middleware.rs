@@ -12,11 +12,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use hunt_irm::audit::AuditRecord;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::runner::QueryAudit;
 use crate::state::AppState;
+use hunt_irm::audit::AuditRecord;
 
 /// Paths served without a token: the web page and its files (they hold no data; the page
 /// asks for a token before it calls the API).
@@ -50,7 +50,11 @@ pub async fn authenticate_and_audit(
                 response
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                append(&state, audit_record(None, &method, &route, &path, &response)).await;
+                append(
+                    &state,
+                    audit_record(None, &method, &route, &path, &response),
+                )
+                .await;
                 return response;
             }
         }

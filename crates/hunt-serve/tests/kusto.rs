@@ -247,7 +247,13 @@ async fn control_commands_answer_v1_tables() {
         .find(|r| r[0] == "IrmAlertStatus")
         .expect("the built-in IrmAlertStatus is listed")
         .clone();
-    assert!(irm_status[1].as_str().unwrap().starts_with("(defenderStatus:string"), "{irm_status}");
+    assert!(
+        irm_status[1]
+            .as_str()
+            .unwrap()
+            .starts_with("(defenderStatus:string"),
+        "{irm_status}"
+    );
     assert!(irm_status[2].as_str().unwrap().starts_with('{'));
     let (status, body) = post(&s, "/v1/rest/mgmt", json!({"csl": ".show version"})).await;
     assert_eq!(status, 200);
