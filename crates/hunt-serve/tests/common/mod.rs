@@ -58,6 +58,11 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server with tokens (or `--no-auth` when `no_auth`).
     pub async fn start(no_auth: bool) -> TestServer {
+        TestServer::start_with(data_dir(), no_auth).await
+    }
+
+    /// Starts a server over `data`.
+    pub async fn start_with(data: PathBuf, no_auth: bool) -> TestServer {
         let tmp = tempfile::tempdir().expect("tempdir");
         let tokens = tmp.path().join("tokens.json");
         let add = |name: &str, roles: &[&str]| {
@@ -70,7 +75,7 @@ impl TestServer {
             "analyst@contoso.com",
             &["Insider Risk Management Analyst", "Security Reader"],
         );
-        let mut options = ServeOptions::new(data_dir(), "127.0.0.1:0".parse().expect("addr"));
+        let mut options = ServeOptions::new(data, "127.0.0.1:0".parse().expect("addr"));
         options.no_auth = no_auth;
         options.tokens = (!no_auth).then(|| tokens.clone());
         options.now_ns = Some(1_751_328_000_000_000_000);
