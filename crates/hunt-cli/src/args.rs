@@ -112,6 +112,10 @@ pub enum Command {
     Shell(crate::shell::ShellArgs),
     /// Print queries in canonical form (comments kept); --check for CI.
     Fmt(crate::cmd_fmt::FmtArgs),
+    /// Serve the Kusto REST and Microsoft Graph security API over a data directory.
+    Serve(crate::cmd_serve::ServeArgs),
+    /// Manage bearer tokens for `hunt serve`.
+    Token(crate::cmd_token::TokenArgs),
 }
 
 /// Flags of `hunt gen`.
@@ -222,6 +226,10 @@ impl Args {
             Some(Command::Import(a)) => return Ok(Config::Import(a)),
             Some(Command::Shell(a)) => return Ok(Config::Shell(a.into_config()?)),
             Some(Command::Fmt(a)) => return Ok(Config::Fmt(a)),
+            // Handled in main before the flags are validated.
+            Some(Command::Serve(_) | Command::Token(_)) => {
+                return Err(anyhow!("internal: serve and token are dispatched by main"));
+            }
             None => {}
         }
         let data = match self.data {

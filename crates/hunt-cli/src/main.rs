@@ -12,8 +12,10 @@ mod chart;
 mod cmd_check;
 mod cmd_fmt;
 mod cmd_import;
+mod cmd_serve;
 mod cmd_tables;
 mod cmd_test;
+mod cmd_token;
 mod output;
 mod progress;
 mod render;
@@ -79,6 +81,11 @@ fn run() -> anyhow::Result<ExitCode> {
             err.print()?;
             return Ok(ExitCode::from(code));
         }
+    };
+    let args = match args.command {
+        Some(args::Command::Serve(a)) => return cmd_serve::run(a),
+        Some(args::Command::Token(a)) => return cmd_token::run(a),
+        command => Args { command, ..args },
     };
     match args.into_config()? {
         Config::Query(config) => run_query(&config),

@@ -37,6 +37,12 @@ pub struct AuditRecord {
     /// Whether real identities were revealed: a `reveal`, or a query whose identities were
     /// shown although the directory's settings pseudonymize.
     pub revealed: bool,
+    /// For a request to `hunt serve`: its method and route pattern (`PATCH /irm/alerts/{id}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
+    /// For a request to `hunt serve`: the HTTP status answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
 }
 
 impl AuditRecord {
@@ -54,6 +60,8 @@ impl AuditRecord {
             error: None,
             pseudonymized: false,
             revealed: false,
+            route: None,
+            status: None,
         }
     }
 }

@@ -157,7 +157,7 @@ impl Identities {
                     continue;
                 }
                 let q = format!(
-                    "['{}'] | where isnotempty(['{c}']) | distinct v = tostring(['{c}'])",
+                    "['{}'] | where isnotempty(['{c}']) | project v = tostring(['{c}']) | distinct v",
                     escape_name(t),
                     c = escape_name(&f.name)
                 );

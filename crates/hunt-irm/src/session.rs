@@ -235,6 +235,15 @@ impl Session {
         })
     }
 
+    /// Binds `kql` through the policy without running it (nothing is read but the footers
+    /// of the allowed tables it names); returns those tables. For `EXPLAIN` and linting.
+    pub fn check(&self, data: &DataDir, kql: &str) -> Result<Vec<String>, IrmError> {
+        let mut touched = Vec::new();
+        data.engine
+            .check_guarded(kql, &self.guard(data), &mut touched)?;
+        Ok(touched)
+    }
+
     /// The real identity behind `pseudonym`, searched in the identity columns of every
     /// table this caller may read; audited as a `reveal`.
     pub fn reveal(&self, data: &DataDir, pseudonym: &str) -> Result<String, IrmError> {
