@@ -280,3 +280,14 @@ fn nested_dynamic_and_search_over_views() {
         "$table:string|MyColumn:long\nRange10|5\nRange20|5",
     );
 }
+
+#[test]
+fn in_over_a_table_with_a_computed_left_side() {
+    // docs: in-operator — the left side is any scalar expression; the list's table gives
+    // the values of its first column.
+    check(
+        r#"let bad = datatable(h:string)["ABC", "XYZ"];
+        datatable(s:string)["abc", "def", "xyz"] | where toupper(s) in (bad)"#,
+        "s:string\nabc\nxyz",
+    );
+}

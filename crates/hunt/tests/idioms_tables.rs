@@ -100,6 +100,15 @@ fn find_in_tables_with_project() -> Res {
         )?,
         "source_:string|Name:string|N:long\nDeviceA|alpha|1\nDeviceB|gamma alpha|null"
     );
+    // docs: find-operator — `project …, pack_all()` adds `pack_`, a bag of the table's
+    // columns not listed (the docs' example: Session_Id and Level).
+    assert_eq!(
+        query(
+            &e,
+            r#"find in (DeviceA, DeviceB) where Name has "alpha" project Name, pack_all() | order by source_ asc"#
+        )?,
+        "source_:string|Name:string|pack_:dynamic\nDeviceA|alpha|{\"N\":1}\nDeviceB|gamma alpha|{\"Other\":\"x\"}"
+    );
     assert_eq!(
         query(
             &e,

@@ -7,8 +7,8 @@
 //! name of the table each row came from, then the tables' columns; `find` output starts
 //! with `source_` (or the `withsource=` name), then the projected columns, null where a
 //! table lacks one. A table whose columns the predicate does not have is left out.
-//! `find` without `project` (`project-smart`, whose columns depend on the data) and
-//! `pack_all()` inside its `project` are refused.
+//! `pack_all()` in `find`'s `project` adds `pack_`, a bag of each table's other columns.
+//! `find` without `project` (`project-smart`, whose columns depend on the data) is refused.
 
 use super::Planner;
 use super::search::{bind_search, plan_search};
@@ -172,6 +172,7 @@ impl Planner<'_> {
             .with_help("list the columns: `find in (T1, T2) where … project A, B`"));
         };
         let mut wanted: Vec<(String, Span)> = Vec::new();
+        let mut pack = false;
         for (e, ty) in cols {
             if let Some(t) = ty {
                 return Err(PlanError::unsupported(
@@ -181,6 +182,13 @@ impl Planner<'_> {
             }
             match &e.kind {
                 ast::ExprKind::Ident(id) => wanted.push((id.name.clone(), id.span)),
+                // `pack_all()`: a `pack_` bag of each table's other columns (the find docs'
+                // example).
+                ast::ExprKind::Call { name, args }
+                    if name.name == "pack_all" && args.is_empty() =>
+                {
+                    pack = true
+                }
                 _ => {
                     return Err(PlanError::unsupported(
                         e.span,
@@ -207,6 +215,19 @@ impl Planner<'_> {
                     exprs.push((f.name.clone(), Expr::column(&f.name, f.ty, *at)));
                 }
             }
+            if pack {
+                let mut pairs = Vec::new();
+                for f in &schema.fields {
+                    if !wanted.iter().any(|(c, _)| *c == f.name) {
+                        pairs.push(Expr::literal(Scalar::String(f.name.clone()), span));
+                        pairs.push(Expr::column(&f.name, f.ty, span));
+                    }
+                }
+                exprs.push((
+                    "pack_".to_string(),
+                    crate::library::bind_pack(pairs, false, span)?,
+                ));
+            }
             let plan = LogicalPlan::Projection {
                 input: Box::new(LogicalPlan::Filter {
                     input: Box::new(plan),
@@ -225,7 +246,11 @@ impl Planner<'_> {
         let all = union_of(args, false, None, span)?;
         let schema = all.schema();
         let mut exprs = Vec::new();
-        for (c, at) in std::iter::once(&(source.clone(), span)).chain(wanted.iter()) {
+        let pack_col = pack.then(|| ("pack_".to_string(), span));
+        for (c, at) in std::iter::once(&(source.clone(), span))
+            .chain(wanted.iter())
+            .chain(pack_col.iter())
+        {
             let f = schema.fields.iter().find(|f| &f.name == c).ok_or_else(|| {
                 PlanError::new(
                     PlanErrorKind::UnknownColumn,

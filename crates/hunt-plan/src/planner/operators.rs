@@ -774,6 +774,12 @@ impl Planner<'_> {
             _ => return None,
         };
         let [item] = list.as_slice() else { return None };
+        // A semi join needs a column on the left; any other expression reads the table's
+        // values as constants (`in_list.rs`).
+        match &expr.kind {
+            ast::ExprKind::Ident(id) if schema.index_of(&id.name).is_some() => {}
+            _ => return None,
+        }
         let mut inner = item;
         while let ast::ExprKind::Paren(x) = &inner.kind {
             inner = x;
