@@ -104,10 +104,11 @@ fn run(
         fixtures.insert(name.clone(), Arc::new(f));
     }
     for name in catalog_tables() {
-        if !fixtures.contains_key(&name) && mentions(&rule.query, &name) {
-            if let Some(f) = Fixture::empty(&name, &rule.query) {
-                fixtures.insert(name, Arc::new(f));
-            }
+        if !fixtures.contains_key(&name)
+            && mentions(&rule.query, &name)
+            && let Some(f) = Fixture::empty(&name, &rule.query)
+        {
+            fixtures.insert(name, Arc::new(f));
         }
     }
     let answer = match execute(&rule.query, &fixtures, now)? {

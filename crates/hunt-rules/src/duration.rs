@@ -78,6 +78,7 @@ pub fn defender_lookback(period_ns: i64) -> Option<i64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -38,10 +38,10 @@ pub fn check(expect: &ExpectSpec, answer: &Answer, trigger: &Trigger) -> Vec<Str
             ));
         }
     }
-    if let Some(n) = expect.count {
-        if answer.rows.len() != n {
-            failures.push(format!("expected {n} row(s), got {}", answer.rows.len()));
-        }
+    if let Some(n) = expect.count
+        && answer.rows.len() != n
+    {
+        failures.push(format!("expected {n} row(s), got {}", answer.rows.len()));
     }
     if let Some(alert) = expect.alert {
         let fires = trigger.fires(answer.rows.len());
@@ -238,6 +238,7 @@ fn show(p: &Partial, schema: &Schema) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::rule::TriggerOp;

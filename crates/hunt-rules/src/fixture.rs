@@ -351,6 +351,7 @@ fn read_parquet(path: &Path) -> Result<Vec<Vec<(String, Source)>>, RulesError> {
 pub type Fixtures = BTreeMap<String, Arc<Fixture>>;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

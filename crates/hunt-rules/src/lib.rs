@@ -116,10 +116,10 @@ pub fn run_file(path: &Path, options: &Options) -> FileOutcome {
         }
     };
     for (i, case) in file.spec.cases.iter().enumerate() {
-        if let Some(f) = &options.filter {
-            if !case.name.contains(f.as_str()) {
-                continue;
-            }
+        if let Some(f) = &options.filter
+            && !case.name.contains(f.as_str())
+        {
+            continue;
         }
         outcome.cases.push(case::run_case(
             &rule,
@@ -130,10 +130,10 @@ pub fn run_file(path: &Path, options: &Options) -> FileOutcome {
             options.record,
         ));
     }
-    if options.record {
-        if let Err(e) = record::write(&file, &outcome.cases) {
-            outcome.error = Some(e);
-        }
+    if options.record
+        && let Err(e) = record::write(&file, &outcome.cases)
+    {
+        outcome.error = Some(e);
     }
     outcome.rule = Some(rule);
     outcome

@@ -183,10 +183,31 @@ fn artifact_uri(path: &Path) -> String {
             abs.strip_prefix(&cwd).ok().map(Path::to_path_buf)
         })
         .unwrap_or_else(|| path.to_path_buf());
-    let parts: Vec<String> = rel
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    // `a/../b` is `b`: test files often name their rule through `..`.
+    let mut parts: Vec<String> = Vec::new();
+    for c in rel.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if parts.last().is_some_and(|p| p.as_str() != "..") => {
+                parts.pop();
+            }
+            c => parts.push(c.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
     parts.join("/")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn artifact_uris_are_relative_and_normalised() {
+        assert_eq!(
+            artifact_uri(Path::new("rules-failing/../rules/x.yaml")),
+            "rules/x.yaml"
+        );
+        assert_eq!(artifact_uri(Path::new("./a/b.kql")), "a/b.kql");
+    }
 }

@@ -383,6 +383,7 @@ fn json_string_positions(text: &str, key: &str, value: &str) -> Option<Vec<(usiz
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

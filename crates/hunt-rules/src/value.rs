@@ -307,6 +307,7 @@ pub fn read_cell(array: &ArrayRef, row: usize, ty: KqlType) -> Cell {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;
