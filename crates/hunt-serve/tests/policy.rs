@@ -47,15 +47,26 @@ async fn a_role_that_may_not_read_a_table_gets_403_naming_it() {
     assert_eq!(status, 200, "{body}");
     // The directory's audit log has the refused and the allowed query, and the requests.
     let log = std::fs::read_to_string(dir.path().join("hunt-audit.jsonl")).expect("audit log");
-    let records: Vec<Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let queries: Vec<(&str, &str)> = records
         .iter()
         .filter(|r| r["action"] == "query" && r["query"] == q)
-        .map(|r| (r["principal"].as_str().unwrap(), r["outcome"].as_str().unwrap()))
+        .map(|r| {
+            (
+                r["principal"].as_str().unwrap(),
+                r["outcome"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         queries,
-        [("reader@contoso.com", "denied"), ("analyst@contoso.com", "ok")]
+        [
+            ("reader@contoso.com", "denied"),
+            ("analyst@contoso.com", "ok")
+        ]
     );
     assert!(records.iter().any(|r| r["action"] == "http"
         && r["route"] == "POST /v2/rest/query"
