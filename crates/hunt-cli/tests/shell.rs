@@ -79,9 +79,14 @@ impl Tmux {
         assert!(ok.success());
     }
     fn type_text(&self, text: &str) {
+        // tmux reads an argument ending in `;` as a command separator: escape it.
+        let arg = match text.strip_suffix(';') {
+            Some(rest) => format!("{rest}\\;"),
+            None => text.to_owned(),
+        };
         let ok = self
             .cmd()
-            .args(["send-keys", "-t", "hunt", "-l", text])
+            .args(["send-keys", "-t", "hunt", "-l", &arg])
             .status()
             .expect("tmux send-keys");
         assert!(ok.success());
@@ -181,7 +186,7 @@ fn shell_completes_runs_pages_and_cancels() {
 
     // A long query: Ctrl-C once its progress bar shows; the shell stays.
     tmux.send(&["C-l"]);
-    tmux.type_text("Events | extend h = hash_sha256(strrep(Payload, 3000)) | summarize dcount(h);");
+    tmux.type_text("Events | extend h = hash_sha256(strrep(Payload, 1000)) | summarize dcount(h);");
     tmux.send(&["Enter"]);
     tmux.wait_for("the progress bar", |s| s.contains("row groups"));
     tmux.send(&["C-c"]);
