@@ -10,19 +10,20 @@ use arrow::array::{Array, AsArray};
 use hunt::Engine;
 use hunt_gen::scenarios;
 
-fn engine() -> &'static Engine {
-    static DATA: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
-    let (_, e) = DATA.get_or_init(|| {
+/// An engine over one generated dataset, shared by the tests (generated once).
+fn engine() -> Engine {
+    static DATA: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = DATA.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let opts = hunt_gen::GenOptions {
             events: 20_000,
             ..hunt_gen::GenOptions::default()
         };
         hunt_gen::write_dataset(&opts, dir.path()).unwrap();
-        let mut e = Engine::open_dir(dir.path()).unwrap();
-        e.set_now(hunt_plan::planner::literals::parse_datetime_text(hunt_gen::DEMO_NOW).unwrap());
-        (dir, e)
+        dir
     });
+    let mut e = Engine::open_dir(dir.path()).unwrap();
+    e.set_now(hunt_plan::planner::literals::parse_datetime_text(hunt_gen::DEMO_NOW).unwrap());
     e
 }
 
@@ -125,8 +126,8 @@ fn copilot_burst_appears_in_cloud_app_events() {
 | where ObjectName == "Microsoft 365 Copilot Chat"
 | where Timestamp between (datetime({}) .. datetime({}))
 | count"#,
-        w.start.to_rfc3339(),
-        w.end.to_rfc3339()
+        w.start.format("%Y-%m-%dT%H:%M:%SZ"),
+        w.end.format("%Y-%m-%dT%H:%M:%SZ")
     );
     assert_eq!(count(&q), scenarios::COPILOT_EVENTS as i64);
 }
