@@ -67,6 +67,10 @@ pub struct Args {
     #[arg(value_name = "QUERY")]
     pub query: Option<String>,
 
+    /// Access policy and pseudonymization.
+    #[command(flatten)]
+    pub irm: crate::cmd_irm::IrmFlags,
+
     /// A subcommand instead of a query.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -77,6 +81,14 @@ pub struct Args {
 pub enum Command {
     /// Generate a synthetic Defender dataset (Parquet) for trying queries.
     Gen(GenArgs),
+    /// List the stored functions (built-in library and DIR/schema.kql), or print one.
+    Functions(crate::cmd_functions::FunctionsArgs),
+    /// Map a pseudonym back to the identity it stands for (needs the key; audited).
+    Reveal(crate::cmd_reveal::RevealArgs),
+    /// Write DIR/hunt.toml with the documented IRM/Defender access policy.
+    InitPolicy(crate::cmd_init_policy::InitPolicyArgs),
+    /// Print the audit log of a data directory as JSON lines, filtered.
+    Audit(crate::cmd_audit::AuditArgs),
 }
 
 /// Flags of `hunt gen`.
@@ -116,6 +128,8 @@ pub enum Config {
     Query(QueryConfig),
     /// Generate a dataset.
     Gen(GenArgs),
+    /// Another subcommand.
+    Command(Command),
 }
 
 /// Where the tables come from.
@@ -146,13 +160,17 @@ pub struct QueryConfig {
     pub timing: bool,
     /// Name of the query's source for error reports: `query`, the file path, or `<stdin>`.
     pub source_name: String,
+    /// Caller, roles and pseudonymization.
+    pub irm: crate::cmd_irm::IrmFlags,
 }
 
 impl Args {
     /// Validates the flags and reads the query (from the argument, the file, or stdin).
     pub fn into_config(self) -> anyhow::Result<Config> {
-        if let Some(Command::Gen(gen_args)) = self.command {
-            return Ok(Config::Gen(gen_args));
+        match self.command {
+            Some(Command::Gen(gen_args)) => return Ok(Config::Gen(gen_args)),
+            Some(other) => return Ok(Config::Command(other)),
+            None => {}
         }
         let data = match self.data {
             // An empty HUNT_DATA counts as unset.
@@ -197,6 +215,7 @@ impl Args {
             timing: self.timing,
             query,
             source_name,
+            irm: self.irm,
         }))
     }
 }
