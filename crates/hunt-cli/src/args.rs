@@ -88,6 +88,10 @@ pub struct Args {
     #[arg(value_name = "QUERY")]
     pub query: Option<String>,
 
+    /// Access policy and pseudonymization.
+    #[command(flatten)]
+    pub irm: crate::cmd_irm::IrmFlags,
+
     /// A subcommand instead of a query.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -116,6 +120,14 @@ pub enum Command {
     Serve(crate::cmd_serve::ServeArgs),
     /// Manage bearer tokens for `hunt serve`.
     Token(crate::cmd_token::TokenArgs),
+    /// List the stored functions (built-in library and DIR/schema.kql), or print one.
+    Functions(crate::cmd_functions::FunctionsArgs),
+    /// Map a pseudonym back to the identity it stands for (needs the key; audited).
+    Reveal(crate::cmd_reveal::RevealArgs),
+    /// Write DIR/hunt.toml with the documented IRM/Defender access policy.
+    InitPolicy(crate::cmd_init_policy::InitPolicyArgs),
+    /// Print the audit log of a data directory as JSON lines, filtered.
+    Audit(crate::cmd_audit::AuditArgs),
 }
 
 /// Flags of `hunt gen`.
@@ -172,6 +184,8 @@ pub enum Config {
     Shell(crate::shell::ShellConfig),
     /// Format queries.
     Fmt(crate::cmd_fmt::FmtArgs),
+    /// Another subcommand.
+    Command(Command),
 }
 
 /// Where the tables come from.
@@ -212,6 +226,8 @@ pub struct QueryConfig {
     pub out: Option<PathBuf>,
     /// Where the chart of the query's `render` goes.
     pub chart: Option<PathBuf>,
+    /// Caller, roles and pseudonymization.
+    pub irm: crate::cmd_irm::IrmFlags,
 }
 
 impl Args {
@@ -226,10 +242,7 @@ impl Args {
             Some(Command::Import(a)) => return Ok(Config::Import(a)),
             Some(Command::Shell(a)) => return Ok(Config::Shell(a.into_config()?)),
             Some(Command::Fmt(a)) => return Ok(Config::Fmt(a)),
-            // Handled in main before the flags are validated.
-            Some(Command::Serve(_) | Command::Token(_)) => {
-                return Err(anyhow!("internal: serve and token are dispatched by main"));
-            }
+            Some(other) => return Ok(Config::Command(other)),
             None => {}
         }
         let data = match self.data {
@@ -283,6 +296,7 @@ impl Args {
             max_rows: self.max_rows,
             out: self.out,
             chart: self.chart,
+            irm: self.irm,
         }))
     }
 }

@@ -9,9 +9,14 @@
 
 mod args;
 mod chart;
+mod cmd_audit;
 mod cmd_check;
 mod cmd_fmt;
+mod cmd_functions;
 mod cmd_import;
+mod cmd_init_policy;
+mod cmd_irm;
+mod cmd_reveal;
 mod cmd_serve;
 mod cmd_tables;
 mod cmd_test;
@@ -97,6 +102,7 @@ fn run() -> anyhow::Result<ExitCode> {
         Config::Import(a) => cmd_import::run(&a),
         Config::Shell(c) => shell::run(&c),
         Config::Fmt(a) => cmd_fmt::run(&a),
+        Config::Command(command) => cmd_irm::dispatch(command),
     }
 }
 
@@ -121,6 +127,12 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let mut engine = match hunt::Engine::open_dir(&dir) {
         Ok(engine) => engine,
+        Err(hunt::Error::Script(s)) => {
+            // An error in DIR/schema.kql points into that file.
+            let diag = s.error.diagnostic();
+            render::eprint(&render::render_diagnostic(&diag, &s.origin, &s.text, color));
+            return Ok(ExitCode::from(EXIT_ERROR));
+        }
         Err(err) => {
             let mut diag = err.diagnostic();
             // The span of an open error, if any, does not point into the query.
@@ -170,8 +182,7 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let query_error = |err: hunt::Error| {
-        let diag = err.diagnostic();
+    let query_error = |diag: hunt::Diagnostic| {
         render::eprint(&render::render_diagnostic(
             &diag,
             &config.source_name,
@@ -184,18 +195,18 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
     let mut out = BufWriter::new(stdout.lock());
 
     if config.explain {
-        let plan = match engine.explain(&config.query) {
+        let plan = match cmd_irm::explain(engine, &dir, demo, &config.irm, &config.query)? {
             Ok(plan) => plan,
-            Err(err) => return Ok(query_error(err)),
+            Err(diag) => return Ok(query_error(diag)),
         };
         writeln!(out, "{}", plan.trim_end())?;
         out.flush()?;
         return Ok(ExitCode::from(EXIT_ROWS));
     }
 
-    let result = match progress::run(&engine, &config.query) {
+    let result = match cmd_irm::query(engine, &dir, demo, &config.irm, &config.query)? {
         Ok(result) => result,
-        Err(err) => return Ok(query_error(err)),
+        Err(diag) => return Ok(query_error(diag)),
     };
     for notice in &result.notices {
         render::eprint(&format!("note: {notice}\n"));

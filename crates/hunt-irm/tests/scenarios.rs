@@ -179,6 +179,7 @@ fn schema_file_declares_tables_and_functions() {
 .create function with (docstring = "High-severity IRM alerts", folder = "Mine")
 HighIrm(lookback:timespan = 30d) { IrmAlerts(lookback) | where Severity == "High" }
 .create function IrmAlerts(lookback:timespan = 1d) { AlertInfo | take 1 }
+.create-merge table DataSecurityEvents (DlpPolicyMatchInfo:dynamic, Extra:string)
 "#,
     )
     .unwrap();
@@ -195,6 +196,17 @@ HighIrm(lookback:timespan = 30d) { IrmAlerts(lookback) | where Severity == "High
     let f = data.engine().functions().get("HighIrm").unwrap();
     assert_eq!(f.folder.as_deref(), Some("Mine"));
     assert_eq!(f.signature(), "HighIrm(lookback:timespan = 30d)");
+    // A Parquet string column declared `dynamic` is read as JSON; the documented columns
+    // keep their types.
+    let r = run(
+        &data,
+        "DataSecurityEvents | where isnotempty(DlpPolicyMatchInfo) | take 1 \
+         | project t = gettype(DlpPolicyMatchInfo), a = gettype(ActivityId), e = gettype(Extra)",
+    );
+    assert_eq!(
+        rows(&r),
+        vec![vec!["array".to_string(), "guid".into(), "string".into()]]
+    );
     // A `let` in the query does not change what a stored function reads.
     let r = run(
         &data,

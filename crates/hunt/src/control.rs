@@ -56,9 +56,17 @@ impl Engine {
                             fields.push(Field::new(&name.name, t));
                         }
                         let existing = tables.declared(&d.name.name).cloned();
+                        let documented = hunt_plan::catalog::builtin_schema(&d.name.name);
                         let schema = match (existing, merge) {
-                            (Some(old), true) => merge_schema(old, fields, &d.name.name)
+                            (Some(old), true) => merge_schema(old, fields, &d.name.name, false)
                                 .map_err(|m| PlanError::invalid(d.name.span, m))?,
+                            // A documented table keeps its columns; the command retypes
+                            // (a string column that holds JSON as `dynamic`) or adds some.
+                            (None, _) if documented.is_some() => {
+                                let base = documented.unwrap_or_default();
+                                merge_schema(base, fields, &d.name.name, true)
+                                    .map_err(|m| PlanError::invalid(d.name.span, m))?
+                            }
                             (Some(_), false) => {
                                 return Err(PlanError::invalid(
                                     d.name.span,
@@ -150,11 +158,13 @@ impl Engine {
     }
 }
 
-/// `.create-merge`: the old columns, then the new ones; a column may not change type.
-fn merge_schema(old: Schema, new: Vec<Field>, table: &str) -> Result<Schema, String> {
+/// `.create-merge`: the old columns, then the new ones; a column may change type only when
+/// `retype` (over a documented table's schema).
+fn merge_schema(old: Schema, new: Vec<Field>, table: &str, retype: bool) -> Result<Schema, String> {
     let mut fields = old.fields;
     for f in new {
-        match fields.iter().find(|o| o.name == f.name) {
+        match fields.iter_mut().find(|o| o.name == f.name) {
+            Some(o) if o.ty != f.ty && retype => o.ty = f.ty,
             Some(o) if o.ty != f.ty => {
                 return Err(format!(
                     "column `{}` of `{table}` is declared {}, not {}",
