@@ -248,6 +248,9 @@ fn draw(spec: &RenderSpec, result: &QueryResult) -> anyhow::Result<String> {
             .map(|r| Series::new(r[x].clone(), vec![r[y].parse::<f32>().unwrap_or(0.0)]))
             .collect();
         let mut c = PieChart::new(series);
+        // charts-rs defaults to a rose (radius by value) donut; Kusto draws a plain pie.
+        c.rose_type = Some(false);
+        c.inner_radius = 0.0;
         c.title.text = title;
         legend(&mut c.legend.show, spec);
         return Ok(c.svg()?);

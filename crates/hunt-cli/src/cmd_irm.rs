@@ -64,6 +64,11 @@ pub fn query(
         Ok(d) => d,
         Err(e) => return Ok(Err(e.diagnostic())),
     };
+    // With no policy and no pseudonyms there is nothing to check, rewrite or audit: run the
+    // query with the progress bar and Ctrl-C cancellation of one-shot queries.
+    if data.policy().is_none() && !session.pseudonymizes(&data) {
+        return Ok(crate::progress::run(data.engine(), query).map_err(|e| e.diagnostic()));
+    }
     match session.query(&data, query) {
         Ok(answer) => Ok(Ok(answer.result)),
         Err(e @ hunt_irm::IrmError::Audit { .. }) => {

@@ -11,6 +11,7 @@
 //! let mut engine = hunt::Engine::open_dir(dir.path())?;
 //! engine.set_now(1_751_328_000_000_000_000); // 2025-07-01T00:00:00Z: ago() is reproducible
 //! engine.set_threads(2)?; // answers do not depend on it
+//! engine.set_memory_limit(512 << 20); // a query whose result needs more fails with a limit error
 //! let result = engine.query("DataSecurityEvents | where Timestamp > ago(7d) | count")?;
 //! assert_eq!(result.num_rows(), 1);
 //! # Ok(()) }
