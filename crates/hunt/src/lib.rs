@@ -364,10 +364,20 @@ impl Engine {
         Ok(self.tables.register_with_schema(name, files, schema)?)
     }
 
-    /// Names of the registered tables.
     /// Names of the tables queries can name: the data's and the advanced-hunting catalog's.
     pub fn table_names(&self) -> Vec<String> {
         hunt_plan::Catalog::table_names(&self.tables)
+    }
+
+    /// Names of the tables that have data files here, sorted (a subset of [`Self::table_names`]).
+    pub fn data_table_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .table_names()
+            .into_iter()
+            .filter(|n| self.tables.has_data(n))
+            .collect();
+        names.sort();
+        names
     }
 
     /// Every table queries can name, with where its schema comes from (see [`TableInfo`]).
@@ -392,9 +402,7 @@ impl Engine {
     /// catalog's documented ones (see `docs/catalog.md`), the documented schema of a catalog
     /// table without data, or `None` for an unknown name.
     pub fn table_schema(&self, name: &str) -> Result<Option<Schema>, Error> {
-        let found = self.tables.get(name)?.map(|t| t.schema.clone());
-        let _ = self.tables.take_without_data();
-        Ok(found)
+        Ok(self.tables.get(name)?.map(|t| t.schema.clone()))
     }
 
     /// Parses and binds `kql` against the tables' schemas without running it: the result's
@@ -492,8 +500,25 @@ impl Engine {
 
     /// Parses and plans `kql`. A table whose files cannot be read is a planning error of
     /// kind `Unreadable` at the table's name, carrying the file's own error.
+    /// Its notices include one naming the catalog tables without data the query reads.
     fn plan(&self, kql: &str) -> Result<hunt_plan::Planned, Error> {
-        self.plan_over(kql, &self.tables)
+        let recorded = guard::Guarded::new(&self.tables, &AllowAll);
+        let mut planned = self.plan_over(kql, &recorded)?;
+        planned
+            .notices
+            .extend(self.without_data_notice(&recorded.touched()));
+        Ok(planned)
+    }
+
+    /// The notice for the catalog tables without data among `touched` (the tables one
+    /// query named, recorded per query so that concurrent queries never mix them).
+    fn without_data_notice(&self, touched: &[String]) -> Option<String> {
+        let names: std::collections::BTreeSet<String> = touched
+            .iter()
+            .filter(|name| !self.tables.has_data(name))
+            .filter_map(|name| hunt_plan::advanced_hunting::table(name).map(|d| d.name.clone()))
+            .collect();
+        without_data_notice(&names.into_iter().collect::<Vec<_>>())
     }
 
     fn plan_over(
@@ -532,22 +557,19 @@ impl Engine {
         ))
     }
 
-    /// Runs a query and returns all its rows. When it reads advanced-hunting catalog tables
-    /// that have no data, those read as empty and one notice names them.
     /// Parses and plans `kql` without running it: its output schema is known at once, and
     /// it runs (streamed or collected) and can be cancelled through the returned handle.
     pub fn prepare(&self, kql: &str) -> Result<Prepared, Error> {
         Prepared::new(self, kql)
     }
 
-    /// Runs a query and returns all its rows.
+    /// Runs a query and returns all its rows. When it reads advanced-hunting catalog tables
+    /// that have no data, those read as empty and one notice names them.
     pub fn query(&self, kql: &str) -> Result<QueryResult, Error> {
         no_panic(|| {
             self.on_pool(|| {
-                let _ = self.tables.take_without_data();
-                let (plan, mut notices) = self.physical(kql)?;
+                let (plan, notices) = self.physical(kql)?;
                 let batches = hunt_exec::collect_within(&plan, &self.budget())?;
-                notices.extend(without_data_notice(&self.tables.take_without_data()));
                 Ok(QueryResult {
                     schema: plan.schema().clone(),
                     batches,
@@ -574,7 +596,8 @@ impl Engine {
             if let Some((table, message)) = guarded.refused() {
                 return Err(Error::Denied { table, message });
             }
-            let planned = planned?;
+            let mut planned = planned?;
+            planned.notices.extend(self.without_data_notice(touched));
             let plan = hunt_plan::optimize(planned.plan);
             let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
             let batches = no_panic(|| Ok(hunt_exec::collect_within(&physical, &self.budget())?))?;

@@ -99,3 +99,35 @@ fn eight_threads_each_get_their_own_answer() -> TestResult {
     })?;
     Ok(())
 }
+
+#[test]
+fn the_no_data_notice_belongs_to_the_query_that_named_the_table() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write(&dir.path().join("Good.parquet"), 10)?;
+    let engine = Engine::open_dir(dir.path())?;
+    std::thread::scope(|s| {
+        let mut handles = Vec::new();
+        for t in 0..4 {
+            let engine = &engine;
+            handles.push(s.spawn(move || -> Result<(), String> {
+                for _ in 0..100 {
+                    let (q, wants_notice) = if t % 2 == 0 {
+                        ("Good | count", false)
+                    } else {
+                        ("DeviceFileEvents | count", true)
+                    };
+                    let r = engine.query(q).map_err(|e| e.diagnostic().message)?;
+                    let noted = r.notices.iter().any(|n| n.contains("DeviceFileEvents"));
+                    if noted != wants_notice {
+                        return Err(format!("{q}: notices {:?}", r.notices));
+                    }
+                }
+                Ok(())
+            }));
+        }
+        for h in handles {
+            h.join().map_err(|_| "thread panicked")??;
+        }
+        Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+    })
+}

@@ -60,7 +60,10 @@ fn links_to_self_parent_and_the_same_file_are_read_once() -> TestResult {
     let engine = Engine::open_dir(&data)?;
     assert_eq!(count(&engine, "T"), Ok(105));
     assert_eq!(count(&engine, "U"), Ok(50));
-    assert_eq!(engine.table_names(), vec!["T".to_string(), "U".to_string()]);
+    assert_eq!(
+        engine.data_table_names(),
+        vec!["T".to_string(), "U".to_string()]
+    );
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 /// One table: its files and the KQL schema they were unified into.
 #[derive(Debug, Clone)]
@@ -54,8 +54,9 @@ struct Unlisted {
 /// but the schemas of tables read successfully.
 ///
 /// Every table of the advanced-hunting catalog is known too: one without files reads as an
-/// empty table of its documented schema (as in a tenant without that product), and its name
-/// is kept for [`TableSet::take_without_data`].
+/// empty table of its documented schema (as in a tenant without that product). Nothing
+/// about a lookup is kept in the set: which tables a query named is the planner's record
+/// (see `hunt::Engine`), so concurrent queries never see each other's lookups.
 #[derive(Debug, Clone, Default)]
 pub struct TableSet {
     tables: BTreeMap<String, Arc<LazyTable>>,
@@ -63,8 +64,6 @@ pub struct TableSet {
     /// built-in schema when the files are unified (so a string column declared `dynamic`
     /// is read as JSON), and a declared table without files is an empty table.
     declared: BTreeMap<String, Schema>,
-    /// Catalog tables without data that were looked up since the last take.
-    without_data: Arc<Mutex<BTreeSet<String>>>,
     /// Schemas only: every table reads as empty (see [`TableSet::schemas_only`]).
     schemas_only: bool,
     /// Where `externaldata` URLs resolve (`DIR/externaldata/` or `--externaldata`).
@@ -185,7 +184,6 @@ impl TableSet {
         TableSet {
             tables: self.tables.clone(),
             declared: self.declared.clone(),
-            without_data: Arc::default(),
             schemas_only: true,
             externaldata: self.externaldata.clone(),
             control: self.control.clone(),
@@ -194,22 +192,12 @@ impl TableSet {
     /// A catalog table without data: its documented schema and no files.
     fn without_files(&self, name: &str) -> Option<Arc<ParquetTable>> {
         let doc = advanced_hunting::table(name)?;
-        if let Ok(mut names) = self.without_data.lock() {
-            names.insert(doc.name.clone());
-        }
         Some(Arc::new(ParquetTable {
             name: doc.name.clone(),
             files: Vec::new(),
             schema: doc.schema(),
             footers: Vec::new(),
         }))
-    }
-    /// The catalog tables without data that queries named since the last call, sorted.
-    pub fn take_without_data(&self) -> Vec<String> {
-        self.without_data
-            .lock()
-            .map(|mut names| std::mem::take(&mut *names).into_iter().collect())
-            .unwrap_or_default()
     }
     /// Whether `name` has data files here (as opposed to a catalog table without data).
     pub fn has_data(&self, name: &str) -> bool {
