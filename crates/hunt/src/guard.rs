@@ -86,4 +86,14 @@ impl Catalog for Guarded<'_> {
     fn run(&self, plan: &LogicalPlan) -> Result<Vec<Vec<Scalar>>, String> {
         self.tables.run(plan)
     }
+    // Every method is forwarded: a default here would quietly replace the engine's own.
+    fn external_data(
+        &self,
+        url: &str,
+        format: &str,
+        columns: &Schema,
+        skip_first: bool,
+    ) -> Result<Vec<Vec<Scalar>>, String> {
+        self.tables.external_data(url, format, columns, skip_first)
+    }
 }
