@@ -251,6 +251,15 @@ fn draw(spec: &RenderSpec, result: &QueryResult) -> anyhow::Result<String> {
         // charts-rs defaults to a rose (radius by value) donut; Kusto draws a plain pie.
         c.rose_type = Some(false);
         c.inner_radius = 0.0;
+        // Rounded corners make thin slices look shorter than the rest.
+        c.border_radius = Some(0.0);
+        // Room for the slice labels on both sides; slices under 3 degrees (about 1%) get
+        // none, as their labels would overlap (the tooltip still names them).
+        // charts-rs centres the pie only when the radius is 40% of the shorter side.
+        c.width = 1000.0;
+        c.height = 440.0;
+        c.radius = 176.0;
+        c.min_show_label_angle = 3.0;
         c.title.text = title;
         legend(&mut c.legend.show, spec);
         return Ok(c.svg()?);
@@ -296,12 +305,14 @@ fn draw(spec: &RenderSpec, result: &QueryResult) -> anyhow::Result<String> {
                 by_series.entry(key).or_default().extend([xv, yv]);
             }
         }
+        let (width, height) = canvas_for(by_series.keys().map(String::as_str));
         let mut c = ScatterChart::new(
             by_series
                 .into_iter()
                 .map(|(name, data)| Series::new(name, data))
                 .collect(),
         );
+        (c.width, c.height) = (width, height);
         c.title.text = title;
         legend(&mut c.legend.show, spec);
         y_range(&mut c.y_axis_configs, spec);
@@ -352,6 +363,7 @@ fn draw(spec: &RenderSpec, result: &QueryResult) -> anyhow::Result<String> {
             s
         })
         .collect();
+    let (width, height) = canvas_for(list.iter().map(|s| s.name.as_str()));
     let labels = if fields[x].ty == KqlType::DateTime {
         xs.iter().map(|t| short_time(t)).collect()
     } else {
@@ -360,6 +372,7 @@ fn draw(spec: &RenderSpec, result: &QueryResult) -> anyhow::Result<String> {
     let svg = match spec.kind.as_str() {
         "columnchart" => {
             let mut c = BarChart::new(list, labels);
+            (c.width, c.height) = (width, height);
             c.title.text = title;
             c.stack_percent = percent;
             legend(&mut c.legend.show, spec);
@@ -368,12 +381,14 @@ fn draw(spec: &RenderSpec, result: &QueryResult) -> anyhow::Result<String> {
         }
         "barchart" => {
             let mut c = HorizontalBarChart::new(list, labels);
+            (c.width, c.height) = (width, height);
             c.title.text = title;
             legend(&mut c.legend.show, spec);
             c.svg()?
         }
         kind => {
             let mut c = LineChart::new(list, labels);
+            (c.width, c.height) = (width, height);
             c.title.text = title;
             c.stack_percent = percent;
             c.series.fill = kind == "areachart" || kind == "stackedareachart";
@@ -406,6 +421,17 @@ fn short_time(t: &str) -> String {
         (Some(d), Some(h)) => format!("{d} {h}"),
         _ => t.to_owned(),
     }
+}
+
+/// The canvas for a chart whose legend names `series`: a plot area of 1000×400 plus the
+/// legend's rows (charts-rs draws the legend inside a fixed canvas, so with many series it
+/// would squash the plot to a strip). A legend row is about 22 px high; an entry is its
+/// text (about 7.5 px a character at the default 14 px font) plus the marker.
+fn canvas_for<'a>(series: impl Iterator<Item = &'a str>) -> (f32, f32) {
+    const WIDTH: f32 = 1000.0;
+    let entries: f32 = series.map(|n| n.chars().count() as f32 * 7.5 + 45.0).sum();
+    let rows = (entries / (WIDTH - 60.0)).ceil().max(1.0);
+    (WIDTH, 400.0 + rows * 22.0)
 }
 
 fn legend(show: &mut Option<bool>, spec: &RenderSpec) {

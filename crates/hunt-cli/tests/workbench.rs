@@ -62,6 +62,36 @@ fn timechart_and_piechart_svgs() {
         !text.contains("<script") && !text.contains("src=\"http"),
         "self-contained"
     );
+    // A plain pie, as Kusto draws it: every slice starts at the same centre (the canvas's)
+    // and has the same outer radius; the angle alone carries the value (no rose, no hole).
+    let slices: Vec<&str> = text
+        .split("<path d=\"")
+        .skip(1)
+        .filter(|p| p.contains("data-series="))
+        .collect();
+    assert_eq!(slices.len(), 2, "one slice per ActionType");
+    let width: f32 = attr(&text, "width").parse().expect("svg width");
+    let height: f32 = attr(&text, "height").parse().expect("svg height");
+    let centre = format!("M{},{} L", width / 2.0, height / 2.0);
+    let mut radii = Vec::new();
+    for s in &slices {
+        assert!(
+            s.starts_with(&centre),
+            "slice not from the centre {centre}: {s}"
+        );
+        // Corners are zero-radius arcs; the outer edge may be drawn as several arcs.
+        radii.extend(
+            s.split(" A")
+                .skip(1)
+                .filter_map(|a| a.split(' ').next())
+                .filter(|r| *r != "0")
+                .map(str::to_string),
+        );
+    }
+    assert!(
+        !radii.is_empty() && radii.windows(2).all(|w| w[0] == w[1]),
+        "{radii:?}"
+    );
 
     // A timechart over a non-datetime x column is refused, naming the column.
     let q = "datatable(A:string, N:long)['a', 1] | render timechart";
@@ -134,4 +164,12 @@ fn fmt_prints_canonical_keeps_comments_and_checks() {
     assert_eq!(run(&["--check", f]).status.code(), Some(0));
     let out = run(&["T | where"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// The value of the first `name="..."` attribute in `text`.
+fn attr<'a>(text: &'a str, name: &str) -> &'a str {
+    let key = format!("{name}=\"");
+    text.split_once(key.as_str())
+        .and_then(|(_, rest)| rest.split('"').next())
+        .unwrap_or("")
 }
