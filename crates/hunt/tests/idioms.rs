@@ -139,6 +139,29 @@ fn in_over_a_table() {
     );
 }
 
+#[test]
+fn a_dynamic_value_in_a_list_of_a_dynamic_column() {
+    // docs: in-cs-operator — a tabular list contributes its first column; "nested arrays
+    // are flattened into a single list of values"; docs: equals operator on dynamic — a
+    // dynamic compared with a scalar compares its value (as `==` does). The shape of the
+    // AiTM hunt (defender/51): `RawEventData.SessionId in (suspiciousSessionIds)`.
+    let ids = r#"datatable(s:dynamic)[dynamic("a1"), dynamic(["b2","c3"])]"#;
+    let events = r#"datatable(Raw:dynamic)[dynamic({"SessionId":"a1"}), dynamic({"SessionId":"c3"}), dynamic({"SessionId":"zz"}), dynamic({"Other":1})]"#;
+    check(
+        &format!("let ids = {ids}; {events} | where Raw.SessionId in (ids) | count"),
+        "Count:long\n2",
+    );
+    check(
+        &format!("let ids = {ids}; {events} | where Raw.SessionId !in (ids) | count"),
+        "Count:long\n2",
+    );
+    // A literal list: the dynamic's string value against strings; `in~` ignores case.
+    check(
+        &format!(r#"{events} | where Raw.SessionId in~ ("A1", "ZZ") | count"#),
+        "Count:long\n2",
+    );
+}
+
 // ------------------------------------------------------------ dynamic literals
 
 #[test]

@@ -404,7 +404,7 @@ fn guid_side(e: Expr) -> Result<Expr, PlanError> {
 }
 
 /// A dynamic value read as scalar type `t` (its text for strings, parsed for numbers).
-fn dynamic_as(e: Expr, t: KqlType) -> Expr {
+pub(crate) fn dynamic_as(e: Expr, t: KqlType) -> Expr {
     let span = e.span;
     let text = Expr::call(Func::ToString, vec![e], KqlType::String, span);
     match t {

@@ -11,7 +11,7 @@
 //! values become constants, as `toscalar` does.
 
 use super::Scope;
-use super::exprs::{bind_expr, cast, to_string_expr, unify};
+use super::exprs::{bind_expr, cast, dynamic_as, to_string_expr, unify};
 use super::subquery::{fold, sub_planner};
 use crate::error::PlanError;
 use crate::expr::{Expr, ExprKind, Func, Scalar};
@@ -120,13 +120,21 @@ fn tabular_values(plan: LogicalPlan, span: Span, sc: &Scope<'_>) -> Result<Vec<E
         .catalog
         .run(&capped)
         .map_err(|m| PlanError::invalid(span, format!("cannot compute the list's table: {m}")))?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let v = r.into_iter().next().unwrap_or(Scalar::Null(ty));
-            Expr::literal(v, span)
-        })
-        .collect())
+    // A dynamic column's values are flattened like a dynamic list item: an array gives
+    // its elements, a JSON string or number its scalar.
+    let mut out = Vec::new();
+    for r in rows {
+        match r.into_iter().next().unwrap_or(Scalar::Null(ty)) {
+            Scalar::Dynamic(serde_json::Value::Array(elems)) => out.extend(
+                elems
+                    .into_iter()
+                    .map(|v| Expr::literal(json_scalar(v), span)),
+            ),
+            Scalar::Dynamic(v) => out.push(Expr::literal(json_scalar(v), span)),
+            v => out.push(Expr::literal(v, span)),
+        }
+    }
+    Ok(out)
 }
 
 /// A JSON element of a dynamic array as the scalar Kusto compares: strings, longs,
@@ -165,6 +173,30 @@ pub(crate) fn bind_in_list(
         args.extend(items.into_iter().map(to_string_expr));
         return Ok(Expr::call(func, args, KqlType::Bool, span));
     }
+    // A dynamic left side compares its value as the list's scalar type, as `==` does
+    // (`RawEventData.SessionId in (ids)` compares the session id as a string).
+    let (x, items) = if x.ty == KqlType::Dynamic {
+        let item_ty = items
+            .iter()
+            .filter(|i| !is_null_literal(i))
+            .map(|i| i.ty)
+            .try_fold(None, |acc: Option<KqlType>, t| match acc {
+                None => Some(Some(t)),
+                Some(a) => unify(a, t).map(Some),
+            });
+        match item_ty {
+            Some(Some(t)) if t != KqlType::Dynamic => (dynamic_as(x, t), items),
+            Some(None) => (dynamic_as(x, KqlType::String), items),
+            // Values of several types (a list from a dynamic column): compared as text.
+            None if items.iter().all(|i| i.ty != KqlType::Dynamic) => (
+                dynamic_as(x, KqlType::String),
+                items.into_iter().map(to_string_expr).collect(),
+            ),
+            _ => (x, items),
+        }
+    } else {
+        (x, items)
+    };
     let mut ty = x.ty;
     for i in &items {
         if is_null_literal(i) {
