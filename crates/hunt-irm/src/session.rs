@@ -254,7 +254,13 @@ impl Session {
         let checked = engine.check_guarded(kql, &guard, &mut touched);
         record.tables.extend(touched.iter().cloned());
         checked?;
-        let ids = Identities::collect(engine, &touched, &data.settings.pseudonym_columns, key)?;
+        let ids = Identities::collect(
+            engine,
+            &touched,
+            &data.settings.pseudonym_columns,
+            key,
+            token,
+        )?;
         ids.check_query(kql)?;
         let restored = ids.restore(kql)?;
         let mut again = Vec::new();
@@ -290,8 +296,13 @@ impl Session {
                 .filter(|t| guard.check(t).is_ok())
                 .collect();
             record.tables = tables.clone();
-            let ids =
-                Identities::collect(&data.engine, &tables, &data.settings.pseudonym_columns, key)?;
+            let ids = Identities::collect(
+                &data.engine,
+                &tables,
+                &data.settings.pseudonym_columns,
+                key,
+                None,
+            )?;
             ids.reveal(pseudonym.trim())
                 .map(str::to_string)
                 .ok_or_else(|| IrmError::UnknownPseudonym(pseudonym.trim().to_string()))
