@@ -22,6 +22,8 @@ pub struct ApiError {
     pub kusto_type: &'static str,
     /// Position of a query error: 1-based line and column, and the byte offset.
     pub position: Option<Position>,
+    /// The query that failed, for the audit log (not sent to the client).
+    pub query: Option<String>,
 }
 
 /// Where a query error is in the query text.
@@ -62,6 +64,7 @@ impl ApiError {
             message: message.into(),
             kusto_type: "Kusto.Data.Exceptions.KustoRequestException",
             position: None,
+            query: None,
         }
     }
 
@@ -164,6 +167,7 @@ impl ApiError {
             message,
             kusto_type,
             position,
+            query: None,
         }
     }
 

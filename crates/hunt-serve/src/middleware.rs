@@ -84,7 +84,10 @@ fn audit_record(
     let query = response.extensions().get::<QueryAudit>();
     let name = principal.map_or("anonymous", |p| p.name.as_str());
     let roles = principal.map(|p| p.roles.clone()).unwrap_or_default();
-    let text = query.map_or_else(|| format!("{method} {path}"), |q| q.query.clone());
+    let text = query
+        .map(|q| q.query.clone())
+        .or_else(|| error.and_then(|e| e.query.clone()))
+        .unwrap_or_else(|| format!("{method} {path}"));
     let mut record = AuditRecord::now("http", name, &roles, &text);
     record.route = Some(format!("{method} {route}"));
     record.status = Some(status.as_u16());

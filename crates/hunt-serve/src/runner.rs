@@ -62,6 +62,21 @@ pub async fn run_query(
     kql: &str,
     options: &QueryOptions,
 ) -> Result<QueryResult, ApiError> {
+    // A failed query is audited with its text, as an answered one is.
+    run(state, principal, kql, options)
+        .await
+        .map_err(|e| ApiError {
+            query: Some(kql.to_owned()),
+            ..e
+        })
+}
+
+async fn run(
+    state: &Arc<AppState>,
+    principal: &Principal,
+    kql: &str,
+    options: &QueryOptions,
+) -> Result<QueryResult, ApiError> {
     let deadline = tokio::time::Instant::now() + options.timeout;
     let permit = tokio::time::timeout_at(deadline, state.query_slots.clone().acquire_owned())
         .await

@@ -133,6 +133,7 @@ async fn a_query_past_its_servertimeout_is_cancelled_and_frees_the_pool() {
     let audited = s.audit().into_iter().any(|r| {
         r["status"] == 504
             && r["route"] == "POST /v2/rest/query"
+            && r["query"] == SLOW
             && r["error"]
                 .as_str()
                 .is_some_and(|e| e.contains("servertimeout"))
