@@ -54,9 +54,16 @@ async fn slow_server() -> (TestServer, tempfile::TempDir) {
 /// Waits until no query runs on the engine any more (a guard against hanging, not a
 /// timing assertion: cancellation is expected to take a row group's work).
 async fn engine_idle(s: &TestServer) -> QueryStats {
+    let waiting = std::time::Instant::now();
     for _ in 0..1200 {
         let stats = s.state.queries.stats();
         if stats.running == 0 {
+            // For the record (not asserted): how far the scan got, how long it took to stop.
+            eprintln!(
+                "cancelled query stopped after {:?}: {:?}",
+                waiting.elapsed(),
+                stats.last_cancelled
+            );
             return stats;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
