@@ -89,4 +89,10 @@ impl IrmError {
     pub fn is_denied(&self) -> bool {
         matches!(self, IrmError::Query(hunt::Error::Denied { .. }))
     }
+
+    /// True when the query stopped because its cancel token was cancelled
+    /// ([`Session::query_cancellable`](crate::Session::query_cancellable)).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, IrmError::Query(e) if e.is_cancelled())
+    }
 }

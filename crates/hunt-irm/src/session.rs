@@ -5,7 +5,7 @@ use crate::audit::{AuditLog, AuditRecord};
 use crate::policy::{AUDIT_TABLE, Policy, Settings};
 use crate::pseudonym::{Identities, PseudonymKey};
 use crate::{IrmError, library};
-use hunt::{Engine, QueryResult, TableGuard};
+use hunt::{CancelToken, Engine, QueryResult, TableGuard};
 use std::path::{Path, PathBuf};
 
 /// An engine over a data directory, with the built-in library and the directory's
@@ -165,8 +165,29 @@ impl Session {
     /// read, result pseudonymized if asked, and the query appended to the audit log (when
     /// the directory has one) before the answer is returned, whatever the outcome.
     pub fn query(&self, data: &DataDir, kql: &str) -> Result<Answer, IrmError> {
+        self.query_with(data, kql, None)
+    }
+
+    /// [`Session::query`] that stops when `token` is cancelled (by a server's timeout, a
+    /// client gone, Ctrl-C): the query's scans check it before each row group, and the
+    /// query then fails with [`IrmError::is_cancelled`] true (audited as an error).
+    pub fn query_cancellable(
+        &self,
+        data: &DataDir,
+        kql: &str,
+        token: &CancelToken,
+    ) -> Result<Answer, IrmError> {
+        self.query_with(data, kql, Some(token))
+    }
+
+    fn query_with(
+        &self,
+        data: &DataDir,
+        kql: &str,
+        token: Option<&CancelToken>,
+    ) -> Result<Answer, IrmError> {
         let mut record = AuditRecord::now("query", self.principal_name(), &self.roles, kql);
-        let outcome = self.run(data, kql, &mut record);
+        let outcome = self.run(data, kql, token, &mut record);
         match &outcome {
             Ok(a) => record.rows = Some(a.result.num_rows() as u64),
             Err(e) => {
@@ -180,7 +201,13 @@ impl Session {
         outcome
     }
 
-    fn run(&self, data: &DataDir, kql: &str, record: &mut AuditRecord) -> Result<Answer, IrmError> {
+    fn run(
+        &self,
+        data: &DataDir,
+        kql: &str,
+        token: Option<&CancelToken>,
+        record: &mut AuditRecord,
+    ) -> Result<Answer, IrmError> {
         let pseudo = self.pseudonymizes(data);
         record.pseudonymized = pseudo;
         record.revealed = !pseudo && data.settings.pseudonymize;
@@ -208,9 +235,13 @@ impl Session {
             } else {
                 &data.engine
             };
+        let run = |text: &str, touched: &mut Vec<String>| match token {
+            Some(t) => engine.query_guarded_cancellable(text, &guard, touched, t),
+            None => engine.query_guarded(text, &guard, touched),
+        };
         let mut touched = Vec::new();
         let Some(key) = key else {
-            let r = engine.query_guarded(kql, &guard, &mut touched);
+            let r = run(kql, &mut touched);
             record.tables.extend(touched.iter().cloned());
             return Ok(Answer {
                 result: r?,
@@ -223,11 +254,17 @@ impl Session {
         let checked = engine.check_guarded(kql, &guard, &mut touched);
         record.tables.extend(touched.iter().cloned());
         checked?;
-        let ids = Identities::collect(engine, &touched, &data.settings.pseudonym_columns, key)?;
+        let ids = Identities::collect(
+            engine,
+            &touched,
+            &data.settings.pseudonym_columns,
+            key,
+            token,
+        )?;
         ids.check_query(kql)?;
         let restored = ids.restore(kql)?;
         let mut again = Vec::new();
-        let result = engine.query_guarded(&restored, &guard, &mut again)?;
+        let result = run(&restored, &mut again)?;
         Ok(Answer {
             result: ids.apply(result)?,
             tables: touched,
@@ -259,8 +296,13 @@ impl Session {
                 .filter(|t| guard.check(t).is_ok())
                 .collect();
             record.tables = tables.clone();
-            let ids =
-                Identities::collect(&data.engine, &tables, &data.settings.pseudonym_columns, key)?;
+            let ids = Identities::collect(
+                &data.engine,
+                &tables,
+                &data.settings.pseudonym_columns,
+                key,
+                None,
+            )?;
             ids.reveal(pseudonym.trim())
                 .map(str::to_string)
                 .ok_or_else(|| IrmError::UnknownPseudonym(pseudonym.trim().to_string()))

@@ -22,6 +22,8 @@ pub struct ApiError {
     pub kusto_type: &'static str,
     /// Position of a query error: 1-based line and column, and the byte offset.
     pub position: Option<Position>,
+    /// The query that failed, for the audit log (not sent to the client).
+    pub query: Option<String>,
 }
 
 /// Where a query error is in the query text.
@@ -62,6 +64,7 @@ impl ApiError {
             message: message.into(),
             kusto_type: "Kusto.Data.Exceptions.KustoRequestException",
             position: None,
+            query: None,
         }
     }
 
@@ -110,11 +113,24 @@ impl ApiError {
         )
     }
 
-    /// 408: the query ran past its `servertimeout` and was cancelled.
+    /// 504 `Timeout`: the query ran past its `servertimeout` and was cancelled. Kusto's
+    /// REST reference ("Query/management HTTP response") lists 504 with subcode `Timeout`
+    /// for a request that timed out; it is not permanent (the same query may pass with
+    /// more time).
     pub fn timeout(message: impl Into<String>) -> ApiError {
-        let mut e = ApiError::new(StatusCode::REQUEST_TIMEOUT, "RequestTimeout", message);
-        e.kusto_type = "Kusto.Data.Exceptions.KustoRequestExecutionTimeoutException";
+        let mut e = ApiError::new(StatusCode::GATEWAY_TIMEOUT, "Timeout", message);
+        e.kusto_type = "Kusto.Data.Exceptions.KustoRequestTimeoutException";
         e
+    }
+
+    /// 408: the client did not send its request body in time.
+    pub fn request_timeout(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::REQUEST_TIMEOUT, "RequestTimeout", message)
+    }
+
+    /// 413 `PayloadTooLarge` (Kusto's subcode): the request body is over the limit.
+    pub fn payload_too_large(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge", message)
     }
 
     /// 500: a bug or an I/O failure in hunt itself.
@@ -151,6 +167,7 @@ impl ApiError {
             message,
             kusto_type,
             position,
+            query: None,
         }
     }
 
@@ -161,8 +178,10 @@ impl ApiError {
             "message": self.message,
             "@type": self.kusto_type,
             "@message": self.message,
-            "@permanent": !matches!(self.status, StatusCode::REQUEST_TIMEOUT)
-                && !self.status.is_server_error(),
+            "@permanent": !matches!(
+                self.status,
+                StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS
+            ) && !self.status.is_server_error(),
             "innerError": {
                 "date": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             },

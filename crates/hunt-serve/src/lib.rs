@@ -27,8 +27,10 @@ pub mod irm;
 pub mod kusto;
 pub mod kusto_mgmt;
 pub mod kusto_request;
+pub mod listen;
 pub mod middleware;
 pub mod odata;
+pub mod queries;
 pub mod render;
 pub mod runner;
 pub mod state;
@@ -53,7 +55,11 @@ pub use state::AppState;
 /// Largest request body accepted (1 MiB): queries and PATCH bodies are small.
 pub const BODY_LIMIT: usize = 1 << 20;
 
-/// A request body must arrive within this long (slow clients are cut off).
+/// A request head (request line and headers) must arrive within this long after the
+/// client starts it, or the connection is closed (hyper's default).
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A request body must arrive whole within this long, or the request is answered 408.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How the server runs.
@@ -80,6 +86,10 @@ pub struct ServeOptions {
     pub pseudonym_key: Option<hunt_irm::PseudonymKey>,
     /// Pseudonymize every result, whatever `DIR/hunt.toml` says (`--pseudonymize`).
     pub pseudonymize: bool,
+    /// Slow clients: the time a request head may take ([`HEADER_TIMEOUT`]).
+    pub header_timeout: Duration,
+    /// Slow clients: the time a request body may take ([`BODY_TIMEOUT`]).
+    pub body_timeout: Duration,
 }
 
 impl ServeOptions {
@@ -96,6 +106,8 @@ impl ServeOptions {
             state_dir: None,
             pseudonym_key: None,
             pseudonymize: false,
+            header_timeout: HEADER_TIMEOUT,
+            body_timeout: BODY_TIMEOUT,
         }
     }
 }
@@ -147,6 +159,7 @@ pub enum ServeError {
 pub struct Server {
     listener: TcpListener,
     router: Router,
+    header_timeout: Duration,
     /// The shared state (for tests and embedding).
     pub state: Arc<AppState>,
 }
@@ -165,6 +178,7 @@ impl Server {
         Ok(Server {
             listener,
             router: router(state.clone()),
+            header_timeout: options.header_timeout,
             state,
         })
     }
@@ -179,17 +193,8 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|source| ServeError::Io {
-            context: "the server failed".into(),
-            source,
-        })
+        listen::serve(self.listener, self.router, self.header_timeout, shutdown).await;
+        Ok(())
     }
 }
 
@@ -242,6 +247,8 @@ fn build_state(options: &ServeOptions) -> Result<AppState, ServeError> {
         audit,
         store: Arc::new(store),
         query_slots: Arc::new(tokio::sync::Semaphore::new(runner::MAX_CONCURRENT_QUERIES)),
+        queries: Arc::default(),
+        body_timeout: options.body_timeout,
         catalog: tokio::sync::OnceCell::new(),
         alert_table: alert_table::AlertTable::new(state_dir),
     })
@@ -285,14 +292,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/irm/alerts/{id}", get(irm::get).patch(irm::patch))
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
+        // Outermost last: the body limit, then authentication and audit (so a refused or
+        // timed-out body is audited too), then the body read within its deadline.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::read_body,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::authenticate_and_audit,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-            BODY_TIMEOUT,
-        ))
         .with_state(state)
 }
 

@@ -1,12 +1,13 @@
 //! What wraps every request: authentication (bearer token → [`Principal`]) and the audit
 //! record (the insider-risk audit log's record, with the HTTP route and status) written after
-//! the handler answered and before the response leaves; the answers for unknown routes and methods; and
-//! the JSON body parser every handler uses, so malformed JSON is a 400 in the OneAPI shape.
+//! the handler answered and before the response leaves; the body read within its deadline
+//! and limit; the answers for unknown routes and methods; and the JSON body parser every
+//! handler uses, so malformed JSON is a 400 in the OneAPI shape.
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{MatchedPath, Request, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -83,7 +84,10 @@ fn audit_record(
     let query = response.extensions().get::<QueryAudit>();
     let name = principal.map_or("anonymous", |p| p.name.as_str());
     let roles = principal.map(|p| p.roles.clone()).unwrap_or_default();
-    let text = query.map_or_else(|| format!("{method} {path}"), |q| q.query.clone());
+    let text = query
+        .map(|q| q.query.clone())
+        .or_else(|| error.and_then(|e| e.query.clone()))
+        .unwrap_or_else(|| format!("{method} {path}"));
     let mut record = AuditRecord::now("http", name, &roles, &text);
     record.route = Some(format!("{method} {route}"));
     record.status = Some(status.as_u16());
@@ -111,6 +115,48 @@ async fn append(state: &AppState, record: AuditRecord) {
             state.audit.path().display()
         );
     }
+}
+
+/// Reads the whole request body before the handler runs, within the body deadline
+/// (`AppState::body_timeout`) and the size limit (the `DefaultBodyLimit` layer's).
+///
+/// The deadline is for the whole body: tower-http's body timeout restarts with every
+/// frame, so a client sending a byte now and then would never be cut off. A body that
+/// does not arrive in time is 408, one over the limit 413, an unreadable one 400, all
+/// in the OneAPI shape; the handler then gets the body from memory.
+pub async fn read_body(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let read = Bytes::from_request(Request::from_parts(parts.clone(), body), &());
+    let bytes = match tokio::time::timeout(state.body_timeout, read).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(rejection)) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return ApiError::payload_too_large(format!(
+                "the request body is larger than {} bytes",
+                crate::BODY_LIMIT
+            ))
+            .into_response();
+        }
+        Ok(Err(rejection)) => {
+            return ApiError::bad_request(format!(
+                "the request body could not be read: {}",
+                rejection.body_text()
+            ))
+            .into_response();
+        }
+        Err(_) => {
+            return ApiError::request_timeout(format!(
+                "the request body did not arrive within {} s",
+                state.body_timeout.as_secs_f64()
+            ))
+            .into_response();
+        }
+    };
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// 404 for a path no route serves.

@@ -1,19 +1,21 @@
 //! Running a query for a request through the insider-risk session (`hunt_irm::Session`:
 //! policy check → run → pseudonymize → audit), off the async runtime (a blocking thread
 //! drives it, the engine's rayon pool does the work), within the request's `servertimeout`.
+//! A query past its timeout, or whose client went away, is cancelled through its token
+//! ([`crate::queries`]): its scans stop and its slot is freed.
 //!
 //! A query never runs on a tokio worker thread: a scan that takes seconds would stall every
 //! other connection. At most [`MAX_CONCURRENT_QUERIES`] queries run at once; further ones wait
 //! for a slot (the wait counts against their timeout).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use hunt::QueryResult;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::queries::CancelOnDrop;
 use crate::state::AppState;
 
 /// Queries running at the same time; more would only compete for the same cores.
@@ -60,6 +62,21 @@ pub async fn run_query(
     kql: &str,
     options: &QueryOptions,
 ) -> Result<QueryResult, ApiError> {
+    // A failed query is audited with its text, as an answered one is.
+    run(state, principal, kql, options)
+        .await
+        .map_err(|e| ApiError {
+            query: Some(kql.to_owned()),
+            ..e
+        })
+}
+
+async fn run(
+    state: &Arc<AppState>,
+    principal: &Principal,
+    kql: &str,
+    options: &QueryOptions,
+) -> Result<QueryResult, ApiError> {
     let deadline = tokio::time::Instant::now() + options.timeout;
     let permit = tokio::time::timeout_at(deadline, state.query_slots.clone().acquire_owned())
         .await
@@ -76,29 +93,34 @@ pub async fn run_query(
         pseudonymize: state.pseudonymize.then_some(true),
         key: state.pseudonym_key.clone(),
     };
-    let cancel = Arc::new(AtomicBool::new(false));
+    let ticket = state.queries.start(kql, &principal.name);
+    // Whatever ends this request first (answer, timeout, the client going away and the
+    // server dropping this future) cancels the query; after an answer that does nothing.
+    let _cancel = CancelOnDrop(ticket.token().clone());
+    let token = ticket.token().clone();
     let text = kql.to_owned();
-    let flag = cancel.clone();
     let task = tokio::task::spawn_blocking(move || {
+        // The slot and the registry entry are released when the engine's work ends.
         let _permit = permit;
-        if flag.load(Ordering::Relaxed) {
-            return None;
+        let outcome = session.query_cancellable(&data, &text, ticket.token());
+        if matches!(&outcome, Err(e) if e.is_cancelled()) {
+            ticket.ended_by_cancel();
         }
-        Some(session.query(&data, &text))
+        outcome
     });
     let outcome = match tokio::time::timeout_at(deadline, task).await {
         Ok(joined) => joined.map_err(|e| ApiError::internal(format!("the query failed: {e}")))?,
         Err(_) => {
-            cancel.store(true, Ordering::Relaxed);
+            token.cancel();
             return Err(timeout_error(options.timeout));
         }
     };
-    let result = match outcome {
-        Some(Ok(answer)) => answer.result,
-        Some(Err(err)) => return Err(crate::bridge::irm_error(err, kql)),
-        None => return Err(timeout_error(options.timeout)),
-    };
-    Ok(result)
+    match outcome {
+        Ok(answer) => Ok(answer.result),
+        // Only this request cancels its token, so a cancelled query is a timed-out one.
+        Err(err) if err.is_cancelled() => Err(timeout_error(options.timeout)),
+        Err(err) => Err(crate::bridge::irm_error(err, kql)),
+    }
 }
 
 fn timeout_error(limit: Duration) -> ApiError {

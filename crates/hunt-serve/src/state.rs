@@ -34,6 +34,10 @@ pub struct AppState {
     pub store: Arc<Store>,
     /// Bounds the queries running at once.
     pub query_slots: Arc<Semaphore>,
+    /// The queries the engine is working on, with their cancel tokens.
+    pub queries: Arc<crate::queries::Queries>,
+    /// A request body must arrive whole within this long.
+    pub body_timeout: std::time::Duration,
     /// Alerts and incidents, read on first use.
     pub catalog: OnceCell<Arc<AlertCatalog>>,
     /// The `AlertState` table's current snapshot.

@@ -77,6 +77,8 @@ async fn malformed_json_unknown_routes_and_huge_bodies_are_4xx() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let e: Value = r.json().await.expect("a JSON error body");
+    assert_eq!(e["error"]["code"], "PayloadTooLarge", "{e}");
     // Still serving.
     let r = s
         .http

@@ -230,6 +230,11 @@ pub struct Diagnostic {
 }
 
 impl Error {
+    /// Whether the query stopped because its [`CancelToken`] was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Error::Exec(ExecError::Cancelled))
+    }
+
     /// The renderable form of this error.
     pub fn diagnostic(&self) -> Diagnostic {
         let plain = |kind, message: String| Diagnostic {
@@ -589,6 +594,30 @@ impl Engine {
         guard: &dyn TableGuard,
         touched: &mut Vec<String>,
     ) -> Result<QueryResult, Error> {
+        self.query_guarded_with(kql, guard, touched, None)
+    }
+
+    /// [`Engine::query_guarded`] that stops when `token` is cancelled (from another thread,
+    /// such as a server's timeout): the scans check it before each row group and the query
+    /// then fails with an error for which [`Error::is_cancelled`] holds. The token also
+    /// counts the scans' progress.
+    pub fn query_guarded_cancellable(
+        &self,
+        kql: &str,
+        guard: &dyn TableGuard,
+        touched: &mut Vec<String>,
+        token: &CancelToken,
+    ) -> Result<QueryResult, Error> {
+        self.query_guarded_with(kql, guard, touched, Some(token))
+    }
+
+    fn query_guarded_with(
+        &self,
+        kql: &str,
+        guard: &dyn TableGuard,
+        touched: &mut Vec<String>,
+        token: Option<&CancelToken>,
+    ) -> Result<QueryResult, Error> {
         self.on_pool(|| {
             let guarded = guard::Guarded::new(&self.tables, guard);
             let planned = self.plan_over(kql, &guarded);
@@ -599,7 +628,10 @@ impl Engine {
             let mut planned = planned?;
             planned.notices.extend(self.without_data_notice(touched));
             let plan = hunt_plan::optimize(planned.plan);
-            let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
+            // Only this query's scans carry the token: a copy of the table set, not the set.
+            let controlled = token.map(|t| self.tables.with_control(t.clone()));
+            let tables = controlled.as_ref().unwrap_or(&self.tables);
+            let physical = hunt_exec::create_physical_plan(&plan, tables)?;
             let batches = no_panic(|| Ok(hunt_exec::collect_within(&physical, &self.budget())?))?;
             Ok(QueryResult {
                 schema: physical.schema().clone(),

@@ -53,6 +53,7 @@ pub struct TestServer {
     pub http: reqwest::Client,
     _tmp: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestServer {
@@ -63,6 +64,15 @@ impl TestServer {
 
     /// Starts a server over `data`.
     pub async fn start_with(data: PathBuf, no_auth: bool) -> TestServer {
+        TestServer::start_configured(data, no_auth, |_| {}).await
+    }
+
+    /// Starts a server over `data` with options changed by `configure`.
+    pub async fn start_configured(
+        data: PathBuf,
+        no_auth: bool,
+        configure: impl FnOnce(&mut ServeOptions),
+    ) -> TestServer {
         let tmp = tempfile::tempdir().expect("tempdir");
         let tokens = tmp.path().join("tokens.json");
         let add = |name: &str, roles: &[&str]| {
@@ -82,11 +92,12 @@ impl TestServer {
         options.threads = Some(2);
         let state_dir = tmp.path().join("state");
         options.state_dir = Some(state_dir.clone());
+        configure(&mut options);
         let server = Server::bind(options).await.expect("bind");
         let addr = server.local_addr().expect("addr");
         let state = server.state.clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             let _ = server
                 .run(async {
                     let _ = rx.await;
@@ -103,7 +114,16 @@ impl TestServer {
             http: reqwest::Client::new(),
             _tmp: tmp,
             stop: Some(tx),
+            task: Some(task),
         }
+    }
+
+    /// Asks the server to shut down gracefully; the handle completes when it has.
+    pub fn shutdown(&mut self) -> Option<tokio::task::JoinHandle<()>> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        self.task.take()
     }
 
     /// `base + path`.

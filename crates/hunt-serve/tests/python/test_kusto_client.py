@@ -84,6 +84,14 @@ class KustoClientAgainstHunt(unittest.TestCase):
             self.client.execute("hunt", "range x from 1 to 5 step 1", props)
         self.assertIn("E_QUERY_RESULT_SET_TOO_LARGE", str(ctx.exception))
 
+    def test_query_past_servertimeout_raises(self):
+        # hunt answers Kusto's 504 `Timeout` and cancels the query; the client raises.
+        props = ClientRequestProperties()
+        props.set_option(ClientRequestProperties.request_timeout_option_name, timedelta(milliseconds=1))
+        with self.assertRaises(KustoServiceError) as ctx:
+            self.client.execute("hunt", "range x from 1 to 10000000 step 1 | summarize dcount(x)", props)
+        self.assertIn("servertimeout", str(ctx.exception))
+
     def test_control_commands(self):
         tables = [r["TableName"] for r in self.client.execute_mgmt("hunt", ".show tables").primary_results[0]]
         self.assertIn("AlertInfo", tables)
