@@ -95,14 +95,39 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let color = render::use_color();
     let mut failed = 0usize;
+    let mut open = 0usize;
     let mut report = Vec::new();
     for input in &inputs {
-        let Err(err) = engine.check(&input.text) else {
-            continue;
+        // A name only the rows can make (after bag_unpack/pivot) is a warning, not a failure.
+        let (err, severity) = match engine.check_outcome(&input.text) {
+            Ok(hunt::Checked::Binds(_)) => continue,
+            Ok(hunt::Checked::DependsOnData(err)) => {
+                open += 1;
+                (err, "warning")
+            }
+            Err(err) => {
+                failed += 1;
+                (err, "error")
+            }
         };
-        failed += 1;
-        let diag = err.diagnostic();
+        let mut diag = err.diagnostic();
+        if severity == "warning" {
+            diag.help = Some(
+                "its columns come from the rows (bag_unpack/pivot), so it binds or not \
+                 depending on the data; run it, or give the plugin an output schema"
+                    .to_string(),
+            );
+        }
         match args.format {
+            CheckFormat::Text if severity == "warning" => {
+                render::eprint(&format!("warning: {}: depends on the data\n", input.name));
+                render::eprint(&render::render_diagnostic(
+                    &diag,
+                    &input.name,
+                    &input.text,
+                    color,
+                ));
+            }
             CheckFormat::Text => render::eprint(&render::render_diagnostic(
                 &diag,
                 &input.name,
@@ -119,6 +144,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                     "line": line,
                     "column": column,
                     "span": diag.span.as_ref().map(|s| [s.start, s.end]),
+                    "severity": severity,
                     "kind": diag.kind.as_str(),
                     "message": diag.message,
                     "help": diag.help,
@@ -136,8 +162,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         CheckFormat::Text => {
             let n = inputs.len();
             let noun = if n == 1 { "query" } else { "queries" };
+            let depends = if open > 0 {
+                format!(" ({open} depending on the data)")
+            } else {
+                String::new()
+            };
             render::eprint(&format!(
-                "checked {n} {noun}: {} bind, {failed} failed\n",
+                "checked {n} {noun}: {} bind{depends}, {failed} failed\n",
                 n - failed
             ));
         }

@@ -87,6 +87,7 @@ fn check_json_gives_file_line_column_span_kind_message_help() {
         "line": 3,
         "column": 9,
         "span": [28, 38],
+        "severity": "error",
         "kind": "unknown name",
         "message": v[0]["message"].clone(),
         "help": "did you mean `DeviceName`?",
@@ -161,4 +162,28 @@ fn tables_and_schema_cover_the_catalog() {
         out.stderr.contains("did you mean `UrlClickEvents`?"),
         "{out:?}"
     );
+}
+
+#[test]
+fn check_warns_where_bag_unpack_columns_depend_on_the_data() {
+    // docs: bag-unpack-plugin — "the output schema depends on the data"; without rows
+    // `check` cannot know `Name`, so it warns and exits 0, while a misspelt input column
+    // before the plugin is still an error.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let open = write(
+        dir.path(),
+        "open.kql",
+        "AlertEvidence | extend d = parse_json(AdditionalFields) | evaluate bag_unpack(d) | project-reorder Name\n",
+    );
+    let out = hunt(&["check", "--format", "json", &open]);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
+    assert_eq!(v[0]["severity"], "warning", "{out:?}");
+    let bad = write(
+        dir.path(),
+        "bad.kql",
+        "AlertEvidence | extend d = parse_json(AdditionalFeilds) | evaluate bag_unpack(d)\n",
+    );
+    let out = hunt(&["check", &bad]);
+    assert_eq!(out.code, Some(2), "{out:?}");
 }

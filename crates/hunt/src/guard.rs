@@ -97,3 +97,55 @@ impl Catalog for Guarded<'_> {
         self.tables.external_data(url, format, columns, skip_first)
     }
 }
+
+/// A catalog seen as is, noting whether planning asked it for rows of a plugin whose
+/// output columns come from the data (`Catalog::probe`: `bag_unpack`, `pivot`).
+pub(crate) struct ProbeRecorder<'a> {
+    tables: &'a TableSet,
+    probed: std::sync::atomic::AtomicBool,
+}
+
+impl<'a> ProbeRecorder<'a> {
+    pub(crate) fn new(tables: &'a TableSet) -> ProbeRecorder<'a> {
+        ProbeRecorder {
+            tables,
+            probed: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+    pub(crate) fn probed(&self) -> bool {
+        self.probed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Catalog for ProbeRecorder<'_> {
+    fn table(&self, name: &str) -> Result<Option<Schema>, TableError> {
+        self.tables.table(name)
+    }
+    fn has_table(&self, name: &str) -> bool {
+        self.tables.has_table(name)
+    }
+    fn table_names(&self) -> Vec<String> {
+        self.tables.table_names()
+    }
+    fn probe(
+        &self,
+        plan: &LogicalPlan,
+        each: &mut dyn FnMut(Vec<Scalar>),
+    ) -> Option<Result<(), String>> {
+        self.probed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.tables.probe(plan, each)
+    }
+    fn run(&self, plan: &LogicalPlan) -> Result<Vec<Vec<Scalar>>, String> {
+        self.tables.run(plan)
+    }
+    fn external_data(
+        &self,
+        url: &str,
+        format: &str,
+        columns: &Schema,
+        skip_first: bool,
+    ) -> Result<Vec<Vec<Scalar>>, String> {
+        self.tables.external_data(url, format, columns, skip_first)
+    }
+}

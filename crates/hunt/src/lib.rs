@@ -120,6 +120,16 @@ pub struct TableInfo {
     pub columns: usize,
 }
 
+/// What [`Engine::check_outcome`] found.
+#[derive(Debug)]
+pub enum Checked {
+    /// The query binds; the schema of its result.
+    Binds(Schema),
+    /// The query names a column that only the data can make (after `bag_unpack` or
+    /// `pivot`); whether it binds depends on the rows. The error it gets without rows.
+    DependsOnData(Error),
+}
+
 /// The notice a result carries when it read catalog tables that have no data.
 fn without_data_notice(tables: &[String]) -> Option<String> {
     if tables.is_empty() {
@@ -415,10 +425,28 @@ impl Engine {
     /// read (only Parquet footers): values a plan needs early (`toscalar`, `partition`
     /// keys, the columns `bag_unpack` makes) are computed over empty tables.
     pub fn check(&self, kql: &str) -> Result<Schema, Error> {
+        match self.check_outcome(kql)? {
+            Checked::Binds(schema) => Ok(schema),
+            Checked::DependsOnData(err) => Err(err),
+        }
+    }
+
+    /// [`Engine::check`], telling apart a query that cannot bind from one whose columns
+    /// come from the rows: after `evaluate bag_unpack`/`pivot` (whose output columns are the
+    /// keys found in the data) a column the empty probe did not make is unknown only for
+    /// want of rows, so it is [`Checked::DependsOnData`], as Kusto's own editor leaves
+    /// such a plugin's output open rather than flagging the names after it.
+    pub fn check_outcome(&self, kql: &str) -> Result<Checked, Error> {
         let ast = hunt_syntax::parse(kql)?;
         let tables = self.tables.schemas_only();
-        let planned = hunt_plan::plan_with(&ast, &tables, self.now(), &self.functions)?;
-        Ok(planned.plan.schema())
+        let probed = guard::ProbeRecorder::new(&tables);
+        match hunt_plan::plan_with(&ast, &probed, self.now(), &self.functions) {
+            Ok(planned) => Ok(Checked::Binds(planned.plan.schema())),
+            Err(e) if e.kind == PlanErrorKind::UnknownColumn && probed.probed() => {
+                Ok(Checked::DependsOnData(e.into()))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Runs queries on `threads` threads (the default is all cores). Results do not depend
