@@ -120,13 +120,14 @@ fn csv_to_io(e: csv::Error) -> io::Error {
     }
 }
 
-/// `{"schema":[{"name":…,"type":…},…],"results":[{…},…]}`, written row by row.
+/// `{"schema":[{"name":…,"type":…},…],"results":[{…},…]}`, written row by row: the
+/// shape of Graph `runHuntingQuery` (the same type names as `hunt serve` gives there).
 fn write_json(out: &mut impl Write, result: &QueryResult) -> io::Result<()> {
     let schema: Vec<Value> = result
         .schema
         .fields
         .iter()
-        .map(|f| serde_json::json!({"name": f.name, "type": f.ty.name()}))
+        .map(|f| serde_json::json!({"name": f.name, "type": hunt::format::dotnet_type(f.ty)}))
         .collect();
     out.write_all(b"{\"schema\":")?;
     serde_json::to_writer(&mut *out, &schema)?;
@@ -213,9 +214,9 @@ alice,2,2025-06-01T10:00:00.0000000Z,2.5,\"{\"\"a\"\":[1,2]}\",00:01:30
         assert_eq!(
             render(Format::Json),
             concat!(
-                r#"{"schema":[{"name":"Name","type":"string"},{"name":"N","type":"long"},"#,
-                r#"{"name":"Ts","type":"datetime"},{"name":"R","type":"real"},"#,
-                r#"{"name":"D","type":"dynamic"},{"name":"Span","type":"timespan"}],"#,
+                r#"{"schema":[{"name":"Name","type":"String"},{"name":"N","type":"Int64"},"#,
+                r#"{"name":"Ts","type":"DateTime"},{"name":"R","type":"Double"},"#,
+                r#"{"name":"D","type":"Object"},{"name":"Span","type":"TimeSpan"}],"#,
                 r#""results":[{"Name":"alice","N":2,"Ts":"2025-06-01T10:00:00.0000000Z","R":2.5,"D":{"a":[1,2]},"Span":"00:01:30"},"#,
                 r#"{"Name":"bob, jr","N":null,"Ts":"2025-06-01T10:00:01.5000000Z","R":"NaN","D":null,"Span":"-00:30:00"}]}"#,
                 "\n"

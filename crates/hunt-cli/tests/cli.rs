@@ -154,7 +154,7 @@ fn timing_goes_to_stderr_after_the_rows() {
 fn json_format_is_the_graph_shape() {
     let out = Fixture::new().run(&["--format", "json", QUERY]);
     let expected = concat!(
-        r#"{"schema":[{"name":"Name","type":"string"},{"name":"N","type":"long"},{"name":"Ts","type":"datetime"}],"#,
+        r#"{"schema":[{"name":"Name","type":"String"},{"name":"N","type":"Int64"},{"name":"Ts","type":"DateTime"}],"#,
         r#""results":["#,
         r#"{"Name":"carol, jr","N":2,"Ts":"2025-06-02T00:00:00.0000001Z"},"#,
         r#"{"Name":"bob","N":3,"Ts":"2025-06-01T11:30:00.5000000Z"},"#,
@@ -459,7 +459,7 @@ fn json_dynamic_is_a_json_value_not_a_string() {
     let out = Fixture::new().run(&["--format", "json", r#"print d = dynamic({"a":[1,2]})"#]);
     assert_eq!(
         out.stdout,
-        "{\"schema\":[{\"name\":\"d\",\"type\":\"dynamic\"}],\"results\":[{\"d\":{\"a\":[1,2]}}]}\n",
+        "{\"schema\":[{\"name\":\"d\",\"type\":\"Object\"}],\"results\":[{\"d\":{\"a\":[1,2]}}]}\n",
         "{out:?}"
     );
     assert_eq!(out.code, Some(0), "{out:?}");

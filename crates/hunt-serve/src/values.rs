@@ -13,21 +13,7 @@ pub fn kusto_type(ty: KqlType) -> &'static str {
     ty.name()
 }
 
-/// The .NET type name of Kusto v1 tables (`DataType`) and of Graph `runHuntingQuery`'s schema
-/// (`"type": "DateTime"`).
-pub fn dotnet_type(ty: KqlType) -> &'static str {
-    match ty {
-        KqlType::Bool => "Boolean",
-        KqlType::Int => "Int32",
-        KqlType::Long => "Int64",
-        KqlType::Real => "Double",
-        KqlType::String => "String",
-        KqlType::DateTime => "DateTime",
-        KqlType::TimeSpan => "TimeSpan",
-        KqlType::Guid => "Guid",
-        KqlType::Dynamic => "Object",
-    }
-}
+pub use hunt::format::dotnet_type;
 
 /// The .NET type name Kusto's `.show table … schema as json` uses (`System.String`).
 pub fn cslschema_type(ty: KqlType) -> &'static str {

@@ -298,6 +298,22 @@ pub fn cell_json(array: &ArrayRef, row: usize, ty: KqlType) -> Value {
     }
 }
 
+/// The .NET type name of Kusto v1 tables (`DataType`) and of Graph `runHuntingQuery`'s schema
+/// (`"type": "DateTime"`).
+pub fn dotnet_type(ty: KqlType) -> &'static str {
+    match ty {
+        KqlType::Bool => "Boolean",
+        KqlType::Int => "Int32",
+        KqlType::Long => "Int64",
+        KqlType::Real => "Double",
+        KqlType::String => "String",
+        KqlType::DateTime => "DateTime",
+        KqlType::TimeSpan => "TimeSpan",
+        KqlType::Guid => "Guid",
+        KqlType::Dynamic => "Object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
