@@ -5,7 +5,7 @@ use crate::error::{ExecError, Result};
 use crate::expr::scalar::{array_from_scalars, array_value};
 use arrow::array::*;
 use arrow::compute::cast;
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, Float64Type};
 use arrow::row::{OwnedRow, RowConverter, SortField};
 use hunt_plan::expr::{AggFunc, Scalar};
 use hunt_plan::types::KqlType;
@@ -357,7 +357,7 @@ impl Acc {
                 value_ty,
                 seeded,
             } => {
-                let rows = conv.convert_columns(&[args[0].clone()])?;
+                let rows = conv.convert_columns(&[nan_wins(&args[0], *max)])?;
                 for (i, g) in gids.iter().enumerate() {
                     if args[0].is_null(i) {
                         if !seeded[*g] {
@@ -645,5 +645,20 @@ pub(super) fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
         (Long(x), Long(y)) | (DateTime(x), DateTime(y)) | (TimeSpan(x), TimeSpan(y)) => x.cmp(y),
         (Real(x), Real(y)) => x.total_cmp(y),
         _ => std::cmp::Ordering::Equal,
+    }
+}
+
+/// A real key column with every NaN given the sign that makes it win in the row encoding's
+/// IEEE total order (+NaN above +inf for arg_max, -NaN below -inf for arg_min): Kusto's
+/// max/min of reals with a NaN is NaN (oracle: agent-aggregation-0000, -0002), and
+/// arg_max over such a group returns the NaN row (agent-aggregation-0002); arg_min
+/// follows min the same way. Other key types pass through.
+fn nan_wins(keys: &ArrayRef, max: bool) -> ArrayRef {
+    match keys.as_any().downcast_ref::<Float64Array>() {
+        Some(f) if f.values().iter().any(|v| v.is_nan()) => {
+            let nan = if max { f64::NAN.abs() } else { -f64::NAN.abs() };
+            Arc::new(f.unary::<_, Float64Type>(|v| if v.is_nan() { nan } else { v }))
+        }
+        _ => keys.clone(),
     }
 }

@@ -1,0 +1,121 @@
+//! Edge cases the Microsoft Learn pages state (null, negative, zero, out of range, NaN,
+//! overflow), one table row each, with the page or oracle case it came from. Issue #10's
+//! audit: every row's expected text is read off the page, never off hunt.
+
+use crate::common::{check, fails};
+
+/// One documented edge: where it is stated, the query, the expected result (header line,
+/// then rows; null cells are written `null`).
+struct Edge {
+    source: &'static str,
+    query: &'static str,
+    expected: &'static str,
+}
+
+fn run_table(rows: &[Edge]) {
+    for r in rows {
+        eprintln!("{}", r.source);
+        check(r.query, r.expected);
+    }
+}
+
+/// Queries the docs leave open (or Kusto rejects): hunt must refuse them before running.
+struct Refusal {
+    source: &'static str,
+    query: &'static str,
+}
+
+fn refuse_table(rows: &[Refusal]) {
+    for r in rows {
+        eprintln!("{}", r.source);
+        fails(r.query);
+    }
+}
+
+#[test]
+fn math_domains() {
+    run_table(&[
+        Edge {
+            source: "docs: log-function (null if the argument is negative)",
+            query: "print a=log(-1), b=log(0), c=log(1), d=log(real(null))",
+            expected: "a:real|b:real|c:real|d:real\nnull|-Infinity|0|null",
+        },
+        Edge {
+            source: "docs: log10-function, log2-function (null if negative)",
+            query: "print a=log10(-5), b=log2(-0.5), c=log10(100), d=log2(8)",
+            expected: "a:real|b:real|c:real|d:real\nnull|null|2|3",
+        },
+        Edge {
+            source: "docs: sqrt-function (null if the argument is negative)",
+            query: "print a=sqrt(-4), b=sqrt(0), c=sqrt(16)",
+            expected: "a:real|b:real|c:real\nnull|0|4",
+        },
+        Edge {
+            source: "docs: asin-function, acos-function (null if x < -1 or x > 1)",
+            query: "print a=asin(2), b=acos(-1.5), c=asin(0), d=acos(1)",
+            expected: "a:real|b:real|c:real|d:real\nnull|null|0|0",
+        },
+        Edge {
+            source: "docs: log-function (a column of negatives, zero and NaN)",
+            query: "datatable(x:real)[-1.0, 0.0, 1.0, real(nan)] | project l=log(x), s=sqrt(x)",
+            expected: "l:real|s:real\nnull|null\n-Infinity|0\n0|1\nNaN|NaN",
+        },
+    ]);
+}
+
+#[test]
+fn conversions_between_long_int_and_real() {
+    run_table(&[
+        Edge {
+            source: "docs: toint-function (decimals truncate); oracle: agent-null-and-edge-0023",
+            query: "print a=toint(2.9), b=toint(-2.9), c=tolong(2147483648.9)",
+            expected: "a:int|b:int|c:long\n2|-2|2147483648",
+        },
+        Edge {
+            source: "oracle: agent-type-casts-coercion-0043 (a long out of int range wraps \
+                     to its low 32 bits; reals saturate)",
+            query: "print a=toint(3000000000), b=toint(tolong(-3000000000)), c=toint(9223372036854775807), d=toint(1e30)",
+            expected: "a:int|b:int|c:int|d:int\n-1294967296|1294967296|-1|2147483647",
+        },
+        Edge {
+            source: "oracle: agent-type-casts-coercion-0021 (a string out of range is null)",
+            query: r#"print a=toint("3000000000"), b=tolong("9223372036854775808")"#,
+            expected: "a:int|b:long\nnull|null",
+        },
+        Edge {
+            source: "oracle: agent-null-and-edge-0031 (infinity and NaN do not convert)",
+            query: r#"print a=tolong(todouble("inf")), b=toint(real(nan))"#,
+            expected: "a:long|b:int\nnull|null",
+        },
+    ]);
+}
+
+#[test]
+fn nan_inside_extremes() {
+    run_table(&[
+        Edge {
+            source: "oracle: agent-aggregation-0002 (max, min and arg_max of a group with a \
+                     NaN are NaN); arg_min follows min",
+            query: r#"datatable(k:string, x:real)["b",1.0,"n",real(nan),"c",3.0] | summarize arg_max(x, k), arg_min(x, k), mx=max(x), mn=min(x)"#,
+            expected: "x:real|k:string|x1:real|k1:string|mx:real|mn:real\nNaN|n|NaN|n|NaN|NaN",
+        },
+        Edge {
+            source: "docs: arg-min-aggregation-function (without NaN: the minimizing row)",
+            query: r#"datatable(k:string, x:real)["b",1.0,"a",-2.0,"c",3.0] | summarize arg_min(x, k), arg_max(x, k)"#,
+            expected: "x:real|k:string|x1:real|k1:string\n-2|a|3|c",
+        },
+    ]);
+}
+
+#[test]
+fn parse_regex_typed_captures() {
+    run_table(&[Edge {
+        source: "docs: parse-operator (regex mode: long is `-?\\d+`); oracle: agent-parse-search-0041",
+        query: r#"print s="x=12 y=ab" | parse kind=regex s with "x=" x:long " y=" y:string"#,
+        expected: "s:string|x:long|y:string\nx=12 y=ab|12|ab",
+    }]);
+    refuse_table(&[Refusal {
+        source: "docs: parse-operator gives the regex of string and long columns only",
+        query: r#"print s="x=1.5" | parse kind=regex s with "x=" x:real"#,
+    }]);
+}
