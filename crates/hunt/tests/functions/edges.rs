@@ -119,3 +119,66 @@ fn parse_regex_typed_captures() {
         query: r#"print s="x=1.5" | parse kind=regex s with "x=" x:real"#,
     }]);
 }
+
+#[test]
+fn aggregates_over_no_rows() {
+    run_table(&[
+        Edge {
+            source: "docs: summarize-operator (default values: count, countif, dcount, \
+                     dcountif, count_distinct, sum, sumif, variance, stdev (+if) are 0; the \
+                     make_* lists and bags are empty; all others null; its example shows avg \
+                     as NaN)",
+            query: "datatable(x:long)[] | summarize c=count(), ci=countif(x > 0), d=dcount(x), di=dcountif(x, x > 0), cd=count_distinct(x), s=sum(x), si=sumif(x, x > 0), v=variance(x), sd=stdev(x), vi=varianceif(x, x > 0), sdi=stdevif(x, x > 0), a=avg(x), mx=max(x), p=percentile(x, 50), ml=make_list(x), ms=make_set(x), mb=make_bag(bag_pack(\"k\", x))",
+            expected: "c:long|ci:long|d:long|di:long|cd:long|s:long|si:long|v:real|sd:real|vi:real|sdi:real|a:real|mx:long|p:long|ml:dynamic|ms:dynamic|mb:dynamic\n0|0|0|0|0|0|0|0|0|0|0|NaN|null|null|[]|[]|{}",
+        },
+        Edge {
+            source: "docs: summarize-operator (with a group expression, an empty input gives \
+                     no rows)",
+            query: "datatable(x:long, g:string)[] | summarize c=count(), s=sum(x) by g",
+            expected: "g:string|c:long|s:long",
+        },
+        Edge {
+            source: "oracle: agent-null-and-edge-0001 (a group of nulls: sum 0, avg NaN, \
+                     min null, lists empty)",
+            query: r#"datatable(g:string, x:long)["b",long(null),"b",long(null)] | summarize s=sum(x), av=avg(x), mn=min(x), ml=make_list(x) by g"#,
+            expected: "g:string|s:long|av:real|mn:long|ml:dynamic\nb|0|NaN|null|[]",
+        },
+    ]);
+}
+
+#[test]
+fn dynamic_values_in_aggregates() {
+    run_table(&[
+        Edge {
+            source: "docs: make-set-aggregation-function (\"Set from array column\": the \
+                     elements of array values)",
+            query: "datatable (Val: int, Arr1: dynamic)[1, dynamic(['A1', 'A2', 'A3']), 5, dynamic(['A2', 'C1']), 7, dynamic(['C2', 'A3']), 5, dynamic(['C2', 'A1'])] | summarize Val_set=make_set(Val), Arr1_set=make_set(Arr1)",
+            expected: r#"Val_set:dynamic|Arr1_set:dynamic
+[1,5,7]|["A1","A2","A3","C1","C2"]"#,
+        },
+        Edge {
+            source: "oracle: agent-aggregation-0029 (make_list of lists is flat); docs: \
+                     geo-h3cell-rings-function example",
+            query: "datatable(x:long, y:long)[1,1, 1,2, 2,1] | summarize inner=make_list(y) by x | summarize outer=make_list(inner)",
+            expected: "outer:dynamic\n[1,2,1]",
+        },
+        Edge {
+            source: "docs: make-list-aggregation-function (null values are ignored); \
+                     make-list-with-nulls-aggregation-function (they are kept)",
+            query: "datatable(x:long)[long(null), 4, long(null), 5] | summarize a=make_list(x), b=make_list_with_nulls(x), c=make_set(x)",
+            expected: "a:dynamic|b:dynamic|c:dynamic\n[4,5]|[null,4,null,5]|[4,5]",
+        },
+        Edge {
+            source: "docs: make-bag-aggregation-function (values that are not property bags \
+                     are ignored)",
+            query: r#"datatable(d:dynamic)[dynamic({"a":1}), dynamic(null), dynamic([1,2]), dynamic(3), dynamic({"b":2})] | summarize b=make_bag(d)"#,
+            expected: r#"b:dynamic
+{"a":1,"b":2}"#,
+        },
+    ]);
+    refuse_table(&[Refusal {
+        source: "docs: make-list-with-nulls-aggregation-function does not say whether an \
+                 array value is nested or spliced",
+        query: "datatable(d:dynamic)[dynamic([1,2]), dynamic(null)] | summarize make_list_with_nulls(d)",
+    }]);
+}
