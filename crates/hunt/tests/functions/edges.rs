@@ -182,3 +182,27 @@ fn dynamic_values_in_aggregates() {
         query: "datatable(d:dynamic)[dynamic([1,2]), dynamic(null)] | summarize make_list_with_nulls(d)",
     }]);
 }
+
+#[test]
+fn totimespan_of_numbers() {
+    run_table(&[Edge {
+        source: "docs: totimespan-function (a timespan text converts); scalar-data-types/\
+                 timespan (`timespan(n)` is n days)",
+        query: r#"print a=totimespan("0.00:01:00"), b=totimespan("2"), c=totimespan(dynamic("01:02:00"))"#,
+        expected: "a:timespan|b:timespan|c:timespan\n00:01:00|2.00:00:00|01:02:00",
+    }]);
+    refuse_table(&[
+        Refusal {
+            source: "docs: totimespan-function does not say how a number converts",
+            query: "print totimespan(10)",
+        },
+        Refusal {
+            source: "docs: totimespan-function does not say how a number converts (dynamic)",
+            query: "print totimespan(dynamic(10))",
+        },
+        Refusal {
+            source: "docs: todatetime-function does not say how a number converts (dynamic)",
+            query: "print todatetime(dynamic(10))",
+        },
+    ]);
+}
