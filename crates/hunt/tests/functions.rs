@@ -3,6 +3,9 @@
 //! oracle in `shared/conformance/kusto-oracle` (`oracle: <case id>`), never from hunt.
 
 mod common;
+/// Documented edges (#10 audit), table-driven.
+#[path = "functions/edges.rs"]
+mod edges;
 /// The geospatial shape functions.
 #[path = "functions/geo.rs"]
 mod geo;

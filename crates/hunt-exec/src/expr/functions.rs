@@ -290,6 +290,17 @@ pub(super) fn call(
                     Arc::new(vals.map(|v| v.map(|x| x as i32)).collect::<Int32Array>())
                 }));
             }
+            if tys[0] == KqlType::Long && to == KqlType::Int {
+                // A long out of int range wraps (keeps the low 32 bits), as Kusto's toint
+                // of a dynamic long does (oracle: agent-type-casts-coercion-0043,
+                // toint(dynamic(9223372036854775807)) is -1) and as datetime ticks do here.
+                let l = as_i64(&a)?;
+                return Ok(Value::Array(Arc::new(
+                    l.iter()
+                        .map(|v| v.map(|x| x as i32))
+                        .collect::<Int32Array>(),
+                )));
+            }
             if tys[0] == KqlType::Dynamic {
                 return Ok(Value::Array(dynamic_to_number(as_str(&a)?, to)));
             }

@@ -5,7 +5,7 @@ use crate::error::{ExecError, Result};
 use crate::expr::scalar::{array_from_scalars, array_value};
 use arrow::array::*;
 use arrow::compute::cast;
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, Float64Type};
 use arrow::row::{OwnedRow, RowConverter, SortField};
 use hunt_plan::expr::{AggFunc, Scalar};
 use hunt_plan::types::KqlType;
@@ -357,7 +357,7 @@ impl Acc {
                 value_ty,
                 seeded,
             } => {
-                let rows = conv.convert_columns(&[args[0].clone()])?;
+                let rows = conv.convert_columns(&[nan_wins(&args[0], *max)])?;
                 for (i, g) in gids.iter().enumerate() {
                     if args[0].is_null(i) {
                         if !seeded[*g] {
@@ -400,8 +400,10 @@ impl Acc {
                         continue;
                     }
                     let v = scalar_json(&array_value(args[0].as_ref(), i, *ty)?);
-                    // Dynamic arrays are spliced in, not nested: Kusto's make_list of
-                    // arrays concatenates them.
+                    // Array values give their elements: make_set's page ("Set from array
+                    // column"), make_list in the geo-h3cell-rings page's example (a list
+                    // of rings is one flat list of cells) and the oracle
+                    // (agent-aggregation-0029: make_list of lists is flat).
                     let vals = match v {
                         serde_json::Value::Array(a) if *ty == KqlType::Dynamic => a,
                         other => vec![other],
@@ -559,9 +561,11 @@ impl Acc {
                     // Sample (n-1) variance, as Kusto's variance(); one value gives 0.
                     // Kusto's variance comes out rounded to 10 decimals (its oracle gives
                     // 1.6666666667 for 1,2,3,4 and stdev 1.2909944487487155, the root of
-                    // that), so round the same way.
+                    // that), so round the same way. No values: 0, the default the
+                    // summarize page's table gives stdev/variance(+if) (its example over an
+                    // empty table shows stdev_x and variance_x as 0).
                     if *n == 0.0 {
-                        None
+                        Some(0.0)
                     } else {
                         let var = if *n > 1.0 { m2 / (n - 1.0) } else { 0.0 };
                         let var = (var * 1e10).round() / 1e10;
@@ -646,4 +650,29 @@ pub(super) fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
         (Real(x), Real(y)) => x.total_cmp(y),
         _ => std::cmp::Ordering::Equal,
     }
+}
+
+/// A real key column with every NaN given the sign that makes it win in the row encoding's
+/// IEEE total order (+NaN above +inf for arg_max, -NaN below -inf for arg_min): Kusto's
+/// max/min of reals with a NaN is NaN (oracle: agent-aggregation-0000, -0002), and
+/// arg_max over such a group returns the NaN row (agent-aggregation-0002); arg_min
+/// follows min the same way. Other key types pass through.
+fn nan_wins(keys: &ArrayRef, max: bool) -> ArrayRef {
+    match keys.as_any().downcast_ref::<Float64Array>() {
+        Some(f) if f.values().iter().any(|v| v.is_nan()) => {
+            let nan = if max { f64::NAN.abs() } else { -f64::NAN.abs() };
+            Arc::new(f.unary::<_, Float64Type>(|v| if v.is_nan() { nan } else { v }))
+        }
+        _ => keys.clone(),
+    }
+}
+
+/// The refusal of `make_list_with_nulls` over a value that is an array: its page does not
+/// say whether Kusto nests it or, as `make_list` does, takes its elements.
+pub(super) fn list_of_arrays() -> ExecError {
+    ExecError::Unsupported(
+        "`make_list_with_nulls` over array values (the docs do not say whether Kusto nests \
+         them or takes their elements as `make_list` does)"
+            .into(),
+    )
 }

@@ -139,7 +139,11 @@ impl MoreAcc {
             MoreAcc::ListWithNulls { items, ty } => {
                 let a = arg(0)?;
                 for (i, &g) in gids.iter().enumerate() {
-                    items[g].push(scalar_json(&array_value(a.as_ref(), i, *ty)?));
+                    let v = scalar_json(&array_value(a.as_ref(), i, *ty)?);
+                    if v.is_array() {
+                        return Err(super::accumulators::list_of_arrays());
+                    }
+                    items[g].push(v);
                 }
             }
             MoreAcc::Bits { func, acc } => {

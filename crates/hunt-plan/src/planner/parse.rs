@@ -102,6 +102,20 @@ pub(crate) fn plan_parse(
                         PlanError::invalid(t.span, format!("unknown type `{}`", t.name))
                     })?,
                 };
+                if regex_mode
+                    && matches!(
+                        t,
+                        KqlType::Real | KqlType::Bool | KqlType::Guid | KqlType::Dynamic
+                    )
+                {
+                    // The parse-operator page gives the regex of `*`, string and long
+                    // columns only (and datetimes by example); which text Kusto's regex
+                    // mode takes for the other types is not documented.
+                    return Err(PlanError::unsupported(
+                        name.span,
+                        format!("a {t} column in `parse kind=regex`"),
+                    ));
+                }
                 let body = match (t, regex_mode, relaxed) {
                     // Greedy in regex mode for the types without a number's shape: the
                     // parse-operator doc's `flags=s` example takes whole datetimes from

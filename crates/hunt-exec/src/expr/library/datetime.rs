@@ -58,12 +58,27 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
             };
             let vals: Vec<Option<i64>> = if a.tys[0] == KqlType::Dynamic {
                 let mut j = a.json(0)?;
-                (0..n)
-                    .map(|i| match j.get(i) {
+                let mut vals = Vec::with_capacity(n);
+                for i in 0..n {
+                    vals.push(match j.get(i) {
                         Some(Value::String(s)) => parse(s),
+                        // A number: the pages of todatetime/totimespan do not say how it
+                        // converts (ticks? days?), as for a typed number the planner
+                        // refuses.
+                        Some(Value::Number(_)) => {
+                            return Err(crate::error::ExecError::Unsupported(format!(
+                                "`{}` of a dynamic number",
+                                if a.f == ToDateTime {
+                                    "todatetime"
+                                } else {
+                                    "totimespan"
+                                }
+                            )));
+                        }
                         _ => None,
-                    })
-                    .collect()
+                    });
+                }
+                vals
             } else {
                 let s = a.str(0)?;
                 (0..n).map(|i| parse(sv(s, i))).collect()

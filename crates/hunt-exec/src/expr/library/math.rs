@@ -17,6 +17,19 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
     let unary = |g: fn(f64) -> f64| -> Result<ArrayRef> {
         Ok(Arc::new(a.real(0)?.unary::<_, Float64Type>(g)))
     };
+    // Functions whose Learn page says "null if the argument is negative" (log, log2, log10,
+    // sqrt) or "null if x < -1 or x > 1" (asin, acos): outside the domain the answer is null,
+    // not NaN. Zero stays in the domain (log(0) is -inf: the pages exclude only negatives).
+    let partial = |g: fn(f64) -> f64, inside: fn(f64) -> bool| -> Result<ArrayRef> {
+        Ok(Arc::new(
+            a.real(0)?
+                .iter()
+                .map(|v| v.filter(|x| x.is_nan() || inside(*x)).map(g))
+                .collect::<Float64Array>(),
+        ))
+    };
+    let non_negative: fn(f64) -> bool = |x| x >= 0.0;
+    let unit: fn(f64) -> bool = |x| (-1.0..=1.0).contains(&x);
     Ok(match a.f {
         Abs => match out {
             KqlType::Real => unary(f64::abs)?,
@@ -79,19 +92,19 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
             }
         }
         Ceiling => unary(f64::ceil)?,
-        Sqrt => unary(f64::sqrt)?,
+        Sqrt => partial(f64::sqrt, non_negative)?,
         Exp => unary(f64::exp)?,
         Exp2 => unary(f64::exp2)?,
         Exp10 => unary(|x| 10f64.powf(x))?,
-        Log => unary(f64::ln)?,
-        Log2 => unary(f64::log2)?,
-        Log10 => unary(f64::log10)?,
+        Log => partial(f64::ln, non_negative)?,
+        Log2 => partial(f64::log2, non_negative)?,
+        Log10 => partial(f64::log10, non_negative)?,
         Sin => unary(f64::sin)?,
         Cos => unary(f64::cos)?,
         Tan => unary(f64::tan)?,
         Cot => unary(|x| 1.0 / x.tan())?,
-        Asin => unary(f64::asin)?,
-        Acos => unary(f64::acos)?,
+        Asin => partial(f64::asin, unit)?,
+        Acos => partial(f64::acos, unit)?,
         Atan => unary(f64::atan)?,
         Degrees => unary(f64::to_degrees)?,
         Radians => unary(f64::to_radians)?,
