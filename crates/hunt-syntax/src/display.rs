@@ -24,7 +24,7 @@ use crate::parser::lexical::is_plain_ident;
 
 /// Words that cannot be printed bare as a name because they would parse as
 /// something else in some position.
-const RESERVED: [&str; 26] = [
+const RESERVED: [&str; 29] = [
     "not",
     "of",
     "default",
@@ -51,6 +51,11 @@ const RESERVED: [&str; 26] = [
     "False",
     "FALSE",
     "typeof",
+    // Pipeline-starting operators: `evaluate - (1)` would start an `evaluate` (a fuzz find:
+    // `evaluate-1.I22.I` parses as a subtraction from a name `evaluate`).
+    "evaluate",
+    "search",
+    "find",
 ];
 
 /// Writes `items` separated by `, `.
@@ -922,6 +927,8 @@ mod tests {
     fn member_of_a_number_prints_back_the_same() {
         // A fuzz find: `0.['on']` reads back as the real `0.` indexed by "on".
         canonical("print 0.on", "print (0).['on']");
+        // A fuzz find: the name `evaluate` before `-` must not print as the operator.
+        canonical("evaluate-1.I22.I", "['evaluate'] - (1).I22.I");
         canonical("print 1.5.x", "print (1.5).x");
         verified("print (0).x");
     }
