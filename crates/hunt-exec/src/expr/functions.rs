@@ -547,7 +547,23 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
     }
     match ty {
         KqlType::String | KqlType::Guid => each!(StringArray, |v: &str| v.to_string()),
-        KqlType::Dynamic => each!(StringArray, text::dynamic_to_string),
+        KqlType::Dynamic => {
+            // Most stored JSON is compact already: its text is the answer, no parse.
+            let arr = a
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| internal("tostring"))?;
+            let mut keys = Vec::new();
+            for v in arr.iter() {
+                match v {
+                    None => b.append_value(""),
+                    Some(v) => match crate::kernels::json_text::tostring_text(v, &mut keys) {
+                        Some(s) => b.append_value(s),
+                        None => b.append_value(text::dynamic_to_string_parsed(v)),
+                    },
+                }
+            }
+        }
         KqlType::Bool => each!(BooleanArray, |v: bool| if v { "True" } else { "False" }
             .to_string()),
         KqlType::Int => each!(Int32Array, |v: i32| v.to_string()),

@@ -48,17 +48,6 @@ pub(super) enum Acc {
         best: Vec<Option<f64>>,
         nan: Vec<bool>,
     },
-    /// arg_max/arg_min: the best key's encoding and the value from its row.
-    ArgBest {
-        max: bool,
-        conv: RowConverter,
-        best: Vec<Option<OwnedRow>>,
-        values: Vec<Scalar>,
-        value_ty: KqlType,
-        /// Groups whose value was taken from a row yet (even one with a null key: Kusto
-        /// returns that row's value when every key of the group is null).
-        seeded: Vec<bool>,
-    },
     List {
         set: bool,
         limit: usize,
@@ -150,14 +139,6 @@ impl Acc {
                 skip_empty: ty0 == KqlType::String,
                 nan: vec![],
             },
-            AggFunc::ArgMax | AggFunc::ArgMin => Acc::ArgBest {
-                max: func == AggFunc::ArgMax,
-                conv: RowConverter::new(vec![SortField::new(dt)])?,
-                best: vec![],
-                values: vec![],
-                value_ty: out,
-                seeded: vec![],
-            },
             AggFunc::MakeList | AggFunc::MakeSet => Acc::List {
                 set: func == AggFunc::MakeSet,
                 limit: DEFAULT_MAX_ITEMS,
@@ -210,17 +191,6 @@ impl Acc {
             Acc::MinMax { best, nan, .. } => {
                 best.resize(groups, None);
                 nan.resize(groups, false);
-            }
-            Acc::ArgBest {
-                best,
-                values,
-                value_ty,
-                seeded,
-                ..
-            } => {
-                best.resize(groups, None);
-                seeded.resize(groups, false);
-                values.resize(groups, Scalar::Null(*value_ty));
             }
             Acc::List { items, seen, .. } => {
                 items.resize_with(groups, Vec::new);
@@ -346,42 +316,6 @@ impl Acc {
                     };
                     if better {
                         best[*g] = Some(r.owned());
-                    }
-                }
-            }
-            Acc::ArgBest {
-                max,
-                conv,
-                best,
-                values,
-                value_ty,
-                seeded,
-            } => {
-                let rows = conv.convert_columns(&[args[0].clone()])?;
-                for (i, g) in gids.iter().enumerate() {
-                    if args[0].is_null(i) {
-                        if !seeded[*g] {
-                            seeded[*g] = true;
-                            values[*g] = array_value(args[1].as_ref(), i, *value_ty)?;
-                        }
-                        continue;
-                    }
-                    seeded[*g] = true;
-                    let r = rows.row(i);
-                    // Strictly better only: ties keep the first row seen.
-                    let better = match &best[*g] {
-                        None => true,
-                        Some(b) => {
-                            if *max {
-                                r > b.row()
-                            } else {
-                                r < b.row()
-                            }
-                        }
-                    };
-                    if better {
-                        best[*g] = Some(r.owned());
-                        values[*g] = array_value(args[1].as_ref(), i, *value_ty)?;
                     }
                 }
             }
@@ -541,9 +475,6 @@ impl Acc {
                     _ => col,
                 }
             }
-            Acc::ArgBest {
-                values, value_ty, ..
-            } => array_from_scalars(values.iter(), value_ty)?,
             Acc::List { items, .. } => Arc::new(StringArray::from_iter_values(
                 items
                     .into_iter()

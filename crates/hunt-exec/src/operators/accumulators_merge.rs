@@ -115,49 +115,6 @@ impl Acc {
                 }
             }
             (
-                Acc::ArgBest {
-                    max,
-                    conv,
-                    best,
-                    values,
-                    seeded,
-                    ..
-                },
-                Acc::ArgBest {
-                    best: obest,
-                    values: ovalues,
-                    seeded: oseeded,
-                    ..
-                },
-            ) => {
-                for (g, ((b, v), s)) in obest.into_iter().zip(ovalues).zip(oseeded).enumerate() {
-                    let t = map[g];
-                    match b {
-                        // Only null keys: their value seeds a group nothing seeded yet.
-                        None => {
-                            if s && !seeded[t] {
-                                seeded[t] = true;
-                                values[t] = v;
-                            }
-                        }
-                        Some(b) => {
-                            seeded[t] = true;
-                            let b = reown(conv, &b);
-                            // Strictly better only: ties keep the earlier row.
-                            let better = match &best[t] {
-                                None => true,
-                                Some(cur) if *max => b.row() > cur.row(),
-                                Some(cur) => b.row() < cur.row(),
-                            };
-                            if better {
-                                best[t] = Some(b);
-                                values[t] = v;
-                            }
-                        }
-                    }
-                }
-            }
-            (
                 Acc::List {
                     set,
                     limit,

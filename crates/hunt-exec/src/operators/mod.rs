@@ -4,6 +4,7 @@ mod accumulators;
 mod accumulators_merge;
 mod accumulators_more;
 mod aggregate;
+mod arg_rows;
 mod distinct;
 mod filter;
 mod graph;
