@@ -1222,3 +1222,101 @@ def _(scan, pl):
         .join(ev, on="AccountUpn", how="inner")
         .select("AlertId", "Title", "Severity", "AccountUpn", "Events", "Actions")
     )
+
+
+# Hunting patterns the held-out benchmark found slow (issue 12) --------------------------------
+
+
+@query(
+    "dse-latest-object-version-argmax",
+    "Deduplication: the latest event of each object (arg_max(Timestamp, *)), then its actions, users and bytes.",
+    """
+DataSecurityEvents
+| summarize arg_max(Timestamp, *) by ObjectId
+| summarize Objects = count(), Users = dcount(AccountUpn), Bytes = sum(ObjectSize) by ActionType
+""",
+    """
+SELECT ActionType, count(*) AS Objects, count(DISTINCT AccountUpn) AS Users, sum(ObjectSize) AS Bytes
+FROM (
+    SELECT DISTINCT ON (ObjectId) ObjectId, ActionType, AccountUpn, ObjectSize
+    FROM {DataSecurityEvents}
+    ORDER BY ObjectId, "Timestamp" DESC
+)
+GROUP BY ActionType
+""",
+)
+def _(scan, pl):
+    cols = ["ActionType", "AccountUpn", "ObjectSize"]
+    latest = scan("DataSecurityEvents").group_by("ObjectId").agg(
+        [pl.col(c).sort_by("Timestamp").last() for c in cols]
+    )
+    return latest.group_by("ActionType").agg(
+        pl.len().alias("Objects"),
+        pl.col("AccountUpn").n_unique().alias("Users"),
+        pl.col("ObjectSize").cast(pl.Int64).sum().alias("Bytes"),
+    )
+
+
+@query(
+    "dse-sensitive-info-dcountif",
+    "Sensitive content: events with classified content (tostring(dynamic) !in), distinct uploaded objects and managed-device users by department.",
+    """
+DataSecurityEvents
+| where tostring(SensitiveInfoTypeInfo) !in ("", "[]")
+| summarize Objects = dcountif(ObjectId, ActionType == "FileUploaded"), Users = dcountif(AccountUpn, IsManagedDevice) by Department
+""",
+    """
+SELECT Department,
+       count(DISTINCT ObjectId) FILTER (WHERE ActionType = 'FileUploaded') AS Objects,
+       count(DISTINCT AccountUpn) FILTER (WHERE IsManagedDevice) AS Users
+FROM {DataSecurityEvents}
+WHERE coalesce(SensitiveInfoTypeInfo, '') NOT IN ('', '[]')
+GROUP BY Department
+""",
+)
+def _(scan, pl):
+    return (
+        scan("DataSecurityEvents")
+        .filter(~pl.col("SensitiveInfoTypeInfo").fill_null("").is_in(["", "[]"]))
+        .group_by("Department")
+        .agg(
+            pl.col("ObjectId").filter(pl.col("ActionType") == "FileUploaded").n_unique().alias("Objects"),
+            pl.col("AccountUpn").filter(pl.col("IsManagedDevice").fill_null(False)).n_unique().alias("Users"),
+        )
+    )
+
+
+@query(
+    "dse-unmanaged-uploaders-dcountif-make-set",
+    "Unmanaged devices: the busiest users with files, their upload devices (dcountif) and set of actions (make_set).",
+    """
+DataSecurityEvents
+| where IsManagedDevice == false and isnotempty(FileExtension)
+| summarize Events = count(), Devices = dcountif(DeviceId, ActionType == "FileUploaded"), Actions = make_set(ActionType) by AccountUpn
+| extend Actions = array_length(Actions)
+| top 10 by Events desc, AccountUpn asc
+""",
+    """
+SELECT AccountUpn, count(*) AS Events,
+       count(DISTINCT DeviceId) FILTER (WHERE ActionType = 'FileUploaded') AS Devices,
+       count(DISTINCT ActionType) AS Actions
+FROM {DataSecurityEvents}
+WHERE IsManagedDevice = false AND coalesce(FileExtension, '') <> ''
+GROUP BY AccountUpn
+ORDER BY Events DESC, AccountUpn ASC
+LIMIT 10
+""",
+    ordered=True,
+)
+def _(scan, pl):
+    lf = (
+        scan("DataSecurityEvents")
+        .filter((pl.col("IsManagedDevice") == False) & (pl.col("FileExtension").fill_null("") != ""))  # noqa: E712
+        .group_by("AccountUpn")
+        .agg(
+            pl.len().alias("Events"),
+            pl.col("DeviceId").filter(pl.col("ActionType") == "FileUploaded").n_unique().alias("Devices"),
+            pl.col("ActionType").n_unique().alias("Actions"),
+        )
+    )
+    return _top(lf, pl, 10, [("Events", True), ("AccountUpn", False)])

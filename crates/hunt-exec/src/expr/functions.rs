@@ -554,6 +554,30 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
                 .downcast_ref::<StringArray>()
                 .ok_or_else(|| internal("tostring"))?;
             let mut keys = Vec::new();
+            // When every value is its own answer, the column is the answer: its buffers
+            // are shared, not copied (null slots become `""`, which they hold already
+            // when their offsets are equal).
+            let offsets = arr.value_offsets();
+            let nulls_empty = arr.nulls().is_none_or(|n| {
+                n.null_count() == 0
+                    || n.iter()
+                        .enumerate()
+                        .all(|(i, ok)| ok || offsets[i] == offsets[i + 1])
+            });
+            if nulls_empty
+                && arr.iter().all(|v| {
+                    v.is_none_or(|v| {
+                        crate::kernels::json_text::tostring_text(v, &mut keys)
+                            .is_some_and(|s| s.len() == v.len())
+                    })
+                })
+            {
+                return Ok(Arc::new(StringArray::new(
+                    arr.offsets().clone(),
+                    arr.values().clone(),
+                    None,
+                )));
+            }
             for v in arr.iter() {
                 match v {
                     None => b.append_value(""),

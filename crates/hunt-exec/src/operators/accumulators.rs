@@ -48,6 +48,8 @@ pub(super) enum Acc {
         best: Vec<Option<f64>>,
         nan: Vec<bool>,
     },
+    /// make_set/make_list of scalar values, interned ([`super::make_items`]).
+    Items(Box<super::make_items::MakeItems>),
     List {
         set: bool,
         limit: usize,
@@ -139,6 +141,13 @@ impl Acc {
                 skip_empty: ty0 == KqlType::String,
                 nan: vec![],
             },
+            AggFunc::MakeList | AggFunc::MakeSet if super::make_items::handles(ty0) => {
+                Acc::Items(Box::new(super::make_items::MakeItems::new(
+                    func == AggFunc::MakeSet,
+                    DEFAULT_MAX_ITEMS,
+                    ty0,
+                )?))
+            }
             AggFunc::MakeList | AggFunc::MakeSet => Acc::List {
                 set: func == AggFunc::MakeSet,
                 limit: DEFAULT_MAX_ITEMS,
@@ -192,6 +201,7 @@ impl Acc {
                 best.resize(groups, None);
                 nan.resize(groups, false);
             }
+            Acc::Items(m) => m.grow(groups),
             Acc::List { items, seen, .. } => {
                 items.resize_with(groups, Vec::new);
                 seen.resize_with(groups, HashSet::new);
@@ -318,6 +328,12 @@ impl Acc {
                         best[*g] = Some(r.owned());
                     }
                 }
+            }
+            Acc::Items(m) => {
+                if let Some(l) = args.get(1).and_then(const_of) {
+                    m.set_limit(usize::try_from(l).unwrap_or(0));
+                }
+                m.update(gids, &args[0])?;
             }
             Acc::List {
                 set,
@@ -475,6 +491,7 @@ impl Acc {
                     _ => col,
                 }
             }
+            Acc::Items(m) => m.finish()?,
             Acc::List { items, .. } => Arc::new(StringArray::from_iter_values(
                 items
                     .into_iter()

@@ -56,6 +56,7 @@ impl Acc {
                 }
             }
             (Acc::DCount(d), Acc::DCount(o)) => d.merge(*o, map),
+            (Acc::Items(m), Acc::Items(o)) => m.merge(*o, map),
             (Acc::MinMaxInt { min, best, .. }, Acc::MinMaxInt { best: obest, .. }) => {
                 for (g, b) in obest.into_iter().enumerate() {
                     let (t, Some(v)) = (map[g], b) else { continue };

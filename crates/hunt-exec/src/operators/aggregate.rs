@@ -483,10 +483,10 @@ fn update_aggs(accs: &mut [Acc], core: &Core, batch: &RecordBatch, gids: &[usize
             .args
             .iter()
             .map(|a| match a {
-                // `dcount` counts a dictionary column's values by their keys.
+                // `dcount` (and `dcountif`: filtering keeps the dictionary) counts a
+                // dictionary column's values by their keys.
                 PhysicalExpr::Column(i, KqlType::String)
                     if agg.func == AggFunc::DCount
-                        && agg.filter.is_none()
                         && batch
                             .column(*i)
                             .as_any()

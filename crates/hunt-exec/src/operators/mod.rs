@@ -11,6 +11,7 @@ mod graph;
 mod group_keys;
 mod join;
 mod limit;
+mod make_items;
 mod mvapply;
 mod mvexpand;
 mod parse;
