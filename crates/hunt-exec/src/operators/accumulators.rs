@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Kusto's default cap on `make_list`/`make_set` sizes.
-const DEFAULT_MAX_ITEMS: usize = 1_048_576;
+pub(super) const DEFAULT_MAX_ITEMS: usize = 1_048_576;
 
 /// Per-group state of one aggregate.
 pub(super) enum Acc {

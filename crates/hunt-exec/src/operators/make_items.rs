@@ -141,3 +141,89 @@ impl MakeItems {
         Ok(Arc::new(arr))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::accumulators::Acc;
+    use arrow::array::{Array, ArrayRef, Int64Array, StringArray};
+    use hunt_plan::types::KqlType;
+    use std::sync::Arc;
+
+    /// The general JSON-value state, the reference this one must agree with.
+    fn general(set: bool) -> Acc {
+        Acc::List {
+            set,
+            limit: super::super::accumulators::DEFAULT_MAX_ITEMS,
+            items: vec![],
+            seen: vec![],
+            ty: KqlType::String,
+        }
+    }
+
+    fn interned(set: bool) -> Acc {
+        Acc::new(
+            if set {
+                hunt_plan::expr::AggFunc::MakeSet
+            } else {
+                hunt_plan::expr::AggFunc::MakeList
+            },
+            &[KqlType::String],
+            KqlType::Dynamic,
+        )
+        .expect("state")
+    }
+
+    /// Values with repeats, a null and `""`, in two batches fed to one state or to two
+    /// merged ones, with and without a limit: the same arrays as the general state.
+    #[test]
+    fn agrees_with_the_general_state() {
+        let vals = ["b", "a", "b", "", "c", "a", "d", "e", "b", "f"];
+        let batch = |lo: usize, hi: usize| -> (Vec<usize>, ArrayRef) {
+            let gids = (lo..hi).map(|i| i % 3).collect();
+            let s: StringArray = (lo..hi)
+                .map(|i| (i != 4).then(|| vals[i % vals.len()]))
+                .collect();
+            (gids, Arc::new(s))
+        };
+        for set in [true, false] {
+            for limit in [None, Some(2)] {
+                let args = |a: ArrayRef| -> Vec<ArrayRef> {
+                    match limit {
+                        None => vec![a],
+                        Some(l) => vec![a, Arc::new(Int64Array::from(vec![l]))],
+                    }
+                };
+                let run = |mut acc: Acc, split: bool| -> Vec<Option<String>> {
+                    acc.grow(3);
+                    let tys = [KqlType::String, KqlType::Long];
+                    if split {
+                        let (g, a) = batch(0, 12);
+                        acc.update(&g, &args(a), &tys).expect("update");
+                        let mut other = if matches!(acc, Acc::List { .. }) {
+                            general(set)
+                        } else {
+                            interned(set)
+                        };
+                        other.grow(3);
+                        let (g, a) = batch(12, 30);
+                        other.update(&g, &args(a), &tys).expect("update");
+                        acc.merge(other, &[0, 1, 2]).expect("merge");
+                    } else {
+                        for (lo, hi) in [(0, 12), (12, 30)] {
+                            let (g, a) = batch(lo, hi);
+                            acc.update(&g, &args(a), &tys).expect("update");
+                        }
+                    }
+                    let out = acc.finish(KqlType::Dynamic).expect("finish");
+                    let s = out.as_any().downcast_ref::<StringArray>().expect("text");
+                    s.iter().map(|v| v.map(str::to_string)).collect()
+                };
+                for split in [false, true] {
+                    let want = run(general(set), split);
+                    assert_eq!(run(interned(set), split), want, "set={set} limit={limit:?}");
+                    assert!(want.iter().all(|v| v.as_deref().is_some_and(|v| v.starts_with("[\""))));
+                }
+            }
+        }
+    }
+}
