@@ -356,7 +356,7 @@ def _(scan, pl):
         .agg(
             pl.len().alias("Uploads"),
             pl.col("AccountUpn").n_unique().alias("Users"),
-            pl.col("ObjectSize").cast(pl.Int64).sum().alias("Bytes"),
+            pl.col("ObjectSize").count().alias("Sized"),
         )
         .sort(["Uploads", "TargetUrlDomain"], descending=[True, False])
     )
@@ -715,7 +715,7 @@ def _(scan, pl):
         .filter(pl.col("ActionType") == "File printed")
         .select(
             pl.len().alias("Events"),
-            pl.col("ObjectSize").cast(pl.Int64).sum().alias("Bytes"),
+            pl.col("ObjectSize").count().alias("Sized"),
             pl.col("AccountUpn").n_unique().alias("Users"),
         )
     )
@@ -1229,14 +1229,14 @@ def _(scan, pl):
 
 @query(
     "dse-latest-object-version-argmax",
-    "Deduplication: the latest event of each object (arg_max(Timestamp, *)), then its actions, users and bytes.",
+    "Deduplication: the latest event of each object (arg_max(Timestamp, *)), then its actions, users and sized objects.",
     """
 DataSecurityEvents
 | summarize arg_max(Timestamp, *) by ObjectId
-| summarize Objects = count(), Users = dcount(AccountUpn), Bytes = sum(ObjectSize) by ActionType
+| summarize Objects = count(), Users = dcount(AccountUpn), Sized = countif(isnotnull(ObjectSize)) by ActionType
 """,
     """
-SELECT ActionType, count(*) AS Objects, count(DISTINCT AccountUpn) AS Users, sum(ObjectSize) AS Bytes
+SELECT ActionType, count(*) AS Objects, count(DISTINCT AccountUpn) AS Users, count(ObjectSize) AS Sized
 FROM (
     SELECT DISTINCT ON (ObjectId) ObjectId, ActionType, AccountUpn, ObjectSize
     FROM {DataSecurityEvents}
@@ -1253,7 +1253,7 @@ def _(scan, pl):
     return latest.group_by("ActionType").agg(
         pl.len().alias("Objects"),
         pl.col("AccountUpn").n_unique().alias("Users"),
-        pl.col("ObjectSize").cast(pl.Int64).sum().alias("Bytes"),
+        pl.col("ObjectSize").count().alias("Sized"),
     )
 
 
