@@ -221,7 +221,10 @@ mod tests {
                 for split in [false, true] {
                     let want = run(general(set), split);
                     assert_eq!(run(interned(set), split), want, "set={set} limit={limit:?}");
-                    assert!(want.iter().all(|v| v.as_deref().is_some_and(|v| v.starts_with("[\""))));
+                    assert!(
+                        want.iter()
+                            .all(|v| v.as_deref().is_some_and(|v| v.starts_with("[\"")))
+                    );
                 }
             }
         }
