@@ -17,8 +17,8 @@ KQL semantics the SQL and Polars versions spell out (docs/kql-subset.md):
   the regex `(?i)(^|[^0-9a-z])term($|[^0-9a-z])` (`HAS` below).
 - `contains`, `startswith`, `endswith`, `=~` and `in~` are case-insensitive; `==` and `in`
   are case-sensitive.
-- `dcount` is exact in hunt: COUNT(DISTINCT x) / n_unique(). Its arguments here are never
-  empty or null in the rows counted, so whether "" counts as a value does not matter.
+- `dcount` is exact in hunt: COUNT(DISTINCT x) / n_unique(). "" is a value (a KQL string is
+  never null); the columns counted here hold "" but no nulls, so DuckDB and Polars count it too.
 - `bin(Timestamp, 1d)` is date_trunc('day', Timestamp) in UTC (run.py sets DuckDB's TimeZone).
 - `sum` of an `int` column is a `long`: Polars casts to Int64 first.
 - `ago(7d)` is 2025-06-24T00:00:00Z, because run.py fixes `now()` at 2025-07-01T00:00:00Z.
