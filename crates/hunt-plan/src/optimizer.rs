@@ -1,7 +1,8 @@
 //! The optimizer: rewrites that keep the answer and cut the work.
 //!
 //! - Projection pushdown: each `Scan` learns the columns the rest of the plan reads, so
-//!   the Parquet reader decodes only those.
+//!   the Parquet reader decodes only those; projections and aggregates drop the columns
+//!   their parent does not read.
 //! - Predicate pushdown: the conjuncts of a `where` directly above a `Scan` (after
 //!   merging stacked `where`s) are copied into the scan, which uses them to skip row
 //!   groups by their statistics. The `Filter` is kept, so skipping is only ever an
@@ -93,6 +94,16 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
             group_by,
             aggs,
         } => {
+            // Aggregates the parent does not read are dropped (each `arg_max(T, *)` column
+            // is one), so their input columns are never read; without `by`, one stays to
+            // keep the single row.
+            let keep_one = group_by.is_empty() && !aggs.iter().any(|(n, _)| needed.contains(n));
+            let aggs: Vec<_> = aggs
+                .into_iter()
+                .enumerate()
+                .filter(|(i, (n, _))| needed.contains(n) || (keep_one && *i == 0))
+                .map(|(_, a)| a)
+                .collect();
             let mut cols = Vec::new();
             for (_, e) in &group_by {
                 e.columns_into(&mut cols);

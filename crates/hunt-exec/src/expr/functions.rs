@@ -558,7 +558,47 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
     }
     match ty {
         KqlType::String | KqlType::Guid => each!(StringArray, |v: &str| v.to_string()),
-        KqlType::Dynamic => each!(StringArray, text::dynamic_to_string),
+        KqlType::Dynamic => {
+            // Most stored JSON is compact already: its text is the answer, no parse.
+            let arr = a
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| internal("tostring"))?;
+            let mut keys = Vec::new();
+            // When every value is its own answer, the column is the answer: its buffers
+            // are shared, not copied (null slots become `""`, which they hold already
+            // when their offsets are equal).
+            let offsets = arr.value_offsets();
+            let nulls_empty = arr.nulls().is_none_or(|n| {
+                n.null_count() == 0
+                    || n.iter()
+                        .enumerate()
+                        .all(|(i, ok)| ok || offsets[i] == offsets[i + 1])
+            });
+            if nulls_empty
+                && arr.iter().all(|v| {
+                    v.is_none_or(|v| {
+                        crate::kernels::json_text::tostring_text(v, &mut keys)
+                            .is_some_and(|s| s.len() == v.len())
+                    })
+                })
+            {
+                return Ok(Arc::new(StringArray::new(
+                    arr.offsets().clone(),
+                    arr.values().clone(),
+                    None,
+                )));
+            }
+            for v in arr.iter() {
+                match v {
+                    None => b.append_value(""),
+                    Some(v) => match crate::kernels::json_text::tostring_text(v, &mut keys) {
+                        Some(s) => b.append_value(s),
+                        None => b.append_value(text::dynamic_to_string_parsed(v)),
+                    },
+                }
+            }
+        }
         KqlType::Bool => each!(BooleanArray, |v: bool| if v { "True" } else { "False" }
             .to_string()),
         KqlType::Int => each!(Int32Array, |v: i32| v.to_string()),

@@ -86,6 +86,15 @@ pub fn real_to_string(v: f64) -> Option<String> {
 /// `tostring()` of a dynamic value stored as JSON text: a JSON string gives its
 /// contents, anything else its compact JSON.
 pub fn dynamic_to_string(json: &str) -> String {
+    match super::json_text::tostring_text(json, &mut Vec::new()) {
+        Some(s) => s.to_string(),
+        None => dynamic_to_string_parsed(json),
+    }
+}
+
+/// [`dynamic_to_string`] by parsing the text (the reference the fast path is tested
+/// against).
+pub fn dynamic_to_string_parsed(json: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(json) {
         Ok(serde_json::Value::String(s)) => s,
         Ok(v) => v.to_string(),

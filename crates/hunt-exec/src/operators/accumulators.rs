@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Kusto's default cap on `make_list`/`make_set` sizes.
-const DEFAULT_MAX_ITEMS: usize = 1_048_576;
+pub(super) const DEFAULT_MAX_ITEMS: usize = 1_048_576;
 
 /// Per-group state of one aggregate.
 pub(super) enum Acc {
@@ -48,17 +48,8 @@ pub(super) enum Acc {
         best: Vec<Option<f64>>,
         nan: Vec<bool>,
     },
-    /// arg_max/arg_min: the best key's encoding and the value from its row.
-    ArgBest {
-        max: bool,
-        conv: RowConverter,
-        best: Vec<Option<OwnedRow>>,
-        values: Vec<Scalar>,
-        value_ty: KqlType,
-        /// Groups whose value was taken from a row yet (even one with a null key: Kusto
-        /// returns that row's value when every key of the group is null).
-        seeded: Vec<bool>,
-    },
+    /// make_set/make_list of scalar values, interned ([`super::make_items`]).
+    Items(Box<super::make_items::MakeItems>),
     List {
         set: bool,
         limit: usize,
@@ -150,14 +141,13 @@ impl Acc {
                 skip_empty: ty0 == KqlType::String,
                 nan: vec![],
             },
-            AggFunc::ArgMax | AggFunc::ArgMin => Acc::ArgBest {
-                max: func == AggFunc::ArgMax,
-                conv: RowConverter::new(vec![SortField::new(dt)])?,
-                best: vec![],
-                values: vec![],
-                value_ty: out,
-                seeded: vec![],
-            },
+            AggFunc::MakeList | AggFunc::MakeSet if super::make_items::handles(ty0) => {
+                Acc::Items(Box::new(super::make_items::MakeItems::new(
+                    func == AggFunc::MakeSet,
+                    DEFAULT_MAX_ITEMS,
+                    ty0,
+                )?))
+            }
             AggFunc::MakeList | AggFunc::MakeSet => Acc::List {
                 set: func == AggFunc::MakeSet,
                 limit: DEFAULT_MAX_ITEMS,
@@ -211,17 +201,7 @@ impl Acc {
                 best.resize(groups, None);
                 nan.resize(groups, false);
             }
-            Acc::ArgBest {
-                best,
-                values,
-                value_ty,
-                seeded,
-                ..
-            } => {
-                best.resize(groups, None);
-                seeded.resize(groups, false);
-                values.resize(groups, Scalar::Null(*value_ty));
-            }
+            Acc::Items(m) => m.grow(groups),
             Acc::List { items, seen, .. } => {
                 items.resize_with(groups, Vec::new);
                 seen.resize_with(groups, HashSet::new);
@@ -349,41 +329,11 @@ impl Acc {
                     }
                 }
             }
-            Acc::ArgBest {
-                max,
-                conv,
-                best,
-                values,
-                value_ty,
-                seeded,
-            } => {
-                let rows = conv.convert_columns(&[nan_wins(&args[0], *max)])?;
-                for (i, g) in gids.iter().enumerate() {
-                    if args[0].is_null(i) {
-                        if !seeded[*g] {
-                            seeded[*g] = true;
-                            values[*g] = array_value(args[1].as_ref(), i, *value_ty)?;
-                        }
-                        continue;
-                    }
-                    seeded[*g] = true;
-                    let r = rows.row(i);
-                    // Strictly better only: ties keep the first row seen.
-                    let better = match &best[*g] {
-                        None => true,
-                        Some(b) => {
-                            if *max {
-                                r > b.row()
-                            } else {
-                                r < b.row()
-                            }
-                        }
-                    };
-                    if better {
-                        best[*g] = Some(r.owned());
-                        values[*g] = array_value(args[1].as_ref(), i, *value_ty)?;
-                    }
+            Acc::Items(m) => {
+                if let Some(l) = args.get(1).and_then(const_of) {
+                    m.set_limit(usize::try_from(l).unwrap_or(0));
                 }
+                m.update(gids, &args[0])?;
             }
             Acc::List {
                 set,
@@ -543,9 +493,7 @@ impl Acc {
                     _ => col,
                 }
             }
-            Acc::ArgBest {
-                values, value_ty, ..
-            } => array_from_scalars(values.iter(), value_ty)?,
+            Acc::Items(m) => m.finish()?,
             Acc::List { items, .. } => Arc::new(StringArray::from_iter_values(
                 items
                     .into_iter()
@@ -657,7 +605,7 @@ pub(super) fn cmp_scalar(a: &Scalar, b: &Scalar) -> std::cmp::Ordering {
 /// max/min of reals with a NaN is NaN (oracle: agent-aggregation-0000, -0002), and
 /// arg_max over such a group returns the NaN row (agent-aggregation-0002); arg_min
 /// follows min the same way. Other key types pass through.
-fn nan_wins(keys: &ArrayRef, max: bool) -> ArrayRef {
+pub(super) fn nan_wins(keys: &ArrayRef, max: bool) -> ArrayRef {
     match keys.as_any().downcast_ref::<Float64Array>() {
         Some(f) if f.values().iter().any(|v| v.is_nan()) => {
             let nan = if max { f64::NAN.abs() } else { -f64::NAN.abs() };

@@ -56,6 +56,7 @@ impl Acc {
                 }
             }
             (Acc::DCount(d), Acc::DCount(o)) => d.merge(*o, map),
+            (Acc::Items(m), Acc::Items(o)) => m.merge(*o, map),
             (Acc::MinMaxInt { min, best, .. }, Acc::MinMaxInt { best: obest, .. }) => {
                 for (g, b) in obest.into_iter().enumerate() {
                     let (t, Some(v)) = (map[g], b) else { continue };
@@ -111,49 +112,6 @@ impl Acc {
                     };
                     if better {
                         best[t] = Some(b);
-                    }
-                }
-            }
-            (
-                Acc::ArgBest {
-                    max,
-                    conv,
-                    best,
-                    values,
-                    seeded,
-                    ..
-                },
-                Acc::ArgBest {
-                    best: obest,
-                    values: ovalues,
-                    seeded: oseeded,
-                    ..
-                },
-            ) => {
-                for (g, ((b, v), s)) in obest.into_iter().zip(ovalues).zip(oseeded).enumerate() {
-                    let t = map[g];
-                    match b {
-                        // Only null keys: their value seeds a group nothing seeded yet.
-                        None => {
-                            if s && !seeded[t] {
-                                seeded[t] = true;
-                                values[t] = v;
-                            }
-                        }
-                        Some(b) => {
-                            seeded[t] = true;
-                            let b = reown(conv, &b);
-                            // Strictly better only: ties keep the earlier row.
-                            let better = match &best[t] {
-                                None => true,
-                                Some(cur) if *max => b.row() > cur.row(),
-                                Some(cur) => b.row() < cur.row(),
-                            };
-                            if better {
-                                best[t] = Some(b);
-                                values[t] = v;
-                            }
-                        }
                     }
                 }
             }

@@ -11,6 +11,7 @@
 //! only one row per distinct combination is encoded and looked up.
 
 use super::accumulators::{Acc, i64_view};
+use super::arg_rows::{ArgRows, ArgSpec};
 use super::group_keys::GroupKeys;
 use crate::error::{ExecError, Result};
 use crate::expr::dictionary::same_values;
@@ -56,7 +57,7 @@ impl AggregateExec {
             .iter()
             .map(|(_, e)| compile(e, input.schema()))
             .collect::<Result<Vec<_>>>()?;
-        let aggs = aggs
+        let compiled = aggs
             .iter()
             .map(|(_, a)| {
                 let args = a
@@ -77,9 +78,16 @@ impl AggregateExec {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let (slots, args) = fuse_arg_aggs(aggs, &compiled, input.schema())?;
         Ok(AggregateExec {
             input,
-            core: Arc::new(Core { keys, aggs, schema }),
+            core: Arc::new(Core {
+                keys,
+                aggs: compiled,
+                slots,
+                args,
+                schema,
+            }),
         })
     }
 }
@@ -165,14 +173,79 @@ impl ExecutionPlan for AggregateExec {
 struct Core {
     keys: Vec<PhysicalExpr>,
     aggs: Vec<CompiledAgg>,
+    /// Where each aggregate's column comes from.
+    slots: Vec<Slot>,
+    /// The fused `arg_max`/`arg_min` states' specs.
+    args: Vec<ArgSpec>,
     schema: Schema,
+}
+
+/// The state behind one aggregate's result column.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    /// Its own accumulator (the index into the table's `accs`).
+    Acc(usize),
+    /// Column `.1` of the fused arg_max state `.0`.
+    Arg(usize, usize),
+}
+
+/// Fuses the `arg_max`/`arg_min` aggregates that share function, key and filter into one
+/// row-reference state each (`arg_max(T, *)` is one aggregate per column); the others
+/// keep an accumulator of their own.
+fn fuse_arg_aggs(
+    aggs: &[(String, AggExpr)],
+    compiled: &[CompiledAgg],
+    input: &Schema,
+) -> Result<(Vec<Slot>, Vec<ArgSpec>)> {
+    let mut slots = Vec::with_capacity(aggs.len());
+    let mut specs: Vec<ArgSpec> = Vec::new();
+    let mut owners: Vec<&AggExpr> = Vec::new();
+    let mut plain = 0;
+    for ((_, a), c) in aggs.iter().zip(compiled) {
+        let max = match a.func {
+            AggFunc::ArgMax => true,
+            AggFunc::ArgMin => false,
+            _ => {
+                slots.push(Slot::Acc(plain));
+                plain += 1;
+                continue;
+            }
+        };
+        let [key, value] = a.args.as_slice() else {
+            return Err(ExecError::Internal(
+                "arg_max takes a key and a value".into(),
+            ));
+        };
+        let same = |o: &&AggExpr| o.func == a.func && o.args[0] == *key && o.filter == a.filter;
+        let s = match owners.iter().position(|o| same(o)) {
+            Some(s) => s,
+            None => {
+                owners.push(a);
+                specs.push(ArgSpec {
+                    max,
+                    key: compile(key, input)?,
+                    values: Vec::new(),
+                    tys: Vec::new(),
+                    filter: c.filter.clone(),
+                });
+                specs.len() - 1
+            }
+        };
+        slots.push(Slot::Arg(s, specs[s].values.len()));
+        specs[s].values.push(compile(value, input)?);
+        specs[s].tys.push(a.ty);
+    }
+    Ok((slots, specs))
 }
 
 /// Groups and their aggregate states. A table is either fed batches ([`GroupTable::push`])
 /// or fed other tables ([`GroupTable::merge`]), never both.
 struct GroupTable {
     conv: Option<RowConverter>,
+    /// The accumulators of the aggregates in [`Slot::Acc`].
     accs: Vec<Acc>,
+    /// The fused arg_max/arg_min states, as [`Core::args`].
+    args: Vec<ArgRows>,
     /// The groups' keys and their index (present when `conv` is).
     keys: Option<GroupKeys>,
     /// For the dictionary key path: group per code, while batches share dictionaries.
@@ -200,18 +273,27 @@ impl GroupTable {
         let mut accs = core
             .aggs
             .iter()
-            .map(|a| {
+            .zip(&core.slots)
+            .filter(|(_, s)| matches!(s, Slot::Acc(_)))
+            .map(|(a, _)| {
                 let tys: Vec<KqlType> = a.args.iter().map(|x| x.ty()).collect();
                 Acc::new(a.func, &tys, a.ty)
             })
             .collect::<Result<Vec<_>>>()?;
+        let mut args = core
+            .args
+            .iter()
+            .map(ArgRows::new)
+            .collect::<Result<Vec<_>>>()?;
         // Without `by`, there is exactly one group even over no rows (count() is 0).
         let groups = if conv.is_some() { 0 } else { 1 };
         accs.iter_mut().for_each(|a| a.grow(groups));
+        args.iter_mut().for_each(|a| a.grow(groups));
         Ok(GroupTable {
             keys: conv.as_ref().map(GroupKeys::new),
             conv,
             accs,
+            args,
             code_groups: Vec::new(),
             cached_dicts: Vec::new(),
             int_index: HashMap::default(),
@@ -220,7 +302,7 @@ impl GroupTable {
         })
     }
 
-    /// True when every aggregate's state can absorb another's.
+    /// True when every aggregate's state can absorb another's (arg_max states always can).
     fn mergeable(&self) -> bool {
         self.accs.iter().all(Acc::mergeable)
     }
@@ -239,7 +321,13 @@ impl GroupTable {
         }
         let groups = self.groups;
         self.accs.iter_mut().for_each(|a| a.grow(groups));
-        let r = update_aggs(&mut self.accs, &core.aggs, batch, &gids);
+        self.args.iter_mut().for_each(|a| a.grow(groups));
+        let mut r = update_aggs(&mut self.accs, core, batch, &gids);
+        for (a, spec) in self.args.iter_mut().zip(&core.args) {
+            if r.is_ok() {
+                r = a.update(spec, batch, &gids);
+            }
+        }
         self.gids = gids;
         r
     }
@@ -347,6 +435,10 @@ impl GroupTable {
             acc.grow(groups);
             acc.merge(o, &map)?;
         }
+        for (a, o) in self.args.iter_mut().zip(other.args) {
+            a.grow(groups);
+            a.merge(o, &map)?;
+        }
         Ok(())
     }
 
@@ -356,8 +448,22 @@ impl GroupTable {
             (Some(conv), Some(keys)) => conv.convert_rows(keys.rows())?,
             _ => vec![],
         };
-        for (acc, agg) in self.accs.into_iter().zip(&core.aggs) {
-            cols.push(acc.finish(agg.ty)?);
+        let mut accs: Vec<Option<ArrayRef>> = Vec::with_capacity(self.accs.len());
+        let plain = core.aggs.iter().zip(&core.slots);
+        let plain = plain.filter(|(_, s)| matches!(s, Slot::Acc(_)));
+        for (acc, (agg, _)) in self.accs.into_iter().zip(plain) {
+            accs.push(Some(acc.finish(agg.ty)?));
+        }
+        let mut fused: Vec<Vec<Option<ArrayRef>>> = Vec::with_capacity(self.args.len());
+        for a in self.args {
+            fused.push(a.finish()?.into_iter().map(Some).collect());
+        }
+        for slot in &core.slots {
+            let col = match *slot {
+                Slot::Acc(k) => accs.get_mut(k).and_then(Option::take),
+                Slot::Arg(s, j) => fused.get_mut(s).and_then(|f| f.get_mut(j)?.take()),
+            };
+            cols.push(col.ok_or_else(|| ExecError::Internal("aggregate column lost".into()))?);
         }
         let opts = RecordBatchOptions::new().with_row_count(Some(self.groups));
         Ok(RecordBatch::try_new_with_options(
@@ -369,21 +475,18 @@ impl GroupTable {
 }
 
 /// Feeds one batch's rows, whose groups are `gids`, to every aggregate.
-fn update_aggs(
-    accs: &mut [Acc],
-    aggs: &[CompiledAgg],
-    batch: &RecordBatch,
-    gids: &[usize],
-) -> Result<()> {
-    for (acc, agg) in accs.iter_mut().zip(aggs) {
+fn update_aggs(accs: &mut [Acc], core: &Core, batch: &RecordBatch, gids: &[usize]) -> Result<()> {
+    let plain = core.aggs.iter().zip(&core.slots);
+    let plain = plain.filter(|(_, s)| matches!(s, Slot::Acc(_)));
+    for (acc, (agg, _)) in accs.iter_mut().zip(plain) {
         let mut vals = agg
             .args
             .iter()
             .map(|a| match a {
-                // `dcount` counts a dictionary column's values by their keys.
+                // `dcount` (and `dcountif`: filtering keeps the dictionary) counts a
+                // dictionary column's values by their keys.
                 PhysicalExpr::Column(i, KqlType::String)
                     if agg.func == AggFunc::DCount
-                        && agg.filter.is_none()
                         && batch
                             .column(*i)
                             .as_any()
