@@ -929,6 +929,9 @@ mod tests {
         canonical("print 0.on", "print (0).['on']");
         // A fuzz find: the name `evaluate` before `-` must not print as the operator.
         canonical("evaluate-1.I22.I", "['evaluate'] - (1).I22.I");
+        // A fuzz find: `++union(x)` read `union(x)` as a call, which prints as the operator.
+        assert!(crate::parse("print ++union(a)").is_err());
+        assert!(crate::parse("++union(aa29--m0)").is_err());
         canonical("print 1.5.x", "print (1.5).x");
         verified("print (0).x");
     }

@@ -589,6 +589,16 @@ fn word_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
                 },
             );
         }
+        // `union(…)`/`print(…)` where an expression stands (`+union(x)`): Kusto has no such
+        // functions, and the text would read back as the operator.
+        if matches!(w, "union" | "print") {
+            return super::fatal(
+                i,
+                w.len(),
+                format!("`{w}` is an operator, not a function"),
+                Some(format!("start a query or a subquery with `{w}`")),
+            );
+        }
         return call_expr(c, i, w, rest, args);
     }
     let id = Ident {
