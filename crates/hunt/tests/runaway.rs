@@ -148,3 +148,42 @@ fn string_lets_that_double_stop_at_the_value_limit() {
         (2i64 << 20).to_string()
     );
 }
+
+#[test]
+fn take_stops_an_mv_expand_that_explodes() {
+    // 100 rows of 100,000 elements: 10 million rows if expanded whole.
+    let r = engine()
+        .query(
+            "range x from 1 to 100 step 1 | extend a = range(1, 100000, 1) \
+             | mv-expand a to typeof(long) | take 5",
+        )
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    assert_eq!(r.num_rows(), 5);
+    let b = &r.batches[0];
+    let a = r.schema.index_of("a").unwrap_or(1);
+    let firsts: Vec<String> = (0..5)
+        .map(|i| hunt::format::cell_text(b.column(a), i, r.schema.fields[a].ty))
+        .collect();
+    assert_eq!(firsts, ["1", "2", "3", "4", "5"]);
+}
+
+#[test]
+fn an_mv_expand_cut_across_chunks_gives_every_element_once_in_order() {
+    // 20,000 elements of one value fill three chunks of 8,192 rows.
+    let r = engine()
+        .query(
+            "print a = range(0, 19999, 1) | mv-expand with_itemindex=i a to typeof(long) \
+             | summarize n = count(), s = sum(a), off = countif(a != i)",
+        )
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    let b = &r.batches[0];
+    let col = |c: usize| hunt::format::cell_text(b.column(c), 0, r.schema.fields[c].ty);
+    assert_eq!(
+        [col(0), col(1), col(2)],
+        [
+            "20000".to_string(),
+            (19_999i64 * 20_000 / 2).to_string(),
+            "0".to_string()
+        ]
+    );
+}
