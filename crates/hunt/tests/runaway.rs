@@ -187,3 +187,54 @@ fn an_mv_expand_cut_across_chunks_gives_every_element_once_in_order() {
         ]
     );
 }
+
+/// The limit error of `q` under a 16 MiB memory limit.
+fn limit_error_at_16_mib(q: &str) -> hunt::Diagnostic {
+    let mut e = engine();
+    e.set_memory_limit(16 << 20);
+    let d = limit_error(&e, q);
+    assert!(d.message.contains("memory limit of 16.0 MiB"), "{d:?}");
+    assert!(d.message.contains("--memory-limit"), "{d:?}");
+    d
+}
+
+#[test]
+fn operators_that_hold_rows_stop_at_the_memory_limit() {
+    // Each answer is one row: only what the operator holds can pass the limit.
+    let d = limit_error_at_16_mib(
+        "range x from 1 to 1000000 step 1 \
+         | summarize l = make_list(strcat('value-', x)) by k = x % 4 | count",
+    );
+    assert!(d.message.contains("make_list"), "{d:?}");
+    let d = limit_error_at_16_mib(
+        "range x from 1 to 1000000 step 1 \
+         | summarize s = make_set(strcat('value-', x)) | count",
+    );
+    assert!(d.message.contains("make_set"), "{d:?}");
+    let d = limit_error_at_16_mib(
+        "range x from 1 to 10 step 1 \
+         | join kind=inner (range x from 1 to 2000000 step 1 | extend s = strcat('value-', x)) on x \
+         | count",
+    );
+    assert!(d.message.contains("a join's right side"), "{d:?}");
+    let d = limit_error_at_16_mib(
+        "range x from 1 to 2000000 step 1 | extend s = strcat('value-', x) | order by s \
+         | serialize n = row_number() | where n == 1",
+    );
+    assert!(d.message.contains("a sort"), "{d:?}");
+    // The same shapes within the limit answer.
+    let mut e = engine();
+    e.set_memory_limit(16 << 20);
+    let r = e
+        .query(
+            "range x from 1 to 1000 step 1 \
+             | summarize l = make_list(x) by k = x % 4 \
+             | join kind=inner (range k from 0 to 3 step 1) on k | order by k | count",
+        )
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    let b = &r.batches[0];
+    assert_eq!(
+        hunt::format::cell_text(b.column(0), 0, r.schema.fields[0].ty),
+        "4"
+    );
+}

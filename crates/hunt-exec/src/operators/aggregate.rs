@@ -79,8 +79,21 @@ impl AggregateExec {
             .collect::<Result<Vec<_>>>()?;
         Ok(AggregateExec {
             input,
-            core: Arc::new(Core { keys, aggs, schema }),
+            core: Arc::new(Core {
+                keys,
+                aggs,
+                schema,
+                budget: crate::limits::MemoryBudget::default(),
+            }),
         })
+    }
+
+    /// This aggregate with the lists it builds reserved from `budget` (the query's).
+    pub fn with_budget(mut self, budget: crate::limits::MemoryBudget) -> AggregateExec {
+        if let Some(core) = Arc::get_mut(&mut self.core) {
+            core.budget = budget;
+        }
+        self
     }
 }
 
@@ -166,6 +179,7 @@ struct Core {
     keys: Vec<PhysicalExpr>,
     aggs: Vec<CompiledAgg>,
     schema: Schema,
+    budget: crate::limits::MemoryBudget,
 }
 
 /// Groups and their aggregate states. A table is either fed batches ([`GroupTable::push`])
@@ -182,6 +196,10 @@ struct GroupTable {
     int_index: HashMap<Option<i64>, usize, foldhash::fast::RandomState>,
     groups: usize,
     gids: Vec<usize>,
+    /// What the states' lists hold, reserved from the query's budget.
+    held: crate::limits::Reservation,
+    /// Bytes `held` covers.
+    reserved: usize,
 }
 
 impl GroupTable {
@@ -217,7 +235,20 @@ impl GroupTable {
             int_index: HashMap::default(),
             groups,
             gids: Vec::new(),
+            held: core.budget.reserve(0, "`make_list`/`make_set`")?,
+            reserved: 0,
         })
+    }
+
+    /// Reserves what the states' lists grew by since the last call.
+    fn account(&mut self) -> Result<()> {
+        let now: usize = self.accs.iter().map(Acc::held_bytes).sum();
+        if now > self.reserved {
+            self.held
+                .grow(now - self.reserved, "`make_list`/`make_set`")?;
+            self.reserved = now;
+        }
+        Ok(())
     }
 
     /// True when every aggregate's state can absorb another's.
@@ -241,7 +272,8 @@ impl GroupTable {
         self.accs.iter_mut().for_each(|a| a.grow(groups));
         let r = update_aggs(&mut self.accs, &core.aggs, batch, &gids);
         self.gids = gids;
-        r
+        r?;
+        self.account()
     }
 
     /// Each row's group, new groups numbered in order of appearance.
@@ -347,7 +379,7 @@ impl GroupTable {
             acc.grow(groups);
             acc.merge(o, &map)?;
         }
-        Ok(())
+        self.account()
     }
 
     /// The result: keys then aggregates, one row per group.

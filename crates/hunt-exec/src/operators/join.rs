@@ -12,6 +12,7 @@
 use super::group_keys::GroupKeys;
 use crate::error::{ExecError, Result};
 use crate::expr::dictionary::{DictMemo, entries, values_with_empty};
+use crate::limits::{MemoryBudget, Reservation};
 use crate::physical_plan::{
     BATCH_SIZE, BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel,
 };
@@ -45,6 +46,8 @@ pub struct HashJoinExec {
     /// too wide to probe in parallel): the sequential `execute` that follows uses it
     /// instead of building again.
     spare: Mutex<Option<Arc<Build>>>,
+    /// The query's budget: the build side is reserved from it.
+    budget: MemoryBudget,
 }
 
 /// What probing needs besides the build side: shared with the scan's workers.
@@ -66,6 +69,8 @@ struct Build {
     rows: Vec<u32>,
     /// The most right rows of one key.
     widest: usize,
+    /// The build side's bytes, held from the query's budget while it lives.
+    _held: Reservation,
 }
 
 impl std::fmt::Debug for Build {
@@ -126,12 +131,27 @@ impl HashJoinExec {
                 schema,
             }),
             spare: Mutex::new(None),
+            budget: MemoryBudget::default(),
         })
+    }
+
+    /// This join with its build side reserved from `budget` (the query's).
+    pub fn with_budget(mut self, budget: MemoryBudget) -> HashJoinExec {
+        self.budget = budget;
+        self
     }
 
     /// Runs the right input and indexes its rows by key.
     fn build(&self) -> Result<Build> {
-        let right_batches = self.right.execute()?.collect::<Result<Vec<_>>>()?;
+        // Reserved as it is read, so a right side past the memory limit stops early.
+        let mut held = self.budget.reserve(0, "a join's right side")?;
+        let mut right_batches = Vec::new();
+        for b in self.right.execute()? {
+            let b = b?;
+            // Twice: the batches, then their concatenation.
+            held.grow(2 * b.get_array_memory_size(), "a join's right side")?;
+            right_batches.push(b);
+        }
         let rb = concat_batches(&self.right.schema().to_arrow(), &right_batches)?;
         drop(right_batches);
         let fields: Vec<SortField> = self
@@ -178,6 +198,7 @@ impl HashJoinExec {
             offsets,
             rows,
             widest,
+            _held: held,
         })
     }
 
