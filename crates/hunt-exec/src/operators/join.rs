@@ -523,8 +523,11 @@ impl ExecutionPlan for HashJoinExec {
         if !self.has_units() {
             return None;
         }
-        let build = match self.build() {
-            Ok(b) => Arc::new(b),
+        // A build side kept by an earlier refusal is used again (a filter above falls
+        // back to `execute`, which asks again): the right side is read once.
+        let spare = self.spare.lock().ok().and_then(|mut s| s.take());
+        let build = match spare.map_or_else(|| self.build().map(Arc::new), Ok) {
+            Ok(b) => b,
             Err(e) => return Some(Err(e)),
         };
         if build.widest > PARALLEL_FANOUT {
