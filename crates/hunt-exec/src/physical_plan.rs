@@ -275,7 +275,7 @@ fn build(
         LogicalPlan::Values {
             schema,
             rows: values,
-        } => Arc::new(ValuesExec::try_new(schema.clone(), values)?),
+        } => Arc::new(ValuesExec::try_new(schema.clone(), values)?.within(&tables.budget())?),
         LogicalPlan::ApplyRows { schema } => match rows {
             Some(slot) => Arc::new(ApplyRowsExec::new(schema.clone(), slot.clone())),
             None => {

@@ -222,6 +222,9 @@ fn operators_that_hold_rows_stop_at_the_memory_limit() {
          | serialize n = row_number() | where n == 1",
     );
     assert!(d.message.contains("a sort"), "{d:?}");
+    // 4 million longs are 32 MB.
+    let d = limit_error_at_16_mib("range x from 1 to 4000000 step 1 | count");
+    assert!(d.message.contains("constant rows"), "{d:?}");
     // The same shapes within the limit answer.
     let mut e = engine();
     e.set_memory_limit(16 << 20);
