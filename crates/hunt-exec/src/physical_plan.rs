@@ -132,14 +132,17 @@ fn aggregate_input(
             JoinKind::Inner | JoinKind::LeftOuter | JoinKind::LeftSemi | JoinKind::LeftAnti
         ) =>
         {
-            Arc::new(HashJoinExec::try_new(
-                aggregate_input(left, tables, rows)?,
-                build(right, tables, rows)?,
-                *kind,
-                on,
-                outputs,
-                plan.schema(),
-            )?)
+            Arc::new(
+                HashJoinExec::try_new(
+                    aggregate_input(left, tables, rows)?,
+                    build(right, tables, rows)?,
+                    *kind,
+                    on,
+                    outputs,
+                    plan.schema(),
+                )?
+                .with_budget(tables.budget()),
+            )
         }
         other => build(other, tables, rows)?,
     })
@@ -272,7 +275,7 @@ fn build(
         LogicalPlan::Values {
             schema,
             rows: values,
-        } => Arc::new(ValuesExec::try_new(schema.clone(), values)?),
+        } => Arc::new(ValuesExec::try_new(schema.clone(), values)?.within(&tables.budget())?),
         LogicalPlan::ApplyRows { schema } => match rows {
             Some(slot) => Arc::new(ApplyRowsExec::new(schema.clone(), slot.clone())),
             None => {
@@ -308,12 +311,15 @@ fn build(
             input,
             group_by,
             aggs,
-        } => Arc::new(AggregateExec::try_new(
-            aggregate_input(input, tables, rows)?,
-            group_by,
-            aggs,
-            plan.schema(),
-        )?),
+        } => Arc::new(
+            AggregateExec::try_new(
+                aggregate_input(input, tables, rows)?,
+                group_by,
+                aggs,
+                plan.schema(),
+            )?
+            .with_budget(tables.budget()),
+        ),
         LogicalPlan::Sort { input, keys, fetch } => match fetch.and(top_bound(keys, input)) {
             // `top N by Col` over a scan: the scan drops rows the top can no longer take.
             Some(bound) => {
@@ -326,11 +332,10 @@ fn build(
                         .with_bound(bound, column),
                 )
             }
-            None => Arc::new(SortExec::try_new(
-                build(input, tables, rows)?,
-                keys,
-                *fetch,
-            )?),
+            None => Arc::new(
+                SortExec::try_new(build(input, tables, rows)?, keys, *fetch)?
+                    .with_budget(tables.budget()),
+            ),
         },
         LogicalPlan::Join {
             left,
@@ -338,14 +343,17 @@ fn build(
             kind,
             on,
             outputs,
-        } => Arc::new(HashJoinExec::try_new(
-            build(left, tables, rows)?,
-            build(right, tables, rows)?,
-            *kind,
-            on,
-            outputs,
-            plan.schema(),
-        )?),
+        } => Arc::new(
+            HashJoinExec::try_new(
+                build(left, tables, rows)?,
+                build(right, tables, rows)?,
+                *kind,
+                on,
+                outputs,
+                plan.schema(),
+            )?
+            .with_budget(tables.budget()),
+        ),
         LogicalPlan::Parse {
             input,
             expr,

@@ -331,6 +331,13 @@ pub struct Engine {
     memory: Vec<std::sync::Arc<memory::MemDir>>,
 }
 
+/// A physical plan, its planning notices, and the memory budget its operators reserve from.
+type Physical = (
+    std::sync::Arc<dyn hunt_exec::ExecutionPlan>,
+    Vec<String>,
+    hunt_exec::limits::MemoryBudget,
+);
+
 impl Engine {
     /// An engine with no tables.
     pub fn new() -> Engine {
@@ -504,7 +511,8 @@ impl Engine {
         self.memory_limit = Some(bytes);
     }
 
-    /// A fresh budget for one query.
+    /// A fresh budget for one query: its operators (built over the tables `with_budget`)
+    /// and its result reserve from it.
     fn budget(&self) -> hunt_exec::limits::MemoryBudget {
         hunt_exec::limits::MemoryBudget::new(
             self.memory_limit
@@ -568,25 +576,20 @@ impl Engine {
         )?)
     }
 
-    fn physical(
-        &self,
-        kql: &str,
-    ) -> Result<(std::sync::Arc<dyn hunt_exec::ExecutionPlan>, Vec<String>), Error> {
+    fn physical(&self, kql: &str) -> Result<Physical, Error> {
         self.physical_over(kql, &self.tables)
     }
 
     /// Plans `kql` into an operator tree reading `tables` (the engine's tables, possibly
     /// with a cancel token attached).
-    fn physical_over(
-        &self,
-        kql: &str,
-        tables: &TableSet,
-    ) -> Result<(std::sync::Arc<dyn hunt_exec::ExecutionPlan>, Vec<String>), Error> {
+    fn physical_over(&self, kql: &str, tables: &TableSet) -> Result<Physical, Error> {
         let planned = self.plan(kql)?;
         let plan = hunt_plan::optimize(planned.plan);
+        let budget = self.budget();
         Ok((
-            hunt_exec::create_physical_plan(&plan, tables)?,
+            hunt_exec::create_physical_plan(&plan, &tables.with_budget(budget.clone()))?,
             planned.notices,
+            budget,
         ))
     }
 
@@ -601,8 +604,8 @@ impl Engine {
     pub fn query(&self, kql: &str) -> Result<QueryResult, Error> {
         no_panic(|| {
             self.on_pool(|| {
-                let (plan, notices) = self.physical(kql)?;
-                let batches = hunt_exec::collect_within(&plan, &self.budget())?;
+                let (plan, notices, budget) = self.physical(kql)?;
+                let batches = hunt_exec::collect_within(&plan, &budget)?;
                 Ok(QueryResult {
                     schema: plan.schema().clone(),
                     batches,
@@ -659,8 +662,10 @@ impl Engine {
             // Only this query's scans carry the token: a copy of the table set, not the set.
             let controlled = token.map(|t| self.tables.with_control(t.clone()));
             let tables = controlled.as_ref().unwrap_or(&self.tables);
-            let physical = hunt_exec::create_physical_plan(&plan, tables)?;
-            let batches = no_panic(|| Ok(hunt_exec::collect_within(&physical, &self.budget())?))?;
+            let budget = self.budget();
+            let physical =
+                hunt_exec::create_physical_plan(&plan, &tables.with_budget(budget.clone()))?;
+            let batches = no_panic(|| Ok(hunt_exec::collect_within(&physical, &budget)?))?;
             Ok(QueryResult {
                 schema: physical.schema().clone(),
                 batches,
@@ -696,8 +701,12 @@ impl Engine {
             self.on_pool(|| {
                 let planned = self.plan(kql)?;
                 let plan = hunt_plan::optimize(planned.plan);
-                let physical = hunt_exec::create_physical_plan(&plan, &self.tables)?;
-                let rows: usize = hunt_exec::collect_within(&physical, &self.budget())?
+                let budget = self.budget();
+                let physical = hunt_exec::create_physical_plan(
+                    &plan,
+                    &self.tables.with_budget(budget.clone()),
+                )?;
+                let rows: usize = hunt_exec::collect_within(&physical, &budget)?
                     .iter()
                     .map(|b| b.num_rows())
                     .sum();

@@ -23,6 +23,9 @@ pub struct Prepared {
     plan: Arc<dyn ExecutionPlan>,
     notices: Vec<String>,
     token: CancelToken,
+    /// The query's memory budget (its operators reserve from it; `collect` holds the
+    /// result within it).
+    budget: hunt_exec::limits::MemoryBudget,
     pool: Option<Arc<rayon::ThreadPool>>,
 }
 
@@ -39,10 +42,11 @@ impl Prepared {
     pub(crate) fn new(engine: &Engine, kql: &str) -> Result<Prepared, Error> {
         let token = CancelToken::new();
         let tables = engine.tables.with_control(token.clone());
-        let (plan, notices) = engine.on_pool(|| engine.physical_over(kql, &tables))?;
+        let (plan, notices, budget) = engine.on_pool(|| engine.physical_over(kql, &tables))?;
         Ok(Prepared {
             plan,
             notices,
+            budget,
             token,
             pool: engine.pool.clone(),
         })
@@ -79,7 +83,7 @@ impl Prepared {
         let run = || -> Result<QueryResult, Error> {
             Ok(QueryResult {
                 schema: self.schema().clone(),
-                batches: hunt_exec::collect(&self.plan)?,
+                batches: hunt_exec::collect_within(&self.plan, &self.budget)?,
                 notices: self.notices.clone(),
             })
         };

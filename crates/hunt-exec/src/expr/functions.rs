@@ -195,6 +195,13 @@ pub(super) fn call(
             let mut row = String::new();
             for r in 0..n {
                 row.clear();
+                let size: usize = strs
+                    .iter()
+                    .filter(|s| !s.is_null(r))
+                    .map(|s| s.value(r).len())
+                    .sum();
+                // Sized before it is built: `let`s that double a string reach 2^n bytes.
+                crate::limits::check_value_size(size, "strcat")?;
                 for s in &strs {
                     if !s.is_null(r) {
                         row.push_str(s.value(r));

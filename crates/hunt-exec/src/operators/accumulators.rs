@@ -16,6 +16,23 @@ use std::sync::Arc;
 /// Kusto's default cap on `make_list`/`make_set` sizes.
 pub(super) const DEFAULT_MAX_ITEMS: usize = 1_048_576;
 
+/// About the bytes `v` holds in memory (its text, and a value's overhead).
+pub(super) fn json_bytes(v: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    const VALUE: usize = 32;
+    match v {
+        Value::String(s) => VALUE + s.len(),
+        Value::Array(a) => VALUE + a.iter().map(json_bytes).sum::<usize>(),
+        Value::Object(m) => {
+            VALUE
+                + m.iter()
+                    .map(|(k, v)| VALUE + k.len() + json_bytes(v))
+                    .sum::<usize>()
+        }
+        _ => VALUE,
+    }
+}
+
 /// Per-group state of one aggregate.
 pub(super) enum Acc {
     Count(Vec<i64>),
@@ -56,6 +73,9 @@ pub(super) enum Acc {
         items: Vec<Vec<serde_json::Value>>,
         seen: Vec<HashSet<String>>,
         ty: KqlType,
+        /// About how many bytes the lists (and the set's seen strings) hold: what the
+        /// aggregate reserves from the query's memory budget.
+        bytes: usize,
     },
     /// make_bag: per group, the merged bag (first value of a key wins) and the size cap.
     Bag {
@@ -104,6 +124,15 @@ fn const_of(a: &ArrayRef) -> Option<i64> {
 }
 
 impl Acc {
+    /// About the bytes this state's values hold, for those that grow with their input
+    /// (lists and sets); 0 for the fixed-size ones.
+    pub(super) fn held_bytes(&self) -> usize {
+        match self {
+            Acc::List { bytes, .. } => *bytes,
+            _ => 0,
+        }
+    }
+
     /// A new state. `arg_tys` are the argument types, `consts` the first row of the
     /// argument arrays for constant parameters (limits, percentiles).
     pub(super) fn new(func: AggFunc, arg_tys: &[KqlType], out: KqlType) -> Result<Acc> {
@@ -154,6 +183,7 @@ impl Acc {
                 items: vec![],
                 seen: vec![],
                 ty: ty0,
+                bytes: 0,
             },
             AggFunc::MakeBag => Acc::Bag {
                 limit: DEFAULT_MAX_ITEMS,
@@ -341,6 +371,7 @@ impl Acc {
                 items,
                 seen,
                 ty,
+                bytes,
             } => {
                 if let Some(l) = args.get(1).and_then(const_of) {
                     *limit = usize::try_from(l).unwrap_or(0);
@@ -362,6 +393,7 @@ impl Acc {
                         if items[*g].len() >= *limit || (*set && !seen[*g].insert(v.to_string())) {
                             continue;
                         }
+                        *bytes += json_bytes(&v) * if *set { 2 } else { 1 };
                         items[*g].push(v);
                     }
                 }

@@ -121,6 +121,7 @@ impl Acc {
                     limit,
                     items,
                     seen,
+                    bytes,
                     ..
                 },
                 Acc::List {
@@ -140,6 +141,7 @@ impl Acc {
                         if *set && !seen[t].insert(v.to_string()) {
                             continue;
                         }
+                        *bytes += super::accumulators::json_bytes(&v) * if *set { 2 } else { 1 };
                         items[t].push(v);
                     }
                 }

@@ -87,8 +87,17 @@ impl AggregateExec {
                 slots,
                 args,
                 schema,
+                budget: crate::limits::MemoryBudget::default(),
             }),
         })
+    }
+
+    /// This aggregate with the lists it builds reserved from `budget` (the query's).
+    pub fn with_budget(mut self, budget: crate::limits::MemoryBudget) -> AggregateExec {
+        if let Some(core) = Arc::get_mut(&mut self.core) {
+            core.budget = budget;
+        }
+        self
     }
 }
 
@@ -178,6 +187,7 @@ struct Core {
     /// The fused `arg_max`/`arg_min` states' specs.
     args: Vec<ArgSpec>,
     schema: Schema,
+    budget: crate::limits::MemoryBudget,
 }
 
 /// The state behind one aggregate's result column.
@@ -255,6 +265,10 @@ struct GroupTable {
     int_index: HashMap<Option<i64>, usize, foldhash::fast::RandomState>,
     groups: usize,
     gids: Vec<usize>,
+    /// What the states' lists hold, reserved from the query's budget.
+    held: crate::limits::Reservation,
+    /// Bytes `held` covers.
+    reserved: usize,
 }
 
 impl GroupTable {
@@ -299,7 +313,20 @@ impl GroupTable {
             int_index: HashMap::default(),
             groups,
             gids: Vec::new(),
+            held: core.budget.reserve(0, "`make_list`/`make_set`")?,
+            reserved: 0,
         })
+    }
+
+    /// Reserves what the states' lists grew by since the last call.
+    fn account(&mut self) -> Result<()> {
+        let now: usize = self.accs.iter().map(Acc::held_bytes).sum();
+        if now > self.reserved {
+            self.held
+                .grow(now - self.reserved, "`make_list`/`make_set`")?;
+            self.reserved = now;
+        }
+        Ok(())
     }
 
     /// True when every aggregate's state can absorb another's (arg_max states always can).
@@ -329,7 +356,8 @@ impl GroupTable {
             }
         }
         self.gids = gids;
-        r
+        r?;
+        self.account()
     }
 
     /// Each row's group, new groups numbered in order of appearance.
@@ -439,7 +467,7 @@ impl GroupTable {
             a.grow(groups);
             a.merge(o, &map)?;
         }
-        Ok(())
+        self.account()
     }
 
     /// The result: keys then aggregates, one row per group.

@@ -3,11 +3,19 @@
 //!
 //! Keys are encoded with arrow's `RowConverter`. A null key matches a null key: Kusto's
 //! oracle joins `long(null)` with `long(null)` (unlike SQL).
+//!
+//! A join can multiply rows (every left row of a key meets every right row of it), so the
+//! probe yields its output in chunks of at most [`BATCH_SIZE`] rows, resuming inside a
+//! left row's matches: the rows exist only as they are pulled, a `take` above stops the
+//! join after its first chunk, and the result's memory accounting sees the output grow.
 
 use super::group_keys::GroupKeys;
 use crate::error::{ExecError, Result};
 use crate::expr::dictionary::{DictMemo, entries, values_with_empty};
-use crate::physical_plan::{BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel};
+use crate::limits::{MemoryBudget, Reservation};
+use crate::physical_plan::{
+    BATCH_SIZE, BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel,
+};
 use crate::scan::conform_column;
 use arrow::array::{
     Array, ArrayRef, DictionaryArray, RecordBatch, RecordBatchOptions, UInt32Array,
@@ -21,7 +29,12 @@ use std::collections::HashSet;
 
 /// A fast, seeded hasher for the join's tables of encoded keys.
 type FastHash = foldhash::fast::RandomState;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// The most right rows one key may have for the left side to be probed unit-parallel. Unit
+/// workers hand each unit's output over whole, so a wider key (a fan-out that may explode)
+/// is probed sequentially, where the output streams chunk by chunk.
+const PARALLEL_FANOUT: usize = 64;
 
 /// An equi-join of two inputs.
 #[derive(Debug)]
@@ -29,6 +42,12 @@ pub struct HashJoinExec {
     left: Arc<dyn ExecutionPlan>,
     right: Arc<dyn ExecutionPlan>,
     core: Arc<JoinCore>,
+    /// A build side made by [`ExecutionPlan::execute_units`] that then declined (a key
+    /// too wide to probe in parallel): the sequential `execute` that follows uses it
+    /// instead of building again.
+    spare: Mutex<Option<Arc<Build>>>,
+    /// The query's budget: the build side is reserved from it.
+    budget: MemoryBudget,
 }
 
 /// What probing needs besides the build side: shared with the scan's workers.
@@ -48,6 +67,16 @@ struct Build {
     keys: GroupKeys,
     offsets: Vec<u32>,
     rows: Vec<u32>,
+    /// The most right rows of one key.
+    widest: usize,
+    /// The build side's bytes, held from the query's budget while it lives.
+    _held: Reservation,
+}
+
+impl std::fmt::Debug for Build {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Build({} rows)", self.rb.num_rows())
+    }
 }
 
 impl Build {
@@ -101,12 +130,28 @@ impl HashJoinExec {
                 outputs,
                 schema,
             }),
+            spare: Mutex::new(None),
+            budget: MemoryBudget::default(),
         })
+    }
+
+    /// This join with its build side reserved from `budget` (the query's).
+    pub fn with_budget(mut self, budget: MemoryBudget) -> HashJoinExec {
+        self.budget = budget;
+        self
     }
 
     /// Runs the right input and indexes its rows by key.
     fn build(&self) -> Result<Build> {
-        let right_batches = self.right.execute()?.collect::<Result<Vec<_>>>()?;
+        // Reserved as it is read, so a right side past the memory limit stops early.
+        let mut held = self.budget.reserve(0, "a join's right side")?;
+        let mut right_batches = Vec::new();
+        for b in self.right.execute()? {
+            let b = b?;
+            // Twice: the batches, then their concatenation.
+            held.grow(2 * b.get_array_memory_size(), "a join's right side")?;
+            right_batches.push(b);
+        }
         let rb = concat_batches(&self.right.schema().to_arrow(), &right_batches)?;
         drop(right_batches);
         let fields: Vec<SortField> = self
@@ -141,12 +186,19 @@ impl HashJoinExec {
             rows[next[*g as usize] as usize] = i as u32;
             next[*g as usize] += 1;
         }
+        let widest = offsets
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as usize)
+            .max()
+            .unwrap_or(0);
         Ok(Build {
             rb,
             conv,
             keys,
             offsets,
             rows,
+            widest,
+            _held: held,
         })
     }
 
@@ -163,6 +215,63 @@ impl HashJoinExec {
 struct Pairs {
     left: Vec<Option<u32>>,
     right: Vec<Option<u32>>,
+}
+
+/// One left batch being probed: `row` is the next left row, `hit` the next of its matches.
+struct Probe {
+    lb: RecordBatch,
+    groups: Vec<Option<u32>>,
+    row: usize,
+    hit: usize,
+}
+
+/// The output of probing `left` batch by batch, in chunks; with a [`ProbeState`] (the
+/// sequential probe), the right-only rows follow once `left` is done.
+struct ProbeStream<I> {
+    core: Arc<JoinCore>,
+    build: Arc<Build>,
+    left: Option<I>,
+    cache: KeyCache,
+    current: Option<Probe>,
+    state: Option<ProbeState>,
+}
+
+impl<I: Iterator<Item = Result<RecordBatch>>> Iterator for ProbeStream<I> {
+    type Item = Result<RecordBatch>;
+    fn next(&mut self) -> Option<Result<RecordBatch>> {
+        loop {
+            if let Some(p) = self.current.as_mut() {
+                match self.core.next_chunk(&self.build, p, self.state.as_mut()) {
+                    Ok(Some(b)) => return Some(Ok(b)),
+                    Ok(None) => self.current = None,
+                    Err(e) => {
+                        self.left = None;
+                        self.current = None;
+                        return Some(Err(e));
+                    }
+                }
+            }
+            let left = self.left.as_mut()?;
+            match left.next() {
+                Some(Ok(lb)) => match self.core.start(&self.build, lb, &mut self.cache) {
+                    Ok(p) => self.current = Some(p),
+                    Err(e) => {
+                        self.left = None;
+                        return Some(Err(e));
+                    }
+                },
+                Some(Err(e)) => {
+                    self.left = None;
+                    return Some(Err(e));
+                }
+                None => {
+                    self.left = None;
+                    let st = self.state.take()?;
+                    return self.core.tail(&self.build, &st.matched).transpose();
+                }
+            }
+        }
+    }
 }
 
 /// What the sequential probe keeps across left batches.
@@ -261,70 +370,85 @@ impl JoinCore {
             .collect())
     }
 
-    /// The output rows of one left batch (`None` when there are none). `state` is needed
-    /// by the flavours that are not [`HashJoinExec::per_left_row`].
-    fn probe(
+    /// Starts probing one left batch: each row's build group is looked up now, the
+    /// output is made by [`JoinCore::next_chunk`].
+    fn start(&self, build: &Build, lb: RecordBatch, cache: &mut KeyCache) -> Result<Probe> {
+        Ok(Probe {
+            groups: self.groups_of(build, &lb, cache)?,
+            lb,
+            row: 0,
+            hit: 0,
+        })
+    }
+
+    /// The next at most [`BATCH_SIZE`] output rows of `p` (`None` once it has no more).
+    /// `state` is needed by the flavours that are not [`HashJoinExec::per_left_row`].
+    fn next_chunk(
         &self,
         build: &Build,
-        lb: &RecordBatch,
+        p: &mut Probe,
         mut state: Option<&mut ProbeState>,
-        cache: &mut KeyCache,
     ) -> Result<Option<RecordBatch>> {
         use JoinKind::*;
-        let groups = self.groups_of(build, lb, cache)?;
-        let mut p = Pairs {
+        let mut out = Pairs {
             left: vec![],
             right: vec![],
         };
-        for (i, g) in groups.into_iter().enumerate() {
-            if self.kind == InnerUnique {
-                // innerunique keeps one left row per key (the first seen); a key without
-                // a match gives no row either way.
-                if let (Some(st), Some(g)) = (state.as_deref_mut(), g) {
-                    if !st.seen_left.insert(g) {
-                        continue;
-                    }
-                }
-            }
+        while p.row < p.groups.len() && out.left.len() < BATCH_SIZE {
+            let (i, g) = (p.row, p.groups[p.row]);
             let hits: &[u32] = g.map_or(&[], |g| build.hits(g));
             let li = Some(i as u32);
-            match self.kind {
-                Inner | InnerUnique | RightOuter => {
+            if p.hit == 0 {
+                // First visit of this left row (a row cut across chunks resumes at `hit`).
+                if let Some(st) = state.as_deref_mut() {
+                    // innerunique keeps one left row per key (the first seen); a key
+                    // without a match gives no row either way.
+                    if self.kind == InnerUnique {
+                        if let Some(g) = g {
+                            if !st.seen_left.insert(g) {
+                                p.row += 1;
+                                continue;
+                            }
+                        }
+                    }
                     for r in hits {
-                        p.left.push(li);
-                        p.right.push(Some(*r));
+                        st.matched[*r as usize] = true;
                     }
                 }
-                LeftOuter | FullOuter => {
-                    if hits.is_empty() {
-                        p.left.push(li);
-                        p.right.push(None);
-                    }
-                    for r in hits {
-                        p.left.push(li);
-                        p.right.push(Some(*r));
-                    }
-                }
-                LeftSemi if !hits.is_empty() => {
-                    p.left.push(li);
-                    p.right.push(None);
-                }
-                LeftAnti if hits.is_empty() => {
-                    p.left.push(li);
-                    p.right.push(None);
-                }
-                _ => {}
-            }
-            if let Some(st) = state.as_deref_mut() {
-                for r in hits {
-                    st.matched[*r as usize] = true;
+                let single = match self.kind {
+                    LeftOuter | FullOuter => hits.is_empty(),
+                    LeftSemi => !hits.is_empty(),
+                    LeftAnti => hits.is_empty(),
+                    _ => false,
+                };
+                if single {
+                    out.left.push(li);
+                    out.right.push(None);
                 }
             }
+            let pairs = matches!(
+                self.kind,
+                Inner | InnerUnique | RightOuter | LeftOuter | FullOuter
+            );
+            if pairs {
+                let room = BATCH_SIZE - out.left.len();
+                let upto = hits.len().min(p.hit + room);
+                for r in &hits[p.hit..upto] {
+                    out.left.push(li);
+                    out.right.push(Some(*r));
+                }
+                if upto < hits.len() {
+                    p.hit = upto;
+                    break;
+                }
+            }
+            p.row += 1;
+            p.hit = 0;
         }
-        if p.left.is_empty() {
+        if out.left.is_empty() {
             return Ok(None);
         }
-        Ok(Some(self.emit(Some(lb), &build.rb, p)?))
+        Ok(Some(self.emit(Some(&p.lb), &build.rb, out)?))
     }
 
     /// The right rows decided only once every left row was seen.
@@ -374,37 +498,23 @@ impl ExecutionPlan for HashJoinExec {
             return parallel;
         }
         // Left batches are probed as they are pulled; the right-only rows come last.
-        let build = self.build()?;
-        let mut state = ProbeState {
+        let spare = self.spare.lock().ok().and_then(|mut s| s.take());
+        let build = match spare {
+            Some(b) => b,
+            None => Arc::new(self.build()?),
+        };
+        let state = ProbeState {
             matched: vec![false; build.rb.num_rows()],
             seen_left: HashSet::default(),
         };
-        let core = self.core.clone();
-        let mut left = Some(self.left.execute()?);
-        let mut cache = KeyCache::default();
-        Ok(Box::new(std::iter::from_fn(move || {
-            while let Some(it) = left.as_mut() {
-                match it.next() {
-                    Some(Ok(lb)) => match core.probe(&build, &lb, Some(&mut state), &mut cache) {
-                        Ok(Some(out)) => return Some(Ok(out)),
-                        Ok(None) => {}
-                        Err(e) => {
-                            left = None;
-                            return Some(Err(e));
-                        }
-                    },
-                    Some(Err(e)) => {
-                        left = None;
-                        return Some(Err(e));
-                    }
-                    None => {
-                        left = None;
-                        return core.tail(&build, &state.matched).transpose();
-                    }
-                }
-            }
-            None
-        })))
+        Ok(Box::new(ProbeStream {
+            core: self.core.clone(),
+            build,
+            left: Some(self.left.execute()?),
+            cache: KeyCache::default(),
+            current: None,
+            state: Some(state),
+        }))
     }
     fn has_units(&self) -> bool {
         self.per_left_row() && self.left.has_units()
@@ -413,17 +523,29 @@ impl ExecutionPlan for HashJoinExec {
         if !self.has_units() {
             return None;
         }
-        let build = match self.build() {
-            Ok(b) => Arc::new(b),
+        // A build side kept by an earlier refusal is used again (a filter above falls
+        // back to `execute`, which asks again): the right side is read once.
+        let spare = self.spare.lock().ok().and_then(|mut s| s.take());
+        let build = match spare.map_or_else(|| self.build().map(Arc::new), Ok) {
+            Ok(b) => b,
             Err(e) => return Some(Err(e)),
         };
+        if build.widest > PARALLEL_FANOUT {
+            if let Ok(mut spare) = self.spare.lock() {
+                *spare = Some(build);
+            }
+            return None;
+        }
         let core = self.core.clone();
         self.left.execute_units(Arc::new(move |batches| {
-            let mut cache = KeyCache::default();
-            fold(&mut batches.filter_map(|lb| match lb {
-                Ok(lb) => core.probe(&build, &lb, None, &mut cache).transpose(),
-                Err(e) => Some(Err(e)),
-            }))
+            fold(&mut ProbeStream {
+                core: core.clone(),
+                build: build.clone(),
+                left: Some(batches),
+                cache: KeyCache::default(),
+                current: None,
+                state: None,
+            })
         }))
     }
 }

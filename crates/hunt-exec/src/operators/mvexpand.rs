@@ -4,11 +4,16 @@
 //! no rows; several expansions run in lockstep, the shorter padded with nulls; a bag
 //! expands to one `{key: value}` (or `[key, value]` with `kind=array`) per entry; with
 //! `to typeof(T)` elements that are not of type T become null (a cast, not a parse).
+//!
+//! Kusto's default row limit per value is 2^31 - 1, so one input batch may expand to any
+//! number of rows: the output comes in chunks of at most [`BATCH_SIZE`] rows, resuming
+//! inside a value's elements, so a `take` above stops the expansion and the memory limit
+//! sees the output as it grows.
 
 use crate::error::{ExecError, Result};
 use crate::expr::scalar::array_from_scalars;
 use crate::expr::{PhysicalExpr, compile, evaluate};
-use crate::physical_plan::{BatchIter, ExecutionPlan};
+use crate::physical_plan::{BATCH_SIZE, BatchIter, ExecutionPlan};
 use arrow::array::{
     Array, ArrayRef, Int64Array, RecordBatch, RecordBatchOptions, StringArray, UInt32Array,
 };
@@ -165,10 +170,6 @@ fn element_scalar(v: &Value, ty: KqlType) -> Scalar {
 }
 
 impl Expander {
-    fn expand(&self, b: &RecordBatch) -> Result<RecordBatch> {
-        self.expand_rows(b).map(|(out, _)| out)
-    }
-
     /// The expansion's schema.
     pub(super) fn schema(&self) -> &Schema {
         &self.schema
@@ -177,11 +178,25 @@ impl Expander {
     /// The expansion of `b` and, for each output row, the input row it comes from
     /// (ascending: each input row's rows are contiguous).
     pub(super) fn expand_rows(&self, b: &RecordBatch) -> Result<(RecordBatch, Vec<u32>)> {
-        let vals = self
-            .items
-            .iter()
-            .map(|(e, _)| evaluate(e, b))
-            .collect::<Result<Vec<ArrayRef>>>()?;
+        let vals = self.values(b)?;
+        let (out, rows, _) = self.expand_chunk(b, &vals, &mut Cursor::default(), usize::MAX)?;
+        Ok((out, rows))
+    }
+
+    /// The values of the expanded expressions over `b`.
+    fn values(&self, b: &RecordBatch) -> Result<Vec<ArrayRef>> {
+        self.items.iter().map(|(e, _)| evaluate(e, b)).collect()
+    }
+
+    /// The next at most `cap` rows of the expansion of `b` from `c` (with the input row
+    /// each comes from), and whether `b` is done.
+    fn expand_chunk(
+        &self,
+        b: &RecordBatch,
+        vals: &[ArrayRef],
+        c: &mut Cursor,
+        cap: usize,
+    ) -> Result<(RecordBatch, Vec<u32>, bool)> {
         let strs = vals
             .iter()
             .map(|a| {
@@ -193,16 +208,19 @@ impl Expander {
         let mut rows: Vec<u32> = Vec::new();
         let mut index: Vec<i64> = Vec::new();
         let mut cells: Vec<Vec<Scalar>> = vec![Vec::new(); self.items.len()];
-        for r in 0..b.num_rows() {
-            let els: Vec<Vec<Value>> = strs
-                .iter()
-                .map(|s| elements((!s.is_null(r)).then(|| s.value(r)), self.bag_as_array))
-                .collect();
+        while c.row < b.num_rows() && rows.len() < cap {
+            let r = c.row;
+            let els = c.els.get_or_insert_with(|| {
+                strs.iter()
+                    .map(|s| elements((!s.is_null(r)).then(|| s.value(r)), self.bag_as_array))
+                    .collect()
+            });
             let mut n = els.iter().map(Vec::len).max().unwrap_or(0);
             if let Some(l) = self.limit {
                 n = n.min(l);
             }
-            for k in 0..n {
+            let upto = n.min(c.k.saturating_add(cap - rows.len()));
+            for k in c.k..upto {
                 rows.push(r as u32);
                 index.push(k as i64);
                 for (j, e) in els.iter().enumerate() {
@@ -214,6 +232,14 @@ impl Expander {
                     );
                 }
             }
+            if upto < n {
+                c.k = upto;
+                break;
+            }
+            *c = Cursor {
+                row: r + 1,
+                ..Cursor::default()
+            };
         }
         let idx = UInt32Array::from(rows.clone());
         let cols = self
@@ -229,7 +255,63 @@ impl Expander {
             .collect::<Result<Vec<_>>>()?;
         let opts = RecordBatchOptions::new().with_row_count(Some(idx.len()));
         let out = RecordBatch::try_new_with_options(self.schema.to_arrow(), cols, &opts)?;
-        Ok((out, rows))
+        Ok((out, rows, c.row >= b.num_rows()))
+    }
+}
+
+/// Where the expansion of one batch stands: the next input row, the next of its elements,
+/// and that row's elements (parsed once however many chunks they fill).
+#[derive(Default)]
+struct Cursor {
+    row: usize,
+    k: usize,
+    els: Option<Vec<Vec<Value>>>,
+}
+
+/// The expansion of an input stream, chunk by chunk.
+struct Expanding {
+    ex: Expander,
+    input: Option<BatchIter>,
+    /// The batch being expanded, its expanded values, and where it stands.
+    current: Option<(RecordBatch, Vec<ArrayRef>, Cursor)>,
+}
+
+impl Iterator for Expanding {
+    type Item = Result<RecordBatch>;
+    fn next(&mut self) -> Option<Result<RecordBatch>> {
+        loop {
+            if let Some((b, vals, c)) = self.current.as_mut() {
+                match self.ex.expand_chunk(b, vals, c, BATCH_SIZE) {
+                    Ok((out, _, done)) => {
+                        if done {
+                            self.current = None;
+                        }
+                        if out.num_rows() > 0 {
+                            return Some(Ok(out));
+                        }
+                    }
+                    Err(e) => {
+                        self.current = None;
+                        self.input = None;
+                        return Some(Err(e));
+                    }
+                }
+                continue;
+            }
+            match self.input.as_mut()?.next()? {
+                Ok(b) => match self.ex.values(&b) {
+                    Ok(vals) => self.current = Some((b, vals, Cursor::default())),
+                    Err(e) => {
+                        self.input = None;
+                        return Some(Err(e));
+                    }
+                },
+                Err(e) => {
+                    self.input = None;
+                    return Some(Err(e));
+                }
+            }
+        }
     }
 }
 
@@ -250,11 +332,10 @@ impl ExecutionPlan for MvExpandExec {
         vec![&self.input]
     }
     fn execute(&self) -> Result<BatchIter> {
-        let ex = self.expander.clone();
-        Ok(Box::new(
-            self.input
-                .execute()?
-                .map(move |b| b.and_then(|b| ex.expand(&b))),
-        ))
+        Ok(Box::new(Expanding {
+            ex: self.expander.clone(),
+            input: Some(self.input.execute()?),
+            current: None,
+        }))
     }
 }

@@ -18,6 +18,8 @@ use std::sync::Arc;
 pub struct SortExec {
     input: Arc<dyn ExecutionPlan>,
     order: Arc<Order>,
+    /// The query's budget: a full sort holds its input, reserved from it.
+    budget: crate::limits::MemoryBudget,
 }
 
 /// The sort keys and the row limit, shared with the scan's workers for `top`.
@@ -53,7 +55,14 @@ impl SortExec {
                 fetch,
                 bound: None,
             }),
+            budget: crate::limits::MemoryBudget::default(),
         })
+    }
+
+    /// This sort with what it holds reserved from `budget` (the query's).
+    pub fn with_budget(mut self, budget: crate::limits::MemoryBudget) -> SortExec {
+        self.budget = budget;
+        self
     }
 }
 
@@ -122,10 +131,23 @@ impl ExecutionPlan for SortExec {
             }
             return Ok(Box::new(best.into_iter().map(Ok)));
         }
-        let batches = self.input.execute()?.collect::<Result<Vec<_>>>()?;
+        // Reserved as it is read, so an input past the memory limit stops early.
+        let mut held = self.budget.reserve(0, "a sort")?;
+        let mut batches = Vec::new();
+        for b in self.input.execute()? {
+            let b = b?;
+            // Twice: the batches, then their concatenation (and the sorted copy after).
+            held.grow(2 * b.get_array_memory_size(), "a sort")?;
+            batches.push(b);
+        }
         let all = concat_batches(&arrow_schema, &batches)?;
         drop(batches);
-        Ok(Box::new(self.order.sorted(all)?.into_iter().map(Ok)))
+        let sorted = self.order.sorted(all)?;
+        // Held while the sorted rows are passed on.
+        Ok(Box::new(sorted.into_iter().map(move |b| {
+            let _ = &held;
+            Ok(b)
+        })))
     }
 }
 

@@ -14,6 +14,8 @@ use std::sync::Arc;
 pub struct ValuesExec {
     schema: Schema,
     batch: RecordBatch,
+    /// The batch's bytes, held from the query's budget (see [`ValuesExec::within`]).
+    held: Option<crate::limits::Reservation>,
 }
 
 impl ValuesExec {
@@ -27,7 +29,19 @@ impl ValuesExec {
             .collect::<Result<Vec<_>>>()?;
         let opts = RecordBatchOptions::new().with_row_count(Some(rows.len()));
         let batch = RecordBatch::try_new_with_options(schema.to_arrow(), cols, &opts)?;
-        Ok(ValuesExec { schema, batch })
+        Ok(ValuesExec {
+            schema,
+            batch,
+            held: None,
+        })
+    }
+
+    /// These rows reserved from `budget` (the query's): a `range` of millions of rows
+    /// counts against the memory limit.
+    pub fn within(mut self, budget: &crate::limits::MemoryBudget) -> Result<ValuesExec> {
+        let what = "constant rows (`range`, `datatable`)";
+        self.held = Some(budget.reserve(self.batch.get_array_memory_size(), what)?);
+        Ok(self)
     }
 }
 

@@ -70,6 +70,9 @@ pub struct TableSet {
     externaldata: Option<PathBuf>,
     /// The token the scans of plans built over this set check and report progress to.
     control: Option<crate::CancelToken>,
+    /// The memory budget of the query whose plan is built over this set (operators that
+    /// hold rows reserve from it).
+    budget: Option<crate::limits::MemoryBudget>,
 }
 
 impl TableSet {
@@ -187,6 +190,7 @@ impl TableSet {
             schemas_only: true,
             externaldata: self.externaldata.clone(),
             control: self.control.clone(),
+            budget: self.budget.clone(),
         }
     }
     /// A catalog table without data: its documented schema and no files.
@@ -278,6 +282,17 @@ impl TableSet {
             control: Some(token),
             ..self.clone()
         }
+    }
+    /// This set for one query holding at most what `budget` allows.
+    pub fn with_budget(&self, budget: crate::limits::MemoryBudget) -> TableSet {
+        TableSet {
+            budget: Some(budget),
+            ..self.clone()
+        }
+    }
+    /// The budget set by [`TableSet::with_budget`], or a fresh one of the default limit.
+    pub fn budget(&self) -> crate::limits::MemoryBudget {
+        self.budget.clone().unwrap_or_default()
     }
     /// The token set by [`TableSet::with_control`].
     pub fn control(&self) -> Option<&crate::CancelToken> {

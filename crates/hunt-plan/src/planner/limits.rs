@@ -11,7 +11,10 @@
 //!
 //! A pipeline (or a chain of tabular `let`s) nests one plan node per operator; the
 //! optimizer and executor walk plans recursively, so a plan may be at most
-//! [`MAX_PLAN_DEPTH`] deep, and a pipeline at most [`MAX_OPERATORS`] long. Real hunting queries stay far below these limits.
+//! [`MAX_PLAN_DEPTH`] deep, and a pipeline at most [`MAX_OPERATORS`] long. A tabular
+//! `let` is copied into each use too, so `let`s that each use the previous one twice
+//! (`let t2 = union t1, t1;`) double the plan: a plan may have at most [`MAX_PLAN_NODES`]
+//! operators, checked as each `let` is bound, before the next copy. Real hunting queries stay far below these limits.
 
 use super::Planner;
 use crate::error::PlanError;
@@ -29,6 +32,8 @@ pub const MAX_OPERATORS: usize = 500;
 /// Nesting of a plan: operators of pipelines, through `let`s and subqueries (room for a
 /// pipeline of [`MAX_OPERATORS`] and the nodes its source plans to).
 pub const MAX_PLAN_DEPTH: usize = 600;
+/// Operators of a plan, counting each copy of a `let` where it is used.
+pub const MAX_PLAN_NODES: usize = 10_000;
 
 /// `(nodes, depth)` of `e`, counting stopped once a limit is passed.
 fn expr_size(e: &Expr) -> (usize, usize) {
@@ -59,23 +64,36 @@ fn has_column(e: &Expr) -> bool {
     false
 }
 
-/// The depth of `plan`, counting stopped once [`MAX_PLAN_DEPTH`] is passed.
-pub(crate) fn plan_depth(plan: &LogicalPlan) -> usize {
-    let mut depth = 0;
+/// `(nodes, depth)` of `plan`, counting stopped once [`MAX_PLAN_NODES`] or
+/// [`MAX_PLAN_DEPTH`] is passed.
+pub(crate) fn plan_size(plan: &LogicalPlan) -> (usize, usize) {
+    let (mut nodes, mut depth) = (0, 0);
     let mut stack = vec![(plan, 1usize)];
     while let Some((p, d)) = stack.pop() {
+        nodes += 1;
         depth = depth.max(d);
-        if depth > MAX_PLAN_DEPTH {
+        if depth > MAX_PLAN_DEPTH || nodes > MAX_PLAN_NODES {
             break;
         }
         stack.extend(p.inputs().into_iter().map(|i| (i, d + 1)));
     }
-    depth
+    (nodes, depth)
 }
 
-/// Refuses a plan deeper than [`MAX_PLAN_DEPTH`].
+/// Refuses a plan deeper than [`MAX_PLAN_DEPTH`] or larger than [`MAX_PLAN_NODES`].
 pub(crate) fn check_plan(plan: &LogicalPlan, span: Span) -> Result<(), PlanError> {
-    if plan_depth(plan) > MAX_PLAN_DEPTH {
+    let (nodes, depth) = plan_size(plan);
+    if nodes > MAX_PLAN_NODES {
+        return Err(PlanError::limit(
+            span,
+            format!(
+                "the query plans to more than {MAX_PLAN_NODES} operators (each use of a \
+                 tabular `let` copies its operators); hunt's plans are limited to that size"
+            ),
+        )
+        .with_help("use each tabular `let` fewer times"));
+    }
+    if depth > MAX_PLAN_DEPTH {
         return Err(PlanError::limit(
             span,
             format!(

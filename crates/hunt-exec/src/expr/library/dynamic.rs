@@ -348,7 +348,9 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                 out.push(match arr.get(i) {
                     // Null elements join as empty (oracle agent-null-and-edge-0023).
                     Some(Value::Array(xs)) => {
-                        xs.iter().map(json::text).collect::<Vec<_>>().join(sv(d, i))
+                        let s = xs.iter().map(json::text).collect::<Vec<_>>().join(sv(d, i));
+                        crate::limits::check_value_size(s.len(), "strcat_array")?;
+                        s
                     }
                     _ => String::new(),
                 });

@@ -204,10 +204,17 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
         }
         StrcatDelim => {
             let cols = (0..a.len()).map(|i| a.str(i)).collect::<Result<Vec<_>>>()?;
-            str_array((0..n).map(|i| {
-                let parts: Vec<&str> = cols[1..].iter().map(|c| sv(c, i)).collect();
-                parts.join(sv(cols[0], i))
-            }))
+            str_array(
+                (0..n)
+                    .map(|i| {
+                        let parts: Vec<&str> = cols[1..].iter().map(|c| sv(c, i)).collect();
+                        let delim = sv(cols[0], i).len() * parts.len().saturating_sub(1);
+                        let size = parts.iter().map(|p| p.len()).sum::<usize>() + delim;
+                        crate::limits::check_value_size(size, "strcat_delim")?;
+                        Ok(parts.join(sv(cols[0], i)))
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            )
         }
         CountOf => {
             let (s, x) = (a.str(0)?, a.str(1)?);
