@@ -158,3 +158,22 @@ fn corrupt_footer_bytes_never_panic() -> TestResult {
     assert!(errors > 0, "no mutation of the footer was noticed");
     Ok(())
 }
+
+/// A parquet fuzz find: one byte of the footer (the fixture's byte 4420) turned into 43
+/// makes row group 0 state -22 rows; read as unsigned that is billions of rows, and
+/// `T | count` (which decodes no column) iterated them for ever. The footer's row counts
+/// are checked against each other and against the column chunks before any is trusted.
+#[test]
+fn a_footer_stating_impossible_row_counts_is_damaged() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let (path, mut bytes) = copy_checksummed(dir.path())?;
+    if bytes.len() != 4735 {
+        return Err(format!("fixture changed: {} bytes", bytes.len()).into());
+    }
+    bytes[4420] = 43;
+    std::fs::write(&path, &bytes)?;
+    let err = run(dir.path(), "Checked | count").expect_err("damaged footer");
+    assert_clean(&err, &path);
+    assert!(err.contains("footer"), "{err}");
+    Ok(())
+}

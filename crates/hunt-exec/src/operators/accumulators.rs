@@ -129,6 +129,7 @@ impl Acc {
     pub(super) fn held_bytes(&self) -> usize {
         match self {
             Acc::List { bytes, .. } => *bytes,
+            Acc::Items(m) => m.held_bytes(),
             _ => 0,
         }
     }

@@ -43,6 +43,8 @@ pub(super) struct MakeItems {
     /// For sets: `group << 32 | value id` of every item kept.
     pairs: HashSet<u64, foldhash::fast::RandomState>,
     items: Vec<Vec<u32>>,
+    /// Items kept, over all groups (for [`MakeItems::held_bytes`]).
+    count: usize,
 }
 
 fn pair(g: usize, v: u32) -> u64 {
@@ -60,6 +62,7 @@ impl MakeItems {
             conv,
             pairs: HashSet::default(),
             items: Vec::new(),
+            count: 0,
         })
     }
 
@@ -77,6 +80,15 @@ impl MakeItems {
             return;
         }
         self.items[g].push(v);
+        self.count += 1;
+    }
+
+    /// About the bytes this state holds and its result will: the distinct values once, and
+    /// per item its id, its set entry and (in the result) its value's text.
+    pub(super) fn held_bytes(&self) -> usize {
+        let values = self.values.rows().size();
+        let avg = values / self.values.len().max(1);
+        self.count * (4 + avg) + self.pairs.len() * 16 + values
     }
 
     /// Adds rows: `gids[i]` is row i's group. Nulls are not items.
@@ -157,6 +169,7 @@ mod tests {
             items: vec![],
             seen: vec![],
             ty: KqlType::String,
+            bytes: 0,
         }
     }
 

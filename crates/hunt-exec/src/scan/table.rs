@@ -409,7 +409,14 @@ fn unify(
             let file = File::open(path).map_err(io(path))?;
             // A damaged footer can make the decoder panic (it trusts some lengths).
             match guarded(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())) {
-                Ok(Ok(meta)) => Ok(meta),
+                Ok(Ok(meta)) => match footer_consistent(meta.metadata()) {
+                    Ok(()) => Ok(meta),
+                    Err(detail) => Err(ExecError::Damaged {
+                        path: path.clone(),
+                        place: "footer".into(),
+                        detail,
+                    }),
+                },
                 Ok(Err(source)) => Err(ExecError::Parquet {
                     path: path.clone(),
                     source,
@@ -501,4 +508,36 @@ fn readable_as(file: KqlType, doc: KqlType) -> bool {
                 | (Long, Int)
                 | (Int, Long)
         )
+}
+
+/// Checks the row counts a footer states against each other. A damaged footer can claim a
+/// row group of billions of rows while its column chunks hold a few hundred values; a
+/// query that reads no column (`T | count`) would then count (and iterate) rows that do
+/// not exist. Every leaf column chunk holds at least one value (or null) per row, and the
+/// file's row count is the sum of its row groups'.
+fn footer_consistent(
+    md: &parquet::file::metadata::ParquetMetaData,
+) -> std::result::Result<(), String> {
+    let mut total: i64 = 0;
+    for (i, rg) in md.row_groups().iter().enumerate() {
+        let rows = rg.num_rows();
+        if rows < 0 {
+            return Err(format!("row group {i} states {rows} rows"));
+        }
+        if let Some(c) = rg.columns().iter().find(|c| c.num_values() < rows) {
+            return Err(format!(
+                "row group {i} states {rows} rows but its column `{}` holds {} values",
+                c.column_path(),
+                c.num_values()
+            ));
+        }
+        total = total.saturating_add(rows);
+    }
+    let stated = md.file_metadata().num_rows();
+    if !md.row_groups().is_empty() && stated != total {
+        return Err(format!(
+            "the file states {stated} rows but its row groups hold {total}"
+        ));
+    }
+    Ok(())
 }
