@@ -134,7 +134,7 @@ fn out_files_keep_every_row_and_max_rows_caps_the_grid() {
             _ => {
                 let v: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
                 assert_eq!(v["results"].as_array().map(Vec::len), Some(30));
-                assert_eq!(v["schema"][0]["type"], "long");
+                assert_eq!(v["schema"][0]["type"], "Int64");
             }
         }
     }
