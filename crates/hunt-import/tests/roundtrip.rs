@@ -55,21 +55,6 @@ fn gzip(path: &Path, text: &str) {
     gz.finish().expect("gzip end");
 }
 
-/// The Graph type names of the API (`String`, `DateTime`, `Int64`, `Object`, ...).
-fn graph_type(ty: KqlType) -> &'static str {
-    match ty {
-        KqlType::Bool => "Boolean",
-        KqlType::Int => "Int32",
-        KqlType::Long => "Int64",
-        KqlType::Real => "Double",
-        KqlType::String => "String",
-        KqlType::DateTime => "DateTime",
-        KqlType::TimeSpan => "TimeSpan",
-        KqlType::Guid => "Guid",
-        KqlType::Dynamic => "Object",
-    }
-}
-
 fn sorted_text(result: &QueryResult) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for batch in &result.batches {
@@ -144,7 +129,7 @@ fn streaming_api_and_graph_exports_answer_like_the_original() {
     let graph = json!({
         "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.security.huntingQueryResults",
         "schema": ae.schema.fields.iter()
-            .map(|f| json!({"name": f.name, "type": graph_type(f.ty)}))
+            .map(|f| json!({"name": f.name, "type": hunt::format::dotnet_type(f.ty)}))
             .collect::<Vec<_>>(),
         "results": json_rows(&ae, false),
     });

@@ -26,12 +26,16 @@ impl TableGuard for AllowAll {
     }
 }
 
-/// The engine's tables seen through a guard; records the tables the query names.
+/// The engine's tables seen through a guard; records the tables the query names and
+/// whether planning probed rows for a plugin's columns.
 pub(crate) struct Guarded<'a> {
     pub(crate) tables: &'a TableSet,
     pub(crate) guard: &'a dyn TableGuard,
     pub(crate) touched: Mutex<Vec<String>>,
     pub(crate) refused: Mutex<Option<(String, String)>>,
+    /// Whether planning asked for rows of a plugin whose output columns come from the
+    /// data (`Catalog::probe`: `bag_unpack`, `pivot`).
+    probed: std::sync::atomic::AtomicBool,
 }
 
 impl<'a> Guarded<'a> {
@@ -41,7 +45,11 @@ impl<'a> Guarded<'a> {
             guard,
             touched: Mutex::new(Vec::new()),
             refused: Mutex::new(None),
+            probed: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+    pub(crate) fn probed(&self) -> bool {
+        self.probed.load(std::sync::atomic::Ordering::Relaxed)
     }
     pub(crate) fn touched(&self) -> Vec<String> {
         self.touched.lock().map(|t| t.clone()).unwrap_or_default()
@@ -81,57 +89,6 @@ impl Catalog for Guarded<'_> {
         plan: &LogicalPlan,
         each: &mut dyn FnMut(Vec<Scalar>),
     ) -> Option<Result<(), String>> {
-        self.tables.probe(plan, each)
-    }
-    fn run(&self, plan: &LogicalPlan) -> Result<Vec<Vec<Scalar>>, String> {
-        self.tables.run(plan)
-    }
-    // Every method is forwarded: a default here would quietly replace the engine's own.
-    fn external_data(
-        &self,
-        url: &str,
-        format: &str,
-        columns: &Schema,
-        skip_first: bool,
-    ) -> Result<Vec<Vec<Scalar>>, String> {
-        self.tables.external_data(url, format, columns, skip_first)
-    }
-}
-
-/// A catalog seen as is, noting whether planning asked it for rows of a plugin whose
-/// output columns come from the data (`Catalog::probe`: `bag_unpack`, `pivot`).
-pub(crate) struct ProbeRecorder<'a> {
-    tables: &'a TableSet,
-    probed: std::sync::atomic::AtomicBool,
-}
-
-impl<'a> ProbeRecorder<'a> {
-    pub(crate) fn new(tables: &'a TableSet) -> ProbeRecorder<'a> {
-        ProbeRecorder {
-            tables,
-            probed: std::sync::atomic::AtomicBool::new(false),
-        }
-    }
-    pub(crate) fn probed(&self) -> bool {
-        self.probed.load(std::sync::atomic::Ordering::Relaxed)
-    }
-}
-
-impl Catalog for ProbeRecorder<'_> {
-    fn table(&self, name: &str) -> Result<Option<Schema>, TableError> {
-        self.tables.table(name)
-    }
-    fn has_table(&self, name: &str) -> bool {
-        self.tables.has_table(name)
-    }
-    fn table_names(&self) -> Vec<String> {
-        self.tables.table_names()
-    }
-    fn probe(
-        &self,
-        plan: &LogicalPlan,
-        each: &mut dyn FnMut(Vec<Scalar>),
-    ) -> Option<Result<(), String>> {
         self.probed
             .store(true, std::sync::atomic::Ordering::Relaxed);
         self.tables.probe(plan, each)
@@ -139,6 +96,7 @@ impl Catalog for ProbeRecorder<'_> {
     fn run(&self, plan: &LogicalPlan) -> Result<Vec<Vec<Scalar>>, String> {
         self.tables.run(plan)
     }
+    // Every method is forwarded: a default here would quietly replace the engine's own.
     fn external_data(
         &self,
         url: &str,

@@ -446,7 +446,7 @@ impl Engine {
     pub fn check_outcome(&self, kql: &str) -> Result<Checked, Error> {
         let ast = hunt_syntax::parse(kql)?;
         let tables = self.tables.schemas_only();
-        let probed = guard::ProbeRecorder::new(&tables);
+        let probed = guard::Guarded::new(&tables, &AllowAll);
         match hunt_plan::plan_with(&ast, &probed, self.now(), &self.functions) {
             Ok(planned) => Ok(Checked::Binds(planned.plan.schema())),
             Err(e) if e.kind == PlanErrorKind::UnknownColumn && probed.probed() => {
