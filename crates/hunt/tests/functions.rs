@@ -14,6 +14,9 @@ mod misc;
 /// `series_*`.
 #[path = "functions/series.rs"]
 mod series;
+/// Argument types Kusto's binder refuses (#10 strictness), table-driven.
+#[path = "functions/strict.rs"]
+mod strict;
 
 use common::{check, fails};
 

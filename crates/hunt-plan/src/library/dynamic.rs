@@ -34,7 +34,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
         }
         BagHasKey => {
             b.arity(&args, 2, 2)?;
-            let key = to_str(args.pop().expect("two arguments"));
+            let key = b.string(args.pop().expect("two arguments"))?;
             let d = b.dynamic(args.remove(0))?;
             Ok(b.call(vec![d, key], Bool))
         }
@@ -144,7 +144,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
         }
         ExtractJson => {
             b.arity(&args, 2, 2)?;
-            let a = args.into_iter().map(to_str).collect();
+            let a = b.strings(args)?;
             Ok(b.call(a, String))
         }
         ArrayIff => {

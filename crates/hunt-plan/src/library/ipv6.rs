@@ -3,7 +3,7 @@
 //! `has_ipv4_prefix`, `has_any_ipv4_prefix`). Result types are those of Kusto's
 //! function signatures (Kusto-Query-Language `Functions.cs`).
 
-use super::{Binder, LibFunc, to_str};
+use super::{Binder, LibFunc};
 use crate::error::PlanError;
 use crate::expr::Expr;
 use crate::types::KqlType;
@@ -15,12 +15,12 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
         ParseIpv6 | Ipv4NetmaskSuffix => {
             b.arity(&args, 1, 1)?;
             let out = if b.f == ParseIpv6 { String } else { Long };
-            Ok(b.call(vec![to_str(args.remove(0))], out))
+            Ok(b.call(vec![b.string(args.remove(0))?], out))
         }
         ParseIpv6Mask => {
             b.arity(&args, 2, 2)?;
             let p = b.long(args.remove(1))?;
-            Ok(b.call(vec![to_str(args.remove(0)), p], String))
+            Ok(b.call(vec![b.string(args.remove(0))?, p], String))
         }
         Ipv6Compare | Ipv6IsMatch => {
             b.arity(&args, 2, 3)?;
@@ -29,36 +29,36 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             } else {
                 None
             };
-            let mut a: Vec<Expr> = args.into_iter().map(to_str).collect();
+            let mut a: Vec<Expr> = b.strings(args)?;
             a.extend(prefix);
             Ok(b.call(a, if b.f == Ipv6Compare { Long } else { Bool }))
         }
         Ipv6IsInRange => {
             b.arity(&args, 2, 2)?;
-            Ok(b.call(args.into_iter().map(to_str).collect(), Bool))
+            Ok(b.call(b.strings(args)?, Bool))
         }
         ParseIpv4Mask => {
             b.arity(&args, 2, 2)?;
             let p = b.long(args.remove(1))?;
-            Ok(b.call(vec![to_str(args.remove(0)), p], Long))
+            Ok(b.call(vec![b.string(args.remove(0))?, p], Long))
         }
         HasIpv4Prefix => {
             b.arity(&args, 2, 2)?;
-            Ok(b.call(args.into_iter().map(to_str).collect(), Bool))
+            Ok(b.call(b.strings(args)?, Bool))
         }
         Ipv6IsInAnyRange | HasAnyIpv4 | HasAnyIpv4Prefix => {
             b.arity(&args, 2, 64)?;
-            let mut a = vec![to_str(args.remove(0))];
+            let mut a = vec![b.string(args.remove(0))?];
             if args.len() == 1 && args[0].ty == Dynamic {
                 a.push(args.remove(0));
             } else {
-                a.extend(args.into_iter().map(to_str));
+                a.extend(b.strings(args)?);
             }
             Ok(b.call(a, Bool))
         }
         Ipv4RangeToCidrList => {
             b.arity(&args, 2, 2)?;
-            Ok(b.call(args.into_iter().map(to_str).collect(), Dynamic))
+            Ok(b.call(b.strings(args)?, Dynamic))
         }
         _ => Err(PlanError::invalid(
             b.span,

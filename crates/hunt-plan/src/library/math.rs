@@ -159,11 +159,11 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
         Ipv4IsPrivate | ParseIpv4 => {
             b.arity(&args, 1, 1)?;
             let out = if b.f == ParseIpv4 { Long } else { Bool };
-            Ok(b.call(vec![to_str(args.remove(0))], out))
+            Ok(b.call(vec![b.string(args.remove(0))?], out))
         }
         Ipv4IsInRange | HasIpv4 => {
             b.arity(&args, 2, 2)?;
-            let a = args.into_iter().map(to_str).collect();
+            let a = b.strings(args)?;
             Ok(b.call(a, Bool))
         }
         Ipv4IsMatch | Ipv4Compare => {
@@ -173,17 +173,17 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             } else {
                 None
             };
-            let mut a: Vec<Expr> = args.into_iter().map(to_str).collect();
+            let mut a: Vec<Expr> = b.strings(args)?;
             a.extend(prefix);
             Ok(b.call(a, if b.f == Ipv4Compare { Long } else { Bool }))
         }
         Ipv4IsInAnyRange => {
             b.arity(&args, 2, 64)?;
-            let mut a = vec![to_str(args.remove(0))];
+            let mut a = vec![b.string(args.remove(0))?];
             if args.len() == 1 && args[0].ty == Dynamic {
                 a.push(args.remove(0));
             } else {
-                a.extend(args.into_iter().map(to_str));
+                a.extend(b.strings(args)?);
             }
             Ok(b.call(a, Bool))
         }

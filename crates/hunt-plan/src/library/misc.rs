@@ -2,9 +2,9 @@
 //! operations, hashes, base64/zlib coding and Unicode code points. Each follows its page
 //! in the Kusto reference; forms whose answer the docs do not pin down are refused.
 
-use super::{Binder, LibFunc, is_null_literal, to_str};
+use super::{Binder, LibFunc};
 use crate::error::PlanError;
-use crate::expr::{Expr, Scalar};
+use crate::expr::Expr;
 use crate::types::KqlType;
 
 pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanError> {
@@ -22,7 +22,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
                 ));
             }
             args.truncate(1);
-            let s = text(b, args.remove(0))?;
+            let s = b.string(args.remove(0))?;
             Ok(b.call(vec![s], Dynamic))
         }
         Base64DecodeToGuid => Err(b.unsupported(
@@ -40,7 +40,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
                 // Kusto hashes each type's own binary form; only text is hashed here.
                 return Err(b.unsupported(format!("of a {} value", args[0].ty)));
             }
-            let s = text(b, args.remove(0))?;
+            let s = b.string(args.remove(0))?;
             let out = match b.f {
                 RegexQuote | HashSha1 | ZlibDecompress => String,
                 IsAscii => Bool,
@@ -62,7 +62,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             b.arity(&args, 2, 5)?;
             let mut a = Vec::with_capacity(args.len());
             for (i, e) in args.into_iter().enumerate() {
-                a.push(if i < 2 { text(b, e)? } else { b.long(e)? });
+                a.push(if i < 2 { b.string(e)? } else { b.long(e)? });
             }
             Ok(b.call(a, Long))
         }
@@ -88,13 +88,13 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
                 a.push(b.long(args.remove(0))?);
             }
             if let Some(u) = args.pop() {
-                a.push(text(b, u)?);
+                a.push(b.string(u)?);
             }
             Ok(b.call(a, String))
         }
         HasAnyIndex => {
             b.arity(&args, 2, 2)?;
-            let s = to_str(args.remove(0));
+            let s = b.string(args.remove(0))?;
             let list = b.dynamic(args.remove(0))?;
             Ok(b.call(vec![s, list], Long))
         }
@@ -172,16 +172,5 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             b.span,
             format!("bug: `{}` bound as a misc function", b.name),
         )),
-    }
-}
-
-/// A string parameter: strings pass, dynamic values are converted with `tostring()`, a
-/// null literal is the empty string; other types are a type error.
-fn text(b: &Binder<'_>, e: Expr) -> Result<Expr, PlanError> {
-    match e.ty {
-        KqlType::String => Ok(e),
-        KqlType::Dynamic => Ok(to_str(e)),
-        _ if is_null_literal(&e) => Ok(Expr::literal(Scalar::String(String::new()), e.span)),
-        _ => Err(b.bad(&e, "a string")),
     }
 }

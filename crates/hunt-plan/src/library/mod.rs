@@ -839,10 +839,11 @@ impl Binder<'_> {
         Err(self.bad(&e, &format!("a {ty}")))
     }
 
-    /// An integer argument (int, long or bool), as a long.
+    /// An integer argument (int or long), as a long. Kusto's binder refuses a bool where
+    /// it wants an integer (`Kusto.Language` `ParameterTypeKind.Integer`).
     fn long(&self, e: Expr) -> Result<Expr, PlanError> {
         match e.ty {
-            KqlType::Int | KqlType::Long | KqlType::Bool => Ok(cast(e, KqlType::Long)),
+            KqlType::Int | KqlType::Long => Ok(cast(e, KqlType::Long)),
             _ if is_null_literal(&e) => Ok(cast(e, KqlType::Long)),
             _ => Err(self.bad(&e, "an integer")),
         }
@@ -855,6 +856,24 @@ impl Binder<'_> {
             _ if is_null_literal(&e) => Ok(cast(e, KqlType::Real)),
             _ => Err(self.bad(&e, "a number")),
         }
+    }
+
+    /// A string parameter (Kusto's `string` and `string or dynamic` parameters): strings
+    /// pass, dynamic values are converted with `tostring()`, a null literal is the empty
+    /// string; a number, bool, datetime, timespan or guid is a type error, as in Kusto's
+    /// binder (which converts no argument of a built-in function implicitly).
+    fn string(&self, e: Expr) -> Result<Expr, PlanError> {
+        match e.ty {
+            KqlType::String => Ok(e),
+            KqlType::Dynamic => Ok(to_str(e)),
+            _ if is_null_literal(&e) => Ok(Expr::literal(Scalar::String(String::new()), e.span)),
+            _ => Err(self.bad(&e, "a string")),
+        }
+    }
+
+    /// Every argument as a string parameter ([`Binder::string`]).
+    fn strings(&self, args: Vec<Expr>) -> Result<Vec<Expr>, PlanError> {
+        args.into_iter().map(|e| self.string(e)).collect()
     }
 
     /// A dynamic argument.

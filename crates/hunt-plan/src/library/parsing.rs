@@ -1,7 +1,7 @@
 //! Typing of `parse_urlquery(query)` and `parse_csv(text)`: a string in, a dynamic value
 //! out (a bag with "Query Parameters", an array of strings).
 
-use super::{Binder, LibFunc, to_str};
+use super::{Binder, LibFunc};
 use crate::error::PlanError;
 use crate::expr::Expr;
 use crate::types::KqlType;
@@ -14,5 +14,5 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
         ));
     }
     b.arity(&args, 1, 1)?;
-    Ok(b.call(vec![to_str(args.remove(0))], KqlType::Dynamic))
+    Ok(b.call(vec![b.string(args.remove(0))?], KqlType::Dynamic))
 }

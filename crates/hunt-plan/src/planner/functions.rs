@@ -355,7 +355,18 @@ pub(crate) fn bind_call(
         }
         "strlen" => {
             arity(name, args, 1, 1, span)?;
-            let a = to_string_expr(bound()?.remove(0));
+            // Kusto's `strlen` takes a string or a dynamic value; its binder refuses
+            // other types (`strlen(123)`), converting nothing implicitly.
+            let a = bound()?.remove(0);
+            if !matches!(a.ty, String | Dynamic)
+                && !matches!(a.kind, ExprKind::Literal(Scalar::Null(_)))
+            {
+                return Err(PlanError::ty(
+                    a.span,
+                    format!("`strlen` needs a string, got {}", a.ty),
+                ));
+            }
+            let a = to_string_expr(a);
             Ok(Expr::call(Func::StrLen, vec![a], Long, span))
         }
         "strcat" => {

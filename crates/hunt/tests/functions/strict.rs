@@ -1,0 +1,146 @@
+//! Kusto's strictness on argument types (issue #10, deliverable 3): a built-in function
+//! converts none of its arguments implicitly, so a number where it declares a string, or a
+//! bool where it declares an integer, is a binder error. Each row cites the parameter kind
+//! of `src/Kusto.Language/Functions.cs` in microsoft/Kusto-Query-Language (the binder the
+//! Kusto editor and service share) and must fail at bind time (`Engine::check`), before
+//! any row is produced; its well-typed twin must bind.
+
+use crate::common::engine;
+
+/// A call Kusto's binder refuses, with the parameter kind that refuses it, and the same
+/// call with the argument in its declared type.
+struct Strict {
+    source: &'static str,
+    refused: &'static str,
+    accepted: &'static str,
+}
+
+fn strict_table(rows: &[Strict]) {
+    let e = engine();
+    for r in rows {
+        assert!(
+            e.check(r.refused).is_err(),
+            "{}: `{}` should be refused at bind time",
+            r.source,
+            r.refused
+        );
+        if let Err(err) = e.check(r.accepted) {
+            panic!("{}: `{}` should bind: {err}", r.source, r.accepted);
+        }
+    }
+}
+
+#[test]
+fn strings_where_a_string_is_declared() {
+    strict_table(&[
+        Strict {
+            source: "Functions.cs: strlen(string: StringOrDynamic)",
+            refused: "print strlen(123)",
+            accepted: "print strlen('123'), strlen(dynamic('x'))",
+        },
+        Strict {
+            source: "Functions.cs: strlen(string: StringOrDynamic)",
+            refused: "print strlen(true)",
+            accepted: "print strlen(tostring(true))",
+        },
+        Strict {
+            source: "Functions.cs: parse_ipv4(ip: string)",
+            refused: "print parse_ipv4(167772161)",
+            accepted: "print parse_ipv4('10.0.0.1')",
+        },
+        Strict {
+            source: "Functions.cs: ipv4_is_in_range(ip: string, range: string)",
+            refused: "print ipv4_is_in_range('10.0.0.1', 8)",
+            accepted: "print ipv4_is_in_range('10.0.0.1', '10.0.0.0/8')",
+        },
+        Strict {
+            source: "Functions.cs: ipv4_is_private(ip: string)",
+            refused: "print ipv4_is_private(now())",
+            accepted: "print ipv4_is_private('10.0.0.1')",
+        },
+        Strict {
+            source: "Functions.cs: ipv6_compare(ip1: string, ip2: string)",
+            refused: "print ipv6_compare('::1', 1)",
+            accepted: "print ipv6_compare('::1', '::2')",
+        },
+        Strict {
+            source: "Functions.cs: has_ipv4(source: StringOrDynamic, ip: string)",
+            refused: "print has_ipv4(1, '10.0.0.1')",
+            accepted: "print has_ipv4('from 10.0.0.1', '10.0.0.1')",
+        },
+        Strict {
+            source: "Functions.cs: bag_has_key(bag: DynamicBag, key: string)",
+            refused: "print bag_has_key(dynamic({'a':1}), 1)",
+            accepted: "print bag_has_key(dynamic({'a':1}), 'a')",
+        },
+        Strict {
+            source: "Functions.cs: parse_csv(csv_text: StringOrDynamic)",
+            refused: "print parse_csv(1.5)",
+            accepted: "print parse_csv('a,b')",
+        },
+        Strict {
+            source: "Functions.cs: parse_urlquery(query: string)",
+            refused: "print parse_urlquery(1h)",
+            accepted: "print parse_urlquery('a=1')",
+        },
+        Strict {
+            source: "Functions.cs: has_any_index(source: StringOrDynamic, values: DynamicArray)",
+            refused: "print has_any_index(7, dynamic(['7']))",
+            accepted: "print has_any_index('7', dynamic(['7']))",
+        },
+        Strict {
+            source: "Functions.cs: extract_json(jsonPath: string, jsonText: string)",
+            refused: "print extract_json('$.a', 1)",
+            accepted: "print extract_json('$.a', '{\"a\":1}')",
+        },
+    ]);
+}
+
+#[test]
+fn integers_where_an_integer_is_declared() {
+    strict_table(&[
+        Strict {
+            source: "Functions.cs: substring(start: Integer)",
+            refused: "print substring('abc', true)",
+            accepted: "print substring('abc', 1)",
+        },
+        Strict {
+            source: "Functions.cs: binary_and(value1: Integer, value2: Integer)",
+            refused: "print binary_and(true, 1)",
+            accepted: "print binary_and(int(3), 1)",
+        },
+        Strict {
+            source: "Functions.cs: tohex(value: Integer)",
+            refused: "print tohex(false)",
+            accepted: "print tohex(255)",
+        },
+        Strict {
+            source: "Functions.cs: array_slice(start: Integer, end: Integer)",
+            refused: "print array_slice(dynamic([1,2,3]), 0, true)",
+            accepted: "print array_slice(dynamic([1,2,3]), 0, 1)",
+        },
+        Strict {
+            source: "Functions.cs: strrep(multiplier: long)",
+            refused: "print strrep('ab', true)",
+            accepted: "print strrep('ab', 2)",
+        },
+    ]);
+}
+
+/// Parameters Kusto declares as any scalar keep converting (`tostring` semantics).
+#[test]
+fn scalar_parameters_still_take_any_scalar() {
+    let e = engine();
+    for q in [
+        "print toupper(123), tolower(true)",
+        "print substring(12345, 1, 2)",
+        "print strcat(1, 'a', now())",
+        "print reverse(123)",
+        "print format_ipv4(167772161)",
+        "print strcat_array(dynamic([1,2]), 0)",
+    ] {
+        if let Err(err) = e.check(q) {
+            panic!("`{q}` should bind: {err}");
+        }
+    }
+}
