@@ -553,6 +553,14 @@ pub(crate) fn bind_aggregate(
                 format!("`{n}` over dynamic values"),
             ));
         }
+        // The key must be orderable (Aggregates.cs: `ParameterTypeKind.Orderable`): a guid
+        // is not.
+        if matches!(key.ty, Guid) {
+            return Err(PlanError::ty(
+                args[0].span,
+                format!("`{n}` needs an orderable value, got guid"),
+            ));
+        }
         let func = if n == "arg_max" {
             AggFunc::ArgMax
         } else {
@@ -668,8 +676,10 @@ pub(crate) fn bind_aggregate(
         ty,
         filter,
     };
+    // Kusto's `sum` takes a summable type (Aggregates.cs: `ParameterTypeKind.Summable`,
+    // which a bool is not); `avg` the integer, real, decimal, timespan and datetime forms.
     let numeric_sum = |t: KqlType, arg_span: Span| match t {
-        Int | Long | Bool => Ok(Long),
+        Int | Long => Ok(Long),
         Real => Ok(Real),
         TimeSpan => Ok(TimeSpan),
         _ => Err(PlanError::ty(
@@ -720,6 +730,13 @@ pub(crate) fn bind_aggregate(
                 span,
             )?;
             let filter = if iff { Some(predicate(&a, 1)?) } else { None };
+            // count_distinct takes any scalar but dynamic (Aggregates.cs: `NotDynamic`).
+            if n.starts_with("count_distinct") && a.first().is_some_and(|x| x.ty == Dynamic) {
+                return Err(PlanError::ty(
+                    args[0].span,
+                    format!("`{n}` cannot count dynamic values"),
+                ));
+            }
             // the accuracy argument does not matter for an exact count
             (
                 agg(AggFunc::DCount, vec![first(&a)?], Long, filter),
@@ -738,7 +755,7 @@ pub(crate) fn bind_aggregate(
             let x = first(&a)?;
             let avg = n.starts_with("avg");
             let ty = if avg {
-                if !matches!(x.ty, Int | Long | Real | Bool) {
+                if !matches!(x.ty, Int | Long | Real) {
                     return Err(PlanError::ty(
                         args[0].span,
                         format!("`{n}` cannot aggregate {} values", x.ty),
@@ -748,7 +765,7 @@ pub(crate) fn bind_aggregate(
             } else {
                 numeric_sum(x.ty, args[0].span)?
             };
-            let x = if matches!(x.ty, Int | Bool) {
+            let x = if matches!(x.ty, Int) {
                 cast(x, Long)
             } else {
                 x

@@ -144,3 +144,46 @@ fn scalar_parameters_still_take_any_scalar() {
         }
     }
 }
+
+#[test]
+fn aggregates_take_their_declared_kinds() {
+    let t = "datatable(b:bool, l:long, g:guid, y:dynamic)[true, 1, guid(74be27de-1e4e-49d9-b579-fe0b331d3642), dynamic([1])]";
+    let rows = [
+        (
+            "Aggregates.cs: sum(expr: Summable)",
+            "summarize sum(b)",
+            "summarize sum(l)",
+        ),
+        (
+            "Aggregates.cs: sumif(expr: Summable, predicate: bool)",
+            "summarize sumif(b, l > 0)",
+            "summarize sumif(l, b)",
+        ),
+        (
+            "Aggregates.cs: avg(expr: integer | real | decimal | timespan | datetime)",
+            "summarize avg(b)",
+            "summarize avg(l)",
+        ),
+        (
+            "Aggregates.cs: count_distinct(expr: NotDynamic)",
+            "summarize count_distinct(y)",
+            "summarize count_distinct(l)",
+        ),
+        (
+            "Aggregates.cs: arg_max(maximized: Orderable, ...)",
+            "summarize arg_max(g, l)",
+            "summarize arg_max(l, g)",
+        ),
+    ];
+    let e = engine();
+    for (source, refused, accepted) in rows {
+        let (refused, accepted) = (format!("{t} | {refused}"), format!("{t} | {accepted}"));
+        assert!(
+            e.check(&refused).is_err(),
+            "{source}: `{refused}` should be refused"
+        );
+        if let Err(err) = e.check(&accepted) {
+            panic!("{source}: `{accepted}` should bind: {err}");
+        }
+    }
+}
