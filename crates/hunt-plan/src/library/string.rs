@@ -3,7 +3,7 @@
 
 use super::{Binder, LibFunc, to_str};
 use crate::error::PlanError;
-use crate::expr::{Expr, Scalar};
+use crate::expr::{Expr, ExprKind, Scalar};
 use crate::types::KqlType;
 
 pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
@@ -38,6 +38,9 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
         }
     };
     b.arity(&args, min, max)?;
+    if b.f == ExtractAll {
+        check_capture_groups(b, &args[0])?;
+    }
     if b.f == ExtractAll && args.len() == 3 {
         // extract_all(regex, groups, source): the groups list is a dynamic array.
         let mut args = args;
@@ -91,3 +94,19 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
 
 /// Kusto limits `strrep`'s multiplier (docs: "maximal allowed value is 1024").
 pub const MAX_STRREP: i64 = 1024;
+
+/// `extract_all` needs a regular expression with at least one capture group (Kusto refuses
+/// the query otherwise: oracle agent-string-ops-0022). A constant pattern is checked here,
+/// before any row is read; one that does not compile is left to the kernel's error.
+fn check_capture_groups(b: &Binder<'_>, regex: &Expr) -> Result<(), PlanError> {
+    let ExprKind::Literal(Scalar::String(p)) = &regex.kind else {
+        return Ok(());
+    };
+    match regex::Regex::new(p) {
+        Ok(re) if re.captures_len() < 2 => Err(PlanError::invalid(
+            regex.span,
+            format!("`{}` needs a regular expression with a capture group", b.name),
+        )),
+        _ => Ok(()),
+    }
+}

@@ -89,6 +89,11 @@ fn strings_where_a_string_is_declared() {
             accepted: "print has_any_index('7', dynamic(['7']))",
         },
         Strict {
+            source: "oracle agent-string-ops-0022: extract_all needs a capture group",
+            refused: "print extract_all(@'a', 'aaa')",
+            accepted: "print extract_all(@'(a)', 'aaa')",
+        },
+        Strict {
             source: "Functions.cs: extract_json(jsonPath: string, jsonText: string)",
             refused: "print extract_json('$.a', 1)",
             accepted: "print extract_json('$.a', '{\"a\":1}')",
