@@ -148,7 +148,14 @@ fn kusto_oracle() {
         if case["nondeterministic"].as_bool() == Some(true) {
             continue;
         }
-        let id = case["id"].as_str().unwrap_or("?").to_string();
+        // Case ids repeat across the oracle's source files (one id per family and round),
+        // so the ratchet keys a case by its source file and id: a regression cannot hide
+        // behind a passing case of the same id.
+        let id = format!(
+            "{}#{}",
+            case["source_file"].as_str().unwrap_or("?"),
+            case["id"].as_str().unwrap_or("?")
+        );
         let kql = case["kql"].as_str().unwrap_or("");
         let fam = families
             .entry(case["family"].as_str().unwrap_or("?").to_string())
@@ -309,7 +316,7 @@ fn kusto_oracle() {
         let mut ids = passing.clone();
         ids.sort();
         let text = format!(
-            "# kusto-oracle case ids that pass; the conformance test fails if one stops passing.\n# Regenerate with HUNT_CONFORMANCE_BLESS=1 cargo test -p hunt --test conformance (only moves up).\n{}\n",
+            "# kusto-oracle cases that pass (source file#case id); the conformance test fails if one stops passing.\n# Regenerate with HUNT_CONFORMANCE_BLESS=1 cargo test -p hunt --test conformance (only moves up).\n{}\n",
             ids.join("\n")
         );
         std::fs::write(&baseline_path, text).expect("write baseline");
