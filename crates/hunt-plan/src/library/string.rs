@@ -105,7 +105,10 @@ fn check_capture_groups(b: &Binder<'_>, regex: &Expr) -> Result<(), PlanError> {
     match regex::Regex::new(p) {
         Ok(re) if re.captures_len() < 2 => Err(PlanError::invalid(
             regex.span,
-            format!("`{}` needs a regular expression with a capture group", b.name),
+            format!(
+                "`{}` needs a regular expression with a capture group",
+                b.name
+            ),
         )),
         _ => Ok(()),
     }
