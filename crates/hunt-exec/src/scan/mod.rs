@@ -8,6 +8,7 @@ mod dictprune;
 mod discover;
 mod external;
 mod guard;
+mod late;
 mod ordered;
 mod parquet;
 mod prefetch;

@@ -18,6 +18,7 @@ use super::conform::{conform_column, missing_column};
 use super::dictfilter::{self, DictPredicate, dictionary_type};
 use super::dictprune;
 use super::guard::guarded;
+use super::late::LateFilter;
 use super::ordered::{OrderedParallel, Task};
 use super::prefetch::Prefetched;
 use super::prune::{FileColumns, Pruning};
@@ -56,6 +57,8 @@ pub struct ParquetScanExec {
     pruning_text: Vec<String>,
     /// Conjuncts over one string column, applied per dictionary value while decoding.
     dict_preds: Arc<Vec<DictPredicate>>,
+    /// Conjuncts evaluated in the decoder for a wide output ([`LateFilter`]).
+    late: Arc<Vec<LateFilter>>,
     /// String columns passed on as `Dictionary(Int32, Utf8)` where a file stores them
     /// dictionary-encoded (for an aggregate grouping by them), instead of as `Utf8`.
     dict_output: Arc<Vec<String>>,
@@ -91,6 +94,9 @@ impl ParquetScanExec {
             .filter(|p| schema.index_of(&p.column).is_some())
             .collect();
         let bloom: Vec<BloomProbe> = filters.iter().filter_map(BloomProbe::from_expr).collect();
+        let late = LateFilter::plan(&filters, &schema, |f| {
+            DictPredicate::from_expr(f).is_some_and(|p| schema.index_of(&p.column).is_some())
+        });
         let pruning = match parts.len() {
             0 => None,
             1 => parts.pop(),
@@ -102,6 +108,7 @@ impl ParquetScanExec {
             pruning: pruning.map(Arc::new),
             pruning_text,
             dict_preds: Arc::new(dict_preds),
+            late: Arc::new(late),
             dict_output: Arc::new(Vec::new()),
             bloom: Arc::new(bloom),
             top_bound: None,
@@ -158,6 +165,7 @@ struct ScanContext {
     arrow_schema: SchemaRef,
     pruning: Option<Arc<Pruning>>,
     dict_preds: Arc<Vec<DictPredicate>>,
+    late: Arc<Vec<LateFilter>>,
     dict_output: Arc<Vec<String>>,
     bloom: Arc<Vec<BloomProbe>>,
     top_bound: Option<Arc<TopBound>>,
@@ -505,6 +513,34 @@ fn row_filter(f: &OpenFile, ctx: &ScanContext) -> Option<RowFilter> {
             },
         )));
     }
+    // The other conjuncts of a `where` under a wide output, each on its own columns.
+    for (i, late) in ctx.late.iter().enumerate() {
+        if late
+            .columns
+            .iter()
+            .any(|c| schema.field_with_name(&c.name).is_err())
+        {
+            continue;
+        }
+        let mask = ProjectionMask::columns(
+            f.meta.parquet_schema(),
+            late.columns.iter().map(|c| c.name.as_str()),
+        );
+        let all = ctx.late.clone();
+        let metrics = ctx.metrics.clone();
+        predicates.push(Box::new(ArrowPredicateFn::new(
+            mask,
+            move |batch: RecordBatch| {
+                Ok(match all[i].mask(&batch) {
+                    Some(m) => {
+                        metrics.filtered((m.len() - m.true_count()) as u64);
+                        m
+                    }
+                    None => BooleanArray::from(vec![true; batch.num_rows()]),
+                })
+            },
+        )));
+    }
     // A top-N's running bound, on a column the file stores as the integers compared.
     if let Some(bound) = ctx.top_bound.clone() {
         let stored = schema
@@ -760,6 +796,7 @@ impl ExecutionPlan for ParquetScanExec {
             arrow_schema: self.schema.to_arrow(),
             pruning: self.pruning.clone(),
             dict_preds: self.dict_preds.clone(),
+            late: self.late.clone(),
             dict_output: self.dict_output.clone(),
             bloom: self.bloom.clone(),
             top_bound: self.top_bound.clone(),
