@@ -1,4 +1,4 @@
-//! Merging aggregate states: the aggregate builds a partial [`Acc`] per unit of its input
+//! Merging aggregate states (every state merges): the aggregate builds a partial [`Acc`] per unit of its input
 //! (on the worker that decodes the unit) and merges them in unit order.
 //!
 //! Each merge gives what feeding the partial's rows after the earlier ones would have
@@ -7,8 +7,10 @@
 //! so the answer is the same at any thread count.
 
 use super::accumulators::Acc;
+use super::accumulators_more::MoreAcc;
 use crate::error::{ExecError, Result};
 use arrow::row::{OwnedRow, RowConverter};
+use hunt_plan::expr::AggFunc;
 
 /// A row of another converter of the same type as one of `conv`'s (rows carry their
 /// converter; the encoding itself is the same).
@@ -18,9 +20,10 @@ fn reown(conv: &RowConverter, r: &OwnedRow) -> OwnedRow {
 }
 
 impl Acc {
-    /// True when [`Acc::merge`] supports this state.
+    /// True when [`Acc::merge`] supports this state: every state does, so every
+    /// `summarize` runs on the parallel path.
     pub(super) fn mergeable(&self) -> bool {
-        !matches!(self, Acc::More(_))
+        true
     }
 
     /// Adds `other`'s groups, a state over later rows: its group `g` is group `map[g]`
@@ -180,22 +183,9 @@ impl Acc {
                     ..
                 },
             ) => {
-                // Chan et al.'s combination of two (count, mean, M2) summaries.
                 for (g, ((nb, mb), m2b)) in on.into_iter().zip(omean).zip(om2).enumerate() {
                     let t = map[g];
-                    if nb == 0.0 {
-                        continue;
-                    }
-                    let na = n[t];
-                    if na == 0.0 {
-                        (n[t], mean[t], m2[t]) = (nb, mb, m2b);
-                        continue;
-                    }
-                    let total = na + nb;
-                    let d = mb - mean[t];
-                    mean[t] += d * nb / total;
-                    m2[t] += m2b + d * d * na * nb / total;
-                    n[t] = total;
+                    combine_moments(&mut n[t], &mut mean[t], &mut m2[t], nb, mb, m2b);
                 }
             }
             (
@@ -214,8 +204,240 @@ impl Acc {
                     }
                 }
             }
+            (Acc::More(m), Acc::More(o)) => m.merge(o, map)?,
             _ => return Err(mismatch()),
         }
         Ok(())
+    }
+}
+
+/// Chan et al.'s combination of two (count, mean, M2) summaries into the first.
+fn combine_moments(n: &mut f64, mean: &mut f64, m2: &mut f64, nb: f64, mb: f64, m2b: f64) {
+    if nb == 0.0 {
+        return;
+    }
+    let na = *n;
+    if na == 0.0 {
+        (*n, *mean, *m2) = (nb, mb, m2b);
+        return;
+    }
+    let total = na + nb;
+    let d = mb - *mean;
+    *mean += d * nb / total;
+    *m2 += m2b + d * d * na * nb / total;
+    *n = total;
+}
+
+impl MoreAcc {
+    /// Adds `other`'s groups, a state over later rows (as [`Acc::merge`]).
+    pub(super) fn merge(&mut self, other: MoreAcc, map: &[usize]) -> Result<()> {
+        match (self, other) {
+            (
+                MoreAcc::PopMoments { n, mean, m2, .. },
+                MoreAcc::PopMoments {
+                    n: on,
+                    mean: omean,
+                    m2: om2,
+                    ..
+                },
+            ) => {
+                for (g, ((nb, mb), m2b)) in on.into_iter().zip(omean).zip(om2).enumerate() {
+                    let t = map[g];
+                    combine_moments(&mut n[t], &mut mean[t], &mut m2[t], nb, mb, m2b);
+                }
+            }
+            (
+                MoreAcc::Covariance { n, mx, my, c, .. },
+                MoreAcc::Covariance {
+                    n: on,
+                    mx: omx,
+                    my: omy,
+                    c: oc,
+                    ..
+                },
+            ) => {
+                // The pairwise co-moment update: C = Ca + Cb + dx·dy·na·nb/n.
+                for g in 0..on.len() {
+                    let (t, nb) = (map[g], on[g]);
+                    if nb == 0.0 {
+                        continue;
+                    }
+                    let na = n[t];
+                    if na == 0.0 {
+                        (n[t], mx[t], my[t], c[t]) = (nb, omx[g], omy[g], oc[g]);
+                        continue;
+                    }
+                    let total = na + nb;
+                    let (dx, dy) = (omx[g] - mx[t], omy[g] - my[t]);
+                    c[t] += oc[g] + dx * dy * na * nb / total;
+                    mx[t] += dx * nb / total;
+                    my[t] += dy * nb / total;
+                    n[t] = total;
+                }
+            }
+            (MoreAcc::ListWithNulls { items, .. }, MoreAcc::ListWithNulls { items: o, .. }) => {
+                for (g, vals) in o.into_iter().enumerate() {
+                    items[map[g]].extend(vals);
+                }
+            }
+            (MoreAcc::Bits { func, acc }, MoreAcc::Bits { acc: o, .. }) => {
+                for (g, b) in o.into_iter().enumerate() {
+                    let (t, Some(v)) = (map[g], b) else { continue };
+                    acc[t] = Some(match (acc[t], *func) {
+                        (None, _) => v,
+                        (Some(x), AggFunc::BinaryAllAnd) => x & v,
+                        (Some(x), AggFunc::BinaryAllOr) => x | v,
+                        (Some(x), _) => x ^ v,
+                    });
+                }
+            }
+            (
+                MoreAcc::Percentiles { ps, values, .. },
+                MoreAcc::Percentiles {
+                    ps: ops,
+                    values: ovalues,
+                    ..
+                },
+            ) => {
+                // The percentiles are constant arguments: a state that saw rows knows them.
+                if ps.is_empty() {
+                    *ps = ops;
+                }
+                for (g, vals) in ovalues.into_iter().enumerate() {
+                    values[map[g]].extend(vals);
+                }
+            }
+            _ => {
+                return Err(ExecError::Internal(
+                    "merging different aggregate states".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each state merged from two halves gives what one state over all rows gives.
+    use super::Acc;
+    use arrow::array::*;
+    use hunt_plan::expr::AggFunc;
+    use hunt_plan::types::KqlType;
+    use std::sync::Arc;
+
+    /// Rows 0..n: x = i*1.5 - 3 (reals), y = 10 - i*i (reals), k = i*37 % 11 (longs),
+    /// weights 1 + i % 3, in groups i % 3.
+    fn args(func: AggFunc, from: usize, to: usize) -> Vec<ArrayRef> {
+        let r = from..to;
+        let xs: ArrayRef = Arc::new(Float64Array::from_iter_values(
+            r.clone().map(|i| i as f64 * 1.5 - 3.0),
+        ));
+        let ys: ArrayRef = Arc::new(Float64Array::from_iter_values(
+            r.clone().map(|i| 10.0 - (i * i) as f64),
+        ));
+        let ks: ArrayRef = Arc::new(Int64Array::from_iter(
+            r.clone()
+                .map(|i| (i % 5 != 4).then_some((i as i64 * 37) % 11)),
+        ));
+        let ws: ArrayRef = Arc::new(Int64Array::from_iter_values(
+            r.clone().map(|i| 1 + i as i64 % 3),
+        ));
+        let p =
+            |v: f64| -> ArrayRef { Arc::new(Float64Array::from_iter_values(r.clone().map(|_| v))) };
+        match func {
+            AggFunc::Covariance | AggFunc::CovarianceP => vec![xs, ys],
+            AggFunc::StdevP | AggFunc::VarianceP => vec![xs],
+            AggFunc::PercentileW => vec![ks, ws, p(50.0)],
+            AggFunc::PercentilesArray => vec![ks, ws, p(25.0), p(90.0)],
+            _ => vec![ks],
+        }
+    }
+
+    fn tys(func: AggFunc) -> Vec<KqlType> {
+        match func {
+            AggFunc::Covariance | AggFunc::CovarianceP => vec![KqlType::Real; 2],
+            AggFunc::StdevP | AggFunc::VarianceP => vec![KqlType::Real],
+            _ => vec![KqlType::Long],
+        }
+    }
+
+    fn out(func: AggFunc) -> KqlType {
+        match func {
+            AggFunc::MakeListWithNulls | AggFunc::PercentilesArray => KqlType::Dynamic,
+            AggFunc::BinaryAllAnd | AggFunc::BinaryAllOr | AggFunc::BinaryAllXor => KqlType::Long,
+            AggFunc::PercentileW => KqlType::Long,
+            _ => KqlType::Real,
+        }
+    }
+
+    fn state(func: AggFunc, from: usize, to: usize) -> Acc {
+        let mut a = Acc::new(func, &tys(func), out(func)).unwrap();
+        a.grow(3);
+        let gids: Vec<usize> = (from..to).map(|i| i % 3).collect();
+        a.update(&gids, &args(func, from, to), &tys(func)).unwrap();
+        a
+    }
+
+    fn text(a: &ArrayRef) -> Vec<String> {
+        let f =
+            arrow::util::display::ArrayFormatter::try_new(a.as_ref(), &Default::default()).unwrap();
+        (0..a.len()).map(|i| f.value(i).to_string()).collect()
+    }
+
+    #[test]
+    fn the_less_common_states_merge_as_if_unsplit() {
+        for func in [
+            AggFunc::StdevP,
+            AggFunc::VarianceP,
+            AggFunc::Covariance,
+            AggFunc::CovarianceP,
+            AggFunc::MakeListWithNulls,
+            AggFunc::BinaryAllAnd,
+            AggFunc::BinaryAllOr,
+            AggFunc::BinaryAllXor,
+            AggFunc::PercentileW,
+            AggFunc::PercentilesArray,
+        ] {
+            let whole = state(func, 0, 40).finish(out(func)).unwrap();
+            // Groups appear in another order in the second half: 1, 2, 0 from row 13 on.
+            let mut first = state(func, 0, 13);
+            assert!(first.mergeable());
+            first.merge(state(func, 13, 40), &[0, 1, 2]).unwrap();
+            let merged = first.finish(out(func)).unwrap();
+            match (
+                whole.as_any().downcast_ref::<Float64Array>(),
+                merged.as_any().downcast_ref::<Float64Array>(),
+            ) {
+                (Some(w), Some(m)) => {
+                    for (a, b) in w.iter().zip(m.iter()) {
+                        let (a, b) = (a.unwrap(), b.unwrap());
+                        assert!(
+                            (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+                            "{func:?}: {a} vs {b}"
+                        );
+                    }
+                }
+                _ => assert_eq!(text(&whole), text(&merged), "{func:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn merged_population_variance_matches_the_docs() {
+        // variancep(1, 2, 3, 4, 5) is 2 (the variancep page), here from two halves.
+        let feed = |vals: &[f64]| {
+            let mut a = Acc::new(AggFunc::VarianceP, &[KqlType::Real], KqlType::Real).unwrap();
+            a.grow(1);
+            let col: ArrayRef = Arc::new(Float64Array::from(vals.to_vec()));
+            a.update(&vec![0; vals.len()], &[col], &[KqlType::Real])
+                .unwrap();
+            a
+        };
+        let mut a = feed(&[1.0, 2.0]);
+        a.merge(feed(&[3.0, 4.0, 5.0]), &[0]).unwrap();
+        let r = a.finish(KqlType::Real).unwrap();
+        let r = r.as_any().downcast_ref::<Float64Array>().unwrap();
+        assert_eq!(r.value(0), 2.0);
     }
 }
