@@ -174,6 +174,8 @@ pub enum Func {
     KvValue,
     /// A function of the library (`crate::library`).
     Lib(crate::library::LibFunc),
+    /// A function with a definition of its own (`crate::registry::defs`).
+    Def(crate::registry::ScalarDef),
 }
 
 impl Func {
@@ -190,6 +192,7 @@ impl Func {
             }
             Func::Cast(t) => format!("to{t}"),
             Func::Lib(f) => f.name().to_string(),
+            Func::Def(d) => d.0.name().to_string(),
             other => format!("{other:?}").to_lowercase(),
         }
     }
@@ -318,6 +321,18 @@ pub enum AggFunc {
     /// `percentiles_array(x, p…)` / `percentilesw_array(x, w, p…)`: the percentiles as a
     /// dynamic array (args: x, w, then the percentiles; `w` is 1 when unweighted).
     PercentilesArray,
+    /// An aggregate with a definition of its own (`crate::registry::defs`).
+    Def(crate::registry::AggDef),
+}
+
+impl AggFunc {
+    /// The name plans show.
+    pub fn name(self) -> String {
+        match self {
+            AggFunc::Def(d) => d.0.name().to_string(),
+            other => format!("{other:?}").to_lowercase(),
+        }
+    }
 }
 
 /// One aggregate: function, arguments and result type.
@@ -336,7 +351,7 @@ pub struct AggExpr {
 
 impl fmt::Display for AggExpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}(", format!("{:?}", self.func).to_lowercase())?;
+        write!(f, "{}(", self.func.name())?;
         for (i, a) in self.args.iter().enumerate() {
             if i > 0 {
                 write!(f, ", ")?;

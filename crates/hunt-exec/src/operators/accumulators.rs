@@ -97,6 +97,8 @@ pub(super) enum Acc {
     },
     /// The less common aggregates, kept in their own module.
     More(super::accumulators_more::MoreAcc),
+    /// An aggregate with a definition of its own (`hunt_plan::registry::defs`).
+    Def(Box<dyn hunt_plan::registry::GroupState>),
 }
 
 /// A scalar as a JSON value inside `make_list`/`make_set` results.
@@ -130,6 +132,7 @@ impl Acc {
         match self {
             Acc::List { bytes, .. } => *bytes,
             Acc::Items(m) => m.held_bytes(),
+            Acc::Def(d) => d.held_bytes(),
             _ => 0,
         }
     }
@@ -140,6 +143,7 @@ impl Acc {
         let ty0 = arg_tys.first().copied().unwrap_or(KqlType::Long);
         let dt = ty0.arrow_type();
         Ok(match func {
+            AggFunc::Def(d) => Acc::Def(d.0.state(arg_tys, out)?),
             AggFunc::Count | AggFunc::CountIf => Acc::Count(vec![]),
             AggFunc::DCount => Acc::DCount(Box::new(super::distinct::Distinct::new(dt)?)),
             AggFunc::Sum if out == KqlType::Real => Acc::SumReal(vec![]),
@@ -246,6 +250,7 @@ impl Acc {
             }
             Acc::Percentile { values, .. } => values.resize_with(groups, Vec::new),
             Acc::More(m) => m.grow(groups),
+            Acc::Def(d) => d.grow(groups),
         }
     }
 
@@ -463,6 +468,7 @@ impl Acc {
                 }
             }
             Acc::More(m) => m.update(gids, args)?,
+            Acc::Def(d) => d.update(gids, args)?,
         }
         let _ = tys;
         Ok(())
@@ -570,6 +576,7 @@ impl Acc {
                 array_from_scalars(picked.iter(), ty)?
             }
             Acc::More(m) => m.finish()?,
+            Acc::Def(d) => d.finish()?,
         })
     }
 }

@@ -205,6 +205,7 @@ impl Acc {
                 }
             }
             (Acc::More(m), Acc::More(o)) => m.merge(o, map)?,
+            (Acc::Def(d), Acc::Def(o)) => d.merge(o, map)?,
             _ => return Err(mismatch()),
         }
         Ok(())
