@@ -19,15 +19,6 @@ pub(super) fn bind(
     span: Span,
 ) -> Result<(AggExpr, String), PlanError> {
     use KqlType::*;
-    if matches!(n, "variancepif" | "stdevpif") {
-        return Err(PlanError::unsupported(
-            span,
-            format!(
-                "`{n}` (its docs' example gives the sample variance, unlike variancep's, \
-                 so Kusto's answer is unclear)"
-            ),
-        ));
-    }
     let iff = n.ends_with("if");
     let pair = n.starts_with("covariance");
     let want = usize::from(pair) + usize::from(iff) + 1;

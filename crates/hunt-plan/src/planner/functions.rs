@@ -791,9 +791,7 @@ pub(crate) fn bind_aggregate(
             (agg(AggFunc::TakeAny, vec![x], t, None), nm)
         }
         "stdevp"
-        | "stdevpif"
         | "variancep"
-        | "variancepif"
         | "covariance"
         | "covarianceif"
         | "covariancep"
