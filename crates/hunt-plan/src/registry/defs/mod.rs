@@ -3,10 +3,12 @@
 //! [`ScalarFunction`](super::ScalarFunction) or [`AggregateFunction`](super::AggregateFunction)
 //! in a file of its own here, plus one line in [`SCALARS`] or [`AGGREGATES`].
 
+mod buildschema;
+
 use super::{AggDef, ScalarDef};
 
 /// The scalar functions defined here.
 pub const SCALARS: &[ScalarDef] = &[];
 
 /// The aggregates defined here.
-pub const AGGREGATES: &[AggDef] = &[];
+pub const AGGREGATES: &[AggDef] = &[AggDef(&buildschema::BuildSchema)];
