@@ -41,3 +41,61 @@ fn buildschema_follows_its_page() {
     // Booleans: the page's primitive types stop at "long" | "string" | ...
     fails("datatable(v: dynamic) [dynamic({'a': true})] | summarize buildschema(v)");
 }
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/bag-zip
+const BAG_ZIP: Rows = &[
+    // The page's examples, in its order.
+    (
+        "print b = bag_zip(dynamic(['a', 'b', 'c']), dynamic([1, '2', 3.4]))",
+        r#"b:dynamic
+           {"a":1,"b":"2","c":3.4}"#,
+    ),
+    // More keys than values: the missing values are null.
+    (
+        "print b = bag_zip(dynamic(['a', 'b', 'c']), dynamic([1, '2']))",
+        r#"b:dynamic
+           {"a":1,"b":"2","c":null}"#,
+    ),
+    // More values than keys: the extra values are ignored.
+    (
+        "print b = bag_zip(dynamic(['a', 'b']), dynamic([1, '2', 2.5]))",
+        r#"b:dynamic
+           {"a":1,"b":"2"}"#,
+    ),
+    // A key that is not a string is skipped with its value.
+    (
+        "print b = bag_zip(dynamic(['a', 8, 'b']), dynamic([1, '2', 2.5]))",
+        r#"b:dynamic
+           {"a":1,"b":2.5}"#,
+    ),
+    // Values that are not an array: every value is null.
+    (
+        "print b = bag_zip(dynamic(['a', 8, 'b']), dynamic(1))",
+        r#"b:dynamic
+           {"a":null,"b":null}"#,
+    ),
+    // Keys that are not an array: the bag is null.
+    (
+        "print b = bag_zip(dynamic('a'), dynamic([1, '2', 2.5])) | extend e = isnull(b)",
+        "b:dynamic|e:bool
+         null|true",
+    ),
+    // Over columns, row by row (the page's examples use a datatable).
+    (
+        "datatable(k: dynamic, v: dynamic) [dynamic(['a']), dynamic([1]), dynamic(['b', 'c']), dynamic([2])] | project b = bag_zip(k, v)",
+        r#"b:dynamic
+           {"a":1}
+           {"b":2,"c":null}"#,
+    ),
+];
+
+#[test]
+fn bag_zip_follows_its_page() {
+    for (q, want) in BAG_ZIP {
+        check(q, want);
+    }
+    // The parameters are dynamic arrays.
+    fails("print bag_zip('a', dynamic([1]))");
+    // A key twice: the page does not say which value wins.
+    fails("print bag_zip(dynamic(['a', 'a']), dynamic([1, 2]))");
+}
