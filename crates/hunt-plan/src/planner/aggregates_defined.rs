@@ -44,6 +44,7 @@ pub(crate) fn bind(
         .first()
         .and_then(super::result_names::result_name)
         .unwrap_or_default();
+    let column = def.0.column_name(&name.name, &col, &args_bound);
     Ok((
         AggExpr {
             func: AggFunc::Def(def),
@@ -51,6 +52,6 @@ pub(crate) fn bind(
             ty,
             filter,
         },
-        format!("{}_{col}", def.0.column_prefix()),
+        column,
     ))
 }

@@ -294,6 +294,47 @@ impl Registry {
         all
     }
 
+    /// The support column of listings: `yes`, or `no` with the reason.
+    pub fn support_text(e: &Entry) -> String {
+        match e.imp {
+            Implementation::Unsupported(Some(why)) => format!("no: {why}"),
+            Implementation::Unsupported(None) => "no".into(),
+            _ => "yes".into(),
+        }
+    }
+
+    /// `docs/functions.md`: every entry as a table row, then the aliases.
+    pub fn markdown(&self) -> String {
+        let mut out = String::from(
+            "# Functions\n\nWritten from the function registry (`hunt_plan::registry`) by\n\
+             `HUNT_BLESS=1 cargo test -p hunt-plan --lib registry`; a test fails when it is out of\n\
+             date. `hunt functions --builtins` prints the same list. \"defined\" functions have a\n\
+             definition file of their own (`crates/hunt-plan/src/registry/defs/`), the others run\n\
+             through the older per-family code (see `docs/architecture.md`).\n\n\
+             | function | kind | supported | implementation |\n| --- | --- | --- | --- |\n",
+        );
+        for e in &self.entries {
+            let imp = match e.imp {
+                Implementation::Scalar(_) | Implementation::Aggregate(_) => "defined",
+                Implementation::Bridge => "bridge",
+                Implementation::Unsupported(_) => "",
+            };
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {imp} |\n",
+                e.name,
+                e.kind.label(),
+                Registry::support_text(e)
+            ));
+        }
+        out.push_str("\n## Other names\n\n| name | calls |\n| --- | --- |\n");
+        let mut aliases: Vec<_> = aliases::ALIASES.iter().collect();
+        aliases.sort_by_key(|a| a.name);
+        for a in aliases {
+            out.push_str(&format!("| `{}` | `{}` |\n", a.name, a.current));
+        }
+        out
+    }
+
     /// Whether `name` (or the function it is an alias of) is of this kind.
     pub fn is(&self, name: &str, kind: Kind) -> bool {
         self.resolve(name).is_some_and(|e| e.kind == kind)
@@ -335,6 +376,20 @@ mod tests {
                 a.name
             );
         }
+    }
+
+    #[test]
+    fn the_docs_table_is_the_registry() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/functions.md");
+        let want = registry().markdown();
+        if std::env::var_os("HUNT_BLESS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/functions.md is out of date: HUNT_BLESS=1 cargo test -p hunt-plan --lib registry"
+        );
     }
 
     #[test]

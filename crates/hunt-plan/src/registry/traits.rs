@@ -70,8 +70,13 @@ pub trait AggregateFunction: Send + Sync + 'static {
     fn if_name(&self) -> Option<&'static str> {
         None
     }
-    /// The prefix of the default column name (`schema` gives `schema_x` for an argument `x`).
-    fn column_prefix(&self) -> &'static str;
+    /// Kusto's default column name of a call by the name `called` (this one's or its
+    /// `…if` name) whose first argument is named `first` (empty when it has no name):
+    /// `<called>_<first>` unless the function says otherwise.
+    fn column_name(&self, called: &str, first: &str, args: &[Expr]) -> String {
+        let _ = args;
+        format!("{called}_{first}")
+    }
     /// Checks the bound arguments (the predicate of the `…if` form removed) and gives the
     /// arguments to run with and the result type.
     fn bind(&self, args: Vec<Expr>, span: Span) -> Result<(Vec<Expr>, KqlType), PlanError>;

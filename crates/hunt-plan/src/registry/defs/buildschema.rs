@@ -25,9 +25,9 @@ impl AggregateFunction for BuildSchema {
     fn name(&self) -> &'static str {
         "buildschema"
     }
-    fn column_prefix(&self) -> &'static str {
+    fn column_name(&self, _: &str, first: &str, _: &[Expr]) -> String {
         // The page's example column: `schema_value` for `buildschema(value)`.
-        "schema"
+        format!("schema_{first}")
     }
     fn bind(&self, args: Vec<Expr>, span: Span) -> Result<(Vec<Expr>, KqlType), PlanError> {
         match args.as_slice() {
