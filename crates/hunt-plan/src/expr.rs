@@ -294,28 +294,10 @@ pub enum AggFunc {
     MakeBag,
     /// `take_any(x)`: some non-null value (hunt: the first seen).
     TakeAny,
-    /// `stdev(x)`: sample standard deviation.
-    Stdev,
-    /// `variance(x)`: sample variance.
-    Variance,
     /// `percentile(x, p)`: the nearest-rank percentile (exact; Kusto estimates).
     Percentile,
-    /// `stdevp(x)`: population standard deviation.
-    StdevP,
-    /// `variancep(x)`: population variance.
-    VarianceP,
-    /// `covariance(x, y)`: sample covariance.
-    Covariance,
-    /// `covariancep(x, y)`: population covariance.
-    CovarianceP,
     /// `make_list_with_nulls(x)`: every value in input order, nulls included.
     MakeListWithNulls,
-    /// `binary_all_and(x)`
-    BinaryAllAnd,
-    /// `binary_all_or(x)`
-    BinaryAllOr,
-    /// `binary_all_xor(x)`
-    BinaryAllXor,
     /// `percentilew(x, w, p)`: the weighted nearest-rank percentile (args: x, w, p).
     PercentileW,
     /// `percentiles_array(x, p…)` / `percentilesw_array(x, w, p…)`: the percentiles as a

@@ -10,7 +10,6 @@ use super::accumulators::Acc;
 use super::accumulators_more::MoreAcc;
 use crate::error::{ExecError, Result};
 use arrow::row::{OwnedRow, RowConverter};
-use hunt_plan::expr::AggFunc;
 
 /// A row of another converter of the same type as one of `conv`'s (rows carry their
 /// converter; the encoding itself is the same).
@@ -175,20 +174,6 @@ impl Acc {
                 }
             }
             (
-                Acc::Moments { n, mean, m2, .. },
-                Acc::Moments {
-                    n: on,
-                    mean: omean,
-                    m2: om2,
-                    ..
-                },
-            ) => {
-                for (g, ((nb, mb), m2b)) in on.into_iter().zip(omean).zip(om2).enumerate() {
-                    let t = map[g];
-                    combine_moments(&mut n[t], &mut mean[t], &mut m2[t], nb, mb, m2b);
-                }
-            }
-            (
                 Acc::Percentile { p, values, .. },
                 Acc::Percentile {
                     p: op,
@@ -212,84 +197,13 @@ impl Acc {
     }
 }
 
-/// Chan et al.'s combination of two (count, mean, M2) summaries into the first.
-fn combine_moments(n: &mut f64, mean: &mut f64, m2: &mut f64, nb: f64, mb: f64, m2b: f64) {
-    if nb == 0.0 {
-        return;
-    }
-    let na = *n;
-    if na == 0.0 {
-        (*n, *mean, *m2) = (nb, mb, m2b);
-        return;
-    }
-    let total = na + nb;
-    let d = mb - *mean;
-    *mean += d * nb / total;
-    *m2 += m2b + d * d * na * nb / total;
-    *n = total;
-}
-
 impl MoreAcc {
     /// Adds `other`'s groups, a state over later rows (as [`Acc::merge`]).
     pub(super) fn merge(&mut self, other: MoreAcc, map: &[usize]) -> Result<()> {
         match (self, other) {
-            (
-                MoreAcc::PopMoments { n, mean, m2, .. },
-                MoreAcc::PopMoments {
-                    n: on,
-                    mean: omean,
-                    m2: om2,
-                    ..
-                },
-            ) => {
-                for (g, ((nb, mb), m2b)) in on.into_iter().zip(omean).zip(om2).enumerate() {
-                    let t = map[g];
-                    combine_moments(&mut n[t], &mut mean[t], &mut m2[t], nb, mb, m2b);
-                }
-            }
-            (
-                MoreAcc::Covariance { n, mx, my, c, .. },
-                MoreAcc::Covariance {
-                    n: on,
-                    mx: omx,
-                    my: omy,
-                    c: oc,
-                    ..
-                },
-            ) => {
-                // The pairwise co-moment update: C = Ca + Cb + dx·dy·na·nb/n.
-                for g in 0..on.len() {
-                    let (t, nb) = (map[g], on[g]);
-                    if nb == 0.0 {
-                        continue;
-                    }
-                    let na = n[t];
-                    if na == 0.0 {
-                        (n[t], mx[t], my[t], c[t]) = (nb, omx[g], omy[g], oc[g]);
-                        continue;
-                    }
-                    let total = na + nb;
-                    let (dx, dy) = (omx[g] - mx[t], omy[g] - my[t]);
-                    c[t] += oc[g] + dx * dy * na * nb / total;
-                    mx[t] += dx * nb / total;
-                    my[t] += dy * nb / total;
-                    n[t] = total;
-                }
-            }
             (MoreAcc::ListWithNulls { items, .. }, MoreAcc::ListWithNulls { items: o, .. }) => {
                 for (g, vals) in o.into_iter().enumerate() {
                     items[map[g]].extend(vals);
-                }
-            }
-            (MoreAcc::Bits { func, acc }, MoreAcc::Bits { acc: o, .. }) => {
-                for (g, b) in o.into_iter().enumerate() {
-                    let (t, Some(v)) = (map[g], b) else { continue };
-                    acc[t] = Some(match (acc[t], *func) {
-                        (None, _) => v,
-                        (Some(x), AggFunc::BinaryAllAnd) => x & v,
-                        (Some(x), AggFunc::BinaryAllOr) => x | v,
-                        (Some(x), _) => x ^ v,
-                    });
                 }
             }
             (
@@ -327,16 +241,10 @@ mod tests {
     use hunt_plan::types::KqlType;
     use std::sync::Arc;
 
-    /// Rows 0..n: x = i*1.5 - 3 (reals), y = 10 - i*i (reals), k = i*37 % 11 (longs),
-    /// weights 1 + i % 3, in groups i % 3.
+    /// Rows 0..n: k = i*37 % 11 (longs, every fifth null), weights 1 + i % 3, in groups
+    /// i % 3. (The states with definitions test their merge next to them.)
     fn args(func: AggFunc, from: usize, to: usize) -> Vec<ArrayRef> {
         let r = from..to;
-        let xs: ArrayRef = Arc::new(Float64Array::from_iter_values(
-            r.clone().map(|i| i as f64 * 1.5 - 3.0),
-        ));
-        let ys: ArrayRef = Arc::new(Float64Array::from_iter_values(
-            r.clone().map(|i| 10.0 - (i * i) as f64),
-        ));
         let ks: ArrayRef = Arc::new(Int64Array::from_iter(
             r.clone()
                 .map(|i| (i % 5 != 4).then_some((i as i64 * 37) % 11)),
@@ -347,28 +255,20 @@ mod tests {
         let p =
             |v: f64| -> ArrayRef { Arc::new(Float64Array::from_iter_values(r.clone().map(|_| v))) };
         match func {
-            AggFunc::Covariance | AggFunc::CovarianceP => vec![xs, ys],
-            AggFunc::StdevP | AggFunc::VarianceP => vec![xs],
             AggFunc::PercentileW => vec![ks, ws, p(50.0)],
             AggFunc::PercentilesArray => vec![ks, ws, p(25.0), p(90.0)],
             _ => vec![ks],
         }
     }
 
-    fn tys(func: AggFunc) -> Vec<KqlType> {
-        match func {
-            AggFunc::Covariance | AggFunc::CovarianceP => vec![KqlType::Real; 2],
-            AggFunc::StdevP | AggFunc::VarianceP => vec![KqlType::Real],
-            _ => vec![KqlType::Long],
-        }
+    fn tys(_: AggFunc) -> Vec<KqlType> {
+        vec![KqlType::Long]
     }
 
     fn out(func: AggFunc) -> KqlType {
         match func {
             AggFunc::MakeListWithNulls | AggFunc::PercentilesArray => KqlType::Dynamic,
-            AggFunc::BinaryAllAnd | AggFunc::BinaryAllOr | AggFunc::BinaryAllXor => KqlType::Long,
-            AggFunc::PercentileW => KqlType::Long,
-            _ => KqlType::Real,
+            _ => KqlType::Long,
         }
     }
 
@@ -387,16 +287,9 @@ mod tests {
     }
 
     #[test]
-    fn the_less_common_states_merge_as_if_unsplit() {
+    fn the_bridge_states_merge_as_if_unsplit() {
         for func in [
-            AggFunc::StdevP,
-            AggFunc::VarianceP,
-            AggFunc::Covariance,
-            AggFunc::CovarianceP,
             AggFunc::MakeListWithNulls,
-            AggFunc::BinaryAllAnd,
-            AggFunc::BinaryAllOr,
-            AggFunc::BinaryAllXor,
             AggFunc::PercentileW,
             AggFunc::PercentilesArray,
         ] {
@@ -422,23 +315,5 @@ mod tests {
                 _ => assert_eq!(text(&whole), text(&merged), "{func:?}"),
             }
         }
-    }
-
-    #[test]
-    fn merged_population_variance_matches_the_docs() {
-        // variancep(1, 2, 3, 4, 5) is 2 (the variancep page), here from two halves.
-        let feed = |vals: &[f64]| {
-            let mut a = Acc::new(AggFunc::VarianceP, &[KqlType::Real], KqlType::Real).unwrap();
-            a.grow(1);
-            let col: ArrayRef = Arc::new(Float64Array::from(vals.to_vec()));
-            a.update(&vec![0; vals.len()], &[col], &[KqlType::Real])
-                .unwrap();
-            a
-        };
-        let mut a = feed(&[1.0, 2.0]);
-        a.merge(feed(&[3.0, 4.0, 5.0]), &[0]).unwrap();
-        let r = a.finish(KqlType::Real).unwrap();
-        let r = r.as_any().downcast_ref::<Float64Array>().unwrap();
-        assert_eq!(r.value(0), 2.0);
     }
 }

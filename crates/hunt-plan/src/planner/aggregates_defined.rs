@@ -39,12 +39,12 @@ pub(crate) fn bind(
     } else {
         None
     };
-    let (args_bound, ty) = def.0.bind(bound, span)?;
     let col = args
         .first()
         .and_then(super::result_names::result_name)
         .unwrap_or_default();
-    let column = def.0.column_name(&name.name, &col, &args_bound);
+    let column = def.0.column_name(&name.name, &col, &bound);
+    let (args_bound, ty) = def.0.bind(bound, span)?;
     Ok((
         AggExpr {
             func: AggFunc::Def(def),

@@ -790,44 +790,11 @@ pub(crate) fn bind_aggregate(
             };
             (agg(AggFunc::TakeAny, vec![x], t, None), nm)
         }
-        "stdevp"
-        | "variancep"
-        | "covariance"
-        | "covarianceif"
-        | "covariancep"
-        | "covariancepif"
-        | "make_list_with_nulls"
-        | "binary_all_and"
-        | "binary_all_or"
-        | "binary_all_xor" => {
+        "make_list_with_nulls" => {
             return super::aggregates_more::bind(n, name, &a, &col, span).map(|x| vec![x]);
         }
         "percentilew" | "percentilesw" | "percentilesw_array" | "percentiles_array" => {
             return super::aggregates_more::bind_more(n, name, &a, &col, span);
-        }
-        "stdev" | "variance" | "stdevif" | "varianceif" => {
-            let iff = n.ends_with("if");
-            arity(
-                name,
-                args,
-                if iff { 2 } else { 1 },
-                if iff { 2 } else { 1 },
-                span,
-            )?;
-            let x = first(&a)?;
-            if !x.ty.is_numeric() {
-                return Err(PlanError::ty(
-                    args[0].span,
-                    format!("`{n}` needs numbers, got {}", x.ty),
-                ));
-            }
-            let filter = if iff { Some(predicate(&a, 1)?) } else { None };
-            let func = if n.starts_with("stdev") {
-                AggFunc::Stdev
-            } else {
-                AggFunc::Variance
-            };
-            (agg(func, vec![cast(x, Real)], Real, filter), default_name)
         }
         "percentile" | "percentiles" => {
             arity(name, args, 2, 16, span)?;
