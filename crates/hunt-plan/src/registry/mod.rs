@@ -215,11 +215,11 @@ impl Registry {
                 .map(|n| bridge(*n, Kind::Aggregate)),
         );
         entries.extend(WINDOWS.iter().map(|n| bridge(*n, Kind::Window)));
-        for d in defs::SCALARS {
+        for d in defs::scalars() {
             entries.push(Entry {
                 name: d.0.name(),
                 kind: Kind::Scalar,
-                imp: Implementation::Scalar(*d),
+                imp: Implementation::Scalar(d),
             });
         }
         for d in defs::AGGREGATES {

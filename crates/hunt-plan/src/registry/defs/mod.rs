@@ -1,18 +1,23 @@
 //! The functions defined by one file each (see `docs/architecture.md`, "Adding a
 //! function"). A new definition is a unit struct implementing
 //! [`ScalarFunction`](super::ScalarFunction) or [`AggregateFunction`](super::AggregateFunction)
-//! in a file of its own here, plus one line in [`SCALARS`] or [`AGGREGATES`].
+//! in a file of its own here, plus one line in [`scalars`] or [`AGGREGATES`].
 
 mod bag_zip;
 mod binary_all;
 mod buildschema;
 mod covariance;
 mod moments;
+mod real_math;
 
 use super::{AggDef, ScalarDef};
 
 /// The scalar functions defined here.
-pub const SCALARS: &[ScalarDef] = &[ScalarDef(&bag_zip::BagZip)];
+pub fn scalars() -> Vec<ScalarDef> {
+    let mut all = vec![ScalarDef(&bag_zip::BagZip)];
+    all.extend(real_math::ALL.iter().map(|f| ScalarDef(f)));
+    all
+}
 
 /// The aggregates defined here.
 pub const AGGREGATES: &[AggDef] = &[
