@@ -16,10 +16,12 @@
 
 pub(crate) mod aliases;
 pub mod defs;
+mod naming;
 pub mod traits;
 
 pub use traits::{
-    AggDef, AggregateFunction, ArgValue, FunctionError, GroupState, ScalarDef, ScalarFunction,
+    AggDef, AggregateFunction, ArgValue, FunctionError, GroupState, ResultName, ScalarDef,
+    ScalarFunction,
 };
 
 use std::collections::HashMap;
@@ -320,6 +322,21 @@ impl Registry {
             out.push_str(&format!("| `{}` | `{}` |\n", a.name, a.current));
         }
         out
+    }
+
+    /// How the scalar function called `name` (as written) names its result column.
+    pub fn result_name(&self, name: &str) -> Option<ResultName> {
+        if let Some(Entry {
+            imp: Implementation::Scalar(d),
+            ..
+        }) = self.get(name)
+        {
+            return d.0.result_name();
+        }
+        naming::BRIDGE
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, k)| *k)
     }
 
     /// Whether `name` (or the function it is an alias of) is of this kind.

@@ -48,10 +48,28 @@ pub enum ArgValue {
     Scalar(Scalar),
 }
 
+/// How a function names its result column when the query does not (Kusto's
+/// `ResultNameKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultName {
+    /// `FirstArgument`: the first argument's name.
+    First,
+    /// `NameAndFirstArgument`: the function's name, `_`, and the first argument's name.
+    NameAndFirst,
+    /// `PrefixAndFirstArgument`: a fixed prefix, `_`, and the first argument's name.
+    PrefixAndFirst(&'static str),
+    /// `OnlyArgument`: the argument's name when there is exactly one argument.
+    Only,
+}
+
 /// A scalar KQL function.
 pub trait ScalarFunction: Send + Sync + 'static {
     /// The KQL name.
     fn name(&self) -> &'static str;
+    /// How Kusto names its result column (`None`: `Column1`, … by position).
+    fn result_name(&self) -> Option<ResultName> {
+        None
+    }
     /// Checks the bound arguments (count, kinds, which must be constant), applies the
     /// implicit conversions Kusto applies, and gives the arguments to run with and the
     /// result type.

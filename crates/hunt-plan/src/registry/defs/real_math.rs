@@ -12,7 +12,7 @@
 use crate::error::PlanError;
 use crate::expr::{Expr, ExprKind, Scalar};
 use crate::planner::cast_to;
-use crate::registry::traits::{ArgValue, FunctionError, ScalarFunction};
+use crate::registry::traits::{ArgValue, FunctionError, ResultName, ScalarFunction};
 use crate::types::KqlType;
 use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array};
@@ -32,8 +32,9 @@ pub enum Kernel {
     Test(fn(f64) -> bool),
 }
 
-/// One real-valued math function.
-pub struct RealFn(pub &'static str, pub Kernel);
+/// One real-valued math function: name, kernel, and whether its result column is named
+/// after its first argument (Kusto's `ResultNameKind.FirstArgument` in `Functions.cs`).
+pub struct RealFn(pub &'static str, pub Kernel, pub bool);
 
 fn non_negative(x: f64) -> bool {
     x >= 0.0
@@ -44,27 +45,27 @@ fn unit(x: f64) -> bool {
 
 /// The family, in the order of their Learn pages' table of contents.
 pub const ALL: &[RealFn] = &[
-    RealFn("sqrt", Kernel::Partial(f64::sqrt, non_negative)),
-    RealFn("exp", Kernel::Total(f64::exp)),
-    RealFn("exp2", Kernel::Total(f64::exp2)),
-    RealFn("exp10", Kernel::Total(|x| 10f64.powf(x))),
-    RealFn("log", Kernel::Partial(f64::ln, non_negative)),
-    RealFn("log2", Kernel::Partial(f64::log2, non_negative)),
-    RealFn("log10", Kernel::Partial(f64::log10, non_negative)),
-    RealFn("sin", Kernel::Total(f64::sin)),
-    RealFn("cos", Kernel::Total(f64::cos)),
-    RealFn("tan", Kernel::Total(f64::tan)),
-    RealFn("cot", Kernel::Total(|x| 1.0 / x.tan())),
-    RealFn("asin", Kernel::Partial(f64::asin, unit)),
-    RealFn("acos", Kernel::Partial(f64::acos, unit)),
-    RealFn("atan", Kernel::Total(f64::atan)),
-    RealFn("degrees", Kernel::Total(f64::to_degrees)),
-    RealFn("radians", Kernel::Total(f64::to_radians)),
-    RealFn("pow", Kernel::Binary(f64::powf)),
-    RealFn("atan2", Kernel::Binary(f64::atan2)),
-    RealFn("isnan", Kernel::Test(f64::is_nan)),
-    RealFn("isinf", Kernel::Test(f64::is_infinite)),
-    RealFn("isfinite", Kernel::Test(f64::is_finite)),
+    RealFn("sqrt", Kernel::Partial(f64::sqrt, non_negative), true),
+    RealFn("exp", Kernel::Total(f64::exp), true),
+    RealFn("exp2", Kernel::Total(f64::exp2), true),
+    RealFn("exp10", Kernel::Total(|x| 10f64.powf(x)), true),
+    RealFn("log", Kernel::Partial(f64::ln, non_negative), true),
+    RealFn("log2", Kernel::Partial(f64::log2, non_negative), true),
+    RealFn("log10", Kernel::Partial(f64::log10, non_negative), true),
+    RealFn("sin", Kernel::Total(f64::sin), true),
+    RealFn("cos", Kernel::Total(f64::cos), true),
+    RealFn("tan", Kernel::Total(f64::tan), true),
+    RealFn("cot", Kernel::Total(|x| 1.0 / x.tan()), false),
+    RealFn("asin", Kernel::Partial(f64::asin, unit), true),
+    RealFn("acos", Kernel::Partial(f64::acos, unit), true),
+    RealFn("atan", Kernel::Total(f64::atan), true),
+    RealFn("degrees", Kernel::Total(f64::to_degrees), false),
+    RealFn("radians", Kernel::Total(f64::to_radians), false),
+    RealFn("pow", Kernel::Binary(f64::powf), true),
+    RealFn("atan2", Kernel::Binary(f64::atan2), true),
+    RealFn("isnan", Kernel::Test(f64::is_nan), false),
+    RealFn("isinf", Kernel::Test(f64::is_infinite), false),
+    RealFn("isfinite", Kernel::Test(f64::is_finite), false),
 ];
 
 /// An argument's real at row `i`.
@@ -96,6 +97,9 @@ impl Reals<'_> {
 impl ScalarFunction for RealFn {
     fn name(&self) -> &'static str {
         self.0
+    }
+    fn result_name(&self) -> Option<ResultName> {
+        self.2.then_some(ResultName::First)
     }
     fn bind(&self, args: Vec<Expr>, span: Span) -> Result<(Vec<Expr>, KqlType), PlanError> {
         let want = if matches!(self.1, Kernel::Binary(_)) {
