@@ -80,7 +80,7 @@ pub fn function_names() -> Vec<&'static str> {
 }
 
 /// The function registry: every KQL function name hunt knows, its kind and support.
-pub use hunt_plan::registry::{Registry, registry as function_registry};
+pub use hunt_plan::registry::{Kind as FunctionKind, Registry, registry as function_registry};
 
 pub use arrow::record_batch::RecordBatch;
 /// The advanced-hunting catalog: every documented Defender XDR table (see `docs/catalog.md`).

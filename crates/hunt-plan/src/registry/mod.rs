@@ -283,6 +283,11 @@ impl Registry {
         all
     }
 
+    /// Every other accepted name (deprecated names, synonyms) and the function it calls.
+    pub fn aliases(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        aliases::ALIASES.iter().map(|a| (a.name, a.current))
+    }
+
     /// The support column of listings: `yes`, or `no` with the reason.
     pub fn support_text(e: &Entry) -> String {
         match e.imp {

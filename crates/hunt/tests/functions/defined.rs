@@ -99,3 +99,56 @@ fn bag_zip_follows_its_page() {
     // A key twice: the page does not say which value wins.
     fails("print bag_zip(dynamic(['a', 'a']), dynamic([1, 2]))");
 }
+
+/// The registry and the binders agree: every name the registry says hunt runs is bound by
+/// something (a call of it is never "unknown function"), every name it marks unsupported
+/// is refused as unsupported, and so is every alias of either. (The lists the registry
+/// replaced disagreed: `row_number` was reported unsupported although it ran.)
+#[test]
+fn every_registry_name_binds() {
+    use hunt::{DiagnosticKind, FunctionKind, function_registry};
+    let reg = function_registry();
+    let kind_of = |q: &str| {
+        super::common::engine()
+            .query(q)
+            .err()
+            .map(|e| e.diagnostic().kind)
+    };
+    let mut wrong = Vec::new();
+    for e in reg.entries() {
+        let q = match e.kind {
+            FunctionKind::Aggregate => {
+                format!("range x from 1 to 3 step 1 | summarize {}()", e.name)
+            }
+            _ => format!("print {}()", e.name),
+        };
+        let got = kind_of(&q);
+        let ok = if e.supported() {
+            got != Some(DiagnosticKind::UnknownName)
+        } else {
+            got == Some(DiagnosticKind::Unsupported)
+        };
+        if !ok {
+            wrong.push(format!("{q}: {got:?}"));
+        }
+    }
+    for (alias, current) in reg.aliases() {
+        let Some(target) = reg.get(current) else {
+            wrong.push(format!("alias {alias} of unknown {current}"));
+            continue;
+        };
+        let q = match target.kind {
+            FunctionKind::Aggregate => format!("range x from 1 to 3 step 1 | summarize {alias}()"),
+            _ => format!("print {alias}()"),
+        };
+        let got = kind_of(&q);
+        if got == Some(DiagnosticKind::UnknownName) {
+            wrong.push(format!("{q}: {got:?}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "registry and binders disagree:\n{}",
+        wrong.join("\n")
+    );
+}
