@@ -273,16 +273,17 @@ mod tests {
     }
 
     fn state(func: AggFunc, from: usize, to: usize) -> Acc {
-        let mut a = Acc::new(func, &tys(func), out(func)).unwrap();
+        let mut a = Acc::new(func, &tys(func), out(func)).expect("test input");
         a.grow(3);
         let gids: Vec<usize> = (from..to).map(|i| i % 3).collect();
-        a.update(&gids, &args(func, from, to), &tys(func)).unwrap();
+        a.update(&gids, &args(func, from, to), &tys(func))
+            .expect("test input");
         a
     }
 
     fn text(a: &ArrayRef) -> Vec<String> {
-        let f =
-            arrow::util::display::ArrayFormatter::try_new(a.as_ref(), &Default::default()).unwrap();
+        let f = arrow::util::display::ArrayFormatter::try_new(a.as_ref(), &Default::default())
+            .expect("test input");
         (0..a.len()).map(|i| f.value(i).to_string()).collect()
     }
 
@@ -293,19 +294,21 @@ mod tests {
             AggFunc::PercentileW,
             AggFunc::PercentilesArray,
         ] {
-            let whole = state(func, 0, 40).finish(out(func)).unwrap();
+            let whole = state(func, 0, 40).finish(out(func)).expect("test input");
             // Groups appear in another order in the second half: 1, 2, 0 from row 13 on.
             let mut first = state(func, 0, 13);
             assert!(first.mergeable());
-            first.merge(state(func, 13, 40), &[0, 1, 2]).unwrap();
-            let merged = first.finish(out(func)).unwrap();
+            first
+                .merge(state(func, 13, 40), &[0, 1, 2])
+                .expect("test input");
+            let merged = first.finish(out(func)).expect("test input");
             match (
                 whole.as_any().downcast_ref::<Float64Array>(),
                 merged.as_any().downcast_ref::<Float64Array>(),
             ) {
                 (Some(w), Some(m)) => {
                     for (a, b) in w.iter().zip(m.iter()) {
-                        let (a, b) = (a.unwrap(), b.unwrap());
+                        let (a, b) = (a.expect("test input"), b.expect("test input"));
                         assert!(
                             (a - b).abs() <= 1e-9 * a.abs().max(1.0),
                             "{func:?}: {a} vs {b}"

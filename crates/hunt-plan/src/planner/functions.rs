@@ -49,14 +49,12 @@ fn arity(
 
 fn unknown_function(name: &ast::Ident) -> PlanError {
     // Known-but-unsupported names get a clear refusal instead of "unknown function".
-    if let Some(e) = registry().get(&name.name) {
-        if let Implementation::Unsupported(why) = e.imp {
-            let what = match why {
-                Some(why) => format!("the function `{}` ({why})", name.name),
-                None => format!("the function `{}`", name.name),
-            };
-            return PlanError::unsupported(name.span, what);
-        }
+    if let Some(Implementation::Unsupported(why)) = registry().get(&name.name).map(|e| e.imp) {
+        let what = match why {
+            Some(why) => format!("the function `{}` ({why})", name.name),
+            None => format!("the function `{}`", name.name),
+        };
+        return PlanError::unsupported(name.span, what);
     }
     let mut e = PlanError::new(
         PlanErrorKind::UnknownFunction,

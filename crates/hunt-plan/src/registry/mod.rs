@@ -392,7 +392,7 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/functions.md");
         let want = registry().markdown();
         if std::env::var_os("HUNT_BLESS").is_some() {
-            std::fs::write(&path, &want).unwrap();
+            std::fs::write(&path, &want).expect("test input");
         }
         let have = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(

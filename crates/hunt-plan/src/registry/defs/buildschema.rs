@@ -205,10 +205,10 @@ mod tests {
     fn state(rows: &[&str]) -> Box<dyn GroupState> {
         let mut s = BuildSchema
             .state(&[KqlType::Dynamic], KqlType::Dynamic)
-            .unwrap();
+            .expect("test input");
         s.grow(1);
         let col: ArrayRef = Arc::new(StringArray::from(rows.to_vec()));
-        s.update(&vec![0; rows.len()], &[col]).unwrap();
+        s.update(&vec![0; rows.len()], &[col]).expect("test input");
         s
     }
 
@@ -220,10 +220,10 @@ mod tests {
             r#"{"x":"somevalue", "z":[1, 2, 3]}"#,
             r#"{"y":{"w":"zzz"}, "t":["aa", "bb"], "z":["foo"]}"#,
         ];
-        let whole = state(&rows).finish().unwrap();
+        let whole = state(&rows).finish().expect("test input");
         let mut first = state(&rows[..1]);
-        first.merge(state(&rows[1..]), &[0]).unwrap();
-        let merged = first.finish().unwrap();
+        first.merge(state(&rows[1..]), &[0]).expect("test input");
+        let merged = first.finish().expect("test input");
         let text = |a: &ArrayRef| {
             a.as_any()
                 .downcast_ref::<StringArray>()

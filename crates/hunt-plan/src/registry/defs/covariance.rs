@@ -94,8 +94,8 @@ impl GroupState for CoState {
     }
     fn merge(&mut self, other: Box<dyn GroupState>, map: &[usize]) -> Result<(), FunctionError> {
         let o = same_state::<CoState>(other)?;
-        for g in 0..o.n.len() {
-            let (t, nb) = (map[g], o.n[g]);
+        for (g, &t) in map.iter().enumerate().take(o.n.len()) {
+            let nb = o.n[g];
             if nb == 0.0 {
                 continue;
             }

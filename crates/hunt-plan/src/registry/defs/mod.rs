@@ -71,10 +71,10 @@ mod tests {
     }
 
     fn run(def: AggDef, from: usize, to: usize) -> Box<dyn crate::registry::GroupState> {
-        let mut s = def.0.state(&[], KqlType::Dynamic).unwrap();
+        let mut s = def.0.state(&[], KqlType::Dynamic).expect("test input");
         s.grow(3);
         let gids: Vec<usize> = (from..to).map(|i| i % 3).collect();
-        s.update(&gids, &args(def, from, to)).unwrap();
+        s.update(&gids, &args(def, from, to)).expect("test input");
         s
     }
 
@@ -97,20 +97,25 @@ mod tests {
     #[test]
     fn every_defined_aggregate_merges_as_if_unsplit() {
         for def in AGGREGATES {
-            let whole = run(*def, 0, 40).finish().unwrap();
+            let whole = run(*def, 0, 40).finish().expect("test input");
             let mut first = run(*def, 0, 13);
             // The second half's groups come in another order (row 13 is group 1).
-            let mut second = def.0.state(&[], KqlType::Dynamic).unwrap();
+            let mut second = def.0.state(&[], KqlType::Dynamic).expect("test input");
             second.grow(3);
             let gids: Vec<usize> = (13..40).map(|i| (i + 2) % 3).collect();
-            second.update(&gids, &args(*def, 13, 40)).unwrap();
-            first.merge(second, &[1, 2, 0]).unwrap();
-            let merged = first.finish().unwrap();
+            second
+                .update(&gids, &args(*def, 13, 40))
+                .expect("test input");
+            first.merge(second, &[1, 2, 0]).expect("test input");
+            let merged = first.finish().expect("test input");
             assert_eq!(text(&whole), text(&merged), "{}", def.0.name());
         }
     }
 
     #[test]
+    // 1.4142135623731 is the stdevp page's printed value, not an approximation of √2 meant
+    // as such.
+    #[allow(clippy::approx_constant)]
     fn population_variance_from_two_halves_matches_the_docs() {
         // variancep(1, 2, 3, 4, 5) is 2 and stdevp 1.4142135623731 (the variancep and
         // stdevp pages), here from two halves.
@@ -119,16 +124,19 @@ mod tests {
             (&moments::STDEVP, 1.4142135623731),
         ] {
             let feed = |vals: &[f64]| {
-                let mut s = def.state(&[], KqlType::Real).unwrap();
+                let mut s = def.state(&[], KqlType::Real).expect("test input");
                 s.grow(1);
                 let col: ArrayRef = Arc::new(Float64Array::from(vals.to_vec()));
-                s.update(&vec![0; vals.len()], &[col]).unwrap();
+                s.update(&vec![0; vals.len()], &[col]).expect("test input");
                 s
             };
             let mut a = feed(&[1.0, 2.0]);
-            a.merge(feed(&[3.0, 4.0, 5.0]), &[0]).unwrap();
-            let r = a.finish().unwrap();
-            let r = r.as_any().downcast_ref::<Float64Array>().unwrap();
+            a.merge(feed(&[3.0, 4.0, 5.0]), &[0]).expect("test input");
+            let r = a.finish().expect("test input");
+            let r = r
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .expect("test input");
             assert!((r.value(0) - want).abs() < 1e-12, "{}", r.value(0));
         }
     }

@@ -152,8 +152,7 @@ impl GroupState for MomentState {
     }
     fn merge(&mut self, other: Box<dyn GroupState>, map: &[usize]) -> Result<(), FunctionError> {
         let o = same_state::<MomentState>(other)?;
-        for g in 0..o.n.len() {
-            let t = map[g];
+        for (g, &t) in map.iter().enumerate().take(o.n.len()) {
             let mine = (&mut self.n[t], &mut self.mean[t], &mut self.m2[t]);
             combine(mine, o.n[g], o.mean[g], o.m2[g]);
         }
