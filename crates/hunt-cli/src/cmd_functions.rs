@@ -1,5 +1,6 @@
 //! `hunt functions [--data DIR] [NAME]`: lists the stored functions (the built-in library
 //! and DIR/schema.kql's `.create function`s), or prints one function's definition.
+//! `hunt functions --builtins`: the KQL functions themselves, from the function registry.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,6 +11,9 @@ pub struct FunctionsArgs {
     /// Data directory whose schema.kql functions to include [default: built-ins only].
     #[arg(long, value_name = "DIR", env = "HUNT_DATA")]
     pub data: Option<PathBuf>,
+    /// List the built-in KQL functions (name, kind, supported) instead.
+    #[arg(long, conflicts_with_all = ["data", "name"])]
+    pub builtins: bool,
     /// Print this function's definition instead of the list.
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
@@ -17,6 +21,14 @@ pub struct FunctionsArgs {
 
 /// Runs `hunt functions`.
 pub fn run(args: &FunctionsArgs, out: &mut impl Write) -> anyhow::Result<bool> {
+    if args.builtins {
+        let reg = hunt::function_registry();
+        for e in reg.entries() {
+            let support = hunt::Registry::support_text(e);
+            writeln!(out, "{}\t{}\t{support}", e.name, e.kind.label())?;
+        }
+        return Ok(true);
+    }
     let data = match &args.data {
         Some(dir) if !dir.as_os_str().is_empty() => crate::cmd_irm::open(dir)?,
         _ => hunt_irm::DataDir::with_engine(hunt::Engine::new(), None)

@@ -302,6 +302,32 @@ fn policy_refuses_before_reading_and_audits_both_outcomes() {
 }
 
 #[test]
+fn functions_builtins_lists_the_registry() {
+    let mut c = hunt();
+    c.args(["functions", "--builtins"]);
+    let (code, stdout, stderr) = out(c);
+    assert_eq!(code, 0, "{stderr}");
+    // Functions hunt runs (row_number was once listed as unsupported), a definition of
+    // each kind, and a name hunt refuses with its reason (docs/kql-subset.md).
+    for line in [
+        "row_number\twindow\tyes",
+        "bag_zip\tscalar\tyes",
+        "buildschema\taggregate\tyes",
+        "sumif\taggregate\tyes",
+        "series_fft\tscalar\tno",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == line),
+            "{line} missing from\n{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("variancepif\taggregate\tno: its docs"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn functions_lists_the_library_and_the_schema_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

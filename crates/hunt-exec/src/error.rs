@@ -76,5 +76,16 @@ pub enum ExecError {
     Internal(String),
 }
 
+impl From<hunt_plan::registry::FunctionError> for ExecError {
+    fn from(e: hunt_plan::registry::FunctionError) -> ExecError {
+        use hunt_plan::registry::FunctionError as F;
+        match e {
+            F::Invalid(m) => ExecError::Function(m),
+            F::Unsupported(m) => ExecError::Unsupported(m),
+            F::Internal(m) => ExecError::Internal(m),
+        }
+    }
+}
+
 /// Result alias for this crate.
 pub type Result<T, E = ExecError> = std::result::Result<T, E>;

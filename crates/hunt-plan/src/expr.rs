@@ -174,6 +174,8 @@ pub enum Func {
     KvValue,
     /// A function of the library (`crate::library`).
     Lib(crate::library::LibFunc),
+    /// A function with a definition of its own (`crate::registry::defs`).
+    Def(crate::registry::ScalarDef),
 }
 
 impl Func {
@@ -190,6 +192,7 @@ impl Func {
             }
             Func::Cast(t) => format!("to{t}"),
             Func::Lib(f) => f.name().to_string(),
+            Func::Def(d) => d.0.name().to_string(),
             other => format!("{other:?}").to_lowercase(),
         }
     }
@@ -291,33 +294,27 @@ pub enum AggFunc {
     MakeBag,
     /// `take_any(x)`: some non-null value (hunt: the first seen).
     TakeAny,
-    /// `stdev(x)`: sample standard deviation.
-    Stdev,
-    /// `variance(x)`: sample variance.
-    Variance,
     /// `percentile(x, p)`: the nearest-rank percentile (exact; Kusto estimates).
     Percentile,
-    /// `stdevp(x)`: population standard deviation.
-    StdevP,
-    /// `variancep(x)`: population variance.
-    VarianceP,
-    /// `covariance(x, y)`: sample covariance.
-    Covariance,
-    /// `covariancep(x, y)`: population covariance.
-    CovarianceP,
     /// `make_list_with_nulls(x)`: every value in input order, nulls included.
     MakeListWithNulls,
-    /// `binary_all_and(x)`
-    BinaryAllAnd,
-    /// `binary_all_or(x)`
-    BinaryAllOr,
-    /// `binary_all_xor(x)`
-    BinaryAllXor,
     /// `percentilew(x, w, p)`: the weighted nearest-rank percentile (args: x, w, p).
     PercentileW,
     /// `percentiles_array(x, p…)` / `percentilesw_array(x, w, p…)`: the percentiles as a
     /// dynamic array (args: x, w, then the percentiles; `w` is 1 when unweighted).
     PercentilesArray,
+    /// An aggregate with a definition of its own (`crate::registry::defs`).
+    Def(crate::registry::AggDef),
+}
+
+impl AggFunc {
+    /// The name plans show.
+    pub fn name(self) -> String {
+        match self {
+            AggFunc::Def(d) => d.0.name().to_string(),
+            other => format!("{other:?}").to_lowercase(),
+        }
+    }
 }
 
 /// One aggregate: function, arguments and result type.
@@ -336,7 +333,7 @@ pub struct AggExpr {
 
 impl fmt::Display for AggExpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}(", format!("{:?}", self.func).to_lowercase())?;
+        write!(f, "{}(", self.func.name())?;
         for (i, a) in self.args.iter().enumerate() {
             if i > 0 {
                 write!(f, ", ")?;

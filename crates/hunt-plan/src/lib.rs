@@ -12,6 +12,7 @@ pub mod library;
 pub mod logical_plan;
 pub mod optimizer;
 pub mod planner;
+pub mod registry;
 pub mod scan_spec;
 pub mod stored;
 pub mod types;

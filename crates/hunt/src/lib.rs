@@ -73,10 +73,14 @@ mod prepared;
 pub use hunt_exec::{CancelToken, ScanProgress};
 pub use prepared::Prepared;
 
-/// Every function name the planner knows (scalar, aggregate, library), for completion.
+/// Every function name the planner runs (scalar, aggregate, window, aliases), for
+/// completion: the function registry's.
 pub fn function_names() -> Vec<&'static str> {
     hunt_plan::planner::function_names()
 }
+
+/// The function registry: every KQL function name hunt knows, its kind and support.
+pub use hunt_plan::registry::{Kind as FunctionKind, Registry, registry as function_registry};
 
 pub use arrow::record_batch::RecordBatch;
 /// The advanced-hunting catalog: every documented Defender XDR table (see `docs/catalog.md`).

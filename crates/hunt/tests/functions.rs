@@ -3,6 +3,9 @@
 //! oracle in `shared/conformance/kusto-oracle` (`oracle: <case id>`), never from hunt.
 
 mod common;
+/// The functions with a definition of their own (`hunt_plan::registry::defs`).
+#[path = "functions/defined.rs"]
+mod defined;
 /// Documented edges (#10 audit), table-driven.
 #[path = "functions/edges.rs"]
 mod edges;

@@ -59,6 +59,22 @@ fn from_i64(a: Int64Array, ty: KqlType) -> Result<ArrayRef> {
     })
 }
 
+/// Calls a function's own definition: constants stay scalar.
+fn call_defined(d: hunt_plan::registry::ScalarDef, args: Vec<Value>, n: usize) -> Result<Value> {
+    use hunt_plan::registry::ArgValue;
+    let args: Vec<ArgValue> = args
+        .into_iter()
+        .map(|a| match a {
+            Value::Array(a) => ArgValue::Array(a),
+            Value::Scalar(s) => ArgValue::Scalar(s),
+        })
+        .collect();
+    Ok(match d.0.invoke(&args, n).map_err(ExecError::from)? {
+        ArgValue::Array(a) => Value::Array(a),
+        ArgValue::Scalar(s) => Value::Scalar(s),
+    })
+}
+
 /// Applies `func` to evaluated arguments (`tys` are their KQL types, `out` the result type).
 pub(super) fn call(
     func: Func,
@@ -271,6 +287,7 @@ pub(super) fn call(
             }
             Arc::new(b.finish())
         }
+        Func::Def(d) => return call_defined(d, args, n),
         Func::Lib(f) => {
             let arrays = (0..args.len())
                 .map(|i| arr(i, &args))

@@ -83,13 +83,6 @@ pub(super) enum Acc {
         bags: Vec<serde_json::Map<String, serde_json::Value>>,
     },
     TakeAny(Vec<Scalar>, KqlType),
-    /// Welford's running count, mean and sum of squared deviations.
-    Moments {
-        stdev: bool,
-        n: Vec<f64>,
-        mean: Vec<f64>,
-        m2: Vec<f64>,
-    },
     Percentile {
         p: f64,
         values: Vec<Vec<Scalar>>,
@@ -97,6 +90,8 @@ pub(super) enum Acc {
     },
     /// The less common aggregates, kept in their own module.
     More(super::accumulators_more::MoreAcc),
+    /// An aggregate with a definition of its own (`hunt_plan::registry::defs`).
+    Def(Box<dyn hunt_plan::registry::GroupState>),
 }
 
 /// A scalar as a JSON value inside `make_list`/`make_set` results.
@@ -130,6 +125,7 @@ impl Acc {
         match self {
             Acc::List { bytes, .. } => *bytes,
             Acc::Items(m) => m.held_bytes(),
+            Acc::Def(d) => d.held_bytes(),
             _ => 0,
         }
     }
@@ -140,6 +136,7 @@ impl Acc {
         let ty0 = arg_tys.first().copied().unwrap_or(KqlType::Long);
         let dt = ty0.arrow_type();
         Ok(match func {
+            AggFunc::Def(d) => Acc::Def(d.0.state(arg_tys, out)?),
             AggFunc::Count | AggFunc::CountIf => Acc::Count(vec![]),
             AggFunc::DCount => Acc::DCount(Box::new(super::distinct::Distinct::new(dt)?)),
             AggFunc::Sum if out == KqlType::Real => Acc::SumReal(vec![]),
@@ -191,12 +188,6 @@ impl Acc {
                 bags: vec![],
             },
             AggFunc::TakeAny => Acc::TakeAny(vec![], out),
-            AggFunc::Stdev | AggFunc::Variance => Acc::Moments {
-                stdev: func == AggFunc::Stdev,
-                n: vec![],
-                mean: vec![],
-                m2: vec![],
-            },
             AggFunc::Percentile => Acc::Percentile {
                 p: 50.0,
                 values: vec![],
@@ -239,13 +230,9 @@ impl Acc {
             }
             Acc::Bag { bags, .. } => bags.resize_with(groups, serde_json::Map::new),
             Acc::TakeAny(v, t) => v.resize(groups, Scalar::Null(*t)),
-            Acc::Moments { n, mean, m2, .. } => {
-                n.resize(groups, 0.0);
-                mean.resize(groups, 0.0);
-                m2.resize(groups, 0.0);
-            }
             Acc::Percentile { values, .. } => values.resize_with(groups, Vec::new),
             Acc::More(m) => m.grow(groups),
+            Acc::Def(d) => d.grow(groups),
         }
     }
 
@@ -434,19 +421,6 @@ impl Acc {
                     }
                 }
             }
-            Acc::Moments { n, mean, m2, .. } => {
-                let a = cast(&args[0], &DataType::Float64)?;
-                let a = a.as_any().downcast_ref::<Float64Array>().ok_or_else(bad)?;
-                for (i, g) in gids.iter().enumerate() {
-                    if a.is_valid(i) {
-                        let x = a.value(i);
-                        n[*g] += 1.0;
-                        let d = x - mean[*g];
-                        mean[*g] += d / n[*g];
-                        m2[*g] += d * (x - mean[*g]);
-                    }
-                }
-            }
             Acc::Percentile { p, values, ty } => {
                 if let Some(pa) = args
                     .get(1)
@@ -463,6 +437,7 @@ impl Acc {
                 }
             }
             Acc::More(m) => m.update(gids, args)?,
+            Acc::Def(d) => d.update(gids, args)?,
         }
         let _ = tys;
         Ok(())
@@ -537,23 +512,6 @@ impl Acc {
                     .map(|m| serde_json::Value::Object(m).to_string()),
             )),
             Acc::TakeAny(v, t) => array_from_scalars(v.iter(), t)?,
-            Acc::Moments { stdev, n, m2, .. } => {
-                Arc::new(Float64Array::from_iter(n.iter().zip(&m2).map(|(n, m2)| {
-                    // Sample (n-1) variance, as Kusto's variance(); one value gives 0.
-                    // Kusto's variance comes out rounded to 10 decimals (its oracle gives
-                    // 1.6666666667 for 1,2,3,4 and stdev 1.2909944487487155, the root of
-                    // that), so round the same way. No values: 0, the default the
-                    // summarize page's table gives stdev/variance(+if) (its example over an
-                    // empty table shows stdev_x and variance_x as 0).
-                    if *n == 0.0 {
-                        Some(0.0)
-                    } else {
-                        let var = if *n > 1.0 { m2 / (n - 1.0) } else { 0.0 };
-                        let var = (var * 1e10).round() / 1e10;
-                        Some(if stdev { var.sqrt() } else { var })
-                    }
-                })))
-            }
             Acc::Percentile { p, mut values, ty } => {
                 let picked: Vec<Scalar> = values
                     .iter_mut()
@@ -570,6 +528,7 @@ impl Acc {
                 array_from_scalars(picked.iter(), ty)?
             }
             Acc::More(m) => m.finish()?,
+            Acc::Def(d) => d.finish()?,
         })
     }
 }

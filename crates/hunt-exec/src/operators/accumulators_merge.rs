@@ -1,4 +1,4 @@
-//! Merging aggregate states: the aggregate builds a partial [`Acc`] per unit of its input
+//! Merging aggregate states (every state merges): the aggregate builds a partial [`Acc`] per unit of its input
 //! (on the worker that decodes the unit) and merges them in unit order.
 //!
 //! Each merge gives what feeding the partial's rows after the earlier ones would have
@@ -7,6 +7,7 @@
 //! so the answer is the same at any thread count.
 
 use super::accumulators::Acc;
+use super::accumulators_more::MoreAcc;
 use crate::error::{ExecError, Result};
 use arrow::row::{OwnedRow, RowConverter};
 
@@ -18,9 +19,10 @@ fn reown(conv: &RowConverter, r: &OwnedRow) -> OwnedRow {
 }
 
 impl Acc {
-    /// True when [`Acc::merge`] supports this state.
+    /// True when [`Acc::merge`] supports this state: every state does, so every
+    /// `summarize` runs on the parallel path.
     pub(super) fn mergeable(&self) -> bool {
-        !matches!(self, Acc::More(_))
+        true
     }
 
     /// Adds `other`'s groups, a state over later rows: its group `g` is group `map[g]`
@@ -172,33 +174,6 @@ impl Acc {
                 }
             }
             (
-                Acc::Moments { n, mean, m2, .. },
-                Acc::Moments {
-                    n: on,
-                    mean: omean,
-                    m2: om2,
-                    ..
-                },
-            ) => {
-                // Chan et al.'s combination of two (count, mean, M2) summaries.
-                for (g, ((nb, mb), m2b)) in on.into_iter().zip(omean).zip(om2).enumerate() {
-                    let t = map[g];
-                    if nb == 0.0 {
-                        continue;
-                    }
-                    let na = n[t];
-                    if na == 0.0 {
-                        (n[t], mean[t], m2[t]) = (nb, mb, m2b);
-                        continue;
-                    }
-                    let total = na + nb;
-                    let d = mb - mean[t];
-                    mean[t] += d * nb / total;
-                    m2[t] += m2b + d * d * na * nb / total;
-                    n[t] = total;
-                }
-            }
-            (
                 Acc::Percentile { p, values, .. },
                 Acc::Percentile {
                     p: op,
@@ -214,8 +189,134 @@ impl Acc {
                     }
                 }
             }
+            (Acc::More(m), Acc::More(o)) => m.merge(o, map)?,
+            (Acc::Def(d), Acc::Def(o)) => d.merge(o, map)?,
             _ => return Err(mismatch()),
         }
         Ok(())
+    }
+}
+
+impl MoreAcc {
+    /// Adds `other`'s groups, a state over later rows (as [`Acc::merge`]).
+    pub(super) fn merge(&mut self, other: MoreAcc, map: &[usize]) -> Result<()> {
+        match (self, other) {
+            (MoreAcc::ListWithNulls { items, .. }, MoreAcc::ListWithNulls { items: o, .. }) => {
+                for (g, vals) in o.into_iter().enumerate() {
+                    items[map[g]].extend(vals);
+                }
+            }
+            (
+                MoreAcc::Percentiles { ps, values, .. },
+                MoreAcc::Percentiles {
+                    ps: ops,
+                    values: ovalues,
+                    ..
+                },
+            ) => {
+                // The percentiles are constant arguments: a state that saw rows knows them.
+                if ps.is_empty() {
+                    *ps = ops;
+                }
+                for (g, vals) in ovalues.into_iter().enumerate() {
+                    values[map[g]].extend(vals);
+                }
+            }
+            _ => {
+                return Err(ExecError::Internal(
+                    "merging different aggregate states".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each state merged from two halves gives what one state over all rows gives.
+    use super::Acc;
+    use arrow::array::*;
+    use hunt_plan::expr::AggFunc;
+    use hunt_plan::types::KqlType;
+    use std::sync::Arc;
+
+    /// Rows 0..n: k = i*37 % 11 (longs, every fifth null), weights 1 + i % 3, in groups
+    /// i % 3. (The states with definitions test their merge next to them.)
+    fn args(func: AggFunc, from: usize, to: usize) -> Vec<ArrayRef> {
+        let r = from..to;
+        let ks: ArrayRef = Arc::new(Int64Array::from_iter(
+            r.clone()
+                .map(|i| (i % 5 != 4).then_some((i as i64 * 37) % 11)),
+        ));
+        let ws: ArrayRef = Arc::new(Int64Array::from_iter_values(
+            r.clone().map(|i| 1 + i as i64 % 3),
+        ));
+        let p =
+            |v: f64| -> ArrayRef { Arc::new(Float64Array::from_iter_values(r.clone().map(|_| v))) };
+        match func {
+            AggFunc::PercentileW => vec![ks, ws, p(50.0)],
+            AggFunc::PercentilesArray => vec![ks, ws, p(25.0), p(90.0)],
+            _ => vec![ks],
+        }
+    }
+
+    fn tys(_: AggFunc) -> Vec<KqlType> {
+        vec![KqlType::Long]
+    }
+
+    fn out(func: AggFunc) -> KqlType {
+        match func {
+            AggFunc::MakeListWithNulls | AggFunc::PercentilesArray => KqlType::Dynamic,
+            _ => KqlType::Long,
+        }
+    }
+
+    fn state(func: AggFunc, from: usize, to: usize) -> Acc {
+        let mut a = Acc::new(func, &tys(func), out(func)).expect("test input");
+        a.grow(3);
+        let gids: Vec<usize> = (from..to).map(|i| i % 3).collect();
+        a.update(&gids, &args(func, from, to), &tys(func))
+            .expect("test input");
+        a
+    }
+
+    fn text(a: &ArrayRef) -> Vec<String> {
+        let f = arrow::util::display::ArrayFormatter::try_new(a.as_ref(), &Default::default())
+            .expect("test input");
+        (0..a.len()).map(|i| f.value(i).to_string()).collect()
+    }
+
+    #[test]
+    fn the_bridge_states_merge_as_if_unsplit() {
+        for func in [
+            AggFunc::MakeListWithNulls,
+            AggFunc::PercentileW,
+            AggFunc::PercentilesArray,
+        ] {
+            let whole = state(func, 0, 40).finish(out(func)).expect("test input");
+            // Groups appear in another order in the second half: 1, 2, 0 from row 13 on.
+            let mut first = state(func, 0, 13);
+            assert!(first.mergeable());
+            first
+                .merge(state(func, 13, 40), &[0, 1, 2])
+                .expect("test input");
+            let merged = first.finish(out(func)).expect("test input");
+            match (
+                whole.as_any().downcast_ref::<Float64Array>(),
+                merged.as_any().downcast_ref::<Float64Array>(),
+            ) {
+                (Some(w), Some(m)) => {
+                    for (a, b) in w.iter().zip(m.iter()) {
+                        let (a, b) = (a.expect("test input"), b.expect("test input"));
+                        assert!(
+                            (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+                            "{func:?}: {a} vs {b}"
+                        );
+                    }
+                }
+                _ => assert_eq!(text(&whole), text(&merged), "{func:?}"),
+            }
+        }
     }
 }

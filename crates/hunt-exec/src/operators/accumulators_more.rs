@@ -1,6 +1,6 @@
 //! Per-group states of the less common aggregates (see
-//! `hunt_plan::planner::aggregates_more`): population variance and deviation,
-//! covariance, `make_list_with_nulls` and the `binary_all_*` folds. [`super::accumulators`]
+//! `hunt_plan::planner::aggregates_more`): `make_list_with_nulls` and the weighted and
+//! array percentiles. [`super::accumulators`]
 //! holds one of these in its `More` arm.
 
 use super::accumulators::{cmp_scalar, scalar_json};
@@ -13,29 +13,9 @@ use std::sync::Arc;
 
 /// Per-group state of one of these aggregates.
 pub(super) enum MoreAcc {
-    /// Welford's count, mean and squared deviations, divided by n (population).
-    PopMoments {
-        stdev: bool,
-        n: Vec<f64>,
-        mean: Vec<f64>,
-        m2: Vec<f64>,
-    },
-    /// Running means and co-moment of (x, y) pairs where both are present.
-    Covariance {
-        population: bool,
-        n: Vec<f64>,
-        mx: Vec<f64>,
-        my: Vec<f64>,
-        c: Vec<f64>,
-    },
     ListWithNulls {
         items: Vec<Vec<serde_json::Value>>,
         ty: KqlType,
-    },
-    /// A bitwise fold over the non-null values (`None` until the first one).
-    Bits {
-        func: AggFunc,
-        acc: Vec<Option<i64>>,
     },
     /// Weighted nearest-rank percentiles: each group's (value, weight) pairs.
     Percentiles {
@@ -47,36 +27,14 @@ pub(super) enum MoreAcc {
     },
 }
 
-fn reals(a: &ArrayRef) -> Result<&Float64Array> {
-    a.as_any()
-        .downcast_ref::<Float64Array>()
-        .ok_or_else(|| ExecError::Internal("aggregate argument of an unexpected type".into()))
-}
-
 impl MoreAcc {
     /// A new state, or `None` when `func` is not one of these aggregates.
     pub(super) fn new(func: AggFunc, arg_tys: &[KqlType]) -> Option<MoreAcc> {
         Some(match func {
-            AggFunc::StdevP | AggFunc::VarianceP => MoreAcc::PopMoments {
-                stdev: func == AggFunc::StdevP,
-                n: vec![],
-                mean: vec![],
-                m2: vec![],
-            },
-            AggFunc::Covariance | AggFunc::CovarianceP => MoreAcc::Covariance {
-                population: func == AggFunc::CovarianceP,
-                n: vec![],
-                mx: vec![],
-                my: vec![],
-                c: vec![],
-            },
             AggFunc::MakeListWithNulls => MoreAcc::ListWithNulls {
                 items: vec![],
                 ty: arg_tys.first().copied().unwrap_or(KqlType::Dynamic),
             },
-            AggFunc::BinaryAllAnd | AggFunc::BinaryAllOr | AggFunc::BinaryAllXor => {
-                MoreAcc::Bits { func, acc: vec![] }
-            }
             AggFunc::PercentileW | AggFunc::PercentilesArray => MoreAcc::Percentiles {
                 array: func == AggFunc::PercentilesArray,
                 ps: vec![],
@@ -89,18 +47,7 @@ impl MoreAcc {
 
     pub(super) fn grow(&mut self, groups: usize) {
         match self {
-            MoreAcc::PopMoments { n, mean, m2, .. } => {
-                for v in [n, mean, m2] {
-                    v.resize(groups, 0.0);
-                }
-            }
-            MoreAcc::Covariance { n, mx, my, c, .. } => {
-                for v in [n, mx, my, c] {
-                    v.resize(groups, 0.0);
-                }
-            }
             MoreAcc::ListWithNulls { items, .. } => items.resize_with(groups, Vec::new),
-            MoreAcc::Bits { acc, .. } => acc.resize(groups, None),
             MoreAcc::Percentiles { values, .. } => values.resize_with(groups, Vec::new),
         }
     }
@@ -111,31 +58,6 @@ impl MoreAcc {
                 .ok_or_else(|| ExecError::Internal("missing aggregate argument".into()))
         };
         match self {
-            MoreAcc::PopMoments { n, mean, m2, .. } => {
-                let a = reals(arg(0)?)?;
-                for (i, &g) in gids.iter().enumerate() {
-                    if a.is_valid(i) {
-                        let x = a.value(i);
-                        n[g] += 1.0;
-                        let d = x - mean[g];
-                        mean[g] += d / n[g];
-                        m2[g] += d * (x - mean[g]);
-                    }
-                }
-            }
-            MoreAcc::Covariance { n, mx, my, c, .. } => {
-                let (xs, ys) = (reals(arg(0)?)?, reals(arg(1)?)?);
-                for (i, &g) in gids.iter().enumerate() {
-                    if xs.is_valid(i) && ys.is_valid(i) {
-                        let (x, y) = (xs.value(i), ys.value(i));
-                        n[g] += 1.0;
-                        let dx = x - mx[g];
-                        mx[g] += dx / n[g];
-                        my[g] += (y - my[g]) / n[g];
-                        c[g] += dx * (y - my[g]);
-                    }
-                }
-            }
             MoreAcc::ListWithNulls { items, ty } => {
                 let a = arg(0)?;
                 for (i, &g) in gids.iter().enumerate() {
@@ -144,24 +66,6 @@ impl MoreAcc {
                         return Err(super::accumulators::list_of_arrays());
                     }
                     items[g].push(v);
-                }
-            }
-            MoreAcc::Bits { func, acc } => {
-                let a = arg(0)?
-                    .as_any()
-                    .downcast_ref::<Int64Array>()
-                    .ok_or_else(|| ExecError::Internal("binary_all_* of a non-long".into()))?;
-                for (i, &g) in gids.iter().enumerate() {
-                    if a.is_null(i) {
-                        continue;
-                    }
-                    let v = a.value(i);
-                    acc[g] = Some(match (acc[g], *func) {
-                        (None, _) => v,
-                        (Some(x), AggFunc::BinaryAllAnd) => x & v,
-                        (Some(x), AggFunc::BinaryAllOr) => x | v,
-                        (Some(x), _) => x ^ v,
-                    });
                 }
             }
             MoreAcc::Percentiles { ps, values, ty, .. } => {
@@ -192,35 +96,11 @@ impl MoreAcc {
 
     pub(super) fn finish(self) -> Result<ArrayRef> {
         Ok(match self {
-            MoreAcc::PopMoments { stdev, n, m2, .. } => {
-                Arc::new(Float64Array::from_iter(n.iter().zip(&m2).map(|(n, m2)| {
-                    // Rounded to 10 decimals as Kusto's sample variance is (see the
-                    // `Moments` state): the docs' variancep(1..5) is 2 and stdevp(1..5)
-                    // 1.4142135623731, the root of that.
-                    (*n > 0.0).then(|| {
-                        let var = ((m2 / n) * 1e10).round() / 1e10;
-                        if stdev { var.sqrt() } else { var }
-                    })
-                })))
-            }
-            MoreAcc::Covariance {
-                population, n, c, ..
-            } => Arc::new(Float64Array::from_iter(n.iter().zip(&c).map(|(n, c)| {
-                let d = if population { *n } else { n - 1.0 };
-                if *n == 0.0 {
-                    None
-                } else if d <= 0.0 {
-                    Some(0.0)
-                } else {
-                    Some(c / d)
-                }
-            }))),
             MoreAcc::ListWithNulls { items, .. } => Arc::new(StringArray::from_iter_values(
                 items
                     .into_iter()
                     .map(|v| serde_json::Value::Array(v).to_string()),
             )),
-            MoreAcc::Bits { acc, .. } => Arc::new(Int64Array::from(acc)),
             MoreAcc::Percentiles {
                 array,
                 ps,

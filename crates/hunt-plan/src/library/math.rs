@@ -1,4 +1,5 @@
-//! Typing of the math, conditional, conversion and IPv4 functions.
+//! Typing of the math (those not defined in `crate::registry::defs::real_math`),
+//! conditional, conversion and IPv4 functions.
 
 use super::{Binder, LibFunc, cast, is_null_literal, to_str};
 use crate::error::PlanError;
@@ -19,11 +20,6 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             // 2147483648 (agent-type-casts-coercion-0038).
             let t = if t == Int { Long } else { t };
             Ok(b.call(vec![cast(args.remove(0), t)], t))
-        }
-        IsNan | IsInf | IsFinite => {
-            b.arity(&args, 1, 1)?;
-            let x = b.real(args.remove(0))?;
-            Ok(b.call(vec![x], Bool))
         }
         Round => {
             b.arity(&args, 1, 2)?;
@@ -47,20 +43,6 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
                 Real => Ok(b.call(args, Real)),
                 _ => Err(b.bad(&args[0], "a number")),
             }
-        }
-        Sqrt | Exp | Exp2 | Exp10 | Log | Log2 | Log10 | Sin | Cos | Tan | Cot | Asin | Acos
-        | Atan | Degrees | Radians => {
-            b.arity(&args, 1, 1)?;
-            let x = b.real(args.remove(0))?;
-            Ok(b.call(vec![x], Real))
-        }
-        Pow | Atan2 => {
-            b.arity(&args, 2, 2)?;
-            let a = args
-                .into_iter()
-                .map(|a| b.real(a))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(b.call(a, Real))
         }
         Sign => {
             b.arity(&args, 1, 1)?;

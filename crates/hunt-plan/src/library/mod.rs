@@ -82,54 +82,12 @@ lib_funcs! {
         // ---- math ----
         /// `abs(x)`
         Abs => "abs",
-        /// `isnan(x)`
-        IsNan => "isnan",
-        /// `isinf(x)`
-        IsInf => "isinf",
-        /// `isfinite(x)`: neither infinite nor NaN.
-        IsFinite => "isfinite",
         /// `round(x [, precision])`: half away from zero on the decimal digits.
         Round => "round",
         /// `ceiling(x)`
         Ceiling => "ceiling",
-        /// `sqrt(x)`
-        Sqrt => "sqrt",
-        /// `exp(x)`
-        Exp => "exp",
-        /// `exp2(x)`
-        Exp2 => "exp2",
-        /// `exp10(x)`
-        Exp10 => "exp10",
-        /// `log(x)`: natural logarithm.
-        Log => "log",
-        /// `log2(x)`
-        Log2 => "log2",
-        /// `log10(x)`
-        Log10 => "log10",
-        /// `pow(x, y)`
-        Pow => "pow",
         /// `sign(x)`: -1, 0 or 1.
         Sign => "sign",
-        /// `sin(x)`
-        Sin => "sin",
-        /// `cos(x)`
-        Cos => "cos",
-        /// `tan(x)`
-        Tan => "tan",
-        /// `cot(x)`
-        Cot => "cot",
-        /// `asin(x)`
-        Asin => "asin",
-        /// `acos(x)`
-        Acos => "acos",
-        /// `atan(x)`
-        Atan => "atan",
-        /// `atan2(y, x)`
-        Atan2 => "atan2",
-        /// `degrees(radians)`
-        Degrees => "degrees",
-        /// `radians(degrees)`
-        Radians => "radians",
         /// `pi()`
         Pi => "pi",
         /// `max_of(a, b, …)`: nulls ignored.
@@ -683,11 +641,9 @@ pub fn family(f: LibFunc) -> Family {
     use LibFunc::*;
     match f {
         Member | Index | ToDynamicValue => Family::Internal,
-        Abs | IsNan | IsInf | IsFinite | Round | Ceiling | Sqrt | Exp | Exp2 | Exp10 | Log
-        | Log2 | Log10 | Pow | Sign | Sin | Cos | Tan | Cot | Asin | Acos | Atan | Atan2
-        | Degrees | Radians | Pi | MaxOf | MinOf | Coalesce | Case | ToBool | ToGuid | GetType
-        | Ipv4IsPrivate | Ipv4IsInRange | Ipv4IsMatch | Ipv4Compare | ParseIpv4 | FormatIpv4
-        | FormatIpv4Mask | Ipv4IsInAnyRange | HasIpv4 => Family::Math,
+        Abs | Round | Ceiling | Sign | Pi | MaxOf | MinOf | Coalesce | Case | ToBool | ToGuid
+        | GetType | Ipv4IsPrivate | Ipv4IsInRange | Ipv4IsMatch | Ipv4Compare | ParseIpv4
+        | FormatIpv4 | FormatIpv4Mask | Ipv4IsInAnyRange | HasIpv4 => Family::Math,
         Substring | IndexOf | Split | ReplaceString | ReplaceRegex | Extract | ExtractAll
         | Trim | TrimStart | TrimEnd | StrcatDelim | CountOf | Reverse | StrRep | StringSize
         | StrCmp | UrlEncode | UrlEncodeComponent | UrlDecode | Base64EncodeToString

@@ -212,25 +212,6 @@ fn number(b: &Binder<'_>, e: Option<Expr>) -> Result<Expr, PlanError> {
     }
 }
 
-/// Kusto's other series functions (their doc pages exist): refused as not supported yet
-/// rather than reported as unknown.
-pub const LATER: &[&str] = &[
-    "series_cosine_similarity",
-    "series_decompose",
-    "series_decompose_anomalies",
-    "series_decompose_forecast",
-    "series_dot_product",
-    "series_fft",
-    "series_ifft",
-    "series_fit_2lines",
-    "series_fit_2lines_dynamic",
-    "series_fit_poly",
-    "series_outliers",
-    "series_periods_detect",
-    "series_periods_validate",
-    "series_seasonal",
-];
-
 /// A function returning several columns: its name, its `_dynamic` twin and the columns
 /// (bag key and type), in Kusto's order (the doc pages' output tables).
 pub struct MultiColumn {

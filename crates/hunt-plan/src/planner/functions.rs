@@ -9,105 +9,18 @@ use crate::types::KqlType;
 use hunt_syntax::Span;
 use hunt_syntax::ast::{self, BinOp};
 
-/// Every function name the planner knows (scalar, aggregate and library functions), for
-/// suggestions and completion.
+use crate::registry::{Implementation, Kind, registry};
+
+/// Every function name the planner runs (scalar, aggregate, window and library
+/// functions, aliases included), for suggestions and completion: the registry's.
 pub fn function_names() -> Vec<&'static str> {
-    let mut all: Vec<&'static str> = SCALAR_FUNCS
-        .iter()
-        .chain(AGG_FUNCS)
-        .chain(crate::library::NAMES)
-        .copied()
-        .collect();
-    all.sort_unstable();
-    all.dedup();
-    all
+    registry().supported_names()
 }
-
-/// Scalar function names hunt knows, for suggestions.
-const SCALAR_FUNCS: &[&str] = &[
-    "isempty",
-    "isnotempty",
-    "isnull",
-    "isnotnull",
-    "tostring",
-    "tolower",
-    "toupper",
-    "strlen",
-    "strcat",
-    "iff",
-    "iif",
-    "ago",
-    "now",
-    "bin",
-    "floor",
-    "not",
-    "toint",
-    "tolong",
-    "todouble",
-    "toreal",
-];
-
-/// Aggregate function names hunt knows.
-pub(crate) const AGG_FUNCS: &[&str] = &[
-    "count",
-    "countif",
-    "dcount",
-    "dcountif",
-    "sum",
-    "sumif",
-    "min",
-    "minif",
-    "max",
-    "maxif",
-    "avg",
-    "avgif",
-    "arg_max",
-    "arg_min",
-    "make_list",
-    "make_set",
-    "make_list_if",
-    "make_set_if",
-    "make_bag",
-    "make_bag_if",
-    "take_any",
-    "take_anyif",
-    "stdev",
-    "stdevif",
-    "variance",
-    "varianceif",
-    "percentile",
-    "percentiles",
-    "stdevp",
-    "stdevpif",
-    "variancep",
-    "variancepif",
-    "covariance",
-    "covarianceif",
-    "covariancep",
-    "covariancepif",
-    "make_list_with_nulls",
-    "count_distinct",
-    "count_distinctif",
-    "binary_all_and",
-    "binary_all_or",
-    "binary_all_xor",
-    "make_bag",
-    "make_bag_if",
-    "percentilew",
-    "percentilesw",
-    "percentilesw_array",
-    "percentiles_array",
-];
 
 /// Whether `name` (or the function it is an alias of) is an aggregate.
 pub(crate) fn is_aggregate_name(name: &str) -> bool {
-    AGG_FUNCS.contains(&super::aliases::canonical(name))
+    registry().is(name, Kind::Aggregate)
 }
-
-/// Known-but-unsupported names get a clear refusal instead of "unknown function". The two
-/// geo neighbor functions are refused on purpose: Kusto lists the neighbors in an order
-/// hunt cannot reproduce.
-const LATER_FUNCS: &[&str] = &["geo_geohash_neighbors", "geo_s2cell_neighbors"];
 
 fn arity(
     name: &ast::Ident,
@@ -135,9 +48,13 @@ fn arity(
 }
 
 fn unknown_function(name: &ast::Ident) -> PlanError {
-    let n = name.name.as_str();
-    if LATER_FUNCS.contains(&n) || crate::library::series::LATER.contains(&n) {
-        return PlanError::unsupported(name.span, format!("the function `{}`", name.name));
+    // Known-but-unsupported names get a clear refusal instead of "unknown function".
+    if let Some(Implementation::Unsupported(why)) = registry().get(&name.name).map(|e| e.imp) {
+        let what = match why {
+            Some(why) => format!("the function `{}` ({why})", name.name),
+            None => format!("the function `{}`", name.name),
+        };
+        return PlanError::unsupported(name.span, what);
     }
     let mut e = PlanError::new(
         PlanErrorKind::UnknownFunction,
@@ -145,15 +62,26 @@ fn unknown_function(name: &ast::Ident) -> PlanError {
         format!("unknown function `{}`", name.name),
     )
     .with_label("unknown function");
-    let all = SCALAR_FUNCS
-        .iter()
-        .chain(AGG_FUNCS)
-        .chain(crate::library::NAMES)
-        .copied();
-    if let Some(c) = closest(&name.name, all) {
+    if let Some(c) = closest(&name.name, function_names()) {
         e = e.with_help(format!("did you mean `{c}`?"));
     }
     e
+}
+
+/// Binds the arguments of a call.
+fn bound_args(args: &[ast::Expr], sc: &Scope<'_>) -> Result<Vec<Expr>, PlanError> {
+    args.iter().map(|a| bind_expr(a, sc)).collect()
+}
+
+/// Binds a call of a function with a definition: its signature checks the arguments and
+/// gives the result type; the plan holds the definition.
+fn bind_defined(
+    def: crate::registry::ScalarDef,
+    args: Vec<Expr>,
+    span: Span,
+) -> Result<Expr, PlanError> {
+    let (args, ty) = def.0.bind(args, span)?;
+    Ok(Expr::call(Func::Def(def), args, ty, span))
 }
 
 /// Binds a scalar function call.
@@ -167,16 +95,20 @@ pub(crate) fn bind_call(
     if let Some((params, body)) = sc.lets.function(n) {
         return call_user_function(name, params, body, args, span, sc);
     }
-    if let Some((current, args)) = super::aliases::rewrite(name, args) {
+    if let Some((current, args)) = crate::registry::aliases::rewrite(name, args) {
         return bind_call(&current, &args, span, sc);
     }
     if n == "toscalar" {
         return super::subquery::bind_toscalar(args, span, sc);
     }
-    if super::window::WINDOW_FUNCS.contains(&n) {
+    let entry = registry().get(n);
+    if entry.is_some_and(|e| e.kind == Kind::Window) {
         return super::window::bind_window(name, args, span, sc);
     }
-    if AGG_FUNCS.contains(&n) {
+    if let Some(Implementation::Scalar(def)) = entry.map(|e| e.imp) {
+        return bind_defined(def, bound_args(args, sc)?, span);
+    }
+    if entry.is_some_and(|e| e.kind == Kind::Aggregate) {
         return Err(PlanError::invalid(
             name.span,
             format!("aggregate `{n}()` can only be used in `summarize`"),
@@ -503,7 +435,7 @@ pub(crate) fn bind_aggregate(
                 .with_label("not an aggregate"),
         );
     };
-    if let Some((current, new_args)) = super::aliases::rewrite(name, args) {
+    if let Some((current, new_args)) = crate::registry::aliases::rewrite(name, args) {
         let renamed = ast::Expr {
             kind: ast::ExprKind::Call {
                 name: current,
@@ -530,8 +462,12 @@ pub(crate) fn bind_aggregate(
         return Ok(out);
     }
     let n = name.name.as_str();
-    if !AGG_FUNCS.contains(&n) {
-        if SCALAR_FUNCS.contains(&n) {
+    let entry = registry().get(n);
+    if let Some(Implementation::Aggregate(def)) = entry.map(|e| e.imp) {
+        return super::aggregates_defined::bind(def, name, args, sc, e.span).map(|x| vec![x]);
+    }
+    if entry.is_none_or(|e| e.kind != Kind::Aggregate || !e.supported()) {
+        if entry.is_some_and(|e| e.kind == Kind::Scalar && e.supported()) {
             return Err(PlanError::invalid(
                 e.span,
                 format!(
@@ -880,46 +816,11 @@ pub(crate) fn bind_aggregate(
             };
             (agg(AggFunc::TakeAny, vec![x], t, None), nm)
         }
-        "stdevp"
-        | "stdevpif"
-        | "variancep"
-        | "variancepif"
-        | "covariance"
-        | "covarianceif"
-        | "covariancep"
-        | "covariancepif"
-        | "make_list_with_nulls"
-        | "binary_all_and"
-        | "binary_all_or"
-        | "binary_all_xor" => {
+        "make_list_with_nulls" => {
             return super::aggregates_more::bind(n, name, &a, &col, span).map(|x| vec![x]);
         }
         "percentilew" | "percentilesw" | "percentilesw_array" | "percentiles_array" => {
             return super::aggregates_more::bind_more(n, name, &a, &col, span);
-        }
-        "stdev" | "variance" | "stdevif" | "varianceif" => {
-            let iff = n.ends_with("if");
-            arity(
-                name,
-                args,
-                if iff { 2 } else { 1 },
-                if iff { 2 } else { 1 },
-                span,
-            )?;
-            let x = first(&a)?;
-            if !x.ty.is_numeric() {
-                return Err(PlanError::ty(
-                    args[0].span,
-                    format!("`{n}` needs numbers, got {}", x.ty),
-                ));
-            }
-            let filter = if iff { Some(predicate(&a, 1)?) } else { None };
-            let func = if n.starts_with("stdev") {
-                AggFunc::Stdev
-            } else {
-                AggFunc::Variance
-            };
-            (agg(func, vec![cast(x, Real)], Real, filter), default_name)
         }
         "percentile" | "percentiles" => {
             arity(name, args, 2, 16, span)?;

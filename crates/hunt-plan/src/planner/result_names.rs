@@ -8,98 +8,11 @@
 //! conversion, rounding and math functions take the name of their first argument
 //! (`tostring(X)` and `bin(Timestamp, 1h)` give `X` and `Timestamp`), `strlen(s)` gives
 //! `strlen_s`, an aggregate `<prefix>_<arg>` (`sum_x`, `list_x`); anything else has no
-//! name, and the operator numbers it `Column1`, `Column2`, ….
+//! name, and the operator numbers it `Column1`, `Column2`, …. Each function's kind comes
+//! from the function registry (`crate::registry::Registry::result_name`).
 
+use crate::registry::{ResultName as Kind, registry};
 use hunt_syntax::ast;
-
-/// How a function names its result (Kusto's `ResultNameKind`).
-#[derive(Clone, Copy)]
-enum Kind {
-    /// `FirstArgument`: the first argument's name.
-    First,
-    /// `NameAndFirstArgument`: the function's name, `_`, and the first argument's name.
-    NameAndFirst,
-    /// `PrefixAndFirstArgument`: a fixed prefix, `_`, and the first argument's name.
-    PrefixAndFirst(&'static str),
-    /// `OnlyArgument`: the argument's name when there is exactly one argument.
-    Only,
-}
-
-/// Scalar functions whose result is named after an argument, from the
-/// `WithResultNameKind(…)` of each function in Kusto's `Functions.cs`; every other scalar
-/// function has none.
-// TODO(#10): move into each function's definition when the function registry lands.
-const SCALAR_KINDS: &[(&str, Kind)] = &[
-    ("strlen", Kind::NameAndFirst),
-    ("string_size", Kind::NameAndFirst),
-    ("gettype", Kind::PrefixAndFirst("type")),
-    ("repeat", Kind::PrefixAndFirst("repeat")),
-    ("make_datetime", Kind::Only),
-    ("make_timespan", Kind::Only),
-    ("split", Kind::First),
-    ("tostring", Kind::First),
-    ("tohex", Kind::First),
-    ("todynamic", Kind::First),
-    ("toobject", Kind::First),
-    ("tolong", Kind::First),
-    ("toint", Kind::First),
-    ("toreal", Kind::First),
-    ("todouble", Kind::First),
-    ("todatetime", Kind::First),
-    ("totimespan", Kind::First),
-    ("totime", Kind::First),
-    ("tobool", Kind::First),
-    ("toboolean", Kind::First),
-    ("todecimal", Kind::First),
-    ("toguid", Kind::First),
-    ("parse_csv", Kind::First),
-    ("parsejson", Kind::First),
-    ("parse_json", Kind::First),
-    ("parse_xml", Kind::First),
-    ("format_datetime", Kind::First),
-    ("format_timespan", Kind::First),
-    ("startofday", Kind::First),
-    ("bin", Kind::First),
-    ("floor", Kind::First),
-    ("bin_at", Kind::First),
-    ("binary_and", Kind::First),
-    ("binary_or", Kind::First),
-    ("binary_xor", Kind::First),
-    ("binary_not", Kind::First),
-    ("binary_shift_right", Kind::First),
-    ("binary_shift_left", Kind::First),
-    ("bitset_count_ones", Kind::First),
-    ("series_fir", Kind::First),
-    ("series_outliers", Kind::First),
-    ("series_iir", Kind::First),
-    ("series_fill_backward", Kind::First),
-    ("series_fill_forward", Kind::First),
-    ("series_fill_const", Kind::First),
-    ("series_fill_linear", Kind::First),
-    ("round", Kind::First),
-    ("ceiling", Kind::First),
-    ("pow", Kind::First),
-    ("sqrt", Kind::First),
-    ("log", Kind::First),
-    ("log2", Kind::First),
-    ("log10", Kind::First),
-    ("exp", Kind::First),
-    ("exp2", Kind::First),
-    ("exp10", Kind::First),
-    ("cos", Kind::First),
-    ("sin", Kind::First),
-    ("tan", Kind::First),
-    ("acos", Kind::First),
-    ("asin", Kind::First),
-    ("atan", Kind::First),
-    ("atan2", Kind::First),
-    ("abs", Kind::First),
-    ("gamma", Kind::First),
-    ("loggamma", Kind::First),
-    ("erf", Kind::First),
-    ("erfc", Kind::First),
-    ("format_bytes", Kind::First),
-];
 
 /// The name Kusto infers for `e`, or `None` when it infers none.
 pub(crate) fn result_name(e: &ast::Expr) -> Option<String> {
@@ -133,7 +46,7 @@ fn index_name(index: &ast::Expr) -> Option<String> {
 }
 
 fn call_name(function: &str, args: &[ast::Expr]) -> Option<String> {
-    let kind = SCALAR_KINDS.iter().find(|(n, _)| *n == function)?.1;
+    let kind = registry().result_name(function)?;
     let first = || args.first().and_then(result_name);
     match kind {
         Kind::First => first(),
@@ -177,5 +90,10 @@ mod tests {
         assert_eq!(name("strcat(a, b)"), None);
         assert_eq!(name("a + 1"), None);
         assert_eq!(name("tostring(1)"), None);
+        // Through a definition (registry/defs/real_math.rs): Functions.cs names `sqrt` and
+        // `pow` after their first argument, `degrees` not at all.
+        assert_eq!(name("sqrt(x)").as_deref(), Some("x"));
+        assert_eq!(name("pow(x, 2)").as_deref(), Some("x"));
+        assert_eq!(name("degrees(x)"), None);
     }
 }

@@ -11,16 +11,6 @@ use crate::types::KqlType;
 use hunt_syntax::Span;
 use hunt_syntax::ast;
 
-/// Window function names.
-pub(crate) const WINDOW_FUNCS: &[&str] = &[
-    "row_number",
-    "row_cumsum",
-    "prev",
-    "next",
-    "row_rank_min",
-    "row_rank_dense",
-];
-
 /// Whether `plan`'s rows are serialized (have a defined order window functions may use):
 /// after `sort`, `top` or `serialize`, through operators that keep row order.
 pub(crate) fn is_serialized(plan: &LogicalPlan) -> bool {

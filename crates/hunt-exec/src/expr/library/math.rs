@@ -17,19 +17,6 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
     let unary = |g: fn(f64) -> f64| -> Result<ArrayRef> {
         Ok(Arc::new(a.real(0)?.unary::<_, Float64Type>(g)))
     };
-    // Functions whose Learn page says "null if the argument is negative" (log, log2, log10,
-    // sqrt) or "null if x < -1 or x > 1" (asin, acos): outside the domain the answer is null,
-    // not NaN. Zero stays in the domain (log(0) is -inf: the pages exclude only negatives).
-    let partial = |g: fn(f64) -> f64, inside: fn(f64) -> bool| -> Result<ArrayRef> {
-        Ok(Arc::new(
-            a.real(0)?
-                .iter()
-                .map(|v| v.filter(|x| x.is_nan() || inside(*x)).map(g))
-                .collect::<Float64Array>(),
-        ))
-    };
-    let non_negative: fn(f64) -> bool = |x| x >= 0.0;
-    let unit: fn(f64) -> bool = |x| (-1.0..=1.0).contains(&x);
     Ok(match a.f {
         Abs => match out {
             KqlType::Real => unary(f64::abs)?,
@@ -42,19 +29,6 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                 zip::zip(&is_neg, &neg, x)?
             }
         },
-        IsNan | IsInf | IsFinite => {
-            let g: fn(f64) -> bool = match a.f {
-                IsNan => f64::is_nan,
-                IsInf => f64::is_infinite,
-                _ => f64::is_finite,
-            };
-            Arc::new(
-                a.real(0)?
-                    .iter()
-                    .map(|v| v.map(g))
-                    .collect::<BooleanArray>(),
-            )
-        }
         Round => {
             let p = a.opt_long(1)?;
             let digits = |i: usize| match p {
@@ -92,22 +66,6 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
             }
         }
         Ceiling => unary(f64::ceil)?,
-        Sqrt => partial(f64::sqrt, non_negative)?,
-        Exp => unary(f64::exp)?,
-        Exp2 => unary(f64::exp2)?,
-        Exp10 => unary(|x| 10f64.powf(x))?,
-        Log => partial(f64::ln, non_negative)?,
-        Log2 => partial(f64::log2, non_negative)?,
-        Log10 => partial(f64::log10, non_negative)?,
-        Sin => unary(f64::sin)?,
-        Cos => unary(f64::cos)?,
-        Tan => unary(f64::tan)?,
-        Cot => unary(|x| 1.0 / x.tan())?,
-        Asin => partial(f64::asin, unit)?,
-        Acos => partial(f64::acos, unit)?,
-        Atan => unary(f64::atan)?,
-        Degrees => unary(f64::to_degrees)?,
-        Radians => unary(f64::to_radians)?,
         Sign => unary(|x| {
             if x.is_nan() {
                 x
@@ -119,16 +77,6 @@ pub(super) fn call(a: &Args<'_>, out: KqlType) -> Result<ArrayRef> {
                 0.0
             }
         })?,
-        Pow | Atan2 => {
-            let (x, y) = (a.real(0)?, a.real(1)?);
-            let g: fn(f64, f64) -> f64 = if a.f == Pow { f64::powf } else { f64::atan2 };
-            Arc::new(
-                x.iter()
-                    .zip(y.iter())
-                    .map(|(x, y)| Some(g(x?, y?)))
-                    .collect::<Float64Array>(),
-            )
-        }
         Pi => Arc::new(Float64Array::from_value(std::f64::consts::PI, a.n)),
         MaxOf | MinOf => extremum(a, out, a.f == MaxOf)?,
         Coalesce => {
