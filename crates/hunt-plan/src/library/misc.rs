@@ -137,19 +137,6 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(b.call(a, String))
         }
-        BitsetCountOnes | BinaryNot => {
-            b.arity(&args, 1, 1)?;
-            let x = b.long(args.remove(0))?;
-            Ok(b.call(vec![x], Long))
-        }
-        BinaryAnd | BinaryOr | BinaryXor | BinaryShiftLeft | BinaryShiftRight => {
-            b.arity(&args, 2, 2)?;
-            let a = args
-                .into_iter()
-                .map(|e| b.long(e))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(b.call(a, Long))
-        }
         JaccardIndex => {
             b.arity(&args, 2, 2)?;
             let a = args

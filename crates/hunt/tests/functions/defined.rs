@@ -152,3 +152,21 @@ fn every_registry_name_binds() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn bitwise_functions_name_and_refuse_as_before() {
+    // docs: binary-not-function (binary_not(100) is -101); Functions.cs names the column
+    // after the first argument.
+    check(
+        "datatable(x: long) [100] | project binary_not(x)",
+        "x:long\n-101",
+    );
+    // 100 is 0b1100100.
+    check(
+        "datatable(x: long) [100] | project bitset_count_ones(x)",
+        "x:long\n3",
+    );
+    // A shift outside 0..63: the docs do not say what Kusto gives.
+    fails("print binary_shift_left(1, 64)");
+    fails("print binary_shift_right(1, -1)");
+}
