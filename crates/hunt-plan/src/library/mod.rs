@@ -403,20 +403,6 @@ lib_funcs! {
         ZlibDecompress => "zlib_decompress_from_base64_string",
         /// `zlib_compress_to_base64_string(s)`: refused (encoder-specific bytes).
         ZlibCompress => "zlib_compress_to_base64_string",
-        /// `bitset_count_ones(n)`
-        BitsetCountOnes => "bitset_count_ones",
-        /// `binary_and(a, b)`
-        BinaryAnd => "binary_and",
-        /// `binary_or(a, b)`
-        BinaryOr => "binary_or",
-        /// `binary_xor(a, b)`
-        BinaryXor => "binary_xor",
-        /// `binary_not(a)`
-        BinaryNot => "binary_not",
-        /// `binary_shift_left(a, n)`
-        BinaryShiftLeft => "binary_shift_left",
-        /// `binary_shift_right(a, n)`
-        BinaryShiftRight => "binary_shift_right",
         /// `jaccard_index(a, b)`: distinct common elements over distinct elements of either.
         JaccardIndex => "jaccard_index",
         /// `array_split(a, index | indexes)`
@@ -684,13 +670,6 @@ pub fn family(f: LibFunc) -> Family {
         | UnicodeCodepointsToString
         | ZlibDecompress
         | ZlibCompress
-        | BitsetCountOnes
-        | BinaryAnd
-        | BinaryOr
-        | BinaryXor
-        | BinaryNot
-        | BinaryShiftLeft
-        | BinaryShiftRight
         | JaccardIndex
         | ArraySplit => Family::Misc,
         GeoPointToGeohash

@@ -64,12 +64,6 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             let a = b.dynamic(args.remove(0))?;
             Ok(b.call(vec![a], Dynamic))
         }
-        // Kusto's fit differs from an exact least-squares fit in the last digit (its slope
-        // of [1,2,3,4,5] is 0.9999999999999999, oracle agent-window-series-scan-0019) by a
-        // formula its docs do not give: refused rather than answered differently.
-        SeriesFitLineDynamic => {
-            Err(b.unsupported("(Kusto's rounding of the fitted line is not reproduced by hunt)"))
-        }
         SeriesSum | SeriesProduct | SeriesMagnitude => {
             b.arity(&args, 1, 1)?;
             let a = b.dynamic(args.remove(0))?;

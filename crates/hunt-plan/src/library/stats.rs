@@ -13,11 +13,6 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
     let n = match b.f {
         Gamma | LogGamma => 1,
         BetaCdf | BetaPdf => 3,
-        BetaInv => {
-            return Err(b.unsupported(
-                "(Kusto's numeric inversion differs from the exact one in the last digits)",
-            ));
-        }
         _ => {
             return Err(PlanError::invalid(
                 b.span,

@@ -102,6 +102,9 @@ pub(crate) fn bind_call(
         return super::subquery::bind_toscalar(args, span, sc);
     }
     let entry = registry().get(n);
+    if entry.is_some_and(|e| !e.supported()) {
+        return Err(unknown_function(name));
+    }
     if entry.is_some_and(|e| e.kind == Kind::Window) {
         return super::window::bind_window(name, args, span, sc);
     }

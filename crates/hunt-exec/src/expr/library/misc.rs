@@ -221,35 +221,6 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                 inflate().unwrap_or_default()
             }))
         }
-        BitsetCountOnes | BinaryNot => {
-            let x = a.long(0)?;
-            let f = a.f;
-            Arc::new(
-                (0..n)
-                    .map(|i| {
-                        pv(x, i).map(|v| {
-                            if f == BinaryNot {
-                                !v
-                            } else {
-                                i64::from(v.count_ones())
-                            }
-                        })
-                    })
-                    .collect::<Int64Array>(),
-            )
-        }
-        BinaryAnd | BinaryOr | BinaryXor | BinaryShiftLeft | BinaryShiftRight => {
-            let (x, y) = (a.long(0)?, a.long(1)?);
-            let mut out = Int64Builder::with_capacity(n);
-            for i in 0..n {
-                let v = match (pv(x, i), pv(y, i)) {
-                    (Some(x), Some(y)) => Some(binary(a.f, x, y)?),
-                    _ => None,
-                };
-                out.append_option(v);
-            }
-            Arc::new(out.finish())
-        }
         JaccardIndex => {
             let (mut x, mut y) = (a.json(0)?, a.json(1)?);
             let mut out = Float64Builder::with_capacity(n);
@@ -280,28 +251,6 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
 
 /// Ticks (100 ns units since 0001-01-01) at the Unix epoch.
 const UNIX_EPOCH_TICKS: i64 = 621_355_968_000_000_000;
-
-/// One binary operation; shifts beyond the 64 bits of a long are not documented.
-fn binary(f: LibFunc, x: i64, y: i64) -> Result<i64> {
-    Ok(match f {
-        LibFunc::BinaryAnd => x & y,
-        LibFunc::BinaryOr => x | y,
-        LibFunc::BinaryXor => x ^ y,
-        _ => {
-            let k = u32::try_from(y).ok().filter(|k| *k < 64).ok_or_else(|| {
-                user_error(format!(
-                    "{} by {y}: Kusto's answer for a shift outside 0..63 is not documented",
-                    f.name()
-                ))
-            })?;
-            if f == LibFunc::BinaryShiftLeft {
-                x << k
-            } else {
-                x >> k
-            }
-        }
-    })
-}
 
 /// The distinct elements of an array, by [`json::key`]; `None` when not an array.
 fn distinct(v: Option<&Value>) -> Option<HashSet<String>> {

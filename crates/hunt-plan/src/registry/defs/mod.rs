@@ -5,6 +5,7 @@
 
 mod bag_zip;
 mod binary_all;
+mod bits;
 mod buildschema;
 mod covariance;
 mod moments;
@@ -16,6 +17,7 @@ use super::{AggDef, ScalarDef};
 pub fn scalars() -> Vec<ScalarDef> {
     let mut all = vec![ScalarDef(&bag_zip::BagZip)];
     all.extend(real_math::ALL.iter().map(|f| ScalarDef(f)));
+    all.extend(bits::ALL.iter().map(|f| ScalarDef(f)));
     all
 }
 
