@@ -97,9 +97,11 @@ impl ScalarFunction for BitFn {
         }
         let args = args
             .into_iter()
+            // An integer parameter (Functions.cs: `ParameterTypeKind.Integer`): Kusto's binder
+            // refuses a bool.
             .map(|e| {
                 let null = matches!(e.kind, ExprKind::Literal(Scalar::Null(_)));
-                if matches!(e.ty, KqlType::Int | KqlType::Long | KqlType::Bool) || null {
+                if matches!(e.ty, KqlType::Int | KqlType::Long) || null {
                     Ok(cast_to(e, KqlType::Long))
                 } else {
                     Err(PlanError::ty(
