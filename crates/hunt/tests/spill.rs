@@ -74,7 +74,7 @@ fn write_events(dir: &Path) -> TestResult {
 /// of every kind, a non-mergeable one) that spill under a tiny threshold, and the threshold
 /// in bytes: 256 KiB spills every sort and aggregate here once (the aggregates' partitions
 /// fit); 16 KiB makes the aggregate's partitions too big, so they are partitioned again.
-const QUERIES: [(&str, usize); 10] = [
+const QUERIES: [(&str, usize); 11] = [
     ("Ev | order by K asc, S desc", 256 << 10),
     ("Ev | sort by V desc nulls first", 256 << 10),
     (
@@ -106,6 +106,8 @@ const QUERIES: [(&str, usize); 10] = [
         "Ev | summarize s = sum(V), c = count(), dcount(Id) by K",
         16 << 10,
     ),
+    // Past a million rows, `top` is a full sort cut after its rows.
+    ("Ev | top 2000000 by V asc nulls last, S desc", 256 << 10),
 ];
 
 /// `q`'s rows, one line each, cells joined by `|`.

@@ -98,6 +98,20 @@ impl ExecutionPlan for SortExec {
     }
     fn execute(&self) -> Result<BatchIter> {
         let arrow_schema = self.input.schema().to_arrow();
+        if let Some(n) = self
+            .order
+            .fetch
+            .filter(|n| *n > super::sort_spill::TOP_HELD_ROWS)
+        {
+            // A `top` of very many rows is a full sort, which can spill, cut after `n` rows.
+            let sorted = super::sort_spill::sort_all(
+                self.input.execute()?,
+                &self.order,
+                &arrow_schema,
+                &self.budget,
+            )?;
+            return Ok(super::sort_spill::first_rows(sorted, n));
+        }
         if self.order.fetch.is_some() {
             // `top k`: keep only the best k rows seen so far, so memory holds k rows plus
             // one batch, whatever the input size. Above a scan, each unit's best k rows are

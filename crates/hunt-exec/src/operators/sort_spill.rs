@@ -19,6 +19,10 @@ use arrow::compute::concat_batches;
 use arrow::datatypes::SchemaRef;
 use std::sync::Arc;
 
+/// The most rows `top` keeps in memory its own way (the best rows so far, re-sorted with
+/// each batch); a larger `top` is a full sort, which spills, cut after its rows.
+pub(super) const TOP_HELD_ROWS: usize = 1 << 20;
+
 /// Rows per batch written to a run.
 const RUN_BATCH_ROWS: usize = 8192;
 
@@ -100,4 +104,19 @@ fn write_run(
         }
     }
     w.finish()
+}
+
+/// The first `n` rows of `batches`.
+pub(super) fn first_rows(batches: BatchIter, n: usize) -> BatchIter {
+    let mut left = n;
+    Box::new(batches.map_while(move |b| {
+        if left == 0 {
+            return None;
+        }
+        Some(b.map(|b| {
+            let k = b.num_rows().min(left);
+            left -= k;
+            b.slice(0, k)
+        }))
+    }))
 }
