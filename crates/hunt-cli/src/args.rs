@@ -49,6 +49,10 @@ pub struct Args {
     /// that needs more stops with an error.
     #[arg(long, value_name = "SIZE")]
     pub memory_limit: Option<bytesize::ByteSize>,
+    /// Folder a query's sorts and aggregates spill to past half the memory limit (at most
+    /// 512 MiB held) [default: the system's temp folder]
+    #[arg(long, value_name = "FOLDER", env = "HUNT_TEMP")]
+    pub temp_dir: Option<PathBuf>,
     /// Folder of local copies that `externaldata` URLs resolve to (by its manifest.json or
     /// the URL's file name) [default: DIR/externaldata]
     #[arg(long, value_name = "FOLDER")]
@@ -210,6 +214,8 @@ pub struct QueryConfig {
     pub threads: Option<usize>,
     /// The memory one query may hold, in bytes, when set.
     pub memory_limit: Option<u64>,
+    /// The folder queries spill to, when set with --temp-dir or HUNT_TEMP.
+    pub temp_dir: Option<PathBuf>,
     /// The folder `externaldata` URLs resolve to, when given with --externaldata.
     pub externaldata: Option<PathBuf>,
     /// The query text.
@@ -288,6 +294,7 @@ impl Args {
             now_ns,
             threads: self.threads.map(usize::from),
             memory_limit: self.memory_limit.map(|b| b.as_u64()),
+            temp_dir: self.temp_dir,
             externaldata: self.externaldata,
             explain: self.explain,
             timing: self.timing,

@@ -172,6 +172,9 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
     if let Some(bytes) = config.memory_limit {
         engine.set_memory_limit(usize::try_from(bytes).unwrap_or(usize::MAX));
     }
+    if let Some(dir) = &config.temp_dir {
+        engine.set_temp_dir(dir.clone());
+    }
     if let Some(dir) = &config.externaldata {
         engine.set_externaldata_dir(dir.clone());
     }

@@ -464,3 +464,40 @@ fn json_dynamic_is_a_json_value_not_a_string() {
     );
     assert_eq!(out.code, Some(0), "{out:?}");
 }
+
+/// A `summarize` of 200,000 groups under a 4 MiB memory limit spills (from 2 MiB) into
+/// `--temp-dir` and answers; the folder is empty afterwards. With a folder that does not
+/// exist, the spill error names it and suggests `--temp-dir`.
+#[test]
+fn temp_dir_takes_the_spill_files() {
+    let fixture = Fixture::new();
+    let temp = tempfile::tempdir().unwrap();
+    let q = "range x from 1 to 200000 step 1 | summarize c = count() by x | summarize n = count(), s = sum(c)";
+    let temp_arg = temp.path().to_str().unwrap();
+    let out = fixture.run(&[
+        "--format",
+        "csv",
+        "--memory-limit",
+        "4MiB",
+        "--temp-dir",
+        temp_arg,
+        q,
+    ]);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert_eq!(out.stdout, "n,s\n200000,200000\n", "{out:?}");
+    assert_eq!(std::fs::read_dir(temp.path()).unwrap().count(), 0);
+    let missing = temp.path().join("missing");
+    let missing_arg = missing.to_str().unwrap();
+    let out = fixture.run(&[
+        "--format",
+        "csv",
+        "--memory-limit",
+        "4MiB",
+        "--temp-dir",
+        missing_arg,
+        q,
+    ]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stderr.contains(missing_arg), "{out:?}");
+    assert!(out.stderr.contains("--temp-dir"), "{out:?}");
+}

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod operators;
 pub mod physical_plan;
 pub mod scan;
+pub mod spill;
 
 pub use control::{CancelToken, ScanProgress};
 pub use error::{ExecError, Result};

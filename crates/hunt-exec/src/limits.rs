@@ -4,10 +4,13 @@
 //!
 //! [`MemoryBudget`] is the reusable accounting piece: operators that hold rows (builders,
 //! join tables, lists) reserve bytes from the query's budget before they grow and fail
-//! with a limit error instead of exhausting the machine. (Spilling, when it comes, sits on
-//! top: an operator refused a reservation may spill instead of failing.)
+//! with a limit error instead of exhausting the machine. The budget also carries the
+//! query's [`SpillSpace`]: operators that can spill (a full sort, a hash aggregate) write
+//! to disk once the query holds more than its spill threshold, before the limit is reached.
 
 use crate::error::{ExecError, Result};
+use crate::spill::SpillSpace;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -38,6 +41,8 @@ pub fn check_value_size(size: usize, function: &str) -> Result<()> {
 pub struct MemoryBudget {
     limit: usize,
     used: Arc<AtomicUsize>,
+    /// Where and when the query spills; its folder goes with the last clone.
+    spill: Arc<SpillSpace>,
 }
 
 impl Default for MemoryBudget {
@@ -52,7 +57,28 @@ impl MemoryBudget {
         MemoryBudget {
             limit,
             used: Arc::new(AtomicUsize::new(0)),
+            spill: Arc::new(SpillSpace::new(
+                None,
+                crate::spill::default_threshold(limit),
+            )),
         }
+    }
+    /// This budget spilling into a folder made under `parent` (the system's temp folder
+    /// when `None`) once `threshold` bytes are held (by default half the limit, at most
+    /// 512 MiB).
+    pub fn with_spill(mut self, parent: Option<PathBuf>, threshold: Option<usize>) -> MemoryBudget {
+        let threshold = threshold.unwrap_or_else(|| crate::spill::default_threshold(self.limit));
+        self.spill = Arc::new(SpillSpace::new(parent, threshold));
+        self
+    }
+    /// The query's spill space.
+    pub fn spill(&self) -> &SpillSpace {
+        &self.spill
+    }
+    /// True when holding `more` bytes, beyond what is held now, would pass the spill
+    /// threshold (`except` of what is held is the asker's own, already counted in `more`).
+    pub fn spill_due(&self, more: usize, except: usize) -> bool {
+        self.used().saturating_sub(except).saturating_add(more) > self.spill.threshold()
     }
     /// The limit in bytes.
     pub fn limit(&self) -> usize {

@@ -329,7 +329,8 @@ fn build(
                     .ok_or_else(|| ExecError::Internal("top key missing from its input".into()))?;
                 Arc::new(
                     SortExec::try_new(bounded(input, tables, bound.clone())?, keys, *fetch)?
-                        .with_bound(bound, column),
+                        .with_bound(bound, column)
+                        .with_budget(tables.budget()),
                 )
             }
             None => Arc::new(

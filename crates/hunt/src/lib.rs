@@ -331,6 +331,9 @@ pub struct Engine {
     pool: Option<std::sync::Arc<rayon::ThreadPool>>,
     /// The memory one query may hold, in bytes.
     memory_limit: Option<usize>,
+    /// Where queries spill (the folder their own folders are made in), and from how many
+    /// bytes held; `None`s are the system's temp folder and the default threshold.
+    spill: (Option<PathBuf>, Option<usize>),
     /// Folders holding the files of in-memory tables, removed with the last clone.
     memory: Vec<std::sync::Arc<memory::MemDir>>,
 }
@@ -515,6 +518,19 @@ impl Engine {
         self.memory_limit = Some(bytes);
     }
 
+    /// Makes the folders queries spill to under `dir` instead of the system's temp folder
+    /// (each query's folder is removed when the query ends). See `docs/performance.md`.
+    pub fn set_temp_dir(&mut self, dir: PathBuf) {
+        self.spill.0 = Some(dir);
+    }
+
+    /// Spills a query's sorts and aggregates to disk once it holds `bytes` (the default is
+    /// half the memory limit, at most 512 MiB). Results are the same either way; tests set
+    /// it tiny to spill small inputs.
+    pub fn set_spill_threshold(&mut self, bytes: usize) {
+        self.spill.1 = Some(bytes);
+    }
+
     /// A fresh budget for one query: its operators (built over the tables `with_budget`)
     /// and its result reserve from it.
     fn budget(&self) -> hunt_exec::limits::MemoryBudget {
@@ -522,6 +538,7 @@ impl Engine {
             self.memory_limit
                 .unwrap_or(hunt_exec::limits::DEFAULT_MEMORY_LIMIT),
         )
+        .with_spill(self.spill.0.clone(), self.spill.1)
     }
 
     /// Resolves `externaldata` URLs to the files of `dir` (its `manifest.json` maps URLs

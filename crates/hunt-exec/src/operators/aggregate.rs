@@ -26,6 +26,9 @@ use hunt_plan::types::{KqlType, Schema};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+#[path = "aggregate_spill.rs"]
+mod spill;
+
 /// The largest product of dictionary sizes the per-batch code table may span.
 const MAX_DICT_CODES: usize = 1 << 16;
 
@@ -157,6 +160,10 @@ impl ExecutionPlan for AggregateExec {
         } else {
             None
         };
+        // Past the spill threshold, the aggregate starts over partitioned on disk (once the
+        // input's stream, and the partial tables in flight, are dropped).
+        let units = parallel.is_some();
+        let mut spill = false;
         match parallel {
             Some(units) => {
                 for unit in units? {
@@ -164,13 +171,25 @@ impl ExecutionPlan for AggregateExec {
                         ExecError::Internal("a unit folded into another type".into())
                     })?;
                     table.merge(*partial)?;
+                    if spill::spill_due(&core, &table) {
+                        spill = true;
+                        break;
+                    }
                 }
             }
             None => {
                 for batch in self.input.execute()? {
                     table.push(&core, &batch?)?;
+                    if spill::spill_due(&core, &table) {
+                        spill = true;
+                        break;
+                    }
                 }
             }
+        }
+        if spill {
+            drop(table);
+            return spill::partitioned(&self.input, &core, units);
         }
         let batch = table.finish(&core)?;
         Ok(Box::new(std::iter::once(Ok(batch))))
@@ -439,8 +458,9 @@ impl GroupTable {
         Ok(())
     }
 
-    /// Adds the groups and states of `other`, a table of later rows.
-    fn merge(&mut self, other: GroupTable) -> Result<()> {
+    /// Adds the groups and states of `other`, a table of later rows; returns the group
+    /// here of each of `other`'s groups.
+    fn merge(&mut self, other: GroupTable) -> Result<Vec<usize>> {
         let map: Vec<usize> = match (&self.conv, self.keys.as_mut(), &other.keys) {
             (Some(conv), Some(keys), Some(theirs)) => {
                 // Rows carry the converter that made them; the encoding itself is the
@@ -467,7 +487,8 @@ impl GroupTable {
             a.grow(groups);
             a.merge(o, &map)?;
         }
-        self.account()
+        self.account()?;
+        Ok(map)
     }
 
     /// The result: keys then aggregates, one row per group.

@@ -110,6 +110,23 @@ impl ArgRows {
         })
     }
 
+    /// About the bytes the state holds (the kept batches' columns, the references and
+    /// best keys), for spilling decisions.
+    pub(super) fn held_bytes(&self) -> usize {
+        let chunks: usize = self
+            .chunks
+            .iter()
+            .flatten()
+            // The slice's own bytes: arrays read back from a spill file share one buffer.
+            .map(|a| a.to_data().get_slice_memory_size().unwrap_or(0))
+            .sum();
+        let best = match &self.best {
+            Best::Int(b) => b.len() * 16,
+            Best::Row { best, .. } => best.len() * 32,
+        };
+        chunks + best + self.refs.len() * 8
+    }
+
     /// Makes room for `groups` groups.
     pub(super) fn grow(&mut self, groups: usize) {
         self.refs.resize(groups, NONE);

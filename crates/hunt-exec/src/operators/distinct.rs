@@ -58,6 +58,14 @@ impl Distinct {
         self.counts.resize(groups, 0);
     }
 
+    /// About the bytes the state holds (values, pairs, counts), for spilling decisions.
+    pub(super) fn held_bytes(&self) -> usize {
+        self.values.rows().size()
+            + self.values.len() * 24
+            + self.pairs.capacity() * 9
+            + self.counts.len() * 8
+    }
+
     fn add(&mut self, g: usize, v: u32) {
         if self.pairs.insert(pair(g, v)) {
             self.counts[g] += 1;

@@ -24,8 +24,8 @@ pub struct SortExec {
 
 /// The sort keys and the row limit, shared with the scan's workers for `top`.
 #[derive(Debug)]
-struct Order {
-    keys: Vec<(PhysicalExpr, SortOptions)>,
+pub(super) struct Order {
+    pub(super) keys: Vec<(PhysicalExpr, SortOptions)>,
     fetch: Option<usize>,
     /// For `top`: the scan's running bound on the first key, and that key's column.
     bound: Option<(Arc<TopBound>, usize)>,
@@ -98,6 +98,20 @@ impl ExecutionPlan for SortExec {
     }
     fn execute(&self) -> Result<BatchIter> {
         let arrow_schema = self.input.schema().to_arrow();
+        if let Some(n) = self
+            .order
+            .fetch
+            .filter(|n| *n > super::sort_spill::TOP_HELD_ROWS)
+        {
+            // A `top` of very many rows is a full sort, which can spill, cut after `n` rows.
+            let sorted = super::sort_spill::sort_all(
+                self.input.execute()?,
+                &self.order,
+                &arrow_schema,
+                &self.budget,
+            )?;
+            return Ok(super::sort_spill::first_rows(sorted, n));
+        }
         if self.order.fetch.is_some() {
             // `top k`: keep only the best k rows seen so far, so memory holds k rows plus
             // one batch, whatever the input size. Above a scan, each unit's best k rows are
@@ -131,23 +145,13 @@ impl ExecutionPlan for SortExec {
             }
             return Ok(Box::new(best.into_iter().map(Ok)));
         }
-        // Reserved as it is read, so an input past the memory limit stops early.
-        let mut held = self.budget.reserve(0, "a sort")?;
-        let mut batches = Vec::new();
-        for b in self.input.execute()? {
-            let b = b?;
-            // Twice: the batches, then their concatenation (and the sorted copy after).
-            held.grow(2 * b.get_array_memory_size(), "a sort")?;
-            batches.push(b);
-        }
-        let all = concat_batches(&arrow_schema, &batches)?;
-        drop(batches);
-        let sorted = self.order.sorted(all)?;
-        // Held while the sorted rows are passed on.
-        Ok(Box::new(sorted.into_iter().map(move |b| {
-            let _ = &held;
-            Ok(b)
-        })))
+        // The full sort: in memory, or spilled past the query's threshold.
+        super::sort_spill::sort_all(
+            self.input.execute()?,
+            &self.order,
+            &arrow_schema,
+            &self.budget,
+        )
     }
 }
 
@@ -186,7 +190,7 @@ impl Order {
     }
 
     /// The rows of `all` in order (the first `fetch` of them), or `None` when there are none.
-    fn sorted(&self, all: RecordBatch) -> Result<Option<RecordBatch>> {
+    pub(super) fn sorted(&self, all: RecordBatch) -> Result<Option<RecordBatch>> {
         if all.num_rows() == 0 {
             return Ok(None);
         }
