@@ -8,8 +8,8 @@
 use crate::error::{ExecError, Result};
 use crate::operators::{
     AggregateExec, ApplyRowsExec, ApplySlot, FilterExec, GraphExec, HashJoinExec, LimitExec,
-    MvApplyExec, MvExpandExec, ParseExec, ProjectionExec, SeriesExec, SortExec, StepScanExec,
-    TopNestedExec, UnionExec, ValuesExec, WindowExec,
+    MvApplyExec, MvExpandExec, ParseExec, ProjectionExec, RangeExec, SeriesExec, SortExec,
+    StepScanExec, TopNestedExec, UnionExec, ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet, TopBound};
 use arrow::record_batch::RecordBatch;
@@ -276,6 +276,12 @@ fn build(
             schema,
             rows: values,
         } => Arc::new(ValuesExec::try_new(schema.clone(), values)?.within(&tables.budget())?),
+        LogicalPlan::Range {
+            schema,
+            start,
+            step,
+            count,
+        } => Arc::new(RangeExec::new(schema.clone(), *start, *step, *count)),
         LogicalPlan::ApplyRows { schema } => match rows {
             Some(slot) => Arc::new(ApplyRowsExec::new(schema.clone(), slot.clone())),
             None => {
