@@ -381,28 +381,29 @@ fn build(
             keys,
             values,
             axis,
-        } => Arc::new(SeriesExec::new(
-            build(input, tables, rows)?,
-            *keys,
-            values.iter().map(|(_, d)| d.clone()).collect(),
-            axis.1.clone(),
-            plan.schema(),
-        )),
-        LogicalPlan::TopNested { input, levels } => Arc::new(TopNestedExec::try_new(
-            build(input, tables, rows)?,
-            levels,
-            plan.schema(),
-        )?),
+        } => Arc::new(
+            SeriesExec::new(
+                build(input, tables, rows)?,
+                *keys,
+                values.iter().map(|(_, d)| d.clone()).collect(),
+                axis.1.clone(),
+                plan.schema(),
+            )
+            .with_budget(tables.budget()),
+        ),
+        LogicalPlan::TopNested { input, levels } => Arc::new(
+            TopNestedExec::try_new(build(input, tables, rows)?, levels, plan.schema())?
+                .with_budget(tables.budget()),
+        ),
         LogicalPlan::Steps { input, spec } => Arc::new(StepScanExec::try_new(
             create_physical_plan(input, tables)?,
             spec,
             plan.schema(),
         )?),
-        LogicalPlan::Window { input, exprs } => Arc::new(WindowExec::try_new(
-            build(input, tables, rows)?,
-            exprs,
-            plan.schema(),
-        )?),
+        LogicalPlan::Window { input, exprs } => Arc::new(
+            WindowExec::try_new(build(input, tables, rows)?, exprs, plan.schema())?
+                .with_budget(tables.budget()),
+        ),
         LogicalPlan::Union { inputs } => Arc::new(UnionExec::new(
             inputs
                 .iter()
@@ -434,11 +435,10 @@ fn build(
                 }
                 _ => None,
             };
-            Arc::new(GraphExec::new(
-                build(&g.edges, tables, rows)?,
-                nodes,
-                (**g).clone(),
-            ))
+            Arc::new(
+                GraphExec::new(build(&g.edges, tables, rows)?, nodes, (**g).clone())
+                    .with_budget(tables.budget()),
+            )
         }
     })
 }
@@ -465,6 +465,27 @@ pub fn collect_within(
         out.push(b);
     }
     Ok(out)
+}
+
+/// Runs `input` to completion as one batch for an operator that needs all of its rows at
+/// once (`serialize`'s window functions, `top-nested`, `make-series`, graph building),
+/// reserving them from `budget` as they arrive (twice: the batches, then their
+/// concatenation), so an input past the memory limit stops with the limit error as soon
+/// as it passes it. The reservation is returned to be held while the rows are.
+pub(crate) fn collect_held(
+    input: &Arc<dyn ExecutionPlan>,
+    budget: &crate::limits::MemoryBudget,
+    what: &str,
+) -> Result<(RecordBatch, crate::limits::Reservation)> {
+    let mut held = budget.reserve(0, what)?;
+    let mut batches = Vec::new();
+    for b in input.execute()? {
+        let b = b?;
+        held.grow(2 * b.get_array_memory_size(), what)?;
+        batches.push(b);
+    }
+    let all = arrow::compute::concat_batches(&input.schema().to_arrow(), &batches)?;
+    Ok((all, held))
 }
 
 /// EXPLAIN text of the physical plan.

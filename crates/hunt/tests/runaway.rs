@@ -269,3 +269,109 @@ fn a_range_is_made_batch_by_batch_within_the_limit() {
     );
     assert!(d.message.contains("make_list"), "{d:?}");
 }
+
+#[test]
+fn every_operator_that_holds_state_stops_at_the_memory_limit() {
+    // Each query holds far more than 16 MiB in one operator's state, and answers a
+    // handful of rows: only the operator's own reservation can stop it.
+    for (q, what) in [
+        // 2 million group keys.
+        (
+            "range x from 1 to 2000000 step 1 | summarize c = count() by k = strcat('key-', x) \
+             | summarize sum(c)",
+            "summarize",
+        ),
+        // dcount's distinct values and percentile's kept values.
+        (
+            "range x from 1 to 3000000 step 1 | summarize d = dcount(x) | project d",
+            "summarize",
+        ),
+        (
+            "range x from 1 to 1000000 step 1 | summarize p = percentile(x, 50)",
+            "summarize",
+        ),
+        (
+            "range x from 1 to 1000000 step 1 | top-nested 3 of k = x % 10 by c = count()",
+            "top-nested",
+        ),
+        (
+            "range x from 1 to 2000000 step 1 | extend s = strcat('value-', x) \
+             | serialize n = row_number() | where n == 1",
+            "window functions",
+        ),
+        (
+            "range x from 1 to 2000000 step 1 | serialize c = row_cumsum(x) \
+             | extend p = prev(c) | where x == 1",
+            "window functions",
+        ),
+        // 1,000 series of 100,000 bins.
+        (
+            "range x from 1 to 1000 step 1 \
+             | make-series c = count() default = 0 on x from 1 to 100000 step 1 by k = x \
+             | count",
+            "make-series",
+        ),
+        (
+            "range x from 1 to 300000 step 1 | extend s = strcat('n', x), t = strcat('n', x + 1) \
+             | make-graph s --> t | graph-to-table edges | count",
+            "make-graph",
+        ),
+        // 200 records of 20,000 elements, one batch expanded.
+        (
+            "range x from 1 to 200 step 1 | extend a = range(1, 20000, 1) \
+             | mv-apply a to typeof(long) on (extend s = strcat('value-', a)) | count",
+            "mv-apply",
+        ),
+    ] {
+        let d = limit_error_at_16_mib(q);
+        assert!(d.message.contains(what), "{q}: {d:?}");
+    }
+    // The same shapes, small, answer within the limit.
+    let mut e = engine();
+    e.set_memory_limit(16 << 20);
+    for (q, want) in [
+        (
+            "range x from 1 to 1000 step 1 | summarize c = count() by k = strcat('key-', x % 7) \
+             | summarize sum(c)",
+            "1000",
+        ),
+        (
+            "range x from 1 to 1000 step 1 | summarize d = dcount(x) | project d",
+            "1000",
+        ),
+        (
+            "range x from 1 to 999 step 1 | summarize p = percentile(x, 50)",
+            "500",
+        ),
+        (
+            "range x from 1 to 1000 step 1 | serialize n = row_number() | where x == 1000 \
+             | project n",
+            "1000",
+        ),
+        (
+            "range x from 1 to 10 step 1 \
+             | make-series c = count() default = 0 on x from 1 to 100 step 1 by k = x | count",
+            "10",
+        ),
+        (
+            "range x from 1 to 300 step 1 | extend s = strcat('n', x), t = strcat('n', x + 1) \
+             | make-graph s --> t | graph-to-table edges | count",
+            "300",
+        ),
+        (
+            "range x from 1 to 20 step 1 | extend a = range(1, 20, 1) \
+             | mv-apply a to typeof(long) on (extend s = strcat('value-', a)) | count",
+            "400",
+        ),
+    ] {
+        let r = e
+            .query(q)
+            .unwrap_or_else(|e| panic!("{q}: {:?}", e.diagnostic()));
+        let b = &r.batches[0];
+        assert_eq!(
+            hunt::format::cell_text(b.column(0), 0, r.schema.fields[0].ty),
+            want,
+            "{q}"
+        );
+    }
+}

@@ -130,6 +130,31 @@ impl Acc {
         match self {
             Acc::List { bytes, .. } => *bytes,
             Acc::Items(m) => m.held_bytes(),
+            Acc::DCount(d) => d.held_bytes(),
+            _ => 0,
+        }
+    }
+
+    /// About the bytes one group's fixed-size state takes (its slots in the per-group
+    /// vectors; a `min`/`max` of strings also its encoded value, counted as a slot).
+    pub(super) fn group_bytes(&self) -> usize {
+        match self {
+            Acc::Count(_) | Acc::SumLong(_) | Acc::SumReal(_) => 8,
+            Acc::MinMaxInt { .. } | Acc::MinMaxReal { .. } | Acc::Avg(..) | Acc::AvgLong(..) => 16,
+            Acc::Moments { .. } => 24,
+            Acc::MinMax { .. } | Acc::TakeAny(..) | Acc::Bag { .. } | Acc::Percentile { .. } => 48,
+            Acc::More(_) => 48,
+            Acc::List { .. } | Acc::Items(_) | Acc::DCount(_) => 24,
+        }
+    }
+
+    /// About the bytes each input row adds to a state that keeps every value it is fed
+    /// (`percentile`, `percentilew`, `make_list_with_nulls`, `make_bag`), which
+    /// [`Acc::held_bytes`] does not count; 0 for the others.
+    pub(super) fn row_bytes(&self) -> usize {
+        match self {
+            Acc::Percentile { .. } | Acc::Bag { .. } => 40,
+            Acc::More(m) => m.row_bytes(),
             _ => 0,
         }
     }

@@ -54,6 +54,14 @@ fn reals(a: &ArrayRef) -> Result<&Float64Array> {
 }
 
 impl MoreAcc {
+    /// About the bytes each input row adds to the states that keep every value.
+    pub(super) fn row_bytes(&self) -> usize {
+        match self {
+            MoreAcc::ListWithNulls { .. } | MoreAcc::Percentiles { .. } => 48,
+            _ => 0,
+        }
+    }
+
     /// A new state, or `None` when `func` is not one of these aggregates.
     pub(super) fn new(func: AggFunc, arg_tys: &[KqlType]) -> Option<MoreAcc> {
         Some(match func {

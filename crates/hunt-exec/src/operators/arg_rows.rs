@@ -88,6 +88,11 @@ fn int_key(t: KqlType) -> bool {
 }
 
 impl ArgRows {
+    /// About the bytes held: the group references and the stored rows' values.
+    pub(super) fn held_bytes(&self) -> usize {
+        self.refs.capacity() * 8 + self.stored * 16 * self.tys.len()
+    }
+
     pub(super) fn new(spec: &ArgSpec) -> Result<ArgRows> {
         let kt = spec.key.ty();
         let best = if int_key(kt) {

@@ -41,6 +41,11 @@ fn pair(g: usize, v: u32) -> u64 {
 }
 
 impl Distinct {
+    /// About the bytes the distinct values and (group, value) pairs take.
+    pub(super) fn held_bytes(&self) -> usize {
+        self.values.held_bytes() + self.pairs.capacity() * 8 + self.counts.len() * 8
+    }
+
     /// No groups yet; values of arrow type `dt`.
     pub(super) fn new(dt: DataType) -> Result<Distinct> {
         let conv = RowConverter::new(vec![SortField::new(dt)])?;

@@ -7,7 +7,7 @@
 
 use super::mvexpand::Expander;
 use crate::error::{ExecError, Result};
-use crate::physical_plan::{BatchIter, ExecutionPlan, collect, create_apply_plan};
+use crate::physical_plan::{BatchIter, ExecutionPlan, collect_within, create_apply_plan};
 use crate::scan::TableSet;
 use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
 use arrow::compute::{concat_batches, take};
@@ -136,6 +136,11 @@ impl Apply {
         slot: &ApplySlot,
     ) -> Result<RecordBatch> {
         let (expanded, from) = self.expander.expand_rows(b)?;
+        // The expansion and the body's rows for this batch are held until it is done,
+        // reserved from the query's budget (the body's own operators reserve theirs).
+        let what = "an `mv-apply`";
+        let budget = self.tables.budget();
+        let mut held = budget.reserve(expanded.get_array_memory_size(), what)?;
         let mut parts = Vec::new();
         let mut start = 0;
         for r in 0..b.num_rows() {
@@ -146,7 +151,7 @@ impl Apply {
             let rows = expanded.slice(start, n);
             start += n;
             *lock(slot)? = rows;
-            let out = collect(plan)?;
+            let out = collect_within(plan, &budget)?;
             let got: usize = out.iter().map(|o| o.num_rows()).sum();
             if n == 0 && got > 0 {
                 // Kusto's docs do not say whether a record with nothing to expand still
@@ -158,7 +163,9 @@ impl Apply {
                 ));
             }
             for o in out {
-                parts.push(self.with_outer(b, r, &o)?);
+                let part = self.with_outer(b, r, &o)?;
+                held.grow(part.get_array_memory_size(), what)?;
+                parts.push(part);
             }
         }
         Ok(concat_batches(&self.schema.to_arrow(), &parts)?)
