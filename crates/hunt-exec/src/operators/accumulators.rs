@@ -111,7 +111,8 @@ pub(crate) fn scalar_json(s: &Scalar) -> serde_json::Value {
         Scalar::Real(v) => serde_json::Number::from_f64(*v)
             .map(Into::into)
             .unwrap_or_else(|| text::real_to_string(*v).unwrap_or_default().into()),
-        Scalar::String(v) | Scalar::Guid(v) => v.clone().into(),
+        Scalar::String(v) => v.to_string().into(),
+        Scalar::Guid(v) => v.clone().into(),
         Scalar::DateTime(v) => text::datetime_to_string(*v).into(),
         Scalar::TimeSpan(v) => text::timespan_to_string(*v).into(),
         Scalar::Dynamic(v) => v.clone(),

@@ -181,7 +181,7 @@ fn text(b: &Binder<'_>, e: Expr) -> Result<Expr, PlanError> {
     match e.ty {
         KqlType::String => Ok(e),
         KqlType::Dynamic => Ok(to_str(e)),
-        _ if is_null_literal(&e) => Ok(Expr::literal(Scalar::String(String::new()), e.span)),
+        _ if is_null_literal(&e) => Ok(Expr::literal(Scalar::String("".into()), e.span)),
         _ => Err(b.bad(&e, "a string")),
     }
 }

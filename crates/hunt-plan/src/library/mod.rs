@@ -865,7 +865,7 @@ impl Binder<'_> {
     /// A constant string argument (a period name, a format).
     fn const_str(&self, e: &Expr) -> Result<String, PlanError> {
         match &e.kind {
-            ExprKind::Literal(Scalar::String(s)) => Ok(s.clone()),
+            ExprKind::Literal(Scalar::String(s)) => Ok(s.to_string()),
             _ => Err(PlanError::unsupported(
                 e.span,
                 format!("a non-constant argument here in `{}`", self.name),

@@ -569,7 +569,7 @@ fn const_value(e: &Expr, ty: KqlType) -> Result<Scalar, PlanError> {
             .map(Scalar::Guid)
             .ok_or_else(|| PlanError::ty(e.span, format!("`{s}` is not a guid")))?,
         (Scalar::String(s), KqlType::Dynamic) => {
-            Scalar::Dynamic(serde_json::Value::String(s.clone()))
+            Scalar::Dynamic(serde_json::Value::String(s.to_string()))
         }
         (Scalar::Long(v), KqlType::Dynamic) => Scalar::Dynamic(serde_json::Value::from(*v)),
         (Scalar::Bool(v), KqlType::Dynamic) => Scalar::Dynamic(serde_json::Value::from(*v)),
