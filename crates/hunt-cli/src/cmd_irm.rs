@@ -85,6 +85,8 @@ pub enum StreamError {
     Query(hunt::Diagnostic),
     /// Writing the rows failed (a closed pipe, a full disk).
     Output(std::io::Error),
+    /// The writer has all the rows it wants (the table has counted enough): not an error.
+    Enough,
 }
 
 impl From<hunt::Error> for StreamError {

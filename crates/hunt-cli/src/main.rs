@@ -224,7 +224,17 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
                     config.format,
                     Some(config.max_rows),
                 )?;
-                prepared.try_for_each(|b| w.write_batch(&b).map_err(cmd_irm::StreamError::from))?;
+                let more = prepared.try_for_each(|b| {
+                    w.write_batch(&b)?;
+                    match w.wants_more() {
+                        true => Ok(()),
+                        false => Err(cmd_irm::StreamError::Enough),
+                    }
+                });
+                match more {
+                    Ok(()) | Err(cmd_irm::StreamError::Enough) => {}
+                    Err(e) => return Err(e),
+                }
                 let rows = w.finish()?;
                 sink.flush()?;
                 Ok(rows)
@@ -235,6 +245,7 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
                 Ok(rows) => rows,
                 Err(cmd_irm::StreamError::Query(diag)) => return Ok(query_error(diag)),
                 Err(cmd_irm::StreamError::Output(e)) => return Err(e.into()),
+                Err(cmd_irm::StreamError::Enough) => 0,
             };
             if config.timing {
                 render::eprint(&format!(

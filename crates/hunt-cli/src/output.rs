@@ -31,6 +31,12 @@ pub fn write_result(
     w.finish().map(|_| ())
 }
 
+/// The most rows the table format counts for its notice: Kusto's default result
+/// truncation limit (500,000 records, `truncationmaxrecords`). Past it the table stops
+/// the query and says there were more, so a result of billions of rows (an exploding
+/// join) ends at once instead of being counted to its end.
+pub const TABLE_MAX_COUNTED: usize = 500_000;
+
 /// A result written batch by batch as the query makes them: csv, json and ndjson rows go
 /// out as they arrive; the table keeps only the rows it will show (its grid is sized to
 /// them) and counts the rest for its notice. So printing a result of any size holds at
@@ -133,6 +139,15 @@ impl<'a, W: Write> ResultWriter<'a, W> {
         Ok(())
     }
 
+    /// False once the table has counted [`TABLE_MAX_COUNTED`] rows past those it shows:
+    /// the caller stops the query there. The other formats want every row.
+    pub fn wants_more(&self) -> bool {
+        match &self.sink {
+            Sink::Table { cap, .. } => self.rows < cap.saturating_add(TABLE_MAX_COUNTED),
+            _ => true,
+        }
+    }
+
     /// Ends the result (the table's grid and notice, json's closing brackets) and returns
     /// how many rows it had.
     pub fn finish(self) -> io::Result<usize> {
@@ -147,7 +162,12 @@ impl<'a, W: Write> ResultWriter<'a, W> {
                     table.add_row(row);
                 }
                 writeln!(out, "{table}")?;
-                if total > cap {
+                if total >= cap.saturating_add(TABLE_MAX_COUNTED) {
+                    writeln!(
+                        out,
+                        "showing the first {cap} of at least {total} rows (--max-rows; --out FILE writes them all)"
+                    )?;
+                } else if total > cap {
                     writeln!(
                         out,
                         "showing the first {cap} of {total} rows (--max-rows; --out FILE writes them all)"

@@ -490,9 +490,25 @@ fn the_table_holds_only_the_rows_it_shows() {
         out.stdout.contains("value-3") && !out.stdout.contains("value-4"),
         "{out:?}"
     );
+    // Counted up to Kusto's result truncation limit of 500,000 records (to the end of the
+    // batch that passes it), then stopped.
+    let counted: usize = out
+        .stdout
+        .split("showing the first 3 of at least ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!((500_003..510_000).contains(&counted), "{out:?}");
+    assert!(
+        out.stdout
+            .ends_with(" rows (--max-rows; --out FILE writes them all)\n")
+    );
+    // Below that, the exact count.
+    let out = fx.run(&["--max-rows", "3", "range x from 1 to 400000 step 1"]);
     assert!(
         out.stdout.ends_with(
-            "showing the first 3 of 2000000 rows (--max-rows; --out FILE writes them all)\n"
+            "showing the first 3 of 400000 rows (--max-rows; --out FILE writes them all)\n"
         ),
         "{out:?}"
     );

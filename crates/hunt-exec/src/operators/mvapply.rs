@@ -135,21 +135,18 @@ impl Apply {
         plan: &Arc<dyn ExecutionPlan>,
         slot: &ApplySlot,
     ) -> Result<RecordBatch> {
-        let (expanded, from) = self.expander.expand_rows(b)?;
-        // The expansion and the body's rows for this batch are held until it is done,
-        // reserved from the query's budget (the body's own operators reserve theirs).
+        // Each record is expanded on its own, its expansion reserved while the body runs
+        // over it, and the body's rows held until the batch is done (the body's own
+        // operators reserve theirs): a batch of records with large arrays never sits
+        // expanded whole.
         let what = "an `mv-apply`";
         let budget = self.tables.budget();
-        let mut held = budget.reserve(expanded.get_array_memory_size(), what)?;
+        let mut held = budget.reserve(0, what)?;
         let mut parts = Vec::new();
-        let mut start = 0;
         for r in 0..b.num_rows() {
-            let n = from[start..]
-                .iter()
-                .take_while(|x| **x as usize == r)
-                .count();
-            let rows = expanded.slice(start, n);
-            start += n;
+            let (rows, _) = self.expander.expand_rows(&b.slice(r, 1))?;
+            let n = rows.num_rows();
+            let _expansion = budget.reserve(rows.get_array_memory_size(), what)?;
             *lock(slot)? = rows;
             let out = collect_within(plan, &budget)?;
             let got: usize = out.iter().map(|o| o.num_rows()).sum();
