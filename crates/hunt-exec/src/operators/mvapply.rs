@@ -7,7 +7,7 @@
 
 use super::mvexpand::Expander;
 use crate::error::{ExecError, Result};
-use crate::physical_plan::{BatchIter, ExecutionPlan, collect_within, create_apply_plan};
+use crate::physical_plan::{BatchIter, ExecutionPlan, create_apply_plan};
 use crate::scan::TableSet;
 use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
 use arrow::compute::{concat_batches, take};
@@ -146,9 +146,16 @@ impl Apply {
         for r in 0..b.num_rows() {
             let (rows, _) = self.expander.expand_rows(&b.slice(r, 1))?;
             let n = rows.num_rows();
-            let _expansion = budget.reserve(rows.get_array_memory_size(), what)?;
+            let mut record = budget.reserve(rows.get_array_memory_size(), what)?;
             *lock(slot)? = rows;
-            let out = collect_within(plan, &budget)?;
+            let mut out = Vec::new();
+            for o in plan.execute()? {
+                let o = o?;
+                if o.num_rows() > 0 {
+                    record.grow(o.get_array_memory_size(), what)?;
+                    out.push(o);
+                }
+            }
             let got: usize = out.iter().map(|o| o.num_rows()).sum();
             if n == 0 && got > 0 {
                 // Kusto's docs do not say whether a record with nothing to expand still
