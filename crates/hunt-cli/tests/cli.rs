@@ -473,14 +473,8 @@ const BIG: &str = "range x from 1 to 2000000 step 1 | extend s = strcat('value-'
 fn the_table_holds_only_the_rows_it_shows() {
     // Collected whole, this result stops at the limit (the `--out` path collects it).
     let fx = Fixture::new();
-    let file = fx.path().join("big.csv");
-    let out = fx.run(&[
-        "--memory-limit",
-        "16MiB",
-        "--out",
-        file.to_str().unwrap(),
-        BIG,
-    ]);
+    let file = fx.path().join("big.csv").display().to_string();
+    let out = fx.run(&["--memory-limit", "16MiB", "--out", &file, BIG]);
     assert_eq!(out.code, Some(2), "{out:?}");
     assert!(out.stderr.contains("memory limit of 16.0 MiB"), "{out:?}");
     // Printed as a table it streams: the first 3 rows kept, the rest counted.
