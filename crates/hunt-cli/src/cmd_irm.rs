@@ -78,6 +78,51 @@ pub fn query(
     }
 }
 
+/// Why a streamed run stopped: the query's error (rendered with its caret) or the output's.
+#[derive(Debug)]
+pub enum StreamError {
+    /// The query failed or was refused.
+    Query(hunt::Diagnostic),
+    /// Writing the rows failed (a closed pipe, a full disk).
+    Output(std::io::Error),
+    /// The writer has all the rows it wants (the table has counted enough): not an error.
+    Enough,
+}
+
+impl From<hunt::Error> for StreamError {
+    fn from(e: hunt::Error) -> StreamError {
+        StreamError::Query(e.diagnostic())
+    }
+}
+
+impl From<std::io::Error> for StreamError {
+    fn from(e: std::io::Error) -> StreamError {
+        StreamError::Output(e)
+    }
+}
+
+/// Runs `query` as [`query`] does, handing the prepared query to `write` to stream its rows
+/// out, when nothing stands between the engine and the output (no access policy, no
+/// pseudonyms). `Ok(None)`: something does, and the caller runs [`query`] instead.
+pub fn query_streaming<T>(
+    engine: &hunt::Engine,
+    dir: &Path,
+    demo: bool,
+    flags: &IrmFlags,
+    query: &str,
+    write: impl FnOnce(&hunt::Prepared) -> Result<T, StreamError>,
+) -> anyhow::Result<Option<Result<T, StreamError>>> {
+    let session = flags.session()?;
+    let data = match hunt_irm::DataDir::with_engine(engine.clone(), (!demo).then_some(dir)) {
+        Ok(d) => d,
+        Err(e) => return Ok(Some(Err(StreamError::Query(e.diagnostic())))),
+    };
+    if data.policy().is_some() || session.pseudonymizes(&data) {
+        return Ok(None);
+    }
+    Ok(Some(crate::progress::stream(data.engine(), query, write)))
+}
+
 /// `--explain` for the caller: the policy is checked first (a refused query shows no plan).
 pub fn explain(
     engine: hunt::Engine,

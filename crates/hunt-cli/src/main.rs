@@ -194,8 +194,8 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
         ));
         ExitCode::from(EXIT_ERROR)
     };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    // Not locked: a streamed result is written from the engine's pool threads.
+    let mut out = BufWriter::new(io::stdout());
 
     if config.explain {
         let plan = match cmd_irm::explain(engine, &dir, demo, &config.irm, &config.query)? {
@@ -207,6 +207,62 @@ fn run_query(config: &QueryConfig) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_ROWS));
     }
 
+    // Printed as the rows come when only stdout wants them (no --out, no --chart): the
+    // table keeps the rows it shows, the other formats write each batch as it arrives.
+    if config.out.is_none() && config.chart.is_none() {
+        let streamed = cmd_irm::query_streaming(
+            &engine,
+            &dir,
+            demo,
+            &config.irm,
+            &config.query,
+            |prepared| {
+                for notice in prepared.notices() {
+                    render::eprint(&format!("note: {notice}\n"));
+                }
+                let mut sink = BufWriter::new(io::stdout());
+                let mut w = output::ResultWriter::new(
+                    &mut sink,
+                    prepared.schema(),
+                    config.format,
+                    Some(config.max_rows),
+                )?;
+                let more = prepared.try_for_each(|b| {
+                    w.write_batch(&b)?;
+                    match w.wants_more() {
+                        true => Ok(()),
+                        false => Err(cmd_irm::StreamError::Enough),
+                    }
+                });
+                match more {
+                    Ok(()) | Err(cmd_irm::StreamError::Enough) => {}
+                    Err(e) => return Err(e),
+                }
+                let rows = w.finish()?;
+                sink.flush()?;
+                Ok(rows)
+            },
+        )?;
+        if let Some(streamed) = streamed {
+            let rows = match streamed {
+                Ok(rows) => rows,
+                Err(cmd_irm::StreamError::Query(diag)) => return Ok(query_error(diag)),
+                Err(cmd_irm::StreamError::Output(e)) => return Err(e.into()),
+                Err(cmd_irm::StreamError::Enough) => 0,
+            };
+            if config.timing {
+                render::eprint(&format!(
+                    "elapsed: {:.6} s\n",
+                    started.elapsed().as_secs_f64()
+                ));
+            }
+            return Ok(ExitCode::from(if rows > 0 {
+                EXIT_ROWS
+            } else {
+                EXIT_EMPTY
+            }));
+        }
+    }
     let result = match cmd_irm::query(engine, &dir, demo, &config.irm, &config.query)? {
         Ok(result) => result,
         Err(diag) => return Ok(query_error(diag)),

@@ -7,8 +7,8 @@
 use std::io::{self, Write};
 
 use comfy_table::{Table, presets};
-use hunt::QueryResult;
 use hunt::format::{cell_json, cell_text};
+use hunt::{QueryResult, RecordBatch, Schema};
 use serde_json::{Map, Value};
 
 use crate::args::Format;
@@ -24,68 +24,182 @@ pub fn write_result(
     format: Format,
     max_rows: Option<usize>,
 ) -> io::Result<()> {
-    match format {
-        Format::Table => write_table(out, result, max_rows),
-        Format::Csv => write_csv(out, result),
-        Format::Json => write_json(out, result),
-        Format::Ndjson => write_ndjson(out, result),
+    let mut w = ResultWriter::new(out, &result.schema, format, max_rows)?;
+    for b in &result.batches {
+        w.write_batch(b)?;
     }
+    w.finish().map(|_| ())
 }
 
-/// Every row as text cells, in order.
-fn text_rows(result: &QueryResult) -> impl Iterator<Item = Vec<String>> + '_ {
-    result.batches.iter().flat_map(move |batch| {
-        (0..batch.num_rows()).map(move |row| {
-            result
-                .schema
-                .fields
-                .iter()
-                .zip(batch.columns())
-                .map(|(field, col)| cell_text(col, row, field.ty))
-                .collect()
+/// The most rows the table format counts for its notice: Kusto's default result
+/// truncation limit (500,000 records, `truncationmaxrecords`). Past it the table stops
+/// the query and says there were more, so a result of billions of rows (an exploding
+/// join) ends at once instead of being counted to its end.
+pub const TABLE_MAX_COUNTED: usize = 500_000;
+
+/// A result written batch by batch as the query makes them: csv, json and ndjson rows go
+/// out as they arrive; the table keeps only the rows it will show (its grid is sized to
+/// them) and counts the rest for its notice. So printing a result of any size holds at
+/// most `max_rows` rows of text.
+pub struct ResultWriter<'a, W: Write> {
+    schema: Schema,
+    sink: Sink<'a, W>,
+    rows: usize,
+}
+
+enum Sink<'a, W: Write> {
+    Table {
+        out: &'a mut W,
+        shown: Vec<Vec<String>>,
+        cap: usize,
+    },
+    Csv(csv::Writer<&'a mut W>),
+    Json(&'a mut W),
+    Ndjson(&'a mut W),
+}
+
+impl<'a, W: Write> ResultWriter<'a, W> {
+    /// Starts writing a result of `schema` (csv's header row, json's schema go out now).
+    pub fn new(
+        out: &'a mut W,
+        schema: &Schema,
+        format: Format,
+        max_rows: Option<usize>,
+    ) -> io::Result<Self> {
+        let sink = match format {
+            Format::Table => Sink::Table {
+                out,
+                shown: Vec::new(),
+                cap: max_rows.unwrap_or(usize::MAX),
+            },
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(schema.fields.iter().map(|f| f.name.as_str()))
+                    .map_err(csv_to_io)?;
+                Sink::Csv(w)
+            }
+            // `{"schema":[{"name":…,"type":…},…],"results":[{…},…]}`: the shape of Graph
+            // `runHuntingQuery` (the same type names as `hunt serve` gives there).
+            Format::Json => {
+                let fields: Vec<Value> = schema
+                    .fields
+                    .iter()
+                    .map(|f| serde_json::json!({"name": f.name, "type": hunt::format::dotnet_type(f.ty)}))
+                    .collect();
+                out.write_all(b"{\"schema\":")?;
+                serde_json::to_writer(&mut *out, &fields)?;
+                out.write_all(b",\"results\":[")?;
+                Sink::Json(out)
+            }
+            Format::Ndjson => Sink::Ndjson(out),
+        };
+        Ok(ResultWriter {
+            schema: schema.clone(),
+            sink,
+            rows: 0,
         })
-    })
+    }
+
+    /// Writes (or, for the table, keeps while it shows fewer than `max_rows`) a batch's rows.
+    pub fn write_batch(&mut self, batch: &RecordBatch) -> io::Result<()> {
+        let schema = &self.schema;
+        let before = self.rows;
+        self.rows += batch.num_rows();
+        match &mut self.sink {
+            Sink::Table { shown, cap, .. } => {
+                let room = cap.saturating_sub(shown.len()).min(batch.num_rows());
+                shown.extend((0..room).map(|r| {
+                    text_row(schema, batch, r)
+                        .iter()
+                        .map(|c| truncate_cell(c))
+                        .collect()
+                }));
+            }
+            Sink::Csv(w) => {
+                for r in 0..batch.num_rows() {
+                    w.write_record(text_row(schema, batch, r))
+                        .map_err(csv_to_io)?;
+                }
+            }
+            Sink::Json(out) => {
+                for r in 0..batch.num_rows() {
+                    if before + r > 0 {
+                        out.write_all(b",")?;
+                    }
+                    serde_json::to_writer(&mut **out, &json_row(schema, batch, r))?;
+                }
+            }
+            Sink::Ndjson(out) => {
+                for r in 0..batch.num_rows() {
+                    serde_json::to_writer(&mut **out, &json_row(schema, batch, r))?;
+                    out.write_all(b"\n")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// False once the table has counted [`TABLE_MAX_COUNTED`] rows past those it shows:
+    /// the caller stops the query there. The other formats want every row.
+    pub fn wants_more(&self) -> bool {
+        match &self.sink {
+            Sink::Table { cap, .. } => self.rows < cap.saturating_add(TABLE_MAX_COUNTED),
+            _ => true,
+        }
+    }
+
+    /// Ends the result (the table's grid and notice, json's closing brackets) and returns
+    /// how many rows it had.
+    pub fn finish(self) -> io::Result<usize> {
+        let total = self.rows;
+        match self.sink {
+            Sink::Table { out, shown, cap } => {
+                let mut table = Table::new();
+                table
+                    .load_preset(presets::UTF8_FULL_CONDENSED)
+                    .set_header(self.schema.fields.iter().map(|f| f.name.as_str()));
+                for row in shown {
+                    table.add_row(row);
+                }
+                writeln!(out, "{table}")?;
+                if total >= cap.saturating_add(TABLE_MAX_COUNTED) {
+                    writeln!(
+                        out,
+                        "showing the first {cap} of at least {total} rows (--max-rows; --out FILE writes them all)"
+                    )?;
+                } else if total > cap {
+                    writeln!(
+                        out,
+                        "showing the first {cap} of {total} rows (--max-rows; --out FILE writes them all)"
+                    )?;
+                }
+            }
+            Sink::Csv(mut w) => w.flush()?,
+            Sink::Json(out) => out.write_all(b"]}\n")?,
+            Sink::Ndjson(_) => {}
+        }
+        Ok(total)
+    }
 }
 
-/// Every row as a JSON object with keys in column order.
-fn json_rows(result: &QueryResult) -> impl Iterator<Item = Map<String, Value>> + '_ {
-    result.batches.iter().flat_map(move |batch| {
-        (0..batch.num_rows()).map(move |row| {
-            result
-                .schema
-                .fields
-                .iter()
-                .zip(batch.columns())
-                .map(|(field, col)| (field.name.clone(), cell_json(col, row, field.ty)))
-                .collect()
-        })
-    })
+/// Row `r` of `batch` as text cells.
+fn text_row(schema: &Schema, batch: &RecordBatch, r: usize) -> Vec<String> {
+    schema
+        .fields
+        .iter()
+        .zip(batch.columns())
+        .map(|(field, col)| cell_text(col, r, field.ty))
+        .collect()
 }
 
-/// A grid with a header row of column names, like the portal's: long cells cut, at most
-/// `max_rows` rows with a notice when there are more.
-fn write_table(
-    out: &mut impl Write,
-    result: &QueryResult,
-    max_rows: Option<usize>,
-) -> io::Result<()> {
-    let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_header(result.schema.fields.iter().map(|f| f.name.as_str()));
-    let cap = max_rows.unwrap_or(usize::MAX);
-    for row in text_rows(result).take(cap) {
-        table.add_row(row.into_iter().map(|c| truncate_cell(&c)));
-    }
-    writeln!(out, "{table}")?;
-    let total = result.num_rows();
-    if total > cap {
-        writeln!(
-            out,
-            "showing the first {cap} of {total} rows (--max-rows; --out FILE writes them all)"
-        )?;
-    }
-    Ok(())
+/// Row `r` of `batch` as a JSON object with keys in column order.
+fn json_row(schema: &Schema, batch: &RecordBatch, r: usize) -> Map<String, Value> {
+    schema
+        .fields
+        .iter()
+        .zip(batch.columns())
+        .map(|(field, col)| (field.name.clone(), cell_json(col, r, field.ty)))
+        .collect()
 }
 
 /// `cell` cut to [`MAX_CELL_CHARS`] characters, ending in `…` when cut.
@@ -102,52 +216,11 @@ fn truncate_cell(cell: &str) -> String {
     }
 }
 
-/// CSV: a header row of column names, then one record per row.
-fn write_csv(out: &mut impl Write, result: &QueryResult) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(result.schema.fields.iter().map(|f| f.name.as_str()))
-        .map_err(csv_to_io)?;
-    for row in text_rows(result) {
-        w.write_record(&row).map_err(csv_to_io)?;
-    }
-    w.flush()
-}
-
 fn csv_to_io(e: csv::Error) -> io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
     }
-}
-
-/// `{"schema":[{"name":…,"type":…},…],"results":[{…},…]}`, written row by row: the
-/// shape of Graph `runHuntingQuery` (the same type names as `hunt serve` gives there).
-fn write_json(out: &mut impl Write, result: &QueryResult) -> io::Result<()> {
-    let schema: Vec<Value> = result
-        .schema
-        .fields
-        .iter()
-        .map(|f| serde_json::json!({"name": f.name, "type": hunt::format::dotnet_type(f.ty)}))
-        .collect();
-    out.write_all(b"{\"schema\":")?;
-    serde_json::to_writer(&mut *out, &schema)?;
-    out.write_all(b",\"results\":[")?;
-    for (i, row) in json_rows(result).enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
-        }
-        serde_json::to_writer(&mut *out, &row)?;
-    }
-    out.write_all(b"]}\n")
-}
-
-/// One JSON object per line, the same objects as `json`'s results.
-fn write_ndjson(out: &mut impl Write, result: &QueryResult) -> io::Result<()> {
-    for row in json_rows(result) {
-        serde_json::to_writer(&mut *out, &row)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -58,6 +58,34 @@ pub fn run(engine: &Engine, kql: &str) -> Result<QueryResult, hunt::Error> {
     result
 }
 
+/// Like [`run`], but hands the prepared query to `each_run`, which runs it batch by batch
+/// (a writer that streams rows out): the progress bar and Ctrl-C work the same.
+pub fn stream<T, E: From<hunt::Error>>(
+    engine: &Engine,
+    kql: &str,
+    each_run: impl FnOnce(&hunt::Prepared) -> Result<T, E>,
+) -> Result<T, E> {
+    let prepared = engine.prepare(kql)?;
+    let token = prepared.cancel_token();
+    install_ctrlc();
+    if let Ok(mut slot) = current().lock() {
+        *slot = Some(token.clone());
+    }
+    let done = Arc::new(AtomicBool::new(false));
+    let bar = std::io::stderr()
+        .is_terminal()
+        .then(|| spawn_bar(token.clone(), done.clone()));
+    let result = each_run(&prepared);
+    done.store(true, Ordering::Relaxed);
+    if let Some(handle) = bar {
+        let _ = handle.join();
+    }
+    if let Ok(mut slot) = current().lock() {
+        *slot = None;
+    }
+    result
+}
+
 /// Draws the bar from `token`'s progress until `done`, starting after [`BAR_DELAY`].
 fn spawn_bar(token: CancelToken, done: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {

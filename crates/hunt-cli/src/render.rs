@@ -30,6 +30,13 @@ pub fn render_diagnostic(
         return plain(diag.kind.as_str(), &diag.message, diag.help.as_deref());
     };
     let span = clamp_span(source, span);
+    // A very long line (a generated one-line query) or control characters are shown as a
+    // window around the span instead; the header keeps the real line and column.
+    let window = excerpt(source, &span);
+    let (source, span) = match &window {
+        Some(w) => (w.text.as_str(), w.span.clone()),
+        None => (source, span),
+    };
     // An error at the very end of the query (say, a missing expression) has an empty span
     // there; ariadne draws no label for it, so point at a blank column added after the last
     // visible character (trailing whitespace and newlines dropped, they show nothing).
@@ -70,9 +77,19 @@ pub fn render_diagnostic(
     let mut out = Vec::new();
     match report
         .finish()
-        .write(ariadne::sources([(id, source)]), &mut out)
+        .write(ariadne::sources([(id.clone(), source)]), &mut out)
     {
-        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Ok(()) => {
+            let text = String::from_utf8_lossy(&out).into_owned();
+            match &window {
+                Some(w) => text.replacen(
+                    &format!("[ {id}:{}:{} ]", w.shown.0, w.shown.1),
+                    &format!("[ {id}:{}:{} ]", w.real.0, w.real.1),
+                    1,
+                ),
+                None => text,
+            }
+        }
         // ariadne only fails on a write error, which a Vec never gives; keep the message anyway.
         Err(_) => plain(diag.kind.as_str(), &diag.message, diag.help.as_deref()),
     }
@@ -97,6 +114,96 @@ fn plain(kind: &str, message: &str, help: Option<&str>) -> String {
         out.push_str(&format!("help: {help}\n"));
     }
     out
+}
+
+/// The longest line shown whole in a report; a longer one is cut to a window.
+const MAX_SHOWN_LINE: usize = 160;
+/// Characters shown on each side of the span in a window.
+const WINDOW_CONTEXT: usize = 60;
+/// The most characters of the span itself shown in a window.
+const WINDOW_SPAN: usize = 80;
+
+/// What a report shows instead of a query whose span's line is too long or holds control
+/// characters: the lines before it left empty (so the line number stays), then `…`, the
+/// text around the span with control characters escaped, `…`.
+struct Excerpt {
+    text: String,
+    span: Range<usize>,
+    /// 1-based line and column ariadne will print for `span` in `text`, and the real ones.
+    shown: (usize, usize),
+    real: (usize, usize),
+}
+
+fn excerpt(source: &str, span: &Range<usize>) -> Option<Excerpt> {
+    let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[span.start..]
+        .find('\n')
+        .map_or(source.len(), |i| span.start + i);
+    let line = &source[line_start..line_end];
+    let odd = |c: char| c.is_control() && c != '\t' && c != '\r';
+    if line.chars().count() <= MAX_SHOWN_LINE && !line.chars().any(odd) {
+        return None;
+    }
+    // The span's part on its first line, at most WINDOW_SPAN characters.
+    let end = span.end.min(line_end);
+    let end = source[span.start..end]
+        .char_indices()
+        .nth(WINDOW_SPAN)
+        .map_or(end, |(i, _)| span.start + i);
+    let from = source[line_start..span.start]
+        .char_indices()
+        .rev()
+        .nth(WINDOW_CONTEXT - 1)
+        .map_or(line_start, |(i, _)| line_start + i);
+    let to = source[end..line_end]
+        .char_indices()
+        .nth(WINDOW_CONTEXT)
+        .map_or(line_end, |(i, _)| end + i);
+    let line_no = source[..line_start].matches('\n').count();
+    let mut text = "\n".repeat(line_no);
+    if from > line_start {
+        text.push('…');
+    }
+    let mut new_span = text.len()..text.len();
+    let mut i = from;
+    for c in source[from..to].chars() {
+        if i == span.start {
+            new_span.start = text.len();
+        }
+        if i == end {
+            new_span.end = text.len();
+        }
+        if c == '\t' || !odd(c) {
+            text.push(c);
+        } else {
+            text.extend(c.escape_default());
+        }
+        i += c.len_utf8();
+    }
+    if i == end {
+        new_span.end = text.len();
+    }
+    if new_span.end < new_span.start {
+        new_span.end = new_span.start;
+    }
+    if to < line_end {
+        text.push('…');
+    }
+    // The shown line starts after the `line_no` newlines.
+    let shown = (
+        line_no + 1,
+        text[line_no..new_span.start].chars().count() + 1,
+    );
+    let real = (
+        line_no + 1,
+        source[line_start..span.start].chars().count() + 1,
+    );
+    Some(Excerpt {
+        text,
+        span: new_span,
+        shown,
+        real,
+    })
 }
 
 /// Keeps a span inside the text and on char boundaries, and at least one character wide where
@@ -208,6 +315,51 @@ Error: syntax error: expected an expression
         // Out-of-range spans still render.
         let out = render_diagnostic(&diag(Some(40..50), None), "query", "T | x", false);
         assert!(out.contains("unknown column"), "{out}");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_span() {
+        // 100,000 characters on one line, the error in the middle.
+        let head = "x".repeat(50_000);
+        let q = format!("print a = 1 + {head} Nmae {head}");
+        let at = q.find("Nmae").unwrap_or(0);
+        let out = render_diagnostic(&diag(Some(at..at + 4), None), "query", &q, false);
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        assert!(out.contains(&format!("[ query:1:{} ]", at + 1)), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let code = lines
+            .iter()
+            .position(|l| l.contains(" │ ") && l.contains("Nmae"))
+            .unwrap_or_else(|| panic!("{out}"));
+        assert!(
+            lines[code].contains("│ …x") && lines[code].ends_with("x…"),
+            "{out}"
+        );
+        // The underline starts under the span's first character.
+        let col = |l: &str, pat: &str| l.find(pat).map(|b| l[..b].chars().count());
+        assert_eq!(col(lines[code], "Nmae"), col(lines[code + 1], "─"), "{out}");
+    }
+
+    #[test]
+    fn control_characters_in_the_shown_line_are_escaped() {
+        let q = "print a = '\u{1b}[31m' + Nmae";
+        let at = q.find("Nmae").unwrap_or(0);
+        let out = render_diagnostic(&diag(Some(at..at + 4), None), "query", q, false);
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        assert!(out.contains("\\u{1b}[31m"), "{out}");
+        assert!(out.contains(&format!("[ query:1:{} ]", at + 1)), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let code = lines
+            .iter()
+            .position(|l| l.contains(" │ ") && l.contains("Nmae"))
+            .unwrap_or(0);
+        let col = |l: &str, pat: &str| l.find(pat).map(|b| l[..b].chars().count());
+        assert_eq!(col(lines[code], "Nmae"), col(lines[code + 1], "─"), "{out}");
+        // A second line keeps its number.
+        let q2 = format!("T\n{q}");
+        let out = render_diagnostic(&diag(Some(at + 2..at + 6), None), "query", &q2, false);
+        assert!(out.contains(&format!("[ query:2:{} ]", at + 1)), "{out}");
+        assert!(out.contains(" 2 │ print"), "{out}");
     }
 
     #[test]

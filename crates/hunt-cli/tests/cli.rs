@@ -501,3 +501,79 @@ fn temp_dir_takes_the_spill_files() {
     assert!(out.stderr.contains(missing_arg), "{out:?}");
     assert!(out.stderr.contains("--temp-dir"), "{out:?}");
 }
+
+/// A result far larger than the memory limit: 2 million rows of a long and a string
+/// (about 50 MB as Arrow arrays) under `--memory-limit 16MiB`.
+const BIG: &str = "range x from 1 to 2000000 step 1 | extend s = strcat('value-', x)";
+
+#[test]
+fn the_table_holds_only_the_rows_it_shows() {
+    // Collected whole, this result stops at the limit (the `--out` path collects it).
+    let fx = Fixture::new();
+    let file = fx.path().join("big.csv").display().to_string();
+    let out = fx.run(&["--memory-limit", "16MiB", "--out", &file, BIG]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stderr.contains("memory limit of 16.0 MiB"), "{out:?}");
+    // Printed as a table it streams: the first 3 rows kept, the rest counted.
+    let out = fx.run(&["--memory-limit", "16MiB", "--max-rows", "3", BIG]);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(
+        out.stdout.contains("value-3") && !out.stdout.contains("value-4"),
+        "{out:?}"
+    );
+    // Counted up to Kusto's result truncation limit of 500,000 records (to the end of the
+    // batch that passes it), then stopped.
+    let counted: usize = out
+        .stdout
+        .split("showing the first 3 of at least ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!((500_003..510_000).contains(&counted), "{out:?}");
+    assert!(
+        out.stdout
+            .ends_with(" rows (--max-rows; --out FILE writes them all)\n")
+    );
+    // Below that, the exact count.
+    let out = fx.run(&["--max-rows", "3", "range x from 1 to 400000 step 1"]);
+    assert!(
+        out.stdout.ends_with(
+            "showing the first 3 of 400000 rows (--max-rows; --out FILE writes them all)\n"
+        ),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn csv_and_ndjson_write_rows_as_they_come() {
+    let fx = Fixture::new();
+    let out = fx.run(&["--memory-limit", "16MiB", "--format", "csv", BIG]);
+    assert_eq!(out.code, Some(0), "{:?}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2_000_001);
+    assert_eq!(lines[0], "x,s");
+    assert_eq!(lines[1], "1,value-1");
+    assert_eq!(lines[2_000_000], "2000000,value-2000000");
+    let out = fx.run(&[
+        "--memory-limit",
+        "16MiB",
+        "--format",
+        "ndjson",
+        "range x from 1 to 20000 step 1 | where x % 5000 == 0",
+    ]);
+    assert_eq!(
+        out.stdout, "{\"x\":5000}\n{\"x\":10000}\n{\"x\":15000}\n{\"x\":20000}\n",
+        "{out:?}"
+    );
+    // A query that fails while its rows stream exits 2 with the error, not a partial 0.
+    let out = fx.run(&[
+        "--format",
+        "csv",
+        "--memory-limit",
+        "16MiB",
+        "range x from 1 to 2000000 step 1 | summarize make_list(strcat('value-', x))",
+    ]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stderr.contains("memory limit"), "{out:?}");
+}

@@ -8,8 +8,8 @@
 use crate::error::{ExecError, Result};
 use crate::operators::{
     AggregateExec, ApplyRowsExec, ApplySlot, FilterExec, GraphExec, HashJoinExec, LimitExec,
-    MvApplyExec, MvExpandExec, ParseExec, ProjectionExec, SeriesExec, SortExec, StepScanExec,
-    TopNestedExec, UnionExec, ValuesExec, WindowExec,
+    MvApplyExec, MvExpandExec, ParseExec, ProjectionExec, RangeExec, SeriesExec, SortExec,
+    StepScanExec, TopNestedExec, UnionExec, ValuesExec, WindowExec,
 };
 use crate::scan::{ParquetScanExec, TableSet, TopBound};
 use arrow::record_batch::RecordBatch;
@@ -276,6 +276,12 @@ fn build(
             schema,
             rows: values,
         } => Arc::new(ValuesExec::try_new(schema.clone(), values)?.within(&tables.budget())?),
+        LogicalPlan::Range {
+            schema,
+            start,
+            step,
+            count,
+        } => Arc::new(RangeExec::new(schema.clone(), *start, *step, *count)),
         LogicalPlan::ApplyRows { schema } => match rows {
             Some(slot) => Arc::new(ApplyRowsExec::new(schema.clone(), slot.clone())),
             None => {
@@ -376,28 +382,29 @@ fn build(
             keys,
             values,
             axis,
-        } => Arc::new(SeriesExec::new(
-            build(input, tables, rows)?,
-            *keys,
-            values.iter().map(|(_, d)| d.clone()).collect(),
-            axis.1.clone(),
-            plan.schema(),
-        )),
-        LogicalPlan::TopNested { input, levels } => Arc::new(TopNestedExec::try_new(
-            build(input, tables, rows)?,
-            levels,
-            plan.schema(),
-        )?),
+        } => Arc::new(
+            SeriesExec::new(
+                build(input, tables, rows)?,
+                *keys,
+                values.iter().map(|(_, d)| d.clone()).collect(),
+                axis.1.clone(),
+                plan.schema(),
+            )
+            .with_budget(tables.budget()),
+        ),
+        LogicalPlan::TopNested { input, levels } => Arc::new(
+            TopNestedExec::try_new(build(input, tables, rows)?, levels, plan.schema())?
+                .with_budget(tables.budget()),
+        ),
         LogicalPlan::Steps { input, spec } => Arc::new(StepScanExec::try_new(
             create_physical_plan(input, tables)?,
             spec,
             plan.schema(),
         )?),
-        LogicalPlan::Window { input, exprs } => Arc::new(WindowExec::try_new(
-            build(input, tables, rows)?,
-            exprs,
-            plan.schema(),
-        )?),
+        LogicalPlan::Window { input, exprs } => Arc::new(
+            WindowExec::try_new(build(input, tables, rows)?, exprs, plan.schema())?
+                .with_budget(tables.budget()),
+        ),
         LogicalPlan::Union { inputs } => Arc::new(UnionExec::new(
             inputs
                 .iter()
@@ -429,11 +436,10 @@ fn build(
                 }
                 _ => None,
             };
-            Arc::new(GraphExec::new(
-                build(&g.edges, tables, rows)?,
-                nodes,
-                (**g).clone(),
-            ))
+            Arc::new(
+                GraphExec::new(build(&g.edges, tables, rows)?, nodes, (**g).clone())
+                    .with_budget(tables.budget()),
+            )
         }
     })
 }
@@ -460,6 +466,27 @@ pub fn collect_within(
         out.push(b);
     }
     Ok(out)
+}
+
+/// Runs `input` to completion as one batch for an operator that needs all of its rows at
+/// once (`serialize`'s window functions, `top-nested`, `make-series`, graph building),
+/// reserving them from `budget` as they arrive (twice: the batches, then their
+/// concatenation), so an input past the memory limit stops with the limit error as soon
+/// as it passes it. The reservation is returned to be held while the rows are.
+pub(crate) fn collect_held(
+    input: &Arc<dyn ExecutionPlan>,
+    budget: &crate::limits::MemoryBudget,
+    what: &str,
+) -> Result<(RecordBatch, crate::limits::Reservation)> {
+    let mut held = budget.reserve(0, what)?;
+    let mut batches = Vec::new();
+    for b in input.execute()? {
+        let b = b?;
+        held.grow(2 * b.get_array_memory_size(), what)?;
+        batches.push(b);
+    }
+    let all = arrow::compute::concat_batches(&input.schema().to_arrow(), &batches)?;
+    Ok((all, held))
 }
 
 /// EXPLAIN text of the physical plan.

@@ -42,6 +42,14 @@ pub trait Catalog {
         Err("this catalog holds no data to run a subquery over".into())
     }
 
+    /// [`Catalog::run`] for a constant the planner evaluates as a `let` binds it. `Err(Some(
+    /// message))`: the value passes a resource limit (a string past 64 MB), and the query
+    /// stops there rather than keep the expression to fail again, larger, where it is
+    /// used; `Err(None)`: any other failure (the expression is kept).
+    fn run_constant(&self, plan: &LogicalPlan) -> Result<Vec<Vec<Scalar>>, Option<String>> {
+        self.run(plan).map_err(|_| None)
+    }
+
     /// The rows of an `externaldata` URL read as `format` (`csv`, `json`, …) into
     /// `columns`; `skip_first` drops a header record. hunt reads no URLs: a catalog
     /// resolves them to local copies, and this default has none.

@@ -19,7 +19,7 @@ pub enum Scalar {
     /// `1.5`
     Real(f64),
     /// `"x"` (an empty string is KQL's null string).
-    String(String),
+    String(std::sync::Arc<str>),
     /// Nanoseconds since the Unix epoch, a multiple of 100.
     DateTime(i64),
     /// Nanoseconds, a multiple of 100.

@@ -150,6 +150,18 @@ pub enum LogicalPlan {
         /// Row-major values, each matching the schema's types.
         rows: Vec<Vec<Scalar>>,
     },
+    /// `range`: `count` rows of one column, `start + i * step` (a `long`, `datetime` or
+    /// `timespan` as the schema says), produced batch by batch when run, never held.
+    Range {
+        /// Output schema: one column.
+        schema: Schema,
+        /// The first value (ticks for `datetime`/`timespan`).
+        start: i64,
+        /// The step between rows (not zero; its sign points from `start` to the end).
+        step: i64,
+        /// How many rows.
+        count: usize,
+    },
     /// Keep rows where the predicate is true (null counts as false).
     Filter {
         /// Input.
@@ -318,9 +330,9 @@ impl LogicalPlan {
                         .collect(),
                 ),
             },
-            LogicalPlan::Values { schema, .. } | LogicalPlan::ApplyRows { schema } => {
-                schema.clone()
-            }
+            LogicalPlan::Values { schema, .. }
+            | LogicalPlan::Range { schema, .. }
+            | LogicalPlan::ApplyRows { schema } => schema.clone(),
             LogicalPlan::MvApply {
                 input, body, outer, ..
             } => {
@@ -440,7 +452,7 @@ impl LogicalPlan {
     pub fn map_inputs(self, mut f: impl FnMut(LogicalPlan) -> LogicalPlan) -> LogicalPlan {
         use LogicalPlan::*;
         match self {
-            s @ (Scan { .. } | Values { .. } | ApplyRows { .. }) => s,
+            s @ (Scan { .. } | Values { .. } | Range { .. } | ApplyRows { .. }) => s,
             MvApply {
                 input,
                 items,
@@ -562,6 +574,7 @@ impl LogicalPlan {
         match self {
             LogicalPlan::Scan { .. }
             | LogicalPlan::Values { .. }
+            | LogicalPlan::Range { .. }
             | LogicalPlan::ApplyRows { .. } => {
                 vec![]
             }

@@ -40,7 +40,9 @@ fn push_projection(plan: LogicalPlan, needed: Vec<String>) -> LogicalPlan {
                 filters,
             }
         }
-        v @ (LogicalPlan::Values { .. } | LogicalPlan::ApplyRows { .. }) => v,
+        v @ (LogicalPlan::Values { .. }
+        | LogicalPlan::Range { .. }
+        | LogicalPlan::ApplyRows { .. }) => v,
         // The body may read any column of the record, so the input keeps all of them;
         // the body is a plan of its own, optimized on its own.
         LogicalPlan::MvApply {

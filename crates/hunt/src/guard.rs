@@ -96,6 +96,9 @@ impl Catalog for Guarded<'_> {
     fn run(&self, plan: &LogicalPlan) -> Result<Vec<Vec<Scalar>>, String> {
         self.tables.run(plan)
     }
+    fn run_constant(&self, plan: &LogicalPlan) -> Result<Vec<Vec<Scalar>>, Option<String>> {
+        self.tables.run_constant(plan)
+    }
     // Every method is forwarded: a default here would quietly replace the engine's own.
     fn external_data(
         &self,

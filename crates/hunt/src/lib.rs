@@ -686,7 +686,8 @@ impl Engine {
             let budget = self.budget();
             let physical =
                 hunt_exec::create_physical_plan(&plan, &tables.with_budget(budget.clone()))?;
-            let batches = no_panic(|| Ok(hunt_exec::collect_within(&physical, &budget)?))?;
+            let batches =
+                no_panic(|| Ok::<_, Error>(hunt_exec::collect_within(&physical, &budget)?))?;
             Ok(QueryResult {
                 schema: physical.schema().clone(),
                 batches,
@@ -743,11 +744,11 @@ impl Engine {
 /// The last guard before the caller: a panic anywhere in hunt (a bug: damaged files are
 /// caught where they are decoded) becomes an internal error instead of unwinding into the
 /// caller or ending the process.
-fn no_panic<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+fn no_panic<T, E: From<Error>>(f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        Err(Error::Exec(ExecError::Internal(format!(
+        Err(E::from(Error::Exec(ExecError::Internal(format!(
             "a panic: {}",
             hunt_exec::scan::panic_message(payload.as_ref())
-        ))))
+        )))))
     })
 }

@@ -78,6 +78,28 @@ impl Prepared {
             .map(|b| b.map_err(Error::from)))
     }
 
+    /// Runs the query on the engine's thread pool, handing each batch (empty ones left
+    /// out) to `each` as it is made, so a caller that writes rows out holds none of them.
+    /// The first error, the query's or `each`'s, stops the run.
+    pub fn try_for_each<E: From<Error> + Send>(
+        &self,
+        mut each: impl FnMut(RecordBatch) -> Result<(), E> + Send,
+    ) -> Result<(), E> {
+        let mut run = move || -> Result<(), E> {
+            for b in self.plan.execute().map_err(Error::from)? {
+                let b = b.map_err(Error::from)?;
+                if b.num_rows() > 0 {
+                    each(b)?;
+                }
+            }
+            Ok(())
+        };
+        crate::no_panic(|| match &self.pool {
+            Some(p) => p.install(run),
+            None => run(),
+        })
+    }
+
     /// Runs the query to the end on the engine's thread pool and returns every row.
     pub fn collect(&self) -> Result<QueryResult, Error> {
         let run = || -> Result<QueryResult, Error> {

@@ -461,7 +461,7 @@ fn in_list(args: &[Value], tys: &[KqlType], n: usize, ci: bool) -> Result<Boolea
             .iter()
             .map(|a| match a {
                 Value::Scalar(Scalar::String(s)) => {
-                    Some(if ci { s.to_lowercase() } else { s.clone() })
+                    Some(if ci { s.to_lowercase() } else { s.to_string() })
                 }
                 _ => None,
             })

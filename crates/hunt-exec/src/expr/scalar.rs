@@ -16,9 +16,8 @@ pub fn scalar_to_array(s: &Scalar, n: usize) -> ArrayRef {
         Scalar::Int(v) => Arc::new(Int32Array::from_value(*v, n)),
         Scalar::Long(v) => Arc::new(Int64Array::from_value(*v, n)),
         Scalar::Real(v) => Arc::new(Float64Array::from_value(*v, n)),
-        Scalar::String(v) | Scalar::Guid(v) => {
-            Arc::new(StringArray::from_iter_values(std::iter::repeat_n(v, n)))
-        }
+        Scalar::String(v) => Arc::new(StringArray::from_iter_values(std::iter::repeat_n(&**v, n))),
+        Scalar::Guid(v) => Arc::new(StringArray::from_iter_values(std::iter::repeat_n(v, n))),
         Scalar::DateTime(v) => Arc::new(TimestampNanosecondArray::from_value(*v, n)),
         Scalar::TimeSpan(v) => Arc::new(DurationNanosecondArray::from_value(*v, n)),
         Scalar::Dynamic(serde_json::Value::Null) => new_null_array(&DataType::Utf8, n),
@@ -101,7 +100,7 @@ pub fn array_value(a: &dyn Array, i: usize, ty: KqlType) -> Result<Scalar> {
                 .value(i)
                 .to_string();
             match ty {
-                KqlType::String => Scalar::String(s),
+                KqlType::String => Scalar::String(s.into()),
                 KqlType::Guid => Scalar::Guid(s),
                 _ => Scalar::Dynamic(
                     serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)),
@@ -143,8 +142,8 @@ pub fn array_from_scalars<'a>(
             let mut out = Vec::with_capacity(vals.len());
             for s in &vals {
                 out.push(match s {
-                    Scalar::String(v) => v.clone(),
-                    s if s.is_null() => String::new(),
+                    Scalar::String(v) => &**v,
+                    s if s.is_null() => "",
                     s => return Err(bad(s)),
                 });
             }

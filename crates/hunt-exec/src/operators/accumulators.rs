@@ -106,7 +106,8 @@ pub(crate) fn scalar_json(s: &Scalar) -> serde_json::Value {
         Scalar::Real(v) => serde_json::Number::from_f64(*v)
             .map(Into::into)
             .unwrap_or_else(|| text::real_to_string(*v).unwrap_or_default().into()),
-        Scalar::String(v) | Scalar::Guid(v) => v.clone().into(),
+        Scalar::String(v) => v.to_string().into(),
+        Scalar::Guid(v) => v.clone().into(),
         Scalar::DateTime(v) => text::datetime_to_string(*v).into(),
         Scalar::TimeSpan(v) => text::timespan_to_string(*v).into(),
         Scalar::Dynamic(v) => v.clone(),
@@ -125,7 +126,31 @@ impl Acc {
         match self {
             Acc::List { bytes, .. } => *bytes,
             Acc::Items(m) => m.held_bytes(),
+            Acc::DCount(d) => d.held_bytes(),
             Acc::Def(d) => d.held_bytes(),
+            _ => 0,
+        }
+    }
+
+    /// About the bytes one group's fixed-size state takes (its slots in the per-group
+    /// vectors; a `min`/`max` of strings also its encoded value, counted as a slot).
+    pub(super) fn group_bytes(&self) -> usize {
+        match self {
+            Acc::Count(_) | Acc::SumLong(_) | Acc::SumReal(_) => 8,
+            Acc::MinMaxInt { .. } | Acc::MinMaxReal { .. } | Acc::Avg(..) | Acc::AvgLong(..) => 16,
+            Acc::MinMax { .. } | Acc::TakeAny(..) | Acc::Bag { .. } | Acc::Percentile { .. } => 48,
+            Acc::More(_) | Acc::Def(_) => 48,
+            Acc::List { .. } | Acc::Items(_) | Acc::DCount(_) => 24,
+        }
+    }
+
+    /// About the bytes each input row adds to a state that keeps every value it is fed
+    /// (`percentile`, `percentilew`, `make_list_with_nulls`, `make_bag`), which
+    /// [`Acc::held_bytes`] does not count; 0 for the others.
+    pub(super) fn row_bytes(&self) -> usize {
+        match self {
+            Acc::Percentile { .. } | Acc::Bag { .. } => 40,
+            Acc::More(m) => m.row_bytes(),
             _ => 0,
         }
     }

@@ -28,6 +28,13 @@ pub(super) enum MoreAcc {
 }
 
 impl MoreAcc {
+    /// About the bytes each input row adds to the states that keep every value.
+    pub(super) fn row_bytes(&self) -> usize {
+        match self {
+            MoreAcc::ListWithNulls { .. } | MoreAcc::Percentiles { .. } => 48,
+        }
+    }
+
     /// A new state, or `None` when `func` is not one of these aggregates.
     pub(super) fn new(func: AggFunc, arg_tys: &[KqlType]) -> Option<MoreAcc> {
         Some(match func {

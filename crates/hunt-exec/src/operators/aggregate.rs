@@ -288,7 +288,12 @@ struct GroupTable {
     held: crate::limits::Reservation,
     /// Bytes `held` covers.
     reserved: usize,
+    /// What the states that keep every value they are fed hold ([`Acc::row_bytes`]).
+    fed_bytes: usize,
 }
+
+/// What an aggregate's reservation is named in a limit error.
+const AGGREGATE_STATE: &str = "a `summarize`'s groups and states (`make_list`, `make_set`, …)";
 
 impl GroupTable {
     fn new(core: &Core) -> Result<GroupTable> {
@@ -332,20 +337,31 @@ impl GroupTable {
             int_index: HashMap::default(),
             groups,
             gids: Vec::new(),
-            held: core.budget.reserve(0, "`make_list`/`make_set`")?,
+            held: core.budget.reserve(0, AGGREGATE_STATE)?,
             reserved: 0,
+            fed_bytes: 0,
         })
     }
 
-    /// Reserves what the states' lists grew by since the last call.
+    /// Reserves what the groups and states grew by since the last call.
     fn account(&mut self) -> Result<()> {
-        let now: usize = self.accs.iter().map(Acc::held_bytes).sum();
+        let now = self.held_bytes();
         if now > self.reserved {
-            self.held
-                .grow(now - self.reserved, "`make_list`/`make_set`")?;
+            self.held.grow(now - self.reserved, AGGREGATE_STATE)?;
             self.reserved = now;
         }
         Ok(())
+    }
+
+    /// About the bytes the groups' keys and states hold (each part counted in O(1)).
+    fn held_bytes(&self) -> usize {
+        let per_group: usize = 8 + self.accs.iter().map(Acc::group_bytes).sum::<usize>();
+        self.accs.iter().map(Acc::held_bytes).sum::<usize>()
+            + self.args.iter().map(ArgRows::held_bytes).sum::<usize>()
+            + self.keys.as_ref().map_or(0, GroupKeys::held_bytes)
+            + self.int_index.capacity() * 24
+            + self.groups * per_group
+            + self.fed_bytes
     }
 
     /// True when every aggregate's state can absorb another's (arg_max states always can).
@@ -376,6 +392,8 @@ impl GroupTable {
         }
         self.gids = gids;
         r?;
+        let row_bytes: usize = self.accs.iter().map(Acc::row_bytes).sum();
+        self.fed_bytes = self.fed_bytes.saturating_add(row_bytes * n);
         self.account()
     }
 
@@ -483,6 +501,7 @@ impl GroupTable {
             acc.grow(groups);
             acc.merge(o, &map)?;
         }
+        self.fed_bytes = self.fed_bytes.saturating_add(other.fed_bytes);
         for (a, o) in self.args.iter_mut().zip(other.args) {
             a.grow(groups);
             a.merge(o, &map)?;

@@ -35,6 +35,11 @@ impl GroupKeys {
         }
     }
 
+    /// About the bytes the keys, their hashes and the index take.
+    pub(super) fn held_bytes(&self) -> usize {
+        self.rows.size() + self.hashes.capacity() * 8 + self.table.capacity() * 8
+    }
+
     /// The number of groups.
     pub(super) fn len(&self) -> usize {
         self.hashes.len()

@@ -40,5 +40,5 @@ pub use series::SeriesExec;
 pub use sort::SortExec;
 pub use topnested::TopNestedExec;
 pub use union::UnionExec;
-pub use values::ValuesExec;
+pub use values::{RangeExec, ValuesExec};
 pub use window::WindowExec;

@@ -7,7 +7,7 @@
 
 use super::mvexpand::Expander;
 use crate::error::{ExecError, Result};
-use crate::physical_plan::{BatchIter, ExecutionPlan, collect, create_apply_plan};
+use crate::physical_plan::{BatchIter, ExecutionPlan, create_apply_plan};
 use crate::scan::TableSet;
 use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
 use arrow::compute::{concat_batches, take};
@@ -135,18 +135,27 @@ impl Apply {
         plan: &Arc<dyn ExecutionPlan>,
         slot: &ApplySlot,
     ) -> Result<RecordBatch> {
-        let (expanded, from) = self.expander.expand_rows(b)?;
+        // Each record is expanded on its own, its expansion reserved while the body runs
+        // over it, and the body's rows held until the batch is done (the body's own
+        // operators reserve theirs): a batch of records with large arrays never sits
+        // expanded whole.
+        let what = "an `mv-apply`";
+        let budget = self.tables.budget();
+        let mut held = budget.reserve(0, what)?;
         let mut parts = Vec::new();
-        let mut start = 0;
         for r in 0..b.num_rows() {
-            let n = from[start..]
-                .iter()
-                .take_while(|x| **x as usize == r)
-                .count();
-            let rows = expanded.slice(start, n);
-            start += n;
+            let (rows, _) = self.expander.expand_rows(&b.slice(r, 1))?;
+            let n = rows.num_rows();
+            let mut record = budget.reserve(rows.get_array_memory_size(), what)?;
             *lock(slot)? = rows;
-            let out = collect(plan)?;
+            let mut out = Vec::new();
+            for o in plan.execute()? {
+                let o = o?;
+                if o.num_rows() > 0 {
+                    record.grow(o.get_array_memory_size(), what)?;
+                    out.push(o);
+                }
+            }
             let got: usize = out.iter().map(|o| o.num_rows()).sum();
             if n == 0 && got > 0 {
                 // Kusto's docs do not say whether a record with nothing to expand still
@@ -158,7 +167,9 @@ impl Apply {
                 ));
             }
             for o in out {
-                parts.push(self.with_outer(b, r, &o)?);
+                let part = self.with_outer(b, r, &o)?;
+                held.grow(part.get_array_memory_size(), what)?;
+                parts.push(part);
             }
         }
         Ok(concat_batches(&self.schema.to_arrow(), &parts)?)

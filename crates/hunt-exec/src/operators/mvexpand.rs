@@ -139,7 +139,7 @@ fn element_scalar(v: &Value, ty: KqlType) -> Scalar {
     match (ty, v) {
         (_, Value::Null) => Scalar::Null(ty),
         (KqlType::Dynamic, v) => Scalar::Dynamic(v.clone()),
-        (KqlType::String, Value::String(s)) => Scalar::String(s.clone()),
+        (KqlType::String, Value::String(s)) => Scalar::String(s.clone().into()),
         (KqlType::Long, Value::Number(n)) => {
             n.as_i64().map(Scalar::Long).unwrap_or(Scalar::Null(ty))
         }

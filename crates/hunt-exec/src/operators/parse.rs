@@ -87,7 +87,7 @@ impl ParseExec {
 fn convert(text: &str, ty: KqlType) -> Option<Scalar> {
     let t = text.trim();
     Some(match ty {
-        KqlType::String => Scalar::String(text.to_string()),
+        KqlType::String => Scalar::String(text.to_string().into()),
         KqlType::Int => Scalar::Int(t.parse().ok()?),
         KqlType::Long => Scalar::Long(t.parse().ok()?),
         KqlType::Real => Scalar::Real(t.parse().ok()?),

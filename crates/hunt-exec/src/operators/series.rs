@@ -4,11 +4,11 @@
 use super::accumulators::scalar_json;
 use crate::error::Result;
 use crate::expr::scalar::array_value;
-use crate::physical_plan::{BatchIter, ExecutionPlan};
+use crate::physical_plan::{BatchIter, ExecutionPlan, collect_held};
 use arrow::array::{
     Array, ArrayRef, Int64Array, RecordBatch, RecordBatchOptions, StringArray, UInt32Array,
 };
-use arrow::compute::{concat_batches, take};
+use arrow::compute::take;
 use arrow::row::{RowConverter, SortField};
 use hunt_plan::expr::Scalar;
 use hunt_plan::types::Schema;
@@ -23,7 +23,11 @@ pub struct SeriesExec {
     defaults: Vec<Scalar>,
     axis: Vec<Scalar>,
     schema: Schema,
+    /// The query's budget: the buffered input and the series arrays are reserved.
+    budget: crate::limits::MemoryBudget,
 }
+
+const WHAT: &str = "a `make-series`";
 
 impl SeriesExec {
     /// A series over `input`, whose first `keys` columns are the group keys.
@@ -40,7 +44,14 @@ impl SeriesExec {
             defaults,
             axis,
             schema,
+            budget: crate::limits::MemoryBudget::default(),
         }
+    }
+
+    /// This operator with what it holds reserved from `budget` (the query's).
+    pub fn with_budget(mut self, budget: crate::limits::MemoryBudget) -> Self {
+        self.budget = budget;
+        self
     }
 }
 
@@ -56,8 +67,7 @@ impl ExecutionPlan for SeriesExec {
     }
     fn execute(&self) -> Result<BatchIter> {
         let in_schema = self.input.schema().clone();
-        let batches = self.input.execute()?.collect::<Result<Vec<_>>>()?;
-        let all = concat_batches(&in_schema.to_arrow(), &batches)?;
+        let (all, mut held) = collect_held(&self.input, &self.budget, WHAT)?;
         let n = self.axis.len();
         let key_cols: Vec<ArrayRef> = all.columns()[..self.keys].to_vec();
         let bins = all
@@ -94,6 +104,12 @@ impl ExecutionPlan for SeriesExec {
             }
         }
         let groups = first_row.len();
+        // Every group gets an array of `n` bins per aggregate, filled or not.
+        let cells = groups.saturating_mul(n).saturating_mul(self.defaults.len());
+        held.grow(
+            cells.saturating_mul(std::mem::size_of::<serde_json::Value>() + 8),
+            WHAT,
+        )?;
         let mut series: Vec<Vec<Vec<serde_json::Value>>> = self
             .defaults
             .iter()

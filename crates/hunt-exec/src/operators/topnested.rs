@@ -4,9 +4,8 @@
 use crate::error::Result;
 use crate::expr::scalar::{array_from_scalars, array_value};
 use crate::expr::{PhysicalExpr, compile, evaluate};
-use crate::physical_plan::{BatchIter, ExecutionPlan};
+use crate::physical_plan::{BatchIter, ExecutionPlan, collect_held};
 use arrow::array::{RecordBatch, RecordBatchOptions};
-use arrow::compute::concat_batches;
 use hunt_plan::expr::{AggFunc, Scalar};
 use hunt_plan::logical_plan::TopNestedLevel;
 use hunt_plan::types::{KqlType, Schema};
@@ -30,7 +29,11 @@ pub struct TopNestedExec {
     input: Arc<dyn ExecutionPlan>,
     levels: Vec<Level>,
     schema: Schema,
+    /// The query's budget: the buffered input and its values per level are reserved.
+    budget: crate::limits::MemoryBudget,
 }
+
+const WHAT: &str = "a `top-nested`";
 
 impl TopNestedExec {
     /// Compiles the levels against the input.
@@ -62,7 +65,14 @@ impl TopNestedExec {
             input,
             levels,
             schema,
+            budget: crate::limits::MemoryBudget::default(),
         })
+    }
+
+    /// This operator with what it holds reserved from `budget` (the query's).
+    pub fn with_budget(mut self, budget: crate::limits::MemoryBudget) -> Self {
+        self.budget = budget;
+        self
     }
 }
 
@@ -176,13 +186,15 @@ impl ExecutionPlan for TopNestedExec {
         vec![&self.input]
     }
     fn execute(&self) -> Result<BatchIter> {
-        let batches = self.input.execute()?.collect::<Result<Vec<_>>>()?;
-        let all = concat_batches(&self.input.schema().to_arrow(), &batches)?;
+        let (all, mut held) = collect_held(&self.input, &self.budget, WHAT)?;
         let n = all.num_rows();
         let mut keys = Vec::new();
         let mut args = Vec::new();
         for l in &self.levels {
             let k = evaluate(&l.key, &all)?;
+            // Each row's key and value become scalars: two per row, plus the key's text.
+            let scalars = 2 * n * std::mem::size_of::<Scalar>();
+            held.grow(scalars + k.get_array_memory_size(), WHAT)?;
             keys.push(
                 (0..n)
                     .map(|i| array_value(k.as_ref(), i, l.key.ty()))

@@ -1,4 +1,5 @@
-//! `ValuesExec`: constant rows (`datatable`, `print`, `range`, `getschema`).
+//! `ValuesExec`: constant rows (`datatable`, `print`, `getschema`); `RangeExec`: `range`, made
+//! batch by batch.
 
 use crate::error::Result;
 use crate::expr::scalar::array_from_scalars;
@@ -39,7 +40,7 @@ impl ValuesExec {
     /// These rows reserved from `budget` (the query's): a `range` of millions of rows
     /// counts against the memory limit.
     pub fn within(mut self, budget: &crate::limits::MemoryBudget) -> Result<ValuesExec> {
-        let what = "constant rows (`range`, `datatable`)";
+        let what = "constant rows (`datatable`, `print`)";
         self.held = Some(budget.reserve(self.batch.get_array_memory_size(), what)?);
         Ok(self)
     }
@@ -66,6 +67,70 @@ impl ExecutionPlan for ValuesExec {
         }
         Ok(Box::new((0..n).step_by(BATCH_SIZE).map(move |start| {
             Ok(batch.slice(start, BATCH_SIZE.min(n - start)))
+        })))
+    }
+}
+
+/// `range`: `count` values `start + i * step` of one column, made [`BATCH_SIZE`] rows at
+/// a time as the operators above pull them, so a range of millions of rows never sits in
+/// memory whole (only the batches a consumer keeps count against the budget).
+#[derive(Debug)]
+pub struct RangeExec {
+    schema: Schema,
+    start: i64,
+    step: i64,
+    count: usize,
+}
+
+impl RangeExec {
+    /// A range of `count` rows over a one-column `schema` (`long`, `datetime` or `timespan`).
+    pub fn new(schema: Schema, start: i64, step: i64, count: usize) -> RangeExec {
+        RangeExec {
+            schema,
+            start,
+            step,
+            count,
+        }
+    }
+}
+
+impl ExecutionPlan for RangeExec {
+    fn describe(&self) -> String {
+        format!(
+            "RangeExec: rows={} from={} step={}",
+            self.count, self.start, self.step
+        )
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![]
+    }
+    fn execute(&self) -> Result<BatchIter> {
+        use arrow::array::{
+            ArrayRef, DurationNanosecondArray, Int64Array, TimestampNanosecondArray,
+        };
+        use hunt_plan::types::KqlType;
+        let arrow_schema = self.schema.to_arrow();
+        let ty = self.schema.fields.first().map(|f| f.ty);
+        let (start, step, count) = (self.start, self.step, self.count);
+        Ok(Box::new((0..count).step_by(BATCH_SIZE).map(move |first| {
+            let n = BATCH_SIZE.min(count - first);
+            // The planner keeps every value between the bounds, so none overflows; wrapping
+            // arithmetic only keeps a mistake from panicking.
+            let values =
+                (first..first + n).map(|i| start.wrapping_add((i as i64).wrapping_mul(step)));
+            let col: ArrayRef = match ty {
+                Some(KqlType::DateTime) => {
+                    Arc::new(TimestampNanosecondArray::from_iter_values(values))
+                }
+                Some(KqlType::TimeSpan) => {
+                    Arc::new(DurationNanosecondArray::from_iter_values(values))
+                }
+                _ => Arc::new(Int64Array::from_iter_values(values)),
+            };
+            Ok(RecordBatch::try_new(arrow_schema.clone(), vec![col])?)
         })))
     }
 }

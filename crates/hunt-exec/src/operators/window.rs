@@ -6,9 +6,8 @@
 use crate::error::{ExecError, Result};
 use crate::expr::scalar::{array_from_scalars, array_value};
 use crate::expr::{PhysicalExpr, compile, evaluate};
-use crate::physical_plan::{BatchIter, ExecutionPlan};
+use crate::physical_plan::{BATCH_SIZE, BatchIter, ExecutionPlan, collect_held};
 use arrow::array::{Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, RecordBatchOptions};
-use arrow::compute::concat_batches;
 use arrow::row::{RowConverter, SortField};
 use hunt_plan::expr::Scalar;
 use hunt_plan::logical_plan::WindowFunc;
@@ -45,7 +44,11 @@ pub struct WindowExec {
     input: Arc<dyn ExecutionPlan>,
     wins: Vec<Win>,
     schema: Schema,
+    /// The query's budget: the buffered input and the new columns are reserved.
+    budget: crate::limits::MemoryBudget,
 }
+
+const WHAT: &str = "window functions (`serialize`, `row_number`, `prev`, …)";
 
 impl WindowExec {
     /// Compiles the window functions against the input.
@@ -99,7 +102,14 @@ impl WindowExec {
             input,
             wins,
             schema,
+            budget: crate::limits::MemoryBudget::default(),
         })
+    }
+
+    /// This operator with what it holds reserved from `budget` (the query's).
+    pub fn with_budget(mut self, budget: crate::limits::MemoryBudget) -> Self {
+        self.budget = budget;
+        self
     }
 }
 
@@ -239,20 +249,23 @@ impl ExecutionPlan for WindowExec {
         vec![&self.input]
     }
     fn execute(&self) -> Result<BatchIter> {
-        let batches = self.input.execute()?.collect::<Result<Vec<_>>>()?;
-        let all = concat_batches(&self.input.schema().to_arrow(), &batches)?;
-        drop(batches);
+        let (all, mut held) = collect_held(&self.input, &self.budget, WHAT)?;
         let n = all.num_rows();
         let opts = RecordBatchOptions::new().with_row_count(Some(n));
         let base = self.input.schema().fields.len();
         let mut cur = all;
         for (k, w) in self.wins.iter().enumerate() {
             let col = column(w, &cur)?;
+            held.grow(col.get_array_memory_size(), WHAT)?;
             let mut cols = cur.columns().to_vec();
             cols.push(col);
             let fields = self.schema.fields[..base + k + 1].to_vec();
             cur = RecordBatch::try_new_with_options(Schema::new(fields).to_arrow(), cols, &opts)?;
         }
-        Ok(Box::new(std::iter::once(Ok(cur))))
+        // Handed on in slices (no copy), the reservation held while they are.
+        Ok(Box::new((0..n).step_by(BATCH_SIZE).map(move |start| {
+            let _held = &held;
+            Ok(cur.slice(start, BATCH_SIZE.min(n - start)))
+        })))
     }
 }

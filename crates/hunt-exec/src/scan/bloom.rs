@@ -32,7 +32,7 @@ fn string_column(e: &Expr) -> Option<&str> {
 /// A non-empty string constant.
 fn string_value(e: &Expr) -> Option<String> {
     match &e.kind {
-        ExprKind::Literal(Scalar::String(s)) if !s.is_empty() => Some(s.clone()),
+        ExprKind::Literal(Scalar::String(s)) if !s.is_empty() => Some(s.to_string()),
         _ => None,
     }
 }

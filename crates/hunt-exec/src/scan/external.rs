@@ -150,7 +150,7 @@ fn row_of_object(schema: &Schema, o: &serde_json::Value) -> Vec<Scalar> {
 /// A field's text as a value of `ty`; text that does not convert is null.
 fn text_value(ty: KqlType, text: &str) -> Scalar {
     match ty {
-        KqlType::String => Scalar::String(text.to_string()),
+        KqlType::String => Scalar::String(text.to_string().into()),
         KqlType::Dynamic => match serde_json::from_str(text) {
             Ok(v) => Scalar::Dynamic(v),
             Err(_) if text.is_empty() => Scalar::Null(ty),

@@ -349,7 +349,7 @@ impl Pruning {
                 let col = column_ref(x)?;
                 match (col.col_ty, constant(p)?) {
                     (KqlType::String, Scalar::String(p)) => {
-                        Some(col.leaf(Test::Prefix(p.into_bytes())))
+                        Some(col.leaf(Test::Prefix(p.as_bytes().to_vec())))
                     }
                     _ => None,
                 }

@@ -338,6 +338,17 @@ impl Catalog for TableSet {
         run_rows(plan, self, &mut |r| rows.push(r)).map_err(|e| e.to_string())?;
         Ok(rows)
     }
+    fn run_constant(
+        &self,
+        plan: &LogicalPlan,
+    ) -> std::result::Result<Vec<Vec<Scalar>>, Option<String>> {
+        let mut rows = Vec::new();
+        match run_rows(plan, self, &mut |r| rows.push(r)) {
+            Ok(()) => Ok(rows),
+            Err(ExecError::Limit { message }) => Err(Some(message)),
+            Err(_) => Err(None),
+        }
+    }
     fn external_data(
         &self,
         url: &str,

@@ -134,7 +134,7 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             }
             // The static type is the runtime type for every non-dynamic value.
             Ok(Expr::literal(
-                Scalar::String(x.ty.name().to_string()),
+                Scalar::String(x.ty.name().to_string().into()),
                 b.span,
             ))
         }

@@ -801,7 +801,7 @@ impl Binder<'_> {
         match e.ty {
             KqlType::String => Ok(e),
             KqlType::Dynamic => Ok(to_str(e)),
-            _ if is_null_literal(&e) => Ok(Expr::literal(Scalar::String(String::new()), e.span)),
+            _ if is_null_literal(&e) => Ok(Expr::literal(Scalar::String("".into()), e.span)),
             _ => Err(self.bad(&e, "a string")),
         }
     }
@@ -819,7 +819,7 @@ impl Binder<'_> {
     /// A constant string argument (a period name, a format).
     fn const_str(&self, e: &Expr) -> Result<String, PlanError> {
         match &e.kind {
-            ExprKind::Literal(Scalar::String(s)) => Ok(s.clone()),
+            ExprKind::Literal(Scalar::String(s)) => Ok(s.to_string()),
             _ => Err(PlanError::unsupported(
                 e.span,
                 format!("a non-constant argument here in `{}`", self.name),

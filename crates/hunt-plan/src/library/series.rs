@@ -243,7 +243,7 @@ pub fn column_of(bag: &Expr, key: &str, ty: KqlType, span: Span) -> Expr {
         Func::Lib(LibFunc::Member),
         vec![
             bag.clone(),
-            Expr::literal(Scalar::String(key.to_string()), span),
+            Expr::literal(Scalar::String(key.to_string().into()), span),
         ],
         KqlType::Dynamic,
         span,

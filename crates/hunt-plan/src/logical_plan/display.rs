@@ -28,6 +28,9 @@ impl LogicalPlan {
                 schema.fields.len(),
                 rows.len()
             )?,
+            LogicalPlan::Range {
+                start, step, count, ..
+            } => write!(f, "Range: {count} rows from {start} step {step}")?,
             LogicalPlan::ApplyRows { schema } => {
                 write!(f, "ApplyRows: {} columns", schema.fields.len())?
             }

@@ -74,7 +74,7 @@ fn spec_names(spec: &ast::Expr, sc: &Scope<'_>) -> Result<Vec<String>, PlanError
     }
     let bound = bind_expr(spec, sc)?;
     match &bound.kind {
-        ExprKind::Literal(Scalar::String(s)) => Ok(vec![s.clone()]),
+        ExprKind::Literal(Scalar::String(s)) => Ok(vec![s.to_string()]),
         ExprKind::Literal(Scalar::Dynamic(serde_json::Value::Array(items))) => items
             .iter()
             .map(|v| {

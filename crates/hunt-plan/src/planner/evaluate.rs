@@ -260,11 +260,11 @@ fn unpack_options(
             _ => return Err(PlanError::invalid(a.span, "expected a constant")),
         };
         match (name, lit) {
-            ("OutputColumnPrefix", Scalar::String(s)) => o.prefix = Some(s),
+            ("OutputColumnPrefix", Scalar::String(s)) => o.prefix = Some(s.to_string()),
             ("columnsConflict", Scalar::String(s))
-                if matches!(s.as_str(), "error" | "replace_source" | "keep_source") =>
+                if matches!(&*s, "error" | "replace_source" | "keep_source") =>
             {
-                o.conflict = Some(s)
+                o.conflict = Some(s.to_string())
             }
             ("ignoredProperties", Scalar::Dynamic(serde_json::Value::Array(items))) => {
                 for it in items {

@@ -89,7 +89,7 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
                 }
             }
             let obj = dynamic_operand(bind_expr(expr, sc)?)?;
-            let key = Expr::literal(Scalar::String(name.name.clone()), name.span);
+            let key = Expr::literal(Scalar::String(name.name.clone().into()), name.span);
             Ok(Expr::call(
                 Func::Lib(LibFunc::Member),
                 vec![obj, key],
@@ -149,7 +149,7 @@ fn negate_scalar(s: &Scalar) -> Option<Scalar> {
 /// Reads a literal into a typed scalar.
 pub(crate) fn bind_literal(l: &Literal, span: Span) -> Result<Scalar, PlanError> {
     Ok(match l {
-        Literal::String(s) => Scalar::String(s.clone()),
+        Literal::String(s) => Scalar::String(s.clone().into()),
         Literal::Long(v) => Scalar::Long(*v),
         Literal::Real(v) => Scalar::Real(*v),
         Literal::Bool(b) => Scalar::Bool(*b),

@@ -41,7 +41,7 @@ impl Planner<'_> {
                 return Ok(id.name.clone());
             }
             match bind_expr(e, &self.scope(&empty, None))?.kind {
-                ExprKind::Literal(Scalar::String(s)) => Ok(s),
+                ExprKind::Literal(Scalar::String(s)) => Ok(s.to_string()),
                 ExprKind::Literal(Scalar::Bool(b)) => Ok(b.to_string()),
                 _ => Err(PlanError::invalid(e.span, "expected a constant")),
             }

@@ -199,7 +199,10 @@ pub(crate) fn bind_call(
                         "`bag_pack_columns` takes column names",
                     ));
                 };
-                pairs.push(Expr::literal(Scalar::String(id.name.clone()), a.span));
+                pairs.push(Expr::literal(
+                    Scalar::String(id.name.clone().into()),
+                    a.span,
+                ));
                 pairs.push(bind_expr(a, sc)?);
             }
             crate::library::bind_pack(pairs, false, span)
@@ -219,7 +222,7 @@ pub(crate) fn bind_call(
             };
             let mut pairs = Vec::with_capacity(sc.schema.fields.len() * 2);
             for f in &sc.schema.fields {
-                pairs.push(Expr::literal(Scalar::String(f.name.clone()), span));
+                pairs.push(Expr::literal(Scalar::String(f.name.clone().into()), span));
                 pairs.push(Expr::column(&f.name, f.ty, span));
             }
             crate::library::bind_pack(pairs, skip_empty, span)

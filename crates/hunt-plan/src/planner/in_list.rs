@@ -144,7 +144,7 @@ fn json_scalar(v: serde_json::Value) -> Scalar {
     match v {
         Value::Null => Scalar::Null(KqlType::Dynamic),
         Value::Bool(b) => Scalar::Bool(b),
-        Value::String(s) => Scalar::String(s),
+        Value::String(s) => Scalar::String(s.into()),
         Value::Number(n) => match n.as_i64() {
             Some(i) => Scalar::Long(i),
             None => Scalar::Real(n.as_f64().unwrap_or(f64::NAN)),

@@ -111,11 +111,14 @@ impl Planner<'_> {
     /// evaluated now, otherwise the expression, which must stay within the limits.
     pub(crate) fn let_value(&self, name: &str, e: Expr) -> Result<Expr, PlanError> {
         let (nodes, depth) = expr_size(&e);
-        if matches!(e.kind, ExprKind::Call(..)) && !has_column(&e) {
-            if let Some(v) = self.evaluate_constant(&e) {
-                return Ok(v);
+        let e = if matches!(e.kind, ExprKind::Call(..)) && !has_column(&e) {
+            match self.evaluate_constant(e)? {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
             }
-        }
+        } else {
+            e
+        };
         if nodes > MAX_EXPR_NODES || depth > MAX_EXPR_DEPTH {
             return Err(PlanError::limit(
                 e.span,
@@ -128,21 +131,40 @@ impl Planner<'_> {
         Ok(e)
     }
 
-    /// `e` evaluated as a one-row `print`, or `None` when the catalog cannot run it.
-    fn evaluate_constant(&self, e: &Expr) -> Option<Expr> {
+    /// `e` evaluated as a one-row `print` (`Ok(Ok(value))`), or `e` back when the catalog
+    /// cannot run it; a value past a resource limit is the limit error. `e` moves into the
+    /// plan and back, not copied: a `let` value may hold a string of tens of MB.
+    fn evaluate_constant(&self, e: Expr) -> Result<Result<Expr, Expr>, PlanError> {
+        let (ty, span) = (e.ty, e.span);
         let plan = LogicalPlan::Projection {
             input: Box::new(LogicalPlan::Values {
                 schema: Schema::default(),
                 rows: vec![vec![]],
             }),
-            exprs: vec![("v".to_string(), e.clone())],
+            exprs: vec![("v".to_string(), e)],
         };
-        let rows = self.catalog.run(&plan).ok()?;
-        let value = rows.into_iter().next()?.into_iter().next()?;
-        (value.ty() == e.ty || matches!(value, crate::expr::Scalar::Null(_))).then(|| Expr {
-            kind: ExprKind::Literal(value),
-            ty: e.ty,
-            span: e.span,
+        let result = self.catalog.run_constant(&plan);
+        // The expression back out of the plan (always there: built above).
+        let back = match plan {
+            LogicalPlan::Projection { mut exprs, .. } => exprs.pop().map(|(_, e)| e),
+            _ => None,
+        };
+        let rows = match result {
+            Ok(rows) => rows,
+            Err(Some(message)) => return Err(PlanError::limit(span, message)),
+            Err(None) => Vec::new(),
+        };
+        let value = rows.into_iter().next().and_then(|r| r.into_iter().next());
+        Ok(match (value, back) {
+            (Some(v), _) if v.ty() == ty || matches!(v, crate::expr::Scalar::Null(_)) => Ok(Expr {
+                kind: ExprKind::Literal(v),
+                ty,
+                span,
+            }),
+            (_, Some(e)) => Err(e),
+            (_, None) => {
+                return Err(PlanError::invalid(span, "this value cannot be evaluated"));
+            }
         })
     }
 }

@@ -454,20 +454,14 @@ impl Planner<'_> {
                     subquery::fold(&sc, exprs::bind_expr(to, &sc)?)?,
                     subquery::fold(&sc, exprs::bind_expr(step, &sc)?)?,
                 );
-                let rows = range_rows(&f, &t, &s, *span)?;
                 let ty = f.ty.max(t.ty);
                 let ty = if ty == KqlType::Int {
                     KqlType::Long
                 } else {
                     ty
                 };
-                Ok((
-                    LogicalPlan::Values {
-                        schema: Schema::new(vec![Field::new(&name.name, ty)]),
-                        rows,
-                    },
-                    None,
-                ))
+                let schema = Schema::new(vec![Field::new(&name.name, ty)]);
+                Ok((range_plan(schema, &f, &t, &s, *span)?, None))
             }
             Source::Union {
                 params,
@@ -490,16 +484,18 @@ impl Planner<'_> {
     }
 }
 
-/// The most rows `range` may produce; larger ranges are refused rather than
-/// materialized (`range` is planned as constant rows).
+/// The most rows `range` may produce; larger ranges are refused.
 const MAX_RANGE_ROWS: i64 = 10_000_000;
 
-fn range_rows(
+/// `range` as a lazy plan node: the bounds and the step are evaluated once here, the
+/// rows are made batch by batch when the query runs.
+fn range_plan(
+    schema: Schema,
     from: &Expr,
     to: &Expr,
     step: &Expr,
     span: hunt_syntax::Span,
-) -> Result<Vec<Vec<Scalar>>, PlanError> {
+) -> Result<LogicalPlan, PlanError> {
     let lit = |e: &Expr| match &e.kind {
         crate::expr::ExprKind::Literal(s) => Some(s.clone()),
         _ => None,
@@ -518,8 +514,14 @@ fn range_rows(
     let (Some(a), Some(b), Some(st)) = (as_i64(&f), as_i64(&t), as_i64(&s)) else {
         return Err(PlanError::unsupported(span, "`range` over these types"));
     };
+    let empty = |schema| LogicalPlan::Range {
+        schema,
+        start: a,
+        step: 1,
+        count: 0,
+    };
     if st == 0 || (b > a && st < 0) {
-        return Ok(vec![]);
+        return Ok(empty(schema));
     }
     let n = if st > 0 {
         (b.saturating_sub(a)) / st + 1
@@ -533,12 +535,15 @@ fn range_rows(
         )
         .with_help("make the step larger or the span shorter"));
     }
-    let make = |v: i64| match f {
-        Scalar::DateTime(_) => Scalar::DateTime(v),
-        Scalar::TimeSpan(_) => Scalar::TimeSpan(v),
-        _ => Scalar::Long(v),
-    };
-    Ok((0..n.max(0)).map(|i| vec![make(a + i * st)]).collect())
+    if n <= 0 {
+        return Ok(empty(schema));
+    }
+    Ok(LogicalPlan::Range {
+        schema,
+        start: a,
+        step: st,
+        count: n as usize,
+    })
 }
 
 /// Folds a constant expression (a literal, possibly negated) into a value of type `ty`.
@@ -564,7 +569,7 @@ fn const_value(e: &Expr, ty: KqlType) -> Result<Scalar, PlanError> {
             .map(Scalar::Guid)
             .ok_or_else(|| PlanError::ty(e.span, format!("`{s}` is not a guid")))?,
         (Scalar::String(s), KqlType::Dynamic) => {
-            Scalar::Dynamic(serde_json::Value::String(s.clone()))
+            Scalar::Dynamic(serde_json::Value::String(s.to_string()))
         }
         (Scalar::Long(v), KqlType::Dynamic) => Scalar::Dynamic(serde_json::Value::from(*v)),
         (Scalar::Bool(v), KqlType::Dynamic) => Scalar::Dynamic(serde_json::Value::from(*v)),

@@ -208,7 +208,7 @@ impl Planner<'_> {
             };
             let mut exprs = vec![(
                 source.clone(),
-                Expr::literal(Scalar::String(name.clone()), span),
+                Expr::literal(Scalar::String(name.clone().into()), span),
             )];
             for (c, at) in &wanted {
                 if let Some(f) = schema.fields.iter().find(|f| &f.name == c) {
@@ -219,7 +219,7 @@ impl Planner<'_> {
                 let mut pairs = Vec::new();
                 for f in &schema.fields {
                     if !wanted.iter().any(|(c, _)| *c == f.name) {
-                        pairs.push(Expr::literal(Scalar::String(f.name.clone()), span));
+                        pairs.push(Expr::literal(Scalar::String(f.name.clone().into()), span));
                         pairs.push(Expr::column(&f.name, f.ty, span));
                     }
                 }

@@ -726,7 +726,7 @@ fn getschema(schema: &Schema) -> LogicalPlan {
         .enumerate()
         .map(|(i, f)| {
             vec![
-                Scalar::String(f.name.clone()),
+                Scalar::String(f.name.clone().into()),
                 Scalar::Int(i as i32),
                 Scalar::String(dotnet(f.ty).into()),
                 Scalar::String(f.ty.name().into()),
@@ -944,7 +944,7 @@ fn parse_kv(
             "parse-kv without both `pair_delimiter` and `kv_delimiter`",
         ));
     };
-    let lit = |s: &str| Expr::literal(Scalar::String(s.to_string()), span);
+    let lit = |s: &str| Expr::literal(Scalar::String(s.to_string().into()), span);
     let mut exprs: Vec<(String, Expr)> = schema
         .fields
         .iter()

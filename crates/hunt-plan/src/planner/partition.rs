@@ -227,7 +227,7 @@ fn key_filter(col: &Expr, value: Scalar, span: Span) -> Result<Expr, PlanError> 
 /// The key of a row, a null string read as the empty string.
 fn row_key(v: Option<Scalar>, ty: KqlType) -> Scalar {
     match v {
-        Some(Scalar::Null(_)) | None if ty == KqlType::String => Scalar::String(String::new()),
+        Some(Scalar::Null(_)) | None if ty == KqlType::String => Scalar::String("".into()),
         Some(v) => v,
         None => Scalar::Null(ty),
     }

@@ -101,7 +101,7 @@ pub(crate) fn plan_pivot(
     let mut aggs: Vec<(String, AggExpr)> = Vec::new();
     for row in values {
         let (name, lit) = match row.into_iter().next() {
-            Some(Scalar::String(s)) if !s.is_empty() => (s.clone(), Scalar::String(s)),
+            Some(Scalar::String(s)) if !s.is_empty() => (s.to_string(), Scalar::String(s)),
             Some(Scalar::Long(v)) => (v.to_string(), Scalar::Long(v)),
             Some(Scalar::Int(v)) => (v.to_string(), Scalar::Int(v)),
             _ => {

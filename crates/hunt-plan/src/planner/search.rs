@@ -41,7 +41,7 @@ fn term_match(col: Expr, term: &str, cs: bool, span: Span) -> Expr {
         ),
         (None, None) => (if cs { StrOp::HasCs } else { StrOp::Has }, term),
     };
-    let needle = Expr::literal(Scalar::String(needle.to_string()), span);
+    let needle = Expr::literal(Scalar::String(needle.to_string().into()), span);
     Expr::call(
         Func::Str(op, false),
         vec![to_string_expr(col), needle],

@@ -90,7 +90,7 @@ impl Planner<'_> {
                     ));
                 };
                 let id = ast::Ident {
-                    name: t.clone(),
+                    name: t.to_string(),
                     span: arg.span,
                 };
                 Ok(Some(self.table_source(&id)?))

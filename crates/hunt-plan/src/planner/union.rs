@@ -201,7 +201,7 @@ pub(crate) fn union_of(
             if let Some(src) = &source {
                 exprs.push((
                     src.clone(),
-                    Expr::literal(Scalar::String(a.name.clone()), span),
+                    Expr::literal(Scalar::String(a.name.clone().into()), span),
                 ));
             }
             for (f, out) in &fields {
@@ -210,7 +210,7 @@ pub(crate) fn union_of(
                     Expr::column(&f.name, f.ty, span)
                 } else if f.ty == KqlType::String {
                     // KQL has no null string: a missing string column reads as empty.
-                    Expr::literal(Scalar::String(String::new()), span)
+                    Expr::literal(Scalar::String("".into()), span)
                 } else {
                     Expr::literal(Scalar::Null(f.ty), span)
                 };

@@ -536,9 +536,16 @@ fn join_side_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     ))
 }
 
-/// `['name']` as a column reference.
+/// `['name']` as a column reference (or, in a search predicate, `['name']:term`: the
+/// printer quotes a keyword column so).
 fn bracketed_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     let (r, id) = bracketed_ident(c, i)?;
+    if c.search_terms.get()
+        && let Some(term) = r.strip_prefix(':')
+        && !term.starts_with(':')
+    {
+        return column_term_of(c, i, id, term);
+    }
     let span = id.span;
     Ok((
         r,
@@ -864,11 +871,16 @@ fn column_term<'a>(
     rest: &'a str,
     term: &'a str,
 ) -> PResult<'a, Expr> {
-    let _depth = c.descend(i)?;
     let column = Ident {
         name: w.to_string(),
         span: c.span(i, rest),
     };
+    column_term_of(c, i, column, term)
+}
+
+/// `column:term` with the column read, `term` the text after the `:`.
+fn column_term_of<'a>(c: &Ctx, i: &'a str, column: Ident, term: &'a str) -> PResult<'a, Expr> {
+    let _depth = c.descend(i)?;
     let (r, t) = cut_err(unary(c, term))?;
     Ok((
         r,
@@ -957,7 +969,18 @@ pub(crate) fn comma_list<'a, T>(
 /// literal or a bare word, never a call, so `kind=inner (R)` is not `inner(R)`.
 pub(crate) fn param_value<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     let i = ws(i);
-    if i.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-' || ch == '[') || starts_string(i) {
+    if i.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-') {
+        // A number (possibly negative) and nothing more: `6.I` is not a parameter value,
+        // so `find x=6.I …` reads `x=6.I` as the predicate, as its print reads back.
+        let (r, e) = unary(c, i)?;
+        let literal = |e: &Expr| matches!(e.kind, ExprKind::Literal(_));
+        return match &e.kind {
+            ExprKind::Literal(_) => Ok((r, e)),
+            ExprKind::Neg(inner) if literal(inner) => Ok((r, e)),
+            _ => err(i, Expected::Desc("a parameter value")),
+        };
+    }
+    if i.starts_with('[') || starts_string(i) {
         return unary(c, i);
     }
     match word(i) {

@@ -512,15 +512,25 @@ pub(crate) fn typed_text(i: &str) -> PResult<'_, String> {
     let open = ws(i);
     let mut depth = 0usize;
     let mut chars = body.char_indices();
+    // The text without its comments: a comment is not part of the value, and the text
+    // is printed on one line, where a kept `//` would swallow the closing `)`.
+    let mut text = String::new();
+    let mut from = 0;
     while let Some((n, ch)) = chars.next() {
         match ch {
             '(' => depth += 1,
-            ')' if depth == 0 => return Ok((&body[n + 1..], body[..n].trim().to_string())),
+            ')' if depth == 0 => {
+                text.push_str(&body[from..n]);
+                return Ok((&body[n + 1..], text.trim().to_string()));
+            }
             ')' => depth -= 1,
             // A `//` comment runs to the end of the line (`dynamic([ // why…`).
             '/' if body[n + 1..].starts_with('/') => {
-                for (_, c) in chars.by_ref() {
+                text.push_str(&body[from..n]);
+                from = body.len();
+                for (k, c) in chars.by_ref() {
                     if c == '\n' {
+                        from = k;
                         break;
                     }
                 }

@@ -40,7 +40,8 @@ fn ids_of(b: &RecordBatch, name: &str, ty: KqlType) -> Result<Vec<Option<(String
         .map(|r| {
             let v = array_value(col.as_ref(), r, ty)?;
             Ok(match &v {
-                Scalar::String(s) | Scalar::Guid(s) if !s.is_empty() => Some((s.clone(), v)),
+                Scalar::String(s) if !s.is_empty() => Some((s.to_string(), v)),
+                Scalar::Guid(s) if !s.is_empty() => Some((s.clone(), v)),
                 Scalar::Long(n) => Some((n.to_string(), v)),
                 Scalar::Int(n) => Some((n.to_string(), v)),
                 _ => None,

@@ -12,9 +12,10 @@ mod table;
 use crate::error::{ExecError, Result};
 use crate::expr::scalar::array_value;
 use crate::operators::accumulators::scalar_json;
-use crate::physical_plan::{BatchIter, ExecutionPlan, collect};
+use crate::physical_plan::{BatchIter, ExecutionPlan, collect_held};
 use arrow::compute::concat_batches;
 use arrow::record_batch::RecordBatch;
+use hunt_plan::expr::Scalar;
 use hunt_plan::graph::{GraphNodes, GraphOutput, GraphPlan};
 use hunt_plan::types::{KqlType, Schema};
 use std::collections::HashMap;
@@ -27,7 +28,11 @@ pub struct GraphExec {
     nodes: Option<Arc<dyn ExecutionPlan>>,
     plan: GraphPlan,
     schema: Schema,
+    /// The query's budget: the edge and node rows and the graph built of them are reserved.
+    budget: crate::limits::MemoryBudget,
 }
+
+const WHAT: &str = "a graph (`make-graph`)";
 
 impl GraphExec {
     /// A graph over the `edges` rows (and `nodes` rows for a node table).
@@ -42,14 +47,32 @@ impl GraphExec {
             nodes,
             plan,
             schema,
+            budget: crate::limits::MemoryBudget::default(),
         }
     }
-}
 
-/// All rows of `input` in one batch.
-fn collect_one(input: &Arc<dyn ExecutionPlan>) -> Result<RecordBatch> {
-    let batches = collect(input)?;
-    Ok(concat_batches(&input.schema().to_arrow(), &batches)?)
+    /// This operator with what it holds reserved from `budget` (the query's).
+    pub fn with_budget(mut self, budget: crate::limits::MemoryBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// All rows of `input` in one batch, with what the graph built of them will hold
+    /// (each row's ids as text and values, its adjacency entries) reserved in `held`.
+    fn collect_one(
+        &self,
+        input: &Arc<dyn ExecutionPlan>,
+        held: &mut Vec<crate::limits::Reservation>,
+    ) -> Result<RecordBatch> {
+        let (b, mut h) = collect_held(input, &self.budget, WHAT)?;
+        let per_row = 2 * (std::mem::size_of::<Scalar>() + std::mem::size_of::<String>() + 16);
+        h.grow(
+            b.num_rows().saturating_mul(per_row) + b.get_array_memory_size(),
+            WHAT,
+        )?;
+        held.push(h);
+        Ok(b)
+    }
 }
 
 impl GraphExec {
@@ -126,9 +149,12 @@ impl ExecutionPlan for GraphExec {
         v
     }
     fn execute(&self) -> Result<BatchIter> {
-        let edges = collect_one(&self.edges)?;
+        let mut held = Vec::new();
+        let edges = self.collect_one(&self.edges, &mut held)?;
         let nodes = match (&self.nodes, &self.plan.nodes) {
-            (Some(n), GraphNodes::Table { key, .. }) => Some((collect_one(n)?, key.as_str())),
+            (Some(n), GraphNodes::Table { key, .. }) => {
+                Some((self.collect_one(n, &mut held)?, key.as_str()))
+            }
             (None, GraphNodes::Table { .. }) => {
                 return Err(ExecError::Internal("graph node table not built".into()));
             }
