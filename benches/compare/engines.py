@@ -85,7 +85,10 @@ def run(engine: str, q, data: Path, threads: int, queries) -> tuple[float, list]
         import polars as pl
 
         def scan(table: str):
-            return pl.scan_parquet(str(data / table / "*.parquet"))
+            lf = pl.scan_parquet(str(data / table / "*.parquet"))
+            # Dictionary-typed strings (the strings-dict shape) arrive as Categorical, which
+            # Polars' string functions refuse: read them as strings, as hunt and SQL do.
+            return lf.with_columns(pl.col(pl.Categorical).cast(pl.String))
 
         t0 = time.perf_counter()
         rows = q.polars(scan, pl).collect().rows()

@@ -288,9 +288,10 @@ def run_child(argv: list[str], env: dict | None = None) -> tuple[float, int, int
     high-water mark across exec, so every child would report at least the parent's RSS.
     Without GNU time, os.wait4 is used and the figure is an upper bound.
     """
-    out_path = RESULTS / ".child.out"
-    err_path = RESULTS / ".child.err"
-    rss_path = RESULTS / ".child.rss"
+    # Per driver process, so two runs at once do not read each other's output.
+    out_path = RESULTS / f".child-{os.getpid()}.out"
+    err_path = RESULTS / f".child-{os.getpid()}.err"
+    rss_path = RESULTS / f".child-{os.getpid()}.rss"
     use_time = TIME_BIN.exists()
     cmd = [str(TIME_BIN), "-f", "%M", "-o", str(rss_path), *argv] if use_time else argv
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
