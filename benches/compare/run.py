@@ -157,6 +157,10 @@ def normalize_cell(v):
     return str(v)
 
 
+# hunt's JSON schema names column types as .NET does (Kusto's `Object` is `dynamic`).
+DYNAMIC_TYPES = ("dynamic", "object")
+
+
 def json_value(v):
     """An element of a list or dict as JSON would hold it (datetimes as normalised text)."""
     if v is None or isinstance(v, (bool, int, float, str)):
@@ -191,7 +195,7 @@ def dynamic_cell(v):
 def hunt_cell(v, kql_type: str):
     """hunt's JSON cell → canonical form (see `normalize_cell`)."""
     t = kql_type.lower()
-    if t == "dynamic":
+    if t in DYNAMIC_TYPES:
         return dynamic_cell(v)
     if v is None:
         return ""
@@ -368,7 +372,7 @@ def evaluate(q, engines: list[str], first: dict, times: dict, rss: dict) -> dict
     hunt is `wrong` when its rows differ from those of a peer that another peer agrees with.
     """
     # A column hunt types dynamic: the peers' cells (JSON text, or a list) compared as JSON.
-    dyn = [i for i, t in enumerate(first.get("hunt", {}).get("types", [])) if t.lower() == "dynamic"]
+    dyn = [i for i, t in enumerate(first.get("hunt", {}).get("types", [])) if t.lower() in DYNAMIC_TYPES]
     if dyn:
         for e in engines:
             if e != "hunt" and "rows" in first[e]:
