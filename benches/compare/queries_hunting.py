@@ -787,20 +787,20 @@ def _(scan, pl):
 
 @query(
     "dse-make-series-user-spikes",
-    "Anomalies: users whose busiest day of endpoint activity exceeds 5 times their daily mean plus 10 (make-series by user, series_stats_dynamic).",
+    "Anomalies: users whose busiest day of endpoint activity exceeds 4 times their daily mean (make-series by user, series_stats_dynamic).",
     """
 DataSecurityEvents
 | where Workload == "Endpoint"
 | make-series Events = count() default = 0 on Timestamp from datetime(2025-06-01) to datetime(2025-07-01) step 1d by AccountUpn
 | extend s = series_stats_dynamic(Events)
-| where todouble(s.max) > 5 * todouble(s.avg) + 10
+| where todouble(s.max) > 4 * todouble(s.avg)
 | project AccountUpn, Min = tolong(s.min), Max = tolong(s.max), Avg = todouble(s.avg), Stdev = todouble(s.stdev)
 """,
-    "SELECT * FROM (" + _series_stats_sql("Workload = 'Endpoint'", "AccountUpn") + ") WHERE Max > 5 * Avg + 10",
+    "SELECT * FROM (" + _series_stats_sql("Workload = 'Endpoint'", "AccountUpn") + ") WHERE Max > 4 * Avg",
 )
 def _(scan, pl):
     return _series_stats_polars(scan, pl, pl.col("Workload") == "Endpoint", "AccountUpn").filter(
-        pl.col("Max") > 5 * pl.col("Avg") + 10
+        pl.col("Max") > 4 * pl.col("Avg")
     )
 
 

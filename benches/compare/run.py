@@ -368,7 +368,8 @@ def evaluate(q, engines: list[str], first: dict, times: dict, rss: dict) -> dict
     """One query's entry: medians, ratios, agreement with hunt, problems.
 
     A peer's time counts towards "fastest peer" only when its rows equal hunt's or another
-    peer's: a peer that is the odd one out (a dialect difference, a bug) is not a yardstick.
+    peer's (or it is the only peer that answered): a peer that is the odd one out (a dialect
+    difference, a bug) is not a yardstick.
     hunt is `wrong` when its rows differ from those of a peer that another peer agrees with.
     """
     # A column hunt types dynamic: the peers' cells (JSON text, or a list) compared as JSON.
@@ -392,7 +393,9 @@ def evaluate(q, engines: list[str], first: dict, times: dict, rss: dict) -> dict
         if canon[p] is None:
             continue
         others = [o for o in engines if o != p and canon[o] is not None]
-        corroborated[p] = any(rows_equal(canon[p], canon[o])[0] for o in others)
+        other_peers = [o for o in others if o != "hunt"]
+        # With no other peer to check it (a run with one peer), a peer is the reference.
+        corroborated[p] = not other_peers or any(rows_equal(canon[p], canon[o])[0] for o in others)
     med = {e: statistics.median(times[e]) if times[e] else None for e in engines}
     counted = {p: med[p] for p in peers if med[p] and corroborated.get(p)}
     fastest_peer = min(counted, key=counted.get) if counted else None
