@@ -61,6 +61,20 @@ def datafusion_sql(sql: str) -> str:
     return sql
 
 
+_TZ_LITERAL = re.compile(r"TIMESTAMPTZ '(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)\+00'")
+_UTC_LITERAL = re.compile(r"TIMESTAMP '(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)Z'")
+
+
+def naive_sql(sql: str) -> str:
+    """UTC literals as zone-less ones, for data whose timestamps have no zone (shapes.py).
+
+    The instants are the same (a zone-less timestamp is read as UTC everywhere here), but
+    DuckDB cannot compare TIMESTAMP_NS with TIMESTAMPTZ, nor DataFusion mix the two.
+    """
+    sql = _TZ_LITERAL.sub(r"TIMESTAMP '\1 \2'", sql)
+    return _UTC_LITERAL.sub(r"TIMESTAMP '\1T\2'", sql)
+
+
 def chdb_kql(kql: str) -> str:
     kql = re.sub(r"\bnow\(\)", CHDB_NOW, kql)
     return re.sub(r"\bago\(([^()]*)\)", lambda m: f"({CHDB_NOW} - {m.group(1)})", kql)
@@ -78,6 +92,8 @@ def run(engine: str, q, data: Path, threads: int, queries) -> tuple[float, list]
         # friends must work in UTC like KQL's bin().
         con.execute("SET TimeZone = 'UTC'")
         sql = render_sql(q.sql, data, tables, "duckdb")
+        if queries.TIME_ZONE is None:
+            sql = naive_sql(sql)
         t0 = time.perf_counter()
         rows = con.execute(sql).fetchall()
         return time.perf_counter() - t0, rows
@@ -108,6 +124,8 @@ def run(engine: str, q, data: Path, threads: int, queries) -> tuple[float, list]
         for t in tables:
             ctx.register_parquet(t.lower(), str(data / t))
         sql = render_sql(q.datafusion_sql or datafusion_sql(q.sql), data, tables, "datafusion")
+        if queries.TIME_ZONE is None:
+            sql = naive_sql(sql)
         t0 = time.perf_counter()
         table = ctx.sql(sql).to_arrow_table()
         rows = [list(r.values()) for r in table.to_pylist()]
