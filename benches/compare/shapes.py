@@ -17,7 +17,7 @@ rewrites every table of the generated data with pyarrow, changing one thing (or,
 | strings-plain | no dictionary encoding anywhere (PLAIN strings) |
 | strings-dict | string columns as Arrow `dictionary<int32, string>` (stored so in the Arrow schema), dictionary-encoded |
 | no-arrow-schema | no Arrow schema blob (`store_schema=False`), as non-Arrow writers write |
-| nulls-mixed | 100k-row files, each declaring a column `required` when that file has no null in it and `optional` otherwise, so a nullable column is nullable in some files only |
+| nulls-mixed | 100k-row files, each declaring a column `required` when that file has no null in it and `optional` otherwise; the rows are partitioned on one nullable column (see `source_batches`) so that it has nulls in some files and none in others |
 | heldout | 2M-row files, microsecond UTC timestamps, no Arrow schema blob, pyarrow's defaults otherwise |
 
 `ensure_shape(base, shape)` writes `base` + `-` + shape next to the base directory once
@@ -158,16 +158,43 @@ def write_table(files: list[Path], out: Path, opts: dict) -> None:
         part += 1
 
     per_file = opts["rows_per_file"]
-    for f in files:
-        for batch in pq.ParquetFile(f).iter_batches(batch_size=50_000):
-            batch = convert_batch(batch, schema)
-            while batch.num_rows:
-                take = min(batch.num_rows, per_file - pending_rows)
-                pending.append(batch.slice(0, take))
-                pending_rows += take
-                batch = batch.slice(take)
-                if pending_rows == per_file:
-                    flush(pending)
-                    pending, pending_rows = [], 0
+    for batch in source_batches(files, opts):
+        batch = convert_batch(batch, schema)
+        while batch.num_rows:
+            take = min(batch.num_rows, per_file - pending_rows)
+            pending.append(batch.slice(0, take))
+            pending_rows += take
+            batch = batch.slice(take)
+            if pending_rows == per_file:
+                flush(pending)
+                pending, pending_rows = [], 0
     if pending_rows:
         flush(pending)
+
+
+def source_batches(files: list[Path], opts: dict):
+    """The table's rows in batches: in file order, or, for `nulls-mixed`, partitioned.
+
+    For `nulls-mixed` the rows are stably partitioned on the nullable column whose null
+    share is nearest one half: its non-null rows first, then its null rows. The files cut
+    from the first part have no null in that column (and declare it `required`), those from
+    the second only nulls, whatever the writer of the data did. The same rows, in another
+    order: every query of the suite is order-independent or orders on unique keys.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if not opts["required_when_no_nulls"]:
+        for f in files:
+            yield from pq.ParquetFile(f).iter_batches(batch_size=50_000)
+        return
+    table = pa.concat_tables([pq.read_table(f) for f in files])
+    n = table.num_rows
+    shares = [(abs(c.null_count / n - 0.5), name) for name, c in zip(table.column_names, table.columns)
+              if n and 0 < c.null_count < n]
+    if shares:
+        _, name = min(shares)
+        nulls = pc.is_null(table.column(name))
+        table = pa.concat_tables([table.filter(pc.invert(nulls)), table.filter(nulls)])
+    yield from table.to_batches(max_chunksize=50_000)
