@@ -321,7 +321,11 @@ def run_hunt(q, data: Path, threads: int) -> dict:
     # Exit 1 means "no rows" (grep semantics), not an error.
     if code not in (0, 1):
         return {"error": err.decode(errors="replace").strip() or f"exit {code}", "rss_kib": rss}
-    doc = json.loads(out)
+    try:
+        doc = json.loads(out)
+    except ValueError as e:
+        return {"error": f"unreadable JSON output ({e}): {err.decode(errors='replace').strip()[-500:]}",
+                "rss_kib": rss}
     types = [c.get("type") or c.get("Type") or "" for c in doc["schema"]]
     names = [c.get("name") or c.get("Name") for c in doc["schema"]]
     rows = [[hunt_cell(r.get(n), t) for n, t in zip(names, types)] for r in doc["results"]]
@@ -347,7 +351,11 @@ def run_peer(engine: str, q, data: Path, threads: int) -> dict:
     wall, rss, code, out, err = run_child(argv, env)
     if code != 0:
         return {"error": err.decode(errors="replace").strip()[-2000:], "rss_kib": rss}
-    doc = json.loads(out)
+    try:
+        doc = json.loads(out)
+    except ValueError as e:
+        return {"error": f"unreadable worker output ({e}): {err.decode(errors='replace').strip()[-500:]}",
+                "rss_kib": rss}
     if "unsupported" in doc:
         return {"unsupported": doc["unsupported"], "rss_kib": rss}
     return {"seconds": doc["seconds"], "process_seconds": wall, "rss_kib": rss, "rows": doc["rows"]}
