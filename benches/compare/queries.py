@@ -1356,5 +1356,6 @@ def _(scan, pl):
     return _top(lf, pl, 10, [("Events", True), ("AccountUpn", False)])
 
 
-# The hunting patterns of issue 12 live in their own module; importing it registers them.
+# The hunting patterns of issue 12 live in their own modules; importing them registers them.
 import queries_hunting  # noqa: E402,F401
+import queries_aggregates  # noqa: E402,F401
