@@ -54,13 +54,28 @@ class Query:
     sql: str
     polars: Callable
     ordered: bool = False
+    # DataFusion's SQL where the DuckDB text needs another spelling (engines.datafusion_sql
+    # rewrites the common ones).
+    datafusion_sql: str | None = None
+    # False: chDB's Kusto dialect is known not to run this KQL (it is reported as unsupported
+    # without trying); None: try it.
+    chdb: bool | None = None
 
 
-def render_sql(q: Query, data: Path) -> str:
-    sql = q.sql
-    for t in TABLES:
-        sql = sql.replace("{" + t + "}", f"read_parquet('{data / t}/*.parquet')")
-    return sql
+# The Timestamp column's Polars time zone in the data being queried: "UTC", or None for a
+# data shape written without a zone (shapes.py); set by `configure_for`.
+TIME_ZONE: str | None = "UTC"
+
+
+def configure_for(data: Path) -> None:
+    """Reads the time zone of DataSecurityEvents.Timestamp in `data`, for `_ts` literals."""
+    global TIME_ZONE
+    import pyarrow.parquet as pq
+
+    files = sorted((data / "DataSecurityEvents").glob("*.parquet"))
+    if files:
+        t = pq.read_schema(files[0]).field("Timestamp").type
+        TIME_ZONE = getattr(t, "tz", None)
 
 
 def by_name(name: str) -> Query:
@@ -74,8 +89,10 @@ def by_name(name: str) -> Query:
 
 
 def _ts(d: dt.datetime, pl):
-    """A UTC datetime literal matching the Parquet columns' Datetime('ns', 'UTC')."""
-    return pl.lit(d).cast(pl.Datetime("ns", "UTC"))
+    """A datetime literal comparable with the Timestamp columns (with or without a zone)."""
+    if TIME_ZONE is None:
+        return pl.lit(d.astimezone(UTC).replace(tzinfo=None))
+    return pl.lit(d)
 
 
 def _top(lf, pl, n: int, by: list[tuple[str, bool]]):
@@ -86,11 +103,13 @@ def _top(lf, pl, n: int, by: list[tuple[str, bool]]):
 QUERIES: list[Query] = []
 
 
-def query(name: str, intent: str, kql: str, sql: str, ordered: bool = False):
+def query(name: str, intent: str, kql: str, sql: str, ordered: bool = False,
+          datafusion_sql: str | None = None, chdb: bool | None = None):
     """Decorator registering a query whose Polars version is the decorated function."""
 
     def register(fn):
-        QUERIES.append(Query(name, intent, kql.strip(), sql.strip(), fn, ordered))
+        df = datafusion_sql.strip() if datafusion_sql else None
+        QUERIES.append(Query(name, intent, kql.strip(), sql.strip(), fn, ordered, df, chdb))
         return fn
 
     return register
@@ -356,7 +375,7 @@ def _(scan, pl):
         .agg(
             pl.len().alias("Uploads"),
             pl.col("AccountUpn").n_unique().alias("Users"),
-            pl.col("ObjectSize").count().alias("Sized"),
+            pl.col("ObjectSize").cast(pl.Int64).sum().alias("Bytes"),
         )
         .sort(["Uploads", "TargetUrlDomain"], descending=[True, False])
     )
@@ -658,6 +677,12 @@ FROM {DataSecurityEvents}
 WHERE ObjectSize BETWEEN 1048576 AND 104857600
 GROUP BY 1
 """,
+    datafusion_sql="""
+SELECT (CAST(ObjectSize AS BIGINT) / 1048576) / 10 * 10 AS SizeBucketMB, count(*) AS Files, count(DISTINCT AccountUpn) AS Users
+FROM {DataSecurityEvents}
+WHERE ObjectSize BETWEEN 1048576 AND 104857600
+GROUP BY 1
+""",
 )
 def _(scan, pl):
     return (
@@ -842,6 +867,7 @@ def _(scan, pl):
     "IRM insights: behaviors spanning more than 4 hours of activity (timespan arithmetic).",
     # The longest span is returned in hours (timespan / timespan is a real): DuckDB keeps
     # microseconds and Polars nanoseconds, so a raw timespan can differ by 1 µs between them.
+    # DuckDB 2 cannot subtract TIMESTAMPTZ_NS values: the SQL casts to microseconds first.
     """
 DataSecurityBehaviors
 | extend Duration = EndTime - StartTime
@@ -851,9 +877,17 @@ DataSecurityBehaviors
 | project ActionCategory, Behaviors, LongestHours
 """,
     """
-SELECT ActionCategory, count(*) AS Behaviors, epoch(max(EndTime - StartTime)) / 3600.0 AS LongestHours
+SELECT ActionCategory, count(*) AS Behaviors,
+       epoch(max(CAST(EndTime AS TIMESTAMPTZ) - CAST(StartTime AS TIMESTAMPTZ))) / 3600.0 AS LongestHours
 FROM {DataSecurityBehaviors}
-WHERE EndTime - StartTime > INTERVAL 4 HOUR
+WHERE CAST(EndTime AS TIMESTAMPTZ) - CAST(StartTime AS TIMESTAMPTZ) > INTERVAL 4 HOUR
+GROUP BY ActionCategory
+""",
+    datafusion_sql="""
+SELECT ActionCategory, count(*) AS Behaviors,
+       CAST(arrow_cast(max(EndTime - StartTime), 'Duration(Nanosecond)') AS BIGINT) / 3.6e12 AS LongestHours
+FROM {DataSecurityBehaviors}
+WHERE EndTime - StartTime > INTERVAL '4 hours'
 GROUP BY ActionCategory
 """,
 )
@@ -1320,3 +1354,8 @@ def _(scan, pl):
         )
     )
     return _top(lf, pl, 10, [("Events", True), ("AccountUpn", False)])
+
+
+# The hunting patterns of issue 12 live in their own modules; importing them registers them.
+import queries_hunting  # noqa: E402,F401
+import queries_aggregates  # noqa: E402,F401

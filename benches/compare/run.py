@@ -1,28 +1,32 @@
 #!/usr/bin/env python3
-"""hunt vs DuckDB vs Polars on the same hunting queries over the same Parquet files.
+"""hunt vs DuckDB, Polars, DataFusion and chDB on the same hunting queries over the same Parquet.
 
-    python3 benches/compare/run.py --events 10000000 --threads 2
+    python3 benches/compare/run.py --events 10000000 --threads 2 --shape all --markdown
 
 What it does (docs/performance.md explains the method and records results):
 
-1. Creates benches/compare/.venv with the pinned DuckDB and Polars of requirements.txt and
-   re-executes itself inside it.
-2. Builds hunt in release (`cargo build --release -p hunt-cli`).
-3. Generates hunt-gen data into benches/compare/data/<events> with `hunt gen` if absent.
-4. Runs every query of queries.py on every engine, interleaved (hunt, duckdb, polars, hunt,
-   ...) --runs times, each run in a fresh subprocess with the same thread count, and records
-   wall time and the subprocess's peak RSS (os.wait4).
-5. Checks that all engines returned the same rows, after normalisation (see `normalize_cell`).
-6. Prints per query the median seconds per engine, hunt/duckdb, hunt/polars, hunt/fastest
-   peer and hunt's peak RSS; then the geometric means. Writes the whole run as JSON (and a
-   Markdown table with --markdown) under benches/compare/results/.
+1. Creates benches/compare/.venv with the pinned peers of requirements.txt and re-executes
+   itself inside it.
+2. Builds hunt in release (`cargo build --release -p hunt-cli`, honouring CARGO_TARGET_DIR).
+3. Generates hunt-gen data into benches/compare/data/<events> with `hunt gen` if absent, and
+   rewrites it as each requested data shape (shapes.py) into data/<events>-<shape>.
+4. Runs every query of queries.py (and queries_hunting.py) on every engine, interleaved (hunt,
+   duckdb, polars, datafusion, chdb, hunt, ...) --runs times, each run in a fresh subprocess
+   with the same thread count, and records wall time and the subprocess's peak RSS.
+5. Compares every engine's rows with hunt's, after normalisation (see `normalize_cell`).
+   chDB runs the KQL text itself; what its Kusto dialect cannot run is recorded as
+   unsupported for that query, never a failure of the run.
+6. Prints per query the median seconds per engine, hunt over the fastest peer and the peak
+   RSS of each engine; then per shape the geometric mean of hunt / fastest peer, the queries
+   over 2x and each engine's peak RSS. Writes the whole run as JSON (and Markdown tables with
+   --markdown) under benches/compare/results/.
 
-Timing: every engine is timed inside its own process, from the query to its rows. For
-DuckDB and Polars, from submitting the query to having all result rows in Python, excluding
-interpreter start-up and `import` (about 0.1-0.3 s, which would otherwise dominate short
-queries). For hunt, its `--timing` figure: from opening the data directory (discovery,
-Parquet footers) to the last JSON row written, excluding only the process's exec (about
-2-3 ms); the whole process's wall time is kept as process_seconds. Peak RSS is per
+Timing: every engine is timed inside its own process, from the query to its rows. For the
+peers, from submitting the query to having all result rows in Python, excluding interpreter
+start-up, `import` and registering the tables (about 0.1-0.5 s, which would otherwise dominate
+short queries). For hunt, its `--timing` figure: from opening the data directory
+(discovery, Parquet footers) to the last JSON row written, excluding only the process's exec
+(about 2-3 ms); the whole process's wall time is kept as process_seconds. Peak RSS is per
 subprocess; the peers' includes the Python interpreter and the imported library (tens of MB).
 """
 
@@ -45,12 +49,13 @@ REPO = HERE.parent.parent
 VENV = HERE / ".venv"
 DATA_ROOT = HERE / "data"
 RESULTS = HERE / "results"
-HUNT_BIN = REPO / "target" / "release" / "hunt"
+HUNT_BIN = Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target") / "release" / "hunt"
 # hunt-gen's default window is 2025-06-01 .. 2025-07-01; `now()` is its end (hunt_gen::DEMO_NOW),
 # so ago(7d) means 2025-06-24T00:00:00Z in every engine.
 NOW = "2025-07-01T00:00:00Z"
-ENGINES = ("hunt", "duckdb", "polars")
-PEERS = ("duckdb", "polars")
+PEERS = ("duckdb", "polars", "datafusion", "chdb")  # engines.PEERS, without importing it here
+ENGINES = ("hunt", *PEERS)
+PACKAGES = {"duckdb": "duckdb", "polars": "polars", "datafusion": "datafusion", "chdb": "chdb"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,6 +127,8 @@ def normalize_cell(v):
     - datetime → ISO-8601 UTC with microseconds, "2025-06-01T10:00:00.123456Z": DuckDB and
       Polars hand Python microsecond datetimes, so hunt's seven-digit ticks are truncated to six.
     - timedelta → total microseconds.
+    - list / dict (make_set, a DuckDB LIST, a Polars list) → compact JSON text with sorted
+      keys, of normalised elements: the same form `canonical_json` gives hunt's dynamic cells.
     """
     if v is None:
         return ""
@@ -141,16 +148,57 @@ def normalize_cell(v):
         return (v.days * 86_400 + v.seconds) * 1_000_000 + v.microseconds
     if isinstance(v, str):
         return v
+    if isinstance(v, (list, tuple)):
+        return canonical_json([json_value(x) for x in v])
+    if isinstance(v, dict):
+        return canonical_json({k: json_value(x) for k, x in v.items()})
     if hasattr(v, "item"):  # numpy / decimal-like scalars
         return normalize_cell(v.item())
     return str(v)
 
 
+# hunt's JSON schema names column types as .NET does (Kusto's `Object` is `dynamic`).
+DYNAMIC_TYPES = ("dynamic", "object")
+
+
+def json_value(v):
+    """An element of a list or dict as JSON would hold it (datetimes as normalised text)."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, (list, tuple)):
+        return [json_value(x) for x in v]
+    if isinstance(v, dict):
+        return {k: json_value(x) for k, x in v.items()}
+    return normalize_cell(v)
+
+
+def canonical_json(v) -> str:
+    return json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def dynamic_cell(v):
+    """A dynamic column's cell, from any engine, as canonical JSON text ("" for null).
+
+    hunt prints a dynamic value as JSON; the peers hand the Parquet text (whole-row outputs)
+    or an already normalised list. Text that parses as JSON is re-serialised canonically.
+    """
+    if v is None or v == "":
+        return ""
+    if isinstance(v, str):
+        try:
+            return canonical_json(json.loads(v))
+        except ValueError:
+            return v
+    return canonical_json(json_value(v))
+
+
 def hunt_cell(v, kql_type: str):
     """hunt's JSON cell → canonical form (see `normalize_cell`)."""
+    t = kql_type.lower()
+    if t in DYNAMIC_TYPES:
+        return dynamic_cell(v)
     if v is None:
         return ""
-    t = kql_type.lower()
     if t in ("datetime", "date"):
         # 2025-06-01T10:00:00.1234567Z → microseconds (truncated, like the peers).
         s = str(v)
@@ -225,40 +273,11 @@ def rows_equal(a: list, b: list) -> tuple[bool, str]:
 
 
 def worker(engine: str, data: Path, name: str, threads: int) -> None:
-    """Runs one query of queries.py on DuckDB or Polars and prints {seconds, rows} as JSON."""
-    if engine == "polars":
-        # Must be set before polars is imported: it sizes its thread pool at import.
-        os.environ["POLARS_MAX_THREADS"] = str(threads)
+    """Runs one query on one peer (engines.py) and prints {seconds, rows} or {unsupported}."""
     sys.path.insert(0, str(HERE))
-    import queries
+    import engines
 
-    q = queries.by_name(name)
-    if engine == "duckdb":
-        import duckdb
-
-        con = duckdb.connect()
-        con.execute(f"SET threads = {threads}")
-        # Timestamps are TIMESTAMP WITH TIME ZONE (Parquet isAdjustedToUTC); date_trunc and
-        # friends must work in UTC like KQL's bin().
-        con.execute("SET TimeZone = 'UTC'")
-        sql = queries.render_sql(q, data)
-        t0 = time.perf_counter()
-        rows = con.execute(sql).fetchall()
-        seconds = time.perf_counter() - t0
-    elif engine == "polars":
-        import polars as pl
-
-        def scan(table: str) -> "pl.LazyFrame":
-            return pl.scan_parquet(str(data / table / "*.parquet"))
-
-        t0 = time.perf_counter()
-        lf = q.polars(scan, pl)
-        rows = lf.collect().rows()
-        seconds = time.perf_counter() - t0
-    else:
-        raise SystemExit(f"unknown worker engine {engine}")
-    out = {"seconds": seconds, "rows": [[normalize_cell(v) for v in r] for r in rows]}
-    json.dump(out, sys.stdout)
+    json.dump(engines.worker_main(engine, data, name, threads, HERE, normalize_cell), sys.stdout)
 
 
 TIME_BIN = Path("/usr/bin/time")
@@ -273,9 +292,10 @@ def run_child(argv: list[str], env: dict | None = None) -> tuple[float, int, int
     high-water mark across exec, so every child would report at least the parent's RSS.
     Without GNU time, os.wait4 is used and the figure is an upper bound.
     """
-    out_path = RESULTS / ".child.out"
-    err_path = RESULTS / ".child.err"
-    rss_path = RESULTS / ".child.rss"
+    # Per driver process, so two runs at once do not read each other's output.
+    out_path = RESULTS / f".child-{os.getpid()}.out"
+    err_path = RESULTS / f".child-{os.getpid()}.err"
+    rss_path = RESULTS / f".child-{os.getpid()}.rss"
     use_time = TIME_BIN.exists()
     cmd = [str(TIME_BIN), "-f", "%M", "-o", str(rss_path), *argv] if use_time else argv
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
@@ -301,7 +321,11 @@ def run_hunt(q, data: Path, threads: int) -> dict:
     # Exit 1 means "no rows" (grep semantics), not an error.
     if code not in (0, 1):
         return {"error": err.decode(errors="replace").strip() or f"exit {code}", "rss_kib": rss}
-    doc = json.loads(out)
+    try:
+        doc = json.loads(out)
+    except ValueError as e:
+        return {"error": f"unreadable JSON output ({e}): {err.decode(errors='replace').strip()[-500:]}",
+                "rss_kib": rss}
     types = [c.get("type") or c.get("Type") or "" for c in doc["schema"]]
     names = [c.get("name") or c.get("Name") for c in doc["schema"]]
     rows = [[hunt_cell(r.get(n), t) for n, t in zip(names, types)] for r in doc["results"]]
@@ -313,7 +337,7 @@ def run_hunt(q, data: Path, threads: int) -> dict:
         if line.startswith("elapsed: ") and line.endswith(" s"):
             seconds = float(line[len("elapsed: "):-2])
     return {"seconds": seconds, "process_seconds": wall, "rss_kib": rss, "rows": rows,
-            "columns": names}
+            "columns": names, "types": types}
 
 
 def run_peer(engine: str, q, data: Path, threads: int) -> dict:
@@ -327,7 +351,13 @@ def run_peer(engine: str, q, data: Path, threads: int) -> dict:
     wall, rss, code, out, err = run_child(argv, env)
     if code != 0:
         return {"error": err.decode(errors="replace").strip()[-2000:], "rss_kib": rss}
-    doc = json.loads(out)
+    try:
+        doc = json.loads(out)
+    except ValueError as e:
+        return {"error": f"unreadable worker output ({e}): {err.decode(errors='replace').strip()[-500:]}",
+                "rss_kib": rss}
+    if "unsupported" in doc:
+        return {"unsupported": doc["unsupported"], "rss_kib": rss}
     return {"seconds": doc["seconds"], "process_seconds": wall, "rss_kib": rss, "rows": doc["rows"]}
 
 
@@ -336,65 +366,127 @@ def run_peer(engine: str, q, data: Path, threads: int) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def geomean(xs: list[float]) -> float:
-    xs = [x for x in xs if x and x > 0 and math.isfinite(x)]
-    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
+def canonical(q, r: dict):
+    if "rows" not in r:
+        return None
+    return r["rows"] if q.ordered else sorted(r["rows"], key=sort_key)
 
 
-def compare_results(q, results: dict) -> list[str]:
-    """Differences between hunt's rows and each peer's (first run of each), as messages."""
-    problems = []
-    canon = {}
-    for e in ENGINES:
-        r = results[e]
-        if "error" in r:
-            problems.append(f"{e} failed: {r['error'].splitlines()[-1] if r['error'] else '?'}")
+def evaluate(q, engines: list[str], first: dict, times: dict, rss: dict) -> dict:
+    """One query's entry: medians, ratios, agreement with hunt, problems.
+
+    A peer's time counts towards "fastest peer" only when its rows equal hunt's or another
+    peer's (or it is the only peer that answered): a peer that is the odd one out (a dialect
+    difference, a bug) is not a yardstick.
+    hunt is `wrong` when its rows differ from those of a peer that another peer agrees with.
+    """
+    # A column hunt types dynamic: the peers' cells (JSON text, or a list) compared as JSON.
+    dyn = [i for i, t in enumerate(first.get("hunt", {}).get("types", [])) if t.lower() in DYNAMIC_TYPES]
+    if dyn:
+        for e in engines:
+            if e != "hunt" and "rows" in first[e]:
+                first[e]["rows"] = [
+                    [dynamic_cell(c) if i in dyn else c for i, c in enumerate(r)] for r in first[e]["rows"]
+                ]
+    canon = {e: canonical(q, first[e]) for e in engines}
+    peers = [e for e in engines if e != "hunt"]
+    status = {e: "error" if "error" in first[e] else "unsupported" if "unsupported" in first[e]
+              else "ok" for e in engines}
+    same_as_hunt = {}
+    for p in peers:
+        if canon.get("hunt") is not None and canon[p] is not None:
+            same_as_hunt[p] = rows_equal(canon["hunt"], canon[p])
+    corroborated = {}
+    for p in peers:
+        if canon[p] is None:
             continue
-        rows = r["rows"]
-        canon[e] = rows if q.ordered else sorted(rows, key=sort_key)
-    if "hunt" in canon:
-        for p in PEERS:
-            if p in canon:
-                ok, why = rows_equal(canon["hunt"], canon[p])
-                if not ok:
-                    problems.append(f"hunt != {p}: {why}")
-    if all(p in canon for p in PEERS):
-        ok, why = rows_equal(canon["duckdb"], canon["polars"])
+        others = [o for o in engines if o != p and canon[o] is not None]
+        other_peers = [o for o in others if o != "hunt"]
+        # With no other peer to check it (a run with one peer), a peer is the reference.
+        corroborated[p] = not other_peers or any(rows_equal(canon[p], canon[o])[0] for o in others)
+    med = {e: statistics.median(times[e]) if times[e] else None for e in engines}
+    counted = {p: med[p] for p in peers if med[p] and corroborated.get(p)}
+    fastest_peer = min(counted, key=counted.get) if counted else None
+    problems = []
+    hunt_wrong = False
+    for e in engines:
+        if status[e] == "error":
+            msg = first[e]["error"].splitlines()[-1] if first[e]["error"] else "?"
+            problems.append(f"{e} failed: {msg}")
+    for p, (ok, why) in same_as_hunt.items():
         if not ok:
-            problems.append(f"duckdb != polars: {why}")
-    return problems
+            problems.append(f"hunt != {p}: {why}")
+            if corroborated.get(p):
+                hunt_wrong = True
+    if status.get("hunt") == "error":
+        hunt_wrong = True
+    entry = {
+        "name": q.name,
+        "intent": q.intent,
+        "status": status,
+        "median_s": med,
+        "times_s": times,
+        "peak_rss_mib": {e: max(rss[e]) / 1024 if rss[e] else None for e in engines},
+        "rss_method": "GNU time %M" if TIME_BIN.exists() else "wait4 (upper bound)",
+        "rows": len(first["hunt"]["rows"]) if "rows" in first.get("hunt", {}) else None,
+        "hunt_over": {p: med["hunt"] / med[p] if med.get("hunt") and med[p] else None for p in peers},
+        "fastest_peer": fastest_peer,
+        "hunt_over_fastest": med["hunt"] / counted[fastest_peer] if fastest_peer and med.get("hunt") else None,
+        "same_as_hunt": {p: ok for p, (ok, _) in same_as_hunt.items()},
+        "unsupported": {e: first[e]["unsupported"] for e in engines if status[e] == "unsupported"},
+        "hunt_wrong": hunt_wrong,
+        "problems": problems,
+    }
+    if problems:
+        entry["sample"] = {
+            e: (first[e]["rows"][:5] if "rows" in first[e] else first[e].get("error") or first[e].get("unsupported"))
+            for e in engines
+        }
+    return entry
 
 
-def fmt_s(x) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
-
-
-def fmt_mib(x) -> str:
-    return "-" if x is None else f"{x:.0f}"
-
-
-def fmt_r(x) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    return f"{x:.2f}"
+def run_suite(suite: list, data: Path, engines: list[str], args) -> list[dict]:
+    report = []
+    for q in suite:
+        times = {e: [] for e in engines}
+        rss = {e: [] for e in engines}
+        first: dict = {}
+        for _ in range(args.runs):
+            for e in engines:
+                if e in first and "rows" not in first[e]:
+                    continue  # failed or unsupported: once is enough
+                r = run_hunt(q, data, args.threads) if e == "hunt" else run_peer(e, q, data, args.threads)
+                first.setdefault(e, r)
+                rss[e].append(r.get("rss_kib", 0))
+                if "seconds" in r:
+                    times[e].append(r["seconds"])
+        entry = evaluate(q, engines, first, times, rss)
+        report.append(entry)
+        print(report_mod.query_line(entry, engines), flush=True)
+    return report
 
 
 def main() -> int:
-    global HUNT_BIN
+    global HUNT_BIN, report_mod
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=1_000_000, help="DataSecurityEvents rows (default 1M)")
     ap.add_argument("--threads", type=int, default=2, help="threads for every engine (default 2)")
     ap.add_argument("--runs", type=int, default=5, help="interleaved runs per query and engine (default 5)")
     ap.add_argument("--only", default="", help="comma-separated query names or substrings to run")
+    ap.add_argument("--engines", default=",".join(ENGINES),
+                    help=f"comma-separated engines to run (default {','.join(ENGINES)}; hunt is always run)")
+    ap.add_argument("--shape", default="default",
+                    help="data shape(s): a name, a comma-separated list or 'all' (see shapes.py; --list-shapes)")
+    ap.add_argument("--keep-shapes", action="store_true",
+                    help="keep the rewritten shape directories after the run (default: delete them)")
     ap.add_argument("--no-build", action="store_true", help="use the existing hunt binary, do not run cargo")
     ap.add_argument("--hunt-bin", type=Path, default=HUNT_BIN,
-                    help="hunt binary to benchmark (default target/release/hunt; implies --no-build)")
+                    help="hunt binary to benchmark (default: the release build; implies --no-build)")
     ap.add_argument("--hunt-label", default="",
                     help="what to call the hunt build in the report (default: git HEAD of this checkout)")
-    ap.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
+    ap.add_argument("--markdown", action="store_true", help="also print the tables as Markdown")
     ap.add_argument("--list", action="store_true", help="list the queries and exit")
+    ap.add_argument("--list-shapes", action="store_true", help="list the data shapes and exit")
     ap.add_argument("--worker", choices=PEERS, help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--query", help=argparse.SUPPRESS)
@@ -407,18 +499,32 @@ def main() -> int:
     ensure_venv()
     sys.path.insert(0, str(HERE))
     import queries
+    import report as report_mod
+    import shapes
 
     if args.list:
         for q in queries.QUERIES:
             print(f"{q.name}: {q.intent}")
         return 0
+    if args.list_shapes:
+        for name, opts in shapes.SHAPES.items():
+            print(f"{name}: {opts or 'hunt gen output as written'}")
+        return 0
+    engines = ["hunt"] + [e for e in args.engines.split(",") if e.strip() and e.strip() != "hunt"]
+    for e in engines[1:]:
+        if e not in PEERS:
+            raise SystemExit(f"unknown engine {e!r}; engines: {', '.join(ENGINES)}")
+    shape_names = list(shapes.SHAPES) if args.shape == "all" else [s.strip() for s in args.shape.split(",")]
+    for s in shape_names:
+        if s not in shapes.SHAPES:
+            raise SystemExit(f"unknown shape {s!r}; shapes: {', '.join(shapes.SHAPES)}")
     if args.hunt_bin != HUNT_BIN:
         HUNT_BIN = args.hunt_bin.resolve()
         args.no_build = True
     if not args.no_build:
         build_hunt()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    data = ensure_data(args.events)
+    base = ensure_data(args.events)
 
     suite = queries.QUERIES
     if args.only:
@@ -431,8 +537,8 @@ def main() -> int:
         "events": args.events,
         "threads": args.threads,
         "runs": args.runs,
-        "duckdb": version("duckdb"),
-        "polars": version("polars"),
+        "engines": engines,
+        "versions": {p: version(PACKAGES[p]) for p in engines if p != "hunt"},
         "hunt_commit": subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
         ).stdout.strip(),
@@ -445,118 +551,44 @@ def main() -> int:
         "loadavg_start": os.getloadavg(),
         "cpus": os.cpu_count(),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "data": str(data),
+        "data": str(base),
+        "shapes": shape_names,
     }
     print(
-        f"# {len(suite)} queries, {args.events} events, {args.threads} threads, {args.runs} runs; "
-        f"duckdb {meta['duckdb']}, polars {meta['polars']}, hunt {hunt_name(meta)}; "
-        f"load average {meta['loadavg_start'][0]:.2f}",
+        f"# {len(suite)} queries, {args.events} events, {args.threads} threads, {args.runs} runs, "
+        f"shapes {', '.join(shape_names)}; "
+        + ", ".join(f"{p} {v}" for p, v in meta["versions"].items())
+        + f", hunt {report_mod.hunt_name(meta)}; load average {meta['loadavg_start'][0]:.2f}",
         flush=True,
     )
 
-    report = []
-    for q in suite:
-        times = {e: [] for e in ENGINES}
-        rss = {e: [] for e in ENGINES}
-        first = {}
-        for _ in range(args.runs):
-            for e in ENGINES:
-                r = run_hunt(q, data, args.threads) if e == "hunt" else run_peer(e, q, data, args.threads)
-                first.setdefault(e, r)
-                rss[e].append(r.get("rss_kib", 0))
-                if "error" in r:
-                    break
-                times[e].append(r["seconds"])
-        problems = compare_results(q, first)
-        med = {e: statistics.median(times[e]) if times[e] else None for e in ENGINES}
-        peer_meds = [med[p] for p in PEERS if med[p]]
-        fastest = min(peer_meds) if peer_meds else None
-        entry = {
-            "name": q.name,
-            "intent": q.intent,
-            "median_s": med,
-            "times_s": times,
-            "peak_rss_mib": {e: max(rss[e]) / 1024 if rss[e] else None for e in ENGINES},
-            "rss_method": "GNU time %M" if TIME_BIN.exists() else "wait4 (upper bound)",
-            "rows": len(first["hunt"]["rows"]) if "rows" in first.get("hunt", {}) else None,
-            "hunt_over_duckdb": med["hunt"] / med["duckdb"] if med["hunt"] and med["duckdb"] else None,
-            "hunt_over_polars": med["hunt"] / med["polars"] if med["hunt"] and med["polars"] else None,
-            "hunt_over_fastest": med["hunt"] / fastest if med["hunt"] and fastest else None,
-            "problems": problems,
-        }
-        if problems:
-            entry["sample"] = {
-                e: (first[e].get("rows", [])[:5] if "rows" in first[e] else first[e].get("error"))
-                for e in ENGINES
-            }
-        report.append(entry)
-        print(
-            f"{q.name:<34} hunt {fmt_s(med['hunt']):>7}  duckdb {fmt_s(med['duckdb']):>7}  "
-            f"polars {fmt_s(med['polars']):>7}  h/duck {fmt_r(entry['hunt_over_duckdb']):>6}  "
-            f"h/fastest {fmt_r(entry['hunt_over_fastest']):>6}  "
-            f"hunt RSS {fmt_mib(entry['peak_rss_mib']['hunt']):>5} MiB  rows {entry['rows']}"
-            + ("" if not problems else "  MISMATCH: " + "; ".join(problems)),
-            flush=True,
-        )
-
-    summary = {
-        "geomean_hunt_over_duckdb": geomean([r["hunt_over_duckdb"] for r in report]),
-        "geomean_hunt_over_polars": geomean([r["hunt_over_polars"] for r in report]),
-        "geomean_hunt_over_fastest": geomean([r["hunt_over_fastest"] for r in report]),
-        "mismatches": [r["name"] for r in report if r["problems"]],
-    }
-    print(
-        f"\ngeometric mean over {len(report)} queries: hunt/duckdb "
-        f"{fmt_r(summary['geomean_hunt_over_duckdb'])}, hunt/polars "
-        f"{fmt_r(summary['geomean_hunt_over_polars'])}, hunt/fastest peer "
-        f"{fmt_r(summary['geomean_hunt_over_fastest'])}"
-    )
-    if summary["mismatches"]:
-        print(f"results differ on: {', '.join(summary['mismatches'])}")
-    else:
-        print("all engines returned the same rows on every query")
+    results = {}
+    for shape in shape_names:
+        data = shapes.ensure_shape(base, shape)
+        print(f"\n## shape {shape} ({data.name})", flush=True)
+        rows = run_suite(suite, data, engines, args)
+        summary = report_mod.summarize(rows, engines)
+        results[shape] = {"summary": summary, "queries": rows}
+        print(report_mod.summary_text(shape, summary, len(rows)), flush=True)
+        if shape != "default" and not args.keep_shapes:
+            subprocess.run(["rm", "-rf", str(data)], check=True)
 
     meta["loadavg_end"] = os.getloadavg()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = RESULTS / f"{args.events}-t{args.threads}-{stamp}.json"
-    out.write_text(json.dumps({"meta": meta, "summary": summary, "queries": report}, indent=1))
-    print(f"wrote {out.relative_to(REPO)}")
+    tag = "all" if args.shape == "all" else "+".join(shape_names)
+    out = RESULTS / f"{args.events}-t{args.threads}-{tag}-{stamp}.json"
+    out.write_text(json.dumps({"meta": meta, "shapes": results}, indent=1))
+    print(f"\nwrote {out.relative_to(REPO)}")
+    if len(shape_names) > 1:
+        print()
+        print(report_mod.shapes_text(results, engines))
     if args.markdown:
         print()
-        print(markdown(meta, summary, report))
-    return 1 if summary["mismatches"] else 0
-
-
-def hunt_name(meta: dict) -> str:
-    if meta.get("hunt_label"):
-        return meta["hunt_label"]
-    return meta["hunt_commit"] + (" + uncommitted changes" if meta["hunt_dirty"] else "")
-
-
-def markdown(meta: dict, summary: dict, report: list) -> str:
-    lines = [
-        f"{meta['events']:,} events, {meta['threads']} threads, median of {meta['runs']} runs; "
-        f"DuckDB {meta['duckdb']}, Polars {meta['polars']}, hunt {hunt_name(meta)}, {meta['date']}; "
-        f"1-minute load average {meta['loadavg_start'][0]:.2f} at start, {meta['loadavg_end'][0]:.2f} at end.",
-        "",
-        "| query | rows | hunt s | DuckDB s | Polars s | hunt/DuckDB | hunt/Polars | hunt/fastest | "
-        "hunt RSS MiB | DuckDB RSS MiB | Polars RSS MiB | same rows |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for r in report:
-        m = r["median_s"]
-        lines.append(
-            f"| {r['name']} | {r['rows'] if r['rows'] is not None else '-'} | {fmt_s(m['hunt'])} | "
-            f"{fmt_s(m['duckdb'])} | {fmt_s(m['polars'])} | {fmt_r(r['hunt_over_duckdb'])} | "
-            f"{fmt_r(r['hunt_over_polars'])} | {fmt_r(r['hunt_over_fastest'])} | "
-            f"{fmt_mib(r['peak_rss_mib']['hunt'])} | {fmt_mib(r['peak_rss_mib']['duckdb'])} | "
-            f"{fmt_mib(r['peak_rss_mib']['polars'])} | {'yes' if not r['problems'] else 'NO'} |"
-        )
-    lines.append(
-        f"| **geometric mean** | | | | | {fmt_r(summary['geomean_hunt_over_duckdb'])} | "
-        f"{fmt_r(summary['geomean_hunt_over_polars'])} | {fmt_r(summary['geomean_hunt_over_fastest'])} | | | | |"
-    )
-    return "\n".join(lines)
+        print(report_mod.markdown(meta, results, engines))
+    failed = [f"{s}: {r['name']}" for s, res in results.items() for r in res["queries"] if r["hunt_wrong"]]
+    if failed:
+        print(f"\nhunt failed or returned other rows than the peers on: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
