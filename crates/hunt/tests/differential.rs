@@ -338,3 +338,32 @@ proptest! {
         prop_assert_eq!(got, vec![vec![(2 * t.len() + u.len()).to_string()]]);
     }
 }
+
+/// `top-nested` against `summarize` + `top` for one level, and its sums exact past 2^53
+/// (Kusto sums longs exactly; a sum through doubles would lose the last unit).
+#[test]
+fn top_nested_agrees_with_summarize_and_sums_longs_exactly() {
+    let e = Engine::new();
+    let q = |q: &str| rows_of(&e, q);
+    let t = "datatable(k:string, v:long)['a', 9007199254740993, 'b', 5, 'a', 1, 'c', 7, 'b', 4]";
+    assert_eq!(
+        q(&format!("{t} | top-nested 2 of k by s = sum(v)")),
+        q(&format!(
+            "{t} | summarize s = sum(v) by k | top 2 by s desc | project k, s"
+        )),
+    );
+    assert_eq!(
+        q(&format!("{t} | top-nested 1 of k by s = sum(v)")),
+        vec![vec!["a".to_string(), "9007199254740994".to_string()]],
+    );
+    assert_eq!(
+        q(&format!(
+            "{t} | top-nested of k by m = max(v) asc | project k"
+        )),
+        vec![
+            vec!["b".to_string()],
+            vec!["c".to_string()],
+            vec!["a".to_string()]
+        ],
+    );
+}

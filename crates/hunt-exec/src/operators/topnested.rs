@@ -5,7 +5,10 @@ use crate::error::Result;
 use crate::expr::scalar::{array_from_scalars, array_value};
 use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::physical_plan::{BatchIter, ExecutionPlan, collect_held};
-use arrow::array::{RecordBatch, RecordBatchOptions};
+use arrow::array::{AsArray, RecordBatch, RecordBatchOptions};
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Float64Type, Int64Type};
+use arrow::row::{Row, RowConverter, SortField};
 use hunt_plan::expr::{AggFunc, Scalar};
 use hunt_plan::logical_plan::TopNestedLevel;
 use hunt_plan::types::{KqlType, Schema};
@@ -95,29 +98,89 @@ fn cmp(a: &Scalar, b: &Scalar) -> Ordering {
     }
 }
 
-fn aggregate(func: AggFunc, ty: KqlType, vals: &[&Scalar], n: usize) -> Scalar {
-    let present: Vec<&&Scalar> = vals.iter().filter(|v| !v.is_null()).collect();
-    match func {
-        AggFunc::Count => Scalar::Long(n as i64),
-        AggFunc::Sum => match ty {
-            KqlType::Real => Scalar::Real(present.iter().filter_map(|v| as_f64(v)).sum()),
-            _ => Scalar::Long(
-                present
-                    .iter()
-                    .filter_map(|v| as_f64(v).map(|x| x as i64))
+/// One level's inputs, computed once over the buffered rows.
+struct LevelData {
+    /// Each row's key as a dense id, in first-appearance order over the input.
+    ids: Vec<u32>,
+    /// The key value of each id.
+    keys: Vec<Scalar>,
+    /// Each row's aggregate argument, in the form its aggregate reads.
+    args: Args,
+}
+
+/// The per-row arguments of a level's aggregate.
+enum Args {
+    /// `count()`: none.
+    None,
+    /// `sum` of reals.
+    Real(Vec<Option<f64>>),
+    /// `sum` of integers (int, long, and the integer-backed datetime and timespan): summed
+    /// exactly, wrapping as Kusto's long arithmetic does.
+    Int(Vec<Option<i64>>),
+    /// `min`/`max`: the values, compared with [`cmp`].
+    Values(Vec<Scalar>),
+}
+
+impl LevelData {
+    /// The level's keys (as ids) and arguments over `all`'s `n` rows.
+    fn new(l: &Level, all: &RecordBatch) -> Result<LevelData> {
+        let n = all.num_rows();
+        let k = evaluate(&l.key, all)?;
+        let conv = RowConverter::new(vec![SortField::new(k.data_type().clone())])?;
+        let rows = conv.convert_columns(std::slice::from_ref(&k))?;
+        let mut index: HashMap<Row<'_>, u32> = HashMap::new();
+        let mut ids = Vec::with_capacity(n);
+        let mut keys = Vec::new();
+        for i in 0..n {
+            let next = keys.len() as u32;
+            let id = *index.entry(rows.row(i)).or_insert(next);
+            if id == next {
+                keys.push(array_value(k.as_ref(), i, l.key.ty())?);
+            }
+            ids.push(id);
+        }
+        let args = match (&l.arg, l.func) {
+            (None, _) | (_, AggFunc::Count) => Args::None,
+            (Some(a), AggFunc::Sum) if l.ty == KqlType::Real => {
+                let v = cast(&evaluate(a, all)?, &DataType::Float64)?;
+                Args::Real(v.as_primitive::<Float64Type>().iter().collect())
+            }
+            (Some(a), AggFunc::Sum) => {
+                let v = cast(&evaluate(a, all)?, &DataType::Int64)?;
+                Args::Int(v.as_primitive::<Int64Type>().iter().collect())
+            }
+            (Some(a), _) => {
+                let v = evaluate(a, all)?;
+                Args::Values(
+                    (0..n)
+                        .map(|i| array_value(v.as_ref(), i, a.ty()))
+                        .collect::<Result<Vec<_>>>()?,
+                )
+            }
+        };
+        Ok(LevelData { ids, keys, args })
+    }
+
+    /// The aggregate of `rows` (a group's rows).
+    fn aggregate(&self, func: AggFunc, ty: KqlType, rows: &[usize]) -> Scalar {
+        match (&self.args, func) {
+            (_, AggFunc::Count) | (Args::None, _) => Scalar::Long(rows.len() as i64),
+            (Args::Real(v), _) => Scalar::Real(rows.iter().filter_map(|r| v[*r]).sum()),
+            (Args::Int(v), _) => Scalar::Long(
+                rows.iter()
+                    .filter_map(|r| v[*r])
                     .fold(0i64, i64::wrapping_add),
             ),
-        },
-        AggFunc::Min => present
-            .iter()
-            .min_by(|a, b| cmp(a, b))
-            .map(|v| (**v).clone())
-            .unwrap_or(Scalar::Null(ty)),
-        _ => present
-            .iter()
-            .max_by(|a, b| cmp(a, b))
-            .map(|v| (**v).clone())
-            .unwrap_or(Scalar::Null(ty)),
+            (Args::Values(v), f) => {
+                let present = rows.iter().map(|r| &v[*r]).filter(|x| !x.is_null());
+                let best = if f == AggFunc::Min {
+                    present.min_by(|a, b| cmp(a, b))
+                } else {
+                    present.max_by(|a, b| cmp(a, b))
+                };
+                best.cloned().unwrap_or(Scalar::Null(ty))
+            }
+        }
     }
 }
 
@@ -126,32 +189,30 @@ impl TopNestedExec {
         &self,
         level: usize,
         rows: &[usize],
-        keys: &[Vec<Scalar>],
-        args: &[Vec<Scalar>],
+        data: &[LevelData],
         out: &mut Vec<Vec<Scalar>>,
         prefix: &mut Vec<Scalar>,
     ) {
-        let Some(l) = self.levels.get(level) else {
+        let (Some(l), Some(d)) = (self.levels.get(level), data.get(level)) else {
             out.push(prefix.clone());
             return;
         };
-        let mut groups: Vec<(Scalar, Vec<usize>)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        // Groups in first-appearance order among `rows`, so ties keep that order.
+        let mut groups: Vec<(u32, Vec<usize>)> = Vec::new();
+        let mut index: HashMap<u32, usize> = HashMap::new();
         for &r in rows {
-            let k = &keys[level][r];
-            let id = format!("{k:?}");
+            let id = d.ids[r];
             let g = *index.entry(id).or_insert_with(|| {
-                groups.push((k.clone(), Vec::new()));
+                groups.push((id, Vec::new()));
                 groups.len() - 1
             });
             groups[g].1.push(r);
         }
-        let mut scored: Vec<(Scalar, Scalar, Vec<usize>)> = groups
+        let mut scored: Vec<(u32, Scalar, Vec<usize>)> = groups
             .into_iter()
-            .map(|(k, rs)| {
-                let vals: Vec<&Scalar> = rs.iter().map(|r| &args[level][*r]).collect();
-                let v = aggregate(l.func, l.ty, &vals, rs.len());
-                (k, v, rs)
+            .map(|(id, rs)| {
+                let v = d.aggregate(l.func, l.ty, &rs);
+                (id, v, rs)
             })
             .collect();
         scored.sort_by(|a, b| match (a.1.is_null(), b.1.is_null()) {
@@ -165,10 +226,10 @@ impl TopNestedExec {
         if let Some(n) = l.count {
             scored.truncate(n);
         }
-        for (k, v, rs) in scored {
-            prefix.push(k);
+        for (id, v, rs) in scored {
+            prefix.push(d.keys[id as usize].clone());
             prefix.push(v);
-            self.expand(level + 1, &rs, keys, args, out, prefix);
+            self.expand(level + 1, &rs, data, out, prefix);
             prefix.pop();
             prefix.pop();
         }
@@ -188,31 +249,15 @@ impl ExecutionPlan for TopNestedExec {
     fn execute(&self) -> Result<BatchIter> {
         let (all, mut held) = collect_held(&self.input, &self.budget, WHAT)?;
         let n = all.num_rows();
-        let mut keys = Vec::new();
-        let mut args = Vec::new();
+        let mut data = Vec::with_capacity(self.levels.len());
         for l in &self.levels {
-            let k = evaluate(&l.key, &all)?;
-            // Each row's key and value become scalars: two per row, plus the key's text.
-            let scalars = 2 * n * std::mem::size_of::<Scalar>();
-            held.grow(scalars + k.get_array_memory_size(), WHAT)?;
-            keys.push(
-                (0..n)
-                    .map(|i| array_value(k.as_ref(), i, l.key.ty()))
-                    .collect::<Result<Vec<_>>>()?,
-            );
-            args.push(match &l.arg {
-                Some(a) => {
-                    let v = evaluate(a, &all)?;
-                    (0..n)
-                        .map(|i| array_value(v.as_ref(), i, a.ty()))
-                        .collect::<Result<Vec<_>>>()?
-                }
-                None => vec![Scalar::Null(KqlType::Long); n],
-            });
+            // Each row's key id and argument, plus the distinct keys.
+            held.grow(n * (4 + std::mem::size_of::<Scalar>()), WHAT)?;
+            data.push(LevelData::new(l, &all)?);
         }
         let rows: Vec<usize> = (0..n).collect();
         let mut out = Vec::new();
-        self.expand(0, &rows, &keys, &args, &mut out, &mut Vec::new());
+        self.expand(0, &rows, &data, &mut out, &mut Vec::new());
         let cols = self
             .schema
             .fields
