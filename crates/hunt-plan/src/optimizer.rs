@@ -7,13 +7,16 @@
 //!   merging stacked `where`s) are copied into the scan, which uses them to skip row
 //!   groups by their statistics. The `Filter` is kept, so skipping is only ever an
 //!   optimization.
+//! - `sort … | take N` (also with projections between) is a sort that keeps only its
+//!   first N rows, as `top N` is: the sort's ties keep their input order either way, so
+//!   the rows are the same.
 
 use crate::expr::{Expr, ExprKind, Func};
 use crate::logical_plan::{LogicalPlan, Side, WindowFunc};
 
 /// Optimizes a plan (entry point of the stage).
 pub fn optimize(plan: LogicalPlan) -> LogicalPlan {
-    let plan = push_filters(plan);
+    let plan = fuse_sort_limit(push_filters(plan));
     let all = plan.schema().fields.into_iter().map(|f| f.name).collect();
     push_projection(plan, all)
 }
@@ -275,6 +278,44 @@ fn conjuncts(e: &Expr, out: &mut Vec<Expr>) {
     match &e.kind {
         ExprKind::Call(Func::And, args) => args.iter().for_each(|a| conjuncts(a, out)),
         _ => out.push(e.clone()),
+    }
+}
+
+/// `Limit` over `Sort` (through projections, which keep the row count) becomes a sort
+/// with a fetch.
+fn fuse_sort_limit(plan: LogicalPlan) -> LogicalPlan {
+    match plan {
+        LogicalPlan::Limit { input, fetch } => match with_fetch(*input, fetch) {
+            Ok(fused) => fuse_sort_limit(fused),
+            Err(input) => LogicalPlan::Limit {
+                input: Box::new(fuse_sort_limit(input)),
+                fetch,
+            },
+        },
+        other => other.map_inputs(fuse_sort_limit),
+    }
+}
+
+/// `plan` keeping only its first `n` rows, when that can be pushed into a sort below it;
+/// otherwise `plan` back, unchanged.
+fn with_fetch(plan: LogicalPlan, n: usize) -> Result<LogicalPlan, LogicalPlan> {
+    match plan {
+        LogicalPlan::Sort { input, keys, fetch } => Ok(LogicalPlan::Sort {
+            input,
+            keys,
+            fetch: Some(fetch.map_or(n, |m| m.min(n))),
+        }),
+        LogicalPlan::Projection { input, exprs } => match with_fetch(*input, n) {
+            Ok(input) => Ok(LogicalPlan::Projection {
+                input: Box::new(input),
+                exprs,
+            }),
+            Err(input) => Err(LogicalPlan::Projection {
+                input: Box::new(input),
+                exprs,
+            }),
+        },
+        other => Err(other),
     }
 }
 

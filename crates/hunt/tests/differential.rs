@@ -367,3 +367,18 @@ fn top_nested_agrees_with_summarize_and_sums_longs_exactly() {
         ],
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// `sort | take` (fused into a sort with a fetch) gives the first rows of the full
+    /// sort, ties in input order: the same rows as sorting everything and cutting after.
+    #[test]
+    fn sort_then_take_is_the_head_of_the_sort((t, cuts) in table(), k in 0usize..12, desc in any::<bool>()) {
+        let e = engine(&t, &cuts, &[], &[1]);
+        let dir = if desc { "desc" } else { "asc" };
+        let all = rows_of(&e, &format!("T | sort by m {dir} | project id"));
+        let head = rows_of(&e, &format!("T | sort by m {dir} | project id | take {k}"));
+        prop_assert_eq!(head, all.into_iter().take(k).collect::<Vec<_>>());
+    }
+}

@@ -48,16 +48,27 @@ physical plan (after a run returning 3 rows):
 02)--RangeExec: rows=10 from=1 step=1"#,
     },
     Snapshot {
-        what: "sort then take stays a sort under a limit (null order: desc puts nulls last)",
+        what: "sort then take is a sort keeping N rows, as top is (ties keep input order either way)",
         query: r#"range x from 1 to 10 step 1 | sort by x desc | take 3"#,
         plans: r#"logical plan:
-01)Limit: 3
-02)--Sort: x desc nulls last
+01)Sort: x desc nulls last fetch=3
+02)--Range: 10 rows from 1 step 1
+
+physical plan (after a run returning 3 rows):
+01)SortExec: TopK(fetch=3) [#0 desc]
+02)--RangeExec: rows=10 from=1 step=1"#,
+    },
+    Snapshot {
+        what: "a take reaches the sort through a projection (which keeps the row count)",
+        query: r#"range x from 1 to 10 step 1 | sort by x desc | project y = x + 1 | take 3"#,
+        plans: r#"logical plan:
+01)Projection: y=add(x, 1)
+02)--Sort: x desc nulls last fetch=3
 03)----Range: 10 rows from 1 step 1
 
 physical plan (after a run returning 3 rows):
-01)LimitExec: fetch=3
-02)--SortExec: [#0 desc]
+01)ProjectionExec: y=add(#0, 1)
+02)--SortExec: TopK(fetch=3) [#0 desc]
 03)----RangeExec: rows=10 from=1 step=1"#,
     },
     Snapshot {
