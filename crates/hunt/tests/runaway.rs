@@ -389,3 +389,32 @@ fn every_operator_that_holds_state_stops_at_the_memory_limit() {
         );
     }
 }
+
+/// A list is one value: `make_list`/`make_set` past the 64 MB per-value limit are refused as
+/// the list text grows (400,000 × 300 characters), for scalar items and for dynamic ones.
+#[test]
+fn a_list_past_the_value_limit_is_refused() {
+    let e = engine();
+    for (q, name) in [
+        (
+            "range x from 1 to 400000 step 1 | summarize l = make_list(strrep('y', 300)) \
+             | project array_length(l)",
+            "make_list",
+        ),
+        (
+            "range x from 1 to 400000 step 1 \
+             | summarize l = make_set(strcat(tostring(x), strrep('y', 300))) \
+             | project array_length(l)",
+            "make_set",
+        ),
+        (
+            "range x from 1 to 400000 step 1 \
+             | summarize l = make_list(bag_pack('a', strrep('y', 300))) | project array_length(l)",
+            "make_list",
+        ),
+    ] {
+        let d = limit_error(&e, q);
+        assert!(d.message.contains(name), "{q}: {d:?}");
+        assert!(d.message.contains("64 MB"), "{q}: {d:?}");
+    }
+}

@@ -527,11 +527,19 @@ impl Acc {
                 }
             }
             Acc::Items(m) => m.finish()?,
-            Acc::List { items, .. } => Arc::new(StringArray::from_iter_values(
-                items
+            Acc::List { items, set, .. } => {
+                // Each list is one value, held to the per-value limit.
+                let name = if set { "make_set" } else { "make_list" };
+                let texts = items
                     .into_iter()
-                    .map(|v| serde_json::Value::Array(v).to_string()),
-            )),
+                    .map(|v| {
+                        let text = serde_json::Value::Array(v).to_string();
+                        crate::limits::check_value_size(text.len(), name)?;
+                        Ok(text)
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Arc::new(StringArray::from_iter_values(texts))
+            }
             Acc::Bag { bags, .. } => Arc::new(StringArray::from_iter_values(
                 bags.into_iter()
                     .map(|m| serde_json::Value::Object(m).to_string()),

@@ -13,7 +13,8 @@ use super::accumulators::scalar_json;
 use super::group_keys::GroupKeys;
 use crate::error::Result;
 use crate::expr::scalar::array_value;
-use arrow::array::{Array, ArrayRef, StringArray};
+use crate::limits::{MAX_VALUE_BYTES, check_value_size};
+use arrow::array::{Array, ArrayRef, StringBuilder};
 use arrow::row::{RowConverter, SortField};
 use hunt_plan::types::KqlType;
 use std::collections::HashSet;
@@ -133,24 +134,27 @@ impl MakeItems {
                 .collect::<Result<_>>()?,
             None => Vec::new(),
         };
+        let name = if self.set { "make_set" } else { "make_list" };
+        let mut arr = StringBuilder::new();
         let mut out = String::new();
-        let arr: StringArray = self
-            .items
-            .iter()
-            .map(|ids| {
-                out.clear();
-                out.push('[');
-                for (k, v) in ids.iter().enumerate() {
-                    if k > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&texts[*v as usize]);
+        for ids in &self.items {
+            out.clear();
+            out.push('[');
+            for (k, v) in ids.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
                 }
-                out.push(']');
-                Some(out.clone())
-            })
-            .collect();
-        Ok(Arc::new(arr))
+                out.push_str(&texts[*v as usize]);
+                // A list is one value: past the per-value limit it is refused as it grows,
+                // before its text (and the copies readers make of it) can fill the memory.
+                if out.len() > MAX_VALUE_BYTES {
+                    check_value_size(out.len(), name)?;
+                }
+            }
+            out.push(']');
+            arr.append_value(&out);
+        }
+        Ok(Arc::new(arr.finish()))
     }
 }
 
