@@ -89,12 +89,7 @@ impl ScalarFunction for BitFn {
         } else {
             1
         };
-        if args.len() != want {
-            return Err(PlanError::invalid(
-                span,
-                format!("`{}` takes {want} argument(s), got {}", self.0, args.len()),
-            ));
-        }
+        super::exact_arity(self.0, &args, want, span)?;
         let args = args
             .into_iter()
             // An integer parameter (Functions.cs: `ParameterTypeKind.Integer`): Kusto's binder

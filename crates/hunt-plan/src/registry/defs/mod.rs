@@ -12,6 +12,21 @@ mod moments;
 mod real_math;
 
 use super::{AggDef, ScalarDef};
+use crate::error::PlanError;
+use crate::expr::Expr;
+use hunt_syntax::Span;
+
+/// Refuses a call of `name` with other than `want` arguments, in the words of the planner's
+/// own arity check.
+fn exact_arity(name: &str, args: &[Expr], want: usize, span: Span) -> Result<(), PlanError> {
+    if args.len() == want {
+        return Ok(());
+    }
+    Err(PlanError::invalid(
+        span,
+        format!("`{name}` takes {want} argument(s), got {}", args.len()),
+    ))
+}
 
 /// The scalar functions defined here.
 pub fn scalars() -> Vec<ScalarDef> {
