@@ -128,6 +128,10 @@ pub struct Reservation {
 }
 
 impl Reservation {
+    /// The bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
     /// Grows the reservation by `bytes`, or refuses (keeping what it holds).
     pub fn grow(&mut self, bytes: usize, what: &str) -> Result<()> {
         let mut more = self.budget.reserve(bytes, what)?;

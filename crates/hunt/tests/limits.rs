@@ -133,3 +133,51 @@ fn range_past_its_row_limit_names_it() {
     assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
     assert!(d.message.contains("10000000 rows"), "{d:?}");
 }
+
+#[test]
+fn mv_apply_streams_its_output_within_a_small_limit() {
+    // 100 records of 20,000 elements: 2M rows, about 45 MB of output in all. mv-apply
+    // hands them on as it makes them, so `count` answers under a 16 MiB limit (it held a
+    // whole input batch's output before and stopped at the limit).
+    let mut e = engine();
+    e.set_memory_limit(16 << 20);
+    let q = "range x from 1 to 100 step 1 \
+             | extend a = range(1, 20000, 1) \
+             | mv-apply a to typeof(long) on (extend s = strcat('v', a)) \
+             | count";
+    let r = e
+        .query(q)
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    let b = &r.batches[0];
+    assert_eq!(
+        hunt::format::cell_text(b.column(0), 0, r.schema.fields[0].ty),
+        "2000000"
+    );
+}
+
+#[test]
+fn large_computed_values_are_made_a_slice_at_a_time() {
+    // Each row's array is ~110 KB of text: 2,000 rows are ~220 MB as one batch. Projection
+    // cuts the input into slices whose computed columns stay near 16 MiB.
+    let q = "range x from 1 to 2000 step 1 | extend a = range(x, x + 19999, 1)";
+    let r = engine()
+        .query(q)
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    assert_eq!(r.num_rows(), 2000);
+    assert!(r.batches.len() >= 8, "{} batches", r.batches.len());
+    for b in &r.batches {
+        let bytes = b.column(1).get_array_memory_size();
+        assert!(bytes < 40 << 20, "a batch of {bytes} bytes");
+    }
+    // Sliced or not, the answer is the same.
+    let q = "range x from 1 to 2000 step 1 \
+             | extend a = range(x, x + 19999, 1) \
+             | summarize n = sum(array_length(a)), m = max(tolong(a[19999]) - x)";
+    let r = engine()
+        .query(q)
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    let b = &r.batches[0];
+    let text = |c: usize| hunt::format::cell_text(b.column(c), 0, r.schema.fields[c].ty);
+    assert_eq!(text(0), "40000000");
+    assert_eq!(text(1), "19999");
+}

@@ -3,11 +3,13 @@
 //! Correct first: the body's operator tree is built once per execution over an
 //! [`ApplyRowsExec`] leaf; for each record, the leaf is given that record's expanded rows
 //! and the tree runs to completion (a per-record subplan). The record's `outer` columns
-//! are then repeated in front of each row the body returns.
+//! are then repeated in front of each row the body returns. The output streams: records
+//! are run one at a time and their rows handed on in bounded batches.
 
 use super::mvexpand::Expander;
 use crate::error::{ExecError, Result};
-use crate::physical_plan::{BatchIter, ExecutionPlan, create_apply_plan};
+use crate::limits::Reservation;
+use crate::physical_plan::{BATCH_SIZE, BatchIter, ExecutionPlan, create_apply_plan};
 use crate::scan::TableSet;
 use arrow::array::{ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array};
 use arrow::compute::{concat_batches, take};
@@ -128,53 +130,106 @@ fn body_leaf(p: &LogicalPlan) -> Option<&LogicalPlan> {
     p.inputs().into_iter().find_map(body_leaf)
 }
 
-impl Apply {
-    fn apply(
-        &self,
-        b: &RecordBatch,
-        plan: &Arc<dyn ExecutionPlan>,
-        slot: &ApplySlot,
-    ) -> Result<RecordBatch> {
-        // Each record is expanded on its own, its expansion reserved while the body runs
-        // over it, and the body's rows held until the batch is done (the body's own
-        // operators reserve theirs): a batch of records with large arrays never sits
-        // expanded whole.
-        let what = "an `mv-apply`";
-        let budget = self.tables.budget();
-        let mut held = budget.reserve(0, what)?;
-        let mut parts = Vec::new();
-        for r in 0..b.num_rows() {
-            let (rows, _) = self.expander.expand_rows(&b.slice(r, 1))?;
-            let n = rows.num_rows();
-            let mut record = budget.reserve(rows.get_array_memory_size(), what)?;
-            *lock(slot)? = rows;
-            let mut out = Vec::new();
-            for o in plan.execute()? {
-                let o = o?;
-                if o.num_rows() > 0 {
-                    record.grow(o.get_array_memory_size(), what)?;
-                    out.push(o);
-                }
-            }
-            let got: usize = out.iter().map(|o| o.num_rows()).sum();
-            if n == 0 && got > 0 {
-                // Kusto's docs do not say whether a record with nothing to expand still
-                // runs the subquery (e.g. `summarize count()` giving 0), so refuse.
-                return Err(ExecError::Unsupported(
-                    "mv-apply of an empty array or bag with a subquery that returns rows \
-                     over no rows (such as `summarize count()`)"
-                        .into(),
-                ));
-            }
-            for o in out {
-                let part = self.with_outer(b, r, &o)?;
-                held.grow(part.get_array_memory_size(), what)?;
-                parts.push(part);
+/// The output of one input batch, made record by record and handed on in batches of
+/// at most [`BATCH_SIZE`] rows or [`OUT_BYTES`] bytes: a batch of records with large arrays
+/// never sits expanded whole, nor does its whole output.
+struct Records {
+    ap: Arc<Apply>,
+    b: RecordBatch,
+    plan: Arc<dyn ExecutionPlan>,
+    slot: ApplySlot,
+    next: usize,
+    parts: Vec<RecordBatch>,
+    rows: usize,
+    /// The bytes of `parts`, reserved from the query's budget until they are handed on.
+    held: Option<Reservation>,
+    failed: bool,
+}
+
+/// The bytes of output gathered before they are handed on as one batch.
+const OUT_BYTES: usize = 16 * 1024 * 1024;
+
+const WHAT: &str = "an `mv-apply`";
+
+impl Records {
+    /// Runs the body over record `r`'s expansion and keeps its rows.
+    fn record(&mut self, r: usize) -> Result<()> {
+        let budget = self.ap.tables.budget();
+        let (rows, _) = self.ap.expander.expand_rows(&self.b.slice(r, 1))?;
+        let n = rows.num_rows();
+        // The expansion is reserved while the body runs over it (the body's own operators
+        // reserve theirs).
+        let mut record = budget.reserve(rows.get_array_memory_size(), WHAT)?;
+        *lock(&self.slot)? = rows;
+        let mut out = Vec::new();
+        for o in self.plan.execute()? {
+            let o = o?;
+            if o.num_rows() > 0 {
+                record.grow(o.get_array_memory_size(), WHAT)?;
+                out.push(o);
             }
         }
-        Ok(concat_batches(&self.schema.to_arrow(), &parts)?)
+        let got: usize = out.iter().map(|o| o.num_rows()).sum();
+        if n == 0 && got > 0 {
+            // Kusto's docs do not say whether a record with nothing to expand still
+            // runs the subquery (e.g. `summarize count()` giving 0), so refuse.
+            return Err(ExecError::Unsupported(
+                "mv-apply of an empty array or bag with a subquery that returns rows \
+                 over no rows (such as `summarize count()`)"
+                    .into(),
+            ));
+        }
+        for o in out {
+            let part = self.ap.with_outer(&self.b, r, &o)?;
+            let held = match &mut self.held {
+                Some(h) => h,
+                None => self.held.insert(budget.reserve(0, WHAT)?),
+            };
+            held.grow(part.get_array_memory_size(), WHAT)?;
+            self.rows += part.num_rows();
+            self.parts.push(part);
+        }
+        Ok(())
     }
 
+    /// The gathered rows as one batch, their reservation given back.
+    fn flush(&mut self) -> Result<RecordBatch> {
+        let parts = std::mem::take(&mut self.parts);
+        self.rows = 0;
+        self.held = None;
+        Ok(concat_batches(&self.ap.schema.to_arrow(), &parts)?)
+    }
+
+    fn held_bytes(&self) -> usize {
+        self.held.as_ref().map_or(0, Reservation::bytes)
+    }
+}
+
+impl Iterator for Records {
+    type Item = Result<RecordBatch>;
+    fn next(&mut self) -> Option<Result<RecordBatch>> {
+        if self.failed {
+            return None;
+        }
+        while self.next < self.b.num_rows() {
+            let r = self.next;
+            self.next += 1;
+            if let Err(e) = self.record(r) {
+                self.failed = true;
+                return Some(Err(e));
+            }
+            if self.rows >= BATCH_SIZE || self.held_bytes() >= OUT_BYTES {
+                return Some(self.flush());
+            }
+        }
+        if self.parts.is_empty() {
+            return None;
+        }
+        Some(self.flush())
+    }
+}
+
+impl Apply {
     fn expander_schema(&self) -> &Schema {
         self.expander.schema()
     }
@@ -212,10 +267,23 @@ impl ExecutionPlan for MvApplyExec {
         let empty = RecordBatch::new_empty(ap.expander_schema().to_arrow());
         let slot: ApplySlot = Arc::new(Mutex::new(empty));
         let plan = create_apply_plan(&ap.body, &ap.tables, &slot)?;
-        Ok(Box::new(
-            self.input
-                .execute()?
-                .map(move |b| b.and_then(|b| ap.apply(&b, &plan, &slot))),
-        ))
+        Ok(Box::new(self.input.execute()?.flat_map(
+            move |b| -> BatchIter {
+                match b {
+                    Err(e) => Box::new(std::iter::once(Err(e))),
+                    Ok(b) => Box::new(Records {
+                        ap: ap.clone(),
+                        b,
+                        plan: plan.clone(),
+                        slot: slot.clone(),
+                        next: 0,
+                        parts: Vec::new(),
+                        rows: 0,
+                        held: None,
+                        failed: false,
+                    }),
+                }
+            },
+        )))
     }
 }

@@ -71,13 +71,10 @@ impl ExecutionPlan for ProjectionExec {
         if let Some(parallel) = execute_parallel(self) {
             return parallel;
         }
-        let this = self.batch_fn();
-        let mut caches = this.caches();
-        Ok(Box::new(
-            self.input
-                .execute()?
-                .map(move |b| this.project(b?, &mut caches)),
-        ))
+        Ok(Box::new(ProjectStream::new(
+            self.batch_fn(),
+            self.input.execute()?,
+        )))
     }
     fn has_units(&self) -> bool {
         self.input.has_units()
@@ -85,8 +82,7 @@ impl ExecutionPlan for ProjectionExec {
     fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
         let this = self.batch_fn();
         self.input.execute_units(Arc::new(move |batches| {
-            let mut caches = this.caches();
-            fold(&mut batches.map(|b| this.project(b?, &mut caches)))
+            fold(&mut ProjectStream::new(this.clone(), batches))
         }))
     }
 }
@@ -105,6 +101,78 @@ impl ProjectionExec {
             schema: self.schema.to_arrow(),
             keep: self.keep_dictionaries,
         })
+    }
+}
+
+/// The computed bytes one output batch may reach before an input batch is cut into
+/// slices: an expression that makes large values per row (`range(1, 100000, 1)`, a long
+/// `strrep`) then never holds a whole batch of them at once.
+const SLICE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The rows of the first slice of a stream, before its values' size is known.
+const PROBE_ROWS: usize = 64;
+
+/// Projects the batches of one stream, cutting a batch into slices where its computed
+/// columns would pass [`SLICE_BYTES`] (the slice length is learned from the bytes per row
+/// of the slices already made).
+struct ProjectStream<I> {
+    project: Arc<Project>,
+    input: I,
+    caches: Vec<EntryCache>,
+    /// The batch being sliced and the first row not yet projected.
+    pending: Option<(RecordBatch, usize)>,
+    /// The rows a slice may have; `PROBE_ROWS` until a slice was measured.
+    slice_rows: usize,
+}
+
+impl<I> ProjectStream<I> {
+    fn new(project: Arc<Project>, input: I) -> ProjectStream<I> {
+        let caches = project.caches();
+        ProjectStream {
+            project,
+            input,
+            caches,
+            pending: None,
+            slice_rows: PROBE_ROWS,
+        }
+    }
+
+    /// Projects `b` and learns the slice length from its computed bytes per row.
+    fn project(&mut self, b: RecordBatch) -> Result<RecordBatch> {
+        let rows = b.num_rows();
+        let out = self.project.project(b, &mut self.caches)?;
+        let bytes: usize = (self.project.exprs.iter().zip(out.columns()))
+            .filter(|(e, _)| !matches!(e, PhysicalExpr::Column(..)))
+            .map(|(_, c)| c.get_array_memory_size())
+            .sum();
+        if rows > 0 {
+            let per_row = bytes.div_ceil(rows).max(1);
+            self.slice_rows = (SLICE_BYTES / per_row).max(1);
+        }
+        Ok(out)
+    }
+}
+
+impl<I: Iterator<Item = Result<RecordBatch>>> Iterator for ProjectStream<I> {
+    type Item = Result<RecordBatch>;
+    fn next(&mut self) -> Option<Result<RecordBatch>> {
+        if let Some((b, at)) = self.pending.take() {
+            let n = self.slice_rows.min(b.num_rows() - at);
+            let slice = b.slice(at, n);
+            if at + n < b.num_rows() {
+                self.pending = Some((b, at + n));
+            }
+            return Some(self.project(slice));
+        }
+        let b = match self.input.next()? {
+            Ok(b) => b,
+            Err(e) => return Some(Err(e)),
+        };
+        if b.num_rows() <= self.slice_rows {
+            return Some(self.project(b));
+        }
+        self.pending = Some((b, 0));
+        self.next()
     }
 }
 

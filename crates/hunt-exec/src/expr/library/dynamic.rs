@@ -460,7 +460,9 @@ const MAX_RANGE: usize = 1 << 20;
 fn range(a: &Args<'_>) -> Result<ArrayRef> {
     let n = a.n;
     let too_long = || user_error(format!("range() of more than {MAX_RANGE} elements"));
-    let mut vals = Vec::with_capacity(n);
+    // Each row's array is written straight as JSON text, with no value per element.
+    let mut out = StringBuilder::new();
+    let mut text = String::new();
     match a.tys[0] {
         KqlType::Real => {
             let (s, e) = (a.real(0)?, a.real(1)?);
@@ -471,11 +473,11 @@ fn range(a: &Args<'_>) -> Result<ArrayRef> {
                     None => Some(1.0),
                 };
                 let (Some(s), Some(e), Some(step)) = (pv(s, i), pv(e, i), step) else {
-                    vals.push(None);
+                    out.append_null();
                     continue;
                 };
                 if step == 0.0 || !step.is_finite() {
-                    vals.push(None);
+                    out.append_null();
                     continue;
                 }
                 let count = ((e - s) / step).floor();
@@ -483,11 +485,8 @@ fn range(a: &Args<'_>) -> Result<ArrayRef> {
                     return Err(too_long());
                 }
                 let count = if count < 0.0 { 0 } else { count as usize + 1 };
-                vals.push(Some(Value::Array(
-                    (0..count)
-                        .map(|k| json::real(s + k as f64 * step))
-                        .collect(),
-                )));
+                let items = (0..count).map(|k| json::real(s + k as f64 * step));
+                append_array(&mut out, &mut text, items);
             }
         }
         KqlType::Long => {
@@ -499,16 +498,13 @@ fn range(a: &Args<'_>) -> Result<ArrayRef> {
                     None => Some(1),
                 };
                 let (Some(s), Some(e), Some(step)) = (pv(s, i), pv(e, i), step) else {
-                    vals.push(None);
+                    out.append_null();
                     continue;
                 };
-                let Some(items) = steps(s, e, step).map_err(|()| too_long())? else {
-                    vals.push(None);
-                    continue;
-                };
-                vals.push(Some(Value::Array(
-                    items.into_iter().map(Value::from).collect(),
-                )));
+                match steps(s, e, step).map_err(|()| too_long())? {
+                    Some(items) => append_array(&mut out, &mut text, items),
+                    None => out.append_null(),
+                }
             }
         }
         ty => {
@@ -521,11 +517,11 @@ fn range(a: &Args<'_>) -> Result<ArrayRef> {
             let st = a.ts(2)?;
             for i in 0..n {
                 let (Some(s), Some(e), Some(step)) = (s[i], e[i], pv(st, i)) else {
-                    vals.push(None);
+                    out.append_null();
                     continue;
                 };
                 let Some(items) = steps(s, e, step).map_err(|()| too_long())? else {
-                    vals.push(None);
+                    out.append_null();
                     continue;
                 };
                 let show = |v: i64| {
@@ -535,29 +531,46 @@ fn range(a: &Args<'_>) -> Result<ArrayRef> {
                         text::timespan_to_string(v)
                     })
                 };
-                vals.push(Some(Value::Array(items.into_iter().map(show).collect())));
+                append_array(&mut out, &mut text, items.map(show));
             }
         }
     }
-    Ok(dyn_array(vals))
+    Ok(Arc::new(out.finish()))
+}
+
+/// Appends `[a,b,…]`, each item written by its `Display` (JSON text for a `Value`).
+fn append_array<T: std::fmt::Display>(
+    out: &mut StringBuilder,
+    text: &mut String,
+    items: impl Iterator<Item = T>,
+) {
+    use std::fmt::Write;
+    text.clear();
+    text.push('[');
+    for (k, v) in items.enumerate() {
+        if k > 0 {
+            text.push(',');
+        }
+        // Writing into a String cannot fail.
+        let _ = write!(text, "{v}");
+    }
+    text.push(']');
+    out.append_value(&*text);
 }
 
 /// `s, s + step, …` up to `e`; `None` for a zero step; `Err` past [`MAX_RANGE`].
-fn steps(s: i64, e: i64, step: i64) -> std::result::Result<Option<Vec<i64>>, ()> {
+fn steps(s: i64, e: i64, step: i64) -> std::result::Result<Option<impl Iterator<Item = i64>>, ()> {
     if step == 0 {
         return Ok(None);
     }
     let count = (e as i128 - s as i128).div_euclid(step as i128);
-    if count < 0 {
-        return Ok(Some(Vec::new()));
-    }
     if count >= MAX_RANGE as i128 {
         return Err(());
     }
+    // A negative count is an empty range.
+    let count = count.max(-1);
     Ok(Some(
-        (0..=count)
-            .map(|k| (s as i128 + k * step as i128) as i64)
-            .collect(),
+        (0..=count).map(move |k| (s as i128 + k * step as i128) as i64),
     ))
 }
 
