@@ -94,6 +94,7 @@ case_ "top-nested over 10M rows, limit 64 MiB" 64 "${H[@]}" --memory-limit 64MiB
 case_ "make-series 1,000 × 1M bins, limit 64 MiB" 64 "${H[@]}" --memory-limit 64MiB "range x from 1 to 1000 step 1 | make-series c = count() default = 0 on x from 1 to 1000000 step 1 by k = x | count"
 case_ "make-graph of 3M edges, limit 64 MiB" 64 "${H[@]}" --memory-limit 64MiB "range x from 1 to 3000000 step 1 | extend s = strcat('n', x), t = strcat('n', x + 1) | make-graph s --> t | graph-to-table edges | count"
 case_ "mv-apply over 1,000 × 100,000, limit 64 MiB" 64 "${H[@]}" --memory-limit 64MiB "range x from 1 to 1000 step 1 | extend a = range(1, 100000, 1) | mv-apply a to typeof(long) on (extend s = strcat('v', a)) | count"
+case_ "per-row range() of 1,000 × 100,000, limit 256 MiB" 256 "${H[@]}" --memory-limit 256MiB "range x from 1 to 1000 step 1 | extend a = range(x, x + 100000, 1) | summarize sum(array_length(a))"
 case_ "DataSecurityEvents, table format" 0 "${H[@]}" DataSecurityEvents
 case_ "range of 10M rows to csv, limit 64 MiB" 64 sh -c "'$HUNT' --data '$DATA' --memory-limit 64MiB --format csv 'range x from 1 to 10000000 step 1' >/dev/null"
 
