@@ -8,8 +8,13 @@
 //! probe yields its output in chunks of at most [`BATCH_SIZE`] rows, resuming inside a
 //! left row's matches: the rows exist only as they are pulled, a `take` above stops the
 //! join after its first chunk, and the result's memory accounting sees the output grow.
+//!
+//! A right side past the query's spill threshold is joined partition by partition from
+//! disk instead (`spill`, a grace hash join).
 
 use super::group_keys::GroupKeys;
+mod spill;
+
 use crate::error::{ExecError, Result};
 use crate::expr::dictionary::{DictMemo, entries, values_with_empty};
 use crate::limits::{MemoryBudget, Reservation};
@@ -17,14 +22,16 @@ use crate::physical_plan::{
     BATCH_SIZE, BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel,
 };
 use crate::scan::conform_column;
+use crate::spill::{SpillFile, conform};
 use arrow::array::{
     Array, ArrayRef, DictionaryArray, RecordBatch, RecordBatchOptions, UInt32Array,
 };
 use arrow::compute::{concat_batches, take};
-use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema};
-use arrow::row::{RowConverter, SortField};
+use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema, SchemaRef};
+use arrow::row::{RowConverter, Rows, SortField};
 use hunt_plan::logical_plan::{JoinKind, Side};
 use hunt_plan::types::{KqlType, Schema};
+use spill::Partitioner;
 use std::collections::HashSet;
 
 /// A fast, seeded hasher for the join's tables of encoded keys.
@@ -45,7 +52,7 @@ pub struct HashJoinExec {
     /// A build side made by [`ExecutionPlan::execute_units`] that then declined (a key
     /// too wide to probe in parallel): the sequential `execute` that follows uses it
     /// instead of building again.
-    spare: Mutex<Option<Arc<Build>>>,
+    spare: Mutex<Option<BuildSide>>,
     /// The query's budget: the build side is reserved from it.
     budget: MemoryBudget,
 }
@@ -77,6 +84,14 @@ impl std::fmt::Debug for Build {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Build({} rows)", self.rb.num_rows())
     }
+}
+
+/// The right side as [`HashJoinExec::build`] leaves it: indexed in memory, or written to
+/// partition files once it passed the spill threshold (`join_spill`).
+#[derive(Debug, Clone)]
+enum BuildSide {
+    Memory(Arc<Build>),
+    Spilled(Arc<Vec<SpillFile>>),
 }
 
 impl Build {
@@ -141,65 +156,43 @@ impl HashJoinExec {
         self
     }
 
-    /// Runs the right input and indexes its rows by key.
-    fn build(&self) -> Result<Build> {
+    /// Runs the right input and indexes its rows by key; past the spill threshold, writes
+    /// them to partition files instead.
+    fn build(&self) -> Result<BuildSide> {
+        const WHAT: &str = "a join's right side";
+        let schema = self.right.schema().to_arrow();
+        let conv = self.core.converter(&schema)?;
         // Reserved as it is read, so a right side past the memory limit stops early.
-        let mut held = self.budget.reserve(0, "a join's right side")?;
+        let mut held = self.budget.reserve(0, WHAT)?;
         let mut right_batches = Vec::new();
+        let mut spilled: Option<Partitioner> = None;
         for b in self.right.execute()? {
             let b = b?;
+            if let Some(p) = spilled.as_mut() {
+                let b = conform(&b, p.schema())?;
+                p.write(&b, &self.core.right_key_rows(&conv, &b)?)?;
+                continue;
+            }
             // Twice: the batches, then their concatenation.
-            held.grow(2 * b.get_array_memory_size(), "a join's right side")?;
+            let need = 2 * b.get_array_memory_size();
+            if !right_batches.is_empty() && self.budget.spill_due(need, 0) {
+                let mut p = Partitioner::new(&self.budget, schema.clone())?;
+                for b in std::mem::take(&mut right_batches).iter().chain([&b]) {
+                    let b = conform(b, p.schema())?;
+                    p.write(&b, &self.core.right_key_rows(&conv, &b)?)?;
+                }
+                held = self.budget.reserve(0, WHAT)?;
+                spilled = Some(p);
+                continue;
+            }
+            held.grow(need, WHAT)?;
             right_batches.push(b);
         }
-        let rb = concat_batches(&self.right.schema().to_arrow(), &right_batches)?;
-        drop(right_batches);
-        let fields: Vec<SortField> = self
-            .core
-            .keys
-            .iter()
-            .map(|(_, r)| SortField::new(self.right.schema().fields[*r].ty.arrow_type()))
-            .collect();
-        let conv = RowConverter::new(fields)?;
-        let rkeys: Vec<ArrayRef> = self
-            .core
-            .keys
-            .iter()
-            .map(|(_, r)| rb.column(*r).clone())
-            .collect();
-        let rrows = conv.convert_columns(&rkeys)?;
-        let mut keys = GroupKeys::new(&conv);
-        let group: Vec<u32> = (0..rb.num_rows())
-            .map(|i| keys.group_of(rrows.row(i)) as u32)
-            .collect();
-        // Rows by group, in row order within a group (a counting sort).
-        let mut offsets = vec![0u32; keys.len() + 1];
-        for g in &group {
-            offsets[*g as usize + 1] += 1;
+        if let Some(p) = spilled {
+            return Ok(BuildSide::Spilled(Arc::new(p.finish()?)));
         }
-        for g in 0..keys.len() {
-            offsets[g + 1] += offsets[g];
-        }
-        let mut next = offsets.clone();
-        let mut rows = vec![0u32; group.len()];
-        for (i, g) in group.iter().enumerate() {
-            rows[next[*g as usize] as usize] = i as u32;
-            next[*g as usize] += 1;
-        }
-        let widest = offsets
-            .windows(2)
-            .map(|w| (w[1] - w[0]) as usize)
-            .max()
-            .unwrap_or(0);
-        Ok(Build {
-            rb,
-            conv,
-            keys,
-            offsets,
-            rows,
-            widest,
-            _held: held,
-        })
+        let build = self.core.index(&schema, conv, right_batches, held)?;
+        Ok(BuildSide::Memory(Arc::new(build)))
     }
 
     /// True when each left row's output depends on that row alone, so left units can be
@@ -282,6 +275,87 @@ struct ProbeState {
 }
 
 impl JoinCore {
+    /// The encoder of key rows, typed by the right side's key columns (`right` is its
+    /// arrow schema).
+    fn converter(&self, right: &SchemaRef) -> Result<RowConverter> {
+        let fields: Vec<SortField> = self
+            .keys
+            .iter()
+            .map(|(_, r)| SortField::new(right.field(*r).data_type().clone()))
+            .collect();
+        Ok(RowConverter::new(fields)?)
+    }
+
+    /// The encoded keys of right rows.
+    fn right_key_rows(&self, conv: &RowConverter, rb: &RecordBatch) -> Result<Rows> {
+        let cols: Vec<ArrayRef> = self
+            .keys
+            .iter()
+            .map(|(_, r)| rb.column(*r).clone())
+            .collect();
+        Ok(conv.convert_columns(&cols)?)
+    }
+
+    /// The encoded keys of left rows (dictionary keys read as the strings they stand for).
+    fn left_key_rows(&self, conv: &RowConverter, lb: &RecordBatch) -> Result<Rows> {
+        let cols: Vec<ArrayRef> = self
+            .keys
+            .iter()
+            .map(|(l, _)| match lb.column(*l) {
+                c if matches!(c.data_type(), DataType::Dictionary(..)) => {
+                    conform_column(c, KqlType::String)
+                }
+                c => Ok(c.clone()),
+            })
+            .collect::<Result<_>>()?;
+        Ok(conv.convert_columns(&cols)?)
+    }
+
+    /// Indexes right rows (of arrow `schema`) by key; `held` has reserved them.
+    fn index(
+        &self,
+        schema: &SchemaRef,
+        conv: RowConverter,
+        batches: Vec<RecordBatch>,
+        held: Reservation,
+    ) -> Result<Build> {
+        let rb = concat_batches(schema, &batches)?;
+        drop(batches);
+        let rrows = self.right_key_rows(&conv, &rb)?;
+        let mut keys = GroupKeys::new(&conv);
+        let group: Vec<u32> = (0..rb.num_rows())
+            .map(|i| keys.group_of(rrows.row(i)) as u32)
+            .collect();
+        // Rows by group, in row order within a group (a counting sort).
+        let mut offsets = vec![0u32; keys.len() + 1];
+        for g in &group {
+            offsets[*g as usize + 1] += 1;
+        }
+        for g in 0..keys.len() {
+            offsets[g + 1] += offsets[g];
+        }
+        let mut next = offsets.clone();
+        let mut rows = vec![0u32; group.len()];
+        for (i, g) in group.iter().enumerate() {
+            rows[next[*g as usize] as usize] = i as u32;
+            next[*g as usize] += 1;
+        }
+        let widest = offsets
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as usize)
+            .max()
+            .unwrap_or(0);
+        Ok(Build {
+            rb,
+            conv,
+            keys,
+            offsets,
+            rows,
+            widest,
+            _held: held,
+        })
+    }
+
     fn emit(
         &self,
         lb: Option<&RecordBatch>,
@@ -354,17 +428,7 @@ impl JoinCore {
             }
         }
         // Other dictionary keys are read as the strings they stand for.
-        let lkeys: Vec<ArrayRef> = self
-            .keys
-            .iter()
-            .map(|(l, _)| match lb.column(*l) {
-                c if matches!(c.data_type(), DataType::Dictionary(..)) => {
-                    conform_column(c, KqlType::String)
-                }
-                c => Ok(c.clone()),
-            })
-            .collect::<Result<_>>()?;
-        let lrows = build.conv.convert_columns(&lkeys)?;
+        let lrows = self.left_key_rows(&build.conv, lb)?;
         Ok((0..lb.num_rows())
             .map(|i| build.keys.get(lrows.row(i).as_ref()).map(|g| g as u32))
             .collect())
@@ -501,7 +565,11 @@ impl ExecutionPlan for HashJoinExec {
         let spare = self.spare.lock().ok().and_then(|mut s| s.take());
         let build = match spare {
             Some(b) => b,
-            None => Arc::new(self.build()?),
+            None => self.build()?,
+        };
+        let build = match build {
+            BuildSide::Memory(b) => b,
+            BuildSide::Spilled(right) => return self.execute_spilled(right),
         };
         let state = ProbeState {
             matched: vec![false; build.rb.num_rows()],
@@ -526,16 +594,20 @@ impl ExecutionPlan for HashJoinExec {
         // A build side kept by an earlier refusal is used again (a filter above falls
         // back to `execute`, which asks again): the right side is read once.
         let spare = self.spare.lock().ok().and_then(|mut s| s.take());
-        let build = match spare.map_or_else(|| self.build().map(Arc::new), Ok) {
+        let build = match spare.map_or_else(|| self.build(), Ok) {
             Ok(b) => b,
             Err(e) => return Some(Err(e)),
         };
-        if build.widest > PARALLEL_FANOUT {
-            if let Ok(mut spare) = self.spare.lock() {
-                *spare = Some(build);
+        // A spilled right side, or a key too wide, is probed by the sequential `execute`.
+        let build = match build {
+            BuildSide::Memory(b) if b.widest <= PARALLEL_FANOUT => b,
+            other => {
+                if let Ok(mut spare) = self.spare.lock() {
+                    *spare = Some(other);
+                }
+                return None;
             }
-            return None;
-        }
+        };
         let core = self.core.clone();
         self.left.execute_units(Arc::new(move |batches| {
             fold(&mut ProbeStream {
