@@ -849,7 +849,9 @@ impl Display for Expr {
                 name,
                 args,
             } => {
-                write!(f, "{}.{name}(", Prec(receiver, PREC_ATOM))?;
+                // The parser reads any word after the dot as the method's name, keywords
+                // included (`x.print(…)`), and no quoted one: print it as it was written.
+                write!(f, "{}.{}(", Prec(receiver, PREC_ATOM), name.name)?;
                 comma(f, args)?;
                 f.write_str(")")
             }

@@ -335,12 +335,14 @@ fn conformance_parse_rates() {
 fn fuzz_findings_print_and_reparse_the_same() {
     // Inputs the `parse` fuzz target found whose canonical print did not read back the
     // same: a dotted `find` option name, a `search` column term named by a keyword, and
-    // a typed literal whose text holds `//` and a line break.
+    // a typed literal whose text holds `//` and a line break, a method named by a keyword.
     for src in [
         "find\tBjjj.jj_3F=\t6.I-1.I",
         "search\ndesc:r:a",
         "print int(tWoo//w\n)",
         "0.on",
+        "print(tW),0x66DDDDDDDDD.print(tW),0x66DDDDDDDDD.DDD.DDD",
+        "print 'a'.toupper(), x.take(1)",
     ] {
         match parse(src) {
             Ok(_) => {
