@@ -216,14 +216,17 @@ fn column(w: &Win, b: &RecordBatch) -> Result<ArrayRef> {
             // Equal neighbours share a rank; compare values by their row encoding.
             let conv = RowConverter::new(vec![SortField::new(v.data_type().clone())])?;
             let rows = conv.convert_columns(&[v.clone()])?;
-            let (mut rank, mut dense_rank) = (0i64, 0i64);
+            // `base` is the row where the current restart segment began, kept as the rows
+            // go by (looking back for it on each new run was quadratic).
+            let (mut rank, mut dense_rank, mut base) = (0i64, 0i64, 0i64);
             let out = (0..n).map(|i| {
                 let new_run = i == 0 || is_restart(&r, i) || rows.row(i) != rows.row(i - 1);
                 if i == 0 || is_restart(&r, i) {
                     rank = 1;
                     dense_rank = 1;
+                    base = i as i64;
                 } else if new_run {
-                    rank = i as i64 + 1 - restart_base(&r, i);
+                    rank = i as i64 + 1 - base;
                     dense_rank += 1;
                 }
                 if *dense { dense_rank } else { rank }
@@ -231,11 +234,6 @@ fn column(w: &Win, b: &RecordBatch) -> Result<ArrayRef> {
             Arc::new(Int64Array::from_iter_values(out.collect::<Vec<_>>()))
         }
     })
-}
-
-/// The index of the row where the current restart segment began (0 without restarts).
-fn restart_base(r: &Option<BooleanArray>, i: usize) -> i64 {
-    (1..=i).rev().find(|&j| is_restart(r, j)).unwrap_or(0) as i64
 }
 
 impl ExecutionPlan for WindowExec {
