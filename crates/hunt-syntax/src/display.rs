@@ -849,9 +849,16 @@ impl Display for Expr {
                 name,
                 args,
             } => {
-                // The parser reads any word after the dot as the method's name, keywords
-                // included (`x.print(…)`), and no quoted one: print it as it was written.
-                write!(f, "{}.{}(", Prec(receiver, PREC_ATOM), name.name)?;
+                // A number before the dot would read back as a real (`1.['f'](x)`), as for
+                // a member access.
+                if matches!(
+                    receiver.kind,
+                    ExprKind::Literal(Literal::Long(_) | Literal::Real(_))
+                ) {
+                    write!(f, "({receiver}).{name}(")?;
+                } else {
+                    write!(f, "{}.{name}(", Prec(receiver, PREC_ATOM))?;
+                }
                 comma(f, args)?;
                 f.write_str(")")
             }

@@ -335,7 +335,8 @@ fn conformance_parse_rates() {
 fn fuzz_findings_print_and_reparse_the_same() {
     // Inputs the `parse` fuzz target found whose canonical print did not read back the
     // same: a dotted `find` option name, a `search` column term named by a keyword, and
-    // a typed literal whose text holds `//` and a line break, a method named by a keyword.
+    // a typed literal whose text holds `//` and a line break, a method called on a number,
+    // a method named by a keyword or in brackets.
     for src in [
         "find\tBjjj.jj_3F=\t6.I-1.I",
         "search\ndesc:r:a",
@@ -343,6 +344,7 @@ fn fuzz_findings_print_and_reparse_the_same() {
         "0.on",
         "print(tW),0x66DDDDDDDDD.print(tW),0x66DDDDDDDDD.DDD.DDD",
         "print 'a'.toupper(), x.take(1)",
+        "R.R.h.s.[\"\"](x)",
     ] {
         match parse(src) {
             Ok(_) => {
