@@ -58,6 +58,8 @@ pub enum ResultName {
     NameAndFirst,
     /// `PrefixAndFirstArgument`: a fixed prefix, `_`, and the first argument's name.
     PrefixAndFirst(&'static str),
+    /// `PrefixOnly`: a fixed name.
+    Prefix(&'static str),
     /// `OnlyArgument`: the argument's name when there is exactly one argument.
     Only,
 }

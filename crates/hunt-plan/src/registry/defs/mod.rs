@@ -8,8 +8,13 @@ mod binary_all;
 mod bits;
 mod buildschema;
 mod covariance;
+mod hll;
+mod hll_scalars;
 mod moments;
 mod real_math;
+mod sketch;
+mod tdigest;
+mod tdigest_scalars;
 
 use super::{AggDef, ScalarDef};
 use crate::error::PlanError;
@@ -33,6 +38,14 @@ pub fn scalars() -> Vec<ScalarDef> {
     let mut all = vec![ScalarDef(&bag_zip::BagZip)];
     all.extend(real_math::ALL.iter().map(|f| ScalarDef(f)));
     all.extend(bits::ALL.iter().map(|f| ScalarDef(f)));
+    all.extend([
+        ScalarDef(&hll_scalars::DcountHll),
+        ScalarDef(&hll_scalars::HllMerge),
+        ScalarDef(&tdigest_scalars::MergeTDigest),
+        ScalarDef(&tdigest_scalars::PercentileTDigest),
+        ScalarDef(&tdigest_scalars::PercentilesArrayTDigest),
+        ScalarDef(&tdigest_scalars::RankTDigest),
+    ]);
     all
 }
 
@@ -48,6 +61,9 @@ pub const AGGREGATES: &[AggDef] = &[
     AggDef(&binary_all::AND),
     AggDef(&binary_all::OR),
     AggDef(&binary_all::XOR),
+    AggDef(&hll::HllAgg),
+    AggDef(&tdigest::TDigestAgg),
+    AggDef(&tdigest::TDigestMergeAgg),
 ];
 
 #[cfg(test)]
@@ -83,6 +99,18 @@ mod tests {
             "covariance" | "covariancep" => vec![xs, ys],
             "binary_all_and" | "binary_all_or" | "binary_all_xor" => vec![ks],
             "buildschema" => vec![js],
+            "hll" | "tdigest" => vec![ks],
+            "tdigest_merge" => {
+                // Each row a one-value sketch of k.
+                let ks = ks
+                    .as_any()
+                    .downcast_ref::<Int64Array>()
+                    .expect("test input");
+                vec![Arc::new(StringArray::from_iter((0..ks.len()).map(|i| {
+                    ks.is_valid(i)
+                        .then(|| format!(r#"["hunt-tdigest","long",[[{},1]]]"#, ks.value(i)))
+                }))) as ArrayRef]
+            }
             _ => vec![xs],
         }
     }
@@ -103,7 +131,7 @@ mod tests {
                 } else if let Some(l) = a.as_any().downcast_ref::<Int64Array>() {
                     format!("{:?}", l.is_valid(i).then(|| l.value(i)))
                 } else if let Some(s) = a.as_any().downcast_ref::<StringArray>() {
-                    s.value(i).to_string()
+                    format!("{:?}", s.is_valid(i).then(|| s.value(i)))
                 } else {
                     unreachable!("an unexpected result type")
                 }
