@@ -199,3 +199,26 @@ fn parse_kv_without_delimiters_and_with_a_regex() {
          https://hostname.com/redirect?dest=/?h=1234|https://hostname.com/?h=1234|24fefbca-cf27-4d62-a623-249c2ad30c73",
     );
 }
+
+#[test]
+fn project_reorder_orders_the_matched_columns() {
+    // docs: project-reorder-operator, its example: the `a*` columns first, by name.
+    check(
+        "print b = 'b', a2 = 'a2', a3 = 'a3', a1 = 'a1' | project-reorder a* asc",
+        "a1:string|a2:string|a3:string|b:string
+         a1|a2|a3|b",
+    );
+    // desc, and granny-asc's natural order (its description: `a100` after `a20`).
+    check(
+        "print a20 = 1, b = 2, a100 = 3, a3 = 4 | project-reorder a* granny-asc",
+        "a3:long|a20:long|a100:long|b:long
+         4|1|3|2",
+    );
+    check(
+        "print a20 = 1, b = 2, a100 = 3, a3 = 4 | project-reorder a* desc, b",
+        "a3:long|a20:long|a100:long|b:long
+         4|1|3|2",
+    );
+    // Names differing only in case: the page does not say how they order.
+    common::fails("print aB = 1, ab = 2 | project-reorder a* asc");
+}

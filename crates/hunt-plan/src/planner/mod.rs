@@ -24,6 +24,7 @@ mod operators;
 pub mod parse;
 mod partition;
 mod pivot;
+mod reorder;
 mod result_names;
 mod scan;
 mod search;

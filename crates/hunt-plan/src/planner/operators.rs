@@ -164,6 +164,18 @@ impl Planner<'_> {
                     exprs,
                 }
             }
+            OperatorKind::ProjectReorderOrdered(items) => {
+                let names = super::reorder::reordered(items, &schema, span)?;
+                let exprs = names
+                    .iter()
+                    .filter_map(|n| schema.fields.iter().find(|f| &f.name == n))
+                    .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
+                    .collect();
+                LogicalPlan::Projection {
+                    input: Box::new(input),
+                    exprs,
+                }
+            }
             OperatorKind::ProjectReorder(cols) => {
                 let first = match_columns(cols, &schema)?;
                 let mut exprs: Vec<(String, Expr)> = Vec::new();
@@ -639,7 +651,10 @@ fn ident_expr(id: &ast::Ident) -> ast::Expr {
 }
 
 /// Resolves column names and `Prefix*` wildcards against `schema`, in the order written.
-fn match_columns(cols: &[ast::Ident], schema: &Schema) -> Result<Vec<String>, PlanError> {
+pub(super) fn match_columns(
+    cols: &[ast::Ident],
+    schema: &Schema,
+) -> Result<Vec<String>, PlanError> {
     let mut out = Vec::new();
     for c in cols {
         if let Some(prefix) = c.name.strip_suffix('*') {
