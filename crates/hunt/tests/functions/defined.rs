@@ -305,3 +305,47 @@ fn tdigest_follows_its_pages() {
     fails("print x = 1 | summarize t = tdigest(x) | project merge_tdigest(t)");
     fails("print percentile_tdigest(dynamic(['x']), 50)");
 }
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/rand-function and
+/// new-guid-function. Random values cannot be compared to a table; their documented
+/// properties can: the range, the set of rand(N), a draw per row.
+#[test]
+fn rand_and_new_guid_draw_per_row() {
+    // rand() is real in [0, 1); 1000 rows draw (almost surely) more than 990 values.
+    check(
+        "range x from 1 to 1000 step 1 | extend r = rand()
+         | summarize lo = min(r) >= 0.0, hi = max(r) < 1.0, many = dcount(r) > 990",
+        "lo:bool|hi:bool|many:bool\ntrue|true|true",
+    );
+    // rand(N) is a real of {0.0, …, N − 1}, and a constant argument is drawn per row too.
+    check(
+        "range x from 1 to 2000 step 1 | extend r = rand(3)
+         | summarize n = dcount(r), whole = countif(r != floor(r, 1)) == 0, lo = min(r), hi = max(r)",
+        "n:long|whole:bool|lo:real|hi:real\n3|true|0|2",
+    );
+    // The column is named after the argument, none here: print's own name.
+    check("print r = rand(1) | project r", "r:real\n0");
+    // new_guid(): a guid per row.
+    check(
+        "range x from 1 to 100 step 1 | extend g = new_guid() | summarize dcount(g), t = take_any(gettype(g))",
+        "dcount_g:long|t:string\n100|guid",
+    );
+    // Kusto's binder: rand takes an integer; new_guid no argument.
+    fails("print rand(1.5)");
+    fails("print rand('a')");
+    fails("print new_guid(1)");
+}
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/toscalar-function, its example:
+/// `toscalar(new_guid())` is one value for all rows, a `let` of `new_guid()` a draw per row.
+#[test]
+fn a_volatile_let_draws_per_use_and_toscalar_once() {
+    check(
+        "let g1 = toscalar(new_guid());
+         let g2 = new_guid();
+         range x from 1 to 50 step 1
+         | extend a = g1, b = g2
+         | summarize dcount(a), dcount(b)",
+        "dcount_a:long|dcount_b:long\n1|50",
+    );
+}

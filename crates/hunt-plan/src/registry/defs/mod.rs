@@ -11,6 +11,8 @@ mod covariance;
 mod hll;
 mod hll_scalars;
 mod moments;
+mod new_guid;
+mod rand;
 mod real_math;
 mod sketch;
 mod tdigest;
@@ -45,6 +47,8 @@ pub fn scalars() -> Vec<ScalarDef> {
         ScalarDef(&tdigest_scalars::PercentileTDigest),
         ScalarDef(&tdigest_scalars::PercentilesArrayTDigest),
         ScalarDef(&tdigest_scalars::RankTDigest),
+        ScalarDef(&rand::Rand),
+        ScalarDef(&new_guid::NewGuid),
     ]);
     all
 }
