@@ -222,3 +222,57 @@ fn project_reorder_orders_the_matched_columns() {
     // Names differing only in case: the page does not say how they order.
     common::fails("print aB = 1, ab = 2 | project-reorder a* asc");
 }
+
+/// The lookup table of the ipv4-lookup-plugin page's examples.
+const IP_DATA: &str = r#"let IP_Data = datatable(network:string, continent_code:string, continent_name:string, country_iso_code:string, country_name:string)
+[
+  "111.68.128.0/17","AS","Asia","JP","Japan",
+  "5.8.0.0/19","EU","Europe","RU","Russia",
+  "223.255.254.0/24","AS","Asia","SG","Singapore",
+  "46.36.200.51/32","OC","Oceania","CK","Cook Islands",
+  "2.20.183.0/24","EU","Europe","GB","United Kingdom",
+];
+let IPs = datatable(ip:string) ['2.20.183.12', '5.8.1.2', '192.165.12.17'];
+"#;
+
+#[test]
+fn ipv4_lookup_follows_its_page() {
+    // docs: ipv4-lookup-plugin, its first example: matched rows only, the input's
+    // columns then the lookup table's.
+    check(
+        &format!("{IP_DATA} IPs | evaluate ipv4_lookup(IP_Data, ip, network)"),
+        "ip:string|network:string|continent_code:string|continent_name:string|country_iso_code:string|country_name:string
+         2.20.183.12|2.20.183.0/24|EU|Europe|GB|United Kingdom
+         5.8.1.2|5.8.0.0/19|EU|Europe|RU|Russia",
+    );
+    // return_unmatched = true keeps the unmatched row with nulls (its second example).
+    check(
+        &format!(
+            "{IP_DATA} IPs | evaluate ipv4_lookup(IP_Data, ip, network, return_unmatched = true) | project ip, country_name"
+        ),
+        "ip:string|country_name:string
+         2.20.183.12|United Kingdom
+         5.8.1.2|Russia
+         192.165.12.17|",
+    );
+    // Extra keys must be equal too, and appear once, from the input (its third example's
+    // shape: Sweden's row has no matching code).
+    check(
+        &format!(
+            "{IP_DATA} datatable(ip:string, continent_name:string, country_iso_code:string)
+             ['2.20.183.12', 'Europe', 'GB', '5.8.1.2', 'Europe', 'XX']
+             | evaluate ipv4_lookup(IP_Data, ip, network, continent_name, country_iso_code)"
+        ),
+        "ip:string|continent_name:string|country_iso_code:string|network:string|continent_code:string|country_name:string
+         2.20.183.12|Europe|GB|2.20.183.0/24|EU|United Kingdom",
+    );
+    // What the page leaves open is refused: an address in two ranges, a masked address.
+    common::fails(
+        "let L = datatable(network:string, n:long) ['10.0.0.0/8', 1, '10.1.0.0/16', 2];
+         print ip = '10.1.2.3' | evaluate ipv4_lookup(L, ip, network)",
+    );
+    common::fails(
+        "let L = datatable(network:string, n:long) ['10.0.0.0/8', 1];
+         print ip = '10.1.2.0/24' | evaluate ipv4_lookup(L, ip, network)",
+    );
+}

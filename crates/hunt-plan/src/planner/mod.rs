@@ -14,6 +14,7 @@ mod functions;
 pub use functions::function_names;
 mod graph;
 mod in_list;
+mod ip_lookup;
 mod join;
 mod limits;
 pub mod literals;
