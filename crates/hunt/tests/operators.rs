@@ -276,3 +276,48 @@ fn ipv4_lookup_follows_its_page() {
          print ip = '10.1.2.0/24' | evaluate ipv4_lookup(L, ip, network)",
     );
 }
+
+/// The input of the rolling-percentile-plugin page's examples: 240 hourly values 1..240.
+const ROLLING_T: &str = "let T = range idx from 0 to 24 * 10 - 1 step 1
+    | project Timestamp = datetime(2018-01-01) + 1h * idx, val = idx + 1
+    | extend EvenOrOdd = iff(val % 2 == 0, 'Even', 'Odd');
+T ";
+
+#[test]
+fn rolling_percentile_follows_its_page() {
+    // docs: rolling-percentile-plugin, "rolling 3-day median per day".
+    check(
+        &format!("{ROLLING_T} | evaluate rolling_percentile(val, 50, Timestamp, 1d, 3)"),
+        "Timestamp:datetime|rolling_3_percentile_val_50:long
+         2018-01-01T00:00:00.0000000Z|12
+         2018-01-02T00:00:00.0000000Z|24
+         2018-01-03T00:00:00.0000000Z|36
+         2018-01-04T00:00:00.0000000Z|60
+         2018-01-05T00:00:00.0000000Z|84
+         2018-01-06T00:00:00.0000000Z|108
+         2018-01-07T00:00:00.0000000Z|132
+         2018-01-08T00:00:00.0000000Z|156
+         2018-01-09T00:00:00.0000000Z|180
+         2018-01-10T00:00:00.0000000Z|204",
+    );
+    // Its second example, by a dimension (the Even rows; the Odd ones are one less).
+    check(
+        &format!(
+            "{ROLLING_T} | evaluate rolling_percentile(val, 50, Timestamp, 1d, 3, EvenOrOdd)
+             | where Timestamp <= datetime(2018-01-04) | order by EvenOrOdd asc, Timestamp asc"
+        ),
+        "Timestamp:datetime|EvenOrOdd:string|rolling_3_percentile_val_50:long
+         2018-01-01T00:00:00.0000000Z|Even|12
+         2018-01-02T00:00:00.0000000Z|Even|24
+         2018-01-03T00:00:00.0000000Z|Even|36
+         2018-01-04T00:00:00.0000000Z|Even|60
+         2018-01-01T00:00:00.0000000Z|Odd|11
+         2018-01-02T00:00:00.0000000Z|Odd|23
+         2018-01-03T00:00:00.0000000Z|Odd|35
+         2018-01-04T00:00:00.0000000Z|Odd|59",
+    );
+    // A gap in the bins: the page does not say whether the empty bin gets a row.
+    common::fails(
+        "datatable(t: long, v: long) [1, 1, 5, 2] | evaluate rolling_percentile(v, 50, t, 1, 2)",
+    );
+}

@@ -27,6 +27,7 @@ mod partition;
 mod pivot;
 mod reorder;
 mod result_names;
+mod rolling;
 mod scan;
 mod search;
 mod series;
