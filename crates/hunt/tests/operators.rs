@@ -321,3 +321,25 @@ fn rolling_percentile_follows_its_page() {
         "datatable(t: long, v: long) [1, 1, 5, 2] | evaluate rolling_percentile(v, 50, t, 1, 2)",
     );
 }
+
+#[test]
+fn dcount_intersect_follows_its_page() {
+    // docs: dcount-intersect-plugin, its example: the evens, multiples of 3 and of 5 of
+    // 1..100 (plus 0 in each): |S0| = 51, |S0 ∩ S1| = 17, |S0 ∩ S1 ∩ S2| = 4.
+    check(
+        "range x from 1 to 100 step 1
+         | extend isEven = (x % 2 == 0), isMod3 = (x % 3 == 0), isMod5 = (x % 5 == 0)
+         | summarize hll_even = hll(iif(isEven, x, 0), 2),
+                     hll_mod3 = hll(iif(isMod3, x, 0), 2),
+                     hll_mod5 = hll(iif(isMod5, x, 0), 2)
+         | evaluate dcount_intersect(hll_even, hll_mod3, hll_mod5)
+         | project evenNumbers = s0 - 1, even_and_mod3 = s1 - 1, even_and_mod3_and_mod5 = s2 - 1",
+        "evenNumbers:long|even_and_mod3:long|even_and_mod3_and_mod5:long
+         50|16|3",
+    );
+    // Several input rows: the page does not say whether they are merged.
+    common::fails(
+        "range x from 1 to 4 step 1 | summarize a = hll(x), b = hll(x) by k = x % 2
+         | evaluate dcount_intersect(a, b)",
+    );
+}

@@ -38,6 +38,7 @@ impl Planner<'_> {
         match plugin.name.as_str() {
             "bag_unpack" => self.plan_bag_unpack(input, args, schema, span),
             "ipv4_lookup" if schema.is_none() => self.plan_ipv4_lookup(input, args, span),
+            "dcount_intersect" if schema.is_none() => self.plan_dcount_intersect(input, args, span),
             "rolling_percentile" if schema.is_none() => {
                 self.plan_rolling_percentile(input, args, span)
             }

@@ -3,6 +3,7 @@
 //! KQL's defaults are made explicit here: sort direction, null placement, result
 //! column names (`count_`, `Column1`, `print_0`), implicit numeric promotion.
 
+mod dcount_intersect;
 mod evaluate;
 mod exprs;
 mod externaldata;

@@ -14,7 +14,7 @@ mod moments;
 mod new_guid;
 mod rand;
 mod real_math;
-mod sketch;
+pub(crate) mod sketch;
 mod tdigest;
 mod tdigest_scalars;
 
