@@ -322,6 +322,18 @@ fn make_bag_and_weighted_percentiles() {
         "datatable(ReqCount:long, LatencyBucket:long)[8, 10, 6, 20, 3, 30, 1, 40] | summarize percentilesw_array(LatencyBucket, ReqCount, 50, 75, 99.9)",
         "percentile_LatencyBucket:dynamic\n[20,20,40]",
     );
+    // The page's other syntax: the percentiles as one dynamic array.
+    check(
+        "datatable(ReqCount:long, LatencyBucket:long)[8, 10, 6, 20, 3, 30, 1, 40] | summarize percentilesw_array(LatencyBucket, ReqCount, dynamic([50, 75, 99.9]))",
+        "percentile_LatencyBucket:dynamic\n[20,20,40]",
+    );
+    // docs: percentiles-aggregation-function: percentiles_array with a list or a dynamic
+    // array of percentiles, named `percentiles_<arg>` (its examples' `percentiles_Value`).
+    check(
+        "range x from 1 to 10 step 1 | summarize percentiles_array(x, dynamic([10, 50])), b = percentiles_array(x, 100)",
+        "percentiles_x:dynamic|b:dynamic\n[1,5]|[10]",
+    );
+    fails("range x from 1 to 10 step 1 | summarize percentiles_array(x, dynamic(['a']))");
 }
 
 #[test]
