@@ -343,3 +343,95 @@ fn dcount_intersect_follows_its_page() {
          | evaluate dcount_intersect(a, b)",
     );
 }
+
+/// The lookup and input tables of the geo-polygon-lookup-plugin page's examples.
+const GEO_POLYGONS: &str = r#"let polygons = datatable(polygon_name:string, polygon:dynamic)
+[
+    "New York", dynamic({"type":"Polygon", "coordinates":[[[-73.97375470114766,40.74300078124614],[-73.98653921014294,40.75486501361894],[-73.99910622331991,40.74112695466084],[-73.97375470114766,40.74300078124614]]]}),
+    "Paris", dynamic({"type":"Polygon","coordinates":[[[2.57564669886321,48.769567764921334],[2.420098611499384,49.05163394896812],[2.1016783119165723,48.80113794475062],[2.57564669886321,48.769567764921334]]]}),
+];
+let locations = datatable(location_name:string, longitude:real, latitude:real)
+[
+    "Empire State Building", -73.98567337898565, 40.74842629977377,
+    "NY National Museum of Mathematics", -73.98778501496217, 40.743565232771545,
+    "Eiffel Tower", 2.294489426068907, 48.858263476169185,
+    "London", -0.13245599272019604, 51.49879464208368,
+    "Statue of Liberty",  -74.04462223203123, 40.689195627512674,
+];
+"#;
+
+#[test]
+fn geo_polygon_lookup_follows_its_page() {
+    // docs: geo-polygon-lookup-plugin, "matching rows only" (both argument orders of the
+    // page's versions), the key column included.
+    for args in [
+        "polygons, polygon, longitude, latitude",
+        "polygons, longitude, latitude, polygon",
+    ] {
+        check(
+            &format!(
+                "{GEO_POLYGONS} locations | evaluate geo_polygon_lookup({args})
+                 | project location_name, polygon_name, has_key = isnotnull(polygon)"
+            ),
+            "location_name:string|polygon_name:string|has_key:bool
+             Empire State Building|New York|true
+             NY National Museum of Mathematics|New York|true
+             Eiffel Tower|Paris|true",
+        );
+    }
+    // "Both matching and nonmatching rows", with the 7 km radius: the Statue of Liberty is
+    // within 7 km of the New York polygon, London is not.
+    check(
+        &format!(
+            "{GEO_POLYGONS} locations
+             | evaluate geo_polygon_lookup(polygons, polygon, longitude, latitude, radius = 7000, return_unmatched = true, return_lookup_key = false)"
+        ),
+        "location_name:string|longitude:real|latitude:real|polygon_name:string
+         Empire State Building|-73.98567337898565|40.74842629977377|New York
+         NY National Museum of Mathematics|-73.98778501496217|40.743565232771545|New York
+         Eiffel Tower|2.294489426068907|48.858263476169185|Paris
+         London|-0.13245599272019604|51.49879464208368|
+         Statue of Liberty|-74.04462223203123|40.689195627512674|New York",
+    );
+}
+
+#[test]
+fn geo_line_lookup_follows_its_page() {
+    // docs: geo-line-lookup-plugin: points within the radius (meters) of a road.
+    let q = r#"let roads = datatable(road_name:string, road:dynamic)
+[
+    "5th Avenue NY", dynamic({"type":"LineString","coordinates":[[-73.97291864770574,40.76428551254824],[-73.99708638113894,40.73145135821781]]}),
+    "Palace Ave", dynamic({"type":"LineString","coordinates":[[-0.18756982045002246,51.50245944666557],[-0.18908519740253382,51.50544952706903]]}),
+];
+let locations = datatable(location_name:string, longitude:real, latitude:real)
+[
+    "Empire State Building", -73.98567337898565, 40.74842629977377,
+    "Grand Central Terminal", -73.97713140725149, 40.752730320824895,
+    "Statue of Liberty",  -74.04462223203123, 40.689195627512674,
+    "Kensington Palace", -0.1885272501232862,  51.504906159672316
+];
+locations"#;
+    check(
+        &format!(
+            "{q} | evaluate geo_line_lookup(roads, road, longitude, latitude, 100, return_unmatched = true)
+             | project location_name, road_name"
+        ),
+        "location_name:string|road_name:string
+         Empire State Building|5th Avenue NY
+         Grand Central Terminal|
+         Statue of Liberty|
+         Kensington Palace|Palace Ave",
+    );
+    check(
+        &format!(
+            "{q} | evaluate geo_line_lookup(roads, road, longitude, latitude, 350) | summarize count() by road_name"
+        ),
+        "road_name:string|count_:long
+         5th Avenue NY|2
+         Palace Ave|1",
+    );
+    // The radius is required.
+    common::fails(&format!(
+        "{q} | evaluate geo_line_lookup(roads, road, longitude, latitude)"
+    ));
+}

@@ -12,6 +12,7 @@ mod aggregates_defined;
 mod aggregates_more;
 mod by_names;
 mod functions;
+mod geo_lookup;
 pub use functions::function_names;
 mod graph;
 mod in_list;
