@@ -435,3 +435,26 @@ locations"#;
         "{q} | evaluate geo_line_lookup(roads, road, longitude, latitude)"
     ));
 }
+
+#[test]
+fn plugin_lookups_rename_clashing_columns_as_lookup_does() {
+    // docs: geo-polygon-lookup-plugin, "similar to the result of the lookup operator": a
+    // lookup column named like an input column gets the join's suffix (the
+    // geospatial-joins page's example keeps the input's `longitude`).
+    check(
+        &format!(
+            "{GEO_POLYGONS} locations | take 1
+             | evaluate geo_polygon_lookup((polygons | extend location_name = 'x'), polygon, longitude, latitude)
+             | project-away polygon"
+        ),
+        "location_name:string|longitude:real|latitude:real|polygon_name:string|location_name1:string
+         Empire State Building|-73.98567337898565|40.74842629977377|New York|x",
+    );
+    check(
+        &format!(
+            "{IP_DATA} IPs | take 1 | extend country_name = 'mine' | evaluate ipv4_lookup(IP_Data, ip, network) | project ip, country_name, country_name1"
+        ),
+        "ip:string|country_name:string|country_name1:string
+         2.20.183.12|mine|United Kingdom",
+    );
+}

@@ -17,8 +17,8 @@
 //!
 //! Both tables are read at plan time (through the catalog's probe); the shape tests run
 //! in the executor over the pairs of rows, and the result becomes a `Values` plan.
-//! Refused: more than [`MAX_PAIRS`] pairs of rows, a lookup column named like an input
-//! column, an output schema.
+//! A lookup column named like an input column is renamed as the lookup operator does
+//! (`longitude1`). Refused: more than [`MAX_PAIRS`] pairs of rows, an output schema.
 
 use super::Planner;
 use super::exprs::bind_expr;
@@ -216,15 +216,6 @@ impl Planner<'_> {
         let right_out: Vec<usize> = (0..right_s.fields.len())
             .filter(|i| with_key || right_s.fields[*i].name != key)
             .collect();
-        for r in &right_out {
-            let n = &right_s.fields[*r].name;
-            if left_s.index_of(n).is_some() {
-                return Err(PlanError::unsupported(
-                    span,
-                    format!("`{plugin}` with the column `{n}` on both sides"),
-                ));
-            }
-        }
         // Read both sides.
         let read = |p: &Planner<'_>, plan: &LogicalPlan, what: &str| {
             let mut rows: Vec<Vec<Scalar>> = Vec::new();
@@ -357,14 +348,25 @@ impl Planner<'_> {
             }
         }
         let mut fields = left_s.fields.clone();
-        fields.extend(
-            right_out
-                .iter()
-                .map(|r| Field::new(right_s.fields[*r].name.clone(), right_s.fields[*r].ty)),
-        );
+        for r in &right_out {
+            let f = &right_s.fields[*r];
+            fields.push(Field::new(free_name(&fields, &f.name), f.ty));
+        }
         Ok(LogicalPlan::Values {
             schema: Schema::new(fields),
             rows: out_rows,
         })
     }
+}
+
+/// `name`, or when an output column has it already the first free `name1`, `name2`, …
+/// (the join and lookup operators' rule for the right side's columns).
+pub(super) fn free_name(fields: &[Field], name: &str) -> String {
+    let mut out = name.to_string();
+    let mut i = 1;
+    while fields.iter().any(|f| f.name == out) {
+        out = format!("{name}{i}");
+        i += 1;
+    }
+    out
 }

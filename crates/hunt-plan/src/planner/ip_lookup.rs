@@ -10,9 +10,9 @@
 //! result becomes a `Values` plan; the lookup table is small by the page's own note.
 //! Refused, because the page does not say what Kusto does: an input address that matches
 //! several lookup rows, a masked input address (`1.2.3.0/24`), a lookup range that is not
-//! IPv4 text, a lookup column named like an input column that is not an extra key, more
-//! than [`MAX_ROWS`] rows on either side. An input address that is not IPv4 text (or is
-//! empty) matches nothing.
+//! IPv4 text, more than [`MAX_ROWS`] rows on either side. A lookup column named like an
+//! input column (not an extra key) is renamed as the lookup operator does (`name1`). An
+//! input address that is not IPv4 text (or is empty) matches nothing.
 
 use super::Planner;
 use crate::error::PlanError;
@@ -144,15 +144,6 @@ impl Planner<'_> {
         let right_out: Vec<usize> = (0..right_s.fields.len())
             .filter(|r| !extras.iter().any(|(_, x)| x == r))
             .collect();
-        for r in &right_out {
-            let name = &right_s.fields[*r].name;
-            if left_s.index_of(name).is_some() {
-                return Err(PlanError::unsupported(
-                    span,
-                    format!("`ipv4_lookup` with the column `{name}` on both sides (not a key)"),
-                ));
-            }
-        }
         let read = |p: &Planner<'_>, plan: &LogicalPlan, what: &str| {
             let mut rows: Vec<Vec<Scalar>> = Vec::new();
             let mut over = false;
@@ -246,10 +237,13 @@ impl Planner<'_> {
             }
         }
         let mut fields = left_s.fields.clone();
-        fields.extend(right_out.iter().map(|r| {
+        for r in &right_out {
             let f = &right_s.fields[*r];
-            Field::new(f.name.clone(), f.ty)
-        }));
+            fields.push(Field::new(
+                super::geo_lookup::free_name(&fields, &f.name),
+                f.ty,
+            ));
+        }
         Ok(LogicalPlan::Values {
             schema: Schema::new(fields),
             rows: out_rows,
