@@ -164,6 +164,11 @@ pub(crate) fn bind_call(
     if let Some(Implementation::Scalar(def)) = entry.map(|e| e.imp) {
         return bind_defined(def, bound_args(args, sc)?, span);
     }
+    // `tdigest_merge(t1, t2)` in a scalar context: the scalar of a name that is also an
+    // aggregate.
+    if let Some(def) = registry().scalar_form(n) {
+        return bind_defined(def, bound_args(args, sc)?, span);
+    }
     if entry.is_some_and(|e| e.kind == Kind::Aggregate) {
         return Err(PlanError::invalid(
             name.span,
@@ -474,6 +479,10 @@ pub(crate) fn bind_aggregate(
     let n = name.name.as_str();
     let entry = registry().get(n);
     if let Some(Implementation::Aggregate(def)) = entry.map(|e| e.imp) {
+        return super::aggregates_defined::bind(def, name, args, sc, e.span).map(|x| vec![x]);
+    }
+    // `hll_merge(h)` in summarize: the aggregate of a name that is also a scalar.
+    if let Some(def) = registry().aggregate_form(n) {
         return super::aggregates_defined::bind(def, name, args, sc, e.span).map(|x| vec![x]);
     }
     if entry.is_none_or(|e| e.kind != Kind::Aggregate || !e.supported()) {

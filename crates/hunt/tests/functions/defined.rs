@@ -349,3 +349,36 @@ fn a_volatile_let_draws_per_use_and_toscalar_once() {
         "dcount_a:long|dcount_b:long\n1|50",
     );
 }
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/hll-merge-aggregation-function,
+/// tdigest-merge-aggregate-function, merge-tdigest-function: Kusto has `hll_merge` and
+/// `merge_tdigest` as aggregates and scalars, and `tdigest_merge` as both too.
+#[test]
+fn sketch_merges_exist_as_aggregates_and_scalars() {
+    // The aggregate hll_merge (the using-hll-tdigest page's `dcount_hll(hll_merge(…))`).
+    check(
+        "range x from 1 to 30 step 1
+         | summarize h = hll(x % 7) by k = x % 3
+         | summarize n = dcount_hll(hll_merge(h)), m = hll_merge(h)
+         | project n, named = dcount_hll(m)",
+        "n:long|named:long\n7|7",
+    );
+    // Its default column name: hll_merge_<arg> (Kusto's prefix `hll_merge`).
+    check(
+        "range x from 1 to 3 step 1 | summarize h = hll(x) by x | summarize hll_merge(h) | project dcount_hll(hll_merge_h)",
+        "dcount_hll_hll_merge_h:long\n3",
+    );
+    // merge_tdigest as an aggregate, tdigest_merge as a scalar.
+    check(
+        "range x from 1 to 20 step 1
+         | summarize t = tdigest(x) by k = x % 4
+         | summarize m = merge_tdigest(t)
+         | project p = percentile_tdigest(m, 50)",
+        "p:dynamic\n10",
+    );
+    check(
+        "range x from 1 to 10 step 1 | summarize a = tdigest(x), b = tdigest(x + 10)
+         | project p = percentile_tdigest(tdigest_merge(a, b), 100)",
+        "p:dynamic\n20",
+    );
+}

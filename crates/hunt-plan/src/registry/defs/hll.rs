@@ -4,7 +4,9 @@
 //! real, bool and dynamic (Kusto's binder: `NotRealOrBool`); `accuracy` a constant
 //! 0..=4 (default 1). Nulls and empty strings are not counted, as in `dcount`. A group
 //! with no values gives null. The sketch's encoding is hunt's own (see `sketch`).
-//! `dcount_hll` and the scalar `hll_merge` are in `hll_scalars`.
+//! The aggregate `hll_merge(hll)` (docs: hll-merge-aggregation-function) merges a group's
+//! sketches (nulls skipped) into one. `dcount_hll` and the scalar `hll_merge` are in
+//! `hll_scalars`.
 
 use super::sketch::{Hll, value_hash};
 use crate::error::PlanError;
@@ -52,7 +54,32 @@ impl AggregateFunction for HllAgg {
         Ok((args, KqlType::Dynamic))
     }
     fn state(&self, _: &[KqlType], _: KqlType) -> Result<Box<dyn GroupState>, FunctionError> {
-        Ok(Box::new(HllState(Vec::new())))
+        Ok(Box::new(HllState(Vec::new(), false)))
+    }
+}
+
+/// The `hll_merge` aggregate (the scalar of the same name is `hll_scalars::HllMerge`).
+pub struct HllMergeAgg;
+
+impl AggregateFunction for HllMergeAgg {
+    fn name(&self) -> &'static str {
+        "hll_merge"
+    }
+    fn bind(&self, args: Vec<Expr>, span: Span) -> Result<(Vec<Expr>, KqlType), PlanError> {
+        super::exact_arity("hll_merge", &args, 1, span)?;
+        if args[0].ty != KqlType::Dynamic {
+            return Err(PlanError::ty(
+                args[0].span,
+                format!(
+                    "`hll_merge` needs an hll sketch (dynamic), got {}",
+                    args[0].ty
+                ),
+            ));
+        }
+        Ok((args, KqlType::Dynamic))
+    }
+    fn state(&self, _: &[KqlType], _: KqlType) -> Result<Box<dyn GroupState>, FunctionError> {
+        Ok(Box::new(HllState(Vec::new(), true)))
     }
 }
 
@@ -68,8 +95,9 @@ fn accuracy(e: &Expr) -> Result<i64, PlanError> {
     }
 }
 
-/// One sketch per group; `None` until the group has a value.
-struct HllState(Vec<Option<Hll>>);
+/// One sketch per group (`None` until the group has a value); true when the rows are
+/// sketches to merge (`hll_merge`).
+struct HllState(Vec<Option<Hll>>, bool);
 
 impl GroupState for HllState {
     fn grow(&mut self, groups: usize) {
@@ -79,6 +107,27 @@ impl GroupState for HllState {
         let x = args
             .first()
             .ok_or_else(|| FunctionError::Internal("hll without its argument".into()))?;
+        if self.1 {
+            let s = x
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| FunctionError::Internal("a dynamic column is not text".into()))?;
+            for (i, g) in gids.iter().enumerate() {
+                if s.is_null(i) {
+                    continue;
+                }
+                let v: serde_json::Value = serde_json::from_str(s.value(i)).map_err(|e| {
+                    FunctionError::Internal(format!("a dynamic value is not JSON: {e}"))
+                })?;
+                if let Some(h) = Hll::from_json(&v)? {
+                    match &mut self.0[*g] {
+                        Some(mine) => mine.merge(&h)?,
+                        slot => *slot = Some(h),
+                    }
+                }
+            }
+            return Ok(());
+        }
         let acc = match args.get(1) {
             Some(a) => match a.as_any().downcast_ref::<Int64Array>() {
                 Some(l) if !l.is_empty() && l.is_valid(0) => l.value(0),

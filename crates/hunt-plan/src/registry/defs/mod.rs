@@ -53,6 +53,20 @@ pub fn scalars() -> Vec<ScalarDef> {
     all
 }
 
+/// Aggregates whose KQL name is also a scalar's (Kusto has `hll_merge` and
+/// `merge_tdigest` as both): the registry's entry of the name is the scalar; `summarize`
+/// binds these.
+pub const AGGREGATES_NAMED_LIKE_SCALARS: &[(&str, AggDef)] = &[
+    ("hll_merge", AggDef(&hll::HllMergeAgg)),
+    ("merge_tdigest", AggDef(&tdigest::TDigestMergeAgg)),
+];
+
+/// Scalars whose KQL name is also an aggregate's (`tdigest_merge`): the registry's entry
+/// of the name is the aggregate; scalar contexts bind these.
+pub fn scalars_named_like_aggregates() -> Vec<(&'static str, ScalarDef)> {
+    vec![("tdigest_merge", ScalarDef(&tdigest_scalars::MergeTDigest))]
+}
+
 /// The aggregates defined here.
 pub const AGGREGATES: &[AggDef] = &[
     AggDef(&buildschema::BuildSchema),
