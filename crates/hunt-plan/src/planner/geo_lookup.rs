@@ -206,7 +206,8 @@ impl Planner<'_> {
         if shape == Shape::Line && radius.is_none() {
             return Err(PlanError::invalid(span, "`geo_line_lookup` needs a radius"));
         }
-        if radius.is_some_and(|r| !(r >= 0.0)) {
+        // A NaN radius is refused too.
+        if radius.is_some_and(|r| r.is_nan() || r < 0.0) {
             return Err(PlanError::invalid(
                 span,
                 format!("`{plugin}`: a negative radius"),
@@ -319,10 +320,10 @@ impl Planner<'_> {
         };
         let mut matches: Vec<Vec<usize>> = vec![Vec::new(); left_rows.len()];
         self.probe(&matched_plan, &format!("`{plugin}`"), span, &mut |row| {
-            if let [Scalar::Long(l), Scalar::Long(r)] = row.as_slice() {
-                if let Some(m) = matches.get_mut(*l as usize) {
-                    m.push(*r as usize);
-                }
+            if let [Scalar::Long(l), Scalar::Long(r)] = row.as_slice()
+                && let Some(m) = matches.get_mut(*l as usize)
+            {
+                m.push(*r as usize);
             }
         })?;
         let mut out_rows: Vec<Vec<Scalar>> = Vec::new();

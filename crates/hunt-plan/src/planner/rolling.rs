@@ -21,6 +21,9 @@ use hunt_syntax::Span;
 use hunt_syntax::ast;
 use std::cmp::Ordering;
 
+/// One dimension combination and its (bin, value) pairs.
+type Group = (Vec<Scalar>, Vec<(Scalar, Scalar)>);
+
 /// The most input rows read.
 pub const MAX_ROWS: usize = 1_000_000;
 
@@ -175,7 +178,7 @@ impl Planner<'_> {
             ));
         }
         // Groups by dimensions, first seen first; in each, (bin, value) pairs.
-        let mut groups: Vec<(Vec<Scalar>, Vec<(Scalar, Scalar)>)> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         for row in rows {
             let mut it = row.into_iter();
             let (Some(b), Some(v)) = (it.next(), it.next()) else {
