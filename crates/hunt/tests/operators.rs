@@ -458,3 +458,29 @@ fn plugin_lookups_rename_clashing_columns_as_lookup_does() {
          2.20.183.12|mine|United Kingdom",
     );
 }
+
+#[test]
+fn schema_merge_follows_its_page() {
+    // docs: schema-merge-plugin, "merge with a schema that has a new column appended".
+    check(
+        "let schema1 = datatable(Uri:string, HttpStatus:int)[] | getschema;
+         let schema2 = datatable(Uri:string, HttpStatus:int, Referrer:string)[] | getschema;
+         union schema1, schema2 | evaluate schema_merge()",
+        "ColumnName:string|ColumnOrdinal:int|DataType:string|ColumnType:string
+         Uri|0|System.String|string
+         HttpStatus|1|System.Int32|int
+         Referrer|2|System.String|string",
+    );
+    // A column whose ordinal moves (the page shows Kusto's ERROR row, or a reordering by
+    // an unstated rule) and a column whose type differs are refused.
+    common::fails(
+        "let schema1 = datatable(Uri:string, HttpStatus:int)[] | getschema;
+         let schema2 = datatable(Uri:string, Referrer:string, HttpStatus:int)[] | getschema;
+         union schema1, schema2 | evaluate schema_merge(PreserveOrder = false)",
+    );
+    common::fails(
+        "let schema1 = datatable(Uri:string)[] | getschema;
+         let schema2 = datatable(Uri:long)[] | getschema;
+         union schema1, schema2 | evaluate schema_merge()",
+    );
+}

@@ -38,6 +38,7 @@ impl Planner<'_> {
         match plugin.name.as_str() {
             "bag_unpack" => self.plan_bag_unpack(input, args, schema, span),
             "ipv4_lookup" if schema.is_none() => self.plan_ipv4_lookup(input, args, span),
+            "schema_merge" if schema.is_none() => self.plan_schema_merge(input, args, span),
             "geo_polygon_lookup" if schema.is_none() => {
                 self.plan_geo_lookup(super::geo_lookup::Shape::Polygon, input, args, span)
             }

@@ -31,6 +31,7 @@ mod reorder;
 mod result_names;
 mod rolling;
 mod scan;
+mod schema_merge;
 mod search;
 mod series;
 mod staged;
