@@ -75,6 +75,25 @@ fn make_series_of_no_rows_is_empty() {
         "Count:long
          0",
     );
+    // The same page: "kind=nonempty ... produces a default result": the default in each bin.
+    check(
+        "datatable(timestamp:datetime, metric: real) [datetime(2017-01-01), 4, datetime(2017-01-02), 3]
+         | take 0
+         | make-series kind=nonempty avg(metric) default=1.0 on timestamp from datetime(2017-01-01) to datetime(2017-01-04) step 1d",
+        r#"avg_metric:dynamic|timestamp:dynamic
+           [1.0,1.0,1.0]|["2017-01-01T00:00:00.0000000Z","2017-01-02T00:00:00.0000000Z","2017-01-03T00:00:00.0000000Z"]"#,
+    );
+    // Over rows, kind=nonempty changes nothing.
+    check(
+        "datatable(timestamp:datetime, metric: real) [datetime(2017-01-01), 4, datetime(2017-01-02), 3]
+         | make-series kind=nonempty avg(metric) default=1.0 on timestamp from datetime(2017-01-01) to datetime(2017-01-03) step 1d",
+        r#"avg_metric:dynamic|timestamp:dynamic
+           [4.0,3.0]|["2017-01-01T00:00:00.0000000Z","2017-01-02T00:00:00.0000000Z"]"#,
+    );
+    // With `by` keys the page does not say what the default row's keys are.
+    common::fails(
+        "datatable(t:datetime, k:string, m: real) [] | make-series kind=nonempty avg(m) on t from datetime(2017-01-01) to datetime(2017-01-03) step 1d by k",
+    );
 }
 
 #[test]

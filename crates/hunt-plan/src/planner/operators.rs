@@ -338,7 +338,23 @@ impl Planner<'_> {
                 with,
             } => parse_kv(input, &schema, &sc, expr, columns, with, span)?,
             OperatorKind::TopNested(levels) => top_nested(input, &sc, levels)?,
-            OperatorKind::MakeSeries(ms) => super::series::plan_make_series(input, &sc, ms, span)?,
+            OperatorKind::MakeSeries(ms) => {
+                let plan = super::series::plan_make_series(input, &sc, ms, span)?;
+                if super::series::nonempty(ms)? {
+                    // kind=nonempty: the default row when the series has no row (the input
+                    // is read at plan time to know).
+                    let mut any = false;
+                    self.probe(&plan, "`make-series kind=nonempty`", span, &mut |_| {
+                        any = true
+                    })?;
+                    match super::series::default_row(&plan) {
+                        Some(row) if !any => row,
+                        _ => plan,
+                    }
+                } else {
+                    plan
+                }
+            }
             OperatorKind::Scan {
                 params,
                 declare,
