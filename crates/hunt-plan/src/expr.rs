@@ -235,6 +235,15 @@ impl Expr {
             ExprKind::Call(_, args) => args.iter().for_each(|a| a.columns_into(out)),
         }
     }
+    /// True when the value may differ from row to row although no column is read: a
+    /// call of a volatile function (`rand`, `new_guid`) anywhere inside.
+    pub fn is_volatile(&self) -> bool {
+        match &self.kind {
+            ExprKind::Call(Func::Def(d), _) if d.0.volatile() => true,
+            ExprKind::Call(_, args) => args.iter().any(Expr::is_volatile),
+            _ => false,
+        }
+    }
     /// The column name if this is a bare column reference.
     pub fn as_column(&self) -> Option<&str> {
         match &self.kind {

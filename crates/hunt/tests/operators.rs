@@ -75,6 +75,25 @@ fn make_series_of_no_rows_is_empty() {
         "Count:long
          0",
     );
+    // The same page: "kind=nonempty ... produces a default result": the default in each bin.
+    check(
+        "datatable(timestamp:datetime, metric: real) [datetime(2017-01-01), 4, datetime(2017-01-02), 3]
+         | take 0
+         | make-series kind=nonempty avg(metric) default=1.0 on timestamp from datetime(2017-01-01) to datetime(2017-01-04) step 1d",
+        r#"avg_metric:dynamic|timestamp:dynamic
+           [1.0,1.0,1.0]|["2017-01-01T00:00:00.0000000Z","2017-01-02T00:00:00.0000000Z","2017-01-03T00:00:00.0000000Z"]"#,
+    );
+    // Over rows, kind=nonempty changes nothing.
+    check(
+        "datatable(timestamp:datetime, metric: real) [datetime(2017-01-01), 4, datetime(2017-01-02), 3]
+         | make-series kind=nonempty avg(metric) default=1.0 on timestamp from datetime(2017-01-01) to datetime(2017-01-03) step 1d",
+        r#"avg_metric:dynamic|timestamp:dynamic
+           [4.0,3.0]|["2017-01-01T00:00:00.0000000Z","2017-01-02T00:00:00.0000000Z"]"#,
+    );
+    // With `by` keys the page does not say what the default row's keys are.
+    common::fails(
+        "datatable(t:datetime, k:string, m: real) [] | make-series kind=nonempty avg(m) on t from datetime(2017-01-01) to datetime(2017-01-03) step 1d by k",
+    );
 }
 
 #[test]
@@ -197,5 +216,290 @@ fn parse_kv_without_delimiters_and_with_a_regex() {
         r#"print str=@'["referer url: https://hostname.com/redirect?dest=/?h=1234", "request url: https://hostname.com/?h=1234", "advertiser id: 24fefbca-cf27-4d62-a623-249c2ad30c73"]' | parse-kv str as (['referer url']:string, ['request url']:string, ['advertiser id']: guid) with (regex=@'"([\w ]+)\s*:\s*([^"]*)"') | project-away str"#,
         "referer url:string|request url:string|advertiser id:guid
          https://hostname.com/redirect?dest=/?h=1234|https://hostname.com/?h=1234|24fefbca-cf27-4d62-a623-249c2ad30c73",
+    );
+}
+
+#[test]
+fn project_reorder_orders_the_matched_columns() {
+    // docs: project-reorder-operator, its example: the `a*` columns first, by name.
+    check(
+        "print b = 'b', a2 = 'a2', a3 = 'a3', a1 = 'a1' | project-reorder a* asc",
+        "a1:string|a2:string|a3:string|b:string
+         a1|a2|a3|b",
+    );
+    // desc, and granny-asc's natural order (its description: `a100` after `a20`).
+    check(
+        "print a20 = 1, b = 2, a100 = 3, a3 = 4 | project-reorder a* granny-asc",
+        "a3:long|a20:long|a100:long|b:long
+         4|1|3|2",
+    );
+    check(
+        "print a20 = 1, b = 2, a100 = 3, a3 = 4 | project-reorder a* desc, b",
+        "a3:long|a20:long|a100:long|b:long
+         4|1|3|2",
+    );
+    // Names differing only in case: the page does not say how they order.
+    common::fails("print aB = 1, ab = 2 | project-reorder a* asc");
+}
+
+/// The lookup table of the ipv4-lookup-plugin page's examples.
+const IP_DATA: &str = r#"let IP_Data = datatable(network:string, continent_code:string, continent_name:string, country_iso_code:string, country_name:string)
+[
+  "111.68.128.0/17","AS","Asia","JP","Japan",
+  "5.8.0.0/19","EU","Europe","RU","Russia",
+  "223.255.254.0/24","AS","Asia","SG","Singapore",
+  "46.36.200.51/32","OC","Oceania","CK","Cook Islands",
+  "2.20.183.0/24","EU","Europe","GB","United Kingdom",
+];
+let IPs = datatable(ip:string) ['2.20.183.12', '5.8.1.2', '192.165.12.17'];
+"#;
+
+#[test]
+fn ipv4_lookup_follows_its_page() {
+    // docs: ipv4-lookup-plugin, its first example: matched rows only, the input's
+    // columns then the lookup table's.
+    check(
+        &format!("{IP_DATA} IPs | evaluate ipv4_lookup(IP_Data, ip, network)"),
+        "ip:string|network:string|continent_code:string|continent_name:string|country_iso_code:string|country_name:string
+         2.20.183.12|2.20.183.0/24|EU|Europe|GB|United Kingdom
+         5.8.1.2|5.8.0.0/19|EU|Europe|RU|Russia",
+    );
+    // return_unmatched = true keeps the unmatched row with nulls (its second example).
+    check(
+        &format!(
+            "{IP_DATA} IPs | evaluate ipv4_lookup(IP_Data, ip, network, return_unmatched = true) | project ip, country_name"
+        ),
+        "ip:string|country_name:string
+         2.20.183.12|United Kingdom
+         5.8.1.2|Russia
+         192.165.12.17|",
+    );
+    // Extra keys must be equal too, and appear once, from the input (its third example's
+    // shape: Sweden's row has no matching code).
+    check(
+        &format!(
+            "{IP_DATA} datatable(ip:string, continent_name:string, country_iso_code:string)
+             ['2.20.183.12', 'Europe', 'GB', '5.8.1.2', 'Europe', 'XX']
+             | evaluate ipv4_lookup(IP_Data, ip, network, continent_name, country_iso_code)"
+        ),
+        "ip:string|continent_name:string|country_iso_code:string|network:string|continent_code:string|country_name:string
+         2.20.183.12|Europe|GB|2.20.183.0/24|EU|United Kingdom",
+    );
+    // What the page leaves open is refused: an address in two ranges, a masked address.
+    common::fails(
+        "let L = datatable(network:string, n:long) ['10.0.0.0/8', 1, '10.1.0.0/16', 2];
+         print ip = '10.1.2.3' | evaluate ipv4_lookup(L, ip, network)",
+    );
+    common::fails(
+        "let L = datatable(network:string, n:long) ['10.0.0.0/8', 1];
+         print ip = '10.1.2.0/24' | evaluate ipv4_lookup(L, ip, network)",
+    );
+}
+
+/// The input of the rolling-percentile-plugin page's examples: 240 hourly values 1..240.
+const ROLLING_T: &str = "let T = range idx from 0 to 24 * 10 - 1 step 1
+    | project Timestamp = datetime(2018-01-01) + 1h * idx, val = idx + 1
+    | extend EvenOrOdd = iff(val % 2 == 0, 'Even', 'Odd');
+T ";
+
+#[test]
+fn rolling_percentile_follows_its_page() {
+    // docs: rolling-percentile-plugin, "rolling 3-day median per day".
+    check(
+        &format!("{ROLLING_T} | evaluate rolling_percentile(val, 50, Timestamp, 1d, 3)"),
+        "Timestamp:datetime|rolling_3_percentile_val_50:long
+         2018-01-01T00:00:00.0000000Z|12
+         2018-01-02T00:00:00.0000000Z|24
+         2018-01-03T00:00:00.0000000Z|36
+         2018-01-04T00:00:00.0000000Z|60
+         2018-01-05T00:00:00.0000000Z|84
+         2018-01-06T00:00:00.0000000Z|108
+         2018-01-07T00:00:00.0000000Z|132
+         2018-01-08T00:00:00.0000000Z|156
+         2018-01-09T00:00:00.0000000Z|180
+         2018-01-10T00:00:00.0000000Z|204",
+    );
+    // Its second example, by a dimension (the Even rows; the Odd ones are one less).
+    check(
+        &format!(
+            "{ROLLING_T} | evaluate rolling_percentile(val, 50, Timestamp, 1d, 3, EvenOrOdd)
+             | where Timestamp <= datetime(2018-01-04) | order by EvenOrOdd asc, Timestamp asc"
+        ),
+        "Timestamp:datetime|EvenOrOdd:string|rolling_3_percentile_val_50:long
+         2018-01-01T00:00:00.0000000Z|Even|12
+         2018-01-02T00:00:00.0000000Z|Even|24
+         2018-01-03T00:00:00.0000000Z|Even|36
+         2018-01-04T00:00:00.0000000Z|Even|60
+         2018-01-01T00:00:00.0000000Z|Odd|11
+         2018-01-02T00:00:00.0000000Z|Odd|23
+         2018-01-03T00:00:00.0000000Z|Odd|35
+         2018-01-04T00:00:00.0000000Z|Odd|59",
+    );
+    // A gap in the bins: the page does not say whether the empty bin gets a row.
+    common::fails(
+        "datatable(t: long, v: long) [1, 1, 5, 2] | evaluate rolling_percentile(v, 50, t, 1, 2)",
+    );
+}
+
+#[test]
+fn dcount_intersect_follows_its_page() {
+    // docs: dcount-intersect-plugin, its example: the evens, multiples of 3 and of 5 of
+    // 1..100 (plus 0 in each): |S0| = 51, |S0 ∩ S1| = 17, |S0 ∩ S1 ∩ S2| = 4.
+    check(
+        "range x from 1 to 100 step 1
+         | extend isEven = (x % 2 == 0), isMod3 = (x % 3 == 0), isMod5 = (x % 5 == 0)
+         | summarize hll_even = hll(iif(isEven, x, 0), 2),
+                     hll_mod3 = hll(iif(isMod3, x, 0), 2),
+                     hll_mod5 = hll(iif(isMod5, x, 0), 2)
+         | evaluate dcount_intersect(hll_even, hll_mod3, hll_mod5)
+         | project evenNumbers = s0 - 1, even_and_mod3 = s1 - 1, even_and_mod3_and_mod5 = s2 - 1",
+        "evenNumbers:long|even_and_mod3:long|even_and_mod3_and_mod5:long
+         50|16|3",
+    );
+    // Several input rows: the page does not say whether they are merged.
+    common::fails(
+        "range x from 1 to 4 step 1 | summarize a = hll(x), b = hll(x) by k = x % 2
+         | evaluate dcount_intersect(a, b)",
+    );
+}
+
+/// The lookup and input tables of the geo-polygon-lookup-plugin page's examples.
+const GEO_POLYGONS: &str = r#"let polygons = datatable(polygon_name:string, polygon:dynamic)
+[
+    "New York", dynamic({"type":"Polygon", "coordinates":[[[-73.97375470114766,40.74300078124614],[-73.98653921014294,40.75486501361894],[-73.99910622331991,40.74112695466084],[-73.97375470114766,40.74300078124614]]]}),
+    "Paris", dynamic({"type":"Polygon","coordinates":[[[2.57564669886321,48.769567764921334],[2.420098611499384,49.05163394896812],[2.1016783119165723,48.80113794475062],[2.57564669886321,48.769567764921334]]]}),
+];
+let locations = datatable(location_name:string, longitude:real, latitude:real)
+[
+    "Empire State Building", -73.98567337898565, 40.74842629977377,
+    "NY National Museum of Mathematics", -73.98778501496217, 40.743565232771545,
+    "Eiffel Tower", 2.294489426068907, 48.858263476169185,
+    "London", -0.13245599272019604, 51.49879464208368,
+    "Statue of Liberty",  -74.04462223203123, 40.689195627512674,
+];
+"#;
+
+#[test]
+fn geo_polygon_lookup_follows_its_page() {
+    // docs: geo-polygon-lookup-plugin, "matching rows only" (both argument orders of the
+    // page's versions), the key column included.
+    for args in [
+        "polygons, polygon, longitude, latitude",
+        "polygons, longitude, latitude, polygon",
+    ] {
+        check(
+            &format!(
+                "{GEO_POLYGONS} locations | evaluate geo_polygon_lookup({args})
+                 | project location_name, polygon_name, has_key = isnotnull(polygon)"
+            ),
+            "location_name:string|polygon_name:string|has_key:bool
+             Empire State Building|New York|true
+             NY National Museum of Mathematics|New York|true
+             Eiffel Tower|Paris|true",
+        );
+    }
+    // "Both matching and nonmatching rows", with the 7 km radius: the Statue of Liberty is
+    // within 7 km of the New York polygon, London is not.
+    check(
+        &format!(
+            "{GEO_POLYGONS} locations
+             | evaluate geo_polygon_lookup(polygons, polygon, longitude, latitude, radius = 7000, return_unmatched = true, return_lookup_key = false)"
+        ),
+        "location_name:string|longitude:real|latitude:real|polygon_name:string
+         Empire State Building|-73.98567337898565|40.74842629977377|New York
+         NY National Museum of Mathematics|-73.98778501496217|40.743565232771545|New York
+         Eiffel Tower|2.294489426068907|48.858263476169185|Paris
+         London|-0.13245599272019604|51.49879464208368|
+         Statue of Liberty|-74.04462223203123|40.689195627512674|New York",
+    );
+}
+
+#[test]
+fn geo_line_lookup_follows_its_page() {
+    // docs: geo-line-lookup-plugin: points within the radius (meters) of a road.
+    let q = r#"let roads = datatable(road_name:string, road:dynamic)
+[
+    "5th Avenue NY", dynamic({"type":"LineString","coordinates":[[-73.97291864770574,40.76428551254824],[-73.99708638113894,40.73145135821781]]}),
+    "Palace Ave", dynamic({"type":"LineString","coordinates":[[-0.18756982045002246,51.50245944666557],[-0.18908519740253382,51.50544952706903]]}),
+];
+let locations = datatable(location_name:string, longitude:real, latitude:real)
+[
+    "Empire State Building", -73.98567337898565, 40.74842629977377,
+    "Grand Central Terminal", -73.97713140725149, 40.752730320824895,
+    "Statue of Liberty",  -74.04462223203123, 40.689195627512674,
+    "Kensington Palace", -0.1885272501232862,  51.504906159672316
+];
+locations"#;
+    check(
+        &format!(
+            "{q} | evaluate geo_line_lookup(roads, road, longitude, latitude, 100, return_unmatched = true)
+             | project location_name, road_name"
+        ),
+        "location_name:string|road_name:string
+         Empire State Building|5th Avenue NY
+         Grand Central Terminal|
+         Statue of Liberty|
+         Kensington Palace|Palace Ave",
+    );
+    check(
+        &format!(
+            "{q} | evaluate geo_line_lookup(roads, road, longitude, latitude, 350) | summarize count() by road_name"
+        ),
+        "road_name:string|count_:long
+         5th Avenue NY|2
+         Palace Ave|1",
+    );
+    // The radius is required.
+    common::fails(&format!(
+        "{q} | evaluate geo_line_lookup(roads, road, longitude, latitude)"
+    ));
+}
+
+#[test]
+fn plugin_lookups_rename_clashing_columns_as_lookup_does() {
+    // docs: geo-polygon-lookup-plugin, "similar to the result of the lookup operator": a
+    // lookup column named like an input column gets the join's suffix (the
+    // geospatial-joins page's example keeps the input's `longitude`).
+    check(
+        &format!(
+            "{GEO_POLYGONS} locations | take 1
+             | evaluate geo_polygon_lookup((polygons | extend location_name = 'x'), polygon, longitude, latitude)
+             | project-away polygon"
+        ),
+        "location_name:string|longitude:real|latitude:real|polygon_name:string|location_name1:string
+         Empire State Building|-73.98567337898565|40.74842629977377|New York|x",
+    );
+    check(
+        &format!(
+            "{IP_DATA} IPs | take 1 | extend country_name = 'mine' | evaluate ipv4_lookup(IP_Data, ip, network) | project ip, country_name, country_name1"
+        ),
+        "ip:string|country_name:string|country_name1:string
+         2.20.183.12|mine|United Kingdom",
+    );
+}
+
+#[test]
+fn schema_merge_follows_its_page() {
+    // docs: schema-merge-plugin, "merge with a schema that has a new column appended".
+    check(
+        "let schema1 = datatable(Uri:string, HttpStatus:int)[] | getschema;
+         let schema2 = datatable(Uri:string, HttpStatus:int, Referrer:string)[] | getschema;
+         union schema1, schema2 | evaluate schema_merge()",
+        "ColumnName:string|ColumnOrdinal:int|DataType:string|ColumnType:string
+         Uri|0|System.String|string
+         HttpStatus|1|System.Int32|int
+         Referrer|2|System.String|string",
+    );
+    // A column whose ordinal moves (the page shows Kusto's ERROR row, or a reordering by
+    // an unstated rule) and a column whose type differs are refused.
+    common::fails(
+        "let schema1 = datatable(Uri:string, HttpStatus:int)[] | getschema;
+         let schema2 = datatable(Uri:string, Referrer:string, HttpStatus:int)[] | getschema;
+         union schema1, schema2 | evaluate schema_merge(PreserveOrder = false)",
+    );
+    common::fails(
+        "let schema1 = datatable(Uri:string)[] | getschema;
+         let schema2 = datatable(Uri:long)[] | getschema;
+         union schema1, schema2 | evaluate schema_merge()",
     );
 }

@@ -85,7 +85,9 @@ pub(super) fn call(
     regex: Option<&regex::Regex>,
 ) -> Result<Value> {
     // Whole-constant calls are folded into a one-row evaluation.
-    if n != 1 && args.iter().all(|a| matches!(a, Value::Scalar(_))) && !args.is_empty() {
+    let volatile = matches!(func, Func::Def(d) if d.0.volatile());
+    if n != 1 && !volatile && args.iter().all(|a| matches!(a, Value::Scalar(_))) && !args.is_empty()
+    {
         let one = call(func, args, tys, out, 1, regex)?;
         let arr = to_array(one, 1)?;
         return Ok(Value::Scalar(super::scalar::array_value(

@@ -32,9 +32,9 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
         | Base64DecodeToArray
         | ZlibDecompress => {
             b.arity(&args, 1, 1)?;
-            if b.f == HashSha1 && args[0].ty != String {
-                // Kusto hashes each type's own binary form; only text is hashed here.
-                return Err(b.unsupported(format!("of a {} value", args[0].ty)));
+            if b.f == HashSha1 {
+                let v = super::hash_input(b, args.remove(0))?;
+                args.insert(0, v);
             }
             let s = b.string(args.remove(0))?;
             let out = match b.f {

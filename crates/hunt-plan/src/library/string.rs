@@ -55,9 +55,10 @@ pub(super) fn bind(b: &Binder<'_>, args: Vec<Expr>) -> Result<Expr, PlanError> {
         }
         return Ok(b.call(vec![regex, to_str(source), groups], Dynamic));
     }
-    if matches!(b.f, HashSha256 | HashMd5) && args[0].ty != String {
-        // Kusto hashes each type's own binary form; only text is hashed here.
-        return Err(b.unsupported(format!("of a {} value", args[0].ty)));
+    let mut args = args;
+    if matches!(b.f, HashSha256 | HashMd5) {
+        let v = super::hash_input(b, args.remove(0))?;
+        args.insert(0, v);
     }
     if b.f == CountOf && args.len() == 3 {
         let kind = b.const_str(&args[2])?;

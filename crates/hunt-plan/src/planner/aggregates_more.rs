@@ -72,8 +72,29 @@ pub(super) fn bind_more(
     } else {
         Expr::literal(Scalar::Long(1), span)
     };
+    // The `_array` forms also take the percentiles as one dynamic array (their pages'
+    // second syntax: `percentiles_array(x, dynamic([50, 75, 99.9]))`).
+    let listed: Vec<Expr> = match &a[first_p..] {
+        [p] if n.ends_with("_array") => match &p.kind {
+            ExprKind::Literal(Scalar::Dynamic(serde_json::Value::Array(items))) => items
+                .iter()
+                .map(|i| match i.as_f64() {
+                    Some(v) => Ok(Expr::literal(Scalar::Real(v), p.span)),
+                    None => Err(PlanError::invalid(
+                        p.span,
+                        "the array of percentiles holds numbers only",
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => a[first_p..].to_vec(),
+        },
+        rest => rest.to_vec(),
+    };
+    if listed.is_empty() {
+        return Err(arity_err());
+    }
     let mut ps = Vec::new();
-    for p in &a[first_p..] {
+    for p in &listed {
         let v = match &p.kind {
             ExprKind::Literal(Scalar::Long(v)) => *v as f64,
             ExprKind::Literal(Scalar::Int(v)) => f64::from(*v),
@@ -98,8 +119,14 @@ pub(super) fn bind_more(
                 ty: Dynamic,
                 filter: None,
             },
-            // The docs name percentilesw_array(LatencyBucket, …) `percentile_LatencyBucket`.
-            format!("percentile_{col}"),
+            // The docs name percentilesw_array(LatencyBucket, …) `percentile_LatencyBucket`
+            // (its page's example) but percentiles_array(Value, …) `percentiles_Value` (its
+            // page's examples and Kusto's binder, `PercentileArrayReturn`).
+            if weighted {
+                format!("percentile_{col}")
+            } else {
+                format!("percentiles_{col}")
+            },
         )]);
     }
     if n == "percentilew" && ps.len() != 1 {

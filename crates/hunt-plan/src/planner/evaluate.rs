@@ -37,6 +37,18 @@ impl Planner<'_> {
         }
         match plugin.name.as_str() {
             "bag_unpack" => self.plan_bag_unpack(input, args, schema, span),
+            "ipv4_lookup" if schema.is_none() => self.plan_ipv4_lookup(input, args, span),
+            "schema_merge" if schema.is_none() => self.plan_schema_merge(input, args, span),
+            "geo_polygon_lookup" if schema.is_none() => {
+                self.plan_geo_lookup(super::geo_lookup::Shape::Polygon, input, args, span)
+            }
+            "geo_line_lookup" if schema.is_none() => {
+                self.plan_geo_lookup(super::geo_lookup::Shape::Line, input, args, span)
+            }
+            "dcount_intersect" if schema.is_none() => self.plan_dcount_intersect(input, args, span),
+            "rolling_percentile" if schema.is_none() => {
+                self.plan_rolling_percentile(input, args, span)
+            }
             "pivot" => {
                 if schema.is_some() {
                     return Err(PlanError::unsupported(

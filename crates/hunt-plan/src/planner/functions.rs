@@ -101,26 +101,14 @@ pub(crate) fn bind_call(
     if n == "toscalar" {
         return super::subquery::bind_toscalar(args, span, sc);
     }
-    let entry = registry().get(n);
-    if entry.is_some_and(|e| !e.supported()) {
-        return Err(unknown_function(name));
-    }
-    if entry.is_some_and(|e| e.kind == Kind::Window) {
-        return super::window::bind_window(name, args, span, sc);
-    }
-    if let Some(Implementation::Scalar(def)) = entry.map(|e| e.imp) {
-        return bind_defined(def, bound_args(args, sc)?, span);
-    }
-    if entry.is_some_and(|e| e.kind == Kind::Aggregate) {
-        return Err(PlanError::invalid(
-            name.span,
-            format!("aggregate `{n}()` can only be used in `summarize`"),
-        ));
-    }
     // `extract(re, n, s, typeof(T))`, `extract_json(path, s, typeof(T))`: the extracted
     // text converted to T (the docs: "the extracted substring is converted to this type"),
-    // as the `to…` function of T does.
-    if matches!(n, "extract" | "extract_json" | "extractjson") {
+    // as the `to…` function of T does. `percentile_tdigest(t, p, typeof(T))` likewise:
+    // "typeof(long) will cast all results to type long" (percentile-tdigest-function).
+    if matches!(
+        n,
+        "extract" | "extract_json" | "extractjson" | "percentile_tdigest"
+    ) {
         if let Some((last, rest)) = args.split_last() {
             if let ast::ExprKind::TypeOf(items) = &last.kind {
                 let conv = match items.as_slice() {
@@ -165,6 +153,27 @@ pub(crate) fn bind_call(
                 return bind_expr(&outer, sc);
             }
         }
+    }
+    let entry = registry().get(n);
+    if entry.is_some_and(|e| !e.supported()) {
+        return Err(unknown_function(name));
+    }
+    if entry.is_some_and(|e| e.kind == Kind::Window) {
+        return super::window::bind_window(name, args, span, sc);
+    }
+    if let Some(Implementation::Scalar(def)) = entry.map(|e| e.imp) {
+        return bind_defined(def, bound_args(args, sc)?, span);
+    }
+    // `tdigest_merge(t1, t2)` in a scalar context: the scalar of a name that is also an
+    // aggregate.
+    if let Some(def) = registry().scalar_form(n) {
+        return bind_defined(def, bound_args(args, sc)?, span);
+    }
+    if entry.is_some_and(|e| e.kind == Kind::Aggregate) {
+        return Err(PlanError::invalid(
+            name.span,
+            format!("aggregate `{n}()` can only be used in `summarize`"),
+        ));
     }
     let bound = || {
         args.iter()
@@ -470,6 +479,10 @@ pub(crate) fn bind_aggregate(
     let n = name.name.as_str();
     let entry = registry().get(n);
     if let Some(Implementation::Aggregate(def)) = entry.map(|e| e.imp) {
+        return super::aggregates_defined::bind(def, name, args, sc, e.span).map(|x| vec![x]);
+    }
+    // `hll_merge(h)` in summarize: the aggregate of a name that is also a scalar.
+    if let Some(def) = registry().aggregate_form(n) {
         return super::aggregates_defined::bind(def, name, args, sc, e.span).map(|x| vec![x]);
     }
     if entry.is_none_or(|e| e.kind != Kind::Aggregate || !e.supported()) {

@@ -111,7 +111,9 @@ impl Planner<'_> {
     /// evaluated now, otherwise the expression, which must stay within the limits.
     pub(crate) fn let_value(&self, name: &str, e: Expr) -> Result<Expr, PlanError> {
         let (nodes, depth) = expr_size(&e);
-        let e = if matches!(e.kind, ExprKind::Call(..)) && !has_column(&e) {
+        // A volatile value (`let g = new_guid();`) is a new draw at each use, as the
+        // toscalar page's example shows (only `toscalar(new_guid())` is one value).
+        let e = if matches!(e.kind, ExprKind::Call(..)) && !has_column(&e) && !e.is_volatile() {
             match self.evaluate_constant(e)? {
                 Ok(v) => return Ok(v),
                 Err(e) => e,

@@ -3,6 +3,7 @@
 //! KQL's defaults are made explicit here: sort direction, null placement, result
 //! column names (`count_`, `Column1`, `print_0`), implicit numeric promotion.
 
+mod dcount_intersect;
 mod evaluate;
 mod exprs;
 mod externaldata;
@@ -11,9 +12,11 @@ mod aggregates_defined;
 mod aggregates_more;
 mod by_names;
 mod functions;
+mod geo_lookup;
 pub use functions::function_names;
 mod graph;
 mod in_list;
+mod ip_lookup;
 mod join;
 mod limits;
 pub mod literals;
@@ -24,8 +27,11 @@ mod operators;
 pub mod parse;
 mod partition;
 mod pivot;
+mod reorder;
 mod result_names;
+mod rolling;
 mod scan;
+mod schema_merge;
 mod search;
 mod series;
 mod staged;

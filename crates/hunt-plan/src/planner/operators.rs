@@ -164,6 +164,18 @@ impl Planner<'_> {
                     exprs,
                 }
             }
+            OperatorKind::ProjectReorderOrdered(items) => {
+                let names = super::reorder::reordered(items, &schema, span)?;
+                let exprs = names
+                    .iter()
+                    .filter_map(|n| schema.fields.iter().find(|f| &f.name == n))
+                    .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
+                    .collect();
+                LogicalPlan::Projection {
+                    input: Box::new(input),
+                    exprs,
+                }
+            }
             OperatorKind::ProjectReorder(cols) => {
                 let first = match_columns(cols, &schema)?;
                 let mut exprs: Vec<(String, Expr)> = Vec::new();
@@ -326,7 +338,23 @@ impl Planner<'_> {
                 with,
             } => parse_kv(input, &schema, &sc, expr, columns, with, span)?,
             OperatorKind::TopNested(levels) => top_nested(input, &sc, levels)?,
-            OperatorKind::MakeSeries(ms) => super::series::plan_make_series(input, &sc, ms, span)?,
+            OperatorKind::MakeSeries(ms) => {
+                let plan = super::series::plan_make_series(input, &sc, ms, span)?;
+                if super::series::nonempty(ms)? {
+                    // kind=nonempty: the default row when the series has no row (the input
+                    // is read at plan time to know).
+                    let mut any = false;
+                    self.probe(&plan, "`make-series kind=nonempty`", span, &mut |_| {
+                        any = true
+                    })?;
+                    match super::series::default_row(&plan) {
+                        Some(row) if !any => row,
+                        _ => plan,
+                    }
+                } else {
+                    plan
+                }
+            }
             OperatorKind::Scan {
                 params,
                 declare,
@@ -639,7 +667,10 @@ fn ident_expr(id: &ast::Ident) -> ast::Expr {
 }
 
 /// Resolves column names and `Prefix*` wildcards against `schema`, in the order written.
-fn match_columns(cols: &[ast::Ident], schema: &Schema) -> Result<Vec<String>, PlanError> {
+pub(super) fn match_columns(
+    cols: &[ast::Ident],
+    schema: &Schema,
+) -> Result<Vec<String>, PlanError> {
     let mut out = Vec::new();
     for c in cols {
         if let Some(prefix) = c.name.strip_suffix('*') {

@@ -52,6 +52,7 @@ fn call_name(function: &str, args: &[ast::Expr]) -> Option<String> {
         Kind::First => first(),
         Kind::NameAndFirst => Some(format!("{function}_{}", first().unwrap_or_default())),
         Kind::PrefixAndFirst(p) => Some(format!("{p}_{}", first().unwrap_or_default())),
+        Kind::Prefix(p) => Some(p.to_string()),
         Kind::Only if args.len() == 1 => first(),
         Kind::Only => None,
     }

@@ -32,12 +32,7 @@ pub(crate) fn plan_make_series(
     ms: &MakeSeries,
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
-    if let Some((p, _)) = ms.params.first() {
-        return Err(PlanError::unsupported(
-            p.span,
-            format!("the make-series parameter `{}`", p.name),
-        ));
-    }
+    nonempty(ms)?;
     let axis = bind_expr(&ms.on, sc)?;
     let axis_name = axis.as_column().map(str::to_string).ok_or_else(|| {
         PlanError::unsupported(ms.on.span, "make-series on an expression (name a column)")
@@ -198,4 +193,72 @@ pub(crate) fn plan_make_series(
         values,
         axis: (axis_name, bins),
     })
+}
+
+/// Whether `kind=nonempty` is written (docs: make-series-operator: "Produce a default
+/// result when the input of make-series operator is empty"); other parameters are
+/// refused, and so is `nonempty` with `by` keys (the page does not say which keys the
+/// default row has).
+pub(crate) fn nonempty(ms: &MakeSeries) -> Result<bool, PlanError> {
+    let mut out = false;
+    for (p, v) in &ms.params {
+        match (&*p.name, &v.kind) {
+            ("kind", hunt_syntax::ast::ExprKind::Ident(k))
+                if k.name == "nonempty" && ms.by.is_empty() =>
+            {
+                out = true
+            }
+            _ => {
+                return Err(PlanError::unsupported(
+                    p.span,
+                    format!("the make-series parameter `{}` here", p.name),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The row `kind=nonempty` gives over an empty input: each aggregate's default in every
+/// bin, and the bins, as `series` (the plan `plan_make_series` made) would write them.
+pub(crate) fn default_row(series: &LogicalPlan) -> Option<LogicalPlan> {
+    let LogicalPlan::Series { values, axis, .. } = series else {
+        return None;
+    };
+    let n = axis.1.len();
+    let mut row: Vec<Scalar> = values
+        .iter()
+        .map(|(_, d)| Scalar::Dynamic(serde_json::Value::Array(vec![json_of(d); n])))
+        .collect();
+    row.push(Scalar::Dynamic(serde_json::Value::Array(
+        axis.1.iter().map(json_of).collect(),
+    )));
+    Some(LogicalPlan::Values {
+        schema: series.schema(),
+        rows: vec![row],
+    })
+}
+
+/// A default or a bin start as a dynamic array element (numbers as numbers, datetimes as
+/// their text).
+fn json_of(s: &Scalar) -> serde_json::Value {
+    match s {
+        Scalar::Long(v) => (*v).into(),
+        Scalar::Int(v) => (*v).into(),
+        Scalar::Real(v) => serde_json::Number::from_f64(*v)
+            .map(Into::into)
+            .unwrap_or(serde_json::Value::Null),
+        Scalar::Bool(b) => (*b).into(),
+        Scalar::String(t) => t.to_string().into(),
+        Scalar::DateTime(ns) => {
+            let t = chrono::DateTime::from_timestamp_nanos(*ns);
+            format!(
+                "{}.{:07}Z",
+                t.format("%Y-%m-%dT%H:%M:%S"),
+                ns.rem_euclid(1_000_000_000) / 100
+            )
+            .into()
+        }
+        _ => serde_json::Value::Null,
+    }
 }

@@ -389,9 +389,29 @@ impl Registry {
             .map(|(_, k)| *k)
     }
 
-    /// Whether `name` (or the function it is an alias of) is of this kind.
+    /// Whether `name` (or the function it is an alias of) is of this kind, counting the
+    /// names Kusto has as both a scalar and an aggregate.
     pub fn is(&self, name: &str, kind: Kind) -> bool {
-        self.resolve(name).is_some_and(|e| e.kind == kind)
+        let name = aliases::canonical(name);
+        self.get(name).is_some_and(|e| e.kind == kind)
+            || (kind == Kind::Aggregate && self.aggregate_form(name).is_some())
+            || (kind == Kind::Scalar && self.scalar_form(name).is_some())
+    }
+
+    /// The aggregate of a name whose entry is a scalar (`hll_merge`, `merge_tdigest`).
+    pub fn aggregate_form(&self, name: &str) -> Option<AggDef> {
+        defs::AGGREGATES_NAMED_LIKE_SCALARS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, d)| *d)
+    }
+
+    /// The scalar of a name whose entry is an aggregate (`tdigest_merge`).
+    pub fn scalar_form(&self, name: &str) -> Option<ScalarDef> {
+        defs::scalars_named_like_aggregates()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, d)| d)
     }
 }
 

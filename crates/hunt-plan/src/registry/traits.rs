@@ -58,6 +58,8 @@ pub enum ResultName {
     NameAndFirst,
     /// `PrefixAndFirstArgument`: a fixed prefix, `_`, and the first argument's name.
     PrefixAndFirst(&'static str),
+    /// `PrefixOnly`: a fixed name.
+    Prefix(&'static str),
     /// `OnlyArgument`: the argument's name when there is exactly one argument.
     Only,
 }
@@ -74,6 +76,11 @@ pub trait ScalarFunction: Send + Sync + 'static {
     /// implicit conversions Kusto applies, and gives the arguments to run with and the
     /// result type.
     fn bind(&self, args: Vec<Expr>, span: Span) -> Result<(Vec<Expr>, KqlType), PlanError>;
+    /// True for a function whose value differs from row to row even with constant
+    /// arguments (`rand`, `new_guid`): the executor never folds such a call into one value.
+    fn volatile(&self) -> bool {
+        false
+    }
     /// The result over `rows` rows. Arguments have the types `bind` gave them.
     fn invoke(&self, args: &[ArgValue], rows: usize) -> Result<ArgValue, FunctionError>;
 }

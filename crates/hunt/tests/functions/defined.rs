@@ -176,3 +176,209 @@ fn bitwise_functions_name_and_refuse_as_before() {
     fails("print binary_shift_left(1, 64)");
     fails("print binary_shift_right(1, -1)");
 }
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/hll-merge-function,
+/// dcount-hll-function, hll-aggregation-function, hll-if-aggregation-function. hunt's
+/// sketches are exact, so `dcount_hll(hll(x))` is `dcount(x)`.
+const HLL: Rows = &[
+    // The hll-merge page's example: 1..10 and 11..20 merged count 20.
+    (
+        "range x from 1 to 10 step 1
+         | extend y = x + 10
+         | summarize hll_x = hll(x), hll_y = hll(y)
+         | project merged = hll_merge(hll_x, hll_y)
+         | project dcount_hll(merged)",
+        "dcount_hll_merged:long\n20",
+    ),
+    // The dcount-hll page's shape: sketches per group, merged by the scalar; overlapping
+    // values count once; an accuracy argument is accepted.
+    (
+        "range x from 1 to 30 step 1
+         | summarize h = hll(x % 7, 2) by k = x % 2
+         | summarize a = take_anyif(h, k == 0), b = take_anyif(h, k == 1)
+         | project n = dcount_hll(hll_merge(a, b))",
+        "n:long\n7",
+    ),
+    // hll_if counts the rows where the predicate holds (the hll-if page).
+    (
+        "range x from 1 to 10 step 1 | summarize h = hll_if(x, x > 4) | project dcount_hll(h)",
+        "dcount_hll_h:long\n6",
+    ),
+    // Nulls and empty strings are not counted, as in dcount; strings and longs are
+    // distinct kinds.
+    (
+        "datatable(s: string) ['a', '', 'b', 'a'] | summarize h = hll(s) | project n = dcount_hll(h)",
+        "n:long\n2",
+    ),
+    // Over no rows the sketch is null (the summarize page's example of defaults).
+    (
+        "datatable(x: long) [] | summarize h = hll(x) | project isnull(h), dcount_hll(h)",
+        "Column1:bool|dcount_hll_h:long\ntrue|null",
+    ),
+];
+
+#[test]
+fn hll_follows_its_pages() {
+    for (q, want) in HLL {
+        check(q, want);
+    }
+    // The round trip the using-hll-tdigest page promises, over a bigger input.
+    check(
+        "range x from 1 to 5000 step 1 | extend v = x * 7919 % 1237
+         | summarize d = dcount(v), h = dcount_hll(hll(v))
+         | project same = d == h",
+        "same:bool\ntrue",
+    );
+    // Kusto's binder: not real or bool; the accuracy is 0..4; hll_merge takes 2..16.
+    fails("print x = 1.5 | summarize hll(x)");
+    fails("print x = true | summarize hll(x)");
+    fails("print x = 1 | summarize hll(x, 7)");
+    fails("print x = 1 | summarize h = hll(x) | project hll_merge(h)");
+    // A value that is not a sketch made by hunt (Kusto's bytes are not hunt's).
+    fails("print dcount_hll(dynamic([1, 2, 3]))");
+}
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/tdigest-aggregation-function,
+/// merge-tdigest-function, percentile-tdigest-function, percentile-array-tdigest-function,
+/// rank-tdigest-function. hunt's digests are exact: `percentile_tdigest(tdigest(x), p)` is
+/// `percentile(x, p)`.
+const TDIGEST: Rows = &[
+    // The merge-tdigest page's example.
+    (
+        "range x from 1 to 10 step 1
+         | extend y = x + 10
+         | summarize tdigestX = tdigest(x), tdigestY = tdigest(y)
+         | project merged = merge_tdigest(tdigestX, tdigestY)
+         | project percentile_tdigest(merged, 100, typeof(long))",
+        "percentile_tdigest_merged:long\n20",
+    ),
+    // The rank-tdigest page's example: the rank of 685 among 1..1000.
+    (
+        "range x from 1 to 1000 step 1
+         | summarize t_x = tdigest(x)
+         | project rank_of_685 = rank_tdigest(t_x, 685)",
+        "rank_of_685:real\n685",
+    ),
+    // percentiles_array_tdigest: a list of percentiles or a dynamic array of them (its page),
+    // the result column named percentile_tdigest_<arg>.
+    (
+        "range x from 1 to 10 step 1 | summarize t = tdigest(x)
+         | project percentiles_array_tdigest(t, 10, 50, 100), b = percentiles_array_tdigest(t, dynamic([90]))",
+        "percentile_tdigest_t:dynamic|b:dynamic\n[1,5,10]|[9]",
+    ),
+    // tdigest_merge as an aggregate over sketches per group (the tdigest-merge page's shape).
+    (
+        "range x from 1 to 20 step 1
+         | summarize t = tdigest(x) by k = x % 4
+         | summarize m = tdigest_merge(t)
+         | project p = percentile_tdigest(m, 50)",
+        "p:dynamic\n10",
+    ),
+    // A weight counts each value that many times (the tdigest page's `weight`).
+    (
+        "datatable(v: long, w: long) [1, 1, 2, 8, 3, 1]
+         | summarize t = tdigest(v, w) | project percentile_tdigest(t, 50)",
+        "percentile_tdigest_t:dynamic\n2",
+    ),
+    // Datetime values come back as datetimes (the percentile-tdigest page's second example).
+    (
+        "datatable(d: datetime) [datetime(2007-12-20 11:30), datetime(2007-12-01)]
+         | summarize t = tdigest(d) | project p = percentile_tdigest(t, 100, typeof(datetime))",
+        "p:datetime\n2007-12-20T11:30:00.0000000Z",
+    ),
+];
+
+#[test]
+fn tdigest_follows_its_pages() {
+    for (q, want) in TDIGEST {
+        check(q, want);
+    }
+    // The documented round trip, at several percentiles, against percentile() itself.
+    check(
+        "range x from 1 to 999 step 1 | extend v = x * 7919 % 1237
+         | summarize t = tdigest(v), p1 = percentile(v, 1), p37 = percentile(v, 37), p99 = percentile(v, 99)
+         | project ok = p1 == tolong(percentile_tdigest(t, 1)) and p37 == tolong(percentile_tdigest(t, 37)) and p99 == tolong(percentile_tdigest(t, 99))",
+        "ok:bool\ntrue",
+    );
+    // Kusto's binder: summable values only; merge_tdigest takes 2..16 sketches.
+    fails("print s = 'a' | summarize tdigest(s)");
+    fails("print x = 1 | summarize t = tdigest(x) | project merge_tdigest(t)");
+    fails("print percentile_tdigest(dynamic(['x']), 50)");
+}
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/rand-function and
+/// new-guid-function. Random values cannot be compared to a table; their documented
+/// properties can: the range, the set of rand(N), a draw per row.
+#[test]
+fn rand_and_new_guid_draw_per_row() {
+    // rand() is real in [0, 1); 1000 rows draw (almost surely) more than 990 values.
+    check(
+        "range x from 1 to 1000 step 1 | extend r = rand()
+         | summarize lo = min(r) >= 0.0, hi = max(r) < 1.0, many = dcount(r) > 990",
+        "lo:bool|hi:bool|many:bool\ntrue|true|true",
+    );
+    // rand(N) is a real of {0.0, …, N − 1}, and a constant argument is drawn per row too.
+    check(
+        "range x from 1 to 2000 step 1 | extend r = rand(3)
+         | summarize n = dcount(r), whole = countif(r != floor(r, 1)) == 0, lo = min(r), hi = max(r)",
+        "n:long|whole:bool|lo:real|hi:real\n3|true|0|2",
+    );
+    // The column is named after the argument, none here: print's own name.
+    check("print r = rand(1) | project r", "r:real\n0");
+    // new_guid(): a guid per row.
+    check(
+        "range x from 1 to 100 step 1 | extend g = new_guid() | summarize dcount(g), t = take_any(gettype(g))",
+        "dcount_g:long|t:string\n100|guid",
+    );
+    // Kusto's binder: rand takes an integer; new_guid no argument.
+    fails("print rand(1.5)");
+    fails("print rand('a')");
+    fails("print new_guid(1)");
+}
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/toscalar-function, its example:
+/// `toscalar(new_guid())` is one value for all rows, a `let` of `new_guid()` a draw per row.
+#[test]
+fn a_volatile_let_draws_per_use_and_toscalar_once() {
+    check(
+        "let g1 = toscalar(new_guid());
+         let g2 = new_guid();
+         range x from 1 to 50 step 1
+         | extend a = g1, b = g2
+         | summarize dcount(a), dcount(b)",
+        "dcount_a:long|dcount_b:long\n1|50",
+    );
+}
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/hll-merge-aggregation-function,
+/// tdigest-merge-aggregate-function, merge-tdigest-function: Kusto has `hll_merge` and
+/// `merge_tdigest` as aggregates and scalars, and `tdigest_merge` as both too.
+#[test]
+fn sketch_merges_exist_as_aggregates_and_scalars() {
+    // The aggregate hll_merge (the using-hll-tdigest page's `dcount_hll(hll_merge(…))`).
+    check(
+        "range x from 1 to 30 step 1
+         | summarize h = hll(x % 7) by k = x % 3
+         | summarize n = dcount_hll(hll_merge(h)), m = hll_merge(h)
+         | project n, named = dcount_hll(m)",
+        "n:long|named:long\n7|7",
+    );
+    // Its default column name: hll_merge_<arg> (Kusto's prefix `hll_merge`).
+    check(
+        "range x from 1 to 3 step 1 | summarize h = hll(x) by x | summarize hll_merge(h) | project dcount_hll(hll_merge_h)",
+        "dcount_hll_hll_merge_h:long\n3",
+    );
+    // merge_tdigest as an aggregate, tdigest_merge as a scalar.
+    check(
+        "range x from 1 to 20 step 1
+         | summarize t = tdigest(x) by k = x % 4
+         | summarize m = merge_tdigest(t)
+         | project p = percentile_tdigest(m, 50)",
+        "p:dynamic\n10",
+    );
+    check(
+        "range x from 1 to 10 step 1 | summarize a = tdigest(x), b = tdigest(x + 10)
+         | project p = percentile_tdigest(tdigest_merge(a, b), 100)",
+        "p:dynamic\n20",
+    );
+}

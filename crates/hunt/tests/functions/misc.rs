@@ -65,6 +65,16 @@ fn hashes() {
         r#"print h1 = hash_sha1("World")"#,
         "h1:string\n70c07ec18ef89c5309bbb0937f3a6342411e1fdd",
     );
+    // docs: hash-md5-function, hash-sha1-function, hash-sha256-function (each page's
+    // example hashes a datetime: the hash of its tostring() text).
+    check(
+        "print m = hash_md5(datetime(2020-01-01)), s1 = hash_sha1(datetime(2020-01-01)), s2 = hash_sha256(datetime(2020-01-01))",
+        "m:string|s1:string|s2:string
+         786c530672d1f8db31fee25ea8a9390b|e903e533f4d636b4fc0dcf3cf81e7b7f330de776|ba666752dc1a20eb750b0eb64e780cc4c968bc9fb8813461c1d7e750f302d71d",
+    );
+    // The bytes Kusto hashes for a number are not documented: refused.
+    fails("print hash_md5(1)");
+    fails("print hash_sha1(1.5)");
     // docs: hash-function, hash-combine-function, hash-xxhash64-function
     check(
         r#"print a = hash("World"), b = hash("Hello"), c = hash(datetime(2015-01-01)), d = hash_xxhash64("World")"#,
@@ -312,6 +322,18 @@ fn make_bag_and_weighted_percentiles() {
         "datatable(ReqCount:long, LatencyBucket:long)[8, 10, 6, 20, 3, 30, 1, 40] | summarize percentilesw_array(LatencyBucket, ReqCount, 50, 75, 99.9)",
         "percentile_LatencyBucket:dynamic\n[20,20,40]",
     );
+    // The page's other syntax: the percentiles as one dynamic array.
+    check(
+        "datatable(ReqCount:long, LatencyBucket:long)[8, 10, 6, 20, 3, 30, 1, 40] | summarize percentilesw_array(LatencyBucket, ReqCount, dynamic([50, 75, 99.9]))",
+        "percentile_LatencyBucket:dynamic\n[20,20,40]",
+    );
+    // docs: percentiles-aggregation-function: percentiles_array with a list or a dynamic
+    // array of percentiles, named `percentiles_<arg>` (its examples' `percentiles_Value`).
+    check(
+        "range x from 1 to 10 step 1 | summarize percentiles_array(x, dynamic([10, 50])), b = percentiles_array(x, 100)",
+        "percentiles_x:dynamic|b:dynamic\n[1,5]|[10]",
+    );
+    fails("range x from 1 to 10 step 1 | summarize percentiles_array(x, dynamic(['a']))");
 }
 
 #[test]

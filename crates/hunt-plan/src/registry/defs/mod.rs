@@ -8,8 +8,15 @@ mod binary_all;
 mod bits;
 mod buildschema;
 mod covariance;
+mod hll;
+mod hll_scalars;
 mod moments;
+mod new_guid;
+mod rand;
 mod real_math;
+pub(crate) mod sketch;
+mod tdigest;
+mod tdigest_scalars;
 
 use super::{AggDef, ScalarDef};
 use crate::error::PlanError;
@@ -33,7 +40,31 @@ pub fn scalars() -> Vec<ScalarDef> {
     let mut all = vec![ScalarDef(&bag_zip::BagZip)];
     all.extend(real_math::ALL.iter().map(|f| ScalarDef(f)));
     all.extend(bits::ALL.iter().map(|f| ScalarDef(f)));
+    all.extend([
+        ScalarDef(&hll_scalars::DcountHll),
+        ScalarDef(&hll_scalars::HllMerge),
+        ScalarDef(&tdigest_scalars::MergeTDigest),
+        ScalarDef(&tdigest_scalars::PercentileTDigest),
+        ScalarDef(&tdigest_scalars::PercentilesArrayTDigest),
+        ScalarDef(&tdigest_scalars::RankTDigest),
+        ScalarDef(&rand::Rand),
+        ScalarDef(&new_guid::NewGuid),
+    ]);
     all
+}
+
+/// Aggregates whose KQL name is also a scalar's (Kusto has `hll_merge` and
+/// `merge_tdigest` as both): the registry's entry of the name is the scalar; `summarize`
+/// binds these.
+pub const AGGREGATES_NAMED_LIKE_SCALARS: &[(&str, AggDef)] = &[
+    ("hll_merge", AggDef(&hll::HllMergeAgg)),
+    ("merge_tdigest", AggDef(&tdigest::TDigestMergeAgg)),
+];
+
+/// Scalars whose KQL name is also an aggregate's (`tdigest_merge`): the registry's entry
+/// of the name is the aggregate; scalar contexts bind these.
+pub fn scalars_named_like_aggregates() -> Vec<(&'static str, ScalarDef)> {
+    vec![("tdigest_merge", ScalarDef(&tdigest_scalars::MergeTDigest))]
 }
 
 /// The aggregates defined here.
@@ -48,6 +79,9 @@ pub const AGGREGATES: &[AggDef] = &[
     AggDef(&binary_all::AND),
     AggDef(&binary_all::OR),
     AggDef(&binary_all::XOR),
+    AggDef(&hll::HllAgg),
+    AggDef(&tdigest::TDigestAgg),
+    AggDef(&tdigest::TDigestMergeAgg),
 ];
 
 #[cfg(test)]
@@ -83,6 +117,18 @@ mod tests {
             "covariance" | "covariancep" => vec![xs, ys],
             "binary_all_and" | "binary_all_or" | "binary_all_xor" => vec![ks],
             "buildschema" => vec![js],
+            "hll" | "tdigest" => vec![ks],
+            "tdigest_merge" => {
+                // Each row a one-value sketch of k.
+                let ks = ks
+                    .as_any()
+                    .downcast_ref::<Int64Array>()
+                    .expect("test input");
+                vec![Arc::new(StringArray::from_iter((0..ks.len()).map(|i| {
+                    ks.is_valid(i)
+                        .then(|| format!(r#"["hunt-tdigest","long",[[{},1]]]"#, ks.value(i)))
+                }))) as ArrayRef]
+            }
             _ => vec![xs],
         }
     }
@@ -103,7 +149,7 @@ mod tests {
                 } else if let Some(l) = a.as_any().downcast_ref::<Int64Array>() {
                     format!("{:?}", l.is_valid(i).then(|| l.value(i)))
                 } else if let Some(s) = a.as_any().downcast_ref::<StringArray>() {
-                    s.value(i).to_string()
+                    format!("{:?}", s.is_valid(i).then(|| s.value(i)))
                 } else {
                     unreachable!("an unexpected result type")
                 }
