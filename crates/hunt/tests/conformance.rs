@@ -533,6 +533,13 @@ fn msdocs_examples() {
             continue;
         }
         total += 1;
+        // A page's output drawn from `rand()`/`new_guid()` cannot be matched (one such
+        // example joins 5M random rows, minutes in a debug build): counted as differing,
+        // not run. Their documented properties are tested in tests/functions.
+        if kql.contains("rand(") || kql.contains("new_guid(") {
+            mismatches.push(format!("{}: random output, not compared", case["id"]));
+            continue;
+        }
         let got = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.query(kql)))
         {
             Err(_) => panic!("msdocs query made hunt panic: {kql}"),
