@@ -181,3 +181,31 @@ fn large_computed_values_are_made_a_slice_at_a_time() {
     assert_eq!(text(0), "40000000");
     assert_eq!(text(1), "19999");
 }
+
+#[test]
+fn window_functions_stream_within_a_small_limit() {
+    // 3M rows (over 360 batches) under a 16 MiB limit: the windows carry their state from
+    // batch to batch (holding the input whole took ~48 MB, past the limit). Each figure is
+    // arithmetic on 1..3,000,000: numbers restart every 10,000 rows; `prev(x, 3)` is
+    // x - 3 from the fourth row; the running sum ends at n(n+1)/2; x / 1000 takes 3,001
+    // values, so the dense rank ends at 3,001 and the rank at the first row of the last
+    // value, 3,000,000.
+    let mut e = engine();
+    e.set_memory_limit(16 << 20);
+    let q = "range x from 1 to 3000000 step 1 \
+             | serialize rn = row_number(1, x % 10000 == 1), p = prev(x, 3), \
+               c = row_cumsum(x), d = row_rank_dense(x / 1000), m = row_rank_min(x / 1000) \
+             | summarize max(rn), countif(p == x - 3), countif(isnull(p)), max(c), max(d), \
+               max(m)";
+    let r = e
+        .query(q)
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    let b = &r.batches[0];
+    let got: Vec<String> = (0..b.num_columns())
+        .map(|c| hunt::format::cell_text(b.column(c), 0, r.schema.fields[c].ty))
+        .collect();
+    assert_eq!(
+        got,
+        ["10000", "2999997", "3", "4500001500000", "3001", "3000000"]
+    );
+}
