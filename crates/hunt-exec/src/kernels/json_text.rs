@@ -38,7 +38,7 @@ pub fn tostring_text<'a>(text: &'a str, keys: &mut Vec<(usize, usize)>) -> Optio
 /// (no leading zeros, at most 18 digits, not `-0`), no key twice in one object. Text that
 /// is not JSON also stays as it is, so a syntax error needs no separate answer — but any
 /// byte this scan does not expect gives `false` (parse to be sure).
-fn same_if_json(b: &[u8], keys: &mut Vec<(usize, usize)>) -> bool {
+pub(crate) fn same_if_json(b: &[u8], keys: &mut Vec<(usize, usize)>) -> bool {
     keys.clear();
     // Per open container: whether it is an object, and where its keys start in `keys`.
     let mut stack: Vec<(bool, usize)> = Vec::new();
