@@ -3,8 +3,9 @@
 //!
 //! hunt stores dynamic values as JSON text and used to parse a whole `serde_json::Value`
 //! per row for every `mv-expand`, `d.x` and `parse_json`, only to write most of it back
-//! as the same text. A scan over the bytes finds the spans instead; a span whose text is
-//! already what hunt would store (see [`json_text`](super::json_text)) is copied as it is.
+//! as the same text. A scan over the bytes finds the spans instead, and tells in the same
+//! pass whether a span is already the compact JSON hunt would store (the rules of
+//! [`json_text`](super::json_text)): such a span is copied as it is, others are parsed.
 //!
 //! The scan is conservative: it answers only when it is sure serde_json (which defines
 //! what hunt reads as JSON) would read the text the same way. Anything it does not follow
@@ -22,35 +23,74 @@ pub const MAX_DEPTH: u32 = 100;
 /// Integer digits the scan accepts in a number (an `f64` holds up to ~309).
 const MAX_DIGITS: usize = 300;
 
-/// The first index from `i` that is not JSON whitespace.
-fn ws(b: &[u8], mut i: usize) -> usize {
+/// Integer digits serde_json writes back as they are (an `i64`/`u64` for sure).
+const COMPACT_DIGITS: usize = 18;
+
+/// Bytes that end a run of plain string content: `"`, `\` and control characters.
+pub(super) static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// A span of JSON text the scan accepted, and whether it is compact JSON as hunt stores
+/// it (no whitespace between tokens, only the escapes serde_json writes, integers of at
+/// most 18 digits and not `-0`, no key twice in one bag).
+pub type Found = (Range<usize>, bool);
+
+/// Scratch space of the scan (the keys of the open bags), reused between calls.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    keys: Vec<(usize, usize)>,
+    bags: Vec<usize>,
+}
+
+/// The first index from `i` that is not JSON whitespace; any clears `compact`.
+fn ws(b: &[u8], mut i: usize, compact: &mut bool) -> usize {
+    let from = i;
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
+    }
+    if i != from {
+        *compact = false;
     }
     i
 }
 
 /// The end (past the closing quote) of the string starting at `b[i] == '"'`.
-fn string_end(b: &[u8], i: usize) -> Option<usize> {
+fn string_end(b: &[u8], i: usize, compact: &mut bool) -> Option<usize> {
     let mut j = i + 1;
     loop {
+        while j < b.len() && !STRING_STOP[b[j] as usize] {
+            j += 1;
+        }
         match *b.get(j)? {
             b'"' => return Some(j + 1),
-            b'\\' => match *b.get(j + 1)? {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => j += 2,
-                // `\u` (surrogates) is serde_json's to judge; anything else is not JSON.
-                _ => return None,
-            },
+            b'\\' => {
+                match *b.get(j + 1)? {
+                    b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                    // serde_json writes `/` unescaped.
+                    b'/' => *compact = false,
+                    // `\u` (surrogates) is serde_json's to judge; anything else is not JSON.
+                    _ => return None,
+                }
+                j += 2;
+            }
             // serde_json refuses raw control characters in strings.
-            c if c < 0x20 => return None,
-            _ => j += 1,
+            _ => return None,
         }
     }
 }
 
 /// The end of the number starting at `b[i]` (`-` or a digit): integers and decimals;
 /// exponents and very long numbers are left to serde_json.
-fn number_end(b: &[u8], i: usize) -> Option<usize> {
+fn number_end(b: &[u8], i: usize, compact: &mut bool) -> Option<usize> {
     let mut j = i;
     if b[j] == b'-' {
         j += 1;
@@ -65,10 +105,16 @@ fn number_end(b: &[u8], i: usize) -> Option<usize> {
         }
         _ => return None,
     }
-    if j - digits > MAX_DIGITS {
+    let n = j - digits;
+    if n > MAX_DIGITS {
         return None;
     }
+    // `-0` and long integers may not come back as written; reals never do for sure.
+    if n > COMPACT_DIGITS || (digits > i && n == 1 && b[digits] == b'0') {
+        *compact = false;
+    }
     if b.get(j) == Some(&b'.') {
+        *compact = false;
         j += 1;
         let frac = j;
         while j < b.len() && b[j].is_ascii_digit() {
@@ -84,22 +130,42 @@ fn number_end(b: &[u8], i: usize) -> Option<usize> {
     Some(j)
 }
 
-/// The end of the key string at `i` and of the `:` after it, with the value's start.
-fn key_then_colon(b: &[u8], i: usize) -> Option<(usize, usize)> {
+/// The key string at `i` and the `:` after it: where the key's contents lie and where
+/// the value starts. A key seen before in the same bag clears `compact` (serde_json keeps
+/// one of them); with `compact` already clear keys are not tracked.
+fn key_then_colon(
+    b: &[u8],
+    i: usize,
+    compact: &mut bool,
+    s: &mut Scratch,
+) -> Option<(Range<usize>, usize)> {
     if b.get(i) != Some(&b'"') {
         return None;
     }
-    let end = string_end(b, i)?;
-    let c = ws(b, end);
+    let end = string_end(b, i, compact)?;
+    if *compact {
+        let key = &b[i + 1..end - 1];
+        let from = s.bags.last().copied().unwrap_or(0);
+        if s.keys[from..].iter().any(|(ks, ke)| &b[*ks..*ke] == key) {
+            *compact = false;
+        } else {
+            s.keys.push((i + 1, end - 1));
+        }
+    }
+    let c = ws(b, end, compact);
     if b.get(c) != Some(&b':') {
         return None;
     }
-    Some((end, ws(b, c + 1)))
+    Some((i + 1..end - 1, ws(b, c + 1, compact)))
 }
 
-/// The end of the JSON value starting at `b[i]` (no whitespace before it), when the scan
-/// is sure serde_json reads it as JSON; `None` otherwise (see the module docs).
-pub fn value_end(b: &[u8], i: usize) -> Option<usize> {
+/// The end of the JSON value starting at `b[i]` (no whitespace before it) and whether it
+/// is compact, when the scan is sure serde_json reads it as JSON; `None` otherwise (see
+/// the module docs).
+pub fn value_end(b: &[u8], i: usize, s: &mut Scratch) -> Option<(usize, bool)> {
+    s.keys.clear();
+    s.bags.clear();
+    let mut compact = true;
     // Open containers as bits (1 = bag), innermost lowest; `depth` of them.
     let mut bags: u128 = 0;
     let mut depth: u32 = 0;
@@ -108,7 +174,7 @@ pub fn value_end(b: &[u8], i: usize) -> Option<usize> {
         // A value starts at `i`.
         match *b.get(i)? {
             c @ (b'{' | b'[') => {
-                let j = ws(b, i + 1);
+                let j = ws(b, i + 1, &mut compact);
                 let close = if c == b'{' { b'}' } else { b']' };
                 if b.get(j) == Some(&close) {
                     i = j + 1;
@@ -119,15 +185,16 @@ pub fn value_end(b: &[u8], i: usize) -> Option<usize> {
                     }
                     bags = (bags << 1) | u128::from(c == b'{');
                     i = if c == b'{' {
-                        key_then_colon(b, j)?.1
+                        s.bags.push(s.keys.len());
+                        key_then_colon(b, j, &mut compact, s)?.1
                     } else {
                         j
                     };
                     continue;
                 }
             }
-            b'"' => i = string_end(b, i)?,
-            b'-' | b'0'..=b'9' => i = number_end(b, i)?,
+            b'"' => i = string_end(b, i, &mut compact)?,
+            b'-' | b'0'..=b'9' => i = number_end(b, i, &mut compact)?,
             c @ (b't' | b'f' | b'n') => {
                 let lit: &[u8] = match c {
                     b't' => b"true",
@@ -144,17 +211,25 @@ pub fn value_end(b: &[u8], i: usize) -> Option<usize> {
         // A value ended at `i`: close containers until one continues.
         loop {
             if depth == 0 {
-                return Some(i);
+                return Some((i, compact));
             }
             let in_bag = bags & 1 == 1;
-            let j = ws(b, i);
+            let j = ws(b, i, &mut compact);
             match b.get(j) {
                 Some(b',') => {
-                    let k = ws(b, j + 1);
-                    i = if in_bag { key_then_colon(b, k)?.1 } else { k };
+                    let k = ws(b, j + 1, &mut compact);
+                    i = if in_bag {
+                        key_then_colon(b, k, &mut compact, s)?.1
+                    } else {
+                        k
+                    };
                     break;
                 }
-                Some(b'}') if in_bag => {}
+                Some(b'}') if in_bag => {
+                    if let Some(from) = s.bags.pop() {
+                        s.keys.truncate(from);
+                    }
+                }
                 Some(b']') if !in_bag => {}
                 _ => return None,
             }
@@ -165,44 +240,46 @@ pub fn value_end(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// The span of the one JSON value `text` holds (whitespace around it allowed), when the
-/// scan is sure it is JSON.
-pub fn document(text: &str) -> Option<Range<usize>> {
+/// The one JSON value `text` holds (whitespace around it allowed, but then not compact),
+/// when the scan is sure it is JSON.
+pub fn document(text: &str, s: &mut Scratch) -> Option<Found> {
     let b = text.as_bytes();
-    let start = ws(b, 0);
-    let end = value_end(b, start)?;
-    (ws(b, end) == b.len()).then_some(start..end)
+    let mut compact = true;
+    let start = ws(b, 0, &mut compact);
+    let (end, c) = value_end(b, start, s)?;
+    (ws(b, end, &mut compact) == b.len()).then_some((start..end, c && compact))
 }
 
-/// The spans of the elements of the JSON array `text`, into `out` (cleared first):
-/// `Some(true)` for an array, `Some(false)` for JSON that is not an array, `None` when
-/// the scan cannot tell (then parse).
+/// The elements of the JSON array `text`, into `out` (cleared first): `Some(true)` for
+/// an array, `Some(false)` for JSON that is not an array, `None` when the scan cannot
+/// tell (then parse).
 ///
 /// ```
-/// use hunt_exec::kernels::json_scan::array_elements;
-/// let mut out = Vec::new();
-/// let t = r#" [1, "a,b" ,{"c":[2]}] "#;
-/// assert_eq!(array_elements(t, &mut out), Some(true));
-/// let els: Vec<&str> = out.iter().map(|r| &t[r.clone()]).collect();
-/// assert_eq!(els, ["1", "\"a,b\"", "{\"c\":[2]}"]);
-/// assert_eq!(array_elements("{}", &mut out), Some(false));
-/// assert_eq!(array_elements("[1,", &mut out), None);
+/// use hunt_exec::kernels::json_scan::{Scratch, array_elements};
+/// let (mut out, mut s) = (Vec::new(), Scratch::default());
+/// let t = r#" [1, "a,b" ,{"c":[2]}, 1.0] "#;
+/// assert_eq!(array_elements(t, &mut out, &mut s), Some(true));
+/// let els: Vec<(&str, bool)> = out.iter().map(|(r, c)| (&t[r.clone()], *c)).collect();
+/// assert_eq!(els, [("1", true), ("\"a,b\"", true), ("{\"c\":[2]}", true), ("1.0", false)]);
+/// assert_eq!(array_elements("{}", &mut out, &mut s), Some(false));
+/// assert_eq!(array_elements("[1,", &mut out, &mut s), None);
 /// ```
-pub fn array_elements(text: &str, out: &mut Vec<Range<usize>>) -> Option<bool> {
+pub fn array_elements(text: &str, out: &mut Vec<Found>, s: &mut Scratch) -> Option<bool> {
     out.clear();
     let b = text.as_bytes();
-    let start = ws(b, 0);
+    let mut gaps = true;
+    let start = ws(b, 0, &mut gaps);
     if b.get(start) != Some(&b'[') {
-        return document(text).map(|_| false);
+        return document(text, s).map(|_| false);
     }
-    let mut i = ws(b, start + 1);
+    let mut i = ws(b, start + 1, &mut gaps);
     if b.get(i) != Some(&b']') {
         loop {
-            let end = value_end(b, i)?;
-            out.push(i..end);
-            let j = ws(b, end);
+            let (end, compact) = value_end(b, i, s)?;
+            out.push((i..end, compact));
+            let j = ws(b, end, &mut gaps);
             match b.get(j) {
-                Some(b',') => i = ws(b, j + 1),
+                Some(b',') => i = ws(b, j + 1, &mut gaps),
                 Some(b']') => {
                     i = j;
                     break;
@@ -211,44 +288,49 @@ pub fn array_elements(text: &str, out: &mut Vec<Range<usize>>) -> Option<bool> {
             }
         }
     }
-    (ws(b, i + 1) == b.len()).then_some(true)
+    (ws(b, i + 1, &mut gaps) == b.len()).then_some(true)
 }
 
-/// The span of the value of member `key` of the JSON bag `text`: `Some(None)` when the
-/// text is JSON but not a bag or has no such member, `None` when the scan cannot tell.
-/// A key given twice is the last one's value, as serde_json reads it.
+/// The value of member `key` of the JSON bag `text`: `Some(None)` when the text is JSON
+/// but not a bag or has no such member, `None` when the scan cannot tell. A key given
+/// twice is the last one's value, as serde_json reads it.
 ///
 /// ```
-/// use hunt_exec::kernels::json_scan::member;
+/// use hunt_exec::kernels::json_scan::{Scratch, member};
+/// let mut s = Scratch::default();
 /// let t = r#"{"a":1, "b" : {"c":"x"}}"#;
-/// assert_eq!(member(t, "b").flatten().map(|r| &t[r]), Some(r#"{"c":"x"}"#));
-/// assert_eq!(member(t, "z"), Some(None));
-/// assert_eq!(member("[1]", "a"), Some(None));
-/// assert_eq!(member("{\"a\":", "a"), None);
+/// assert_eq!(member(t, "b", &mut s).flatten().map(|(r, _)| &t[r]), Some(r#"{"c":"x"}"#));
+/// assert_eq!(member(t, "z", &mut s), Some(None));
+/// assert_eq!(member("[1]", "a", &mut s), Some(None));
+/// assert_eq!(member("{\"a\":", "a", &mut s), None);
 /// ```
-pub fn member(text: &str, key: &str) -> Option<Option<Range<usize>>> {
+pub fn member(text: &str, key: &str, s: &mut Scratch) -> Option<Option<Found>> {
     let b = text.as_bytes();
-    let start = ws(b, 0);
+    let mut gaps = true;
+    let start = ws(b, 0, &mut gaps);
     if b.get(start) != Some(&b'{') {
-        return document(text).map(|_| None);
+        return document(text, s).map(|_| None);
     }
-    let mut i = ws(b, start + 1);
+    let mut i = ws(b, start + 1, &mut gaps);
     let mut found = None;
     if b.get(i) != Some(&b'}') {
+        // Keys are compared here, not tracked (`gaps` stays clear of them).
+        let mut untracked = Scratch::default();
         loop {
-            let (key_end, value) = key_then_colon(b, i)?;
-            let name = &b[i + 1..key_end - 1];
+            let mut no = false;
+            let (name, value) = key_then_colon(b, i, &mut no, &mut untracked)?;
+            let name = &b[name];
             // A key with escapes would need decoding to compare.
             if name.contains(&b'\\') {
                 return None;
             }
-            let end = value_end(b, value)?;
+            let (end, compact) = value_end(b, value, s)?;
             if name == key.as_bytes() {
-                found = Some(value..end);
+                found = Some((value..end, compact));
             }
-            let j = ws(b, end);
+            let j = ws(b, end, &mut gaps);
             match b.get(j) {
-                Some(b',') => i = ws(b, j + 1),
+                Some(b',') => i = ws(b, j + 1, &mut gaps),
                 Some(b'}') => {
                     i = j;
                     break;
@@ -257,21 +339,18 @@ pub fn member(text: &str, key: &str) -> Option<Option<Range<usize>>> {
             }
         }
     }
-    (ws(b, i + 1) == b.len()).then_some(found)
+    (ws(b, i + 1, &mut gaps) == b.len()).then_some(found)
 }
 
-/// The text hunt stores for the JSON value `span` (which the scan accepted): the span
-/// itself when it is already compact JSON, else serde_json's rewrite of it; `Some(None)`
-/// for JSON null (a null dynamic), `None` if serde_json disagrees (then parse the whole).
-/// `keys` is scratch space, reused between calls.
-pub fn stored_text<'a>(
-    span: &'a str,
-    keys: &mut Vec<(usize, usize)>,
-) -> Option<Option<Cow<'a, str>>> {
+/// The text hunt stores for the JSON value `span` (which the scan accepted, `compact` as
+/// it found): the span itself when compact, else serde_json's rewrite of it;
+/// `Some(None)` for JSON null (a null dynamic), `None` if serde_json disagrees (then
+/// parse the whole).
+pub fn stored_text(span: &str, compact: bool) -> Option<Option<Cow<'_, str>>> {
     if span == "null" {
         return Some(None);
     }
-    if super::json_text::same_if_json(span.as_bytes(), keys) {
+    if compact {
         return Some(Some(Cow::Borrowed(span)));
     }
     match serde_json::from_str::<serde_json::Value>(span).ok()? {
@@ -282,18 +361,12 @@ pub fn stored_text<'a>(
 
 /// `parse_json(text)` as stored text without a tree when the text is compact JSON
 /// already: `Some(None)` for JSON null, `None` when it takes a parse.
-pub fn parse_json_text<'a>(
-    text: &'a str,
-    keys: &mut Vec<(usize, usize)>,
-) -> Option<Option<&'a str>> {
-    let span = document(text)?;
-    if span.start != 0 || span.end != text.len() {
+pub fn parse_json_text<'a>(text: &'a str, s: &mut Scratch) -> Option<Option<&'a str>> {
+    let (_, compact) = document(text, s)?;
+    if !compact {
         return None;
     }
-    if text == "null" {
-        return Some(None);
-    }
-    super::json_text::same_if_json(text.as_bytes(), keys).then_some(Some(text))
+    Some((text != "null").then_some(text))
 }
 
 #[cfg(test)]

@@ -87,6 +87,12 @@ const CASES: &[&str] = &[
     "[\"\\u001f\"]",
     "[\"a\\u0000b\"]",
     "[1]\n",
+    "[{\"a\":1,\"b\":2,\"a\":3},{\"a\":{\"a\":1},\"b\":{\"a\":2}}]",
+    "{\"x\":{\"a\":1,\"a\":2},\"a\":{\"b\":1}}",
+    "[{},{\"a\":{}},{\"a\":[{}],\"b\":1}]",
+    "[\"a\\/b\",\"\\b\\f\"]",
+    "[-1,-0.0,0.5,100,1234567890123456789,-123456789012345678]",
+    "[\"\u{7f}\"]",
 ];
 
 /// Nested arrays deeper than the scan follows and than serde_json allows.
@@ -109,17 +115,23 @@ fn stored(v: &Value) -> Option<String> {
     (!v.is_null()).then(|| v.to_string())
 }
 
-/// The stored text `stored_text` gives for a span, unwrapped.
-fn span_text(span: &str) -> Option<String> {
-    stored_text(span, &mut Vec::new())
+/// The stored text `stored_text` gives for a span, unwrapped; a span the scan calls
+/// compact must be the text serde_json writes back.
+fn span_text(span: &str, compact: bool) -> Option<String> {
+    let fast = stored_text(span, compact)
         .expect("serde_json reads every span the scan accepts")
-        .map(|c| c.into_owned())
+        .map(|c| c.into_owned());
+    if compact {
+        let parsed: Value = serde_json::from_str(span).expect("a compact span parses");
+        assert_eq!(fast, stored(&parsed), "compact span {span:?}");
+    }
+    fast
 }
 
 #[test]
 fn document_only_accepts_what_serde_json_reads() {
     for t in all_cases() {
-        if document(&t).is_some() {
+        if document(&t, &mut Scratch::default()).is_some() {
             assert!(serde_json::from_str::<Value>(&t).is_ok(), "{t:?}");
         }
     }
@@ -127,14 +139,16 @@ fn document_only_accepts_what_serde_json_reads() {
 
 #[test]
 fn array_elements_agree_with_parsing() {
-    let mut spans = Vec::new();
+    let (mut spans, mut s) = (Vec::new(), Scratch::default());
     for t in all_cases() {
         let parsed = serde_json::from_str::<Value>(&t).ok();
-        match (array_elements(&t, &mut spans), &parsed) {
+        match (array_elements(&t, &mut spans, &mut s), &parsed) {
             (None, _) => {}
             (Some(true), Some(Value::Array(els))) => {
-                let fast: Vec<Option<String>> =
-                    spans.iter().map(|r| span_text(&t[r.clone()])).collect();
+                let fast: Vec<Option<String>> = spans
+                    .iter()
+                    .map(|(r, c)| span_text(&t[r.clone()], *c))
+                    .collect();
                 let slow: Vec<Option<String>> = els.iter().map(stored).collect();
                 assert_eq!(fast, slow, "{t:?}");
             }
@@ -146,6 +160,7 @@ fn array_elements_agree_with_parsing() {
 
 #[test]
 fn members_agree_with_parsing() {
+    let mut s = Scratch::default();
     for t in all_cases() {
         for key in [
             "a",
@@ -156,7 +171,7 @@ fn members_agree_with_parsing() {
             "",
             "z",
         ] {
-            let Some(found) = member(&t, key) else {
+            let Some(found) = member(&t, key, &mut s) else {
                 continue;
             };
             let slow = match serde_json::from_str::<Value>(&t) {
@@ -164,7 +179,7 @@ fn members_agree_with_parsing() {
                 Ok(_) => None,
                 Err(e) => panic!("{t:?}: the scan read what serde_json refuses: {e}"),
             };
-            let fast = found.and_then(|r| span_text(&t[r]));
+            let fast = found.and_then(|(r, c)| span_text(&t[r], c));
             assert_eq!(fast, slow, "{t:?} . {key}");
         }
     }
@@ -172,9 +187,9 @@ fn members_agree_with_parsing() {
 
 #[test]
 fn parse_json_text_agrees_with_parse_text() {
-    let mut keys = Vec::new();
+    let mut s = Scratch::default();
     for t in all_cases() {
-        if let Some(fast) = parse_json_text(&t, &mut keys) {
+        if let Some(fast) = parse_json_text(&t, &mut s) {
             let slow = stored(&crate::kernels::json::parse_text(&t));
             assert_eq!(fast.map(str::to_string), slow, "{t:?}");
         }
@@ -184,20 +199,22 @@ fn parse_json_text_agrees_with_parse_text() {
 /// The shapes hunts expand and read take the scan, not a parse.
 #[test]
 fn common_shapes_take_the_scan() {
-    let mut spans = Vec::new();
+    let (mut spans, mut s) = (Vec::new(), Scratch::default());
     for t in [
         "[]",
         "[{\"RuleName\":\"r\",\"Severity\":\"High\"}]",
         "[\"{\\\"SensitiveInfoTypeId\\\":\\\"abc\\\",\\\"Count\\\":3}\"]",
         "[ 1, 2.5, \"x\", null, true ]",
     ] {
-        assert_eq!(array_elements(t, &mut spans), Some(true), "{t:?}");
+        assert_eq!(array_elements(t, &mut spans, &mut s), Some(true), "{t:?}");
+        // Compact elements are copied, not parsed.
+        assert!(spans.iter().all(|(_, c)| *c) || t.contains(' '), "{t:?}");
     }
     let bag = "{\"SensitiveInfoTypeId\":\"abc\",\"Count\":3,\"Confidence\":85}";
-    assert!(member(bag, "Count").flatten().is_some());
-    assert_eq!(parse_json_text(bag, &mut Vec::new()), Some(Some(bag)));
+    assert_eq!(member(bag, "Count", &mut s), Some(Some((37..38, true))));
+    assert_eq!(parse_json_text(bag, &mut s), Some(Some(bag)));
     // Not JSON, an exponent, a `\u` escape, deep nesting: serde_json decides.
     for t in ["[1,", "[1e3]", "[\"\\u0041\"]", deep(102).as_str()] {
-        assert_eq!(array_elements(t, &mut spans), None, "{t:?}");
+        assert_eq!(array_elements(t, &mut spans, &mut s), None, "{t:?}");
     }
 }

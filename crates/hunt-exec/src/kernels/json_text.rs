@@ -38,7 +38,7 @@ pub fn tostring_text<'a>(text: &'a str, keys: &mut Vec<(usize, usize)>) -> Optio
 /// (no leading zeros, at most 18 digits, not `-0`), no key twice in one object. Text that
 /// is not JSON also stays as it is, so a syntax error needs no separate answer — but any
 /// byte this scan does not expect gives `false` (parse to be sure).
-pub(crate) fn same_if_json(b: &[u8], keys: &mut Vec<(usize, usize)>) -> bool {
+fn same_if_json(b: &[u8], keys: &mut Vec<(usize, usize)>) -> bool {
     keys.clear();
     // Per open container: whether it is an object, and where its keys start in `keys`.
     let mut stack: Vec<(bool, usize)> = Vec::new();
@@ -50,7 +50,14 @@ pub(crate) fn same_if_json(b: &[u8], keys: &mut Vec<(usize, usize)>) -> bool {
             b'"' => {
                 let start = i + 1;
                 let mut j = start;
-                while j < b.len() && b[j] != b'"' {
+                loop {
+                    // Plain contents in one tight run.
+                    while j < b.len() && !super::json_scan::STRING_STOP[b[j] as usize] {
+                        j += 1;
+                    }
+                    if j == b.len() || b[j] == b'"' {
+                        break;
+                    }
                     match b[j] {
                         // The escapes serde_json writes itself; `\u` and `\/` it would not.
                         b'\\'

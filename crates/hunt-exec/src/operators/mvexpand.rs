@@ -174,16 +174,16 @@ fn row_elements(
     v: Option<&str>,
     ty: KqlType,
     bag_as_array: bool,
-    spans: &mut Vec<Range<usize>>,
-    keys: &mut Vec<(usize, usize)>,
+    spans: &mut Vec<json_scan::Found>,
+    scratch: &mut json_scan::Scratch,
 ) -> Elems {
     if let (Some(text), KqlType::Dynamic) = (v, ty)
-        && json_scan::array_elements(text, spans) == Some(true)
+        && json_scan::array_elements(text, spans, scratch) == Some(true)
     {
         let texts = spans
             .iter()
-            .map(|r| {
-                Some(match json_scan::stored_text(&text[r.clone()], keys)? {
+            .map(|(r, compact)| {
+                Some(match json_scan::stored_text(&text[r.clone()], *compact)? {
                     None => ElemText::Null,
                     Some(std::borrow::Cow::Borrowed(_)) => ElemText::Span(r.clone()),
                     Some(std::borrow::Cow::Owned(s)) => ElemText::Owned(s),
@@ -315,7 +315,7 @@ impl Expander {
         let mut rows: Vec<u32> = Vec::new();
         let mut index: Vec<i64> = Vec::new();
         let mut cells: Vec<Cells> = self.items.iter().map(|(_, ty)| Cells::new(*ty)).collect();
-        let (mut spans, mut keys) = (Vec::new(), Vec::new());
+        let (mut spans, mut scratch) = (Vec::new(), json_scan::Scratch::default());
         while c.row < b.num_rows() && rows.len() < cap {
             let r = c.row;
             let els = c.els.get_or_insert_with(|| {
@@ -323,7 +323,7 @@ impl Expander {
                     .zip(&self.items)
                     .map(|(s, (_, ty))| {
                         let v = (!s.is_null(r)).then(|| s.value(r));
-                        row_elements(v, *ty, self.bag_as_array, &mut spans, &mut keys)
+                        row_elements(v, *ty, self.bag_as_array, &mut spans, &mut scratch)
                     })
                     .collect()
             });

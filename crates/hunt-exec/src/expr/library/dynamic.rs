@@ -22,7 +22,7 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
         Member | Index => {
             let texts = a.str(0)?;
             let mut obj = a.json(0)?;
-            let (mut spans, mut keys) = (Vec::new(), Vec::new());
+            let (mut spans, mut scratch) = (Vec::new(), json_scan::Scratch::default());
             let mut b = StringBuilder::with_capacity(n, n * 8);
             for i in 0..n {
                 // The member's text, found in the JSON text when the scan can tell.
@@ -34,9 +34,11 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                         if k.is_null(i) {
                             Some(None)
                         } else {
-                            json_scan::member(text, k.value(i)).and_then(|span| match span {
-                                None => Some(None),
-                                Some(r) => json_scan::stored_text(&text[r], &mut keys),
+                            json_scan::member(text, k.value(i), &mut scratch).and_then(|found| {
+                                match found {
+                                    None => Some(None),
+                                    Some((r, compact)) => json_scan::stored_text(&text[r], compact),
+                                }
                             })
                         }
                     }
@@ -44,7 +46,7 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                         let text = texts.value(i);
                         match (
                             pv(a.long(1)?, i),
-                            json_scan::array_elements(text, &mut spans),
+                            json_scan::array_elements(text, &mut spans, &mut scratch),
                         ) {
                             (_, None) => None,
                             (None, _) | (_, Some(false)) => Some(None),
@@ -56,7 +58,9 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                                 };
                                 match usize::try_from(at).ok().and_then(|at| spans.get(at)) {
                                     None => Some(None),
-                                    Some(r) => json_scan::stored_text(&text[r.clone()], &mut keys),
+                                    Some((r, compact)) => {
+                                        json_scan::stored_text(&text[r.clone()], *compact)
+                                    }
                                 }
                             }
                         }
@@ -97,12 +101,12 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
         ToDynamicValue => dyn_array(scalars_as_json(a, 0)?),
         ParseJson => {
             let s = a.str(0)?;
-            let mut keys = Vec::new();
+            let mut scratch = json_scan::Scratch::default();
             let mut b = StringBuilder::with_capacity(n, s.values().len());
             for i in 0..n {
                 let text = sv(s, i);
                 // Compact JSON already is its own stored text: no tree.
-                match json_scan::parse_json_text(text, &mut keys) {
+                match json_scan::parse_json_text(text, &mut scratch) {
                     Some(Some(t)) => b.append_value(t),
                     Some(None) => b.append_null(),
                     None => match json::parse_text(text) {
