@@ -359,6 +359,44 @@ pub fn stored_text(span: &str, compact: bool) -> Option<Option<Cow<'_, str>>> {
     }
 }
 
+/// `tostring()` of the dynamic value stored as `text` when it is one JSON string: its
+/// contents with the escapes decoded, into `buf` (reused between calls); `None` when the
+/// text is not one string the scan follows (then parse).
+///
+/// ```
+/// use hunt_exec::kernels::json_scan::string_contents;
+/// let mut buf = String::new();
+/// assert_eq!(string_contents(r#""{\"a\":1}\n""#, &mut buf), Some("{\"a\":1}\n"));
+/// assert_eq!(string_contents("[1]", &mut buf), None);
+/// ```
+pub fn string_contents<'b>(text: &str, buf: &'b mut String) -> Option<&'b str> {
+    let b = text.as_bytes();
+    if b.first() != Some(&b'"') || string_end(b, 0, &mut true)? != b.len() {
+        return None;
+    }
+    buf.clear();
+    let inner = &text[1..text.len() - 1];
+    let mut rest = inner;
+    while let Some(at) = rest.find('\\') {
+        buf.push_str(&rest[..at]);
+        let c = match rest.as_bytes().get(at + 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            _ => return None,
+        };
+        buf.push(c);
+        rest = &rest[at + 2..];
+    }
+    buf.push_str(rest);
+    Some(buf.as_str())
+}
+
 /// `parse_json(text)` as stored text without a tree when the text is compact JSON
 /// already: `Some(None)` for JSON null, `None` when it takes a parse.
 pub fn parse_json_text<'a>(text: &'a str, s: &mut Scratch) -> Option<Option<&'a str>> {

@@ -38,6 +38,8 @@ const CASES: &[&str] = &[
     "[+1]",
     "\"abc\"",
     "\"a\\\"b\"",
+    "\"\\\"\\\\\\/\\b\\f\\n\\r\\t é\"",
+    "\"{\\\"a\\\":1}\"",
     "[\"x\",\"y\"]",
     "[\"a,b\",\"c]d\",\"{e}\"]",
     "[\"\\\"\",\"\\\\\",\"\\/\",\"\\n\\t\\r\\b\\f\"]",
@@ -216,5 +218,25 @@ fn common_shapes_take_the_scan() {
     // Not JSON, an exponent, a `\u` escape, deep nesting: serde_json decides.
     for t in ["[1,", "[1e3]", "[\"\\u0041\"]", deep(102).as_str()] {
         assert_eq!(array_elements(t, &mut spans, &mut s), None, "{t:?}");
+    }
+}
+
+#[test]
+fn string_contents_agree_with_parsing() {
+    let mut buf = String::new();
+    let mut strings = 0;
+    for t in all_cases() {
+        if let Some(fast) = string_contents(&t, &mut buf) {
+            strings += 1;
+            assert_eq!(
+                fast,
+                crate::kernels::text::dynamic_to_string_parsed(&t),
+                "{t:?}"
+            );
+        }
+    }
+    assert!(strings >= 3, "the string cases take the decoding");
+    for t in ["\"a\\u0041\"", "\"a\" ", "\"a", "\"\\q\""] {
+        assert_eq!(string_contents(t, &mut buf), None, "{t:?}");
     }
 }
