@@ -371,30 +371,42 @@ pub fn stored_text(span: &str, compact: bool) -> Option<Option<Cow<'_, str>>> {
 /// ```
 pub fn string_contents<'b>(text: &str, buf: &'b mut String) -> Option<&'b str> {
     let b = text.as_bytes();
-    if b.first() != Some(&b'"') || string_end(b, 0, &mut true)? != b.len() {
+    if b.first() != Some(&b'"') {
         return None;
     }
     buf.clear();
-    let inner = &text[1..text.len() - 1];
-    let mut rest = inner;
-    while let Some(at) = rest.find('\\') {
-        buf.push_str(&rest[..at]);
-        let c = match rest.as_bytes().get(at + 1)? {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
+    // One pass: plain runs are copied, escapes decoded (positions are ASCII boundaries).
+    let (mut run, mut j) = (1, 1);
+    loop {
+        while j < b.len() && !STRING_STOP[b[j] as usize] {
+            j += 1;
+        }
+        match *b.get(j)? {
+            b'"' if j + 1 == b.len() => {
+                buf.push_str(&text[run..j]);
+                return Some(buf.as_str());
+            }
+            b'\\' => {
+                buf.push_str(&text[run..j]);
+                buf.push(match *b.get(j + 1)? {
+                    b'"' => '"',
+                    b'\\' => '\\',
+                    b'/' => '/',
+                    b'b' => '\u{8}',
+                    b'f' => '\u{c}',
+                    b'n' => '\n',
+                    b'r' => '\r',
+                    b't' => '\t',
+                    // `\u` is serde_json's to decode.
+                    _ => return None,
+                });
+                j += 2;
+                run = j;
+            }
+            // A quote before the end, or a raw control character.
             _ => return None,
-        };
-        buf.push(c);
-        rest = &rest[at + 2..];
+        }
     }
-    buf.push_str(rest);
-    Some(buf.as_str())
 }
 
 /// `parse_json(text)` as stored text without a tree when the text is compact JSON
