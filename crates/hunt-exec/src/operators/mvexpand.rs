@@ -12,8 +12,8 @@
 //!
 //! An array expanded as `dynamic` (the usual case) is not parsed: its elements' spans are
 //! found in the JSON text ([`json_scan`]) and each element's text is copied when it is
-//! already what hunt stores; bags, typed expansions and text the scan is unsure of are
-//! parsed as before.
+//! already what hunt stores (as `string`, a string element's contents); bags, other typed
+//! expansions and text the scan is unsure of are parsed as before.
 
 use crate::error::{ExecError, Result};
 use crate::expr::scalar::array_from_scalars;
@@ -149,7 +149,8 @@ enum Elems {
     Texts(Vec<ElemText>),
 }
 
-/// The stored text of one element of an array expanded without parsing.
+/// The stored text of one element of an array expanded without parsing (of a string
+/// item: the element's contents).
 enum ElemText {
     /// The element's text in the value, compact JSON already.
     Span(Range<usize>),
@@ -168,8 +169,9 @@ impl Elems {
     }
 }
 
-/// The elements of `v` as `elements` gives them; an array expanded as `dynamic` as the
-/// texts of its elements, without parsing when the scan can (see the module docs).
+/// The elements of `v` as `elements` gives them; an array expanded as `dynamic` (or as
+/// `string`) as the texts of its elements, without parsing when the scan can (see the
+/// module docs).
 fn row_elements(
     v: Option<&str>,
     ty: KqlType,
@@ -187,6 +189,28 @@ fn row_elements(
                     None => ElemText::Null,
                     Some(std::borrow::Cow::Borrowed(_)) => ElemText::Span(r.clone()),
                     Some(std::borrow::Cow::Owned(s)) => ElemText::Owned(s),
+                })
+            })
+            .collect::<Option<Vec<_>>>();
+        if let Some(texts) = texts {
+            return Elems::Texts(texts);
+        }
+    }
+    // `to typeof(string)`: string elements are their contents, any other element null.
+    if let (Some(text), KqlType::String) = (v, ty)
+        && json_scan::array_elements(text, spans, scratch) == Some(true)
+    {
+        let mut buf = String::new();
+        let texts = spans
+            .iter()
+            .map(|(r, _)| {
+                let span = &text[r.clone()];
+                Some(if !span.starts_with('"') {
+                    ElemText::Null
+                } else if !span.contains('\\') {
+                    ElemText::Span(r.start + 1..r.end - 1)
+                } else {
+                    ElemText::Owned(json_scan::string_contents(span, &mut buf)?.to_string())
                 })
             })
             .collect::<Option<Vec<_>>>();
@@ -228,8 +252,12 @@ impl Cells {
             (Cells::Typed(c), Elems::Parsed(p)) => {
                 c.push(p.get(k).map_or(Scalar::Null(ty), |v| element_scalar(v, ty)))
             }
-            // Typed items are always parsed.
-            (Cells::Typed(c), Elems::Texts(_)) => c.push(Scalar::Null(ty)),
+            // A string item's elements (see `row_elements`).
+            (Cells::Typed(c), Elems::Texts(t)) => c.push(match t.get(k) {
+                Some(ElemText::Span(r)) => Scalar::String(Arc::from(&text[r.clone()])),
+                Some(ElemText::Owned(s)) => Scalar::String(Arc::from(s.as_str())),
+                Some(ElemText::Null) | None => Scalar::Null(ty),
+            }),
         }
     }
 

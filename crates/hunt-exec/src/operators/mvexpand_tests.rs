@@ -34,6 +34,7 @@ const VALUES: &[Option<&str>] = &[
     Some("[1] x"),
     Some("[\"\\ud800\"]"),
     Some("[1e400]"),
+    Some("[\"tab\\t\",\"q\\\"\",\"\",1,{\"s\":\"x\"},[\"y\"],\"\\/\"]"),
 ];
 
 /// The expansion as hunt computed it before: every value parsed (`elements`), every
