@@ -247,6 +247,12 @@ pub fn total(e: &PhysicalExpr) -> bool {
                     | Func::ToUpper
                     | Func::StrLen
             ) && args.iter().all(total)
+                // `tostring` of a string or of a dynamic value cannot fail (of a real it can).
+                || *func == Func::ToString
+                    && matches!(
+                        args.as_slice(),
+                        [PhysicalExpr::Column(_, KqlType::String | KqlType::Dynamic)]
+                    )
         }
     }
 }

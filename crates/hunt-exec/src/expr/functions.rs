@@ -615,12 +615,17 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
                     None,
                 )));
             }
+            let mut buf = String::new();
             for v in arr.iter() {
                 match v {
                     None => b.append_value(""),
                     Some(v) => match crate::kernels::json_text::tostring_text(v, &mut keys) {
                         Some(s) => b.append_value(s),
-                        None => b.append_value(text::dynamic_to_string_parsed(v)),
+                        // A JSON string with escapes: decoded without a parse when it can.
+                        None => match crate::kernels::json_scan::string_contents(v, &mut buf) {
+                            Some(s) => b.append_value(s),
+                            None => b.append_value(text::dynamic_to_string_parsed(v)),
+                        },
                     },
                 }
             }

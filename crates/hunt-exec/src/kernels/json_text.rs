@@ -50,7 +50,14 @@ fn same_if_json(b: &[u8], keys: &mut Vec<(usize, usize)>) -> bool {
             b'"' => {
                 let start = i + 1;
                 let mut j = start;
-                while j < b.len() && b[j] != b'"' {
+                loop {
+                    // Plain contents in one tight run.
+                    while j < b.len() && !super::json_scan::STRING_STOP[b[j] as usize] {
+                        j += 1;
+                    }
+                    if j == b.len() || b[j] == b'"' {
+                        break;
+                    }
                     match b[j] {
                         // The escapes serde_json writes itself; `\u` and `\/` it would not.
                         b'\\'

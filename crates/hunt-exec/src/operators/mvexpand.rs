@@ -9,19 +9,27 @@
 //! number of rows: the output comes in chunks of at most [`BATCH_SIZE`] rows, resuming
 //! inside a value's elements, so a `take` above stops the expansion and the memory limit
 //! sees the output as it grows.
+//!
+//! An array expanded as `dynamic` (the usual case) is not parsed: its elements' spans are
+//! found in the JSON text ([`json_scan`]) and each element's text is copied when it is
+//! already what hunt stores (as `string`, a string element's contents); bags, other typed
+//! expansions and text the scan is unsure of are parsed as before.
 
 use crate::error::{ExecError, Result};
 use crate::expr::scalar::array_from_scalars;
 use crate::expr::{PhysicalExpr, compile, evaluate};
+use crate::kernels::json_scan;
 use crate::physical_plan::{BATCH_SIZE, BatchIter, ExecutionPlan};
 use arrow::array::{
-    Array, ArrayRef, Int64Array, RecordBatch, RecordBatchOptions, StringArray, UInt32Array,
+    Array, ArrayRef, Int64Array, RecordBatch, RecordBatchOptions, StringArray, StringBuilder,
+    UInt32Array,
 };
 use arrow::compute::take;
 use hunt_plan::expr::Scalar;
 use hunt_plan::logical_plan::MvExpandItem;
 use hunt_plan::types::{KqlType, Schema};
 use serde_json::Value;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Expands dynamic arrays and bags into rows.
@@ -134,6 +142,133 @@ fn elements(v: Option<&str>, bag_as_array: bool) -> Vec<Value> {
     }
 }
 
+/// One value's elements: parsed, or (an array expanded as `dynamic`) where each
+/// element's stored text lies.
+enum Elems {
+    Parsed(Vec<Value>),
+    Texts(Vec<ElemText>),
+}
+
+/// The stored text of one element of an array expanded without parsing (of a string
+/// item: the element's contents).
+enum ElemText {
+    /// The element's text in the value, compact JSON already.
+    Span(Range<usize>),
+    /// JSON null: a null dynamic.
+    Null,
+    /// The element rewritten as hunt stores it (whitespace, reals …).
+    Owned(String),
+}
+
+impl Elems {
+    fn len(&self) -> usize {
+        match self {
+            Elems::Parsed(v) => v.len(),
+            Elems::Texts(v) => v.len(),
+        }
+    }
+}
+
+/// The elements of `v` as `elements` gives them; an array expanded as `dynamic` (or as
+/// `string`) as the texts of its elements, without parsing when the scan can (see the
+/// module docs).
+fn row_elements(
+    v: Option<&str>,
+    ty: KqlType,
+    bag_as_array: bool,
+    spans: &mut Vec<json_scan::Found>,
+    scratch: &mut json_scan::Scratch,
+) -> Elems {
+    if let (Some(text), KqlType::Dynamic) = (v, ty)
+        && json_scan::array_elements(text, spans, scratch) == Some(true)
+    {
+        let texts = spans
+            .iter()
+            .map(|(r, compact)| {
+                Some(match json_scan::stored_text(&text[r.clone()], *compact)? {
+                    None => ElemText::Null,
+                    Some(std::borrow::Cow::Borrowed(_)) => ElemText::Span(r.clone()),
+                    Some(std::borrow::Cow::Owned(s)) => ElemText::Owned(s),
+                })
+            })
+            .collect::<Option<Vec<_>>>();
+        if let Some(texts) = texts {
+            return Elems::Texts(texts);
+        }
+    }
+    // `to typeof(string)`: string elements are their contents, any other element null.
+    if let (Some(text), KqlType::String) = (v, ty)
+        && json_scan::array_elements(text, spans, scratch) == Some(true)
+    {
+        let mut buf = String::new();
+        let texts = spans
+            .iter()
+            .map(|(r, _)| {
+                let span = &text[r.clone()];
+                Some(if !span.starts_with('"') {
+                    ElemText::Null
+                } else if !span.contains('\\') {
+                    ElemText::Span(r.start + 1..r.end - 1)
+                } else {
+                    ElemText::Owned(json_scan::string_contents(span, &mut buf)?.to_string())
+                })
+            })
+            .collect::<Option<Vec<_>>>();
+        if let Some(texts) = texts {
+            return Elems::Texts(texts);
+        }
+    }
+    Elems::Parsed(elements(v, bag_as_array))
+}
+
+/// The output column of one expansion item, filled element by element.
+enum Cells {
+    /// A dynamic item: the stored texts.
+    Dynamic(StringBuilder),
+    Typed(Vec<Scalar>),
+}
+
+impl Cells {
+    fn new(ty: KqlType) -> Cells {
+        if ty == KqlType::Dynamic {
+            Cells::Dynamic(StringBuilder::new())
+        } else {
+            Cells::Typed(Vec::new())
+        }
+    }
+
+    /// Appends element `k` of `els` (null past its end); `text` is the expanded value.
+    fn push(&mut self, els: &Elems, k: usize, text: &str, ty: KqlType) {
+        match (self, els) {
+            (Cells::Dynamic(b), Elems::Texts(t)) => match t.get(k) {
+                Some(ElemText::Span(r)) => b.append_value(&text[r.clone()]),
+                Some(ElemText::Owned(s)) => b.append_value(s),
+                Some(ElemText::Null) | None => b.append_null(),
+            },
+            (Cells::Dynamic(b), Elems::Parsed(p)) => match p.get(k) {
+                None | Some(Value::Null) => b.append_null(),
+                Some(v) => b.append_value(v.to_string()),
+            },
+            (Cells::Typed(c), Elems::Parsed(p)) => {
+                c.push(p.get(k).map_or(Scalar::Null(ty), |v| element_scalar(v, ty)))
+            }
+            // A string item's elements (see `row_elements`).
+            (Cells::Typed(c), Elems::Texts(t)) => c.push(match t.get(k) {
+                Some(ElemText::Span(r)) => Scalar::String(Arc::from(&text[r.clone()])),
+                Some(ElemText::Owned(s)) => Scalar::String(Arc::from(s.as_str())),
+                Some(ElemText::Null) | None => Scalar::Null(ty),
+            }),
+        }
+    }
+
+    fn finish(self, ty: KqlType) -> Result<ArrayRef> {
+        match self {
+            Cells::Dynamic(mut b) => Ok(Arc::new(b.finish())),
+            Cells::Typed(c) => array_from_scalars(c.iter(), ty),
+        }
+    }
+}
+
 /// An element as a value of type `ty`; elements of another type become null.
 fn element_scalar(v: &Value, ty: KqlType) -> Scalar {
     match (ty, v) {
@@ -207,15 +342,20 @@ impl Expander {
             .collect::<Result<Vec<_>>>()?;
         let mut rows: Vec<u32> = Vec::new();
         let mut index: Vec<i64> = Vec::new();
-        let mut cells: Vec<Vec<Scalar>> = vec![Vec::new(); self.items.len()];
+        let mut cells: Vec<Cells> = self.items.iter().map(|(_, ty)| Cells::new(*ty)).collect();
+        let (mut spans, mut scratch) = (Vec::new(), json_scan::Scratch::default());
         while c.row < b.num_rows() && rows.len() < cap {
             let r = c.row;
             let els = c.els.get_or_insert_with(|| {
                 strs.iter()
-                    .map(|s| elements((!s.is_null(r)).then(|| s.value(r)), self.bag_as_array))
+                    .zip(&self.items)
+                    .map(|(s, (_, ty))| {
+                        let v = (!s.is_null(r)).then(|| s.value(r));
+                        row_elements(v, *ty, self.bag_as_array, &mut spans, &mut scratch)
+                    })
                     .collect()
             });
-            let mut n = els.iter().map(Vec::len).max().unwrap_or(0);
+            let mut n = els.iter().map(Elems::len).max().unwrap_or(0);
             if let Some(l) = self.limit {
                 n = n.min(l);
             }
@@ -224,12 +364,12 @@ impl Expander {
                 rows.push(r as u32);
                 index.push(k as i64);
                 for (j, e) in els.iter().enumerate() {
-                    let ty = self.items[j].1;
-                    cells[j].push(
-                        e.get(k)
-                            .map(|v| element_scalar(v, ty))
-                            .unwrap_or(Scalar::Null(ty)),
-                    );
+                    let text = if strs[j].is_null(r) {
+                        ""
+                    } else {
+                        strs[j].value(r)
+                    };
+                    cells[j].push(e, k, text, self.items[j].1);
                 }
             }
             if upto < n {
@@ -242,13 +382,18 @@ impl Expander {
             };
         }
         let idx = UInt32Array::from(rows.clone());
+        let items = cells
+            .into_iter()
+            .zip(&self.items)
+            .map(|(c, (_, ty))| c.finish(*ty))
+            .collect::<Result<Vec<_>>>()?;
         let cols = self
             .outputs
             .iter()
             .map(|o| -> Result<ArrayRef> {
                 Ok(match o {
                     Out::Input(c) => take(b.column(*c).as_ref(), &idx, None)?,
-                    Out::Item(k) => array_from_scalars(cells[*k].iter(), self.items[*k].1)?,
+                    Out::Item(k) => items[*k].clone(),
                     Out::Index => Arc::new(Int64Array::from(index.clone())),
                 })
             })
@@ -265,7 +410,7 @@ impl Expander {
 struct Cursor {
     row: usize,
     k: usize,
-    els: Option<Vec<Vec<Value>>>,
+    els: Option<Vec<Elems>>,
 }
 
 /// The expansion of an input stream, chunk by chunk.
@@ -339,3 +484,7 @@ impl ExecutionPlan for MvExpandExec {
         }))
     }
 }
+
+#[cfg(test)]
+#[path = "mvexpand_tests.rs"]
+mod tests;

@@ -9,6 +9,10 @@
 //! survive are turned into strings. The `FilterExec` above the scan still evaluates the whole
 //! predicate, so this is only an early, partial application of it.
 //!
+//! A dynamic column is JSON text stored as a string, so a conjunct over one dynamic column
+//! (`tostring(DlpPolicyRuleMatchInfo) !in ("", "[]")`) is evaluated per dictionary value
+//! as well: each distinct JSON text is read once, not once per row.
+//!
 //! Only predicates that cannot fail qualify ([`DictPredicate::from_expr`]): evaluating a
 //! conjunct on values whose rows another conjunct would have dropped must not raise an
 //! error the query would not raise.
@@ -34,6 +38,8 @@ pub(crate) fn dictionary_type() -> DataType {
 pub(crate) struct DictPredicate {
     /// The column it reads.
     pub(crate) column: String,
+    /// Its type: `string`, or `dynamic` (JSON text).
+    ty: KqlType,
     /// The conjunct compiled against a one-column schema holding that column.
     expr: PhysicalExpr,
     /// The conjunct as planned.
@@ -51,14 +57,12 @@ impl DictPredicate {
         if !one_string_column(e, &mut column) {
             return None;
         }
-        let column = column?;
-        let schema = Schema::new(vec![hunt_plan::types::Field::new(
-            column.clone(),
-            KqlType::String,
-        )]);
+        let (column, ty) = column?;
+        let schema = Schema::new(vec![hunt_plan::types::Field::new(column.clone(), ty)]);
         let expr = compile(e, &schema).ok()?;
         crate::expr::dictionary::total(&expr).then(|| DictPredicate {
             column,
+            ty,
             expr,
             source: e.clone(),
         })
@@ -91,10 +95,17 @@ impl DictPredicate {
 
     /// The predicate over `values`, strings of its column.
     fn over(&self, values: ArrayRef) -> Result<BooleanArray> {
+        // As the scan conforms a dynamic column: an empty cell is a null one.
+        let values = if self.ty == KqlType::Dynamic {
+            crate::scan::conform_column(&values, KqlType::Dynamic)?
+        } else {
+            values
+        };
         let schema = Arc::new(ArrowSchema::new(vec![Field::new(
             &self.column,
             DataType::Utf8,
-            false,
+            // A dynamic null is a null (a string never is).
+            self.ty == KqlType::Dynamic,
         )]));
         let batch = RecordBatch::try_new(schema, vec![values])?;
         let out = evaluate(&self.expr, &batch)?;
@@ -106,17 +117,17 @@ impl DictPredicate {
 }
 
 /// True when `e` reads a single string column (stored into `column`) and literals.
-fn one_string_column(e: &Expr, column: &mut Option<String>) -> bool {
+fn one_string_column(e: &Expr, column: &mut Option<(String, KqlType)>) -> bool {
     match &e.kind {
         ExprKind::Literal(_) => true,
         ExprKind::Column(c) => {
-            if e.ty != KqlType::String {
+            if !matches!(e.ty, KqlType::String | KqlType::Dynamic) {
                 return false;
             }
             match column {
-                Some(prev) => prev == c,
+                Some((prev, _)) => prev == c,
                 None => {
-                    *column = Some(c.clone());
+                    *column = Some((c.clone(), e.ty));
                     true
                 }
             }

@@ -2,7 +2,7 @@
 
 use super::{Args, Cache, Json, dyn_array, pv, str_array, sv, user_error};
 use crate::error::Result;
-use crate::kernels::{json, strfn, text};
+use crate::kernels::{json, json_scan, strfn, text};
 use arrow::array::*;
 use hunt_plan::library::LibFunc;
 use hunt_plan::types::KqlType;
@@ -20,9 +20,59 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
     };
     Ok(match a.f {
         Member | Index => {
+            let texts = a.str(0)?;
             let mut obj = a.json(0)?;
-            let mut vals = Vec::with_capacity(n);
+            let (mut spans, mut scratch) = (Vec::new(), json_scan::Scratch::default());
+            let mut b = StringBuilder::with_capacity(n, n * 8);
             for i in 0..n {
+                // The member's text, found in the JSON text when the scan can tell.
+                let fast = match a.f {
+                    _ if texts.is_null(i) => None,
+                    Member => {
+                        let k = a.str(1)?;
+                        let text = texts.value(i);
+                        if k.is_null(i) {
+                            Some(None)
+                        } else {
+                            json_scan::member(text, k.value(i), &mut scratch).and_then(|found| {
+                                match found {
+                                    None => Some(None),
+                                    Some((r, compact)) => json_scan::stored_text(&text[r], compact),
+                                }
+                            })
+                        }
+                    }
+                    _ => {
+                        let text = texts.value(i);
+                        match (
+                            pv(a.long(1)?, i),
+                            json_scan::array_elements(text, &mut spans, &mut scratch),
+                        ) {
+                            (_, None) => None,
+                            (None, _) | (_, Some(false)) => Some(None),
+                            (Some(idx), Some(true)) => {
+                                let at = if idx < 0 {
+                                    spans.len() as i64 + idx
+                                } else {
+                                    idx
+                                };
+                                match usize::try_from(at).ok().and_then(|at| spans.get(at)) {
+                                    None => Some(None),
+                                    Some((r, compact)) => {
+                                        json_scan::stored_text(&text[r.clone()], *compact)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                };
+                if let Some(v) = fast {
+                    match v {
+                        Some(t) => b.append_value(t),
+                        None => b.append_null(),
+                    }
+                    continue;
+                }
                 let v = match (obj.get(i), a.f) {
                     (Some(Value::Object(m)), Member) => {
                         let k = a.str(1)?;
@@ -41,14 +91,31 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
                     }
                     _ => None,
                 };
-                vals.push(v);
+                match v {
+                    None | Some(Value::Null) => b.append_null(),
+                    Some(v) => b.append_value(v.to_string()),
+                }
             }
-            dyn_array(vals)
+            Arc::new(b.finish())
         }
         ToDynamicValue => dyn_array(scalars_as_json(a, 0)?),
         ParseJson => {
             let s = a.str(0)?;
-            dyn_array((0..n).map(|i| Some(json::parse_text(sv(s, i)))))
+            let mut scratch = json_scan::Scratch::default();
+            let mut b = StringBuilder::with_capacity(n, s.values().len());
+            for i in 0..n {
+                let text = sv(s, i);
+                // Compact JSON already is its own stored text: no tree.
+                match json_scan::parse_json_text(text, &mut scratch) {
+                    Some(Some(t)) => b.append_value(t),
+                    Some(None) => b.append_null(),
+                    None => match json::parse_text(text) {
+                        Value::Null => b.append_null(),
+                        v => b.append_value(v.to_string()),
+                    },
+                }
+            }
+            Arc::new(b.finish())
         }
         ArrayLength => {
             let mut j = a.json(0)?;
