@@ -132,6 +132,12 @@ impl Reservation {
     pub fn bytes(&self) -> usize {
         self.bytes
     }
+    /// Gives back `bytes` of what is held (at most all of it).
+    pub fn shrink(&mut self, bytes: usize) {
+        let bytes = bytes.min(self.bytes);
+        self.budget.used.fetch_sub(bytes, Ordering::Relaxed);
+        self.bytes -= bytes;
+    }
     /// Grows the reservation by `bytes`, or refuses (keeping what it holds).
     pub fn grow(&mut self, bytes: usize, what: &str) -> Result<()> {
         let mut more = self.budget.reserve(bytes, what)?;

@@ -209,3 +209,33 @@ fn window_functions_stream_within_a_small_limit() {
         ["10000", "2999997", "3", "4500001500000", "3001", "3000000"]
     );
 }
+
+#[test]
+fn a_large_value_repeated_on_expanded_rows_stays_within_arrow_offsets() {
+    // `a` (~6.9 MB of text) is repeated on each of b's 2,000,000 rows: 14 TB as one batch,
+    // past Arrow's 2 GiB offsets (an "Offset overflow" error before). Expansion chunks stop
+    // near 16 MiB of repeated values, so `take` answers from the first chunk.
+    let q = "print a = range(1, 1000000, 1) | extend b = array_concat(a, a) \
+             | mv-expand b to typeof(long) | take 2 | project b, n = array_length(a)";
+    let r = engine()
+        .query(q)
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    assert_eq!(r.num_rows(), 2);
+    let b = &r.batches[0];
+    let text =
+        |c: usize, row: usize| hunt::format::cell_text(b.column(c), row, r.schema.fields[c].ty);
+    assert_eq!([text(0, 0), text(0, 1)], ["1", "2"]);
+    assert_eq!(text(1, 1), "1000000");
+    // In mv-apply, the record's expansion is reserved chunk by chunk: the limit stops it.
+    let mut e = engine();
+    e.set_memory_limit(64 << 20);
+    let q = "print a = range(1, 1000000, 1) | extend b = array_concat(a, a) \
+             | mv-apply b to typeof(long) on (take 1) | count";
+    let d = e
+        .query(q)
+        .err()
+        .map(|e| e.diagnostic())
+        .unwrap_or_else(|| panic!("ran: {q}"));
+    assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
+    assert!(d.message.contains("mv-apply"), "{d:?}");
+}

@@ -16,10 +16,11 @@ use arrow::compute::{concat_batches, take};
 use hunt_plan::LogicalPlan;
 use hunt_plan::logical_plan::MvExpandItem;
 use hunt_plan::types::Schema;
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-/// The rows an `mv-apply` body currently runs over.
-pub type ApplySlot = Arc<Mutex<RecordBatch>>;
+/// The rows an `mv-apply` body currently runs over (one record's expansion, in chunks).
+pub type ApplySlot = Arc<Mutex<Vec<RecordBatch>>>;
 
 /// The leaf of an `mv-apply` body: yields the batch in its slot when executed.
 #[derive(Debug)]
@@ -46,12 +47,12 @@ impl ExecutionPlan for ApplyRowsExec {
         vec![]
     }
     fn execute(&self) -> Result<BatchIter> {
-        let b = lock(&self.slot)?.clone();
-        Ok(Box::new(std::iter::once(Ok(b))))
+        let batches = lock(&self.slot)?.clone();
+        Ok(Box::new(batches.into_iter().map(Ok)))
     }
 }
 
-fn lock(slot: &ApplySlot) -> Result<std::sync::MutexGuard<'_, RecordBatch>> {
+fn lock(slot: &ApplySlot) -> Result<std::sync::MutexGuard<'_, Vec<RecordBatch>>> {
     slot.lock()
         .map_err(|_| ExecError::Internal("mv-apply rows lock poisoned".into()))
 }
@@ -131,17 +132,22 @@ fn body_leaf(p: &LogicalPlan) -> Option<&LogicalPlan> {
 }
 
 /// The output of one input batch, made record by record and handed on in batches of
-/// at most [`BATCH_SIZE`] rows or [`OUT_BYTES`] bytes: a batch of records with large arrays
-/// never sits expanded whole, nor does its whole output.
+/// at most [`BATCH_SIZE`] rows or about [`OUT_BYTES`] bytes: a batch of records with large
+/// arrays never sits expanded whole, nor does its whole output, and a record's outer values
+/// repeated on each of its rows are cut so no array passes Arrow's offset limit.
 struct Records {
     ap: Arc<Apply>,
     b: RecordBatch,
     plan: Arc<dyn ExecutionPlan>,
     slot: ApplySlot,
     next: usize,
+    /// Rows gathered for the next batch, their count and bytes.
     parts: Vec<RecordBatch>,
     rows: usize,
-    /// The bytes of `parts`, reserved from the query's budget until they are handed on.
+    part_bytes: usize,
+    /// Batches made and not yet handed on, with the bytes reserved for each.
+    ready: VecDeque<(RecordBatch, usize)>,
+    /// The bytes of `parts` and `ready`, reserved from the query's budget.
     held: Option<Reservation>,
     failed: bool,
 }
@@ -155,11 +161,13 @@ impl Records {
     /// Runs the body over record `r`'s expansion and keeps its rows.
     fn record(&mut self, r: usize) -> Result<()> {
         let budget = self.ap.tables.budget();
-        let (rows, _) = self.ap.expander.expand_rows(&self.b.slice(r, 1))?;
-        let n = rows.num_rows();
-        // The expansion is reserved while the body runs over it (the body's own operators
-        // reserve theirs).
-        let mut record = budget.reserve(rows.get_array_memory_size(), WHAT)?;
+        // The expansion is reserved chunk by chunk as it is made, and while the body runs
+        // over it (the body's own operators reserve theirs).
+        let mut record = budget.reserve(0, WHAT)?;
+        let rows = (self.ap.expander).expand_batches(&self.b.slice(r, 1), |chunk| {
+            record.grow(chunk.get_array_memory_size(), WHAT)
+        })?;
+        let n: usize = rows.iter().map(RecordBatch::num_rows).sum();
         *lock(&self.slot)? = rows;
         let mut out = Vec::new();
         for o in self.plan.execute()? {
@@ -179,59 +187,88 @@ impl Records {
                     .into(),
             ));
         }
+        // The record's outer values are repeated on each row: slices of the body's rows
+        // keep that repetition near `OUT_BYTES`, reserved before it is made.
+        let per_row = self.ap.outer_bytes(&self.b, r)?.max(1);
+        let step = (OUT_BYTES / per_row).max(1);
         for o in out {
-            let part = self.ap.with_outer(&self.b, r, &o)?;
-            let held = match &mut self.held {
-                Some(h) => h,
-                None => self.held.insert(budget.reserve(0, WHAT)?),
-            };
-            held.grow(part.get_array_memory_size(), WHAT)?;
-            self.rows += part.num_rows();
-            self.parts.push(part);
+            for at in (0..o.num_rows()).step_by(step) {
+                let len = step.min(o.num_rows() - at);
+                let held = match &mut self.held {
+                    Some(h) => h,
+                    None => self.held.insert(budget.reserve(0, WHAT)?),
+                };
+                held.grow(per_row.saturating_mul(len), WHAT)?;
+                let part = self.ap.with_outer(&self.b, r, &o.slice(at, len))?;
+                self.part_bytes += per_row * len;
+                self.rows += len;
+                self.parts.push(part);
+                if self.rows >= BATCH_SIZE || self.part_bytes >= OUT_BYTES {
+                    self.seal()?;
+                }
+            }
         }
         Ok(())
     }
 
-    /// The gathered rows as one batch, their reservation given back.
-    fn flush(&mut self) -> Result<RecordBatch> {
+    /// The gathered rows as one batch, ready to be handed on.
+    fn seal(&mut self) -> Result<()> {
+        if self.parts.is_empty() {
+            return Ok(());
+        }
         let parts = std::mem::take(&mut self.parts);
+        let batch = concat_batches(&self.ap.schema.to_arrow(), &parts)?;
+        self.ready.push_back((batch, self.part_bytes));
         self.rows = 0;
-        self.held = None;
-        Ok(concat_batches(&self.ap.schema.to_arrow(), &parts)?)
+        self.part_bytes = 0;
+        Ok(())
     }
 
-    fn held_bytes(&self) -> usize {
-        self.held.as_ref().map_or(0, Reservation::bytes)
+    /// The next ready batch, its bytes given back.
+    fn pop(&mut self) -> Option<RecordBatch> {
+        let (batch, bytes) = self.ready.pop_front()?;
+        if let Some(h) = self.held.as_mut() {
+            h.shrink(bytes);
+        }
+        Some(batch)
     }
 }
 
 impl Iterator for Records {
     type Item = Result<RecordBatch>;
     fn next(&mut self) -> Option<Result<RecordBatch>> {
-        if self.failed {
-            return None;
-        }
-        while self.next < self.b.num_rows() {
+        loop {
+            if let Some(b) = self.pop() {
+                return Some(Ok(b));
+            }
+            if self.failed {
+                return None;
+            }
             let r = self.next;
             self.next += 1;
-            if let Err(e) = self.record(r) {
+            let step = if r < self.b.num_rows() {
+                self.record(r)
+            } else {
                 self.failed = true;
+                self.seal()
+            };
+            if let Err(e) = step {
+                self.failed = true;
+                self.ready.clear();
                 return Some(Err(e));
             }
-            if self.rows >= BATCH_SIZE || self.held_bytes() >= OUT_BYTES {
-                return Some(self.flush());
-            }
         }
-        if self.parts.is_empty() {
-            return None;
-        }
-        Some(self.flush())
     }
 }
 
 impl Apply {
-    fn expander_schema(&self) -> &Schema {
-        self.expander.schema()
+    /// The bytes of record `r`'s outer values (what each of its output rows repeats).
+    fn outer_bytes(&self, b: &RecordBatch, r: usize) -> Result<usize> {
+        let mut sum = 0;
+        for c in &self.outer {
+            sum += b.column(*c).slice(r, 1).to_data().get_slice_memory_size()?;
+        }
+        Ok(sum)
     }
 
     /// The body's rows `o` with record `r`'s outer columns in front.
@@ -264,8 +301,7 @@ impl ExecutionPlan for MvApplyExec {
     }
     fn execute(&self) -> Result<BatchIter> {
         let ap = self.apply.clone();
-        let empty = RecordBatch::new_empty(ap.expander_schema().to_arrow());
-        let slot: ApplySlot = Arc::new(Mutex::new(empty));
+        let slot: ApplySlot = Arc::new(Mutex::new(Vec::new()));
         let plan = create_apply_plan(&ap.body, &ap.tables, &slot)?;
         Ok(Box::new(self.input.execute()?.flat_map(
             move |b| -> BatchIter {
@@ -279,6 +315,8 @@ impl ExecutionPlan for MvApplyExec {
                         next: 0,
                         parts: Vec::new(),
                         rows: 0,
+                        part_bytes: 0,
+                        ready: VecDeque::new(),
                         held: None,
                         failed: false,
                     }),

@@ -25,6 +25,7 @@ use arrow::array::{
     UInt32Array,
 };
 use arrow::compute::take;
+use arrow::datatypes::DataType;
 use hunt_plan::expr::Scalar;
 use hunt_plan::logical_plan::MvExpandItem;
 use hunt_plan::types::{KqlType, Schema};
@@ -305,13 +306,31 @@ fn element_scalar(v: &Value, ty: KqlType) -> Scalar {
 }
 
 impl Expander {
-    /// The expansion's schema.
-    pub(super) fn schema(&self) -> &Schema {
-        &self.schema
+    /// The expansion of `b`, in chunks of about [`CHUNK_BYTES`] of repeated input values,
+    /// each passed to `each` as it is made (which may refuse it, e.g. at the memory limit).
+    pub(super) fn expand_batches(
+        &self,
+        b: &RecordBatch,
+        mut each: impl FnMut(&RecordBatch) -> Result<()>,
+    ) -> Result<Vec<RecordBatch>> {
+        let vals = self.values(b)?;
+        let mut c = Cursor::default();
+        let mut out = Vec::new();
+        loop {
+            let (chunk, _, done) = self.expand_chunk(b, &vals, &mut c, usize::MAX)?;
+            if chunk.num_rows() > 0 {
+                each(&chunk)?;
+                out.push(chunk);
+            }
+            if done {
+                return Ok(out);
+            }
+        }
     }
 
-    /// The expansion of `b` and, for each output row, the input row it comes from
-    /// (ascending: each input row's rows are contiguous).
+    /// The expansion of a small `b` as one batch and, for each output row, the input row it
+    /// comes from (for the equivalence tests).
+    #[cfg(test)]
     pub(super) fn expand_rows(&self, b: &RecordBatch) -> Result<(RecordBatch, Vec<u32>)> {
         let vals = self.values(b)?;
         let (out, rows, _) = self.expand_chunk(b, &vals, &mut Cursor::default(), usize::MAX)?;
@@ -324,7 +343,9 @@ impl Expander {
     }
 
     /// The next at most `cap` rows of the expansion of `b` from `c` (with the input row
-    /// each comes from), and whether `b` is done.
+    /// each comes from), and whether `b` is done. A chunk also stops near [`CHUNK_BYTES`] of
+    /// input values repeated on its rows (a large value repeated on each element's row
+    /// would otherwise pass Arrow's offset limit).
     fn expand_chunk(
         &self,
         b: &RecordBatch,
@@ -344,8 +365,17 @@ impl Expander {
         let mut index: Vec<i64> = Vec::new();
         let mut cells: Vec<Cells> = self.items.iter().map(|(_, ty)| Cells::new(*ty)).collect();
         let (mut spans, mut scratch) = (Vec::new(), json_scan::Scratch::default());
-        while c.row < b.num_rows() && rows.len() < cap {
+        let repeated: Vec<&dyn Array> = (self.outputs.iter())
+            .filter_map(|o| match o {
+                Out::Input(c) => Some(b.column(*c).as_ref()),
+                _ => None,
+            })
+            .collect();
+        let mut bytes = 0usize;
+        while c.row < b.num_rows() && rows.len() < cap && bytes < CHUNK_BYTES {
             let r = c.row;
+            let per_row = value_bytes(&repeated, r);
+            let room = ((CHUNK_BYTES - bytes) / per_row).max(1);
             let els = c.els.get_or_insert_with(|| {
                 strs.iter()
                     .zip(&self.items)
@@ -359,7 +389,8 @@ impl Expander {
             if let Some(l) = self.limit {
                 n = n.min(l);
             }
-            let upto = n.min(c.k.saturating_add(cap - rows.len()));
+            let upto = n.min(c.k.saturating_add((cap - rows.len()).min(room)));
+            bytes = bytes.saturating_add((upto - c.k) * per_row);
             for k in c.k..upto {
                 rows.push(r as u32);
                 index.push(k as i64);
@@ -402,6 +433,23 @@ impl Expander {
         let out = RecordBatch::try_new_with_options(self.schema.to_arrow(), cols, &opts)?;
         Ok((out, rows, c.row >= b.num_rows()))
     }
+}
+
+/// The bytes of input values one expansion chunk repeats on its rows before it stops.
+const CHUNK_BYTES: usize = 16 * 1024 * 1024;
+
+/// The bytes of row `r` of `cols` (a string or binary value's length; 8 for the others).
+fn value_bytes(cols: &[&dyn Array], r: usize) -> usize {
+    use arrow::array::AsArray;
+    cols.iter()
+        .map(|a| match a.data_type() {
+            DataType::Utf8 => a.as_string::<i32>().value_length(r) as usize,
+            DataType::LargeUtf8 => a.as_string::<i64>().value_length(r) as usize,
+            DataType::Binary => a.as_binary::<i32>().value_length(r) as usize,
+            _ => 8,
+        })
+        .sum::<usize>()
+        .max(1)
 }
 
 /// Where the expansion of one batch stands: the next input row, the next of its elements,
