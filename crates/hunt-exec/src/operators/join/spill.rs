@@ -14,7 +14,7 @@ use super::{HashJoinExec, JoinCore, KeyCache, ProbeState, ProbeStream};
 use crate::error::Result;
 use crate::limits::MemoryBudget;
 use crate::physical_plan::BatchIter;
-use crate::spill::{SpillFile, SpillReader, SpillWriter, conform};
+use crate::spill::{SpillFile, SpillReader, SpillWriter, conform, read_bytes};
 use arrow::array::{RecordBatch, UInt32Array};
 use arrow::compute::take_record_batch;
 use arrow::datatypes::SchemaRef;
@@ -119,7 +119,7 @@ impl PartitionJoin {
         let mut batches = Vec::new();
         for b in self.right[p].read()? {
             let b = b?;
-            held.grow(2 * b.get_array_memory_size(), WHAT)?;
+            held.grow(2 * read_bytes(&b), WHAT)?;
             batches.push(b);
         }
         let conv = self.core.converter(&self.right_schema)?;
