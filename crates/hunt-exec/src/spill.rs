@@ -323,4 +323,38 @@ mod tests {
             Ok(_) => panic!("a spill file in a missing folder"),
         }
     }
+
+    #[test]
+    fn a_batch_read_back_counts_its_own_bytes() -> Result<()> {
+        // Ten string columns of 50,000 rows (~19 MB), written and read back: the batch's
+        // `get_array_memory_size` was 369 MB after reading (arrow 57), its slices' own
+        // bytes are what it holds.
+        let cols: Vec<(String, ArrayRef)> = (0..10)
+            .map(|c| {
+                let a: arrow::array::StringArray = (0..50_000)
+                    .map(|i| Some(format!("column {c} row {i} with some text")))
+                    .collect();
+                (format!("c{c}"), Arc::new(a) as ArrayRef)
+            })
+            .collect();
+        let b = RecordBatch::try_from_iter(cols)?;
+        let own: usize = b.get_array_memory_size();
+        let parent = tempfile::tempdir().map_err(|e| ExecError::Internal(e.to_string()))?;
+        let space = SpillSpace::new(Some(parent.path().to_path_buf()), 0);
+        let mut w = space.create(b.schema())?;
+        w.write(&b)?;
+        let f = w.finish()?;
+        let back = f.read()?.collect::<Result<Vec<_>>>()?;
+        assert_eq!(back, vec![b.clone()]);
+        let read = read_bytes(&back[0]);
+        assert!(
+            read <= own + own / 4,
+            "read back {read} bytes of a {own}-byte batch"
+        );
+        assert!(
+            read >= own / 2,
+            "read back {read} bytes of a {own}-byte batch"
+        );
+        Ok(())
+    }
 }

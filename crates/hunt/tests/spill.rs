@@ -294,6 +294,30 @@ fn spilled_joins_equal_in_memory_joins() -> TestResult {
     Ok(())
 }
 
+/// A spilled partition holding the whole right side (every row has one key) is built
+/// within a small limit and gives every pair. (How a batch read back from disk is counted:
+/// `hunt_exec::spill`'s `a_batch_read_back_counts_its_own_bytes`.)
+#[test]
+fn a_spilled_join_partition_is_counted_by_its_rows() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    let temp = tempfile::tempdir()?;
+    let mut e = spilling(dir.path(), temp.path(), 64 << 10)?;
+    e.set_memory_limit(4 << 20);
+    let q = "Ev | where Id < 3 | extend One = 1 \
+             | join kind=inner (Ev | extend One = 1) on One | count";
+    let before = hunt_exec::spill::files_made();
+    let got = rows(&e, q)?;
+    assert!(
+        hunt_exec::spill::files_made() > before,
+        "nothing was spilled"
+    );
+    // 3 left rows, each meeting all 20,000 right rows.
+    assert_eq!(got, ["60000"]);
+    assert_eq!(entries(temp.path())?, 0);
+    Ok(())
+}
+
 /// A query that fails after it has spilled (its result passes the memory limit) leaves
 /// no files either, and says which limit it passed.
 #[test]
