@@ -547,6 +547,7 @@ impl GroupTable {
             (Some(conv), Some(keys), Some(theirs)) => {
                 // Rows carry the converter that made them; the encoding itself is the
                 // same in every converter of these types, so it is re-read with ours.
+                keys.reserve(theirs.len());
                 let parser = conv.parser();
                 (0..theirs.len())
                     .map(|g| {

@@ -194,14 +194,21 @@ impl Distinct {
 
     /// Adds `other`'s pairs; its group `g` is group `map[g]` here.
     pub(super) fn merge(&mut self, other: Distinct, map: &[usize]) {
+        // Room for every value and pair of `other` up front: growing the tables step by
+        // step rehashed them several times per merge.
+        self.pairs.reserve(other.pairs.len());
         let vmap: Vec<u32> = match (&mut self.values, &other.values) {
-            (Values::Strs(ids), Values::Strs(theirs)) => (0..theirs.len())
-                .map(|v| {
-                    let (s, hash) = theirs.get(v);
-                    ids.id_of_hashed(s, hash)
-                })
-                .collect(),
+            (Values::Strs(ids), Values::Strs(theirs)) => {
+                ids.reserve(theirs.len());
+                (0..theirs.len())
+                    .map(|v| {
+                        let (s, hash) = theirs.get(v);
+                        ids.id_of_hashed(s, hash)
+                    })
+                    .collect()
+            }
             (Values::Rows(conv, keys), Values::Rows(_, theirs)) => {
+                keys.reserve(theirs.len());
                 let parser = conv.parser();
                 (0..theirs.len())
                     .map(|v| {

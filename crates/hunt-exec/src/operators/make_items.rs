@@ -157,6 +157,11 @@ impl MakeItems {
     pub(super) fn merge(&mut self, other: MakeItems, map: &[usize]) {
         // The limit is a constant argument: any state that saw rows knows it.
         self.limit = self.limit.min(other.limit);
+        // Room for every value and pair of `other` up front (one rehash at most).
+        self.values.reserve(other.values.len());
+        if self.set {
+            self.pairs.reserve(other.pairs.len());
+        }
         let parser = self.conv.parser();
         let vmap: Vec<u32> = (0..other.values.len())
             .map(|v| {

@@ -37,6 +37,14 @@ impl StrIds {
         (&self.bytes[start..self.ends[v]], self.hashes[v])
     }
 
+    /// Makes room for `n` more strings (a merge knows how many it may add).
+    pub(super) fn reserve(&mut self, n: usize) {
+        let hashes = &self.hashes;
+        self.table.reserve(n, |&v| hashes[v as usize]);
+        self.hashes.reserve(n);
+        self.ends.reserve(n);
+    }
+
     /// The id of `s`, a new one if unseen.
     pub(super) fn id_of(&mut self, s: &[u8]) -> u32 {
         self.id_of_hashed(s, hash_key(s))
