@@ -507,31 +507,31 @@ impl GroupTable {
         }
         // One string key without nulls (a column the files do not dictionary-encode):
         // hashed from the string buffer, and encoded only when it starts a group.
-        if let [col] = cols.as_slice() {
-            if let Some(s) = col.as_string_opt::<i32>().filter(|s| s.null_count() == 0) {
-                let known = self.str_groups.len();
-                let mut reps: Vec<u32> = Vec::new();
-                let start = gids.len();
-                for i in 0..n {
-                    let v = self.str_index.id_of(s.value(i).as_bytes()) as usize;
-                    if v == self.str_groups.len() {
-                        self.str_groups.push(usize::MAX);
-                        reps.push(i as u32);
-                    }
-                    gids.push(v);
+        if let [col] = cols.as_slice()
+            && let Some(s) = col.as_string_opt::<i32>().filter(|s| s.null_count() == 0)
+        {
+            let known = self.str_groups.len();
+            let mut reps: Vec<u32> = Vec::new();
+            let start = gids.len();
+            for i in 0..n {
+                let v = self.str_index.id_of(s.value(i).as_bytes()) as usize;
+                if v == self.str_groups.len() {
+                    self.str_groups.push(usize::MAX);
+                    reps.push(i as u32);
                 }
-                if !reps.is_empty() {
-                    let small = arrow::compute::take(col.as_ref(), &UInt32Array::from(reps), None)?;
-                    let rows = conv.convert_columns(&[small])?;
-                    for j in 0..rows.num_rows() {
-                        self.str_groups[known + j] = keys.group_of(rows.row(j));
-                    }
-                }
-                for g in &mut gids[start..] {
-                    *g = self.str_groups[*g];
-                }
-                return Ok(());
+                gids.push(v);
             }
+            if !reps.is_empty() {
+                let small = arrow::compute::take(col.as_ref(), &UInt32Array::from(reps), None)?;
+                let rows = conv.convert_columns(&[small])?;
+                for j in 0..rows.num_rows() {
+                    self.str_groups[known + j] = keys.group_of(rows.row(j));
+                }
+            }
+            for g in &mut gids[start..] {
+                *g = self.str_groups[*g];
+            }
+            return Ok(());
         }
         let rows = conv.convert_columns(&cols)?;
         for i in 0..n {
