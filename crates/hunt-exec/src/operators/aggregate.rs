@@ -183,7 +183,13 @@ impl ExecutionPlan for AggregateExec {
                     let partial = unit?.downcast::<GroupTable>().map_err(|_| {
                         ExecError::Internal("a unit folded into another type".into())
                     })?;
-                    table.merge(*partial)?;
+                    // The first unit's table becomes the table (merging it into an empty
+                    // one would re-add each of its keys, values and pairs one by one).
+                    if table.keys.as_ref().is_some_and(|k| k.len() == 0) {
+                        table = *partial;
+                    } else {
+                        table.merge(*partial)?;
+                    }
                     if spill::spill_due(&core, &table) {
                         spill = true;
                         break;
