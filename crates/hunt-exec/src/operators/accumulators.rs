@@ -299,7 +299,7 @@ impl Acc {
                     counts[g] += 1;
                 });
             }
-            Acc::DCount(d) => d.update(gids, &args[0])?,
+            Acc::DCount(d) => d.update(gids, &args[0], None)?,
             Acc::MinMaxInt { min, best, .. } => {
                 let a = as_i64s(&args[0])?;
                 each_valid(&a, gids, |g, v| {

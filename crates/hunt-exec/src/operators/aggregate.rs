@@ -13,6 +13,7 @@
 use super::accumulators::{Acc, i64_view};
 use super::arg_rows::{ArgRows, ArgSpec};
 use super::group_keys::GroupKeys;
+use super::str_ids::StrIds;
 use crate::error::{ExecError, Result};
 use crate::expr::dictionary::same_values;
 use crate::expr::{PhysicalExpr, compile, evaluate};
@@ -39,6 +40,9 @@ struct CompiledAgg {
     args: Vec<PhysicalExpr>,
     ty: KqlType,
     filter: Option<PhysicalExpr>,
+    /// The first aggregate with the same filter: its row mask, evaluated once per batch,
+    /// serves every aggregate that shares it (`dcountif(A, p), dcountif(B, p)`).
+    mask_of: usize,
 }
 
 /// Groups rows by key and computes aggregates; output is keys then aggregates.
@@ -62,7 +66,8 @@ impl AggregateExec {
             .collect::<Result<Vec<_>>>()?;
         let compiled = aggs
             .iter()
-            .map(|(_, a)| {
+            .enumerate()
+            .map(|(k, (_, a))| {
                 let args = a
                     .args
                     .iter()
@@ -73,11 +78,19 @@ impl AggregateExec {
                     .as_ref()
                     .map(|f| compile(f, input.schema()))
                     .transpose()?;
+                let mask_of = aggs
+                    .iter()
+                    .position(|(_, o)| match (&o.filter, &a.filter) {
+                        (Some(x), Some(y)) => same_text(x, y),
+                        _ => false,
+                    })
+                    .unwrap_or(k);
                 Ok(CompiledAgg {
                     func: a.func,
                     args,
                     ty: a.ty,
                     filter,
+                    mask_of,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -170,7 +183,13 @@ impl ExecutionPlan for AggregateExec {
                     let partial = unit?.downcast::<GroupTable>().map_err(|_| {
                         ExecError::Internal("a unit folded into another type".into())
                     })?;
-                    table.merge(*partial)?;
+                    // The first unit's table becomes the table (merging it into an empty
+                    // one would re-add each of its keys, values and pairs one by one).
+                    if table.keys.as_ref().is_some_and(|k| k.len() == 0) {
+                        table = *partial;
+                    } else {
+                        table.merge(*partial)?;
+                    }
                     if spill::spill_due(&core, &table) {
                         spill = true;
                         break;
@@ -216,6 +235,22 @@ enum Slot {
     Acc(usize),
     /// Column `.1` of the fused arg_max state `.0`.
     Arg(usize, usize),
+}
+
+/// Whether two expressions compute the same thing, wherever in the query they are written
+/// (their spans aside); a volatile one (`rand()`) never does, each use being a new draw.
+fn same_text(a: &Expr, b: &Expr) -> bool {
+    use hunt_plan::expr::ExprKind;
+    a.ty == b.ty
+        && !a.is_volatile()
+        && match (&a.kind, &b.kind) {
+            (ExprKind::Column(x), ExprKind::Column(y)) => x == y,
+            (ExprKind::Literal(x), ExprKind::Literal(y)) => x == y,
+            (ExprKind::Call(f, xs), ExprKind::Call(g, ys)) => {
+                f == g && xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same_text(x, y))
+            }
+            _ => false,
+        }
 }
 
 /// Fuses the `arg_max`/`arg_min` aggregates that share function, key and filter into one
@@ -282,6 +317,9 @@ struct GroupTable {
     cached_dicts: Vec<ArrayRef>,
     /// For the single integer key path.
     int_index: HashMap<Option<i64>, usize, foldhash::fast::RandomState>,
+    /// For the single string key path: the keys met, and each one's group.
+    str_index: StrIds,
+    str_groups: Vec<usize>,
     groups: usize,
     gids: Vec<usize>,
     /// What the states' lists hold, reserved from the query's budget.
@@ -335,6 +373,8 @@ impl GroupTable {
             code_groups: Vec::new(),
             cached_dicts: Vec::new(),
             int_index: HashMap::default(),
+            str_index: StrIds::default(),
+            str_groups: Vec::new(),
             groups,
             gids: Vec::new(),
             held: core.budget.reserve(0, AGGREGATE_STATE)?,
@@ -360,6 +400,8 @@ impl GroupTable {
             + self.args.iter().map(ArgRows::held_bytes).sum::<usize>()
             + self.keys.as_ref().map_or(0, GroupKeys::held_bytes)
             + self.int_index.capacity() * 24
+            + self.str_index.held_bytes()
+            + self.str_groups.capacity() * 8
             + self.groups * per_group
             + self.fed_bytes
     }
@@ -469,6 +511,34 @@ impl GroupTable {
                 return Ok(());
             }
         }
+        // One string key without nulls (a column the files do not dictionary-encode):
+        // hashed from the string buffer, and encoded only when it starts a group.
+        if let [col] = cols.as_slice()
+            && let Some(s) = col.as_string_opt::<i32>().filter(|s| s.null_count() == 0)
+        {
+            let known = self.str_groups.len();
+            let mut reps: Vec<u32> = Vec::new();
+            let start = gids.len();
+            for i in 0..n {
+                let v = self.str_index.id_of(s.value(i).as_bytes()) as usize;
+                if v == self.str_groups.len() {
+                    self.str_groups.push(usize::MAX);
+                    reps.push(i as u32);
+                }
+                gids.push(v);
+            }
+            if !reps.is_empty() {
+                let small = arrow::compute::take(col.as_ref(), &UInt32Array::from(reps), None)?;
+                let rows = conv.convert_columns(&[small])?;
+                for j in 0..rows.num_rows() {
+                    self.str_groups[known + j] = keys.group_of(rows.row(j));
+                }
+            }
+            for g in &mut gids[start..] {
+                *g = self.str_groups[*g];
+            }
+            return Ok(());
+        }
         let rows = conv.convert_columns(&cols)?;
         for i in 0..n {
             gids.push(keys.group_of(rows.row(i)));
@@ -483,6 +553,7 @@ impl GroupTable {
             (Some(conv), Some(keys), Some(theirs)) => {
                 // Rows carry the converter that made them; the encoding itself is the
                 // same in every converter of these types, so it is re-read with ours.
+                keys.reserve(theirs.len());
                 let parser = conv.parser();
                 (0..theirs.len())
                     .map(|g| {
@@ -546,15 +617,19 @@ impl GroupTable {
 fn update_aggs(accs: &mut [Acc], core: &Core, batch: &RecordBatch, gids: &[usize]) -> Result<()> {
     let plain = core.aggs.iter().zip(&core.slots);
     let plain = plain.filter(|(_, s)| matches!(s, Slot::Acc(_)));
+    // Row masks of the filters evaluated so far, by the first aggregate that has each.
+    let mut masks: Vec<Option<ArrayRef>> = vec![None; core.aggs.len()];
     for (acc, (agg, _)) in accs.iter_mut().zip(plain) {
+        let items = matches!(acc, Acc::Items(_));
         let mut vals = agg
             .args
             .iter()
             .map(|a| match a {
                 // `dcount` (and `dcountif`: filtering keeps the dictionary) counts a
-                // dictionary column's values by their keys.
+                // dictionary column's values by their keys; `make_set`/`make_list` keep
+                // them by their keys too.
                 PhysicalExpr::Column(i, KqlType::String)
-                    if agg.func == AggFunc::DCount
+                    if (agg.func == AggFunc::DCount || items)
                         && batch
                             .column(*i)
                             .as_any()
@@ -571,11 +646,26 @@ fn update_aggs(accs: &mut [Acc], core: &Core, batch: &RecordBatch, gids: &[usize
             None => acc.update(gids, &vals, &tys)?,
             Some(f) => {
                 // `…if` aggregates see only the rows where their predicate is true.
-                let mask = evaluate(f, batch)?;
+                let mask = match masks.get(agg.mask_of).cloned().flatten() {
+                    Some(m) => m,
+                    None => {
+                        let m = evaluate(f, batch)?;
+                        if let Some(slot) = masks.get_mut(agg.mask_of) {
+                            *slot = Some(m.clone());
+                        }
+                        m
+                    }
+                };
                 let mask = mask
                     .as_any()
                     .downcast_ref::<BooleanArray>()
                     .ok_or_else(|| ExecError::Internal("aggregate filter is not bool".into()))?;
+                // `dcountif` skips the rows its mask rejects where they are, without a
+                // filtered copy of its values.
+                if let (Acc::DCount(d), [v]) = (&mut *acc, vals.as_slice()) {
+                    d.update(gids, v, Some(mask))?;
+                    continue;
+                }
                 let keep: Vec<usize> = gids
                     .iter()
                     .enumerate()

@@ -55,6 +55,13 @@ impl GroupKeys {
         &self.rows
     }
 
+    /// Makes room for `n` more groups (a merge knows how many it may add).
+    pub(super) fn reserve(&mut self, n: usize) {
+        let hashes = &self.hashes;
+        self.table.reserve(n, |&g| hashes[g]);
+        self.hashes.reserve(n);
+    }
+
     /// The group of `key` (made by this table's converter), a new one if unseen.
     pub(super) fn group_of(&mut self, key: Row<'_>) -> usize {
         let h = hash_key(key.as_ref());

@@ -21,6 +21,7 @@ mod scan;
 mod series;
 mod sort;
 mod sort_spill;
+mod str_ids;
 mod topnested;
 mod union;
 mod values;
