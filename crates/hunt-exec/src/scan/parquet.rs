@@ -371,6 +371,9 @@ fn read_row_group(
                     Ok(Some(Err(e))) => return Some(Err(decode_error(e, &damaged))),
                     Err(panic) => return Some(Err(damaged(panic))),
                 };
+                if let Err(detail) = check_arrays(&b) {
+                    return Some(Err(damaged(detail)));
+                }
                 rows += b.num_rows() as u64;
                 if b.num_rows() > 0 {
                     return Some(conform_batch(&b, &f.path, ctx));
@@ -381,6 +384,19 @@ fn read_row_group(
     };
     ctx.metrics.rows(rows);
     folded
+}
+
+/// Checks a decoded batch's arrays in full (offsets, dictionary keys, UTF-8): the Parquet
+/// decoder trusts some lengths a damaged page states, and a string column whose offsets
+/// point past its data made a kernel read outside it (a parquet fuzz finding: a crash,
+/// where a damaged file must be an error naming it).
+fn check_arrays(b: &RecordBatch) -> std::result::Result<(), String> {
+    for (c, f) in b.columns().iter().zip(b.schema().fields()) {
+        c.to_data()
+            .validate_full()
+            .map_err(|e| format!("column `{}`: {e}", f.name()))?;
+    }
+    Ok(())
 }
 
 /// The reader of one row group (the selected rows of it), its chunks read up front.
