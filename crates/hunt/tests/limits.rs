@@ -239,3 +239,20 @@ fn a_large_value_repeated_on_expanded_rows_stays_within_arrow_offsets() {
     assert_eq!(d.kind, DiagnosticKind::Limit, "{d:?}");
     assert!(d.message.contains("mv-apply"), "{d:?}");
 }
+
+#[test]
+fn a_string_keyed_summarize_spills_before_its_limit() {
+    // 1,000,000 distinct string keys under 16 MiB: the groups pass the spill threshold
+    // (half the limit) and the aggregate partitions to disk. The threshold must see the
+    // string-key index its reservation counts, or the limit came first (it did).
+    let mut e = engine();
+    e.set_memory_limit(16 << 20);
+    let q = "range x from 1 to 1000000 step 1 | summarize c = count() by k = tostring(x) \
+             | summarize n = count(), s = sum(c)";
+    let r = e
+        .query(q)
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostic()));
+    let b = &r.batches[0];
+    let text = |c: usize| hunt::format::cell_text(b.column(c), 0, r.schema.fields[c].ty);
+    assert_eq!([text(0), text(1)], ["1000000", "1000000"]);
+}

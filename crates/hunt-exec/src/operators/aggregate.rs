@@ -394,7 +394,7 @@ impl GroupTable {
     }
 
     /// About the bytes the groups' keys and states hold (each part counted in O(1)).
-    fn held_bytes(&self) -> usize {
+    pub(super) fn held_bytes(&self) -> usize {
         let per_group: usize = 8 + self.accs.iter().map(Acc::group_bytes).sum::<usize>();
         self.accs.iter().map(Acc::held_bytes).sum::<usize>()
             + self.args.iter().map(ArgRows::held_bytes).sum::<usize>()
