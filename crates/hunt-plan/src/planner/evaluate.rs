@@ -93,6 +93,34 @@ impl Planner<'_> {
         }
     }
 
+    /// The rows of `plan`, read now (see [`Planner::probe`]); more than `max` of them are
+    /// refused, naming `plugin`.
+    pub(crate) fn probe_rows(
+        &self,
+        plan: &LogicalPlan,
+        what: &str,
+        plugin: &str,
+        max: usize,
+        span: Span,
+    ) -> Result<Vec<Vec<Scalar>>, PlanError> {
+        let mut rows: Vec<Vec<Scalar>> = Vec::new();
+        let mut over = false;
+        self.probe(plan, what, span, &mut |row| {
+            if rows.len() < max {
+                rows.push(row);
+            } else {
+                over = true;
+            }
+        })?;
+        if over {
+            return Err(PlanError::unsupported(
+                span,
+                format!("`{plugin}` over more than {max} rows"),
+            ));
+        }
+        Ok(rows)
+    }
+
     fn plan_bag_unpack(
         &mut self,
         input: LogicalPlan,

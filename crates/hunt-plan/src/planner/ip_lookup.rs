@@ -144,26 +144,11 @@ impl Planner<'_> {
         let right_out: Vec<usize> = (0..right_s.fields.len())
             .filter(|r| !extras.iter().any(|(_, x)| x == r))
             .collect();
-        let read = |p: &Planner<'_>, plan: &LogicalPlan, what: &str| {
-            let mut rows: Vec<Vec<Scalar>> = Vec::new();
-            let mut over = false;
-            p.probe(plan, what, span, &mut |row| {
-                if rows.len() < MAX_ROWS {
-                    rows.push(row);
-                } else {
-                    over = true;
-                }
-            })?;
-            if over {
-                return Err(PlanError::unsupported(
-                    span,
-                    format!("`ipv4_lookup` over more than {MAX_ROWS} rows"),
-                ));
-            }
-            Ok(rows)
+        let read = |plan: &LogicalPlan, what: &str| {
+            self.probe_rows(plan, what, "ipv4_lookup", MAX_ROWS, span)
         };
-        let right_rows = read(self, &lookup, "`ipv4_lookup`'s lookup table")?;
-        let left_rows = read(self, &input, "`ipv4_lookup`'s input")?;
+        let right_rows = read(&lookup, "`ipv4_lookup`'s lookup table")?;
+        let left_rows = read(&input, "`ipv4_lookup`'s input")?;
         // The lookup ranges by (prefix length, network).
         let mut ranges: HashMap<(u8, u32), Vec<usize>> = HashMap::new();
         let mut lengths: Vec<u8> = Vec::new();

@@ -162,21 +162,13 @@ impl Planner<'_> {
             input: Box::new(input),
             exprs,
         };
-        let mut rows: Vec<Vec<Scalar>> = Vec::new();
-        let mut over = false;
-        self.probe(&probe, "`evaluate rolling_percentile`", span, &mut |row| {
-            if rows.len() < MAX_ROWS {
-                rows.push(row);
-            } else {
-                over = true;
-            }
-        })?;
-        if over {
-            return Err(PlanError::unsupported(
-                span,
-                format!("`rolling_percentile` over more than {MAX_ROWS} rows"),
-            ));
-        }
+        let rows = self.probe_rows(
+            &probe,
+            "`evaluate rolling_percentile`",
+            "rolling_percentile",
+            MAX_ROWS,
+            span,
+        )?;
         // Groups by dimensions, first seen first; in each, (bin, value) pairs.
         let mut groups: Vec<Group> = Vec::new();
         for row in rows {

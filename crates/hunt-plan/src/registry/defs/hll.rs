@@ -67,15 +67,7 @@ impl AggregateFunction for HllMergeAgg {
     }
     fn bind(&self, args: Vec<Expr>, span: Span) -> Result<(Vec<Expr>, KqlType), PlanError> {
         super::exact_arity("hll_merge", &args, 1, span)?;
-        if args[0].ty != KqlType::Dynamic {
-            return Err(PlanError::ty(
-                args[0].span,
-                format!(
-                    "`hll_merge` needs an hll sketch (dynamic), got {}",
-                    args[0].ty
-                ),
-            ));
-        }
+        super::dynamic_args("hll_merge", "an hll sketch", &args)?;
         Ok((args, KqlType::Dynamic))
     }
     fn state(&self, _: &[KqlType], _: KqlType) -> Result<Box<dyn GroupState>, FunctionError> {

@@ -14,17 +14,6 @@ use arrow_array::{Int64Array, StringArray};
 use hunt_syntax::Span;
 use std::sync::Arc;
 
-/// Refuses arguments that are not dynamic.
-fn dynamic_args(name: &str, args: &[Expr]) -> Result<(), PlanError> {
-    match args.iter().find(|a| a.ty != KqlType::Dynamic) {
-        Some(a) => Err(PlanError::ty(
-            a.span,
-            format!("`{name}` needs a sketch (dynamic), got {}", a.ty),
-        )),
-        None => Ok(()),
-    }
-}
-
 /// `dcount_hll(hll)`.
 pub struct DcountHll;
 
@@ -38,7 +27,7 @@ impl ScalarFunction for DcountHll {
     }
     fn bind(&self, args: Vec<Expr>, span: Span) -> Result<(Vec<Expr>, KqlType), PlanError> {
         super::exact_arity("dcount_hll", &args, 1, span)?;
-        dynamic_args("dcount_hll", &args)?;
+        super::dynamic_args("dcount_hll", "a sketch", &args)?;
         Ok((args, KqlType::Long))
     }
     fn invoke(&self, args: &[ArgValue], rows: usize) -> Result<ArgValue, FunctionError> {
@@ -73,7 +62,7 @@ impl ScalarFunction for HllMerge {
                 format!("`hll_merge` takes 2 to 16 sketches, got {}", args.len()),
             ));
         }
-        dynamic_args("hll_merge", &args)?;
+        super::dynamic_args("hll_merge", "a sketch", &args)?;
         Ok((args, KqlType::Dynamic))
     }
     fn invoke(&self, args: &[ArgValue], rows: usize) -> Result<ArgValue, FunctionError> {

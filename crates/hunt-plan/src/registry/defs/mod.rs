@@ -21,6 +21,7 @@ mod tdigest_scalars;
 use super::{AggDef, ScalarDef};
 use crate::error::PlanError;
 use crate::expr::Expr;
+use crate::types::KqlType;
 use hunt_syntax::Span;
 
 /// Refuses a call of `name` with other than `want` arguments, in the words of the planner's
@@ -33,6 +34,17 @@ fn exact_arity(name: &str, args: &[Expr], want: usize, span: Span) -> Result<(),
         span,
         format!("`{name}` takes {want} argument(s), got {}", args.len()),
     ))
+}
+
+/// Refuses the first of `args` that is not dynamic: `name` needs `what` (a sketch).
+fn dynamic_args(name: &str, what: &str, args: &[Expr]) -> Result<(), PlanError> {
+    match args.iter().find(|a| a.ty != KqlType::Dynamic) {
+        Some(a) => Err(PlanError::ty(
+            a.span,
+            format!("`{name}` needs {what} (dynamic), got {}", a.ty),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The scalar functions defined here.

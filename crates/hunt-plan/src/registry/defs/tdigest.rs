@@ -88,15 +88,7 @@ impl AggregateFunction for TDigestMergeAgg {
     }
     fn bind(&self, args: Vec<Expr>, span: Span) -> Result<(Vec<Expr>, KqlType), PlanError> {
         super::exact_arity("tdigest_merge", &args, 1, span)?;
-        if args[0].ty != KqlType::Dynamic {
-            return Err(PlanError::ty(
-                args[0].span,
-                format!(
-                    "`tdigest_merge` needs a tdigest (dynamic), got {}",
-                    args[0].ty
-                ),
-            ));
-        }
+        super::dynamic_args("tdigest_merge", "a tdigest", &args)?;
         Ok((args, KqlType::Dynamic))
     }
     fn state(&self, _: &[KqlType], _: KqlType) -> Result<Box<dyn GroupState>, FunctionError> {

@@ -23,16 +23,6 @@ use hunt_syntax::Span;
 use serde_json::Value;
 use std::sync::Arc;
 
-fn digest_arg(name: &str, a: &Expr) -> Result<(), PlanError> {
-    if a.ty == KqlType::Dynamic {
-        return Ok(());
-    }
-    Err(PlanError::ty(
-        a.span,
-        format!("`{name}` needs a tdigest (dynamic), got {}", a.ty),
-    ))
-}
-
 fn digest_at(a: &ArgValue, i: usize) -> Result<Option<Digest>, FunctionError> {
     Digest::from_json(&dynamic_at(a, i)?)
 }
@@ -83,7 +73,7 @@ impl ScalarFunction for MergeTDigest {
             ));
         }
         for a in &args {
-            digest_arg("merge_tdigest", a)?;
+            super::dynamic_args("merge_tdigest", "a tdigest", std::slice::from_ref(a))?;
         }
         Ok((args, KqlType::Dynamic))
     }
@@ -124,7 +114,7 @@ impl ScalarFunction for PercentileTDigest {
     }
     fn bind(&self, mut args: Vec<Expr>, span: Span) -> Result<(Vec<Expr>, KqlType), PlanError> {
         super::exact_arity("percentile_tdigest", &args, 2, span)?;
-        digest_arg("percentile_tdigest", &args[0])?;
+        super::dynamic_args("percentile_tdigest", "a tdigest", &args[..1])?;
         let p = real_percentile("percentile_tdigest", args.remove(1))?;
         args.push(p);
         Ok((args, KqlType::Dynamic))
@@ -168,7 +158,7 @@ impl ScalarFunction for PercentilesArrayTDigest {
                 "`percentiles_array_tdigest` takes a tdigest and percentiles",
             ));
         }
-        digest_arg("percentiles_array_tdigest", &args[0])?;
+        super::dynamic_args("percentiles_array_tdigest", "a tdigest", &args[..1])?;
         let mut it = args.into_iter();
         let mut out: Vec<Expr> = it.next().into_iter().collect();
         let rest: Vec<Expr> = it.collect();
@@ -235,7 +225,7 @@ impl ScalarFunction for RankTDigest {
     }
     fn bind(&self, args: Vec<Expr>, span: Span) -> Result<(Vec<Expr>, KqlType), PlanError> {
         super::exact_arity("rank_tdigest", &args, 2, span)?;
-        digest_arg("rank_tdigest", &args[0])?;
+        super::dynamic_args("rank_tdigest", "a tdigest", &args[..1])?;
         let mut args = args;
         let v = args.remove(1);
         let v = match v.ty {
