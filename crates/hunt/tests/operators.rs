@@ -415,6 +415,19 @@ fn geo_polygon_lookup_follows_its_page() {
 }
 
 #[test]
+fn geo_polygon_lookup_refuses_an_input_past_its_row_cap() {
+    // 1,000,001 points and an empty lookup table: no pairs, but the input is past the
+    // 1,000,000 rows hunt reads while planning. Refused, never cut (it was cut to fit
+    // before, dropping points silently from `return_unmatched = true`).
+    common::fails(
+        "let polygons = datatable(polygon_name:string, polygon:dynamic)[];
+         range x from 1 to 1000001 step 1 | extend longitude = 0.0, latitude = 0.0
+         | evaluate geo_polygon_lookup(polygons, polygon, longitude, latitude, return_unmatched = true)
+         | count",
+    );
+}
+
+#[test]
 fn geo_line_lookup_follows_its_page() {
     // docs: geo-line-lookup-plugin: points within the radius (meters) of a road.
     let q = r#"let roads = datatable(road_name:string, road:dynamic)

@@ -218,17 +218,22 @@ impl Planner<'_> {
             .filter(|i| with_key || right_s.fields[*i].name != key)
             .collect();
         // Read both sides.
-        let read = |p: &Planner<'_>, plan: &LogicalPlan, what: &str| {
-            let mut rows: Vec<Vec<Scalar>> = Vec::new();
-            p.probe(plan, what, span, &mut |row| {
-                if rows.len() <= MAX_PAIRS {
-                    rows.push(row);
-                }
-            })?;
-            Ok::<_, PlanError>(rows)
-        };
-        let right_rows = read(self, &lookup, &format!("`{plugin}`'s lookup table"))?;
-        let left_rows = read(self, &input, &format!("`{plugin}`'s input"))?;
+        // Each side is refused past MAX_PAIRS rows on its own (cutting it would drop rows
+        // silently when the other side is empty).
+        let right_rows = self.probe_rows(
+            &lookup,
+            &format!("`{plugin}`'s lookup table"),
+            plugin,
+            MAX_PAIRS,
+            span,
+        )?;
+        let left_rows = self.probe_rows(
+            &input,
+            &format!("`{plugin}`'s input"),
+            plugin,
+            MAX_PAIRS,
+            span,
+        )?;
         if left_rows.len().saturating_mul(right_rows.len()) > MAX_PAIRS {
             return Err(PlanError::unsupported(
                 span,
