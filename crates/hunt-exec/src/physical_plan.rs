@@ -112,6 +112,9 @@ fn aggregate_input(
                 .collect();
             Arc::new(scan_exec(plan, tables)?.with_dictionary_output(strings))
         }
+        LogicalPlan::Filter { input, predicate } if matches!(**input, LogicalPlan::Join { .. }) => {
+            join(input, tables, rows, true, Some(predicate))?
+        }
         LogicalPlan::Filter { input, predicate } => {
             filter(aggregate_input(input, tables, rows)?, predicate)?
         }
@@ -119,31 +122,7 @@ fn aggregate_input(
             ProjectionExec::try_new(aggregate_input(input, tables, rows)?, exprs, plan.schema())?
                 .keeping_dictionaries(),
         ),
-        // A join whose output rows each come from one left row passes the left side's
-        // dictionaries on (the probe looks each dictionary entry up once).
-        LogicalPlan::Join {
-            left,
-            right,
-            kind,
-            on,
-            outputs,
-        } if matches!(
-            kind,
-            JoinKind::Inner | JoinKind::LeftOuter | JoinKind::LeftSemi | JoinKind::LeftAnti
-        ) =>
-        {
-            Arc::new(
-                HashJoinExec::try_new(
-                    aggregate_input(left, tables, rows)?,
-                    build(right, tables, rows)?,
-                    *kind,
-                    on,
-                    outputs,
-                    plan.schema(),
-                )?
-                .with_budget(tables.budget()),
-            )
-        }
+        LogicalPlan::Join { .. } => join(plan, tables, rows, true, None)?,
         other => build(other, tables, rows)?,
     })
 }
@@ -213,6 +192,51 @@ fn top_bound(
         key.descending,
         key.nulls_first,
     )))
+}
+
+/// The hash join of a `Join` node, with `predicate` (a `where` directly above it) applied
+/// to its output as it is made. Under an aggregate (`keep_dictionaries`), a join whose
+/// output rows each come from one left row passes the left side's dictionaries on (the
+/// probe looks each dictionary entry up once).
+fn join(
+    plan: &LogicalPlan,
+    tables: &TableSet,
+    rows: Option<&ApplySlot>,
+    keep_dictionaries: bool,
+    predicate: Option<&hunt_plan::expr::Expr>,
+) -> Result<Arc<dyn ExecutionPlan>> {
+    let LogicalPlan::Join {
+        left,
+        right,
+        kind,
+        on,
+        outputs,
+    } = plan
+    else {
+        return Err(ExecError::Internal("not a join".into()));
+    };
+    let per_left_row = matches!(
+        kind,
+        JoinKind::Inner | JoinKind::LeftOuter | JoinKind::LeftSemi | JoinKind::LeftAnti
+    );
+    let left = if keep_dictionaries && per_left_row {
+        aggregate_input(left, tables, rows)?
+    } else {
+        build(left, tables, rows)?
+    };
+    let mut exec = HashJoinExec::try_new(
+        left,
+        build(right, tables, rows)?,
+        *kind,
+        on,
+        outputs,
+        plan.schema(),
+    )?
+    .with_budget(tables.budget());
+    if let Some(p) = predicate {
+        exec = exec.with_filter(p)?;
+    }
+    Ok(Arc::new(exec))
 }
 
 /// `plan`, filters over a scan, built with `bound` pushed into the scan.
@@ -307,6 +331,9 @@ fn build(
             tables.clone(),
             plan.schema(),
         )?),
+        LogicalPlan::Filter { input, predicate } if matches!(**input, LogicalPlan::Join { .. }) => {
+            join(input, tables, rows, false, Some(predicate))?
+        }
         LogicalPlan::Filter { input, predicate } => filter(build(input, tables, rows)?, predicate)?,
         LogicalPlan::Projection { input, exprs } => Arc::new(ProjectionExec::try_new(
             build(input, tables, rows)?,
@@ -344,23 +371,7 @@ fn build(
                     .with_budget(tables.budget()),
             ),
         },
-        LogicalPlan::Join {
-            left,
-            right,
-            kind,
-            on,
-            outputs,
-        } => Arc::new(
-            HashJoinExec::try_new(
-                build(left, tables, rows)?,
-                build(right, tables, rows)?,
-                *kind,
-                on,
-                outputs,
-                plan.schema(),
-            )?
-            .with_budget(tables.budget()),
-        ),
+        LogicalPlan::Join { .. } => join(plan, tables, rows, false, None)?,
         LogicalPlan::Parse {
             input,
             expr,

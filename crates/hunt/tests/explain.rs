@@ -192,15 +192,31 @@ physical plan (after a run returning 2 rows):
 03)----ValuesExec: rows=2"#,
     },
     Snapshot {
-        what: "top-nested is its own node",
+        what: "top-nested ranks the key tuples of a summarize by every level's key (its sum per tuple, rolled up by the operator)",
         query: r#"let T = datatable(k:string, n:long, d:dynamic)["a", 1, dynamic([1,2]), "b", 2, dynamic([3])]; T | top-nested 1 of k by s = sum(n)"#,
         plans: r#"logical plan:
 01)TopNested: 1 levels
-02)--Values: 3 columns, 2 rows
+02)--Aggregate: by=[__top_nested_key_0=k] aggs=[__top_nested_agg_0=sum(n)]
+03)----Values: 3 columns, 2 rows
 
 physical plan (after a run returning 1 rows):
 01)TopNestedExec: 1 levels
-02)--ValuesExec: rows=2"#,
+02)--AggregateExec: by=[__top_nested_key_0=#0] aggs=[__top_nested_agg_0=Sum(#1)]
+03)----ValuesExec: rows=2"#,
+    },
+    Snapshot {
+        what: "a where right above a join is the join's filter (no FilterExec: the join checks each chunk's pairs on the columns the where reads, #3 = u and #1 = t)",
+        query: r#"let L = datatable(a:long, t:long)[1, 10, 2, 20]; let R = datatable(a:long, u:long)[1, 5, 1, 15, 2, 25]; L | join kind=inner R on a | where u > t"#,
+        plans: r#"logical plan:
+01)Filter: gt(u, t)
+02)--Join: kind=Inner on [a == a]
+03)----Values: 2 columns, 2 rows
+03)----Values: 2 columns, 3 rows
+
+physical plan (after a run returning 2 rows):
+01)HashJoinExec: kind=Inner on [#0 == #0] filter=gt(#3, #1) (build: right)
+02)--ValuesExec: rows=2
+02)--ValuesExec: rows=3"#,
     },
     Snapshot {
         what: "parse compiles its pattern to an anchored regex with lazy captures",

@@ -1109,7 +1109,57 @@ fn top_nested(
         });
     }
     Ok(LogicalPlan::TopNested {
-        input: Box::new(input),
+        input: Box::new(pre_aggregate(input, &mut out)),
         levels: out,
     })
+}
+
+/// Puts a hash aggregate by every level's key under a `top-nested`, so the operator ranks
+/// the (few) distinct key tuples instead of holding every input row: the aggregate streams,
+/// runs per row group in parallel and spills past the threshold. Each level's aggregate is
+/// computed per key tuple and rolled up by the operator (a count becomes the sum of the
+/// tuples' counts; sum, min and max roll up as themselves), which gives the same values
+/// since top-nested only takes `count`, `sum`, `min` and `max`. The tuples come out in the
+/// order their first row appears, so the first appearance of each level's key, and with it
+/// the order of ties, is the input's. Dynamic keys keep the row-by-row path (a `summarize`
+/// cannot group by them).
+fn pre_aggregate(
+    input: LogicalPlan,
+    levels: &mut [crate::logical_plan::TopNestedLevel],
+) -> LogicalPlan {
+    if levels.iter().any(|l| l.key.1.ty == KqlType::Dynamic) {
+        return input;
+    }
+    let mut group_by = Vec::with_capacity(levels.len());
+    let mut aggs = Vec::with_capacity(levels.len());
+    for (i, l) in levels.iter_mut().enumerate() {
+        let key_col = format!("__top_nested_key_{i}");
+        let agg_col = format!("__top_nested_agg_{i}");
+        let (key_ty, key_span) = (l.key.1.ty, l.key.1.span);
+        group_by.push((
+            key_col.clone(),
+            std::mem::replace(&mut l.key.1, Expr::column(key_col, key_ty, key_span)),
+        ));
+        let agg_ty = l.agg.1.ty;
+        let rolled = Expr::column(agg_col.clone(), agg_ty, key_span);
+        let rollup = match l.agg.1.func {
+            AggFunc::Count => AggFunc::Sum,
+            f => f,
+        };
+        let per_tuple = std::mem::replace(
+            &mut l.agg.1,
+            AggExpr {
+                func: rollup,
+                args: vec![rolled],
+                ty: agg_ty,
+                filter: None,
+            },
+        );
+        aggs.push((agg_col, per_tuple));
+    }
+    LogicalPlan::Aggregate {
+        input: Box::new(input),
+        group_by,
+        aggs,
+    }
 }

@@ -17,6 +17,7 @@ mod spill;
 
 use crate::error::{ExecError, Result};
 use crate::expr::dictionary::{DictMemo, entries, values_with_empty};
+use crate::expr::{PhysicalExpr, compile, evaluate};
 use crate::limits::{MemoryBudget, Reservation};
 use crate::physical_plan::{
     BATCH_SIZE, BatchIter, ExecutionPlan, FoldedIter, UnitFold, execute_parallel,
@@ -24,7 +25,8 @@ use crate::physical_plan::{
 use crate::scan::conform_column;
 use crate::spill::{SpillFile, conform};
 use arrow::array::{
-    Array, ArrayRef, DictionaryArray, RecordBatch, RecordBatchOptions, UInt32Array,
+    Array, ArrayRef, AsArray, BooleanArray, DictionaryArray, RecordBatch, RecordBatchOptions,
+    UInt32Array,
 };
 use arrow::compute::{concat_batches, take};
 use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema, SchemaRef};
@@ -64,6 +66,18 @@ struct JoinCore {
     keys: Vec<(usize, usize)>,
     outputs: Vec<(Side, usize)>,
     schema: Schema,
+    /// A `where` directly above the join, over its output: each chunk's pairs are
+    /// checked on the columns it reads before the other columns are gathered, so pairs
+    /// it drops never copy their strings. The rows are the `where`'s rows exactly.
+    filter: Option<Filter>,
+}
+
+/// The `where` a join applies to its own output (see [`JoinCore::filter`]).
+#[derive(Debug)]
+struct Filter {
+    predicate: PhysicalExpr,
+    /// The output columns it reads.
+    reads: Vec<bool>,
 }
 
 /// The build side: the right input's rows, grouped by key: `keys` gives a key's group,
@@ -144,10 +158,23 @@ impl HashJoinExec {
                 keys,
                 outputs,
                 schema,
+                filter: None,
             }),
             spare: Mutex::new(None),
             budget: MemoryBudget::default(),
         })
+    }
+
+    /// This join with `predicate` (a `where` directly above it, over its output) applied
+    /// to its output as it is made; call before the join runs.
+    pub fn with_filter(mut self, predicate: &hunt_plan::expr::Expr) -> Result<HashJoinExec> {
+        let predicate = compile(predicate, &self.core.schema)?;
+        let mut reads = vec![false; self.core.schema.fields.len()];
+        mark_columns(&predicate, &mut reads);
+        let core = Arc::get_mut(&mut self.core)
+            .ok_or_else(|| ExecError::Internal("join filter set after the join ran".into()))?;
+        core.filter = Some(Filter { predicate, reads });
+        Ok(self)
     }
 
     /// This join with its build side reserved from `budget` (the query's).
@@ -356,24 +383,63 @@ impl JoinCore {
         })
     }
 
+    /// The output rows of `pairs`, after the join's filter when it has one.
     fn emit(
         &self,
         lb: Option<&RecordBatch>,
         rb: &RecordBatch,
         pairs: Pairs,
     ) -> Result<RecordBatch> {
-        let n = pairs.left.len();
         let li = UInt32Array::from(pairs.left);
         let ri = UInt32Array::from(pairs.right);
+        let Some(f) = &self.filter else {
+            return self.gather(lb, rb, &li, &ri, |_| true);
+        };
+        // The filter's columns first (the others as nulls), then only the kept pairs.
+        let narrow = self.gather(lb, rb, &li, &ri, |c| f.reads[c])?;
+        let mask = evaluate(&f.predicate, &narrow)?;
+        let mask = mask
+            .as_any()
+            .downcast_ref::<BooleanArray>()
+            .ok_or_else(|| ExecError::Internal("join filter did not yield bools".into()))?;
+        // A null result drops the pair, as a `where` drops the row.
+        let mask = match mask.null_count() {
+            0 => mask.clone(),
+            _ => arrow::compute::prep_null_mask_filter(mask),
+        };
+        if mask.true_count() == mask.len() {
+            return self.gather(lb, rb, &li, &ri, |_| true);
+        }
+        let li = arrow::compute::filter(&li, &mask)?;
+        let ri = arrow::compute::filter(&ri, &mask)?;
+        self.gather(lb, rb, li.as_primitive(), ri.as_primitive(), |_| true)
+    }
+
+    /// The output columns of the pairs `li`/`ri` (row numbers of the left and right
+    /// sides, null where that side is absent): those `wanted` taken from their side, the
+    /// others null (only the join's filter reads such a batch).
+    fn gather(
+        &self,
+        lb: Option<&RecordBatch>,
+        rb: &RecordBatch,
+        li: &UInt32Array,
+        ri: &UInt32Array,
+        wanted: impl Fn(usize) -> bool,
+    ) -> Result<RecordBatch> {
+        let n = li.len();
         let cols = self
             .outputs
             .iter()
             .zip(&self.schema.fields)
-            .map(|((side, col), field)| {
+            .enumerate()
+            .map(|(c, ((side, col), field))| {
+                if !wanted(c) {
+                    return Ok(arrow::array::new_null_array(&field.ty.arrow_type(), n));
+                }
                 let taken = match (side, lb) {
-                    (Side::Left, Some(lb)) => take(lb.column(*col).as_ref(), &li, None)?,
+                    (Side::Left, Some(lb)) => take(lb.column(*col).as_ref(), li, None)?,
                     (Side::Left, None) => arrow::array::new_null_array(&field.ty.arrow_type(), n),
-                    (Side::Right, _) => take(rb.column(*col).as_ref(), &ri, None)?,
+                    (Side::Right, _) => take(rb.column(*col).as_ref(), ri, None)?,
                 };
                 // Outer joins leave absent strings null; KQL shows them as empty strings.
                 // (A dictionary-encoded left column, under an aggregate, stays one.)
@@ -445,7 +511,8 @@ impl JoinCore {
         })
     }
 
-    /// The next at most [`BATCH_SIZE`] output rows of `p` (`None` once it has no more).
+    /// The next at most [`BATCH_SIZE`] output rows of `p` (`None` once it has no more);
+    /// never an empty batch (chunks the join's filter emptied are passed over).
     /// `state` is needed by the flavours that are not [`HashJoinExec::per_left_row`].
     fn next_chunk(
         &self,
@@ -453,6 +520,22 @@ impl JoinCore {
         p: &mut Probe,
         mut state: Option<&mut ProbeState>,
     ) -> Result<Option<RecordBatch>> {
+        while let Some(pairs) = self.next_pairs(build, p, state.as_deref_mut()) {
+            let b = self.emit(Some(&p.lb), &build.rb, pairs)?;
+            if b.num_rows() > 0 {
+                return Ok(Some(b));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The row pairs of [`JoinCore::next_chunk`]'s next chunk.
+    fn next_pairs(
+        &self,
+        build: &Build,
+        p: &mut Probe,
+        mut state: Option<&mut ProbeState>,
+    ) -> Option<Pairs> {
         use JoinKind::*;
         let mut out = Pairs {
             left: vec![],
@@ -509,10 +592,7 @@ impl JoinCore {
             p.row += 1;
             p.hit = 0;
         }
-        if out.left.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(self.emit(Some(&p.lb), &build.rb, out)?))
+        (!out.left.is_empty()).then_some(out)
     }
 
     /// The right rows decided only once every left row was seen.
@@ -533,7 +613,8 @@ impl JoinCore {
             left: vec![None; tail.len()],
             right: tail.into_iter().map(Some).collect(),
         };
-        Ok(Some(self.emit(None, &build.rb, p)?))
+        let b = self.emit(None, &build.rb, p)?;
+        Ok((b.num_rows() > 0).then_some(b))
     }
 }
 
@@ -545,8 +626,12 @@ impl ExecutionPlan for HashJoinExec {
             .iter()
             .map(|(l, r)| format!("#{l} == #{r}"))
             .collect();
+        let filter = match &self.core.filter {
+            Some(f) => format!(" filter={}", f.predicate),
+            None => String::new(),
+        };
         format!(
-            "HashJoinExec: kind={:?} on [{}] (build: right)",
+            "HashJoinExec: kind={:?} on [{}]{filter} (build: right)",
             self.core.kind,
             k.join(", ")
         )
@@ -619,5 +704,18 @@ impl ExecutionPlan for HashJoinExec {
                 state: None,
             })
         }))
+    }
+}
+
+/// Marks in `reads` the columns `e` reads.
+fn mark_columns(e: &PhysicalExpr, reads: &mut [bool]) {
+    match e {
+        PhysicalExpr::Column(i, _) => {
+            if let Some(r) = reads.get_mut(*i) {
+                *r = true;
+            }
+        }
+        PhysicalExpr::Literal(_) => {}
+        PhysicalExpr::Call { args, .. } => args.iter().for_each(|a| mark_columns(a, reads)),
     }
 }
