@@ -169,11 +169,6 @@ lib_funcs! {
         /// `parse_csv(text)`: the fields of the first CSV record.
         ParseCsv => "parse_csv",
 
-        /// `convert_angle/energy/force/length/mass/speed/temperature/volume(x, from, to)`:
-        /// refused (see `misc`).
-        ConvertUnits => "convert_angle" | "convert_energy" | "convert_force" | "convert_length"
-            | "convert_mass" | "convert_speed" | "convert_temperature" | "convert_volume",
-
         // ---- string ----
         /// `substring(s, start [, length])`
         Substring => "substring",
@@ -651,7 +646,6 @@ pub fn family(f: LibFunc) -> Family {
         DatetimeUtcToLocal | DatetimeLocalToUtc => Family::Timezone,
         ParseUrlQuery | ParseCsv => Family::Parsing,
         ParseCommandLine
-        | ConvertUnits
         | RegexQuote
         | IndexOfRegex
         | IsAscii

@@ -382,3 +382,60 @@ fn sketch_merges_exist_as_aggregates_and_scalars() {
         "p:dynamic\n20",
     );
 }
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/convert-angle-function and the
+/// pages of convert_energy, convert_force, convert_length, convert_mass, convert_speed,
+/// convert_temperature and convert_volume: each page's one example (its printed digits,
+/// so compared within their last place).
+const CONVERT_UNITS: &[(&str, f64)] = &[
+    ("convert_angle(1.2, 'Degree', 'Arcminute')", 72.0),
+    (
+        "convert_energy(1.2, 'Joule', 'BritishThermalUnit')",
+        0.001_137_380_544_375_98,
+    ),
+    ("convert_force(1.2, 'Newton', 'Decanewton')", 0.12),
+    ("convert_length(1.2, 'Meter', 'Foot')", 3.937_007_874_015_75),
+    ("convert_mass(1.2, 'Kilogram', 'Pound')", 2.645_547_146_218_53),
+    (
+        "convert_speed(1.2, 'MeterPerSecond', 'CentimeterPerHour')",
+        432_000.0,
+    ),
+    ("convert_temperature(1.2, 'Kelvin', 'DegreeCelsius')", -271.95),
+    ("convert_volume(1.2, 'CubicMeter', 'AcreFoot')", 0.000_972_856_8),
+];
+
+#[test]
+fn convert_units_follow_their_pages() {
+    for (call, want) in CONVERT_UNITS {
+        let tolerance = want.abs() * 1e-13;
+        check(
+            &format!("print ok = abs({call} - {want:e}) <= {tolerance:e}"),
+            "ok:bool\ntrue",
+        );
+    }
+    // "Invalid units return null"; a null value is null too.
+    check(
+        "print a = convert_length(1.0, 'Meter', 'Parsnip'), b = convert_length(real(null), 'Meter', 'Foot')",
+        "a:real|b:real\nnull|null",
+    );
+    // The unit may come from a column; the value converts from int and long.
+    check(
+        "datatable(u: string, x: long) ['Kilometer', 2, 'Centimeter', 300] | project m = convert_length(x, u, 'Meter')",
+        "m:real\n2000\n3",
+    );
+    // Affine scales go through the base unit: 212 °F is 100 °C.
+    check(
+        "print c = round(convert_temperature(212, 'DegreeFahrenheit', 'DegreeCelsius'), 9)",
+        "c:real\n100",
+    );
+    // Units whose UnitsNet factor changed between versions (the mile), non-linear ones
+    // (tilt), and a listed unit in another case are refused, as a constant or per row.
+    fails("print convert_length(1.0, 'Mile', 'Meter')");
+    fails("print convert_angle(1.0, 'Tilt', 'Degree')");
+    fails("print convert_length(1.0, 'meter', 'Foot')");
+    fails("datatable(u: string) ['Mile'] | project convert_length(1.0, u, 'Meter')");
+    // Kusto's signature: (real, string, string).
+    fails("print convert_length('1', 'Meter', 'Foot')");
+    fails("print convert_length(1.0, 1, 'Foot')");
+    fails("print convert_length(1.0, 'Meter')");
+}

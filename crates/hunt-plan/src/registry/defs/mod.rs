@@ -7,6 +7,7 @@ mod bag_zip;
 mod binary_all;
 mod bits;
 mod buildschema;
+mod convert_units;
 mod covariance;
 mod hll;
 mod hll_scalars;
@@ -52,6 +53,7 @@ pub fn scalars() -> Vec<ScalarDef> {
     let mut all = vec![ScalarDef(&bag_zip::BagZip)];
     all.extend(real_math::ALL.iter().map(|f| ScalarDef(f)));
     all.extend(bits::ALL.iter().map(|f| ScalarDef(f)));
+    all.extend(convert_units::ALL.iter().map(|f| ScalarDef(f)));
     all.extend([
         ScalarDef(&hll_scalars::DcountHll),
         ScalarDef(&hll_scalars::HllMerge),
