@@ -578,6 +578,8 @@ pub fn bind_pack(args: Vec<Expr>, skip_empty: bool, span: Span) -> Result<Expr, 
     bind_known(f, "pack_all", args, span)
 }
 
+pub use dynamic::bind_sort_tuple;
+
 /// Binds `name(args)` if `name` is a library function; `None` otherwise. `args` are
 /// already bound against the input.
 pub fn bind(name: &str, args: Vec<Expr>, span: Span) -> Option<Result<Expr, PlanError>> {

@@ -550,7 +550,10 @@ impl ScalarFunction for ConvertUnits {
         super::exact_arity(self.name, &args, 3, span)?;
         let mut it = args.into_iter();
         let (Some(value), Some(from), Some(to)) = (it.next(), it.next(), it.next()) else {
-            return Err(PlanError::invalid(span, format!("`{}` takes 3 arguments", self.name)));
+            return Err(PlanError::invalid(
+                span,
+                format!("`{}` takes 3 arguments", self.name),
+            ));
         };
         let null = matches!(value.kind, ExprKind::Literal(Scalar::Null(_)));
         if !(value.ty.is_numeric() || null) {
@@ -577,11 +580,15 @@ impl ScalarFunction for ConvertUnits {
     }
     fn invoke(&self, args: &[ArgValue], rows: usize) -> Result<ArgValue, FunctionError> {
         let [value, from, to] = args else {
-            return Err(FunctionError::Internal(format!("{} takes 3 arguments", self.name)));
+            return Err(FunctionError::Internal(format!(
+                "{} takes 3 arguments",
+                self.name
+            )));
         };
         let mut out = Vec::with_capacity(rows);
         for i in 0..rows {
-            let (Some(x), Some(f), Some(t)) = (real_at(value, i)?, text_at(from, i)?, text_at(to, i)?)
+            let (Some(x), Some(f), Some(t)) =
+                (real_at(value, i)?, text_at(from, i)?, text_at(to, i)?)
             else {
                 out.push(None);
                 continue;
