@@ -517,3 +517,27 @@ fn array_sort_over_several_arrays_follows_its_pages() {
         r#"datatable(b: bool) [true] | project array_sort_asc(dynamic([1,2]), dynamic([3,4]), b)"#,
     );
 }
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/assert-function
+#[test]
+fn assert_follows_its_page() {
+    // The page's examples: a valid length passes ...
+    check(
+        r#"let checkLength = (len:long, s:string) { assert(len > 0, "Length must be greater than zero") and strlen(s) > len };
+           datatable(input:string) ['123', '4567'] | where checkLength(len=3, input)"#,
+        "input:string\n4567",
+    );
+    // ... an invalid one fails the query ...
+    fails(
+        r#"let checkLength = (len:long, s:string) { assert(len > 0, "Length must be greater than zero") and strlen(s) > len };
+           datatable(input:string) ['123', '4567'] | where checkLength(len=long(-1), input)"#,
+    );
+    // ... even where no row reaches the assert (it is evaluated at query analysis).
+    fails(r#"let b=false; print x="Hello" | where b | where assert(b, "Assertion failed")"#);
+    check(r#"print a = assert(1 < 2, "never")"#, "a:bool\ntrue");
+    // The condition "can't be bound to row-context".
+    fails(r#"datatable(x: long) [1] | where assert(x > 0, "positive")"#);
+    // Kusto's signature: (bool, string).
+    fails(r#"print assert(1, "x")"#);
+    fails("print assert(true, 1)");
+}
