@@ -30,6 +30,7 @@ mod pivot;
 mod reorder;
 mod result_names;
 mod rolling;
+mod rows_near;
 mod scan;
 mod schema_merge;
 mod search;
