@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::check;
+use common::{check, fails};
 
 /// Two rows of the `Traces` table of the parse and parse-where pages.
 const TRACES: &str = r#"let Traces = datatable(EventText: string) [
@@ -570,4 +570,34 @@ fn a_where_after_a_join_keeps_exactly_its_rows() {
          1|10|1|15
          2|20|2|25",
     );
+
+#[test]
+fn rows_near_keeps_the_rows_around_a_condition() {
+    // docs: rows-near-plugin (its example: two rows before and after the "Error" row)
+    let data = r#"datatable (Timestamp:datetime, Value:long, State:string) [
+        datetime(2021-06-01), 1, "Success", datetime(2021-06-02), 4, "Success",
+        datetime(2021-06-03), 3, "Success", datetime(2021-06-04), 11, "Success",
+        datetime(2021-06-05), 15, "Success", datetime(2021-06-06), 2, "Success",
+        datetime(2021-06-07), 19, "Error", datetime(2021-06-08), 12, "Success",
+        datetime(2021-06-09), 7, "Success", datetime(2021-06-10), 9, "Success",
+        datetime(2021-06-11), 4, "Success", datetime(2021-06-12), 1, "Success"]
+        | sort by Timestamp asc"#;
+    check(
+        &format!(r#"{data} | evaluate rows_near(State == "Error", 2) | project Value, State"#),
+        "Value:long|State:string\n15|Success\n2|Success\n19|Error\n12|Success\n7|Success",
+    );
+    // RowsAfter "overrides the number of rows to find after the condition"; rows near two
+    // true conditions appear once; the edges of the table cut the window.
+    check(
+        &format!(r#"{data} | evaluate rows_near(Value == 19 or Value == 1, 1, 0) | project Value"#),
+        "Value:long\n1\n2\n19\n4\n1",
+    );
+    // The counts are constant non-negative integers; the condition is a bool.
+    fails(&format!(
+        r#"{data} | evaluate rows_near(State == "Error", -1)"#
+    ));
+    fails(&format!(
+        r#"{data} | evaluate rows_near(State == "Error", Value)"#
+    ));
+    fails(&format!(r#"{data} | evaluate rows_near(State, 1)"#));
 }

@@ -370,6 +370,25 @@ fn make_series_bounds_may_be_computed() {
 }
 
 #[test]
+fn user_function_arguments_may_be_named() {
+    // docs: assert-function (`checkLength(len=3, input)`: a named argument, then one in
+    // the second position); Kusto's binder gives a named argument the parameter of its
+    // name and any other the parameter at its own position.
+    check(
+        r#"let checkLength = (len:long, s:string) { assert(len > 0, "Length must be greater than zero") and strlen(s) > len };
+           datatable(input:string) ['123', '4567'] | where checkLength(len=3, input)"#,
+        "input:string\n4567",
+    );
+    check(
+        "let f = (a:long, b:long = 10) { a - b }; print x = f(b = 1, a = 5), y = f(a = 5)",
+        "x:long|y:long\n4|-5",
+    );
+    // An unknown name, and a parameter given twice, are errors.
+    fails("let f = (a:long) { a }; print f(z = 1)");
+    fails("let f = (a:long, b:long) { a + b }; print f(1, a = 2)");
+}
+
+#[test]
 fn recursive_functions_are_refused() {
     // docs: user-defined-functions (recursion is not allowed)
     fails("let f = () { f }; print f");

@@ -1,5 +1,7 @@
 //! The geospatial functions hunt answers only in part: invalid input gives null, as the
-//! docs say, and two shapes that are apart intersect in an empty GeometryCollection; any
+//! docs say, a simplification whose tolerance exceeds every distance between the shape's
+//! vertices leaves nothing (null), and two shapes that are apart intersect in an empty
+//! GeometryCollection; any
 //! other answer is a GeoJSON shape S2 builds (snapping, simplifying, assembling rings) in
 //! ways hunt does not reproduce to the bit, so those are refused.
 
@@ -119,6 +121,40 @@ fn each(v: Geo<&Value>, check: fn(&Value) -> Geo<()>) -> Geo<()> {
     all_valid(&items.iter().map(check).collect::<Vec<_>>())
 }
 
+/// The positions of a GeoJSON shape's coordinates, in order.
+fn vertices(v: &Value, out: &mut Vec<(f64, f64)>) {
+    if let Ok(p) = position(v) {
+        out.push(p);
+    } else if let Some(items) = v.as_array() {
+        for item in items {
+            vertices(item, out);
+        }
+    }
+}
+
+/// Null when simplifying with `tolerance` leaves nothing: the pages promise a result
+/// "with no two vertices with distance less than tolerance", whose vertices come from the
+/// input, and that "high tolerance may cause small line to disappear" — so when every two
+/// input vertices are closer than the tolerance, no line or polygon is left. (Closer by a
+/// margin, so that rounding cannot decide; larger inputs stay refused.)
+fn collapses(shapes: &[&Value], tolerance: f64) -> Geo<()> {
+    let mut pts = Vec::new();
+    for s in shapes {
+        if let Some(c) = s.get("coordinates") {
+            vertices(c, &mut pts);
+        }
+    }
+    if pts.is_empty() || pts.len() > 4096 {
+        return Ok(());
+    }
+    let within = pts.iter().enumerate().all(|(i, a)| {
+        pts[i + 1..]
+            .iter()
+            .all(|b| super::geo::distance(a.0, a.1, b.0, b.1) < tolerance * 0.999)
+    });
+    if within { Err(Bad::Invalid) } else { Ok(()) }
+}
+
 fn line_ok(v: &Value) -> Geo<()> {
     lines(v).map(|_| ())
 }
@@ -160,10 +196,13 @@ pub fn answer(f: Partial, vals: &[Option<Value>], nums: &[Option<f64>]) -> Geo<O
                 polygon_ok
             };
             all_valid(&[arg(vals, 0).and_then(check), tolerance_ok(num(nums, 0))])?;
+            collapses(&[arg(vals, 0)?], num(nums, 0)?)?;
             refused
         }
         SimplifyPolygons => {
             all_valid(&[each(arg(vals, 0), polygon_ok), tolerance_ok(num(nums, 0))])?;
+            let shapes = arg(vals, 0)?.as_array().ok_or(Bad::Invalid)?;
+            collapses(&shapes.iter().collect::<Vec<_>>(), num(nums, 0)?)?;
             refused
         }
         UnionLines => {

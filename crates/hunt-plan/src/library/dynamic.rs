@@ -108,7 +108,9 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
                 match &args[1].kind {
                     ExprKind::Literal(Scalar::Bool(_)) => {}
                     _ if args[1].ty == Dynamic => {
-                        return Err(b.unsupported("over several arrays"));
+                        return Err(b.unsupported(
+                            "over several arrays outside a `project`/`extend` item or `[i]`",
+                        ));
                     }
                     _ => return Err(b.bad(&args[1], "a constant bool `nulls_last`")),
                 }
@@ -187,4 +189,44 @@ pub(super) fn bind(b: &Binder<'_>, mut args: Vec<Expr>) -> Result<Expr, PlanErro
             format!("bug: `{}` bound as a dynamic function", b.name),
         )),
     }
+}
+
+/// `array_sort_asc/desc(a1, …, ak [, nulls_last])` with k ≥ 2 arrays (docs:
+/// array-sort-asc-function): Kusto's result is a tuple of k arrays, the first sorted and
+/// the others reordered to match (null for one whose length differs from the first's).
+/// hunt binds it as one dynamic array of the k results, which the planner takes apart
+/// into columns (`project`/`extend`) or indexes (`[i]`); `None` when `name` is not an
+/// array sort or has fewer than two arrays. Returns the call and k.
+pub fn bind_sort_tuple(
+    name: &str,
+    args: Vec<Expr>,
+    span: hunt_syntax::Span,
+) -> Option<Result<(Expr, usize), PlanError>> {
+    let f = match name {
+        "array_sort_asc" => LibFunc::ArraySortAsc,
+        "array_sort_desc" => LibFunc::ArraySortDesc,
+        _ => return None,
+    };
+    // Kusto's layout: every argument is an array except a last bool (nulls_last).
+    let arrays = match args.last() {
+        Some(l) if l.ty == KqlType::Bool => args.len() - 1,
+        _ => args.len(),
+    };
+    if arrays < 2 {
+        return None;
+    }
+    let b = Binder { f, name, span };
+    Some((|| {
+        let mut bound = Vec::with_capacity(args.len());
+        for (i, a) in args.into_iter().enumerate() {
+            if i < arrays {
+                bound.push(b.dynamic(a)?);
+            } else if matches!(a.kind, ExprKind::Literal(Scalar::Bool(_))) {
+                bound.push(a);
+            } else {
+                return Err(b.bad(&a, "a constant bool `nulls_last`"));
+            }
+        }
+        Ok((b.call(bound, KqlType::Dynamic), arrays))
+    })())
 }

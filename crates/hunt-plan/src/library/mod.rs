@@ -169,11 +169,6 @@ lib_funcs! {
         /// `parse_csv(text)`: the fields of the first CSV record.
         ParseCsv => "parse_csv",
 
-        /// `convert_angle/energy/force/length/mass/speed/temperature/volume(x, from, to)`:
-        /// refused (see `misc`).
-        ConvertUnits => "convert_angle" | "convert_energy" | "convert_force" | "convert_length"
-            | "convert_mass" | "convert_speed" | "convert_temperature" | "convert_volume",
-
         // ---- string ----
         /// `substring(s, start [, length])`
         Substring => "substring",
@@ -583,6 +578,8 @@ pub fn bind_pack(args: Vec<Expr>, skip_empty: bool, span: Span) -> Result<Expr, 
     bind_known(f, "pack_all", args, span)
 }
 
+pub use dynamic::bind_sort_tuple;
+
 /// Binds `name(args)` if `name` is a library function; `None` otherwise. `args` are
 /// already bound against the input.
 pub fn bind(name: &str, args: Vec<Expr>, span: Span) -> Option<Result<Expr, PlanError>> {
@@ -651,7 +648,6 @@ pub fn family(f: LibFunc) -> Family {
         DatetimeUtcToLocal | DatetimeLocalToUtc => Family::Timezone,
         ParseUrlQuery | ParseCsv => Family::Parsing,
         ParseCommandLine
-        | ConvertUnits
         | RegexQuote
         | IndexOfRegex
         | IsAscii

@@ -39,6 +39,7 @@ impl Planner<'_> {
             "bag_unpack" => self.plan_bag_unpack(input, args, schema, span),
             "ipv4_lookup" if schema.is_none() => self.plan_ipv4_lookup(input, args, span),
             "schema_merge" if schema.is_none() => self.plan_schema_merge(input, args, span),
+            "rows_near" if schema.is_none() => self.plan_rows_near(input, args, span),
             "geo_polygon_lookup" if schema.is_none() => {
                 self.plan_geo_lookup(super::geo_lookup::Shape::Polygon, input, args, span)
             }

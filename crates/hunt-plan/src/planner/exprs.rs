@@ -98,6 +98,23 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
             ))
         }
         ast::ExprKind::Index { expr, index } => {
+            // `array_sort_asc(a, b)[1]`: the second array of the sort's tuple.
+            if let Some((tuple, arrays)) = sort_tuple(expr, sc)? {
+                let i = match bind_expr(index, sc)?.kind {
+                    ExprKind::Literal(Scalar::Long(i)) => i,
+                    ExprKind::Literal(Scalar::Int(i)) => i64::from(i),
+                    _ => -1,
+                };
+                if !(0..arrays as i64).contains(&i) {
+                    return Err(PlanError::invalid(
+                        index.span,
+                        format!(
+                            "the sort returns {arrays} arrays: the index must be a constant in 0..{arrays}"
+                        ),
+                    ));
+                }
+                return Ok(tuple_item(&tuple, i, e.span));
+            }
             let obj = dynamic_operand(bind_expr(expr, sc)?)?;
             let idx = bind_expr(index, sc)?;
             match idx.ty {
@@ -121,6 +138,35 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
         }
         _ => Err(PlanError::unsupported(e.span, "this expression")),
     }
+}
+
+/// `array_sort_asc/desc` of two or more arrays (a tuple in Kusto): the bound call, one
+/// dynamic array holding the sorted arrays, and their count; `None` for anything else.
+pub(crate) fn sort_tuple(
+    e: &ast::Expr,
+    sc: &Scope<'_>,
+) -> Result<Option<(Expr, usize)>, PlanError> {
+    let ast::ExprKind::Call { name, args } = &e.kind else {
+        return Ok(None);
+    };
+    if !matches!(name.name.as_str(), "array_sort_asc" | "array_sort_desc") {
+        return Ok(None);
+    }
+    let bound = args
+        .iter()
+        .map(|a| bind_expr(a, sc))
+        .collect::<Result<Vec<_>, _>>()?;
+    crate::library::bind_sort_tuple(&name.name, bound, e.span).transpose()
+}
+
+/// Array `i` of a bound sort tuple.
+pub(crate) fn tuple_item(tuple: &Expr, i: i64, span: Span) -> Expr {
+    Expr::call(
+        Func::Lib(LibFunc::Index),
+        vec![tuple.clone(), Expr::literal(Scalar::Long(i), span)],
+        KqlType::Dynamic,
+        span,
+    )
 }
 
 /// The object of `.key` / `[i]`: a dynamic value (a string is refused, as in Kusto,

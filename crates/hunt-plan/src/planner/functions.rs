@@ -162,7 +162,14 @@ pub(crate) fn bind_call(
         return super::window::bind_window(name, args, span, sc);
     }
     if let Some(Implementation::Scalar(def)) = entry.map(|e| e.imp) {
-        return bind_defined(def, bound_args(args, sc)?, span);
+        let mut bound = bound_args(args, sc)?;
+        if def.0.at_analysis() {
+            bound = bound
+                .into_iter()
+                .map(|a| super::subquery::fold(sc, a))
+                .collect::<Result<_, _>>()?;
+        }
+        return bind_defined(def, bound, span);
     }
     // `tdigest_merge(t1, t2)` in a scalar context: the scalar of a name that is also an
     // aggregate.
@@ -915,6 +922,50 @@ fn call_user_function(
     r
 }
 
+/// The argument of each parameter of a user function: `name = value` goes to the
+/// parameter of that name, any other argument to the parameter at its own position, as
+/// Kusto's binder lays out a user function's arguments (`NonRepeatingParameterLayout` in
+/// Kusto.Language; `f(len=3, s)` gives `s` the second parameter). An unknown name, or a
+/// parameter given twice, is an error.
+fn place_args<'a>(
+    name: &ast::Ident,
+    params: &[ast::FunctionParam],
+    args: &'a [ast::Expr],
+) -> Result<Vec<Option<&'a ast::Expr>>, PlanError> {
+    let mut slots: Vec<Option<&ast::Expr>> = vec![None; params.len()];
+    for (i, a) in args.iter().enumerate() {
+        let (at, value) = match &a.kind {
+            ast::ExprKind::NamedArg { name: n, value } => {
+                let at = params
+                    .iter()
+                    .position(|p| p.name.name == n.name)
+                    .ok_or_else(|| {
+                        PlanError::invalid(
+                            n.span,
+                            format!("`{}` has no parameter `{}`", name.name, n.name),
+                        )
+                    })?;
+                (at, value.as_ref())
+            }
+            _ => (i, a),
+        };
+        match slots.get_mut(at) {
+            Some(slot @ None) => *slot = Some(value),
+            _ => {
+                return Err(PlanError::invalid(
+                    a.span,
+                    format!(
+                        "`{}` is given its parameter `{}` twice",
+                        name.name,
+                        params.get(at).map(|p| p.name.name.as_str()).unwrap_or("?")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(slots)
+}
+
 fn expand_user_function(
     name: &ast::Ident,
     params: &[ast::FunctionParam],
@@ -934,9 +985,10 @@ fn expand_user_function(
             ),
         ));
     }
+    let slots = place_args(name, params, args)?;
     let mut bound = Vec::new();
     for (i, p) in params.iter().enumerate() {
-        let value = match (args.get(i), &p.default) {
+        let value = match (slots[i], &p.default) {
             (Some(a), _) => bind_expr(a, sc)?,
             (None, Some(d)) => bind_expr(d, sc)?,
             (None, None) => {
@@ -952,7 +1004,7 @@ fn expand_user_function(
                 Some(ty) if ty.is_numeric() && value.ty.is_numeric() => cast(value, ty),
                 Some(ty) => {
                     return Err(PlanError::ty(
-                        args.get(i).map(|a| a.span).unwrap_or(span),
+                        slots[i].map(|a| a.span).unwrap_or(span),
                         format!(
                             "`{}` expects {ty} for `{}`, got {}",
                             name.name, p.name.name, value.ty

@@ -97,13 +97,16 @@ pub fn parse_datetime_text(text: &str) -> Option<i64> {
 }
 
 /// The other forms Kusto's `todatetime` reads: US dates (`02/17/2016 08:40:01`, as in the
-/// `parse` operator's doc example) and RFC 822/2822 (`Sat, 8 Nov 2014 15:05:02 GMT`).
+/// `parse` operator's doc example, or with `-`: `12-02-2022`) and RFC 822/2822 (`Sat, 8 Nov 2014 15:05:02 GMT`).
 fn parse_other_datetime(text: &str) -> Option<i64> {
     let t = text.trim();
     for f in [
         "%m/%d/%Y %H:%M:%S%.f",
         "%m/%d/%Y %H:%M:%S",
         "%m/%d/%Y %H:%M",
+        "%m-%d-%Y %H:%M:%S%.f",
+        "%m-%d-%Y %H:%M:%S",
+        "%m-%d-%Y %H:%M",
     ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(t, f) {
             return d
@@ -112,8 +115,12 @@ fn parse_other_datetime(text: &str) -> Option<i64> {
                 .map(|ns| ns - ns % NS_PER_TICK);
         }
     }
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%m/%d/%Y") {
-        return d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_nanos_opt();
+    // .NET's invariant culture reads `-` as a date separator too (`12-02-2022` is the
+    // todatetime page's example, equal to `datetime('12-02-2022')`).
+    for f in ["%m/%d/%Y", "%m-%d-%Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(t, f) {
+            return d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_nanos_opt();
+        }
     }
     let rfc = t.replace(" GMT", " +0000").replace(" UTC", " +0000");
     chrono::DateTime::parse_from_rfc2822(&rfc)
@@ -184,6 +191,13 @@ pub fn typed_literal(ty: &str, text: &str) -> Result<Option<Scalar>, String> {
         other => KqlType::from_name(other).ok_or_else(|| format!("type `{other}`"))?,
     };
     let t = text.trim();
+    // Kusto reads `datetime("2015-12-14")` as `datetime(2015-12-14)`: the interior of a
+    // datetime, timespan or guid literal that is a string literal is its value
+    // (`Destringify` in Kusto.Language's SyntaxToken.cs).
+    let t = match kql {
+        KqlType::DateTime | KqlType::TimeSpan | KqlType::Guid => destringify(t),
+        _ => t,
+    };
     if t == "null" && kql != KqlType::Dynamic {
         return Ok(Some(Scalar::Null(kql)));
     }
@@ -211,6 +225,20 @@ pub fn typed_literal(ty: &str, text: &str) -> Result<Option<Scalar>, String> {
             .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
             .map(Scalar::Dynamic),
     })
+}
+
+/// The value of `t` when it is a plain quoted string (`'x'` or `"x"`, without escapes or
+/// its own quote inside); `t` otherwise. Strings with escapes stay as they are, so such a
+/// literal is refused as invalid rather than read by guess.
+fn destringify(t: &str) -> &str {
+    let b = t.as_bytes();
+    if b.len() >= 2 && (b[0] == b'\'' || b[0] == b'"') && b[b.len() - 1] == b[0] {
+        let inner = &t[1..t.len() - 1];
+        if !inner.contains(['\\', t.chars().next().unwrap_or('"')]) {
+            return inner.trim();
+        }
+    }
+    t
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ mod pivot;
 mod reorder;
 mod result_names;
 mod rolling;
+mod rows_near;
 mod scan;
 mod schema_merge;
 mod search;
@@ -424,7 +425,12 @@ impl Planner<'_> {
                 let empty = Schema::default();
                 let mut out = Vec::new();
                 for (i, ne) in exprs.iter().enumerate() {
-                    let e = exprs::bind_expr(&ne.expr, &self.scope(&empty, None))?;
+                    let sc = self.scope(&empty, None);
+                    if let Some(cols) = operators::sort_tuple_columns(ne, &sc)? {
+                        out.extend(cols.into_iter().map(|(n, e, _)| (n, e)));
+                        continue;
+                    }
+                    let e = exprs::bind_expr(&ne.expr, &sc)?;
                     let name = match ne.names.as_slice() {
                         [] => format!("print_{i}"),
                         [n] => n.name.clone(),

@@ -599,10 +599,13 @@ fn multi_column(item: &NamedExpr, sc: &Scope<'_>) -> Result<Option<Vec<Named>>, 
     let ast::ExprKind::Call { name, args } = &item.expr.kind else {
         return Ok(None);
     };
+    let span = item.expr.span;
+    if let Some(cols) = sort_tuple_columns(item, sc)? {
+        return Ok(Some(cols));
+    }
     let Some(m) = series::multi_column(&name.name) else {
         return Ok(None);
     };
-    let span = item.expr.span;
     let twin = ast::Expr {
         kind: ast::ExprKind::Call {
             name: ast::Ident {
@@ -642,6 +645,48 @@ fn multi_column(item: &NamedExpr, sc: &Scope<'_>) -> Result<Option<Vec<Named>>, 
             .map(|(n, (key, ty))| (n, series::column_of(&bag, key, *ty, span), span))
             .collect(),
     ))
+}
+
+/// `array_sort_asc/desc` of several arrays alone in an item (`project`, `extend`,
+/// `print`): one column per array, named `<argument>_sorted` (`array<i>_sorted` for an
+/// argument without a name), as `GetArraySortResult` in Kusto's Functions.cs; `(a, b) = …`
+/// names them.
+pub(crate) fn sort_tuple_columns(
+    item: &NamedExpr,
+    sc: &Scope<'_>,
+) -> Result<Option<Vec<Named>>, PlanError> {
+    let ast::ExprKind::Call { name, args } = &item.expr.kind else {
+        return Ok(None);
+    };
+    let span = item.expr.span;
+    if let Some((tuple, arrays)) = super::exprs::sort_tuple(&item.expr, sc)? {
+        if item.names.len() > arrays {
+            return Err(PlanError::invalid(
+                span,
+                format!("`{}` returns {arrays} columns", name.name),
+            ));
+        }
+        let names: Vec<String> = if item.names.is_empty() {
+            (0..arrays)
+                .map(
+                    |i| match args.get(i).and_then(super::result_names::result_name) {
+                        Some(n) if !n.is_empty() => format!("{n}_sorted"),
+                        _ => format!("array{i}_sorted"),
+                    },
+                )
+                .collect()
+        } else {
+            item.names.iter().map(|n| n.name.clone()).collect()
+        };
+        return Ok(Some(
+            names
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| (n, super::exprs::tuple_item(&tuple, i as i64, span), span))
+                .collect(),
+        ));
+    }
+    Ok(None)
 }
 
 /// A bound item: its column name, expression and source span.

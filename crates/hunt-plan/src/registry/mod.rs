@@ -172,14 +172,6 @@ const UNSUPPORTED: &[(&str, Kind, Option<&str>)] = &[
         Kind::Scalar,
         Some("Kusto's numeric inversion differs from the exact one in the last digits"),
     ),
-    ("convert_angle", Kind::Scalar, Some(UNITS)),
-    ("convert_energy", Kind::Scalar, Some(UNITS)),
-    ("convert_force", Kind::Scalar, Some(UNITS)),
-    ("convert_length", Kind::Scalar, Some(UNITS)),
-    ("convert_mass", Kind::Scalar, Some(UNITS)),
-    ("convert_speed", Kind::Scalar, Some(UNITS)),
-    ("convert_temperature", Kind::Scalar, Some(UNITS)),
-    ("convert_volume", Kind::Scalar, Some(UNITS)),
     ("hash_combine", Kind::Scalar, Some(HASHES)),
     ("hash_many", Kind::Scalar, Some(HASHES)),
     ("series_fit_line", Kind::Scalar, Some(FIT_LINE)),
@@ -222,11 +214,6 @@ const UNSUPPORTED: &[(&str, Kind, Option<&str>)] = &[
 const VARIANCEPIF: &str = "its docs' example gives the sample variance, unlike variancep's, \
      so Kusto's answer is unclear";
 
-/// Why the `convert_*` functions are refused: Kusto converts with the UnitsNet library,
-/// whose factors changed between versions (a mile was 1609.34 m, now 1609.344 m; the docs'
-/// convert_volume example uses an old acre-foot factor).
-const UNITS: &str =
-    "its unit factors come from the UnitsNet version Kusto ships, which the docs do not name";
 /// Why `hash_many`/`hash_combine` are refused.
 const HASHES: &str = "Kusto's way of combining hashes is not documented; only its example value is";
 /// Why the line fit is refused: Kusto's slope of [1,2,3,4,5] is 0.9999999999999999

@@ -81,6 +81,12 @@ pub trait ScalarFunction: Send + Sync + 'static {
     fn volatile(&self) -> bool {
         false
     }
+    /// True for a function Kusto evaluates at query analysis (`assert`): the planner
+    /// computes its constant arguments into literals before `bind`, so `bind` can decide
+    /// on their values while planning.
+    fn at_analysis(&self) -> bool {
+        false
+    }
     /// The result over `rows` rows. Arguments have the types `bind` gave them.
     fn invoke(&self, args: &[ArgValue], rows: usize) -> Result<ArgValue, FunctionError>;
 }

@@ -382,3 +382,162 @@ fn sketch_merges_exist_as_aggregates_and_scalars() {
         "p:dynamic\n20",
     );
 }
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/convert-angle-function and the
+/// pages of convert_energy, convert_force, convert_length, convert_mass, convert_speed,
+/// convert_temperature and convert_volume: each page's one example (its printed digits,
+/// so compared within their last place).
+const CONVERT_UNITS: &[(&str, f64)] = &[
+    ("convert_angle(1.2, 'Degree', 'Arcminute')", 72.0),
+    (
+        "convert_energy(1.2, 'Joule', 'BritishThermalUnit')",
+        0.001_137_380_544_375_98,
+    ),
+    ("convert_force(1.2, 'Newton', 'Decanewton')", 0.12),
+    ("convert_length(1.2, 'Meter', 'Foot')", 3.937_007_874_015_75),
+    (
+        "convert_mass(1.2, 'Kilogram', 'Pound')",
+        2.645_547_146_218_53,
+    ),
+    (
+        "convert_speed(1.2, 'MeterPerSecond', 'CentimeterPerHour')",
+        432_000.0,
+    ),
+    (
+        "convert_temperature(1.2, 'Kelvin', 'DegreeCelsius')",
+        -271.95,
+    ),
+    (
+        "convert_volume(1.2, 'CubicMeter', 'AcreFoot')",
+        0.000_972_856_8,
+    ),
+];
+
+#[test]
+fn convert_units_follow_their_pages() {
+    for (call, want) in CONVERT_UNITS {
+        let tolerance = want.abs() * 1e-13;
+        check(
+            &format!("print ok = abs({call} - {want:e}) <= {tolerance:e}"),
+            "ok:bool\ntrue",
+        );
+    }
+    // "Invalid units return null"; a null value is null too.
+    check(
+        "print a = convert_length(1.0, 'Meter', 'Parsnip'), b = convert_length(real(null), 'Meter', 'Foot')",
+        "a:real|b:real\nnull|null",
+    );
+    // The unit may come from a column; the value converts from int and long.
+    check(
+        "datatable(u: string, x: long) ['Kilometer', 2, 'Centimeter', 300] | project m = convert_length(x, u, 'Meter')",
+        "m:real\n2000\n3",
+    );
+    // Affine scales go through the base unit: 212 °F is 100 °C.
+    check(
+        "print c = round(convert_temperature(212, 'DegreeFahrenheit', 'DegreeCelsius'), 9)",
+        "c:real\n100",
+    );
+    // Units whose UnitsNet factor changed between versions (the mile), non-linear ones
+    // (tilt), and a listed unit in another case are refused, as a constant or per row.
+    fails("print convert_length(1.0, 'Mile', 'Meter')");
+    fails("print convert_angle(1.0, 'Tilt', 'Degree')");
+    fails("print convert_length(1.0, 'meter', 'Foot')");
+    fails("datatable(u: string) ['Mile'] | project convert_length(1.0, u, 'Meter')");
+    // Kusto's signature: (real, string, string).
+    fails("print convert_length('1', 'Meter', 'Foot')");
+    fails("print convert_length(1.0, 1, 'Foot')");
+    fails("print convert_length(1.0, 'Meter')");
+}
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/array-sort-asc-function and
+/// https://learn.microsoft.com/en-us/kusto/query/array-sort-desc-function: several arrays
+/// give several columns (Kusto's tuple; `GetArraySortResult` in Functions.cs names them
+/// `<argument>_sorted`), the first sorted, the others reordered to match.
+const ARRAY_SORT_TUPLES: Rows = &[
+    // Example 1 of each page.
+    (
+        r#"let array1 = dynamic([1,3,4,5,2]);
+           let array2 = dynamic(["a","b","c","d","e"]);
+           print array_sort_asc(array1,array2)"#,
+        r#"array1_sorted:dynamic|array2_sorted:dynamic
+           [1,2,3,4,5]|["a","e","b","c","d"]"#,
+    ),
+    (
+        r#"let array1 = dynamic([1,3,4,5,2]);
+           let array2 = dynamic(["a","b","c","d","e"]);
+           print array_sort_desc(array1,array2)"#,
+        r#"array1_sorted:dynamic|array2_sorted:dynamic
+           [5,4,3,2,1]|["d","c","b","e","a"]"#,
+    ),
+    // The pages' note: `(out1, out2) = …` names the columns.
+    (
+        r#"print (out1, out2) = array_sort_asc(dynamic([2,1]), dynamic(["b","a"]))"#,
+        r#"out1:dynamic|out2:dynamic
+           [1,2]|["a","b"]"#,
+    ),
+    // Example 3: the second array of the tuple, by index.
+    (
+        r#"datatable(command:string, command_time:datetime, user_id:string)
+           ['chmod', datetime(2019-07-15), "user1", 'ls', datetime(2019-07-02), "user1",
+            'dir', datetime(2019-07-22), "user1", 'rm', datetime(2019-07-23), "user2"]
+           | summarize timestamps = make_list(command_time), commands = make_list(command) by user_id
+           | project user_id, c = array_sort_asc(timestamps, commands)[1]"#,
+        r#"user_id:string|c:dynamic
+           user1|["ls","chmod","dir"]
+           user2|["rm"]"#,
+    ),
+    // "null is returned for every array that differs in length from the first one";
+    // an argument without a name makes `array<i>_sorted`; nulls go last by default and
+    // first with nulls_last=false, their partners with them.
+    (
+        r#"print array_sort_asc(dynamic([3,null,1]), dynamic(["c","n","a"]), dynamic([1]))"#,
+        r#"array0_sorted:dynamic|array1_sorted:dynamic|array2_sorted:dynamic
+           [1,3,null]|["a","c","n"]|null"#,
+    ),
+    (
+        r#"print (a, b) = array_sort_desc(dynamic([3,null,1]), dynamic(["c","n","a"]), false)"#,
+        r#"a:dynamic|b:dynamic
+           [null,3,1]|["n","c","a"]"#,
+    ),
+];
+
+#[test]
+fn array_sort_over_several_arrays_follows_its_pages() {
+    for (q, want) in ARRAY_SORT_TUPLES {
+        check(q, want);
+    }
+    // Equal elements whose partners differ: the pages do not say which comes first.
+    fails(r#"print array_sort_asc(dynamic([1,1]), dynamic(["b","a"]))"#);
+    // The index must be a constant within the tuple.
+    fails(r#"print array_sort_asc(dynamic([1,2]), dynamic(["b","a"]))[2]"#);
+    // More names than arrays.
+    fails(r#"print (a, b, c) = array_sort_asc(dynamic([1,2]), dynamic(["b","a"]))"#);
+    // nulls_last must be a constant bool.
+    fails(
+        r#"datatable(b: bool) [true] | project array_sort_asc(dynamic([1,2]), dynamic([3,4]), b)"#,
+    );
+}
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/assert-function
+#[test]
+fn assert_follows_its_page() {
+    // The page's examples: a valid length passes ...
+    check(
+        r#"let checkLength = (len:long, s:string) { assert(len > 0, "Length must be greater than zero") and strlen(s) > len };
+           datatable(input:string) ['123', '4567'] | where checkLength(len=3, input)"#,
+        "input:string\n4567",
+    );
+    // ... an invalid one fails the query ...
+    fails(
+        r#"let checkLength = (len:long, s:string) { assert(len > 0, "Length must be greater than zero") and strlen(s) > len };
+           datatable(input:string) ['123', '4567'] | where checkLength(len=long(-1), input)"#,
+    );
+    // ... even where no row reaches the assert (it is evaluated at query analysis).
+    fails(r#"let b=false; print x="Hello" | where b | where assert(b, "Assertion failed")"#);
+    check(r#"print a = assert(1 < 2, "never")"#, "a:bool\ntrue");
+    // The condition "can't be bound to row-context".
+    fails(r#"datatable(x: long) [1] | where assert(x > 0, "positive")"#);
+    // Kusto's signature: (bool, string).
+    fails(r#"print assert(1, "x")"#);
+    fails("print assert(true, 1)");
+}

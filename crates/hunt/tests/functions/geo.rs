@@ -190,10 +190,26 @@ fn shapes_built_by_s2_only_when_invalid_or_apart() {
         r#"a:dynamic|b:dynamic
            {"type":"GeometryCollection","geometries":[]}|{"type":"GeometryCollection","geometries":[]}"#,
     );
+    // docs: geo-line-simplify-function, geo-polygon-simplify-function,
+    // geo-simplify-polygons-array-function: a tolerance above every distance between the
+    // shape's vertices leaves nothing ("High tolerance may cause small line to disappear"),
+    // null as each page's example shows.
+    check(
+        r#"print a = isnull(geo_line_simplify(dynamic({"type":"LineString","coordinates":[[1.1, 1.1],[1.2,1.2]]}), 100000)),
+                 b = isnull(geo_polygon_simplify(dynamic({"type":"Polygon","coordinates":[[[5,48],[0,50],[0,47],[4,47],[5,48]]]}), 1000000)),
+                 c = isnull(geo_simplify_polygons_array(pack_array(
+                     dynamic({"type":"Polygon","coordinates":[[[-73.9495,40.7969],[-73.95807,40.80068],[-73.98201,40.76825],[-73.97317,40.76455],[-73.9495,40.7969]]]}),
+                     dynamic({"type":"Polygon","coordinates":[[[-73.94622,40.79249],[-73.96888,40.79282],[-73.9577,40.7789],[-73.94622,40.79249]]]})), 10000))"#,
+        "a:bool|b:bool|c:bool\ntrue|true|true",
+    );
     // a valid shape is S2's to build: refused
     fails(&format!(
         "print geo_closest_point_on_polygon(-73.9839, 40.7705, {CENTRAL_PARK})"
     ));
+    // two vertices farther apart than the tolerance: a result exists, S2's to build
+    fails(
+        r#"print geo_line_simplify(dynamic({"type":"LineString","coordinates":[[1.1, 1.1],[1.2,1.2]]}), 10000)"#,
+    );
     fails(&format!("print geo_polygon_simplify({CENTRAL_PARK}, 10)"));
 }
 

@@ -3,10 +3,12 @@
 //! [`ScalarFunction`](super::ScalarFunction) or [`AggregateFunction`](super::AggregateFunction)
 //! in a file of its own here, plus one line in [`scalars`] or [`AGGREGATES`].
 
+mod assert;
 mod bag_zip;
 mod binary_all;
 mod bits;
 mod buildschema;
+mod convert_units;
 mod covariance;
 mod hll;
 mod hll_scalars;
@@ -49,9 +51,10 @@ fn dynamic_args(name: &str, what: &str, args: &[Expr]) -> Result<(), PlanError> 
 
 /// The scalar functions defined here.
 pub fn scalars() -> Vec<ScalarDef> {
-    let mut all = vec![ScalarDef(&bag_zip::BagZip)];
+    let mut all = vec![ScalarDef(&bag_zip::BagZip), ScalarDef(&assert::Assert)];
     all.extend(real_math::ALL.iter().map(|f| ScalarDef(f)));
     all.extend(bits::ALL.iter().map(|f| ScalarDef(f)));
+    all.extend(convert_units::ALL.iter().map(|f| ScalarDef(f)));
     all.extend([
         ScalarDef(&hll_scalars::DcountHll),
         ScalarDef(&hll_scalars::HllMerge),
