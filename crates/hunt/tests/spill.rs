@@ -355,6 +355,33 @@ fn spilled_top_nested_is_right() -> TestResult {
     Ok(())
 }
 
+/// Aggregates without `by` keep one group, which cannot be partitioned: past the spill
+/// threshold their lists and sets grow on, reserved, and answer; past the memory limit
+/// they stop with the limit error naming the aggregate, and leave no spill file.
+#[test]
+fn one_group_aggregates_reserve_what_they_hold() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    let temp = tempfile::tempdir()?;
+    let mut e = spilling(dir.path(), temp.path(), 16 << 10)?;
+    let q = |f: &str| {
+        format!("Ev | summarize s = {f}(strcat('value-', Id)) | project n = array_length(s)")
+    };
+    assert_eq!(rows(&e, &q("make_set"))?, ["20000"]);
+    assert_eq!(rows(&e, &q("make_list"))?, ["20000"]);
+    e.set_memory_limit(256 << 10);
+    for f in ["make_set", "make_list"] {
+        let err = match e.query(&q(f)) {
+            Ok(_) => return Err(format!("{f} of 20,000 strings fit in 256 KiB").into()),
+            Err(err) => err.diagnostic().message,
+        };
+        assert!(err.contains("memory limit of 256.0 KiB"), "{err}");
+        assert!(err.contains(f), "{err}");
+        assert_eq!(entries(temp.path())?, 0);
+    }
+    Ok(())
+}
+
 /// `next` streams: within a 512 KiB limit (the 20,000 rows held whole were past it), each
 /// row sees the values 1, 2 and 5 rows ahead (a `next` of a `next` included), and `prev`
 /// beside it still sees the rows before; the defaults past the last row.
