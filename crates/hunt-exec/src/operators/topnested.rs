@@ -203,7 +203,11 @@ impl TopNestedExec {
                 continue;
             }
             let size = b.get_array_memory_size();
-            if file.is_none() && self.budget.spill_due(held.bytes() + size, held.bytes()) {
+            // Held up to half the threshold, leaving the rest to the levels' groups.
+            let due = self
+                .budget
+                .spill_due(2 * (held.bytes() + size), held.bytes());
+            if file.is_none() && due {
                 let mut w = self.budget.spill().create(schema.clone())?;
                 for h in batches.drain(..) {
                     w.write(&h)?;
@@ -249,9 +253,12 @@ impl TopNestedExec {
             )?;
             if self.budget.spill_due(table.bytes(), held.bytes()) {
                 // The whole level's groups, estimated from the part read, in partitions
-                // of about half the threshold.
+                // of about half the room the rest of the query leaves under the threshold.
                 let whole = table.bytes() as f64 * src.rows() as f64 / place.max(1) as f64;
-                let n = (2.0 * whole / self.budget.spill().threshold().max(1) as f64).ceil();
+                let threshold = self.budget.spill().threshold();
+                let others = self.budget.used().saturating_sub(held.bytes());
+                let room = threshold.saturating_sub(others).max(threshold / 8).max(1);
+                let n = (2.0 * whole / room as f64).ceil();
                 parts = Some((n as usize).clamp(2, MAX_PARTITIONS));
                 break;
             }
