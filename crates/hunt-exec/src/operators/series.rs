@@ -96,10 +96,8 @@ impl Shape {
 
     /// A partition's result: keys, series and each group's first place.
     fn result_schema(&self) -> SchemaRef {
-        let mut fields: Vec<Arc<Field>> = self.out.fields()[..self.keys + self.defaults.len()]
-            .iter()
-            .cloned()
-            .collect();
+        let mut fields: Vec<Arc<Field>> =
+            self.out.fields()[..self.keys + self.defaults.len()].to_vec();
         fields.push(Arc::new(Field::new(PLACE, DataType::UInt64, false)));
         Arc::new(ArrowSchema::new(fields))
     }
@@ -254,10 +252,10 @@ impl Assembly {
                     if bins.is_null(i) || !col.is_valid(i) {
                         continue;
                     }
-                    if let Ok(b) = usize::try_from(bins.value(i)) {
-                        if b < shape.bins {
-                            s[b] = scalar_json(&array_value(col.as_ref(), i, *ty)?);
-                        }
+                    if let Ok(b) = usize::try_from(bins.value(i))
+                        && b < shape.bins
+                    {
+                        s[b] = scalar_json(&array_value(col.as_ref(), i, *ty)?);
                     }
                 }
                 texts.push(serde_json::Value::Array(s).to_string());
