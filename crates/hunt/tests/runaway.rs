@@ -315,25 +315,9 @@ fn every_operator_that_holds_state_stops_at_the_memory_limit() {
             "range x from 1 to 1000000 step 1 | summarize p = percentile(x, 50)",
             "summarize",
         ),
-        (
-            // top-nested ranks the distinct key tuples, held whole: a million of them.
-            "range x from 1 to 1000000 step 1 | top-nested 3 of k = x by c = count()",
-            "top-nested",
-        ),
-        // (Window functions without `next` stream, and `mv-apply` hands its rows on as it
-        // makes them: `limits.rs` tests them over millions of rows under 16 MiB.)
-        (
-            "range x from 1 to 2000000 step 1 | extend s = strcat('value-', x) \
-             | serialize n = next(x) | where x == 1",
-            "window functions",
-        ),
-        // 1,000 series of 100,000 bins.
-        (
-            "range x from 1 to 1000 step 1 \
-             | make-series c = count() default = 0 on x from 1 to 100000 step 1 by k = x \
-             | count",
-            "make-series",
-        ),
+        // (Window functions stream, `next` included, and `mv-apply` hands its rows on as it
+        // makes them: `limits.rs` tests them over millions of rows under 16 MiB; the series
+        // of `make-series` are made a few at a time: see below.)
         (
             "range x from 1 to 300000 step 1 | extend s = strcat('n', x), t = strcat('n', x + 1) \
              | make-graph s --> t | graph-to-table edges | count",
@@ -382,6 +366,26 @@ fn every_operator_that_holds_state_stops_at_the_memory_limit() {
             "range x from 1 to 10 step 1 \
              | make-series c = count() default = 0 on x from 1 to 100 step 1 by k = x | count",
             "10",
+        ),
+        // A million key tuples: the summarize under `top-nested` and `top-nested` itself
+        // keep them on disk past the spill threshold. The largest sum is x = 1,000,000's.
+        (
+            "range x from 1 to 1000000 step 1 | top-nested 1 of k = x by s = sum(x) | project k",
+            "1000000",
+        ),
+        // `next` holds a batch, not its 2,000,000 rows.
+        (
+            "range x from 1 to 2000000 step 1 | extend s = strcat('value-', x) \
+             | serialize n = next(x) | where x == 1 | project n",
+            "2",
+        ),
+        // 1,000 series of 100,000 bins (about 200 MB of array text) are made and handed on
+        // a few at a time.
+        (
+            "range x from 1 to 1000 step 1 \
+             | make-series c = count() default = 0 on x from 1 to 100000 step 1 by k = x \
+             | count",
+            "1000",
         ),
         (
             "range x from 1 to 300 step 1 | extend s = strcat('n', x), t = strcat('n', x + 1) \

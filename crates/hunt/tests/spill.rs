@@ -75,7 +75,7 @@ fn write_events(dir: &Path) -> TestResult {
 /// of every kind, a non-mergeable one) that spill under a tiny threshold, and the threshold
 /// in bytes: 256 KiB spills every sort and aggregate here once (the aggregates' partitions
 /// fit); 16 KiB makes the aggregate's partitions too big, so they are partitioned again.
-const QUERIES: [(&str, usize); 11] = [
+const QUERIES: [(&str, usize); 15] = [
     ("Ev | order by K asc, S desc", 256 << 10),
     ("Ev | sort by V desc nulls first", 256 << 10),
     (
@@ -109,7 +109,25 @@ const QUERIES: [(&str, usize); 11] = [
     ),
     // Past a million rows, `top` is a full sort cut after its rows.
     ("Ev | top 2000000 by V asc nulls last, S desc", 256 << 10),
+    // The series' input (one row per key and bin) is partitioned by key; at 16 KiB the
+    // partitions are split again.
+    (SERIES, 256 << 10),
+    (SERIES, 16 << 10),
+    // Each level's groups are partitioned by (parent, key); the last level keeps all.
+    (
+        "Ev | top-nested 5 of K by c = count(), top-nested 3 of D by s = sum(V), \
+         top-nested of S by m = max(T) asc",
+        16 << 10,
+    ),
+    (
+        "Ev | top-nested of K by s = sum(V) desc, top-nested 2 of S by c = count() asc",
+        64 << 10,
+    ),
 ];
+
+/// `make-series` by 5,004 keys (null included) over the 500 seconds of `T`: 50 bins.
+const SERIES: &str = "Ev | make-series c = count(), s = sum(V) default = -1, m = max(D) \
+     on T from datetime(2023-11-14T22:13:20Z) to datetime(2023-11-14T22:21:40Z) step 10s by K";
 
 /// `q`'s rows, one line each, cells joined by `|`.
 fn rows(engine: &Engine, q: &str) -> Result<Vec<String>, Box<dyn std::error::Error>> {
@@ -225,6 +243,177 @@ fn spilled_answers_are_right() -> TestResult {
         })
         .sum();
     assert_eq!(total, ROWS);
+    Ok(())
+}
+
+/// `make-series` past a tiny threshold: each key's counts per bin and the order of the keys
+/// (of first appearance) as computed here, and the series' own step spilled (more files
+/// than the same aggregate alone makes).
+#[test]
+fn spilled_make_series_is_right() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    let temp = tempfile::tempdir()?;
+    let e = spilling(dir.path(), temp.path(), 64 << 10)?;
+    let q = "Ev | make-series c = count() on T from datetime(2023-11-14T22:13:20Z) \
+             to datetime(2023-11-14T22:21:40Z) step 10s by K | project K, c";
+    let before = hunt_exec::spill::files_made();
+    let got = rows(&e, q)?;
+    let series_files = hunt_exec::spill::files_made() - before;
+    // The same aggregate without the series step.
+    let before = hunt_exec::spill::files_made();
+    rows(
+        &e,
+        "Ev | summarize c = count() by K, b = bin(T, 10s) | summarize count()",
+    )?;
+    let aggregate_files = hunt_exec::spill::files_made() - before;
+    assert!(
+        series_files >= aggregate_files + 32,
+        "the series step did not spill: {series_files} files, the aggregate alone \
+         {aggregate_files}"
+    );
+    // `T` of row `i` is 1,700,000,000 s + i % 500: bin (i % 500) / 10.
+    let mut order: Vec<Option<i64>> = Vec::new();
+    let mut counts: std::collections::HashMap<Option<i64>, Vec<i64>> = Default::default();
+    for i in 0..ROWS {
+        let k = key(i);
+        let c = counts.entry(k).or_insert_with(|| {
+            order.push(k);
+            vec![0; 50]
+        });
+        c[((i % 500) / 10) as usize] += 1;
+    }
+    let expected: Vec<String> = order
+        .iter()
+        .map(|k| {
+            let c: Vec<String> = counts[k].iter().map(|n| n.to_string()).collect();
+            format!(
+                "{}|[{}]",
+                k.map(|k| k.to_string()).unwrap_or_default(),
+                c.join(",")
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), expected.len());
+    if let Some(i) = (0..got.len()).find(|&i| got[i] != expected[i]) {
+        panic!(
+            "row {i}:\n  got      {}\n  expected {}",
+            got[i], expected[i]
+        );
+    }
+    assert_eq!(entries(temp.path())?, 0);
+    Ok(())
+}
+
+/// `top-nested` past a tiny threshold (its input kept on disk, its first level's 5,004
+/// groups aggregated partition by partition): the top keys by count and, under each, the
+/// top departments by their largest `Id`, as computed here (ties by first appearance).
+#[test]
+fn spilled_top_nested_is_right() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    let temp = tempfile::tempdir()?;
+    let e = spilling(dir.path(), temp.path(), 16 << 10)?;
+    let q = "Ev | top-nested 4 of K by c = count(), top-nested 2 of D by mx = max(Id)";
+    let before = hunt_exec::spill::files_made();
+    let got = rows(&e, q)?;
+    assert!(
+        hunt_exec::spill::files_made() >= before + 3,
+        "top-nested did not spill"
+    );
+    assert_eq!(entries(temp.path())?, 0);
+    let mut order: Vec<Option<i64>> = Vec::new();
+    let mut count: std::collections::HashMap<Option<i64>, i64> = Default::default();
+    for i in 0..ROWS {
+        *count.entry(key(i)).or_insert_with(|| {
+            order.push(key(i));
+            0
+        }) += 1;
+    }
+    // A stable sort keeps first appearance among equal counts.
+    order.sort_by(|a, b| count[b].cmp(&count[a]));
+    let mut expected = Vec::new();
+    for k in order.iter().take(4) {
+        // Departments of this key, in first appearance, with their largest Id.
+        let mut depts: Vec<(i64, i64)> = Vec::new();
+        for i in (0..ROWS).filter(|&i| key(i) == *k) {
+            match depts.iter_mut().find(|(d, _)| *d == i % 7) {
+                Some((_, mx)) => *mx = (*mx).max(i),
+                None => depts.push((i % 7, i)),
+            }
+        }
+        depts.sort_by(|a, b| b.1.cmp(&a.1));
+        for (d, mx) in depts.iter().take(2) {
+            expected.push(format!(
+                "{}|{}|dept{d}|{mx}",
+                k.map(|k| k.to_string()).unwrap_or_default(),
+                count[k]
+            ));
+        }
+    }
+    assert_eq!(got, expected);
+    Ok(())
+}
+
+/// Aggregates without `by` keep one group, which cannot be partitioned: past the spill
+/// threshold their lists and sets grow on, reserved, and answer; past the memory limit
+/// they stop with the limit error naming the aggregate, and leave no spill file.
+#[test]
+fn one_group_aggregates_reserve_what_they_hold() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    let temp = tempfile::tempdir()?;
+    let mut e = spilling(dir.path(), temp.path(), 16 << 10)?;
+    let q = |f: &str| {
+        format!("Ev | summarize s = {f}(strcat('value-', Id)) | project n = array_length(s)")
+    };
+    assert_eq!(rows(&e, &q("make_set"))?, ["20000"]);
+    assert_eq!(rows(&e, &q("make_list"))?, ["20000"]);
+    e.set_memory_limit(256 << 10);
+    for f in ["make_set", "make_list"] {
+        let err = match e.query(&q(f)) {
+            Ok(_) => return Err(format!("{f} of 20,000 strings fit in 256 KiB").into()),
+            Err(err) => err.diagnostic().message,
+        };
+        assert!(err.contains("memory limit of 256.0 KiB"), "{err}");
+        assert!(err.contains(f), "{err}");
+        assert_eq!(entries(temp.path())?, 0);
+    }
+    Ok(())
+}
+
+/// `next` streams: within a 512 KiB limit (the 20,000 rows held whole were past it), each
+/// row sees the values 1, 2 and 5 rows ahead (a `next` of a `next` included), and `prev`
+/// beside it still sees the rows before; the defaults past the last row.
+#[test]
+fn next_streams_within_a_small_limit() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_events(dir.path())?;
+    let temp = tempfile::tempdir()?;
+    let mut e = spilling(dir.path(), temp.path(), 64 << 10)?;
+    e.set_memory_limit(512 << 10);
+    let q = "Ev | serialize | extend a = next(Id), b = prev(Id, 2), c = next(Id, 5, -1) \
+             | extend d = next(a, 2) \
+             | summarize n = count(), a = countif(a == Id + 1), b = countif(b == Id - 2), \
+               c = countif(c == Id + 5), c0 = countif(c == -1), d = countif(d == Id + 3), \
+               nulls = countif(isnull(a)) + countif(isnull(b)) + countif(isnull(d))";
+    assert_eq!(rows(&e, q)?, ["20000|19999|19998|19995|5|19997|6"]);
+    // Row by row, with a string: each row's `S` two rows ahead.
+    let memory = Engine::open_dir(dir.path())?;
+    let got = rows(
+        &memory,
+        "Ev | serialize | extend a = next(S, 2) | project Id, a",
+    )?;
+    let s = |i: i64| (i % 89 != 0).then(|| format!("s{}", (i * 31) % 3001));
+    let expected: Vec<String> = (0..ROWS)
+        .map(|i| {
+            format!(
+                "{i}|{}",
+                s(i + 2).filter(|_| i + 2 < ROWS).unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
     Ok(())
 }
 

@@ -42,6 +42,8 @@ pub(super) struct RunMerge {
     schema: SchemaRef,
     /// Batches the output being gathered takes rows from.
     sources: Vec<RecordBatch>,
+    /// Rows per output batch.
+    batch_rows: usize,
     /// The runs, removed when the merge is dropped.
     _runs: Vec<SpillFile>,
 }
@@ -85,6 +87,7 @@ impl RunMerge {
             keys,
             schema,
             sources: Vec::new(),
+            batch_rows: BATCH_ROWS,
             _runs: runs,
         };
         for (reader, batch) in firsts {
@@ -103,6 +106,12 @@ impl RunMerge {
             m.sift_down(i);
         }
         Ok(m)
+    }
+
+    /// This merge yielding batches of at most `rows` rows (for rows of large values).
+    pub(super) fn with_batch_rows(mut self, rows: usize) -> RunMerge {
+        self.batch_rows = rows.max(1);
+        self
     }
 
     /// The encoded keys of `batch`.
@@ -174,8 +183,8 @@ impl RunMerge {
 
     /// The next merged batch, or `None` at the end.
     fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
-        let mut picks: Vec<(usize, usize)> = Vec::with_capacity(BATCH_ROWS);
-        while picks.len() < BATCH_ROWS {
+        let mut picks: Vec<(usize, usize)> = Vec::with_capacity(self.batch_rows);
+        while picks.len() < self.batch_rows {
             let Some(&top) = self.heap.first() else {
                 break;
             };

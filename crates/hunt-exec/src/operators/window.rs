@@ -2,13 +2,15 @@
 //!
 //! The input streams batch by batch in its serialized order, each window function carrying
 //! its state across batches (the running number or sum, the rank run, the last values for
-//! `prev`), so any number of rows is numbered in constant memory. Only `next` looks ahead:
-//! with it, the input is held (and reserved) whole and computed in one pass.
+//! `prev`), so any number of rows is numbered in constant memory. `next(x, offset)` looks
+//! ahead by a constant number of rows: with it, each window is a stage over the stream of
+//! the one before (a window may read earlier ones), and a `next` stage holds a batch only
+//! until `offset` rows after it have arrived, so it too holds about one batch.
 
 use crate::error::{ExecError, Result};
 use crate::expr::scalar::{array_from_scalars, array_value};
 use crate::expr::{PhysicalExpr, compile, evaluate};
-use crate::physical_plan::{BATCH_SIZE, BatchIter, ExecutionPlan, collect_held};
+use crate::physical_plan::{BatchIter, ExecutionPlan};
 use crate::spill::conform;
 use arrow::array::{Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, RecordBatchOptions};
 use arrow::datatypes::{DataType, Field, Schema as ArrowSchema};
@@ -16,6 +18,7 @@ use arrow::row::{RowConverter, SortField};
 use hunt_plan::expr::Scalar;
 use hunt_plan::logical_plan::WindowFunc;
 use hunt_plan::types::{KqlType, Schema};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// A compiled window function.
@@ -223,7 +226,7 @@ impl WinState {
                 let v = evaluate(expr, b)?;
                 let ty = expr.ty();
                 // `prev` reads the values before this batch from the tail kept of the
-                // last one; `next` only runs over the whole input at once.
+                // last one; `next` runs as a stage of its own (`Lookahead`).
                 let v = match self.tail.take() {
                     Some(t) if !*forward && t.len() > 0 => {
                         let t = arrow::compute::cast(&t, v.data_type())?;
@@ -309,6 +312,122 @@ impl WinState {
     }
 }
 
+/// `b` with `col` appended as `name`.
+fn appended(b: RecordBatch, name: &str, col: ArrayRef) -> Result<RecordBatch> {
+    let opts = RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
+    let mut fields: Vec<Field> = b
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone())
+        .collect();
+    fields.push(Field::new(name, col.data_type().clone(), true));
+    let mut cols = b.columns().to_vec();
+    cols.push(col);
+    Ok(RecordBatch::try_new_with_options(
+        Arc::new(ArrowSchema::new(fields)),
+        cols,
+        &opts,
+    )?)
+}
+
+/// A `next(expr, offset, default)` stage: batches wait (reserved) until `offset` rows
+/// after them have arrived, or the input has ended; each is then handed on with the value
+/// `offset` rows ahead of each row (the default past the last row).
+struct Lookahead {
+    input: BatchIter,
+    expr: PhysicalExpr,
+    offset: usize,
+    default: Scalar,
+    name: String,
+    /// Waiting batches, each with its values of `expr`.
+    pending: VecDeque<(RecordBatch, ArrayRef)>,
+    done: bool,
+    held: crate::limits::Reservation,
+}
+
+impl Lookahead {
+    /// The front batch with its column, if it can go.
+    fn ready(&mut self) -> Result<Option<RecordBatch>> {
+        let after: usize = self.pending.iter().skip(1).map(|(b, _)| b.num_rows()).sum();
+        if self.pending.is_empty() || (after < self.offset && !self.done) {
+            return Ok(None);
+        }
+        let Some((b, v)) = self.pending.pop_front() else {
+            return Ok(None);
+        };
+        self.held
+            .shrink(b.get_array_memory_size() + v.get_array_memory_size());
+        // The batch's values, then the first `offset` values after it.
+        let mut parts = vec![v.clone()];
+        let mut need = self.offset;
+        for (_, w) in &self.pending {
+            if need == 0 {
+                break;
+            }
+            let t = w.len().min(need);
+            parts.push(if w.data_type() == v.data_type() {
+                w.slice(0, t)
+            } else {
+                arrow::compute::cast(&w.slice(0, t), v.data_type())?
+            });
+            need -= t;
+        }
+        let refs: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
+        let all = arrow::compute::concat(&refs)?;
+        let ty = self.expr.ty();
+        let out = (0..b.num_rows())
+            .map(
+                |i| match i.checked_add(self.offset).filter(|j| *j < all.len()) {
+                    Some(j) => array_value(all.as_ref(), j, ty),
+                    None => Ok(self.default.clone()),
+                },
+            )
+            .collect::<Result<Vec<_>>>()?;
+        let col = array_from_scalars(out.iter(), ty)?;
+        Ok(Some(appended(b, &self.name, col)?))
+    }
+
+    fn step(&mut self) -> Result<Option<RecordBatch>> {
+        loop {
+            if let Some(b) = self.ready()? {
+                return Ok(Some(b));
+            }
+            if self.done {
+                return Ok(None);
+            }
+            match self.input.next() {
+                None => self.done = true,
+                Some(b) => {
+                    let b = b?;
+                    if b.num_rows() == 0 {
+                        continue;
+                    }
+                    let v = evaluate(&self.expr, &b)?;
+                    self.held
+                        .grow(b.get_array_memory_size() + v.get_array_memory_size(), WHAT)?;
+                    self.pending.push_back((b, v));
+                }
+            }
+        }
+    }
+}
+
+impl Iterator for Lookahead {
+    type Item = Result<RecordBatch>;
+    fn next(&mut self) -> Option<Result<RecordBatch>> {
+        match self.step() {
+            Ok(b) => b.map(Ok),
+            Err(e) => {
+                // One error ends the stream.
+                self.done = true;
+                self.pending.clear();
+                Some(Err(e))
+            }
+        }
+    }
+}
+
 /// Appends the window columns to `b` (computed in order: a window may read the ones before
 /// it), carrying each window's state to the next batch.
 fn with_windows(
@@ -317,20 +436,10 @@ fn with_windows(
     names: &[String],
     b: RecordBatch,
 ) -> Result<RecordBatch> {
-    let opts = RecordBatchOptions::new().with_row_count(Some(b.num_rows()));
     let mut cur = b;
     for ((w, st), name) in wins.iter().zip(states.iter_mut()).zip(names) {
         let col = st.column(w, &cur)?;
-        let mut fields: Vec<Field> = cur
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| f.as_ref().clone())
-            .collect();
-        fields.push(Field::new(name, col.data_type().clone(), true));
-        let mut cols = cur.columns().to_vec();
-        cols.push(col);
-        cur = RecordBatch::try_new_with_options(Arc::new(ArrowSchema::new(fields)), cols, &opts)?;
+        cur = appended(cur, name, col)?;
     }
     Ok(cur)
 }
@@ -365,16 +474,35 @@ impl ExecutionPlan for WindowExec {
                 with_windows(&wins, &mut states, &names, b)
             })));
         }
-        // `next` looks ahead: the input is held (and reserved) whole.
-        let (all, mut held) = collect_held(&self.input, &self.budget, WHAT)?;
-        let n = all.num_rows();
-        let before = all.get_array_memory_size();
-        let cur = with_windows(&wins, &mut states, &names, all)?;
-        held.grow(cur.get_array_memory_size().saturating_sub(before), WHAT)?;
-        // Handed on in slices (no copy), the reservation held while they are.
-        Ok(Box::new((0..n).step_by(BATCH_SIZE).map(move |start| {
-            let _held = &held;
-            Ok(cur.slice(start, BATCH_SIZE.min(n - start)))
-        })))
+        // `next` looks ahead: each window becomes a stage of its own over the stream of the
+        // one before, and a `next` stage holds a batch only until `offset` rows after it
+        // have arrived.
+        let schema = self.input.schema().to_arrow();
+        let mut it: BatchIter = Box::new(self.input.execute()?.map(move |b| conform(&b?, &schema)));
+        for (w, (name, mut st)) in wins.into_iter().zip(names.into_iter().zip(states)) {
+            it = match w {
+                Win::Shift {
+                    expr,
+                    offset,
+                    default,
+                    forward: true,
+                } => Box::new(Lookahead {
+                    input: it,
+                    expr,
+                    offset,
+                    default,
+                    name,
+                    pending: VecDeque::new(),
+                    done: false,
+                    held: self.budget.reserve(0, WHAT)?,
+                }),
+                w => Box::new(it.map(move |b| {
+                    let b = b?;
+                    let col = st.column(&w, &b)?;
+                    appended(b, &name, col)
+                })),
+            };
+        }
+        Ok(it)
     }
 }
