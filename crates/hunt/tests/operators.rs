@@ -570,6 +570,7 @@ fn a_where_after_a_join_keeps_exactly_its_rows() {
          1|10|1|15
          2|20|2|25",
     );
+}
 
 #[test]
 fn rows_near_keeps_the_rows_around_a_condition() {
