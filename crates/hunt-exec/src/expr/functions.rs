@@ -619,14 +619,7 @@ fn to_string(a: &ArrayRef, ty: KqlType) -> Result<ArrayRef> {
             for v in arr.iter() {
                 match v {
                     None => b.append_value(""),
-                    Some(v) => match crate::kernels::json_text::tostring_text(v, &mut keys) {
-                        Some(s) => b.append_value(s),
-                        // A JSON string with escapes: decoded without a parse when it can.
-                        None => match crate::kernels::json_scan::string_contents(v, &mut buf) {
-                            Some(s) => b.append_value(s),
-                            None => b.append_value(text::dynamic_to_string_parsed(v)),
-                        },
-                    },
+                    Some(v) => dynamic_tostring(v, &mut keys, &mut buf, |s| b.append_value(s)),
                 }
             }
         }
@@ -1030,5 +1023,24 @@ mod tests {
                 prop_assert_eq!(got, reference(func, *a, *b), "row {} {:?} {:?}", i, a, b);
             }
         }
+    }
+}
+
+/// `tostring()` of one dynamic value stored as the JSON `v`, handed to `out`: the text
+/// itself when it is already compact, a string's contents, else the parsed value written
+/// back. `keys` and `buf` are scratch space reused between calls.
+pub(crate) fn dynamic_tostring(
+    v: &str,
+    keys: &mut Vec<(usize, usize)>,
+    buf: &mut String,
+    mut out: impl FnMut(&str),
+) {
+    match crate::kernels::json_text::tostring_text(v, keys) {
+        Some(s) => out(s),
+        // A JSON string with escapes: decoded without a parse when it can.
+        None => match crate::kernels::json_scan::string_contents(v, buf) {
+            Some(s) => out(s),
+            None => out(&text::dynamic_to_string_parsed(v)),
+        },
     }
 }

@@ -135,9 +135,13 @@ pub fn eval(e: &PhysicalExpr, batch: &RecordBatch) -> Result<Value> {
             if let Some((keys, values)) = dictionary::eval_per_entry(e, batch)? {
                 return Ok(Value::Array(arrow::compute::take(&values, &keys, None)?));
             }
+            let mut first = in_tostring_dynamic(*func, args, batch)?;
             let vals = args
                 .iter()
-                .map(|a| eval(a, batch))
+                .map(|a| match first.take() {
+                    Some(v) => Ok(v),
+                    None => eval(a, batch),
+                })
                 .collect::<Result<Vec<_>>>()?;
             let tys: Vec<KqlType> = args.iter().map(|a| a.ty()).collect();
             functions::call(*func, vals, &tys, *ty, batch.num_rows(), regex.as_ref()).map_err(
@@ -155,4 +159,57 @@ pub fn eval(e: &PhysicalExpr, batch: &RecordBatch) -> Result<Value> {
             )
         }
     }
+}
+
+/// For `tostring(d) in ("…", …)` (case-sensitive, `!in` too) over a dynamic column `d`
+/// stored as plain text and constants without whitespace: the `tostring` argument with
+/// each row that surely matches no constant left as its stored text (which then matches
+/// none either, see [`crate::kernels::json_text::surely_none_of`]) and only the others
+/// converted, so `tostring(d) !in ("", "[]")` does not walk every value. `None` for any
+/// other call.
+fn in_tostring_dynamic(
+    func: Func,
+    args: &[PhysicalExpr],
+    batch: &RecordBatch,
+) -> Result<Option<Value>> {
+    use arrow::array::{Array, StringArray, StringBuilder};
+    if !matches!(func, Func::In { ci: false, .. }) {
+        return Ok(None);
+    }
+    let Some(PhysicalExpr::Call {
+        func: Func::ToString,
+        args: inner,
+        ..
+    }) = args.first()
+    else {
+        return Ok(None);
+    };
+    let [PhysicalExpr::Column(c, KqlType::Dynamic)] = inner.as_slice() else {
+        return Ok(None);
+    };
+    let mut consts = Vec::with_capacity(args.len() - 1);
+    for a in &args[1..] {
+        match a {
+            PhysicalExpr::Literal(Scalar::String(s))
+                if !s.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) =>
+            {
+                consts.push(s.as_ref())
+            }
+            _ => return Ok(None),
+        }
+    }
+    let Some(col) = batch.column(*c).as_any().downcast_ref::<StringArray>() else {
+        return Ok(None);
+    };
+    let (mut keys, mut buf) = (Vec::new(), String::new());
+    let mut b = StringBuilder::with_capacity(col.len(), 0);
+    for v in col.iter() {
+        match v {
+            // tostring(null) is the empty string.
+            None => b.append_value(""),
+            Some(v) if crate::kernels::json_text::surely_none_of(v, &consts) => b.append_value(v),
+            Some(v) => functions::dynamic_tostring(v, &mut keys, &mut buf, |s| b.append_value(s)),
+        }
+    }
+    Ok(Some(Value::Array(std::sync::Arc::new(b.finish()))))
 }

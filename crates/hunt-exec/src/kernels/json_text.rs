@@ -32,6 +32,71 @@ pub fn tostring_text<'a>(text: &'a str, keys: &mut Vec<(usize, usize)>) -> Optio
     same_if_json(b, keys).then_some(text)
 }
 
+/// True when `tostring()` of the dynamic value stored as `text` is surely none of
+/// `consts`, seen from the brackets, braces, commas and colons it starts with and the
+/// first byte of the first string or literal after them; false when
+/// that does not tell (then compute it). `consts` must hold no JSON whitespace.
+///
+/// Why this holds: `tostring` of an array or object is its compact JSON, which begins
+/// with the same structural bytes as the text once whitespace is dropped; serde_json
+/// reorders and de-duplicates only object members, which begin with a string (whose
+/// first byte is `"` in any order; the walk stops there). Text that is not JSON stays as it is: if it has whitespace it differs
+/// from every whitespace-free constant, and if it has none, its bytes are the ones
+/// compared. So a constant that differs in those leading bytes, or is shorter than
+/// them, is not the answer. `tostring(d) !in ("", "[]")` over arrays of records is then
+/// decided by the first two bytes instead of a pass over the whole text.
+///
+/// ```
+/// use hunt_exec::kernels::json_text::surely_none_of;
+/// assert!(surely_none_of(r#"[{"a":1}]"#, &["", "[]"]));
+/// assert!(surely_none_of("{}", &["", "[]"]));
+/// assert!(!surely_none_of("[ ]", &["", "[]"]));
+/// assert!(!surely_none_of("[1]", &["[1]"]));
+/// assert!(!surely_none_of("\"x\"", &["x"]));
+/// assert!(surely_none_of(r#"["{\"a\":1}"]"#, &["", "[]"]));
+/// assert!(!surely_none_of(r#"["a"]"#, &[r#"["a"]"#]));
+/// ```
+pub fn surely_none_of(text: &str, consts: &[&str]) -> bool {
+    let b = text.as_bytes();
+    let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+    let start = b.iter().position(|c| !is_ws(*c));
+    if !matches!(start.map(|i| b[i]), Some(b'[' | b'{')) {
+        return false;
+    }
+    // Bit k: constant k still agrees with the compact text produced so far.
+    let mut alive: u64 = if consts.len() >= 64 {
+        return false;
+    } else {
+        (1u64 << consts.len()) - 1
+    };
+    let mut j = 0;
+    for &c in b {
+        if is_ws(c) {
+            continue;
+        }
+        // A string or literal keeps its first byte in the compact text (`"`, `t`, `f`,
+        // `n`), and a member's key is a string whatever the order: compare it, then
+        // stop. A number may be rewritten from its first byte on (`1e2` is `100.0`).
+        let token = matches!(c, b'"' | b't' | b'f' | b'n');
+        if !token && !matches!(c, b'[' | b']' | b'{' | b'}' | b',' | b':') {
+            return false;
+        }
+        for (k, s) in consts.iter().enumerate() {
+            if s.as_bytes().get(j) != Some(&c) {
+                alive &= !(1u64 << k);
+            }
+        }
+        if alive == 0 {
+            return true;
+        }
+        if token {
+            return false;
+        }
+        j += 1;
+    }
+    false
+}
+
 /// True when `b`, if it is JSON at all, is the compact JSON serde_json writes back for
 /// it (with ordered maps): no whitespace between tokens, only the escapes serde_json
 /// writes (`\"`, `\\`, `\n` …, not `\u` or `\/`; keys then compare as text), integers only
@@ -213,5 +278,66 @@ mod tests {
         ] {
             assert!(tostring_text(c, &mut keys).is_none(), "{c:?}");
         }
+    }
+    /// `surely_none_of` never rules out the answer: over the cases above, with and
+    /// without whitespace after each bracket, brace, comma and colon, the parsed answer
+    /// itself (when it has no whitespace) is never ruled out, and whatever is ruled out
+    /// differs from the parsed answer.
+    #[test]
+    fn surely_none_of_never_rules_out_the_answer() {
+        let cases = [
+            "",
+            "[]",
+            "{}",
+            "null",
+            "true",
+            "-0",
+            "1e3",
+            "1.5",
+            "\"\"",
+            "\"a\"",
+            "[\"x\",\"y\"]",
+            "{\"b\":1,\"a\":2}",
+            "{\"a\":1,\"a\":2}",
+            "[{\"id\":\"x\",\"n\":3}]",
+            "[[],{}]",
+            "[[1e2]]",
+            "[null,true]",
+            "[\"{\\\"a\\\":1}\"]",
+            "not json",
+            "[1,",
+            "]",
+            "{\"a\"}",
+            "[tru]",
+            "[\"\\u0041\"]",
+            "{\"a\":[]}",
+            "[{}]",
+        ];
+        let mut ruled_out = 0;
+        for c in cases {
+            let spaced: String = c
+                .chars()
+                .flat_map(|ch| {
+                    let ws = matches!(ch, '[' | '{' | ',' | ':');
+                    std::iter::once(ch).chain(ws.then_some(' '))
+                })
+                .collect();
+            for text in [c.to_string(), spaced, format!(" {c}")] {
+                let answer = dynamic_to_string_parsed(&text);
+                let base = ["", "[]", "{}", "[{}]", "null", "x", "[[],{}]"];
+                if surely_none_of(&text, &base) {
+                    ruled_out += 1;
+                    assert!(!base.contains(&answer.as_str()), "{text:?} is {answer:?}");
+                }
+                if !answer.contains([' ', '\t', '\n', '\r']) {
+                    let with = [&base[..], &[answer.as_str()]].concat();
+                    assert!(!surely_none_of(&text, &with), "{text:?} is {answer:?}");
+                }
+            }
+        }
+        // And it does rule out the common shapes.
+        assert!(ruled_out > 20, "only {ruled_out} ruled out");
+        assert!(surely_none_of("[{\"id\":\"x\"}]", &["", "[]"]));
+        assert!(surely_none_of("[\"{\\\"a\\\":1}\"]", &["", "[]"]));
     }
 }
