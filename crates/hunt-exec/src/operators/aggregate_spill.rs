@@ -24,13 +24,12 @@ use super::super::merge_runs::{KeyFn, RunMerge, reduce_runs};
 use super::{Core, GroupTable};
 use crate::error::{ExecError, Result};
 use crate::expr::evaluate;
+use crate::operators::hash_parts::HashSplit;
 use crate::physical_plan::{BatchIter, ExecutionPlan, Folded, UnitFold};
 use crate::spill::{SpillFile, SpillWriter};
-use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt32Array, UInt64Array};
+use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt64Array};
 use arrow::compute::SortOptions;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use arrow::row::{RowConverter, SortField};
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
 /// Spill files per partitioning.
@@ -184,26 +183,18 @@ fn places(b: &RecordBatch) -> Result<&UInt64Array> {
         .ok_or_else(|| ExecError::Internal("a spilled row without its place".into()))
 }
 
-/// Splits batches by the hash of their group key.
-struct Splitter {
-    conv: RowConverter,
-    hasher: foldhash::fast::FixedState,
-    parts: usize,
-}
+/// Splits batches by the hash of their group key ([`HashSplit`] over the evaluated keys).
+struct Splitter(HashSplit);
 
 impl Splitter {
     fn new(core: &Core, level: u32, parts: usize) -> Result<Splitter> {
-        let fields = core
-            .keys
-            .iter()
-            .map(|k| SortField::new(k.ty().arrow_type()))
-            .collect();
-        Ok(Splitter {
-            conv: RowConverter::new(fields)?,
-            // Another seed at each level, so a partition splits again.
-            hasher: foldhash::fast::FixedState::with_seed(0x7370_696c_6c00 + u64::from(level)),
+        let types: Vec<_> = core.keys.iter().map(|k| k.ty().arrow_type()).collect();
+        // Another seed at each level, so a partition splits again.
+        Ok(Splitter(HashSplit::seeded(
+            &types,
+            0x7370_696c_6c00 + u64::from(level),
             parts,
-        })
+        )?))
     }
 
     /// The rows of `b` per partition (each in input order).
@@ -213,34 +204,7 @@ impl Splitter {
             .iter()
             .map(|k| evaluate(k, b))
             .collect::<Result<Vec<_>>>()?;
-        let cols = cols
-            .into_iter()
-            .zip(&core.keys)
-            .map(|(c, k)| {
-                let t = k.ty().arrow_type();
-                if c.data_type() == &t {
-                    Ok(c)
-                } else {
-                    Ok(arrow::compute::cast(&c, &t)?)
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let rows = self.conv.convert_columns(&cols)?;
-        let mut idx: Vec<Vec<u32>> = vec![Vec::new(); self.parts];
-        for (i, r) in rows.iter().enumerate() {
-            let p = (self.hasher.hash_one(r.as_ref()) % self.parts as u64) as usize;
-            idx[p].push(i as u32);
-        }
-        idx.into_iter()
-            .map(|ix| {
-                if ix.is_empty() {
-                    Ok(None)
-                } else {
-                    let ix = UInt32Array::from(ix);
-                    Ok(Some(arrow::compute::take_record_batch(b, &ix)?))
-                }
-            })
-            .collect()
+        self.0.split(&cols, b)
     }
 }
 

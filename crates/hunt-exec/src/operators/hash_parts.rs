@@ -1,8 +1,8 @@
 //! Hash partitioning of rows into spill files, for operators whose state is per key
 //! (`make-series ... by`): past the spill threshold they write their input rows to
 //! partition files by the hash of the key, then build their state one file at a time, so
-//! only one partition's keys are held. (The hash aggregate has its own copy, bound to its
-//! group keys: `aggregate_spill.rs`.)
+//! only one partition's keys are held. (The hash aggregate splits with it too, over its
+//! evaluated group keys: `aggregate_spill.rs`.)
 
 use crate::error::Result;
 use crate::limits::{MemoryBudget, Reservation};
@@ -27,10 +27,15 @@ impl HashSplit {
     /// Keys of `types` into `parts` partitions; each `level` hashes with another seed, so a
     /// partition split again spreads over all the new ones.
     pub(super) fn new(types: &[DataType], level: u32, parts: usize) -> Result<HashSplit> {
+        HashSplit::seeded(types, 0x6861_7368_7000 + u64::from(level), parts)
+    }
+
+    /// Keys of `types` into `parts` partitions, hashed with `seed`.
+    pub(super) fn seeded(types: &[DataType], seed: u64, parts: usize) -> Result<HashSplit> {
         Ok(HashSplit {
             conv: RowConverter::new(types.iter().map(|t| SortField::new(t.clone())).collect())?,
             types: types.to_vec(),
-            hasher: foldhash::fast::FixedState::with_seed(0x6861_7368_7000 + u64::from(level)),
+            hasher: foldhash::fast::FixedState::with_seed(seed),
             parts: parts.max(1),
         })
     }
