@@ -30,6 +30,7 @@ use crate::spill::{SpillFile, SpillWriter};
 use arrow::array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, UInt64Array};
 use arrow::compute::SortOptions;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Spill files per partitioning.
@@ -119,10 +120,20 @@ pub(super) fn partitioned(
     let files = parts.finish()?;
     let out_schema = core.schema.to_arrow();
     let res_schema = with_place(&out_schema);
-    let mut results = Vec::new();
-    for f in files {
-        aggregate_file(core, f, units, 0, &res_schema, &mut results)?;
-    }
+    // Partitions are independent: they are aggregated on the query's workers at once (each
+    // table reserves what it holds, so together they still stop at the threshold), and the
+    // merge on first place below restores the one output order.
+    let results = files
+        .into_par_iter()
+        .map(|f| {
+            let mut out = Vec::new();
+            aggregate_file(core, f, units, 0, &res_schema, &mut out)?;
+            Ok(out)
+        })
+        .collect::<Result<Vec<Vec<SpillFile>>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     let by_place =
         || -> KeyFn { Box::new(|b: &RecordBatch| Ok(vec![b.column(b.num_columns() - 1).clone()])) };
     let options = [SortOptions::default()];
@@ -237,15 +248,19 @@ impl Partitioner {
     }
 
     fn flush(&mut self) -> Result<()> {
-        for (w, pend) in self.writers.iter_mut().zip(&mut self.pending) {
-            if pend.is_empty() {
-                continue;
-            }
-            let schema = pend[0].schema();
-            let b = arrow::compute::concat_batches(&schema, pend.iter())?;
-            pend.clear();
-            w.write(&b)?;
-        }
+        // Each file is written by whichever worker is free (the files are independent).
+        self.writers
+            .par_iter_mut()
+            .zip(self.pending.par_iter_mut())
+            .try_for_each(|(w, pend)| -> Result<()> {
+                if pend.is_empty() {
+                    return Ok(());
+                }
+                let schema = pend[0].schema();
+                let b = arrow::compute::concat_batches(&schema, pend.iter())?;
+                pend.clear();
+                w.write(&b)
+            })?;
         self.pending_bytes = 0;
         Ok(())
     }
