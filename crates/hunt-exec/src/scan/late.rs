@@ -28,19 +28,24 @@ const MIN_OTHER_COLUMNS: usize = 4;
 pub(super) struct LateFilter {
     /// The columns it reads, in the order `expr` numbers them.
     pub(super) columns: Vec<Field>,
+    /// The column of the dictionary predicate this conjunct also is, if any: in a file that
+    /// stores that column dictionary-encoded the cheaper dictionary path runs it instead,
+    /// and in any other file (PLAIN strings, as many writers leave them) this one does.
+    pub(super) dict_column: Option<String>,
     expr: PhysicalExpr,
 }
 
 impl LateFilter {
     /// The conjuncts of `filters` worth evaluating in the decoder for a scan producing
-    /// `schema`; `skip` says which are handled elsewhere (dictionary predicates).
+    /// `schema`; `dict_column` names the column of a conjunct that is also a dictionary
+    /// predicate (see [`LateFilter::dict_column`]).
     pub(super) fn plan(
         filters: &[Expr],
         schema: &Schema,
-        skip: impl Fn(&Expr) -> bool,
+        dict_column: impl Fn(&Expr) -> Option<String>,
     ) -> Vec<LateFilter> {
         let mut out = Vec::new();
-        for f in filters.iter().filter(|f| !skip(f)) {
+        for f in filters {
             let mut names = Vec::new();
             f.columns_into(&mut names);
             names.sort();
@@ -61,7 +66,11 @@ impl LateFilter {
             if expr.ty() != hunt_plan::types::KqlType::Bool {
                 continue;
             }
-            out.push(LateFilter { columns, expr });
+            out.push(LateFilter {
+                columns,
+                dict_column: dict_column(f),
+                expr,
+            });
         }
         out
     }

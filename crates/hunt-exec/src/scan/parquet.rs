@@ -95,7 +95,9 @@ impl ParquetScanExec {
             .collect();
         let bloom: Vec<BloomProbe> = filters.iter().filter_map(BloomProbe::from_expr).collect();
         let late = LateFilter::plan(&filters, &schema, |f| {
-            DictPredicate::from_expr(f).is_some_and(|p| schema.index_of(&p.column).is_some())
+            DictPredicate::from_expr(f)
+                .filter(|p| schema.index_of(&p.column).is_some())
+                .map(|p| p.column)
         });
         let pruning = match parts.len() {
             0 => None,
@@ -495,7 +497,10 @@ fn locate(f: &OpenFile, rg: usize, selection: Option<&RowSelection>) -> String {
 }
 
 /// Late materialization: the dictionary predicates run first, on their own columns, and
-/// the other columns are decoded only for the rows they keep.
+/// the other columns are decoded only for the rows they keep. A conjunct that is a
+/// dictionary predicate on a column this file does not store dictionary-encoded runs as
+/// a late filter instead (before, it ran in neither, and a `where` over PLAIN strings
+/// decoded every column of every row).
 fn row_filter(f: &OpenFile, ctx: &ScanContext) -> Option<RowFilter> {
     let schema = f.meta.schema();
     let mut predicates: Vec<Box<dyn ::parquet::arrow::arrow_reader::ArrowPredicate>> = Vec::new();
@@ -535,6 +540,10 @@ fn row_filter(f: &OpenFile, ctx: &ScanContext) -> Option<RowFilter> {
             .columns
             .iter()
             .any(|c| schema.field_with_name(&c.name).is_err())
+            || late
+                .dict_column
+                .as_ref()
+                .is_some_and(|c| dict_cols.contains(c))
         {
             continue;
         }
