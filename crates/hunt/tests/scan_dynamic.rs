@@ -117,7 +117,7 @@ fn row_groups_read(dir: &Path, q: &str) -> Result<u64, Box<dyn std::error::Error
 
 #[test]
 fn tostring_of_a_dynamic_column_against_constants_at_the_scan() -> TestResult {
-    let cases: [(&str, fn(&str) -> bool); 3] = [
+    let cases: [(&str, fn(&str) -> bool); 7] = [
         ("tostring(D) !in (\"\", \"[]\")", |s| {
             !matches!(s, "" | "[]")
         }),
@@ -125,6 +125,13 @@ fn tostring_of_a_dynamic_column_against_constants_at_the_scan() -> TestResult {
             matches!(s, "[]" | "0")
         }),
         ("tostring(D) == \"\"", |s| s.is_empty()),
+        // A dynamic compared with a string compares its `tostring`.
+        ("D != \"[]\"", |s| s != "[]"),
+        ("D == \"[]\"", |s| s == "[]"),
+        ("tostring(D) != \"{}\" and tostring(D) != \"\"", |s| {
+            !matches!(s, "{}" | "")
+        }),
+        ("tostring(D) == \"x\\ty\"", |s| s == "x\ty"),
     ];
     for dictionary in [true, false] {
         let dir = tempfile::tempdir()?;

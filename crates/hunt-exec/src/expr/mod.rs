@@ -161,7 +161,8 @@ pub fn eval(e: &PhysicalExpr, batch: &RecordBatch) -> Result<Value> {
     }
 }
 
-/// For `tostring(d) in ("…", …)` (case-sensitive, `!in` too) over a dynamic column `d`
+/// For `tostring(d) in ("…", …)` (case-sensitive, `!in` too, and `==`/`!=` one constant,
+/// which is what `d != "[]"` binds to) over a dynamic column `d`
 /// stored as plain text and constants without whitespace: the `tostring` argument with
 /// each row that surely matches no constant left as its stored text (which then matches
 /// none either, see [`crate::kernels::json_text::surely_none_of`]) and only the others
@@ -173,7 +174,7 @@ fn in_tostring_dynamic(
     batch: &RecordBatch,
 ) -> Result<Option<Value>> {
     use arrow::array::{Array, StringArray, StringBuilder};
-    if !matches!(func, Func::In { ci: false, .. }) {
+    if !matches!(func, Func::In { ci: false, .. } | Func::Eq | Func::Ne) {
         return Ok(None);
     }
     let Some(PhysicalExpr::Call {
