@@ -681,3 +681,35 @@ fn string_predicates_filter_at_the_scan_over_plain_strings() -> TestResult {
     assert_eq!(filtered, 100 - 97, "{line}");
     Ok(())
 }
+
+/// Grouping by two dictionary-encoded string columns whose dictionaries multiply past
+/// 65,536 codes (300 × 400 here) goes through the per-code group table; every pair keeps
+/// its own count, as computed here row by row.
+#[test]
+fn two_dictionary_keys_with_many_code_pairs() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let t = dir.path().join("T");
+    std::fs::create_dir_all(&t)?;
+    let n = 60_000usize;
+    let a: Vec<String> = (0..n).map(|i| format!("a{:03}", i % 300)).collect();
+    let b: Vec<String> = (0..n).map(|i| format!("b{:03}", (i / 7) % 400)).collect();
+    let batch = RecordBatch::try_from_iter(vec![
+        ("A", Arc::new(StringArray::from(a.clone())) as ArrayRef),
+        ("B", Arc::new(StringArray::from(b.clone())) as ArrayRef),
+    ])?;
+    write_encoded(&t.join("part0.parquet"), &batch, 30_000, true)?;
+    let engine = Engine::open_dir(dir.path())?;
+    let mut want: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for (x, y) in a.into_iter().zip(b) {
+        *want.entry((x, y)).or_default() += 1;
+    }
+    let want: Vec<String> = want
+        .into_iter()
+        .map(|((x, y), c)| format!("{x}|{y}|{c}"))
+        .collect();
+    let mut got = rows(&engine, "T | summarize n = count() by A, B")?;
+    got.sort();
+    assert_eq!(got.len(), want.len());
+    assert_eq!(got, want);
+    Ok(())
+}
