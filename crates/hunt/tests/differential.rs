@@ -256,6 +256,29 @@ proptest! {
         prop_assert_eq!(got, want, "{}", q);
     }
 
+    /// Two keys, a string (as stored or computed) and a long with nulls, in either order:
+    /// each combination its own group, a null long one value of its own.
+    #[test]
+    fn summarize_by_string_and_long_keys_matches_grouping((t, cuts) in table(), swap in any::<bool>(), computed in any::<bool>()) {
+        let e = engine(&t, &cuts, &[], &[1]);
+        let kexpr = if computed { "k2 = strcat(k, '_')" } else { "k" };
+        let by = if swap { format!("n, {kexpr}") } else { format!("{kexpr}, n") };
+        let q = format!("T | summarize c = count(), s = sum(m) by {by}");
+        let got = sorted(rows_of(&e, &q));
+        let mut groups: BTreeMap<(String, String), Vec<&Row>> = BTreeMap::new();
+        for r in &t {
+            let k = if computed { format!("{}_", r.k) } else { r.k.clone() };
+            groups.entry((k, text(r.n))).or_default().push(r);
+        }
+        let want = sorted(groups.into_iter().map(|((k, n), rs)| {
+            let mut row = if swap { vec![n, k] } else { vec![k, n] };
+            row.push(rs.len().to_string());
+            row.push(rs.iter().map(|r| r.m).sum::<i64>().to_string());
+            row
+        }).collect());
+        prop_assert_eq!(got, want, "{}", q);
+    }
+
     #[test]
     fn sort_puts_nulls_first_ascending_and_last_descending((t, cuts) in table(), desc in any::<bool>()) {
         let e = engine(&t, &cuts, &[], &[1]);

@@ -323,6 +323,8 @@ struct GroupTable {
     /// For the single string key path: the keys met, and each one's group.
     str_index: StrIds,
     str_groups: Vec<usize>,
+    /// For two to four string or integer keys.
+    multi: Option<super::multi_keys::MultiKeys>,
     groups: usize,
     gids: Vec<usize>,
     /// What the states' lists hold, reserved from the query's budget.
@@ -378,6 +380,7 @@ impl GroupTable {
             int_index: HashMap::default(),
             str_index: StrIds::default(),
             str_groups: Vec::new(),
+            multi: super::multi_keys::MultiKeys::new(&key_types),
             groups,
             gids: Vec::new(),
             held: core.budget.reserve(0, AGGREGATE_STATE)?,
@@ -405,6 +408,7 @@ impl GroupTable {
             + self.int_index.capacity() * 24
             + self.str_index.held_bytes()
             + self.str_groups.capacity() * 8
+            + self.multi.as_ref().map_or(0, |m| m.held_bytes())
             + self.groups * per_group
             + self.fed_bytes
     }
@@ -487,6 +491,14 @@ impl GroupTable {
                 }
             }
             gids.extend(codes.codes.iter().map(|&c| self.code_groups[c as usize]));
+            return Ok(());
+        }
+        if let Some(m) = self.multi.as_mut()
+            && m.group_ids(&core.keys, batch, conv, keys, gids)?
+        {
+            if m.too_many() {
+                self.multi = None;
+            }
             return Ok(());
         }
         let cols = core

@@ -14,6 +14,7 @@ mod join;
 mod limit;
 mod make_items;
 mod merge_runs;
+mod multi_keys;
 mod mvapply;
 mod mvexpand;
 mod parse;
