@@ -541,3 +541,36 @@ fn assert_follows_its_page() {
     fails(r#"print assert(1, "x")"#);
     fails("print assert(true, 1)");
 }
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/geo-geohash-neighbors-function and
+/// https://learn.microsoft.com/en-us/kusto/query/geo-s2cell-neighbors-function
+const CELL_NEIGHBORS: Rows = &[
+    // The pages' invalid examples: "If the … is invalid, the query produces a null result."
+    (
+        "print invalid = isnull(geo_geohash_neighbors('a'))",
+        "invalid:bool\ntrue",
+    ),
+    (
+        "print invalid = isnull(geo_s2cell_neighbors('a'))",
+        "invalid:bool\ntrue",
+    ),
+    // A null (empty) cell is no valid cell either; the result is dynamic.
+    (
+        "datatable(c: string) ['', 'X'] | project n = geo_s2cell_neighbors(c), g = geo_geohash_neighbors(c)",
+        "n:dynamic|g:dynamic\nnull|null\nnull|null",
+    ),
+];
+
+#[test]
+fn cell_neighbors_follow_their_pages() {
+    for (q, want) in CELL_NEIGHBORS {
+        check(q, want);
+    }
+    // A valid cell: the pages' `sunny` and `89c259` examples list the neighbors in an
+    // order they do not document, so hunt refuses rather than pick one.
+    fails("print neighbors = geo_geohash_neighbors('sunny')");
+    fails("print neighbors = geo_s2cell_neighbors('89c259')");
+    fails("datatable(c: string) ['a', '89c259'] | project geo_s2cell_neighbors(c)");
+    // The parameter is a string (Functions.cs).
+    fails("print geo_s2cell_neighbors(1)");
+}
