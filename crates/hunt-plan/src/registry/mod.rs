@@ -148,6 +148,7 @@ const BRIDGE_AGGREGATES: &[&str] = &[
 /// Window functions (`planner::window`).
 const WINDOWS: &[&str] = &[
     "row_number",
+    "row_window_session",
     "row_cumsum",
     "prev",
     "next",
