@@ -2,6 +2,9 @@
 //! documentation pages (`docs: <page>`): every expected table is the page's, never
 //! copied from hunt's output.
 
+/// The activity plugins.
+#[path = "operators/activity.rs"]
+mod activity;
 mod common;
 
 use common::{check, fails};

@@ -47,6 +47,9 @@ impl Planner<'_> {
                 self.plan_geo_lookup(super::geo_lookup::Shape::Line, input, args, span)
             }
             "dcount_intersect" if schema.is_none() => self.plan_dcount_intersect(input, args, span),
+            "activity_counts_metrics" if schema.is_none() => {
+                self.plan_activity_counts_metrics(input, args, span)
+            }
             "rolling_percentile" if schema.is_none() => {
                 self.plan_rolling_percentile(input, args, span)
             }

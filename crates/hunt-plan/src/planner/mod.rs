@@ -30,6 +30,7 @@ mod pivot;
 mod reorder;
 mod result_names;
 mod rolling;
+mod activity_counts;
 mod rows_near;
 mod scan;
 mod schema_merge;
