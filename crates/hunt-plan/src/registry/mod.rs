@@ -101,6 +101,7 @@ const CORE_SCALARS: &[&str] = &[
     "now",
     "ago",
     "bin",
+    "bin_auto",
     "floor",
     "toint",
     "tolong",
