@@ -162,7 +162,15 @@ pub(crate) fn bind_call(
         return super::window::bind_window(name, args, span, sc);
     }
     if let Some(Implementation::Scalar(def)) = entry.map(|e| e.imp) {
-        let mut bound = bound_args(args, sc)?;
+        let mut bound = match args {
+            [a] if def.0.star_columns() && matches!(a.kind, ast::ExprKind::Star) => sc
+                .schema
+                .fields
+                .iter()
+                .map(|f| Expr::column(f.name.clone(), f.ty, a.span))
+                .collect(),
+            _ => bound_args(args, sc)?,
+        };
         if def.0.at_analysis() {
             bound = bound
                 .into_iter()

@@ -574,3 +574,36 @@ fn cell_neighbors_follow_their_pages() {
     // The parameter is a string (Functions.cs).
     fails("print geo_s2cell_neighbors(1)");
 }
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/estimate-data-size-function
+const ESTIMATE_DATA_SIZE: Rows = &[
+    // The page's example: "x (long) is 8", "Text length is 10", (8+10)x10 = 180.
+    (
+        "range x from 1 to 10 step 1
+         | extend Text = '1234567890'
+         | summarize Total=sum(estimate_data_size(*))",
+        "Total:long\n180",
+    ),
+    // The same sizes column by column; an empty string has length 0.
+    (
+        "datatable(x: long, s: string) [1, 'abc', 2, '']
+         | project a = estimate_data_size(x), b = estimate_data_size(s), c = estimate_data_size(x, s)",
+        "a:long|b:long|c:long\n8|3|11\n8|0|8",
+    ),
+];
+
+#[test]
+fn estimate_data_size_follows_its_page() {
+    for (q, want) in ESTIMATE_DATA_SIZE {
+        check(q, want);
+    }
+    // Sizes the page does not state: other types, a dynamic (only "more complex" than
+    // its text), a null long, a string beyond ASCII; and arguments that are not columns.
+    fails("print x = 1.5 | project estimate_data_size(x)");
+    fails("print x = dynamic({'a':'bcd'}) | project estimate_data_size(x)");
+    fails("print x = now() | project estimate_data_size(x)");
+    fails("print x = long(null) | project estimate_data_size(x)");
+    fails("print x = 'é' | project estimate_data_size(x)");
+    fails("print estimate_data_size(1)");
+    fails("print x = 1 | project estimate_data_size()");
+}

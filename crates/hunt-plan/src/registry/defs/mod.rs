@@ -10,6 +10,7 @@ mod bits;
 mod buildschema;
 mod convert_units;
 mod covariance;
+mod estimate_data_size;
 mod geo_cell_neighbors;
 mod hll;
 mod hll_scalars;
@@ -82,6 +83,7 @@ pub fn scalars() -> Vec<ScalarDef> {
         ScalarDef(&tdigest_scalars::RankTDigest),
         ScalarDef(&rand::Rand),
         ScalarDef(&new_guid::NewGuid),
+        ScalarDef(&estimate_data_size::EstimateDataSize),
         ScalarDef(&geo_cell_neighbors::GeohashNeighbors),
         ScalarDef(&geo_cell_neighbors::S2cellNeighbors),
     ]);
