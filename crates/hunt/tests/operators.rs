@@ -6,6 +6,9 @@
 #[path = "operators/activity.rs"]
 mod activity;
 mod common;
+/// `ipv6_lookup`.
+#[path = "operators/ipv6.rs"]
+mod ipv6;
 
 use common::{check, fails};
 
