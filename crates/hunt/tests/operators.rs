@@ -9,6 +9,9 @@ mod common;
 /// `ipv6_lookup`.
 #[path = "operators/ipv6.rs"]
 mod ipv6;
+/// `parse-kv` in greedy mode.
+#[path = "operators/parse_kv_greedy.rs"]
+mod parse_kv_greedy;
 
 use common::{check, fails};
 
