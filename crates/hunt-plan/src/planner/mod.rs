@@ -210,6 +210,12 @@ pub fn plan_with(
             {
                 p.lets.bin_auto.insert(name.name.clone(), v.clone());
             }
+            Statement::Set { name, .. } => {
+                return Err(PlanError::unsupported(
+                    name.span,
+                    format!("the request property `{}`", name.name),
+                ));
+            }
             Statement::Tabular(pipe) => {
                 if result.is_some() {
                     return Err(PlanError::unsupported(
