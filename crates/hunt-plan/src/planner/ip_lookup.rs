@@ -147,13 +147,13 @@ impl Planner<'_> {
                 format!("`{plugin}` takes a lookup table, the source key and the lookup key"),
             ));
         };
-        if family == Family::V6 {
-            if let Some(e) = extra.first() {
-                return Err(PlanError::invalid(
-                    e.span,
-                    "`ipv6_lookup` takes no extra keys",
-                ));
-            }
+        if family == Family::V6
+            && let Some(e) = extra.first()
+        {
+            return Err(PlanError::invalid(
+                e.span,
+                "`ipv6_lookup` takes no extra keys",
+            ));
         }
         let lookup = self.tabular_expr(table)?.ok_or_else(|| {
             PlanError::invalid(table.span, format!("`{plugin}` needs a lookup table"))

@@ -64,12 +64,12 @@ fn invoke_cells(
         return Err(FunctionError::Internal(format!("{name} takes 1 argument")));
     };
     for i in 0..rows {
-        if let Some(text) = super::text_at(cell, i)? {
-            if valid(text) {
-                return Err(FunctionError::Unsupported(format!(
-                    "`{name}` of the valid cell `{text}` (Kusto's order of the neighbors is not documented)"
-                )));
-            }
+        if let Some(text) = super::text_at(cell, i)?
+            && valid(text)
+        {
+            return Err(FunctionError::Unsupported(format!(
+                "`{name}` of the valid cell `{text}` (Kusto's order of the neighbors is not documented)"
+            )));
         }
     }
     Ok(ArgValue::Array(Arc::new(StringArray::new_null(rows))))
