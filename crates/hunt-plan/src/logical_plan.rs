@@ -101,6 +101,18 @@ pub enum WindowFunc {
         /// Dense ranks (1, 2, 3) rather than minimum ranks (1, 2, 2, 4).
         dense: bool,
     },
+    /// `row_window_session(t, max_from_first, max_between [, restart])`: the datetime that
+    /// began each row's session.
+    Session {
+        /// The datetime grouped into sessions.
+        expr: Expr,
+        /// A value this far (nanoseconds) or more after the session's first starts a new one.
+        max_from_first: i64,
+        /// A value this far (nanoseconds) or more after the row before starts a new one.
+        max_between: i64,
+        /// Restart the session at rows where this is true.
+        restart: Option<Expr>,
+    },
 }
 
 impl WindowFunc {
@@ -108,7 +120,9 @@ impl WindowFunc {
     pub fn ty(&self) -> KqlType {
         match self {
             WindowFunc::RowNumber { .. } | WindowFunc::RowRank { .. } => KqlType::Long,
-            WindowFunc::RowCumsum { expr, .. } | WindowFunc::Shift { expr, .. } => expr.ty,
+            WindowFunc::RowCumsum { expr, .. }
+            | WindowFunc::Shift { expr, .. }
+            | WindowFunc::Session { expr, .. } => expr.ty,
         }
     }
 }

@@ -385,7 +385,9 @@ fn window_columns(w: &WindowFunc, out: &mut Vec<String>) {
                 r.columns_into(out);
             }
         }
-        WindowFunc::RowCumsum { expr, restart } | WindowFunc::RowRank { expr, restart, .. } => {
+        WindowFunc::RowCumsum { expr, restart }
+        | WindowFunc::RowRank { expr, restart, .. }
+        | WindowFunc::Session { expr, restart, .. } => {
             expr.columns_into(out);
             if let Some(r) = restart {
                 r.columns_into(out);

@@ -20,6 +20,9 @@ mod series;
 /// Argument types Kusto's binder refuses (#10 strictness), table-driven.
 #[path = "functions/strict.rs"]
 mod strict;
+/// Window functions over serialized rows.
+#[path = "functions/window.rs"]
+mod window;
 
 use common::{check, fails};
 

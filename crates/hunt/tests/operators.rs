@@ -2,7 +2,16 @@
 //! documentation pages (`docs: <page>`): every expected table is the page's, never
 //! copied from hunt's output.
 
+/// The activity plugins.
+#[path = "operators/activity.rs"]
+mod activity;
 mod common;
+/// `ipv6_lookup`.
+#[path = "operators/ipv6.rs"]
+mod ipv6;
+/// `parse-kv` in greedy mode.
+#[path = "operators/parse_kv_greedy.rs"]
+mod parse_kv_greedy;
 
 use common::{check, fails};
 

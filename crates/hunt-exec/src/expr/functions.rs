@@ -265,6 +265,14 @@ pub(super) fn call(
                 })?),
                 None => None,
             };
+            // Greedy mode: the listed keys, a constant JSON array.
+            let greedy: Option<Vec<String>> = match strs.get(7) {
+                Some(a) if !a.is_empty() && a.is_valid(0) && !a.value(0).is_empty() => Some(
+                    serde_json::from_str(a.value(0))
+                        .map_err(|e| ExecError::Internal(format!("parse-kv's greedy keys: {e}")))?,
+                ),
+                _ => None,
+            };
             let mut b = StringBuilder::with_capacity(n, n * 8);
             for r in 0..n {
                 let get = |k: usize| {
@@ -274,6 +282,16 @@ pub(super) fn call(
                         strs[k].value(r)
                     }
                 };
+                if let Some(keys) = &greedy {
+                    b.append_value(crate::kernels::kv::greedy_value(
+                        get(0),
+                        get(1),
+                        get(2),
+                        get(3),
+                        keys,
+                    )?);
+                    continue;
+                }
                 match &re {
                     // The first match whose key group is the key gives the value group.
                     Some(re) => b.append_value(

@@ -18,6 +18,7 @@ pub mod ipv6;
 pub mod json;
 pub mod json_scan;
 pub mod json_text;
+pub mod kv;
 pub mod misc;
 pub mod numeric;
 pub mod regex_cache;

@@ -43,6 +43,12 @@ enum Win {
         restart: Option<PhysicalExpr>,
         dense: bool,
     },
+    Session {
+        expr: PhysicalExpr,
+        max_from_first: i64,
+        max_between: i64,
+        restart: Option<PhysicalExpr>,
+    },
 }
 
 /// Appends window-function columns to its (buffered) input.
@@ -101,6 +107,17 @@ impl WindowExec {
                     restart: opt(restart)?,
                     dense: *dense,
                 },
+                WindowFunc::Session {
+                    expr,
+                    max_from_first,
+                    max_between,
+                    restart,
+                } => Win::Session {
+                    expr: c(expr)?,
+                    max_from_first: *max_from_first,
+                    max_between: *max_between,
+                    restart: opt(restart)?,
+                },
             };
             s.fields.push(hunt_plan::types::Field::new(name, w.ty()));
             wins.push(win);
@@ -157,6 +174,9 @@ struct WinState {
     ranks: Option<(RowConverter, DataType, arrow::row::OwnedRow)>,
     /// `prev`: the last `offset` values of the expression.
     tail: Option<ArrayRef>,
+    /// `row_window_session`: the current session's first value and the last row's value
+    /// (`None` before the first row and after a null, so the next value starts a session).
+    session: Option<(i64, i64)>,
 }
 
 impl WinState {
@@ -307,6 +327,39 @@ impl WinState {
                     self.ranks = Some((conv, ty, last));
                 }
                 Arc::new(Int64Array::from(out))
+            }
+            Win::Session {
+                expr,
+                max_from_first,
+                max_between,
+                restart,
+            } => {
+                let v = evaluate(expr, b)?;
+                let r = restarts(restart, b)?;
+                let mut out = Vec::with_capacity(n);
+                for i in 0..n {
+                    let Scalar::DateTime(t) = array_value(v.as_ref(), i, KqlType::DateTime)? else {
+                        self.session = None;
+                        out.push(Scalar::Null(KqlType::DateTime));
+                        continue;
+                    };
+                    // docs: a new session when there is none, when the value reaches the
+                    // session's first plus MaxDistanceFromFirst or the value before plus
+                    // MaxDistanceBetweenNeighbors, or when Restart is true.
+                    let start = match self.session {
+                        Some((first, last))
+                            if !is_restart(&r, i)
+                                && t < first.saturating_add(*max_from_first)
+                                && t < last.saturating_add(*max_between) =>
+                        {
+                            first
+                        }
+                        _ => t,
+                    };
+                    self.session = Some((start, t));
+                    out.push(Scalar::DateTime(start));
+                }
+                array_from_scalars(out.iter(), KqlType::DateTime)?
             }
         })
     }

@@ -37,7 +37,12 @@ impl Planner<'_> {
         }
         match plugin.name.as_str() {
             "bag_unpack" => self.plan_bag_unpack(input, args, schema, span),
-            "ipv4_lookup" if schema.is_none() => self.plan_ipv4_lookup(input, args, span),
+            "ipv4_lookup" if schema.is_none() => {
+                self.plan_ip_lookup(super::ip_lookup::Family::V4, input, args, span)
+            }
+            "ipv6_lookup" if schema.is_none() => {
+                self.plan_ip_lookup(super::ip_lookup::Family::V6, input, args, span)
+            }
             "schema_merge" if schema.is_none() => self.plan_schema_merge(input, args, span),
             "rows_near" if schema.is_none() => self.plan_rows_near(input, args, span),
             "geo_polygon_lookup" if schema.is_none() => {
@@ -47,6 +52,9 @@ impl Planner<'_> {
                 self.plan_geo_lookup(super::geo_lookup::Shape::Line, input, args, span)
             }
             "dcount_intersect" if schema.is_none() => self.plan_dcount_intersect(input, args, span),
+            "activity_counts_metrics" if schema.is_none() => {
+                self.plan_activity_counts_metrics(input, args, span)
+            }
             "rolling_percentile" if schema.is_none() => {
                 self.plan_rolling_percentile(input, args, span)
             }

@@ -162,7 +162,15 @@ pub(crate) fn bind_call(
         return super::window::bind_window(name, args, span, sc);
     }
     if let Some(Implementation::Scalar(def)) = entry.map(|e| e.imp) {
-        let mut bound = bound_args(args, sc)?;
+        let mut bound = match args {
+            [a] if def.0.star_columns() && matches!(a.kind, ast::ExprKind::Star) => sc
+                .schema
+                .fields
+                .iter()
+                .map(|f| Expr::column(f.name.clone(), f.ty, a.span))
+                .collect(),
+            _ => bound_args(args, sc)?,
+        };
         if def.0.at_analysis() {
             bound = bound
                 .into_iter()
@@ -391,6 +399,46 @@ pub(crate) fn bind_call(
                 a,
                 span,
             )
+        }
+        "bin_auto" => {
+            // docs: bin-auto-function; Functions.cs writes it as
+            // `bin_at(value, query_bin_auto_size, query_bin_auto_at)`. The size must be
+            // set; the fixed point defaults to 0, which the page leaves open for a
+            // datetime value (refused then).
+            arity(name, args, 1, 1, span)?;
+            let size = sc
+                .lets
+                .bin_auto_option("query_bin_auto_size")
+                .ok_or_else(|| {
+                    PlanError::invalid(span, "`bin_auto` needs `set query_bin_auto_size = …;`")
+                })?;
+            let at = match sc.lets.bin_auto_option("query_bin_auto_at") {
+                Some(at) => at.clone(),
+                None => {
+                    let zero = match bind_expr(&args[0], sc)?.ty {
+                        TimeSpan => ast::Literal::TimeSpan {
+                            value: "0".into(),
+                            unit: "s".into(),
+                        },
+                        t if t.is_numeric() => ast::Literal::Long(0),
+                        t => {
+                            return Err(PlanError::unsupported(
+                                span,
+                                format!("`bin_auto` of a {t} without `query_bin_auto_at`"),
+                            ));
+                        }
+                    };
+                    ast::Expr {
+                        kind: ast::ExprKind::Literal(zero),
+                        span,
+                    }
+                }
+            };
+            let bin_at = ast::Ident {
+                name: "bin_at".into(),
+                span: name.span,
+            };
+            bind_call(&bin_at, &[args[0].clone(), size.clone(), at], span, sc)
         }
         "bin" | "floor" => {
             arity(name, args, 2, 2, span)?;

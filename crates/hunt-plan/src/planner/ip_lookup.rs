@@ -1,18 +1,22 @@
 //! Planning `evaluate ipv4_lookup(LookupTable, SourceIPv4Key, IPv4LookupKey [, ExtraKey…]
-//! [, return_unmatched])` (docs: ipv4-lookup-plugin): each input row joined with the rows
-//! of the lookup table whose IPv4 range (a `a.b.c.d/n` prefix, or one address) holds the
-//! row's address and whose extra keys are equal; the output schema is "the union of the
-//! source and lookup tables, similar to the result of the lookup operator": the input's
-//! columns, then the lookup table's except the extra keys. Unmatched rows are dropped, or
-//! kept with nulls when `return_unmatched` is true.
+//! [, return_unmatched])` (docs: ipv4-lookup-plugin) and `evaluate ipv6_lookup(LookupTable,
+//! SourceIPv6Key, IPv6LookupKey [, return_unmatched])` (docs: ipv6-lookup-plugin; no extra
+//! keys, Kusto.Language's `PlugIns.cs`): each input row joined with the rows of the lookup
+//! table whose range (a prefix `a.b.c.d/n` or `x:…:y/n`, or one address) holds the row's
+//! address and whose extra keys are equal; the output schema is "the union of the source
+//! and lookup tables, similar to the result of the lookup operator": the input's columns,
+//! then the lookup table's except the extra keys (so `PlugIns.cs` builds both plugins'
+//! schemas; the ipv6 page's example prints the lookup columns first, against its own
+//! text). Unmatched rows are dropped, or kept with nulls when `return_unmatched` is true.
 //!
 //! Both tables are read at plan time (through the catalog's probe, as `pivot` does) and the
 //! result becomes a `Values` plan; the lookup table is small by the page's own note.
 //! Refused, because the page does not say what Kusto does: an input address that matches
 //! several lookup rows, a masked input address (`1.2.3.0/24`), a lookup range that is not
-//! IPv4 text, more than [`MAX_ROWS`] rows on either side. A lookup column named like an
+//! text of the plugin's family, IPv4 text in `ipv6_lookup` (whether Kusto maps it to IPv6
+//! is not said), more than [`MAX_ROWS`] rows on either side. A lookup column named like an
 //! input column (not an extra key) is renamed as the lookup operator does (`name1`). An
-//! input address that is not IPv4 text (or is empty) matches nothing.
+//! input address that is not text of the family (or is empty) matches nothing.
 
 use super::Planner;
 use crate::error::PlanError;
@@ -22,35 +26,75 @@ use crate::types::{Field, KqlType, Schema};
 use hunt_syntax::Span;
 use hunt_syntax::ast;
 use std::collections::HashMap;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The most rows read from either side.
 pub const MAX_ROWS: usize = 1_000_000;
 
-/// An IPv4 text as (address, prefix length); `None` when it is not IPv4.
-fn parse_v4(text: &str) -> Option<(u32, u8)> {
-    let (addr, len) = match text.split_once('/') {
-        Some((a, l)) => (a, l.trim().parse::<u8>().ok().filter(|l| *l <= 32)?),
-        None => (text, 32),
-    };
-    let a: Ipv4Addr = addr.trim().parse().ok()?;
-    Some((u32::from(a) & mask(len), len))
+/// The address family a plugin looks up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    V4,
+    V6,
 }
 
-fn mask(len: u8) -> u32 {
-    if len == 0 {
-        0
-    } else {
-        u32::MAX << (32 - u32::from(len))
+impl Family {
+    fn plugin(self) -> &'static str {
+        match self {
+            Family::V4 => "ipv4_lookup",
+            Family::V6 => "ipv6_lookup",
+        }
+    }
+    fn bits(self) -> u8 {
+        match self {
+            Family::V4 => 32,
+            Family::V6 => 128,
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Family::V4 => "IPv4",
+            Family::V6 => "IPv6",
+        }
+    }
+    /// One address of this family as a number; `None` for other text.
+    fn address(self, text: &str) -> Option<u128> {
+        match self {
+            Family::V4 => text
+                .trim()
+                .parse::<Ipv4Addr>()
+                .ok()
+                .map(|a| u128::from(u32::from(a))),
+            Family::V6 => text.trim().parse::<Ipv6Addr>().ok().map(u128::from),
+        }
+    }
+    /// A range as (network, prefix length); `None` when it is not text of this family.
+    fn range(self, text: &str) -> Option<(u128, u8)> {
+        let (addr, len) = match text.split_once('/') {
+            Some((a, l)) => (
+                a,
+                l.trim().parse::<u8>().ok().filter(|l| *l <= self.bits())?,
+            ),
+            None => (text, self.bits()),
+        };
+        Some((self.address(addr)? & self.mask(len), len))
+    }
+    fn mask(self, len: u8) -> u128 {
+        let all = u128::MAX >> (128 - u32::from(self.bits()));
+        if len == 0 {
+            0
+        } else {
+            all & (all << (self.bits() - len))
+        }
     }
 }
 
-fn column<'a>(e: &'a ast::Expr, what: &str) -> Result<&'a ast::Ident, PlanError> {
+fn column<'a>(e: &'a ast::Expr, plugin: &str, what: &str) -> Result<&'a ast::Ident, PlanError> {
     match &e.kind {
         ast::ExprKind::Ident(id) => Ok(id),
         _ => Err(PlanError::invalid(
             e.span,
-            format!("`ipv4_lookup` needs a column name for {what}"),
+            format!("`{plugin}` needs a column name for {what}"),
         )),
     }
 }
@@ -63,12 +107,14 @@ fn const_bool(e: &ast::Expr) -> Option<bool> {
 }
 
 impl Planner<'_> {
-    pub(crate) fn plan_ipv4_lookup(
+    pub(crate) fn plan_ip_lookup(
         &mut self,
+        family: Family,
         input: LogicalPlan,
         args: &[ast::Expr],
         span: Span,
     ) -> Result<LogicalPlan, PlanError> {
+        let plugin = family.plugin();
         let mut args: Vec<&ast::Expr> = args.iter().collect();
         let mut unmatched = false;
         if let Some(last) = args.last() {
@@ -79,7 +125,7 @@ impl Planner<'_> {
                 ast::ExprKind::NamedArg { name, .. } => {
                     return Err(PlanError::invalid(
                         name.span,
-                        format!("`ipv4_lookup` has no parameter `{}`", name.name),
+                        format!("`{plugin}` has no parameter `{}`", name.name),
                     ));
                 }
                 _ => None,
@@ -98,15 +144,23 @@ impl Planner<'_> {
         let [table, src, key, extra @ ..] = args.as_slice() else {
             return Err(PlanError::invalid(
                 span,
-                "`ipv4_lookup` takes a lookup table, the source key and the lookup key",
+                format!("`{plugin}` takes a lookup table, the source key and the lookup key"),
             ));
         };
-        let lookup = self
-            .tabular_expr(table)?
-            .ok_or_else(|| PlanError::invalid(table.span, "`ipv4_lookup` needs a lookup table"))?;
+        if family == Family::V6
+            && let Some(e) = extra.first()
+        {
+            return Err(PlanError::invalid(
+                e.span,
+                "`ipv6_lookup` takes no extra keys",
+            ));
+        }
+        let lookup = self.tabular_expr(table)?.ok_or_else(|| {
+            PlanError::invalid(table.span, format!("`{plugin}` needs a lookup table"))
+        })?;
         let (left_s, right_s) = (input.schema(), lookup.schema());
-        let src = column(src, "the source key")?;
-        let key = column(key, "the lookup key")?;
+        let src = column(src, plugin, "the source key")?;
+        let key = column(key, plugin, "the lookup key")?;
         let find = |s: &Schema, id: &ast::Ident, side: &str| {
             s.index_of(&id.name).ok_or_else(|| {
                 PlanError::invalid(
@@ -122,7 +176,7 @@ impl Planner<'_> {
                 return Err(PlanError::ty(
                     id.span,
                     format!(
-                        "`ipv4_lookup` keys are strings, `{}` is {}",
+                        "`{plugin}` keys are strings, `{}` is {}",
                         id.name, s.fields[i].ty
                     ),
                 ));
@@ -130,7 +184,7 @@ impl Planner<'_> {
         }
         let mut extras: Vec<(usize, usize)> = Vec::new();
         for e in extra {
-            let id = column(e, "an extra key")?;
+            let id = column(e, plugin, "an extra key")?;
             let (l, r) = (find(&left_s, id, "input")?, find(&right_s, id, "lookup")?);
             if left_s.fields[l].ty != right_s.fields[r].ty {
                 return Err(PlanError::ty(
@@ -144,13 +198,12 @@ impl Planner<'_> {
         let right_out: Vec<usize> = (0..right_s.fields.len())
             .filter(|r| !extras.iter().any(|(_, x)| x == r))
             .collect();
-        let read = |plan: &LogicalPlan, what: &str| {
-            self.probe_rows(plan, what, "ipv4_lookup", MAX_ROWS, span)
-        };
-        let right_rows = read(&lookup, "`ipv4_lookup`'s lookup table")?;
-        let left_rows = read(&input, "`ipv4_lookup`'s input")?;
+        let read =
+            |plan: &LogicalPlan, what: &str| self.probe_rows(plan, what, plugin, MAX_ROWS, span);
+        let right_rows = read(&lookup, &format!("`{plugin}`'s lookup table"))?;
+        let left_rows = read(&input, &format!("`{plugin}`'s input"))?;
         // The lookup ranges by (prefix length, network).
-        let mut ranges: HashMap<(u8, u32), Vec<usize>> = HashMap::new();
+        let mut ranges: HashMap<(u8, u128), Vec<usize>> = HashMap::new();
         let mut lengths: Vec<u8> = Vec::new();
         for (i, row) in right_rows.iter().enumerate() {
             let text = match &row[key_i] {
@@ -158,14 +211,17 @@ impl Planner<'_> {
                 _ => {
                     return Err(PlanError::unsupported(
                         key.span,
-                        "`ipv4_lookup` with an empty lookup range",
+                        format!("`{plugin}` with an empty lookup range"),
                     ));
                 }
             };
-            let Some((net, len)) = parse_v4(&text) else {
+            let Some((net, len)) = family.range(&text) else {
                 return Err(PlanError::unsupported(
                     key.span,
-                    format!("`ipv4_lookup` with the lookup range `{text}`, not IPv4"),
+                    format!(
+                        "`{plugin}` with the lookup range `{text}`, not {}",
+                        family.name()
+                    ),
                 ));
             };
             ranges.entry((len, net)).or_default().push(i);
@@ -179,16 +235,22 @@ impl Planner<'_> {
                 Scalar::String(s) if s.contains('/') => {
                     return Err(PlanError::unsupported(
                         src.span,
-                        format!("`ipv4_lookup` of the masked address `{s}`"),
+                        format!("`{plugin}` of the masked address `{s}`"),
                     ));
                 }
-                Scalar::String(s) => s.trim().parse::<Ipv4Addr>().ok().map(u32::from),
+                Scalar::String(s) if family == Family::V6 && s.contains('.') => {
+                    return Err(PlanError::unsupported(
+                        src.span,
+                        format!("`ipv6_lookup` of the address `{s}` (IPv4 text)"),
+                    ));
+                }
+                Scalar::String(s) => family.address(s),
                 _ => None,
             };
             let mut hits: Vec<usize> = Vec::new();
             if let Some(a) = addr {
                 for len in &lengths {
-                    if let Some(rs) = ranges.get(&(*len, a & mask(*len))) {
+                    if let Some(rs) = ranges.get(&(*len, a & family.mask(*len))) {
                         hits.extend(rs.iter().copied().filter(|r| {
                             extras
                                 .iter()
@@ -216,7 +278,7 @@ impl Planner<'_> {
                 _ => {
                     return Err(PlanError::unsupported(
                         span,
-                        "`ipv4_lookup` where an address falls in several lookup ranges",
+                        format!("`{plugin}` where an address falls in several lookup ranges"),
                     ));
                 }
             }
@@ -247,14 +309,33 @@ fn keys_equal(a: &Scalar, b: &Scalar) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_v4;
+    use super::Family;
 
     #[test]
     fn ipv4_text_with_and_without_prefix() {
-        assert_eq!(parse_v4("5.8.0.0/19"), Some((0x0508_0000, 19)));
-        assert_eq!(parse_v4("5.8.1.2"), Some((0x0508_0102, 32)));
-        assert_eq!(parse_v4("0.0.0.0/0"), Some((0, 0)));
-        assert_eq!(parse_v4("5.8.1.2/33"), None);
-        assert_eq!(parse_v4("::1"), None);
+        let v4 = |t| Family::V4.range(t);
+        assert_eq!(v4("5.8.0.0/19"), Some((0x0508_0000, 19)));
+        assert_eq!(v4("5.8.1.2"), Some((0x0508_0102, 32)));
+        assert_eq!(v4("0.0.0.0/0"), Some((0, 0)));
+        assert_eq!(v4("5.8.1.2/33"), None);
+        assert_eq!(v4("::1"), None);
+    }
+
+    #[test]
+    fn ipv6_text_with_and_without_prefix() {
+        let v6 = |t| Family::V6.range(t);
+        // The ipv6-lookup-plugin page's notation: fe80::85d:e82c:9446:7994/120.
+        assert_eq!(
+            v6("fe80::85d:e82c:9446:7994/120"),
+            Some((0xfe80_0000_0000_0000_085d_e82c_9446_7900, 120))
+        );
+        assert_eq!(
+            v6("2001:0db8:85a3::/48"),
+            Some((0x2001_0db8_85a3_u128 << 80, 48))
+        );
+        assert_eq!(v6("::1"), Some((1, 128)));
+        assert_eq!(v6("::/0"), Some((0, 0)));
+        assert_eq!(v6("::1/129"), None);
+        assert_eq!(v6("5.8.1.2"), None);
     }
 }

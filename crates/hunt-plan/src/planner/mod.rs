@@ -14,6 +14,7 @@ mod by_names;
 mod functions;
 mod geo_lookup;
 pub use functions::function_names;
+mod activity_counts;
 mod graph;
 mod in_list;
 mod ip_lookup;
@@ -78,9 +79,16 @@ pub(crate) struct Lets {
     /// and planned with the graph operator of each use (a graph is not a table), with
     /// the `let`s of their definition (so a later `let` cannot change what they read).
     graphs: HashMap<String, (ast::Pipeline, Lets)>,
+    /// The request properties `bin_auto` reads, as `set` gave them:
+    /// `query_bin_auto_size` and `query_bin_auto_at`.
+    bin_auto: HashMap<String, ast::Expr>,
 }
 
 impl Lets {
+    /// The value `set name = value` gave a property `bin_auto` reads.
+    pub(crate) fn bin_auto_option(&self, name: &str) -> Option<&ast::Expr> {
+        self.bin_auto.get(name)
+    }
     pub(crate) fn scalar(&self, name: &str) -> Option<&Expr> {
         self.scalars.get(name)
     }
@@ -189,6 +197,25 @@ pub fn plan_with(
     for st in &query.statements {
         match st {
             Statement::Let { name, value, .. } => p.bind_let(name, value)?,
+            // The request properties of bin-auto-function; other properties change what
+            // Kusto returns in ways hunt does not follow, so they stay refused.
+            Statement::Set {
+                name,
+                value: Some(v),
+                ..
+            } if matches!(
+                name.name.as_str(),
+                "query_bin_auto_size" | "query_bin_auto_at"
+            ) =>
+            {
+                p.lets.bin_auto.insert(name.name.clone(), v.clone());
+            }
+            Statement::Set { name, .. } => {
+                return Err(PlanError::unsupported(
+                    name.span,
+                    format!("the request property `{}`", name.name),
+                ));
+            }
             Statement::Tabular(pipe) => {
                 if result.is_some() {
                     return Err(PlanError::unsupported(

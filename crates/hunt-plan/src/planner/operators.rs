@@ -979,7 +979,20 @@ fn parse_kv(
     let text = super::exprs::to_string_expr(bind_expr(expr, sc)?);
     let (mut pair, mut kv, mut quote, mut escape) = (None, None, String::new(), String::new());
     let mut regex = String::new();
+    let mut greedy = None;
     for (name, value) in with {
+        // `greedy=true` (docs: "Extraction in greedy mode"): a value runs until the next
+        // key appearance or the end of the text.
+        if name.name == "greedy" {
+            let ast::ExprKind::Literal(ast::Literal::Bool(g)) = &value.kind else {
+                return Err(PlanError::invalid(
+                    value.span,
+                    "`greedy` is `true` or `false`",
+                ));
+            };
+            greedy = Some((*g, name.span));
+            continue;
+        }
         let ast::ExprKind::Literal(ast::Literal::String(v)) = &value.kind else {
             return Err(PlanError::invalid(value.span, "expected a string"));
         };
@@ -1020,6 +1033,29 @@ fn parse_kv(
             "parse-kv without both `pair_delimiter` and `kv_delimiter`",
         ));
     };
+    // Greedy mode: the listed keys go to the kernel, which refuses a text where an
+    // unlisted key follows a listed one (the page's "next key appearance" does not say
+    // whether such a key ends the value). Greedy is a mode of the delimiters: with a
+    // regex, without delimiters, or with quotes (the page leaves their mix open) it is
+    // refused.
+    let greedy_keys = match greedy {
+        Some((true, g_span)) => {
+            if !regex.is_empty() || pair.is_empty() || !quote.is_empty() || !escape.is_empty() {
+                return Err(PlanError::unsupported(
+                    g_span,
+                    "parse-kv `greedy=true` other than with a pair and a key-value delimiter alone",
+                ));
+            }
+            serde_json::Value::from(
+                columns
+                    .iter()
+                    .map(|(n, _)| n.name.clone())
+                    .collect::<Vec<_>>(),
+            )
+            .to_string()
+        }
+        _ => String::new(),
+    };
     let lit = |s: &str| Expr::literal(Scalar::String(s.to_string().into()), span);
     let mut exprs: Vec<(String, Expr)> = schema
         .fields
@@ -1045,6 +1081,7 @@ fn parse_kv(
                 lit(&quote),
                 lit(&escape),
                 lit(&regex),
+                lit(&greedy_keys),
             ],
             KqlType::String,
             span,

@@ -1,5 +1,5 @@
 //! Window functions (`row_number`, `row_cumsum`, `prev`, `next`, `row_rank_min`,
-//! `row_rank_dense`): valid only over serialized rows, planned as a `Window` node whose
+//! `row_rank_dense`, `row_window_session`): valid only over serialized rows, planned as a `Window` node whose
 //! extra columns the expression then reads.
 
 use super::Scope;
@@ -47,6 +47,17 @@ fn const_long(a: &ast::Expr, sc: &Scope<'_>, what: &str) -> Result<i64, PlanErro
         _ => Err(PlanError::invalid(
             a.span,
             format!("{what} must be a constant long"),
+        )),
+    }
+}
+
+/// A constant timespan argument, in nanoseconds.
+fn const_timespan(a: &ast::Expr, sc: &Scope<'_>, what: &str) -> Result<i64, PlanError> {
+    match bind_expr(a, sc)?.kind {
+        ExprKind::Literal(Scalar::TimeSpan(v)) => Ok(v),
+        _ => Err(PlanError::invalid(
+            a.span,
+            format!("{what} must be a constant timespan"),
         )),
     }
 }
@@ -140,6 +151,25 @@ pub(crate) fn bind_window(
                 offset,
                 default,
                 forward: n == "next",
+            }
+        }
+        "row_window_session" => {
+            // docs: row-window-session-function; Functions.cs: (datetime, timespan,
+            // timespan [, bool]) giving the first argument's type. The page's older text
+            // calls both distances scalar constants.
+            argc(3, 4)?;
+            let e = bind_expr(&args[0], sc)?;
+            if e.ty != KqlType::DateTime {
+                return Err(PlanError::ty(
+                    args[0].span,
+                    format!("`row_window_session` needs a datetime, got {}", e.ty),
+                ));
+            }
+            WindowFunc::Session {
+                expr: e,
+                max_from_first: const_timespan(&args[1], sc, "MaxDistanceFromFirst")?,
+                max_between: const_timespan(&args[2], sc, "MaxDistanceBetweenNeighbors")?,
+                restart: restart_arg(args, 3, sc)?,
             }
         }
         _ => {

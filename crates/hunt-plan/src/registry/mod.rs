@@ -101,6 +101,7 @@ const CORE_SCALARS: &[&str] = &[
     "now",
     "ago",
     "bin",
+    "bin_auto",
     "floor",
     "toint",
     "tolong",
@@ -148,6 +149,7 @@ const BRIDGE_AGGREGATES: &[&str] = &[
 /// Window functions (`planner::window`).
 const WINDOWS: &[&str] = &[
     "row_number",
+    "row_window_session",
     "row_cumsum",
     "prev",
     "next",
@@ -183,17 +185,6 @@ const UNSUPPORTED: &[(&str, Kind, Option<&str>)] = &[
     ),
     ("stdevpif", Kind::Aggregate, Some(VARIANCEPIF)),
     ("variancepif", Kind::Aggregate, Some(VARIANCEPIF)),
-    // Kusto lists the neighbors in an order hunt cannot reproduce.
-    (
-        "geo_geohash_neighbors",
-        Kind::Scalar,
-        Some("Kusto's order of the neighbors"),
-    ),
-    (
-        "geo_s2cell_neighbors",
-        Kind::Scalar,
-        Some("Kusto's order of the neighbors"),
-    ),
     ("series_cosine_similarity", Kind::Scalar, None),
     ("series_decompose", Kind::Scalar, None),
     ("series_decompose_anomalies", Kind::Scalar, None),

@@ -38,6 +38,7 @@ pub(crate) const BRIDGE: &[(&str, ResultName)] = &[
     ("format_timespan", ResultName::First),
     ("startofday", ResultName::First),
     ("bin", ResultName::First),
+    ("bin_auto", ResultName::First),
     ("floor", ResultName::First),
     ("bin_at", ResultName::First),
     ("series_fir", ResultName::First),

@@ -87,6 +87,12 @@ pub trait ScalarFunction: Send + Sync + 'static {
     fn at_analysis(&self) -> bool {
         false
     }
+    /// True for a function whose lone argument may be `*`, every column of the row
+    /// (Kusto's `ArgumentKind.StarOnly`, as `estimate_data_size(*)`): the planner binds
+    /// it as those columns, in order.
+    fn star_columns(&self) -> bool {
+        false
+    }
     /// The result over `rows` rows. Arguments have the types `bind` gave them.
     fn invoke(&self, args: &[ArgValue], rows: usize) -> Result<ArgValue, FunctionError>;
 }

@@ -451,3 +451,29 @@ fn bag_pack_columns_keys_by_column_name() {
            B|val_b|2|{"Id":"B","Value":"val_b"}"#,
     );
 }
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/bin-auto-function
+#[test]
+fn bin_auto_reads_its_request_properties() {
+    // The page's example: hour bins fixed at 00:05, named after the argument.
+    check(
+        "set query_bin_auto_size=1h;
+         set query_bin_auto_at=datetime(2017-01-01 00:05);
+         range Timestamp from datetime(2017-01-01 00:05) to datetime(2017-01-01 02:00) step 1m
+         | summarize count() by bin_auto(Timestamp)",
+        "Timestamp:datetime|count_:long
+         2017-01-01T00:05:00.0000000Z|60
+         2017-01-01T01:05:00.0000000Z|56",
+    );
+    // "query_bin_auto_at … Default is 0": numbers and timespans bin from 0.
+    check(
+        "set query_bin_auto_size=5; print b = bin_auto(17), c = bin_auto(-1)",
+        "b:long|c:long
+         15|-5",
+    );
+    // The size is required; a datetime's default fixed point is left open; other
+    // request properties are refused.
+    fails("print b = bin_auto(17)");
+    fails("set query_bin_auto_size=1h; print b = bin_auto(datetime(2017-01-01 00:05))");
+    fails("set query_take_max_records=5; print 1");
+}

@@ -11,12 +11,13 @@
 //! example (`BritishThermalUnit`, `AcreFoot`); a unit Kusto lists (its binder's list,
 //! `Functions.Convert.cs`) that hunt does not know is refused by name, never guessed.
 
+use super::text_at;
 use crate::error::PlanError;
 use crate::expr::{Expr, ExprKind, Scalar};
 use crate::planner::cast_to;
 use crate::registry::traits::{ArgValue, FunctionError, ScalarFunction};
 use crate::types::KqlType;
-use arrow_array::{Array, Float64Array, StringArray};
+use arrow_array::{Array, Float64Array};
 use hunt_syntax::Span;
 use std::f64::consts::PI;
 use std::sync::Arc;
@@ -509,21 +510,6 @@ impl ConvertUnits {
             )));
         }
         Ok(Unit::Invalid)
-    }
-}
-
-/// Row `i` of a string argument (`None` for null).
-fn text_at(a: &ArgValue, i: usize) -> Result<Option<&str>, FunctionError> {
-    match a {
-        ArgValue::Scalar(Scalar::String(s)) => Ok(Some(&**s)),
-        ArgValue::Scalar(_) => Ok(None),
-        ArgValue::Array(arr) => {
-            let s = arr
-                .as_any()
-                .downcast_ref::<StringArray>()
-                .ok_or_else(|| FunctionError::Internal("a unit column is not text".into()))?;
-            Ok(s.is_valid(i).then(|| s.value(i)))
-        }
     }
 }
 

@@ -10,6 +10,8 @@ mod bits;
 mod buildschema;
 mod convert_units;
 mod covariance;
+mod estimate_data_size;
+mod geo_cell_neighbors;
 mod hll;
 mod hll_scalars;
 mod moments;
@@ -22,8 +24,10 @@ mod tdigest_scalars;
 
 use super::{AggDef, ScalarDef};
 use crate::error::PlanError;
-use crate::expr::Expr;
+use crate::expr::{Expr, Scalar};
+use crate::registry::traits::{ArgValue, FunctionError};
 use crate::types::KqlType;
+use arrow_array::{Array, StringArray};
 use hunt_syntax::Span;
 
 /// Refuses a call of `name` with other than `want` arguments, in the words of the planner's
@@ -49,6 +53,21 @@ fn dynamic_args(name: &str, what: &str, args: &[Expr]) -> Result<(), PlanError> 
     }
 }
 
+/// Row `i` of a string argument (`None` for null).
+pub(crate) fn text_at(a: &ArgValue, i: usize) -> Result<Option<&str>, FunctionError> {
+    match a {
+        ArgValue::Scalar(Scalar::String(s)) => Ok(Some(&**s)),
+        ArgValue::Scalar(_) => Ok(None),
+        ArgValue::Array(arr) => {
+            let s = arr
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| FunctionError::Internal("a string column is not text".into()))?;
+            Ok(s.is_valid(i).then(|| s.value(i)))
+        }
+    }
+}
+
 /// The scalar functions defined here.
 pub fn scalars() -> Vec<ScalarDef> {
     let mut all = vec![ScalarDef(&bag_zip::BagZip), ScalarDef(&assert::Assert)];
@@ -64,6 +83,9 @@ pub fn scalars() -> Vec<ScalarDef> {
         ScalarDef(&tdigest_scalars::RankTDigest),
         ScalarDef(&rand::Rand),
         ScalarDef(&new_guid::NewGuid),
+        ScalarDef(&estimate_data_size::EstimateDataSize),
+        ScalarDef(&geo_cell_neighbors::GeohashNeighbors),
+        ScalarDef(&geo_cell_neighbors::S2cellNeighbors),
     ]);
     all
 }
