@@ -56,6 +56,13 @@ pub trait ExecutionPlan: Send + Sync + std::fmt::Debug {
     fn applied_conjuncts(&self) -> Vec<hunt_plan::expr::Expr> {
         Vec::new()
     }
+    /// About how many units [`ExecutionPlan::execute_units`] will yield, when it can be
+    /// told before running (the row groups a scan's statistics leave; pruning by
+    /// dictionaries and bloom filters, and the split of small files, make it rough either
+    /// way). The hash aggregate uses it to decide early that it will spill.
+    fn units_hint(&self) -> Option<usize> {
+        None
+    }
     /// Whether [`ExecutionPlan::execute_units`] returns `Some`, asked before doing work
     /// (such as building a join's hash table) that only the unit path would use.
     fn has_units(&self) -> bool {

@@ -25,6 +25,29 @@ impl Acc {
         true
     }
 
+    /// True when feeding this state the rows straight gives, to the bit, what merging
+    /// partial states over the same rows in their order gives (the spilled aggregate then
+    /// needs no partial state per unit): counts, exact integer sums, extremes, distinct
+    /// counts and the lists, sets and bags (which keep rows in input order either way).
+    /// Not the states that add floats, whose last bits depend on where partials start, nor
+    /// those kept in other modules.
+    pub(super) fn merge_exact(&self) -> bool {
+        matches!(
+            self,
+            Acc::Count(_)
+                | Acc::DCount(_)
+                | Acc::SumLong(_)
+                | Acc::AvgLong(..)
+                | Acc::MinMax { .. }
+                | Acc::MinMaxInt { .. }
+                | Acc::MinMaxReal { .. }
+                | Acc::Items(_)
+                | Acc::List { .. }
+                | Acc::Bag { .. }
+                | Acc::TakeAny(..)
+        )
+    }
+
     /// Adds `other`'s groups, a state over later rows: its group `g` is group `map[g]`
     /// here (this state has room for it already).
     pub(super) fn merge(&mut self, other: Acc, map: &[usize]) -> Result<()> {

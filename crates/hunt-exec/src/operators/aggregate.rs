@@ -182,6 +182,8 @@ impl ExecutionPlan for AggregateExec {
         let mut spill = false;
         match parallel {
             Some(units) => {
+                let hint = self.input.units_hint();
+                let mut history: Vec<usize> = Vec::new();
                 for unit in units? {
                     let partial = unit?.downcast::<GroupTable>().map_err(|_| {
                         ExecError::Internal("a unit folded into another type".into())
@@ -193,7 +195,10 @@ impl ExecutionPlan for AggregateExec {
                     } else {
                         table.merge(*partial)?;
                     }
-                    if spill::spill_due(&core, &table) {
+                    history.push(spill::table_bytes(&table));
+                    if spill::spill_due(&core, &table)
+                        || spill::spill_foreseen(&core, &table, &history, hint)
+                    {
                         spill = true;
                         break;
                     }
@@ -416,6 +421,12 @@ impl GroupTable {
     /// True when every aggregate's state can absorb another's (arg_max states always can).
     fn mergeable(&self) -> bool {
         self.accs.iter().all(Acc::mergeable)
+    }
+
+    /// True when every state gives the same fed straight or merged from partials
+    /// ([`Acc::merge_exact`]; the fused arg_max states keep the first best row either way).
+    fn merge_exact(&self) -> bool {
+        self.accs.iter().all(Acc::merge_exact)
     }
 
     /// Adds a batch's rows.

@@ -57,6 +57,9 @@ impl ExecutionPlan for FilterExec {
     fn has_units(&self) -> bool {
         self.input.has_units()
     }
+    fn units_hint(&self) -> Option<usize> {
+        self.input.units_hint()
+    }
     fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
         let pred = self.predicate.clone();
         self.input.execute_units(Arc::new(move |batches| {

@@ -79,6 +79,9 @@ impl ExecutionPlan for ProjectionExec {
     fn has_units(&self) -> bool {
         self.input.has_units()
     }
+    fn units_hint(&self) -> Option<usize> {
+        self.input.units_hint()
+    }
     fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
         let this = self.batch_fn();
         self.input.execute_units(Arc::new(move |batches| {

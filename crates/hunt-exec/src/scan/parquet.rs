@@ -814,6 +814,27 @@ impl ExecutionPlan for ParquetScanExec {
     fn has_units(&self) -> bool {
         true
     }
+    fn units_hint(&self) -> Option<usize> {
+        // The row groups the footers' statistics leave (what `plan_file` checks first).
+        let mut n = 0;
+        for footer in &self.table.footers {
+            let groups = footer.num_row_groups();
+            let Some(p) = &self.pruning else {
+                n += groups;
+                continue;
+            };
+            let Ok(base) = ArrowReaderMetadata::try_new(footer.clone(), ArrowReaderOptions::new())
+            else {
+                n += groups;
+                continue;
+            };
+            let cols = FileColumns::resolve(p, base.schema(), footer);
+            n += (0..groups)
+                .filter(|rg| p.can_match(&mut |leaf| cols.row_group_range(footer, *rg, leaf)))
+                .count();
+        }
+        Some(n)
+    }
     fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
         self.metrics.execution();
         let ctx = Arc::new(ScanContext {

@@ -672,6 +672,9 @@ impl ExecutionPlan for HashJoinExec {
     fn has_units(&self) -> bool {
         self.per_left_row() && self.left.has_units()
     }
+    fn units_hint(&self) -> Option<usize> {
+        self.has_units().then(|| self.left.units_hint()).flatten()
+    }
     fn execute_units(&self, fold: UnitFold) -> Option<Result<FoldedIter>> {
         if !self.has_units() {
             return None;
