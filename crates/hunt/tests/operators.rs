@@ -602,3 +602,37 @@ fn rows_near_keeps_the_rows_around_a_condition() {
     ));
     fails(&format!(r#"{data} | evaluate rows_near(State, 1)"#));
 }
+
+#[test]
+fn star_string_operators_test_every_column() {
+    // Kusto's grammar (QueryGrammar `StringOperation`) allows `*` before every string
+    // operator; the where-operator and search-operator pages: `* has "x"` searches all
+    // columns. Each row below is the real-Kusto oracle's answer.
+    let rows: [(&str, &str); 4] = [
+        // oracle: r2 agent-parse-search-0011
+        (
+            r#"datatable(s:string, tag:string)[ "alpha","x", "Beta","y", "café","z", "delta","x" ] | where * has "café""#,
+            "s:string|tag:string\ncafé|z",
+        ),
+        // oracle: r3 agent-parse-search-0013 (a negated operator holds when no column
+        // satisfies the positive one: "another row" is dropped although `n` lacks "row")
+        (
+            r#"datatable(s:string, n:int)[ "needle in haystack",1, "another row",2 ] | where * contains "needle" or * !contains "row" | project n"#,
+            "n:int\n1",
+        ),
+        // oracle: r3 agent-parse-search-0031
+        (
+            r#"datatable(s:string, n:long)[ "café au lait",1, "plain coffee",2 ] | where * has "café" or n between (2 .. 2) | project n"#,
+            "n:long\n1\n2",
+        ),
+        // oracle: r1 agent-parse-search-0016 (`search "1"` is `* has "1"`: a long column
+        // is searched as its text)
+        (
+            r#"datatable(s:string, n:long)[ "hello",1, "world",2 ] | where * has "1""#,
+            "s:string|n:long\nhello|1",
+        ),
+    ];
+    for (q, want) in rows {
+        check(q, want);
+    }
+}
