@@ -636,3 +636,32 @@ fn star_string_operators_test_every_column() {
         check(q, want);
     }
 }
+
+#[test]
+fn top_hitters_is_the_exact_top_by_sum_or_count() {
+    // docs: top-hitters-operator ("conceptually summarize S = sum(Weight) by Col | top N by
+    // S desc"; without `by`, count()); column names as Kusto's binder declares them.
+    // oracle: r2 agent-window-series-scan-0025
+    check(
+        r#"datatable(g:string, v:long)[ "x",100, "y",1, "y",1, "z",1, "z",1, "z",1 ] | top-hitters 2 of g by v | sort by g asc"#,
+        "g:string|approximate_sum_v:long\nx|100\nz|3",
+    );
+    // oracle: r3 agent-window-series-scan-0029
+    check(
+        r#"datatable(g:string, v:long)[ "a",1, "a",1, "a",1, "b",2, "c",3, "c",3, "d",4, "d",4, "d",4, "d",4 ] | top-hitters 3 of g by v | sort by approximate_sum_v desc"#,
+        "g:string|approximate_sum_v:long\nd|16\nc|6\na|3",
+    );
+    // docs: the count form's column is `approximate_count_<Col>`.
+    check(
+        r#"datatable(g:string)[ "a","b","b","c","c","c" ] | top-hitters 2 of g | sort by g asc"#,
+        "g:string|approximate_count_g:long\nb|2\nc|3",
+    );
+    // oracle: r1 agent-window-series-scan-0034 keeps "b" over "a" (both 3) for the second
+    // place; the docs leave the choice among ties open, so hunt refuses a tie at the cut.
+    fails(
+        r#"datatable(g:string, v:long)[ "a",1, "a",2, "b",3, "c",4, "c",5, "c",6 ] | top-hitters 2 of g by v"#,
+    );
+    // Kusto's binder: `of` must be a column, `by` a number.
+    fails(r#"datatable(g:string, v:long)[ "a",1 ] | top-hitters 1 of tolower(g) by v"#);
+    fails(r#"datatable(g:string, v:string)[ "a","1" ] | top-hitters 1 of g by v"#);
+}

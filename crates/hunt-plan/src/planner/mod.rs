@@ -39,6 +39,7 @@ mod staged;
 mod subquery;
 mod summarize_exprs;
 mod tabular_fn;
+mod top_hitters;
 mod union;
 mod window;
 

@@ -338,6 +338,10 @@ impl Planner<'_> {
                 with,
             } => parse_kv(input, &schema, &sc, expr, columns, with, span)?,
             OperatorKind::TopNested(levels) => top_nested(input, &sc, levels)?,
+            OperatorKind::TopHitters { count, of, by } => {
+                let n = const_count(count, &sc)?;
+                super::top_hitters::plan_top_hitters(input, &sc, n, of, by.as_ref(), span)?
+            }
             OperatorKind::MakeSeries(ms) => {
                 let plan = super::series::plan_make_series(input, &sc, ms, span)?;
                 if super::series::nonempty(ms)? {
