@@ -665,3 +665,14 @@ fn top_hitters_is_the_exact_top_by_sum_or_count() {
     fails(r#"datatable(g:string, v:long)[ "a",1 ] | top-hitters 1 of tolower(g) by v"#);
     fails(r#"datatable(g:string, v:string)[ "a","1" ] | top-hitters 1 of g by v"#);
 }
+
+#[test]
+fn bracketed_names_may_be_keywords() {
+    // oracle: r1 agent-nested-pipelines-let-cte-0005 (a bracketed name is any string)
+    check(
+        r#"print x = 1 | extend ["select"] = 5 | extend ["from"] = 10 | project ["from"], ["select"], x"#,
+        "from:long|select:long|x:long\n10|5|1",
+    );
+    // The bare words stay refused, as Kusto's oracle rejects `extend select = …`.
+    fails("print x = 1 | extend select = 5");
+}

@@ -535,7 +535,7 @@ fn unique_name<'a>(base: String, taken: impl Iterator<Item = &'a str> + Clone) -
 /// Words Kusto refuses as bare column names in `extend`/`project` (its oracle rejects
 /// `extend first = …`, `extend select = …`, and `extend missing = d.nonexistent, …`, a query
 /// whose expressions Kusto otherwise evaluates, to null, in other cases).
-// TODO(#3): the parser should tell `first` from `['first']`; hunt refuses both for now.
+// A bracketed name (`["first"]`) is any string and may be one of these (Ident::is_bracketed).
 pub(crate) const RESERVED_NAMES: &[&str] = &[
     "first", "last", "select", "from", "where", "order", "missing",
 ];
@@ -554,7 +554,7 @@ fn named_exprs(
         if let Some(n) = item
             .names
             .iter()
-            .find(|n| RESERVED_NAMES.contains(&n.name.as_str()))
+            .find(|n| !n.is_bracketed() && RESERVED_NAMES.contains(&n.name.as_str()))
         {
             return Err(
                 PlanError::invalid(n.span, format!("`{}` is a reserved word", n.name))
@@ -1031,8 +1031,8 @@ fn parse_kv(
         .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
         .collect();
     for (name, ty) in columns {
-        if RESERVED_NAMES.contains(&name.name.as_str())
-            || matches!(name.name.as_str(), "true" | "false")
+        if !name.is_bracketed() && RESERVED_NAMES.contains(&name.name.as_str())
+            || matches!(name.name.as_str(), "true" | "false") && !name.is_bracketed()
         {
             return Err(PlanError::invalid(
                 name.span,
