@@ -19,6 +19,7 @@ mod real_math;
 pub(crate) mod sketch;
 mod tdigest;
 mod tdigest_scalars;
+mod treepath;
 
 use super::{AggDef, ScalarDef};
 use crate::error::PlanError;
@@ -64,6 +65,7 @@ pub fn scalars() -> Vec<ScalarDef> {
         ScalarDef(&tdigest_scalars::RankTDigest),
         ScalarDef(&rand::Rand),
         ScalarDef(&new_guid::NewGuid),
+        ScalarDef(&treepath::TreePath),
     ]);
     all
 }
