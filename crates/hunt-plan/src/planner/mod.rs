@@ -419,6 +419,7 @@ impl Planner<'_> {
                 ))
             }
             Source::Print { exprs, .. } => {
+                operators::check_declared_once(exprs)?;
                 let one_row = LogicalPlan::Values {
                     schema: Schema::default(),
                     rows: vec![vec![]],

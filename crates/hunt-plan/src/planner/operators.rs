@@ -393,6 +393,7 @@ impl Planner<'_> {
         aggs: &[NamedExpr],
         by: &[NamedExpr],
     ) -> Result<LogicalPlan, PlanError> {
+        check_declared_once(by.iter().chain(aggs))?;
         let keys = named_exprs(by, sc, &[])?;
         let mut group_by: Vec<(String, Expr)> = Vec::new();
         for (name, e, _) in keys {
@@ -708,6 +709,33 @@ fn check_unique(exprs: &[(String, Expr, Span)], _items: &[NamedExpr]) -> Result<
     Ok(())
 }
 
+/// Refuses a column declared twice in one list (`extend a = 1, a = 2`, `summarize by x, x`),
+/// as Kusto's binder does (KS171 "A column with the name 'a' is already declared",
+/// `ProjectionBuilder.Declare`): a name given with `=` or a bare column reference declares
+/// its name; other unnamed expressions get unique names instead (`x1`), so they never clash.
+pub(super) fn check_declared_once<'a>(
+    lists: impl IntoIterator<Item = &'a NamedExpr>,
+) -> Result<(), PlanError> {
+    let mut declared: Vec<&str> = Vec::new();
+    for item in lists {
+        let names: Vec<(&str, Span)> = match (&item.names[..], &item.expr.kind) {
+            ([], ast::ExprKind::Ident(id)) => vec![(id.name.as_str(), id.span)],
+            (names, _) => names.iter().map(|n| (n.name.as_str(), n.span)).collect(),
+        };
+        for (name, span) in names {
+            if declared.contains(&name) {
+                return Err(PlanError::invalid(
+                    span,
+                    format!("a column with the name `{name}` is already declared"),
+                )
+                .with_help("give the column another name with `Name = …`"));
+            }
+            declared.push(name);
+        }
+    }
+    Ok(())
+}
+
 fn ident_expr(id: &ast::Ident) -> ast::Expr {
     ast::Expr {
         kind: ast::ExprKind::Ident(id.clone()),
@@ -948,6 +976,7 @@ fn extend(
     sc: &Scope<'_>,
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
+    check_declared_once(items)?;
     let existing: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
     let new = named_exprs(items, sc, &existing)?;
     let mut out: Vec<(String, Expr)> = schema

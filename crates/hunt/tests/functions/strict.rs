@@ -192,3 +192,33 @@ fn aggregates_take_their_declared_kinds() {
         }
     }
 }
+
+#[test]
+fn a_column_is_declared_once_per_list() {
+    // Binder/ProjectionBuilder.cs `Declare`: KS171 "A column with the name '…' is already
+    // declared" when `name = …` or a bare column names a column a second time in one
+    // `extend`, `print` or `summarize` (its `by` keys and aggregates share one list);
+    // unnamed expressions get unique names instead.
+    strict_table(&[
+        Strict {
+            source: "ProjectionBuilder.Declare (extend)",
+            refused: "datatable(x:long)[1] | extend y = 1, y = 2",
+            accepted: "datatable(x:long)[1] | extend x = x + 1, y = x",
+        },
+        Strict {
+            source: "ProjectionBuilder.Declare (print)",
+            refused: "print a = 1, a = 2",
+            accepted: "print a = 1, b = 2, 3, 4",
+        },
+        Strict {
+            source: "ProjectionBuilder.Declare (summarize by)",
+            refused: "datatable(x:long)[1] | summarize count() by x, x",
+            accepted: "datatable(x:long)[1] | summarize count() by bin(x, 1), x",
+        },
+        Strict {
+            source: "ProjectionBuilder.Declare (summarize aggregate and key)",
+            refused: "datatable(x:long)[1] | summarize x = count() by x",
+            accepted: "datatable(x:long)[1] | summarize count(), count() by x",
+        },
+    ]);
+}
