@@ -2,7 +2,7 @@
 //! result types.
 
 use super::Scope;
-use super::exprs::{bind_binary, bind_expr, cast, to_string_expr, unify};
+use super::exprs::{bind_binary, bind_expr, cast, to_string_expr};
 use crate::error::{PlanError, PlanErrorKind, closest};
 use crate::expr::{AggExpr, AggFunc, Expr, ExprKind, Func, Scalar};
 use crate::types::KqlType;
@@ -352,8 +352,15 @@ pub(crate) fn bind_call(
             } else if null(&else_) {
                 then.ty
             } else {
-                unify(then.ty, else_.ty)
-                    .filter(|t| *t != Guid || then.ty == else_.ty)
+                // The branches share a type; int and long meet at long. A long and a real do
+                // not meet: the oracle rejects `iif(true, 1, 2.0)` (with `case` and
+                // `coalesce` of a long and a real, which hunt refuses alike), nor a bool and a
+                // number.
+                Some(then.ty)
+                    .filter(|t| *t == else_.ty)
+                    .or_else(|| {
+                        matches!((then.ty, else_.ty), (Int | Long, Int | Long)).then_some(Long)
+                    })
                     .ok_or_else(|| {
                         PlanError::ty(
                             span,

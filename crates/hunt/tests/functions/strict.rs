@@ -222,3 +222,32 @@ fn a_column_is_declared_once_per_list() {
         },
     ]);
 }
+
+#[test]
+fn iff_branches_share_a_type() {
+    // oracle: r2 agent-type-casts-coercion-0028 rejects `iif(true, 1, 2.0)` together with
+    // `case(true, 1, 2.5)` and `coalesce(toint(1), 2.0)`: a long and a real do not meet;
+    // an int and a long do (oracle t1-nested-pipelines-let-cte-0003: `coalesce(i, -1)`).
+    strict_table(&[
+        Strict {
+            source: "oracle agent-type-casts-coercion-0028 (iff)",
+            refused: "print iff(true, 1, 2.0)",
+            accepted: "print iff(true, toint(1), 2), iff(true, 1.0, 2.0)",
+        },
+        Strict {
+            source: "oracle agent-type-casts-coercion-0028 (case)",
+            refused: "print case(true, 1, 2.5)",
+            accepted: "print case(true, 1, 2)",
+        },
+        Strict {
+            source: "oracle agent-type-casts-coercion-0028 (coalesce)",
+            refused: "print coalesce(toint(1), 2.0)",
+            accepted: "print coalesce(toint(1), 2)",
+        },
+        Strict {
+            source: "Functions.cs iff: a bool and a number have no common type",
+            refused: "print iff(true, true, 1)",
+            accepted: "print iff(true, true, false)",
+        },
+    ]);
+}
