@@ -533,13 +533,15 @@ fn unique_name<'a>(base: String, taken: impl Iterator<Item = &'a str> + Clone) -
         .unwrap_or(base)
 }
 
-/// Words Kusto refuses as bare column names in `extend`/`project` (its oracle rejects
-/// `extend first = …`, `extend select = …`, and `extend missing = d.nonexistent, …`, a query
-/// whose expressions Kusto otherwise evaluates, to null, in other cases).
-// A bracketed name (`["first"]`) is any string and may be one of these (Ident::is_bracketed).
-pub(crate) const RESERVED_NAMES: &[&str] = &[
-    "first", "last", "select", "from", "where", "order", "missing",
-];
+/// True for a word Kusto refuses as a bare column name in `extend`/`project`/`parse`: its
+/// grammar's keywords that are not names ([`hunt_syntax::keywords`]: the oracle rejects
+/// `extend first = …`, `extend missing = d.nonexistent`), and `select`, `from`, `order`,
+/// which the oracle rejects together with `where` in one query (which of them Kusto
+/// refuses is not known, so hunt refuses all). A bracketed name (`["first"]`) is any
+/// string and may be one of these (Ident::is_bracketed).
+pub(crate) fn reserved_name(word: &str) -> bool {
+    hunt_syntax::keywords::is_not_a_name(word) || matches!(word, "select" | "from" | "order")
+}
 
 /// Binds `name = expr` items, naming unnamed ones as Kusto does
 /// ([`result_name`](super::result_names::result_name)), and anything without an inferred
@@ -555,7 +557,7 @@ fn named_exprs(
         if let Some(n) = item
             .names
             .iter()
-            .find(|n| !n.is_bracketed() && RESERVED_NAMES.contains(&n.name.as_str()))
+            .find(|n| !n.is_bracketed() && reserved_name(&n.name))
         {
             return Err(
                 PlanError::invalid(n.span, format!("`{}` is a reserved word", n.name))
@@ -709,7 +711,7 @@ fn check_unique(exprs: &[(String, Expr, Span)], _items: &[NamedExpr]) -> Result<
     Ok(())
 }
 
-/// Refuses a column declared twice in one list (`extend a = 1, a = 2`, `summarize by x, x`),
+/// Refuses a bare keyword as a declared name ([`reserved_name`]) and a column declared twice in one list (`extend a = 1, a = 2`, `summarize by x, x`),
 /// as Kusto's binder does (KS171 "A column with the name 'a' is already declared",
 /// `ProjectionBuilder.Declare`): a name given with `=` or a bare column reference declares
 /// its name; other unnamed expressions get unique names instead (`x1`), so they never clash.
@@ -718,6 +720,16 @@ pub(super) fn check_declared_once<'a>(
 ) -> Result<(), PlanError> {
     let mut declared: Vec<&str> = Vec::new();
     for item in lists {
+        if let Some(n) = item
+            .names
+            .iter()
+            .find(|n| !n.is_bracketed() && reserved_name(&n.name))
+        {
+            return Err(
+                PlanError::invalid(n.span, format!("`{}` is a reserved word", n.name))
+                    .with_help(format!("quote it as a column name: ['{}']", n.name)),
+            );
+        }
         let names: Vec<(&str, Span)> = match (&item.names[..], &item.expr.kind) {
             ([], ast::ExprKind::Ident(id)) => vec![(id.name.as_str(), id.span)],
             (names, _) => names.iter().map(|n| (n.name.as_str(), n.span)).collect(),
@@ -1060,7 +1072,7 @@ fn parse_kv(
         .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
         .collect();
     for (name, ty) in columns {
-        if !name.is_bracketed() && RESERVED_NAMES.contains(&name.name.as_str())
+        if !name.is_bracketed() && reserved_name(&name.name)
             || matches!(name.name.as_str(), "true" | "false") && !name.is_bracketed()
         {
             return Err(PlanError::invalid(

@@ -251,3 +251,37 @@ fn iff_branches_share_a_type() {
         },
     ]);
 }
+
+#[test]
+fn keywords_are_not_bare_names() {
+    // QueryGrammar.cs `IdentifierName`: an identifier or a keyword marked `canBeIdentifier`
+    // in SyntaxFacts.cs; the oracle rejects `extend first = …`, `project last = …`,
+    // `extend missing = …` and `parse … with first:string`. Bracketed, any word is a name.
+    strict_table(&[
+        Strict {
+            source: "SyntaxFacts.cs: `first` is a keyword, not a name",
+            refused: "print x = 1 | extend first = 2",
+            accepted: "print x = 1 | extend ['first'] = 2, First = 3",
+        },
+        Strict {
+            source: "SyntaxFacts.cs: `time` is a keyword, not a name",
+            refused: "print time = 1",
+            accepted: "print ['time'] = 1, Time = 2",
+        },
+        Strict {
+            source: "SyntaxFacts.cs: `and` is a keyword, not a name",
+            refused: "print x = 1 | project and = x",
+            accepted: "print x = 1 | project ['and'] = x",
+        },
+        Strict {
+            source: "SyntaxFacts.cs: `kind` in a parse pattern",
+            refused: r#"print s = "a b" | parse s with kind:string " " b:string"#,
+            accepted: r#"print s = "a b" | parse s with Kind:string " " b:string"#,
+        },
+        Strict {
+            source: "SyntaxFacts.cs: `bool` can be a name",
+            refused: "print x = 1 | extend where = 2",
+            accepted: "print x = 1 | extend bool = 2, guid = 3, count = 4",
+        },
+    ]);
+}
