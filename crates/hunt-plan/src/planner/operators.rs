@@ -535,12 +535,13 @@ fn unique_name<'a>(base: String, taken: impl Iterator<Item = &'a str> + Clone) -
 
 /// True for a word Kusto refuses as a bare column name in `extend`/`project`/`parse`: its
 /// grammar's keywords that are not names ([`hunt_syntax::keywords`]: the oracle rejects
-/// `extend first = …`, `extend missing = d.nonexistent`), and `select`, `from`, `order`,
-/// which the oracle rejects together with `where` in one query (which of them Kusto
-/// refuses is not known, so hunt refuses all). A bracketed name (`["first"]`) is any
+/// `extend first = …`, `extend missing = d.nonexistent`), and `select`, `from`, `where`,
+/// `order`, which the oracle rejects in one query (which of them Kusto refuses is not
+/// known, so hunt refuses all). A bracketed name (`["first"]`) is any
 /// string and may be one of these (Ident::is_bracketed).
 pub(crate) fn reserved_name(word: &str) -> bool {
-    hunt_syntax::keywords::is_not_a_name(word) || matches!(word, "select" | "from" | "order")
+    hunt_syntax::keywords::is_not_a_name(word)
+        || matches!(word, "select" | "from" | "where" | "order")
 }
 
 /// Binds `name = expr` items, naming unnamed ones as Kusto does

@@ -274,14 +274,14 @@ fn keywords_are_not_bare_names() {
             accepted: "print x = 1 | project ['and'] = x",
         },
         Strict {
-            source: "SyntaxFacts.cs: `kind` in a parse pattern",
-            refused: r#"print s = "a b" | parse s with kind:string " " b:string"#,
-            accepted: r#"print s = "a b" | parse s with Kind:string " " b:string"#,
+            source: "SyntaxFacts.cs: `long` in a parse pattern",
+            refused: r#"print s = "a b" | parse s with long:string " " b:string"#,
+            accepted: r#"print s = "a b" | parse s with Long:string " " b:string"#,
         },
         Strict {
-            source: "SyntaxFacts.cs: `bool` can be a name",
+            source: "SyntaxFacts.cs: `bool` can be a name; KustoFacts.cs: `print` in places",
             refused: "print x = 1 | extend where = 2",
-            accepted: "print x = 1 | extend bool = 2, guid = 3, count = 4",
+            accepted: "print print = 1 | extend bool = 2, guid = 3, count = 4",
         },
     ]);
 }
