@@ -651,6 +651,11 @@ pub(crate) fn bind_aggregate(
         Int | Long => Ok(Long),
         Real => Ok(Real),
         TimeSpan => Ok(TimeSpan),
+        // Summable in Aggregates.cs, but what a sum of datetimes is is not documented.
+        DateTime => Err(PlanError::unsupported(
+            arg_span,
+            format!("`{n}` of datetime values"),
+        )),
         _ => Err(PlanError::ty(
             arg_span,
             format!("`{n}` cannot aggregate {t} values"),
@@ -724,6 +729,14 @@ pub(crate) fn bind_aggregate(
             let x = first(&a)?;
             let avg = n.starts_with("avg");
             let ty = if avg {
+                // Aggregates.cs: `avg` also takes a timespan or a datetime (and gives one);
+                // how Kusto rounds that mean to a tick is not documented.
+                if matches!(x.ty, TimeSpan | DateTime) {
+                    return Err(PlanError::unsupported(
+                        args[0].span,
+                        format!("`{n}` of {} values (its rounding to a tick)", x.ty),
+                    ));
+                }
                 if !matches!(x.ty, Int | Long | Real) {
                     return Err(PlanError::ty(
                         args[0].span,
