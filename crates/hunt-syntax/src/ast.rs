@@ -621,6 +621,15 @@ pub struct Ident {
     pub span: Span,
 }
 
+impl Ident {
+    /// True when written bracketed (`["select"]`): the parser's span then covers the
+    /// brackets and quotes, so it is longer than the name. A bracketed name may be a
+    /// keyword (Kusto's grammar: a bracketed name is any string).
+    pub fn is_bracketed(&self) -> bool {
+        (self.span.end.saturating_sub(self.span.start)) as usize > self.name.len()
+    }
+}
+
 /// An expression node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {

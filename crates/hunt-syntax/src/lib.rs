@@ -15,6 +15,7 @@ mod display_ext;
 mod display_graph;
 pub mod error;
 mod fmt;
+pub mod keywords;
 pub(crate) mod parser;
 pub mod span;
 

@@ -611,3 +611,77 @@ fn rows_near_keeps_the_rows_around_a_condition() {
     ));
     fails(&format!(r#"{data} | evaluate rows_near(State, 1)"#));
 }
+
+#[test]
+fn star_string_operators_test_every_column() {
+    // Kusto's grammar (QueryGrammar `StringOperation`) allows `*` before every string
+    // operator; the where-operator and search-operator pages: `* has "x"` searches all
+    // columns. Each row below is the real-Kusto oracle's answer.
+    let rows: [(&str, &str); 4] = [
+        // oracle: r2 agent-parse-search-0011
+        (
+            r#"datatable(s:string, tag:string)[ "alpha","x", "Beta","y", "café","z", "delta","x" ] | where * has "café""#,
+            "s:string|tag:string\ncafé|z",
+        ),
+        // oracle: r3 agent-parse-search-0013 (a negated operator holds when no column
+        // satisfies the positive one: "another row" is dropped although `n` lacks "row")
+        (
+            r#"datatable(s:string, n:int)[ "needle in haystack",1, "another row",2 ] | where * contains "needle" or * !contains "row" | project n"#,
+            "n:int\n1",
+        ),
+        // oracle: r3 agent-parse-search-0031
+        (
+            r#"datatable(s:string, n:long)[ "café au lait",1, "plain coffee",2 ] | where * has "café" or n between (2 .. 2) | project n"#,
+            "n:long\n1\n2",
+        ),
+        // oracle: r1 agent-parse-search-0016 (`search "1"` is `* has "1"`: a long column
+        // is searched as its text)
+        (
+            r#"datatable(s:string, n:long)[ "hello",1, "world",2 ] | where * has "1""#,
+            "s:string|n:long\nhello|1",
+        ),
+    ];
+    for (q, want) in rows {
+        check(q, want);
+    }
+}
+
+#[test]
+fn top_hitters_is_the_exact_top_by_sum_or_count() {
+    // docs: top-hitters-operator ("conceptually summarize S = sum(Weight) by Col | top N by
+    // S desc"; without `by`, count()); column names as Kusto's binder declares them.
+    // oracle: r2 agent-window-series-scan-0025
+    check(
+        r#"datatable(g:string, v:long)[ "x",100, "y",1, "y",1, "z",1, "z",1, "z",1 ] | top-hitters 2 of g by v | sort by g asc"#,
+        "g:string|approximate_sum_v:long\nx|100\nz|3",
+    );
+    // oracle: r3 agent-window-series-scan-0029
+    check(
+        r#"datatable(g:string, v:long)[ "a",1, "a",1, "a",1, "b",2, "c",3, "c",3, "d",4, "d",4, "d",4, "d",4 ] | top-hitters 3 of g by v | sort by approximate_sum_v desc"#,
+        "g:string|approximate_sum_v:long\nd|16\nc|6\na|3",
+    );
+    // docs: the count form's column is `approximate_count_<Col>`.
+    check(
+        r#"datatable(g:string)[ "a","b","b","c","c","c" ] | top-hitters 2 of g | sort by g asc"#,
+        "g:string|approximate_count_g:long\nb|2\nc|3",
+    );
+    // oracle: r1 agent-window-series-scan-0034 keeps "b" over "a" (both 3) for the second
+    // place; the docs leave the choice among ties open, so hunt refuses a tie at the cut.
+    fails(
+        r#"datatable(g:string, v:long)[ "a",1, "a",2, "b",3, "c",4, "c",5, "c",6 ] | top-hitters 2 of g by v"#,
+    );
+    // Kusto's binder: `of` must be a column, `by` a number.
+    fails(r#"datatable(g:string, v:long)[ "a",1 ] | top-hitters 1 of tolower(g) by v"#);
+    fails(r#"datatable(g:string, v:string)[ "a","1" ] | top-hitters 1 of g by v"#);
+}
+
+#[test]
+fn bracketed_names_may_be_keywords() {
+    // oracle: r1 agent-nested-pipelines-let-cte-0005 (a bracketed name is any string)
+    check(
+        r#"print x = 1 | extend ["select"] = 5 | extend ["from"] = 10 | project ["from"], ["select"], x"#,
+        "from:long|select:long|x:long\n10|5|1",
+    );
+    // The bare words stay refused, as Kusto's oracle rejects `extend select = …`.
+    fails("print x = 1 | extend select = 5");
+}

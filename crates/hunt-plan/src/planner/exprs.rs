@@ -39,6 +39,14 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
                 ))
             }
         }
+        // `* has "x"`, `* !contains "x"`, `* =~ "x"`: the operator over every column.
+        ast::ExprKind::Binary {
+            op: op @ (BinOp::Str { .. } | BinOp::EqCi | BinOp::NeCi | BinOp::Eq),
+            lhs,
+            rhs,
+        } if matches!(lhs.kind, ast::ExprKind::Star) => {
+            super::search::bind_star_op(*op, bind_expr(rhs, sc)?, sc, e.span)
+        }
         ast::ExprKind::Binary { op, lhs, rhs } => {
             let l = bind_expr(lhs, sc)?;
             let r = bind_expr(rhs, sc)?;

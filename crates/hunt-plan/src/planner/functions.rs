@@ -2,7 +2,7 @@
 //! result types.
 
 use super::Scope;
-use super::exprs::{bind_binary, bind_expr, cast, to_string_expr, unify};
+use super::exprs::{bind_binary, bind_expr, cast, to_string_expr};
 use crate::error::{PlanError, PlanErrorKind, closest};
 use crate::expr::{AggExpr, AggFunc, Expr, ExprKind, Func, Scalar};
 use crate::types::KqlType;
@@ -360,8 +360,15 @@ pub(crate) fn bind_call(
             } else if null(&else_) {
                 then.ty
             } else {
-                unify(then.ty, else_.ty)
-                    .filter(|t| *t != Guid || then.ty == else_.ty)
+                // The branches share a type; int and long meet at long. A long and a real do
+                // not meet: the oracle rejects `iif(true, 1, 2.0)` (with `case` and
+                // `coalesce` of a long and a real, which hunt refuses alike), nor a bool and a
+                // number.
+                Some(then.ty)
+                    .filter(|t| *t == else_.ty)
+                    .or_else(|| {
+                        matches!((then.ty, else_.ty), (Int | Long, Int | Long)).then_some(Long)
+                    })
                     .ok_or_else(|| {
                         PlanError::ty(
                             span,
@@ -692,6 +699,11 @@ pub(crate) fn bind_aggregate(
         Int | Long => Ok(Long),
         Real => Ok(Real),
         TimeSpan => Ok(TimeSpan),
+        // Summable in Aggregates.cs, but what a sum of datetimes is is not documented.
+        DateTime => Err(PlanError::unsupported(
+            arg_span,
+            format!("`{n}` of datetime values"),
+        )),
         _ => Err(PlanError::ty(
             arg_span,
             format!("`{n}` cannot aggregate {t} values"),
@@ -765,6 +777,14 @@ pub(crate) fn bind_aggregate(
             let x = first(&a)?;
             let avg = n.starts_with("avg");
             let ty = if avg {
+                // Aggregates.cs: `avg` also takes a timespan or a datetime (and gives one);
+                // how Kusto rounds that mean to a tick is not documented.
+                if matches!(x.ty, TimeSpan | DateTime) {
+                    return Err(PlanError::unsupported(
+                        args[0].span,
+                        format!("`{n}` of {} values (its rounding to a tick)", x.ty),
+                    ));
+                }
                 if !matches!(x.ty, Int | Long | Real) {
                     return Err(PlanError::ty(
                         args[0].span,

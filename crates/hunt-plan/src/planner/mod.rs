@@ -40,6 +40,7 @@ mod staged;
 mod subquery;
 mod summarize_exprs;
 mod tabular_fn;
+mod top_hitters;
 mod union;
 mod window;
 
@@ -445,6 +446,7 @@ impl Planner<'_> {
                 ))
             }
             Source::Print { exprs, .. } => {
+                operators::check_declared_once(exprs)?;
                 let one_row = LogicalPlan::Values {
                     schema: Schema::default(),
                     rows: vec![vec![]],

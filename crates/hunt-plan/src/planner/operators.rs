@@ -338,6 +338,10 @@ impl Planner<'_> {
                 with,
             } => parse_kv(input, &schema, &sc, expr, columns, with, span)?,
             OperatorKind::TopNested(levels) => top_nested(input, &sc, levels)?,
+            OperatorKind::TopHitters { count, of, by } => {
+                let n = const_count(count, &sc)?;
+                super::top_hitters::plan_top_hitters(input, &sc, n, of, by.as_ref(), span)?
+            }
             OperatorKind::MakeSeries(ms) => {
                 let plan = super::series::plan_make_series(input, &sc, ms, span)?;
                 if super::series::nonempty(ms)? {
@@ -389,6 +393,7 @@ impl Planner<'_> {
         aggs: &[NamedExpr],
         by: &[NamedExpr],
     ) -> Result<LogicalPlan, PlanError> {
+        check_declared_once(by.iter().chain(aggs))?;
         let keys = named_exprs(by, sc, &[])?;
         let mut group_by: Vec<(String, Expr)> = Vec::new();
         for (name, e, _) in keys {
@@ -528,13 +533,16 @@ fn unique_name<'a>(base: String, taken: impl Iterator<Item = &'a str> + Clone) -
         .unwrap_or(base)
 }
 
-/// Words Kusto refuses as bare column names in `extend`/`project` (its oracle rejects
-/// `extend first = …`, `extend select = …`, and `extend missing = d.nonexistent, …`, a query
-/// whose expressions Kusto otherwise evaluates, to null, in other cases).
-// TODO(#3): the parser should tell `first` from `['first']`; hunt refuses both for now.
-pub(crate) const RESERVED_NAMES: &[&str] = &[
-    "first", "last", "select", "from", "where", "order", "missing",
-];
+/// True for a word Kusto refuses as a bare column name in `extend`/`project`/`parse`: its
+/// grammar's keywords that are not names ([`hunt_syntax::keywords`]: the oracle rejects
+/// `extend first = …`, `extend missing = d.nonexistent`), and `select`, `from`, `where`,
+/// `order`, which the oracle rejects in one query (which of them Kusto refuses is not
+/// known, so hunt refuses all). A bracketed name (`["first"]`) is any
+/// string and may be one of these (Ident::is_bracketed).
+pub(crate) fn reserved_name(word: &str) -> bool {
+    hunt_syntax::keywords::is_not_a_name(word)
+        || matches!(word, "select" | "from" | "where" | "order")
+}
 
 /// Binds `name = expr` items, naming unnamed ones as Kusto does
 /// ([`result_name`](super::result_names::result_name)), and anything without an inferred
@@ -550,7 +558,7 @@ fn named_exprs(
         if let Some(n) = item
             .names
             .iter()
-            .find(|n| RESERVED_NAMES.contains(&n.name.as_str()))
+            .find(|n| !n.is_bracketed() && reserved_name(&n.name))
         {
             return Err(
                 PlanError::invalid(n.span, format!("`{}` is a reserved word", n.name))
@@ -699,6 +707,43 @@ fn check_unique(exprs: &[(String, Expr, Span)], _items: &[NamedExpr]) -> Result<
                 PlanError::invalid(*span, format!("duplicate column name `{n}`"))
                     .with_help("give the column another name with `Name = …`"),
             );
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a bare keyword as a declared name ([`reserved_name`]) and a column declared twice in one list (`extend a = 1, a = 2`, `summarize by x, x`),
+/// as Kusto's binder does (KS171 "A column with the name 'a' is already declared",
+/// `ProjectionBuilder.Declare`): a name given with `=` or a bare column reference declares
+/// its name; other unnamed expressions get unique names instead (`x1`), so they never clash.
+pub(super) fn check_declared_once<'a>(
+    lists: impl IntoIterator<Item = &'a NamedExpr>,
+) -> Result<(), PlanError> {
+    let mut declared: Vec<&str> = Vec::new();
+    for item in lists {
+        if let Some(n) = item
+            .names
+            .iter()
+            .find(|n| !n.is_bracketed() && reserved_name(&n.name))
+        {
+            return Err(
+                PlanError::invalid(n.span, format!("`{}` is a reserved word", n.name))
+                    .with_help(format!("quote it as a column name: ['{}']", n.name)),
+            );
+        }
+        let names: Vec<(&str, Span)> = match (&item.names[..], &item.expr.kind) {
+            ([], ast::ExprKind::Ident(id)) => vec![(id.name.as_str(), id.span)],
+            (names, _) => names.iter().map(|n| (n.name.as_str(), n.span)).collect(),
+        };
+        for (name, span) in names {
+            if declared.contains(&name) {
+                return Err(PlanError::invalid(
+                    span,
+                    format!("a column with the name `{name}` is already declared"),
+                )
+                .with_help("give the column another name with `Name = …`"));
+            }
+            declared.push(name);
         }
     }
     Ok(())
@@ -944,6 +989,7 @@ fn extend(
     sc: &Scope<'_>,
     span: Span,
 ) -> Result<LogicalPlan, PlanError> {
+    check_declared_once(items)?;
     let existing: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
     let new = named_exprs(items, sc, &existing)?;
     let mut out: Vec<(String, Expr)> = schema
@@ -1063,8 +1109,8 @@ fn parse_kv(
         .map(|f| (f.name.clone(), Expr::column(&f.name, f.ty, span)))
         .collect();
     for (name, ty) in columns {
-        if RESERVED_NAMES.contains(&name.name.as_str())
-            || matches!(name.name.as_str(), "true" | "false")
+        if !name.is_bracketed() && reserved_name(&name.name)
+            || matches!(name.name.as_str(), "true" | "false") && !name.is_bracketed()
         {
             return Err(PlanError::invalid(
                 name.span,

@@ -142,7 +142,7 @@ pub(crate) fn plan_parse(
                     // A trailing column takes the rest of the text.
                     re.push('$');
                 }
-                if super::operators::RESERVED_NAMES.contains(&name.name.as_str()) {
+                if !name.is_bracketed() && super::operators::reserved_name(&name.name) {
                     return Err(PlanError::invalid(
                         name.span,
                         format!("`{}` is a reserved word", name.name),

@@ -62,6 +62,48 @@ fn any_column(schema: &Schema, term: &str, cs: bool, span: Span) -> Expr {
     acc.unwrap_or_else(|| Expr::literal(Scalar::Bool(false), span))
 }
 
+/// `* op rhs` in a predicate (`where`, `search`): Kusto's grammar allows `*` as the left
+/// operand of every string operator (`StringOperation` in its QueryGrammar). The operator
+/// applies to each column as a string (`search "1"` finds a long column holding 1, as the
+/// Kusto oracle shows); a positive operator holds when some column satisfies it, a negated
+/// one (`* !contains "x"`) when no column satisfies the positive form (the oracle:
+/// `where * contains "needle" or * !contains "row"` drops the row whose text has "row"
+/// although its number column does not).
+pub(crate) fn bind_star_op(
+    op: ast::BinOp,
+    rhs: Expr,
+    sc: &Scope<'_>,
+    span: Span,
+) -> Result<Expr, PlanError> {
+    let (positive, negated) = match op {
+        ast::BinOp::Str { op, negated } => (Func::Str(op, false), negated),
+        ast::BinOp::EqCi => (Func::EqCi, false),
+        ast::BinOp::NeCi => (Func::EqCi, true),
+        _ => {
+            return Err(PlanError::unsupported(
+                span,
+                "`* ==` (the docs do not say how a column of another type compares)",
+            ));
+        }
+    };
+    let rhs = to_string_expr(rhs);
+    let mut acc: Option<Expr> = None;
+    for f in &sc.schema.fields {
+        let col = to_string_expr(Expr::column(&f.name, f.ty, span));
+        let m = Expr::call(positive, vec![col, rhs.clone()], KqlType::Bool, span);
+        acc = Some(match acc {
+            None => m,
+            Some(a) => Expr::call(Func::Or, vec![a, m], KqlType::Bool, span),
+        });
+    }
+    let any = acc.unwrap_or_else(|| Expr::literal(Scalar::Bool(false), span));
+    Ok(if negated {
+        Expr::call(Func::Not, vec![any], KqlType::Bool, span)
+    } else {
+        any
+    })
+}
+
 pub(crate) fn bind_search(e: &ast::Expr, sc: &Scope<'_>, cs: bool) -> Result<Expr, PlanError> {
     let span = e.span;
     match &e.kind {
@@ -87,24 +129,6 @@ pub(crate) fn bind_search(e: &ast::Expr, sc: &Scope<'_>, cs: bool) -> Result<Exp
             Ok(term_match(col, t, cs, span))
         }
         ast::ExprKind::Paren(inner) => bind_search(inner, sc, cs),
-        // `* has "x"`: any column has the term (find-operator docs).
-        ast::ExprKind::Binary {
-            op:
-                ast::BinOp::Str {
-                    op: op @ (StrOp::Has | StrOp::HasCs),
-                    negated: false,
-                },
-            lhs,
-            rhs,
-        } if matches!(lhs.kind, ast::ExprKind::Star) => match &rhs.kind {
-            ast::ExprKind::Literal(ast::Literal::String(t)) => {
-                Ok(any_column(sc.schema, t, *op == StrOp::HasCs, span))
-            }
-            _ => Err(PlanError::unsupported(
-                rhs.span,
-                "`* has` with a term that is not a constant string",
-            )),
-        },
         ast::ExprKind::Binary {
             op: op @ (ast::BinOp::And | ast::BinOp::Or),
             lhs,

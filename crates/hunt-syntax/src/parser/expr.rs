@@ -466,11 +466,12 @@ fn star_expr<'a>(c: &Ctx, i: &'a str) -> PResult<'a, Expr> {
     ))
 }
 
-/// True if `*` (with `rest` after it) is an operand: a word operator
-/// follows (`* has "x"`, `* !contains "y"`).
+/// True if `*` (with `rest` after it) is an operand: a string operator or `==`
+/// follows (`* has "x"`, `* !contains "y"`, `* =~ "z"`), as Kusto's grammar has it.
 fn star_operand(rest: &str) -> bool {
     let next = ws(rest);
-    next.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '!') && infix(next).is_some()
+    next.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '!' || ch == '=')
+        && infix(next).is_some()
 }
 
 /// `(expr)`

@@ -100,6 +100,45 @@ fn bag_zip_follows_its_page() {
     fails("print bag_zip(dynamic(['a', 'a']), dynamic([1, 2]))");
 }
 
+/// docs: https://learn.microsoft.com/en-us/kusto/query/treepath-function
+const TREEPATH: Rows = &[
+    // The page's three examples.
+    (
+        r#"print a = treepath(parse_json('{"a":"b", "c":123}'))"#,
+        r#"a:dynamic
+           ["['a']","['c']"]"#,
+    ),
+    (
+        r#"print a = treepath(parse_json('{"prop1":[1,2,3,4], "prop2":"value2"}'))"#,
+        r#"a:dynamic
+           ["['prop1']","['prop1'][0]","['prop2']"]"#,
+    ),
+    (
+        r#"print a = treepath(parse_json('{"listProperty":[100,200,300,"abcde",{"x":"y"}]}'))"#,
+        r#"a:dynamic
+           ["['listProperty']","['listProperty'][0]","['listProperty'][0]['x']"]"#,
+    ),
+    // oracle: r3 agent-dynamic-json-0006 (inner keys have paths too)
+    (
+        r#"print d = dynamic({"a":{"b":{"c":1}},"x":{"y":2}}) | extend paths = treepath(d) | mv-expand p = paths to typeof(string) | sort by p asc | summarize make_list(p)"#,
+        r#"list_p:dynamic
+           ["['a']","['a']['b']","['a']['b']['c']","['x']","['x']['y']"]"#,
+    ),
+];
+
+#[test]
+fn treepath_follows_its_page() {
+    for (q, want) in TREEPATH {
+        check(q, want);
+    }
+    // What the page leaves open: not a bag, an empty array, a key with a quote.
+    fails("print treepath(dynamic([1, 2]))");
+    fails("print treepath(dynamic(null))");
+    fails(r#"print treepath(dynamic({"a": []}))"#);
+    fails(r#"print treepath(dynamic({"it's": 1}))"#);
+    fails("print treepath('a')");
+}
+
 /// The registry and the binders agree: every name the registry says hunt runs is bound by
 /// something (a call of it is never "unknown function"), every name it marks unsupported
 /// is refused as unsupported, and so is every alias of either. (The lists the registry

@@ -192,3 +192,96 @@ fn aggregates_take_their_declared_kinds() {
         }
     }
 }
+
+#[test]
+fn a_column_is_declared_once_per_list() {
+    // Binder/ProjectionBuilder.cs `Declare`: KS171 "A column with the name '…' is already
+    // declared" when `name = …` or a bare column names a column a second time in one
+    // `extend`, `print` or `summarize` (its `by` keys and aggregates share one list);
+    // unnamed expressions get unique names instead.
+    strict_table(&[
+        Strict {
+            source: "ProjectionBuilder.Declare (extend)",
+            refused: "datatable(x:long)[1] | extend y = 1, y = 2",
+            accepted: "datatable(x:long)[1] | extend x = x + 1, y = x",
+        },
+        Strict {
+            source: "ProjectionBuilder.Declare (print)",
+            refused: "print a = 1, a = 2",
+            accepted: "print a = 1, b = 2, 3, 4",
+        },
+        Strict {
+            source: "ProjectionBuilder.Declare (summarize by)",
+            refused: "datatable(x:long)[1] | summarize count() by x, x",
+            accepted: "datatable(x:long)[1] | summarize count() by bin(x, 1), x",
+        },
+        Strict {
+            source: "ProjectionBuilder.Declare (summarize aggregate and key)",
+            refused: "datatable(x:long)[1] | summarize x = count() by x",
+            accepted: "datatable(x:long)[1] | summarize count(), count() by x",
+        },
+    ]);
+}
+
+#[test]
+fn iff_branches_share_a_type() {
+    // oracle: r2 agent-type-casts-coercion-0028 rejects `iif(true, 1, 2.0)` together with
+    // `case(true, 1, 2.5)` and `coalesce(toint(1), 2.0)`: a long and a real do not meet;
+    // an int and a long do (oracle t1-nested-pipelines-let-cte-0003: `coalesce(i, -1)`).
+    strict_table(&[
+        Strict {
+            source: "oracle agent-type-casts-coercion-0028 (iff)",
+            refused: "print iff(true, 1, 2.0)",
+            accepted: "print iff(true, toint(1), 2), iff(true, 1.0, 2.0)",
+        },
+        Strict {
+            source: "oracle agent-type-casts-coercion-0028 (case)",
+            refused: "print case(true, 1, 2.5)",
+            accepted: "print case(true, 1, 2)",
+        },
+        Strict {
+            source: "oracle agent-type-casts-coercion-0028 (coalesce)",
+            refused: "print coalesce(toint(1), 2.0)",
+            accepted: "print coalesce(toint(1), 2)",
+        },
+        Strict {
+            source: "Functions.cs iff: a bool and a number have no common type",
+            refused: "print iff(true, true, 1)",
+            accepted: "print iff(true, true, false)",
+        },
+    ]);
+}
+
+#[test]
+fn keywords_are_not_bare_names() {
+    // QueryGrammar.cs `IdentifierName`: an identifier or a keyword marked `canBeIdentifier`
+    // in SyntaxFacts.cs; the oracle rejects `extend first = …`, `project last = …`,
+    // `extend missing = …` and `parse … with first:string`. Bracketed, any word is a name.
+    strict_table(&[
+        Strict {
+            source: "SyntaxFacts.cs: `first` is a keyword, not a name",
+            refused: "print x = 1 | extend first = 2",
+            accepted: "print x = 1 | extend ['first'] = 2, First = 3",
+        },
+        Strict {
+            source: "SyntaxFacts.cs: `time` is a keyword, not a name",
+            refused: "print time = 1",
+            accepted: "print ['time'] = 1, Time = 2",
+        },
+        Strict {
+            source: "SyntaxFacts.cs: `and` is a keyword, not a name",
+            refused: "print x = 1 | project and = x",
+            accepted: "print x = 1 | project ['and'] = x",
+        },
+        Strict {
+            source: "SyntaxFacts.cs: `long` in a parse pattern",
+            refused: r#"print s = "a b" | parse s with long:string " " b:string"#,
+            accepted: r#"print s = "a b" | parse s with Long:string " " b:string"#,
+        },
+        Strict {
+            source: "SyntaxFacts.cs: `bool` can be a name; KustoFacts.cs: `print` in places",
+            refused: "print x = 1 | extend where = 2",
+            accepted: "print print = 1 | extend bool = 2, guid = 3, count = 4",
+        },
+    ]);
+}

@@ -71,7 +71,7 @@ fn zip(keys: Value, values: Value) -> Result<Option<Value>, FunctionError> {
 }
 
 /// Row `i` of a dynamic argument (JSON null for a null).
-fn dynamic_at(a: &ArgValue, i: usize) -> Result<Value, FunctionError> {
+pub(super) fn dynamic_at(a: &ArgValue, i: usize) -> Result<Value, FunctionError> {
     let text = match a {
         ArgValue::Scalar(Scalar::Dynamic(v)) => return Ok(v.clone()),
         ArgValue::Scalar(_) => return Ok(Value::Null),

@@ -21,6 +21,7 @@ mod real_math;
 pub(crate) mod sketch;
 mod tdigest;
 mod tdigest_scalars;
+mod treepath;
 
 use super::{AggDef, ScalarDef};
 use crate::error::PlanError;
@@ -86,6 +87,7 @@ pub fn scalars() -> Vec<ScalarDef> {
         ScalarDef(&estimate_data_size::EstimateDataSize),
         ScalarDef(&geo_cell_neighbors::GeohashNeighbors),
         ScalarDef(&geo_cell_neighbors::S2cellNeighbors),
+        ScalarDef(&treepath::TreePath),
     ]);
     all
 }
