@@ -13,6 +13,7 @@
 //! disk instead (`spill`, a grace hash join).
 
 use super::group_keys::GroupKeys;
+mod pairs;
 mod spill;
 
 use crate::error::{ExecError, Result};
@@ -33,6 +34,7 @@ use arrow::datatypes::{DataType, Field, Int32Type, Schema as ArrowSchema, Schema
 use arrow::row::{RowConverter, Rows, SortField};
 use hunt_plan::logical_plan::{JoinKind, Side};
 use hunt_plan::types::{KqlType, Schema};
+use pairs::{Pairs, SideRows};
 use spill::Partitioner;
 use std::collections::HashSet;
 
@@ -231,12 +233,6 @@ impl HashJoinExec {
     }
 }
 
-/// Row indices of one output chunk: left and right, `None` where that side is absent.
-struct Pairs {
-    left: Vec<Option<u32>>,
-    right: Vec<Option<u32>>,
-}
-
 /// One left batch being probed: `row` is the next left row, `hit` the next of its matches.
 struct Probe {
     lb: RecordBatch,
@@ -390,8 +386,8 @@ impl JoinCore {
         rb: &RecordBatch,
         pairs: Pairs,
     ) -> Result<RecordBatch> {
-        let li = UInt32Array::from(pairs.left);
-        let ri = UInt32Array::from(pairs.right);
+        let li = pairs.left.finish();
+        let ri = pairs.right.finish();
         let Some(f) = &self.filter else {
             return self.gather(lb, rb, &li, &ri, |_| true);
         };
@@ -537,14 +533,11 @@ impl JoinCore {
         mut state: Option<&mut ProbeState>,
     ) -> Option<Pairs> {
         use JoinKind::*;
-        let mut out = Pairs {
-            left: vec![],
-            right: vec![],
-        };
+        let mut out = Pairs::default();
         while p.row < p.groups.len() && out.left.len() < BATCH_SIZE {
             let (i, g) = (p.row, p.groups[p.row]);
             let hits: &[u32] = g.map_or(&[], |g| build.hits(g));
-            let li = Some(i as u32);
+            let li = i as u32;
             if p.hit == 0 {
                 // First visit of this left row (a row cut across chunks resumes at `hit`).
                 if let Some(st) = state.as_deref_mut() {
@@ -570,7 +563,7 @@ impl JoinCore {
                 };
                 if single {
                     out.left.push(li);
-                    out.right.push(None);
+                    out.right.push_absent();
                 }
             }
             let pairs = matches!(
@@ -582,7 +575,7 @@ impl JoinCore {
                 let upto = hits.len().min(p.hit + room);
                 for r in &hits[p.hit..upto] {
                     out.left.push(li);
-                    out.right.push(Some(*r));
+                    out.right.push(*r);
                 }
                 if upto < hits.len() {
                     p.hit = upto;
@@ -610,8 +603,8 @@ impl JoinCore {
             return Ok(None);
         }
         let p = Pairs {
-            left: vec![None; tail.len()],
-            right: tail.into_iter().map(Some).collect(),
+            left: SideRows::absent(tail.len()),
+            right: SideRows::all(tail),
         };
         let b = self.emit(None, &build.rb, p)?;
         Ok((b.num_rows() > 0).then_some(b))
