@@ -3,6 +3,7 @@
 
 pub mod dictionary;
 mod functions;
+pub(crate) mod json_calls;
 pub mod library;
 pub mod scalar;
 
@@ -134,6 +135,10 @@ pub fn eval(e: &PhysicalExpr, batch: &RecordBatch) -> Result<Value> {
             // Over one dictionary-encoded column: once per distinct value.
             if let Some((keys, values)) = dictionary::eval_per_entry(e, batch)? {
                 return Ok(Value::Array(arrow::compute::take(&values, &keys, None)?));
+            }
+            // JSON calls that read a dynamic column's text in fewer passes.
+            if let Some(v) = json_calls::shortcut(e, batch)? {
+                return Ok(v);
             }
             let mut first = in_tostring_dynamic(*func, args, batch)?;
             let vals = args

@@ -49,10 +49,12 @@ pub type Found = (Range<usize>, bool);
 pub struct Scratch {
     keys: Vec<(usize, usize)>,
     bags: Vec<usize>,
+    /// A bag's members, for [`member`].
+    members: Vec<super::json_members::Member>,
 }
 
 /// The first index from `i` that is not JSON whitespace; any clears `compact`.
-fn ws(b: &[u8], mut i: usize, compact: &mut bool) -> usize {
+pub(super) fn ws(b: &[u8], mut i: usize, compact: &mut bool) -> usize {
     let from = i;
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
@@ -133,7 +135,7 @@ fn number_end(b: &[u8], i: usize, compact: &mut bool) -> Option<usize> {
 /// The key string at `i` and the `:` after it: where the key's contents lie and where
 /// the value starts. A key seen before in the same bag clears `compact` (serde_json keeps
 /// one of them); with `compact` already clear keys are not tracked.
-fn key_then_colon(
+pub(super) fn key_then_colon(
     b: &[u8],
     i: usize,
     compact: &mut bool,
@@ -305,41 +307,11 @@ pub fn array_elements(text: &str, out: &mut Vec<Found>, s: &mut Scratch) -> Opti
 /// assert_eq!(member("{\"a\":", "a", &mut s), None);
 /// ```
 pub fn member(text: &str, key: &str, s: &mut Scratch) -> Option<Option<Found>> {
-    let b = text.as_bytes();
-    let mut gaps = true;
-    let start = ws(b, 0, &mut gaps);
-    if b.get(start) != Some(&b'{') {
-        return document(text, s).map(|_| None);
-    }
-    let mut i = ws(b, start + 1, &mut gaps);
-    let mut found = None;
-    if b.get(i) != Some(&b'}') {
-        // Keys are compared here, not tracked (`gaps` stays clear of them).
-        let mut untracked = Scratch::default();
-        loop {
-            let mut no = false;
-            let (name, value) = key_then_colon(b, i, &mut no, &mut untracked)?;
-            let name = &b[name];
-            // A key with escapes would need decoding to compare.
-            if name.contains(&b'\\') {
-                return None;
-            }
-            let (end, compact) = value_end(b, value, s)?;
-            if name == key.as_bytes() {
-                found = Some((value..end, compact));
-            }
-            let j = ws(b, end, &mut gaps);
-            match b.get(j) {
-                Some(b',') => i = ws(b, j + 1, &mut gaps),
-                Some(b'}') => {
-                    i = j;
-                    break;
-                }
-                _ => return None,
-            }
-        }
-    }
-    (ws(b, i + 1, &mut gaps) == b.len()).then_some(found)
+    use super::json_members::{find, members};
+    let mut ms = std::mem::take(&mut s.members);
+    let found = members(text, &mut ms, s).map(|bag| if bag { find(text, &ms, key) } else { None });
+    s.members = ms;
+    found
 }
 
 /// The text hunt stores for the JSON value `span` (which the scan accepted, `compact` as
@@ -421,4 +393,4 @@ pub fn parse_json_text<'a>(text: &'a str, s: &mut Scratch) -> Option<Option<&'a 
 
 #[cfg(test)]
 #[path = "json_scan_tests.rs"]
-mod tests;
+pub(crate) mod tests;

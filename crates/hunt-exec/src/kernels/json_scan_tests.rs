@@ -102,7 +102,7 @@ fn deep(n: usize) -> String {
     format!("{}1{}", "[".repeat(n), "]".repeat(n))
 }
 
-fn all_cases() -> Vec<String> {
+pub(crate) fn all_cases() -> Vec<String> {
     let mut v: Vec<String> = CASES.iter().map(|s| s.to_string()).collect();
     v.push(deep(99));
     v.push(deep(101));

@@ -16,6 +16,7 @@ pub mod hash;
 pub mod ipv4;
 pub mod ipv6;
 pub mod json;
+pub mod json_members;
 pub mod json_scan;
 pub mod json_text;
 pub mod kv;

@@ -130,3 +130,61 @@ fn expansion_without_parsing_is_the_parsed_expansion() {
     );
     expand(vec![one, other], &[KqlType::Dynamic, KqlType::Real], false);
 }
+
+/// `mv-expand x = parse_json(tostring(d))` gives the rows of expanding the value the two
+/// calls give when parsed as before (`tostring` of the parsed value, that text parsed),
+/// though rows whose text starts with `[` are expanded from their own text.
+#[test]
+fn expansion_of_parse_json_of_tostring_is_that_of_the_parsed_value() {
+    use crate::kernels::{json, text::dynamic_to_string_parsed};
+    use hunt_plan::expr::Func;
+    use hunt_plan::library::LibFunc;
+    let mut vals: Vec<Option<&str>> = VALUES.to_vec();
+    vals.extend([
+        Some("\"[1, 2]\""),
+        Some("\"[\\\"a\\\",{\\\"b\\\":1}]\""),
+        Some("\"not json\""),
+        Some(" [1]"),
+        Some("\"\""),
+    ]);
+    let d = StringArray::from(vals.clone());
+    let converted: StringArray = vals
+        .iter()
+        .map(|v| {
+            let p = json::parse_text(&v.map(dynamic_to_string_parsed).unwrap_or_default());
+            (!p.is_null()).then(|| p.to_string())
+        })
+        .collect();
+    let input = Schema::new(vec![Field::new("d", KqlType::Dynamic)]);
+    let sp = Span::default();
+    let col = Expr::column("d", KqlType::Dynamic, sp);
+    let tostring = Expr::call(Func::ToString, vec![col], KqlType::String, sp);
+    let expr = Expr::call(
+        Func::Lib(LibFunc::ParseJson),
+        vec![tostring],
+        KqlType::Dynamic,
+        sp,
+    );
+    for ty in [KqlType::Dynamic, KqlType::String, KqlType::Long] {
+        for bag in [false, true] {
+            let items = [MvExpandItem {
+                name: "x".into(),
+                expr: expr.clone(),
+                ty,
+            }];
+            let output = Schema::new(vec![Field::new("x", ty)]);
+            let ex =
+                Expander::try_new(&input, &items, None, bag, None, output).expect("an expander");
+            let batch =
+                RecordBatch::try_new(input.to_arrow(), vec![Arc::new(d.clone())]).expect("a batch");
+            let (out, rows) = ex.expand_rows(&batch).expect("the expansion");
+            let (want_rows, want) = reference(&[&converted], &[ty], bag);
+            assert_eq!(rows, want_rows, "{ty:?}, bag {bag}");
+            assert_eq!(
+                out.column(0).as_ref(),
+                want[0].as_ref(),
+                "{ty:?}, bag {bag}"
+            );
+        }
+    }
+}

@@ -104,16 +104,8 @@ pub(super) fn call(a: &Args<'_>, _out: KqlType) -> Result<ArrayRef> {
             let mut scratch = json_scan::Scratch::default();
             let mut b = StringBuilder::with_capacity(n, s.values().len());
             for i in 0..n {
-                let text = sv(s, i);
                 // Compact JSON already is its own stored text: no tree.
-                match json_scan::parse_json_text(text, &mut scratch) {
-                    Some(Some(t)) => b.append_value(t),
-                    Some(None) => b.append_null(),
-                    None => match json::parse_text(text) {
-                        Value::Null => b.append_null(),
-                        v => b.append_value(v.to_string()),
-                    },
-                }
+                crate::expr::json_calls::parse_json_append(sv(s, i), &mut scratch, &mut b);
             }
             Arc::new(b.finish())
         }
