@@ -14,6 +14,7 @@ mod by_names;
 mod functions;
 mod geo_lookup;
 pub use functions::function_names;
+mod active_users;
 mod activity_counts;
 mod graph;
 mod in_list;

@@ -1,4 +1,4 @@
-//! The activity plugins (`evaluate activity_counts_metrics(…)`), table-driven: each row is
+//! The activity plugins (`evaluate activity_counts_metrics(…)`, `active_users_count(…)`), table-driven: each row is
 //! a query and Kusto's answer from the plugin's Microsoft Learn page, or a form the page
 //! leaves open, which hunt must refuse.
 
@@ -57,5 +57,81 @@ fn activity_counts_metrics_follows_its_page() {
         "T | evaluate activity_counts_metrics(UserId, Timestamp, start, end, 'week')",
     ] {
         fails(&format!("{USERS}{q}"));
+    }
+}
+
+/// The active_users_count page's input: users A and B by day, B also before `Start`.
+const FANS: &str = "let Start = datetime(2018-07-01);
+let End = datetime(2018-07-31);
+let T = datatable(User:string, Timestamp:datetime)
+[
+'B', datetime(2018-06-29), 'B', datetime(2018-06-30), 'A', datetime(2018-07-02),
+'B', datetime(2018-07-04), 'B', datetime(2018-07-08), 'A', datetime(2018-07-10),
+'A', datetime(2018-07-14), 'A', datetime(2018-07-17), 'A', datetime(2018-07-20),
+'B', datetime(2018-07-24)
+];
+";
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/active-users-count-plugin
+/// Rows beyond the page's example follow its definitions: an appearance is active when
+/// its user appears in at least ActivePeriodsCount distinct periods of the window ending
+/// with it; each step's row is the distinct count of users with an active appearance in
+/// it, and a step without any gives no row.
+const ACTIVE_USERS_COUNT: &[(&str, &str)] = &[
+    // The page's example: weekly, users seen on 3 distinct days within 8 days.
+    (
+        "T | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 3, 7d)",
+        "Timestamp:datetime|dcount:long
+         2018-07-01T00:00:00.0000000Z|1
+         2018-07-15T00:00:00.0000000Z|1",
+    ),
+    // Two distinct days: B on July 4 (June 29, 30) and 8 (July 4); A on July 14
+    // (July 10), 17 and 20.
+    (
+        "T | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 2, 7d)",
+        "Timestamp:datetime|dcount:long
+         2018-07-01T00:00:00.0000000Z|1
+         2018-07-08T00:00:00.0000000Z|2
+         2018-07-15T00:00:00.0000000Z|1",
+    ),
+    // Four distinct days within 15: B on July 8 (June 29, 30, July 4), A on July 20
+    // (July 10, 14, 17); the timeline column keeps its name.
+    (
+        "T | project u = User, day = Timestamp
+         | evaluate active_users_count(u, day, Start, End, 15d, 1d, 4, 7d)",
+        "day:datetime|dcount:long
+         2018-07-08T00:00:00.0000000Z|1
+         2018-07-15T00:00:00.0000000Z|1",
+    ),
+    // Nobody appears on two days within three: no rows.
+    (
+        "T | evaluate active_users_count(User, Timestamp, Start, End, 3d, 1d, 2, 7d)",
+        "Timestamp:datetime|dcount:long",
+    ),
+];
+
+#[test]
+fn active_users_count_follows_its_page() {
+    for (q, want) in ACTIVE_USERS_COUNT {
+        check(&format!("{FANS}{q}"), want);
+    }
+    // What the page leaves open is refused: daily steps, where A's appearance on July
+    // 17 counts for an 8d window (three days from July 10) by the page's example but not
+    // by its text; the same for a 4d window (A on July 17 with July 14); dimensions; a
+    // step, period or window that is not a timespan or not whole periods; a count that
+    // is not a positive integer; an appearance inside a period or at End.
+    for q in [
+        "T | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 3, 1d)",
+        "T | evaluate active_users_count(User, Timestamp, Start, End, 4d, 1d, 2, 7d)",
+        "T | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 3, 7d, User)",
+        "T | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 3, 'week')",
+        "T | evaluate active_users_count(User, Timestamp, Start, End, 36h, 1d, 3, 7d)",
+        "T | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 0, 7d)",
+        "T | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 2.5, 7d)",
+        "T | evaluate active_users_count(User, Timestamp, Start, datetime(2018-07-24), 8d, 1d, 3, 7d)",
+        "T | extend Timestamp = Timestamp + 1h
+         | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 3, 7d)",
+    ] {
+        fails(&format!("{FANS}{q}"));
     }
 }
