@@ -37,6 +37,7 @@ mod scan;
 mod schema_merge;
 mod search;
 mod series;
+mod sliding_window;
 mod staged;
 mod subquery;
 mod summarize_exprs;

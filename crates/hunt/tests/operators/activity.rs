@@ -1,4 +1,5 @@
-//! The activity plugins (`evaluate activity_counts_metrics(…)`, `active_users_count(…)`), table-driven: each row is
+//! The activity plugins (`evaluate activity_counts_metrics(…)`, `active_users_count(…)`,
+//! `sliding_window_counts(…)`), table-driven: each row is
 //! a query and Kusto's answer from the plugin's Microsoft Learn page, or a form the page
 //! leaves open, which hunt must refuse.
 
@@ -133,5 +134,76 @@ fn active_users_count_follows_its_page() {
          | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 3, 7d)",
     ] {
         fails(&format!("{FANS}{q}"));
+    }
+}
+
+/// The sliding_window_counts page's input (its `datetime(2017 - 08 - 01)` written
+/// without the spaces).
+const VISITS: &str = "let start = datetime(2017-08-01);
+let end = datetime(2017-08-07);
+let T = datatable(UserId:string, Timestamp:datetime)
+[
+'Bob', datetime(2017-08-01), 'David', datetime(2017-08-01), 'David', datetime(2017-08-01),
+'John', datetime(2017-08-01), 'Bob', datetime(2017-08-01), 'Ananda', datetime(2017-08-02),
+'Atul', datetime(2017-08-02), 'John', datetime(2017-08-02), 'Ananda', datetime(2017-08-03),
+'Atul', datetime(2017-08-03), 'Atul', datetime(2017-08-03), 'John', datetime(2017-08-03),
+'Bob', datetime(2017-08-03), 'Betsy', datetime(2017-08-04), 'Bob', datetime(2017-08-05),
+];
+";
+
+/// The page's example answer (its columns `Count`, `Dcount` as Kusto.Language names them).
+const VISITS_3D: &str = "Timestamp:datetime|Count:long|Dcount:long
+     2017-08-01T00:00:00.0000000Z|5|3
+     2017-08-02T00:00:00.0000000Z|8|5
+     2017-08-03T00:00:00.0000000Z|13|5
+     2017-08-04T00:00:00.0000000Z|9|5
+     2017-08-05T00:00:00.0000000Z|7|5
+     2017-08-06T00:00:00.0000000Z|2|2
+     2017-08-07T00:00:00.0000000Z|1|1";
+
+/// docs: https://learn.microsoft.com/en-us/kusto/query/sliding-window-counts-plugin
+const SLIDING_WINDOW_COUNTS: &[(&str, &str)] = &[
+    // The page's example: per day, the records and distinct users of the last 3 days.
+    (
+        "T | evaluate sliding_window_counts(UserId, Timestamp, start, end, 3d, 1d)",
+        VISITS_3D,
+    ),
+    // "rounded down to a multiple of the Bin value".
+    (
+        "T | evaluate sliding_window_counts(UserId, Timestamp, start, end, 3d + 12h, 1d)",
+        VISITS_3D,
+    ),
+    // Two days, by the page's definition; the timeline column keeps its name.
+    (
+        "T | project u = UserId, day = Timestamp
+         | evaluate sliding_window_counts(u, day, start, datetime(2017-08-06), 2d, 1d)",
+        "day:datetime|Count:long|Dcount:long
+         2017-08-01T00:00:00.0000000Z|5|3
+         2017-08-02T00:00:00.0000000Z|8|5
+         2017-08-03T00:00:00.0000000Z|8|4
+         2017-08-04T00:00:00.0000000Z|6|5
+         2017-08-05T00:00:00.0000000Z|2|2
+         2017-08-06T00:00:00.0000000Z|1|1",
+    ),
+];
+
+#[test]
+fn sliding_window_counts_follows_its_page() {
+    for (q, want) in SLIDING_WINDOW_COUNTS {
+        check(&format!("{VISITS}{q}"), want);
+    }
+    // What the page leaves open is refused: a window without records (August 7 over
+    // two days), dimensions, a Bin that is not a timespan, a window shorter than a step,
+    // a Start inside a step, records before Start or after End.
+    for q in [
+        "T | evaluate sliding_window_counts(UserId, Timestamp, start, end, 2d, 1d)",
+        "T | evaluate sliding_window_counts(UserId, Timestamp, start, end, 3d, 1d, UserId)",
+        "T | evaluate sliding_window_counts(UserId, Timestamp, start, end, 3d, 'week')",
+        "T | evaluate sliding_window_counts(UserId, Timestamp, start, end, 12h, 1d)",
+        "T | evaluate sliding_window_counts(UserId, Timestamp, start + 6h, end, 3d, 1d)",
+        "T | evaluate sliding_window_counts(UserId, Timestamp, datetime(2017-08-02), end, 3d, 1d)",
+        "T | evaluate sliding_window_counts(UserId, Timestamp, start, datetime(2017-08-04), 3d, 1d)",
+    ] {
+        fails(&format!("{VISITS}{q}"));
     }
 }
