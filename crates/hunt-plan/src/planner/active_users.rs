@@ -24,8 +24,9 @@
 //! a `Period`, `LookbackWindow` or `Bin` that is not a positive timespan (`week`,
 //! `month`, `year`, numbers) or a window that is not a whole number of periods, an
 //! `ActivePeriodsCount` that is not a positive integer, an appearance that is not the
-//! start of a period (which period it counts in), an appearance at `End` (whether `End`
-//! is included), a null time or id, more than [`MAX_ROWS`] input rows.
+//! start of a period (which period it counts in), an appearance at `End` or after it in
+//! the step holding `End` (whether `End` bounds the appearances or the steps), a null
+//! time or id, more than [`MAX_ROWS`] input rows.
 
 use super::Planner;
 use super::exprs::bind_expr;
@@ -210,6 +211,12 @@ impl Planner<'_> {
                 format!("`{NAME}` needs datetime Start and End"),
             ));
         };
+        if to <= from {
+            return Err(PlanError::invalid(
+                end.span,
+                format!("`{NAME}` needs End after Start"),
+            ));
+        }
         let time_ast = ast::Expr {
             kind: ast::ExprKind::Ident(timeline.clone()),
             span: timeline.span,
@@ -237,10 +244,12 @@ impl Planner<'_> {
                     format!("`{NAME}` of an appearance that is not the start of a Period"),
                 ));
             }
-            if *t == to {
+            // An appearance after End in a step that starts by End: whether End bounds
+            // the appearances or the steps is not documented. Later ones count nowhere.
+            if *t >= to && from + (t - from) / step_ns * step_ns <= to {
                 return Err(PlanError::unsupported(
                     span,
-                    format!("`{NAME}` of an appearance at End (whether End is included)"),
+                    format!("`{NAME}` of an appearance at End or after it in End's step"),
                 ));
             }
             if i.is_null() || matches!(i, Scalar::String(s) if s.is_empty()) {

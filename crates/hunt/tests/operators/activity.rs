@@ -104,6 +104,13 @@ const ACTIVE_USERS_COUNT: &[(&str, &str)] = &[
          2018-07-08T00:00:00.0000000Z|1
          2018-07-15T00:00:00.0000000Z|1",
     ),
+    // B's appearance on July 24 lies in a step after End (July 21): it counts nowhere.
+    (
+        "T | evaluate active_users_count(User, Timestamp, Start, datetime(2018-07-21), 8d, 1d, 3, 7d)",
+        "Timestamp:datetime|dcount:long
+         2018-07-01T00:00:00.0000000Z|1
+         2018-07-15T00:00:00.0000000Z|1",
+    ),
     // Nobody appears on two days within three: no rows.
     (
         "T | evaluate active_users_count(User, Timestamp, Start, End, 3d, 1d, 2, 7d)",
@@ -120,7 +127,8 @@ fn active_users_count_follows_its_page() {
     // 17 counts for an 8d window (three days from July 10) by the page's example but not
     // by its text; the same for a 4d window (A on July 17 with July 14); dimensions; a
     // step, period or window that is not a timespan or not whole periods; a count that
-    // is not a positive integer; an appearance inside a period or at End.
+    // is not a positive integer; an appearance inside a period, or at End or after it in
+    // the step holding End (July 24 in the step of July 22).
     for q in [
         "T | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 3, 1d)",
         "T | evaluate active_users_count(User, Timestamp, Start, End, 4d, 1d, 2, 7d)",
@@ -130,6 +138,7 @@ fn active_users_count_follows_its_page() {
         "T | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 0, 7d)",
         "T | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 2.5, 7d)",
         "T | evaluate active_users_count(User, Timestamp, Start, datetime(2018-07-24), 8d, 1d, 3, 7d)",
+        "T | evaluate active_users_count(User, Timestamp, Start, datetime(2018-07-23), 8d, 1d, 3, 7d)",
         "T | extend Timestamp = Timestamp + 1h
          | evaluate active_users_count(User, Timestamp, Start, End, 8d, 1d, 3, 7d)",
     ] {
