@@ -508,6 +508,59 @@ fn a_graph_bound_by_let() {
 }
 
 #[test]
+fn graph_to_table_node_hash_ids() {
+    // docs: graph-to-table-operator ("Get edges" and "Get nodes"). The page's hash ids are
+    // `hash()` of the node ids (hash-function: xxhash64), first in the output.
+    let edges = r#"let nodes = datatable(name:string, type:string, age:long)
+        ["Alice", "Person", 23, "Bob", "Person", 31, "Eve", "Person", 17, "Mallory", "Person", 29, "Trent", "System", 99];
+        let edges = datatable(source:string, destination:string, edge_type:string)
+        ["Alice", "Bob", "communicatesWith", "Alice", "Trent", "trusts", "Bob", "Trent", "hasPermission",
+         "Eve", "Alice", "attacks", "Mallory", "Alice", "attacks", "Mallory", "Bob", "attacks"];
+        edges
+        | make-graph source --> destination with nodes on name
+        | graph-to-table edges with_source_id=SourceId with_target_id=TargetId"#;
+    check(
+        edges,
+        "SourceId:long|TargetId:long|source:string|destination:string|edge_type:string
+         -3122868243544336885|-7133945255344544237|Alice|Bob|communicatesWith
+         -3122868243544336885|2533909231875758225|Alice|Trent|trusts
+         -7133945255344544237|2533909231875758225|Bob|Trent|hasPermission
+         4363395278938690453|-3122868243544336885|Eve|Alice|attacks
+         3855580634910899594|-3122868243544336885|Mallory|Alice|attacks
+         3855580634910899594|-7133945255344544237|Mallory|Bob|attacks",
+    );
+    // Mallory is in no node row: a node of its id alone, its other properties empty
+    // (the string "" as KQL's null string), as the page shows.
+    check(
+        r#"let nodes = datatable(name:string, type:string, age:long)
+        ["Alice", "Person", 23, "Bob", "Person", 31, "Eve", "Person", 17, "Trent", "System", 99];
+        let edges = datatable(source:string, destination:string, edge_type:string)
+        ["Alice", "Bob", "communicatesWith", "Alice", "Trent", "trusts", "Bob", "Trent", "hasPermission",
+         "Eve", "Alice", "attacks", "Mallory", "Alice", "attacks", "Mallory", "Bob", "attacks"];
+        edges
+        | make-graph source --> destination with nodes on name
+        | graph-to-table nodes with_node_id=NodeId"#,
+        "NodeId:long|name:string|type:string|age:long
+         -3122868243544336885|Alice|Person|23
+         -7133945255344544237|Bob|Person|31
+         4363395278938690453|Eve|Person|17
+         2533909231875758225|Trent|System|99
+         3855580634910899594|Mallory||null",
+    );
+    // Only the target's id (the edges' own columns follow it).
+    check(
+        &edges.replace("with_source_id=SourceId ", ""),
+        "TargetId:long|source:string|destination:string|edge_type:string
+         -7133945255344544237|Alice|Bob|communicatesWith
+         2533909231875758225|Alice|Trent|trusts
+         2533909231875758225|Bob|Trent|hasPermission
+         -3122868243544336885|Eve|Alice|attacks
+         -3122868243544336885|Mallory|Alice|attacks
+         -7133945255344544237|Mallory|Bob|attacks",
+    );
+}
+
+#[test]
 fn long_node_ids() {
     // docs: make-graph-operator (the attack path, its nodes numbered)
     check(
@@ -552,14 +605,26 @@ fn partitioned_graphs() {
 
 #[test]
 fn what_hunt_cannot_answer_is_refused() {
-    // Kusto's node hash ids (docs: graph-to-table-operator).
+    // Node hash ids of ids that are not strings (`hash` of them is not documented), of
+    // nodes without properties, with the target id written first (the column order is
+    // not documented), or named like a column.
+    fails(
+        "datatable(s:long, t:long)[1, 2] | make-graph s --> t | graph-to-table edges with_source_id=S",
+    );
     fails(&format!(
-        "{PEOPLE} edges | make-graph Source --> Destination with nodes on name
-         | graph-to-table edges with_source_id=SourceId with_target_id=TargetId"
+        "{PEOPLE} edges | make-graph Source --> Destination | graph-to-table nodes with_node_id=NodeId"
+    ));
+    fails(&format!(
+        "{PEOPLE} edges | make-graph Source --> Destination
+         | graph-to-table edges with_target_id=T with_source_id=S"
     ));
     fails(&format!(
         "{PEOPLE} edges | make-graph Source --> Destination with nodes on name
-         | graph-to-table nodes with_node_id=NodeId"
+         | graph-to-table nodes with_node_id=age"
+    ));
+    fails(&format!(
+        "{PEOPLE} edges | make-graph Source --> Destination with nodes on name
+         | graph-to-table nodes with_source_id=S"
     ));
     // The node table lacks the partition column.
     fails(&format!(

@@ -55,6 +55,12 @@ impl Planner<'_> {
             "activity_counts_metrics" if schema.is_none() => {
                 self.plan_activity_counts_metrics(input, args, span)
             }
+            "active_users_count" if schema.is_none() => {
+                self.plan_active_users_count(input, args, span)
+            }
+            "sliding_window_counts" if schema.is_none() => {
+                self.plan_sliding_window_counts(input, args, span)
+            }
             "rolling_percentile" if schema.is_none() => {
                 self.plan_rolling_percentile(input, args, span)
             }

@@ -152,12 +152,24 @@ impl Graph {
             (GraphNodes::Table { .. }, Some((nb, key))) => {
                 let idx = UInt32Array::from(rows.to_vec());
                 let mut cols = Vec::new();
+                let node_schema = plan.node_schema();
                 for (i, f) in nb.schema().fields().iter().enumerate() {
                     if f.name() == key {
                         cols.push(ids.clone());
-                    } else {
-                        cols.push(take(nb.column(i), &idx, None)?);
+                        continue;
                     }
+                    let col = take(nb.column(i), &idx, None)?;
+                    // A node that only the edges name has no row: its string properties
+                    // are "" (KQL's null string), the others null.
+                    let is_string = node_schema
+                        .fields
+                        .get(i)
+                        .is_some_and(|f| f.ty == KqlType::String);
+                    cols.push(if is_string && col.null_count() > 0 {
+                        empty_for_null(&col)?
+                    } else {
+                        col
+                    });
                 }
                 cols
             }
@@ -286,4 +298,18 @@ fn same_row(batch: &RecordBatch, a: usize, b: usize) -> Result<bool> {
         }
     }
     Ok(true)
+}
+
+/// A string column with its nulls replaced by `""`.
+fn empty_for_null(col: &ArrayRef) -> Result<ArrayRef> {
+    let Some(s) = col.as_any().downcast_ref::<arrow::array::StringArray>() else {
+        return Err(ExecError::Internal(
+            "a string node property that is not Utf8".into(),
+        ));
+    };
+    Ok(Arc::new(
+        s.iter()
+            .map(|v| Some(v.unwrap_or("")))
+            .collect::<arrow::array::StringArray>(),
+    ))
 }

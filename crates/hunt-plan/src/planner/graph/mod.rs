@@ -139,6 +139,7 @@ impl Planner<'_> {
             output: GraphOutput::Edges,
         };
         let mut used = 0;
+        let mut hash_ids = Vec::new();
         for op in ops {
             used += 1;
             match &op.kind {
@@ -147,13 +148,15 @@ impl Planner<'_> {
                     continue;
                 }
                 OperatorKind::GraphToTable(tables) => {
-                    g.output = to_table(tables, op.span)?;
+                    let (output, ids) = to_table(tables, op.span)?;
+                    g.output = output;
                     if g.output == GraphOutput::Nodes && g.node_schema().fields.is_empty() {
                         return Err(PlanError::unsupported(
                             op.span,
                             "`graph-to-table nodes` of nodes without properties",
                         ));
                     }
+                    hash_ids = node_hash_ids(&g, ids)?;
                 }
                 OperatorKind::GraphMatch(gm) => {
                     let out = self.graph_match(&g, gm, op.span)?;
@@ -161,8 +164,10 @@ impl Planner<'_> {
                 }
                 _ => break,
             }
-            if g.partition.is_none() {
-                return Ok((LogicalPlan::Graph(Box::new(g)), used));
+            let partitioned = g.partition.is_some();
+            let plan = with_hash_ids(LogicalPlan::Graph(Box::new(g)), hash_ids);
+            if !partitioned {
+                return Ok((plan, used));
             }
             if let Some(extra) = ops.get(used) {
                 return Err(PlanError::unsupported(
@@ -170,7 +175,7 @@ impl Planner<'_> {
                     "operators after the graph operator inside `partitioned-by`",
                 ));
             }
-            return Ok((LogicalPlan::Graph(Box::new(g)), 0));
+            return Ok((plan, 0));
         }
         Err(PlanError::invalid(
             span,
@@ -374,29 +379,157 @@ fn mark_components(params: &[(ast::Ident, ast::Expr)]) -> Result<MarkComponents,
     Ok(out)
 }
 
-/// `graph-to-table nodes` or `graph-to-table edges`.
-fn to_table(tables: &[ast::GraphTable], span: Span) -> Result<GraphOutput, PlanError> {
+/// Which node a `graph-to-table` hash id column is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdOf {
+    /// `with_node_id=`: the node's own.
+    Node,
+    /// `with_source_id=`: the edge's source node's.
+    Source,
+    /// `with_target_id=`: the edge's target node's.
+    Target,
+}
+
+/// `graph-to-table nodes [with_node_id=Id]` or `graph-to-table edges [with_source_id=S]
+/// [with_target_id=T]`: the output and the hash id columns asked for, in output order.
+fn to_table(
+    tables: &[ast::GraphTable],
+    span: Span,
+) -> Result<(GraphOutput, Vec<(ast::Ident, IdOf)>), PlanError> {
     let [t] = tables else {
         return Err(PlanError::unsupported(
             span,
             "`graph-to-table` of both nodes and edges (two result tables)",
         ));
     };
-    if let Some((name, _)) = t.params.first() {
-        // Kusto's node hash ids are its own; hunt cannot reproduce them.
-        return Err(PlanError::unsupported(
-            name.span,
-            format!("`{}` (Kusto's node hash ids)", name.name),
-        ));
-    }
     if let Some(a) = &t.alias {
         return Err(PlanError::unsupported(a.span, "`graph-to-table … as`"));
     }
-    Ok(if t.kind.name == "nodes" {
+    let nodes = t.kind.name == "nodes";
+    let mut ids: Vec<(ast::Ident, IdOf)> = Vec::new();
+    for (name, value) in &t.params {
+        let which = match (name.name.as_str(), nodes) {
+            ("with_node_id", true) => IdOf::Node,
+            ("with_source_id", false) => IdOf::Source,
+            ("with_target_id", false) => IdOf::Target,
+            _ => {
+                return Err(PlanError::invalid(
+                    name.span,
+                    format!(
+                        "`{}` is not a parameter of `graph-to-table {}`",
+                        name.name, t.kind.name
+                    ),
+                ));
+            }
+        };
+        let ast::ExprKind::Ident(column) = &value.kind else {
+            return Err(PlanError::invalid(
+                value.span,
+                format!("`{}` takes a column name", name.name),
+            ));
+        };
+        if ids.iter().any(|(_, w)| *w == which) {
+            return Err(PlanError::invalid(
+                name.span,
+                format!("`{}` given twice", name.name),
+            ));
+        }
+        // The page's syntax and example put the source id first; whether Kusto keeps
+        // the written order when the target id is written first is not documented.
+        if which == IdOf::Source && !ids.is_empty() {
+            return Err(PlanError::unsupported(
+                name.span,
+                "`with_source_id` written after `with_target_id` (the column order is not documented)",
+            ));
+        }
+        ids.push((column.clone(), which));
+    }
+    let output = if nodes {
         GraphOutput::Nodes
     } else {
         GraphOutput::Edges
-    })
+    };
+    Ok((output, ids))
+}
+
+/// The hash id columns of `graph-to-table` over `g`, each with its expression over the
+/// graph's output columns.
+///
+/// The graph-to-table page calls them the "node hash ID" of type long; every value of
+/// its examples is Kusto's `hash()` of the node id (xxhash64 of the id's UTF-8 bytes:
+/// `hash("Alice")` = -3122868243544336885), so a node's hash id is `hash(id)`. Ids of
+/// other types are refused: `hash` of a long, int or guid is not documented.
+fn node_hash_ids(
+    g: &GraphPlan,
+    ids: Vec<(ast::Ident, IdOf)>,
+) -> Result<Vec<(String, Expr)>, PlanError> {
+    let out = g.schema();
+    let mut exprs = Vec::new();
+    for (name, which) in ids {
+        let column = match (which, &g.nodes) {
+            (IdOf::Source, _) => g.source.clone(),
+            (IdOf::Target, _) => g.target.clone(),
+            (IdOf::Node, GraphNodes::Table { key, .. }) => key.clone(),
+            (IdOf::Node, GraphNodes::IdProperty(p)) => p.clone(),
+            (IdOf::Node, GraphNodes::Bare) => {
+                return Err(PlanError::unsupported(
+                    name.span,
+                    "`with_node_id` of nodes without properties",
+                ));
+            }
+        };
+        match out.fields.iter().find(|f| f.name == column) {
+            Some(f) if f.ty == KqlType::String => {}
+            Some(f) => {
+                return Err(PlanError::unsupported(
+                    name.span,
+                    format!(
+                        "node hash ids of {} node ids (Kusto's `hash` of them is not documented)",
+                        f.ty
+                    ),
+                ));
+            }
+            None => {
+                return Err(PlanError::invalid(
+                    name.span,
+                    format!("bug: the graph's output lacks its id column `{column}`"),
+                ));
+            }
+        }
+        if out.index_of(&name.name).is_some() || exprs.iter().any(|(n, _)| *n == name.name) {
+            return Err(PlanError::invalid(
+                name.span,
+                format!("the hash id column `{}` is already a column", name.name),
+            ));
+        }
+        let id = Expr::column(column, KqlType::String, name.span);
+        let hash = Expr::call(
+            crate::expr::Func::Lib(crate::library::LibFunc::Hash),
+            vec![id],
+            KqlType::Long,
+            name.span,
+        );
+        exprs.push((name.name, hash));
+    }
+    Ok(exprs)
+}
+
+/// `plan` with the hash id columns `ids` before its own columns (the page's examples'
+/// order), or `plan` itself when there are none.
+fn with_hash_ids(plan: LogicalPlan, ids: Vec<(String, Expr)>) -> LogicalPlan {
+    if ids.is_empty() {
+        return plan;
+    }
+    let span = ids.first().map(|(_, e)| e.span).unwrap_or_default();
+    let mut exprs = ids;
+    for f in plan.schema().fields {
+        let e = Expr::column(f.name.clone(), f.ty, span);
+        exprs.push((f.name, e));
+    }
+    LogicalPlan::Projection {
+        input: Box::new(plan),
+        exprs,
+    }
 }
 
 /// Kusto's name for an unnamed `project` item of a graph operator: `n.name` gives
