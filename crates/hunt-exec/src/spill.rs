@@ -169,6 +169,11 @@ impl SpillFile {
         self.rows
     }
 
+    /// The file's size on disk (0 when it cannot be read: callers only estimate with it).
+    pub fn bytes(&self) -> u64 {
+        std::fs::metadata(&self.path).map_or(0, |m| m.len())
+    }
+
     /// The file's schema.
     pub fn schema(&self) -> SchemaRef {
         self.schema.clone()

@@ -151,20 +151,23 @@ pub(super) fn partitioned(
     let units = units && !GroupTable::new(core)?.merge_exact();
     let out_schema = core.schema.to_arrow();
     let res_schema = with_place(&out_schema);
-    // Partitions are independent: they are aggregated on the query's workers at once (each
-    // table reserves what it holds, so together they still stop at the threshold), and the
-    // merge on first place below restores the one output order.
-    let results = files
-        .into_par_iter()
-        .map(|f| {
-            let mut out = Vec::new();
-            aggregate_file(core, f, units, 0, &res_schema, &mut out)?;
-            Ok(out)
-        })
-        .collect::<Result<Vec<Vec<SpillFile>>>>()?
-        .into_iter()
-        .flatten()
-        .collect();
+    // Partitions are independent: they are aggregated on the query's workers at once when
+    // that fits the memory limit, and the merge on first place below restores the one
+    // output order.
+    let aggregate = |f: SpillFile| {
+        let mut out = Vec::new();
+        aggregate_file(core, f, units, 0, &res_schema, &mut out)?;
+        Ok(out)
+    };
+    let results: Vec<Vec<SpillFile>> = if side_by_side(core, &files) {
+        files
+            .into_par_iter()
+            .map(aggregate)
+            .collect::<Result<_>>()?
+    } else {
+        files.into_iter().map(aggregate).collect::<Result<_>>()?
+    };
+    let results = results.into_iter().flatten().collect();
     let by_place =
         || -> KeyFn { Box::new(|b: &RecordBatch| Ok(vec![b.column(b.num_columns() - 1).clone()])) };
     let options = [SortOptions::default()];
@@ -175,6 +178,20 @@ pub(super) fn partitioned(
         options.to_vec(),
         out_schema,
     )?))
+}
+
+/// Whether the partitions `files` may be aggregated on all workers at once. A partition's
+/// table holds up to a few times its file's bytes (a `make_list` keeps each value as its
+/// own string), and the tables of the partitions aggregated at once are held together: one
+/// at a time when that could reach the memory limit, where one at a time would not (a
+/// partition holding one big group cannot be split further).
+fn side_by_side(core: &Core, files: &[SpillFile]) -> bool {
+    /// A table's bytes per byte of its partition file, at most (a list of short strings).
+    const TABLE_PER_FILE_BYTE: u64 = 4;
+    let workers = rayon::current_num_threads().min(files.len()) as u64;
+    let biggest = files.iter().map(SpillFile::bytes).max().unwrap_or(0);
+    let room = core.budget.limit().saturating_sub(core.budget.used()) as u64;
+    workers > 1 && biggest.saturating_mul(TABLE_PER_FILE_BYTE * workers) <= room
 }
 
 /// `schema` with the place column last.

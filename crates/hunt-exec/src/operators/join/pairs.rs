@@ -87,7 +87,10 @@ mod tests {
         s.push(5);
         s.push_absent();
         s.push(7);
-        assert_eq!(s.finish(), UInt32Array::from(vec![Some(3), Some(5), None, Some(7)]));
+        assert_eq!(
+            s.finish(),
+            UInt32Array::from(vec![Some(3), Some(5), None, Some(7)])
+        );
         let mut s = SideRows::default();
         s.push_absent();
         s.push(1);
