@@ -37,6 +37,33 @@ fn in_flattens_a_dynamic_array() {
 }
 
 #[test]
+fn in_with_long_and_short_constant_lists() {
+    // docs: in-operator — `in` is a case-sensitive equality to any of the values, `in~`
+    // case-insensitive, `!in`/`!in~` their negations; a list of nine or more constants
+    // (looked up in a set) answers as a short one (compared one by one) does.
+    let long = r#""x1","x2","x3","x4","x5","x6","x7","x8","FLORIDA","Texas""#;
+    let short = r#""FLORIDA","Texas""#;
+    for list in [long, short] {
+        check(
+            &format!("{STATES} | where State in ({list}) | count"),
+            "Count:long\n1",
+        );
+        check(
+            &format!("{STATES} | where State in~ ({list}) | count"),
+            "Count:long\n3",
+        );
+        check(
+            &format!("{STATES} | where State !in ({list}) | count"),
+            "Count:long\n5",
+        );
+        check(
+            &format!("{STATES} | where State !in~ ({list}) | count"),
+            "Count:long\n3",
+        );
+    }
+}
+
+#[test]
 fn in_over_a_let_bound_array() {
     // docs: not-in-operator — `let states = dynamic([...]); ... | where State !in~ (states)`.
     check(

@@ -15,6 +15,7 @@ use arrow::datatypes::{DataType, TimeUnit};
 use hunt_plan::expr::{Func, Scalar};
 use hunt_plan::types::KqlType;
 use hunt_syntax::ast::StrOp;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 fn internal(what: &str) -> ExecError {
@@ -486,21 +487,21 @@ fn in_list(args: &[Value], tys: &[KqlType], n: usize, ci: bool) -> Result<Boolea
                 _ => None,
             })
             .collect();
-        if let Some(set) = consts {
-            let set: std::collections::HashSet<String> = set.into_iter().collect();
+        if let Some(list) = consts {
+            // A short list is compared value by value: `==` on strings rejects on length
+            // first, where hashing reads the whole value (long JSON texts against
+            // `("", "[]")`). A long one is a set with a fast hasher.
+            let set: Option<HashSet<&str, foldhash::fast::RandomState>> =
+                (list.len() > 8).then(|| list.iter().map(String::as_str).collect());
+            let has = |s: &str| match &set {
+                Some(set) => set.contains(s),
+                None => list.iter().any(|c| c == s),
+            };
             let h = to_array(args[0].clone(), n)?;
             let h = as_str(&h)?;
             return Ok(h
                 .iter()
-                .map(|v| {
-                    v.map(|s| {
-                        if ci {
-                            set.contains(&s.to_lowercase())
-                        } else {
-                            set.contains(s)
-                        }
-                    })
-                })
+                .map(|v| v.map(|s| if ci { has(&s.to_lowercase()) } else { has(s) }))
                 .collect());
         }
     }
