@@ -24,7 +24,7 @@ NOW = os.environ["HUNT_NOW"]
 
 QUERIES = [
     "AlertInfo | summarize Alerts = count() by Severity | order by Severity asc",
-    "DataSecurityEvents | where ActionType == 'FileUploaded' | summarize n = count(), last = max(Timestamp) by AccountUpn | top 5 by n desc",
+    "DataSecurityEvents | where ActionType == 'FileUploaded' | summarize n = count(), latest = max(Timestamp) by AccountUpn | top 5 by n desc",
     "AlertEvidence | where EntityType == 'User' | project Timestamp, AlertId, AccountUpn | order by Timestamp asc, AlertId asc | take 20",
     "print b = true, i = int(7), l = 8, r = 2.5, s = 'x', d = datetime(2025-06-01 10:00:00), t = 1h + 30s, dyn = dynamic({\"k\": [1, 2]})",
 ]
