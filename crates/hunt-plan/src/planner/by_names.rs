@@ -43,34 +43,34 @@ pub(crate) fn project_by_names(
 
 /// The names or patterns one specifier stands for.
 fn spec_names(spec: &ast::Expr, sc: &Scope<'_>) -> Result<Vec<String>, PlanError> {
-    if let ast::ExprKind::Call { name, args } = &spec.kind {
-        if name.name == "column_names_of" {
-            let table = match args.as_slice() {
-                [
-                    ast::Expr {
-                        kind: ast::ExprKind::Ident(id),
-                        ..
-                    },
-                ] => id,
-                _ => {
-                    return Err(PlanError::invalid(
-                        spec.span,
-                        "`column_names_of` takes a table name",
-                    ));
-                }
-            };
-            let schema = match sc.lets.tabular(&table.name) {
-                Some(plan) => plan.schema(),
-                None => sc
-                    .catalog
-                    .table(&table.name)
-                    .map_err(|e| PlanError::unreadable(table.span, &table.name, e))?
-                    .ok_or_else(|| {
-                        PlanError::invalid(table.span, format!("unknown table `{}`", table.name))
-                    })?,
-            };
-            return Ok(schema.fields.iter().map(|f| f.name.clone()).collect());
-        }
+    if let ast::ExprKind::Call { name, args } = &spec.kind
+        && name.name == "column_names_of"
+    {
+        let table = match args.as_slice() {
+            [
+                ast::Expr {
+                    kind: ast::ExprKind::Ident(id),
+                    ..
+                },
+            ] => id,
+            _ => {
+                return Err(PlanError::invalid(
+                    spec.span,
+                    "`column_names_of` takes a table name",
+                ));
+            }
+        };
+        let schema = match sc.lets.tabular(&table.name) {
+            Some(plan) => plan.schema(),
+            None => sc
+                .catalog
+                .table(&table.name)
+                .map_err(|e| PlanError::unreadable(table.span, &table.name, e))?
+                .ok_or_else(|| {
+                    PlanError::invalid(table.span, format!("unknown table `{}`", table.name))
+                })?,
+        };
+        return Ok(schema.fields.iter().map(|f| f.name.clone()).collect());
     }
     let bound = bind_expr(spec, sc)?;
     match &bound.kind {

@@ -19,10 +19,10 @@ pub(crate) fn bind_expr(e: &ast::Expr, sc: &Scope<'_>) -> Result<Expr, PlanError
         ast::ExprKind::Paren(inner) => bind_expr(inner, sc),
         ast::ExprKind::Neg(inner) => {
             let x = bind_expr(inner, sc)?;
-            if let ExprKind::Literal(s) = &x.kind {
-                if let Some(v) = negate_scalar(s) {
-                    return Ok(Expr::literal(v, e.span));
-                }
+            if let ExprKind::Literal(s) = &x.kind
+                && let Some(v) = negate_scalar(s)
+            {
+                return Ok(Expr::literal(v, e.span));
             }
             if x.ty.is_numeric() || x.ty == KqlType::TimeSpan {
                 let ty = if x.ty == KqlType::Int {

@@ -108,51 +108,49 @@ pub(crate) fn bind_call(
     if matches!(
         n,
         "extract" | "extract_json" | "extractjson" | "percentile_tdigest"
-    ) {
-        if let Some((last, rest)) = args.split_last() {
-            if let ast::ExprKind::TypeOf(items) = &last.kind {
-                let conv = match items.as_slice() {
-                    [ast::SchemaItem::Type(t)] => match t.name.as_str() {
-                        "int" => "toint",
-                        "long" => "tolong",
-                        "real" | "double" => "todouble",
-                        "string" => "tostring",
-                        "bool" | "boolean" => "tobool",
-                        "datetime" | "date" => "todatetime",
-                        "timespan" | "time" => "totimespan",
-                        "guid" => "toguid",
-                        "dynamic" => "todynamic",
-                        other => {
-                            return Err(PlanError::invalid(
-                                t.span,
-                                format!("unknown type `{other}`"),
-                            ));
-                        }
-                    },
-                    _ => {
-                        return Err(PlanError::invalid(last.span, "expected `typeof(type)`"));
-                    }
-                };
-                let inner = ast::Expr {
-                    kind: ast::ExprKind::Call {
-                        name: name.clone(),
-                        args: rest.to_vec(),
-                    },
-                    span,
-                };
-                let outer = ast::Expr {
-                    kind: ast::ExprKind::Call {
-                        name: ast::Ident {
-                            name: conv.into(),
-                            span: last.span,
-                        },
-                        args: vec![inner],
-                    },
-                    span,
-                };
-                return bind_expr(&outer, sc);
+    ) && let Some((last, rest)) = args.split_last()
+        && let ast::ExprKind::TypeOf(items) = &last.kind
+    {
+        let conv = match items.as_slice() {
+            [ast::SchemaItem::Type(t)] => match t.name.as_str() {
+                "int" => "toint",
+                "long" => "tolong",
+                "real" | "double" => "todouble",
+                "string" => "tostring",
+                "bool" | "boolean" => "tobool",
+                "datetime" | "date" => "todatetime",
+                "timespan" | "time" => "totimespan",
+                "guid" => "toguid",
+                "dynamic" => "todynamic",
+                other => {
+                    return Err(PlanError::invalid(
+                        t.span,
+                        format!("unknown type `{other}`"),
+                    ));
+                }
+            },
+            _ => {
+                return Err(PlanError::invalid(last.span, "expected `typeof(type)`"));
             }
-        }
+        };
+        let inner = ast::Expr {
+            kind: ast::ExprKind::Call {
+                name: name.clone(),
+                args: rest.to_vec(),
+            },
+            span,
+        };
+        let outer = ast::Expr {
+            kind: ast::ExprKind::Call {
+                name: ast::Ident {
+                    name: conv.into(),
+                    span: last.span,
+                },
+                args: vec![inner],
+            },
+            span,
+        };
+        return bind_expr(&outer, sc);
     }
     let entry = registry().get(n);
     if entry.is_some_and(|e| !e.supported()) {

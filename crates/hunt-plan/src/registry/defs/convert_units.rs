@@ -556,10 +556,10 @@ impl ScalarFunction for ConvertUnits {
                 ));
             }
             // A constant unit hunt refuses is refused before any row runs.
-            if let ExprKind::Literal(Scalar::String(s)) = &u.kind {
-                if let Err(FunctionError::Unsupported(m)) = self.unit(s) {
-                    return Err(PlanError::unsupported(u.span, m));
-                }
+            if let ExprKind::Literal(Scalar::String(s)) = &u.kind
+                && let Err(FunctionError::Unsupported(m)) = self.unit(s)
+            {
+                return Err(PlanError::unsupported(u.span, m));
             }
         }
         Ok((vec![cast_to(value, KqlType::Real), from, to], KqlType::Real))
