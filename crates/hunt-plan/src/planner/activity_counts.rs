@@ -15,9 +15,10 @@
 //! (whether it gets a row), more than [`MAX_ROWS`] input rows.
 
 use super::Planner;
+use super::activity_args::{self, bin_call, id_and_timeline};
 use super::exprs::bind_expr;
 use crate::error::PlanError;
-use crate::expr::{Expr, ExprKind, Scalar};
+use crate::expr::Scalar;
 use crate::logical_plan::LogicalPlan;
 use crate::types::{Field, KqlType, Schema};
 use hunt_syntax::Span;
@@ -28,31 +29,6 @@ use std::collections::{BTreeMap, HashSet};
 pub const MAX_ROWS: usize = 1_000_000;
 
 const NAME: &str = "activity_counts_metrics";
-
-fn ident<'a>(e: &'a ast::Expr, what: &str) -> Result<&'a ast::Ident, PlanError> {
-    match &e.kind {
-        ast::ExprKind::Ident(id) => Ok(id),
-        _ => Err(PlanError::invalid(
-            e.span,
-            format!("`{NAME}` needs a column name for {what}"),
-        )),
-    }
-}
-
-/// `bin(x, step)` as a syntax tree, bound by the planner like any call.
-fn bin_call(x: ast::Expr, step: &ast::Expr) -> ast::Expr {
-    let span = x.span;
-    ast::Expr {
-        kind: ast::ExprKind::Call {
-            name: ast::Ident {
-                name: "bin".into(),
-                span,
-            },
-            args: vec![x, step.clone()],
-        },
-        span,
-    }
-}
 
 impl Planner<'_> {
     pub(crate) fn plan_activity_counts_metrics(
@@ -67,45 +43,10 @@ impl Planner<'_> {
                 format!("`{NAME}` takes IdColumn, TimelineColumn, Start, End, Step [, Dimension…]"),
             ));
         };
-        if let Some(d) = dims.first() {
-            return Err(PlanError::unsupported(
-                d.span,
-                format!("`{NAME}` with dimensions"),
-            ));
-        }
         let schema = input.schema();
         let sc = self.scope(&schema, None);
-        let id = ident(id, "the ids")?;
-        let timeline = ident(timeline, "the timeline")?;
-        let constant = |e: &ast::Expr| -> Result<Scalar, PlanError> {
-            match super::subquery::fold(&sc, bind_expr(e, &sc)?)?.kind {
-                ExprKind::Literal(s) => Ok(s),
-                _ => Err(PlanError::invalid(e.span, "expected a constant")),
-            }
-        };
-        let col = |i: &ast::Ident| -> Result<Expr, PlanError> {
-            bind_expr(
-                &ast::Expr {
-                    kind: ast::ExprKind::Ident(i.clone()),
-                    span: i.span,
-                },
-                &sc,
-            )
-        };
-        let id_e = col(id)?;
-        if id_e.ty == KqlType::Dynamic {
-            return Err(PlanError::ty(
-                id.span,
-                format!("`{NAME}` ids cannot be dynamic"),
-            ));
-        }
-        let time_e = col(timeline)?;
-        if time_e.ty != KqlType::DateTime {
-            return Err(PlanError::unsupported(
-                timeline.span,
-                format!("`{NAME}` over a {} timeline", time_e.ty),
-            ));
-        }
+        let (id_e, time_e, timeline) = id_and_timeline(NAME, &sc, id, timeline, dims)?;
+        let constant = |e: &ast::Expr| activity_args::constant(&sc, e);
         let Scalar::TimeSpan(step_ns) = constant(step)? else {
             return Err(PlanError::unsupported(
                 step.span,

@@ -15,6 +15,7 @@ mod functions;
 mod geo_lookup;
 pub use functions::function_names;
 mod active_users;
+mod activity_args;
 mod activity_counts;
 mod graph;
 mod in_list;
